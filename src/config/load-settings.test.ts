@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { loadSettings } from './load-settings.js';
+
+const SECRET = 'x'.repeat(40);
+const load = (env: Record<string, string>, extra: Parameters<typeof loadSettings>[0] = {}) =>
+  loadSettings({ configFile: false, ...extra, env: { TESSERA_SECRET_KEY: SECRET, ...env } }).settings;
+
+function configError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadSettings', () => {
+  it("has simplejwt's defaults", () => {
+    const settings = load({});
+    expect(settings).toMatchObject({
+      ACCESS_TOKEN_LIFETIME: 300,
+      REFRESH_TOKEN_LIFETIME: 86_400,
+      ROTATE_REFRESH_TOKENS: false,
+      BLACKLIST_AFTER_ROTATION: false,
+      ALGORITHM: 'HS256',
+      AUTH_HEADER_TYPES: ['Bearer'],
+      USER_ID_CLAIM: 'user_id',
+      SIGNING_KEY: SECRET,
+    });
+  });
+
+  it('reads TESSERA_<SETTING> variables in their operator-friendly forms', () => {
+    const settings = load({
+      TESSERA_ROTATE_REFRESH_TOKENS: 'true',
+      TESSERA_ACCESS_TOKEN_LIFETIME: '5m',
+      TESSERA_REFRESH_TOKEN_LIFETIME: '1d',
+      TESSERA_SLIDING_TOKEN_LIFETIME: '300',
+      TESSERA_AUTH_HEADER_TYPES: 'Bearer,JWT',
+      TESSERA_AUTH_TOKEN_CLASSES: 'rest_framework_simplejwt.tokens.AccessToken,SlidingToken',
+      TESSERA_AUDIENCE: 'a,b',
+      TESSERA_LEEWAY: '1.5',
+    });
+    expect(settings).toMatchObject({
+      ROTATE_REFRESH_TOKENS: true,
+      ACCESS_TOKEN_LIFETIME: 300,
+      REFRESH_TOKEN_LIFETIME: 86_400,
+      AUTH_HEADER_TYPES: ['Bearer', 'JWT'],
+      AUTH_TOKEN_CLASSES: ['AccessToken', 'SlidingToken'],
+      AUDIENCE: ['a', 'b'],
+      LEEWAY: 1.5,
+    });
+  });
+
+  it.each([
+    ['TESSERA_ACCESS_TOKEN_LIFETIME', 'soon', 'ACCESS_TOKEN_LIFETIME'],
+    ['TESSERA_ROTATE_REFRESH_TOKENS', 'maybe', 'ROTATE_REFRESH_TOKENS'],
+    ['TESSERA_ALGORITHM', 'none', 'ALGORITHM'],
+    ['TESSERA_USER_ID_FIELD', 'password', 'USER_ID_FIELD'],
+    ['TESSERA_JTI_CLAIM', '', 'JTI_CLAIM'],
+    ['TESSERA_ROTATE_REFRESH_TOKEN', 'true', 'ROTATE_REFRESH_TOKEN'],
+    ['TESSERA_AUTH_HEADER_TYPE', 'Bearer', 'AUTH_HEADER_TYPE'],
+    ['TESSERA_TOKEN_USER_CLASS', 'x.y', 'TOKEN_USER_CLASS'],
+  ])('stops on %s=%j, naming the setting', (variable, value, setting) => {
+    const error = configError(() => load({ [variable]: value }));
+    expect(error.setting).toBe(setting);
+    expect(error.message).toContain(setting);
+  });
+
+  it('never shows key values in errors', () => {
+    const error = configError(() => load({}, { production: true, overrides: { SIGNING_KEY: 'short-secret-value' } }));
+    expect(error.message).not.toContain('short-secret-value');
+  });
+
+  it('takes code over environment over file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
+    const file = join(dir, 'tessera.config.json');
+    writeFileSync(file, JSON.stringify({ ACCESS_TOKEN_LIFETIME: '1m', REFRESH_TOKEN_LIFETIME: 60, LEEWAY: 2 }));
+    const settings = load({ TESSERA_REFRESH_TOKEN_LIFETIME: '2m', TESSERA_LEEWAY: '3' }, { configFile: file, overrides: { LEEWAY: 4 } });
+    expect(settings).toMatchObject({ ACCESS_TOKEN_LIFETIME: 60, REFRESH_TOKEN_LIFETIME: 120, LEEWAY: 4 });
+  });
+
+  it('names the setting when the config file has a bad one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
+    const file = join(dir, 'tessera.config.json');
+    writeFileSync(file, JSON.stringify({ BLACKLIST_AFTER_ROTATION: 'sometimes' }));
+    expect(configError(() => load({}, { configFile: file })).setting).toBe('BLACKLIST_AFTER_ROTATION');
+  });
+});
+
+describe('the secret key', () => {
+  it('is required in production, and at least 32 bytes', () => {
+    expect(configError(() => loadSettings({ configFile: false, production: true, env: {} })).setting).toBe('SECRET_KEY');
+    expect(configError(() => loadSettings({ configFile: false, production: true, env: { TESSERA_SECRET_KEY: 'short' } })).setting).toBe('SECRET_KEY');
+    expect(loadSettings({ configFile: false, production: true, env: { TESSERA_SECRET_KEY: SECRET } }).settings.SECRET_KEY).toBe(SECRET);
+  });
+
+  it('must be long enough for the algorithm in production (HS512: 64 bytes)', () => {
+    const env = { TESSERA_SECRET_KEY: SECRET, TESSERA_ALGORITHM: 'HS512' };
+    expect(configError(() => loadSettings({ configFile: false, production: true, env })).setting).toBe('SIGNING_KEY');
+  });
+
+  it('is generated once beside the SQLite database outside production, with a warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-secret-'));
+    const env = { TESSERA_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}` };
+    const first = loadSettings({ configFile: false, production: false, env });
+    const second = loadSettings({ configFile: false, production: false, env });
+    const file = join(dir, '.tessera-secret');
+    expect(first.settings.SECRET_KEY).toBe(readFileSync(file, 'utf8').trim());
+    expect(second.settings.SECRET_KEY).toBe(first.settings.SECRET_KEY);
+    expect(Buffer.byteLength(first.settings.SECRET_KEY)).toBeGreaterThanOrEqual(32);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.warnings.join('\n')).toContain('Generated a development secret');
+    expect(first.warnings.join('\n')).not.toContain(first.settings.SECRET_KEY);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Where settings come from, lowest precedence first: simplejwt's defaults, `tessera.config.json`
+ * (or the file `TESSERA_CONFIG` names), `TESSERA_<SETTING>` environment variables, and values
+ * passed in code. Every value goes through the setting's parser; the first bad one stops
+ * start-up with a `ConfigError` naming it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { isDataSettingName, parseSetting } from './parse-setting.js';
+import { resolveSecretKey } from './secret-key.js';
+import {
+  DEFAULT_SETTINGS,
+  PYTHON_ONLY_SETTINGS,
+  REMOVED_SETTINGS,
+  type DataSettingName,
+  type Settings,
+} from './settings.js';
+
+/** Environment variables that start with `TESSERA_` but are not settings. */
+const NON_SETTING_ENV = new Set(['TESSERA_CONFIG', 'TESSERA_SUPERUSER_PASSWORD', 'TESSERA_SECRET_FILE']);
+
+export interface LoadSettingsOptions {
+  /** Values set in code; they win over everything else. */
+  overrides?: Partial<Settings>;
+  /** The environment to read `TESSERA_*` from. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** A config file path, or `false` for none. @default `TESSERA_CONFIG`, else `./tessera.config.json` if present */
+  configFile?: string | false;
+  /** Production mode: secrets are required, never generated. @default env.NODE_ENV === 'production' */
+  production?: boolean;
+}
+
+export interface LoadedSettings {
+  readonly settings: Settings;
+  /** Things an operator should hear about at start-up (a generated development secret, ...). */
+  readonly warnings: string[];
+}
+
+/**
+ * Loads and validates settings.
+ *
+ * @example
+ * ```ts
+ * const { settings, warnings } = loadSettings({ overrides: { ROTATE_REFRESH_TOKENS: true } });
+ * ```
+ */
+export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings {
+  const env = options.env ?? process.env;
+  const production = options.production ?? env.NODE_ENV === 'production';
+  const raw: Partial<Record<DataSettingName, unknown>> = {};
+
+  const file = options.configFile ?? env.TESSERA_CONFIG ?? (existsSync('tessera.config.json') ? 'tessera.config.json' : false);
+  if (file !== false) Object.assign(raw, readConfigFile(file));
+
+  for (const [variable, value] of Object.entries(env)) {
+    if (!variable.startsWith('TESSERA_') || NON_SETTING_ENV.has(variable) || value === undefined) continue;
+    raw[checkedName(variable.slice('TESSERA_'.length), variable)] = value;
+  }
+
+  const parsed: Partial<Record<DataSettingName, unknown>> = {};
+  for (const [name, value] of Object.entries(raw)) parsed[name as DataSettingName] = parseSetting(name as DataSettingName, value);
+  const { USER_AUTHENTICATION_RULE, ...codeValues } = options.overrides ?? {};
+  for (const [name, value] of Object.entries(codeValues)) {
+    parsed[checkedName(name, name)] = parseSetting(name as DataSettingName, value);
+  }
+
+  const warnings: string[] = [];
+  const databaseUrl = (parsed.DATABASE_URL as string | undefined) ?? DEFAULT_SETTINGS.DATABASE_URL;
+  const secretKey = resolveSecretKey({
+    configured: parsed.SECRET_KEY as string | undefined,
+    production,
+    databaseUrl,
+    secretFile: env.TESSERA_SECRET_FILE,
+    warnings,
+  });
+
+  const settings = {
+    ...DEFAULT_SETTINGS,
+    ...(USER_AUTHENTICATION_RULE ? { USER_AUTHENTICATION_RULE } : {}),
+    ...parsed,
+    SECRET_KEY: secretKey,
+    SIGNING_KEY: (parsed.SIGNING_KEY as string | undefined) ?? secretKey,
+  } as Settings;
+  checkCombination(settings, production, warnings);
+  return { settings, warnings };
+}
+
+function checkedName(name: string, source: string): DataSettingName {
+  if ((REMOVED_SETTINGS as readonly string[]).includes(name)) {
+    throw new ConfigError(name, `the '${name}' setting has been removed (from ${source}); see docs/settings.md`);
+  }
+  const pythonOnly = PYTHON_ONLY_SETTINGS[name];
+  if (pythonOnly !== undefined) throw new ConfigError(name, `not available outside Python (from ${source}): ${pythonOnly}`);
+  if (!isDataSettingName(name)) throw new ConfigError(name, `unknown setting (from ${source}); see docs/settings.md`);
+  return name;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(resolve(path), 'utf8');
+  } catch (error) {
+    throw new ConfigError('TESSERA_CONFIG', `cannot read ${path}: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('TESSERA_CONFIG', `${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError('TESSERA_CONFIG', `${path} must hold a JSON object of settings`);
+  }
+  const settings: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(data)) settings[checkedName(name, path)] = value;
+  return settings;
+}
+
+/** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
+const MIN_HMAC_KEY_BYTES: Readonly<Record<Settings['ALGORITHM'], number>> = { HS256: 32, HS384: 48, HS512: 64 };
+
+function checkCombination(settings: Settings, production: boolean, warnings: string[]): void {
+  const minimum = MIN_HMAC_KEY_BYTES[settings.ALGORITHM];
+  const keyBytes = Buffer.byteLength(settings.SIGNING_KEY, 'utf8');
+  if (keyBytes < minimum) {
+    const message = `an ${settings.ALGORITHM} key must be at least ${minimum} bytes (RFC 7518 §3.2); this one is ${keyBytes}`;
+    if (production) throw new ConfigError('SIGNING_KEY', message);
+    warnings.push(`SIGNING_KEY: ${message}. Allowed outside production only.`);
+  }
+  if (settings.BLACKLIST_AFTER_ROTATION && !settings.ROTATE_REFRESH_TOKENS) {
+    warnings.push('BLACKLIST_AFTER_ROTATION has no effect unless ROTATE_REFRESH_TOKENS is true.');
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * One parser per setting. Each takes a raw value (a string from the environment, or any JSON
+ * value from `tessera.config.json` or code) and returns the typed value, or throws a
+ * `ConfigError` that names the setting: bad configuration stops start-up, it is never guessed.
+ */
+import { ConfigError } from '../errors.js';
+import { parseDurationSeconds } from './duration.js';
+import {
+  AUTH_TOKEN_CLASS_NAMES,
+  SUPPORTED_ALGORITHMS,
+  type DataSettingName,
+  type Settings,
+} from './settings.js';
+
+type Parser<K extends DataSettingName> = (value: unknown, name: K) => Settings[K];
+
+function fail(name: string, expected: string, value: unknown): never {
+  // Never echo values of key settings: they are secrets.
+  const shown = /KEY/.test(name) ? '(hidden)' : JSON.stringify(value);
+  throw new ConfigError(name, `expected ${expected}, got ${shown}`);
+}
+
+function duration(value: unknown, name: string): number {
+  const seconds = parseDurationSeconds(value);
+  if (seconds === undefined) fail(name, 'a duration in seconds (300) or with units (5m, 1h, 1d)', value);
+  return seconds;
+}
+
+function boolean(value: unknown, name: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(text)) return true;
+    if (['false', '0', 'no', 'off'].includes(text)) return false;
+  }
+  return fail(name, 'true or false', value);
+}
+
+function nonEmptyString(value: unknown, name: string): string {
+  if (typeof value === 'string' && value.length > 0) return value;
+  return fail(name, 'a non-empty string', value);
+}
+
+function string(value: unknown, name: string): string {
+  if (typeof value === 'string') return value;
+  return fail(name, 'a string', value);
+}
+
+function nullableString(value: unknown, name: string): string | null {
+  if (value === null || value === '') return null;
+  return nonEmptyString(value, name);
+}
+
+/** A list from an array, or from a comma-separated string (`Bearer,JWT`). */
+function stringList(value: unknown, name: string): string[] {
+  const items = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+  if (!Array.isArray(items) || items.length === 0) return fail(name, 'a non-empty list', value);
+  return items.map((item) => (typeof item === 'string' && item.length > 0 ? item : fail(name, 'a list of non-empty strings', value)));
+}
+
+function oneOf<T extends string>(allowed: readonly T[]) {
+  return (value: unknown, name: string): T => {
+    if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+    return fail(name, `one of ${allowed.join(', ')}`, value);
+  };
+}
+
+function positiveInteger(value: unknown, name: string): number {
+  const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof number === 'number' && Number.isSafeInteger(number) && number > 0) return number;
+  return fail(name, 'a positive integer', value);
+}
+
+/** `rest_framework_simplejwt.tokens.AccessToken` and `AccessToken` both name the class. */
+function tokenClassList(value: unknown, name: string): Settings['AUTH_TOKEN_CLASSES'] {
+  const short = stringList(value, name).map((item) => item.split('.').pop() ?? item);
+  return short.map((item) => oneOf(AUTH_TOKEN_CLASS_NAMES)(item, name));
+}
+
+function audience(value: unknown, name: string): string | string[] | null {
+  if (value === null || value === '') return null;
+  if (Array.isArray(value)) return stringList(value, name);
+  if (typeof value === 'string') return value.includes(',') ? stringList(value, name) : value;
+  return fail(name, 'a string or a list of strings', value);
+}
+
+export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
+  ACCESS_TOKEN_LIFETIME: duration,
+  REFRESH_TOKEN_LIFETIME: duration,
+  ROTATE_REFRESH_TOKENS: boolean,
+  BLACKLIST_AFTER_ROTATION: boolean,
+  UPDATE_LAST_LOGIN: boolean,
+  ALGORITHM: (value, name) =>
+    typeof value === 'string' && !(SUPPORTED_ALGORITHMS as readonly string[]).includes(value)
+      ? fail(name, `one of ${SUPPORTED_ALGORITHMS.join(', ')} (Unrecognized algorithm type '${value}')`, value)
+      : oneOf(SUPPORTED_ALGORITHMS)(value, name),
+  SIGNING_KEY: nonEmptyString,
+  VERIFYING_KEY: string,
+  AUDIENCE: audience,
+  ISSUER: nullableString,
+  JWK_URL: nullableString,
+  LEEWAY: (value, name) => duration(value, name),
+  AUTH_HEADER_TYPES: stringList,
+  AUTH_HEADER_NAME: (value, name) => {
+    const header = nonEmptyString(value, name);
+    if (/^[A-Za-z0-9_-]+$/.test(header)) return header;
+    return fail(name, "a header name such as 'HTTP_AUTHORIZATION' or 'HTTP_X_ACCESS_TOKEN'", value);
+  },
+  USER_ID_FIELD: oneOf(['id', 'username', 'email'] as const),
+  USER_ID_CLAIM: nonEmptyString,
+  AUTH_TOKEN_CLASSES: tokenClassList,
+  TOKEN_TYPE_CLAIM: nullableString,
+  JTI_CLAIM: (value, name) => {
+    // simplejwt accepts None here and then writes a "null" claim and crashes on refresh (§10.3).
+    if (value === null || value === '') throw new ConfigError(name, 'must name a claim: the blacklist needs token ids');
+    return nonEmptyString(value, name);
+  },
+  SLIDING_TOKEN_REFRESH_EXP_CLAIM: nonEmptyString,
+  SLIDING_TOKEN_LIFETIME: duration,
+  SLIDING_TOKEN_REFRESH_LIFETIME: duration,
+  CHECK_USER_IS_ACTIVE: boolean,
+  USERNAME_FIELD: oneOf(['username', 'email'] as const),
+  SECRET_KEY: nonEmptyString,
+  DATABASE_URL: nonEmptyString,
+  MAX_BODY_BYTES: positiveInteger,
+  MAX_PASSWORD_LENGTH: positiveInteger,
+};
+
+export function isDataSettingName(name: string): name is DataSettingName {
+  return Object.hasOwn(SETTING_PARSERS, name);
+}
+
+/** Parses one setting, typed by its name. */
+export function parseSetting<K extends DataSettingName>(name: K, value: unknown): Settings[K] {
+  const parser = SETTING_PARSERS[name] as Parser<K>;
+  return parser(value, name);
+}

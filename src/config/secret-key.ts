@@ -1,0 +1,61 @@
+/**
+ * The server secret (`TESSERA_SECRET_KEY`, the default `SIGNING_KEY`).
+ *
+ * Production (`NODE_ENV=production`) demands one of at least 32 bytes. Outside production a
+ * development secret is generated once and kept in a file beside the SQLite database, so
+ * tokens survive restarts and `npm start` needs no configuration; start-up warns about it.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+
+export const MIN_SECRET_KEY_BYTES = 32;
+const SECRET_FILE_NAME = '.tessera-secret';
+
+interface ResolveSecretKeyInput {
+  configured: string | undefined;
+  production: boolean;
+  databaseUrl: string;
+  /** Overrides where the development secret is kept. */
+  secretFile: string | undefined;
+  warnings: string[];
+}
+
+export function resolveSecretKey(input: ResolveSecretKeyInput): string {
+  if (input.configured !== undefined) {
+    const bytes = Buffer.byteLength(input.configured, 'utf8');
+    if (bytes < MIN_SECRET_KEY_BYTES) {
+      const message = `must be at least ${MIN_SECRET_KEY_BYTES} bytes; this one is ${bytes}`;
+      if (input.production) throw new ConfigError('SECRET_KEY', `TESSERA_SECRET_KEY ${message}`);
+      input.warnings.push(`SECRET_KEY ${message}. Allowed outside production only.`);
+    }
+    return input.configured;
+  }
+  if (input.production) {
+    throw new ConfigError(
+      'SECRET_KEY',
+      `TESSERA_SECRET_KEY is required when NODE_ENV=production (at least ${MIN_SECRET_KEY_BYTES} random bytes, e.g. \`openssl rand -base64 48\`)`,
+    );
+  }
+  const path = input.secretFile ?? defaultSecretPath(input.databaseUrl);
+  if (existsSync(path)) {
+    const secret = readFileSync(path, 'utf8').trim();
+    if (Buffer.byteLength(secret) < MIN_SECRET_KEY_BYTES) {
+      throw new ConfigError('SECRET_KEY', `the development secret in ${path} is shorter than ${MIN_SECRET_KEY_BYTES} bytes; delete the file to regenerate it`);
+    }
+    input.warnings.push(`Using the development secret kept in ${path}. Set TESSERA_SECRET_KEY in production.`);
+    return secret;
+  }
+  const secret = randomBytes(48).toString('base64url');
+  mkdirSync(dirname(path), { recursive: true });
+  // 0o600: the secret signs every token; only the server's user may read it.
+  writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  input.warnings.push(`Generated a development secret in ${path}. Set TESSERA_SECRET_KEY in production.`);
+  return secret;
+}
+
+function defaultSecretPath(databaseUrl: string): string {
+  const sqlitePath = /^sqlite:(?!:memory:)(.+)$/.exec(databaseUrl)?.[1];
+  return sqlitePath === undefined ? resolve(SECRET_FILE_NAME) : join(dirname(resolve(sqlitePath)), SECRET_FILE_NAME);
+}

@@ -1,0 +1,134 @@
+/**
+ * Tessera's settings: simplejwt's, under the same names, with the same meanings and defaults
+ * (../shared/spec/simplejwt-behaviour.md §1), plus the few a standalone server needs
+ * (`SECRET_KEY`, `DATABASE_URL`, ...). Durations are in seconds.
+ */
+import type { User, UserLookupField } from '../users/user.js';
+
+/** HMAC algorithms. Asymmetric ones arrive with the keys work. */
+export const SUPPORTED_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+export type Algorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+
+/** The token kinds `JWTAuthentication` may accept, by simplejwt's class names. */
+export const AUTH_TOKEN_CLASS_NAMES = ['AccessToken', 'SlidingToken'] as const;
+export type AuthTokenClassName = (typeof AUTH_TOKEN_CLASS_NAMES)[number];
+
+export interface Settings {
+  /** Lifetime of an access token, in seconds. @default 300 */
+  ACCESS_TOKEN_LIFETIME: number;
+  /** Lifetime of a refresh token, in seconds; renewed by each rotation. @default 86400 */
+  REFRESH_TOKEN_LIFETIME: number;
+  /** Refresh also returns a new refresh token. @default false */
+  ROTATE_REFRESH_TOKENS: boolean;
+  /** With rotation, the submitted refresh token is blacklisted (atomically). @default false */
+  BLACKLIST_AFTER_ROTATION: boolean;
+  /** A successful login sets the user's `last_login`. @default false */
+  UPDATE_LAST_LOGIN: boolean;
+  /** The one JWS algorithm tokens are signed and verified with. @default 'HS256' */
+  ALGORITHM: Algorithm;
+  /** HMAC secret. Defaults to `SECRET_KEY`. Never logged. */
+  SIGNING_KEY: string;
+  /** Public key for asymmetric algorithms; ignored for HS*. @default '' */
+  VERIFYING_KEY: string;
+  /** When set, added as `aud` to every token and required on decode. @default null */
+  AUDIENCE: string | string[] | null;
+  /** When set, added as `iss` to every token and required to match on decode. @default null */
+  ISSUER: string | null;
+  /** Remote JWKS for verification (asymmetric algorithms only). @default null */
+  JWK_URL: string | null;
+  /** Clock skew allowed on `exp`, `nbf`, `iat` and `refresh_exp`, in seconds. @default 0 */
+  LEEWAY: number;
+  /** Accepted `Authorization` schemes, case-sensitive; the first builds `WWW-Authenticate`. @default ['Bearer'] */
+  AUTH_HEADER_TYPES: string[];
+  /** Django `META` key of the header carrying the token. @default 'HTTP_AUTHORIZATION' */
+  AUTH_HEADER_NAME: string;
+  /** User field put in tokens and used to find the user. @default 'id' */
+  USER_ID_FIELD: UserLookupField;
+  /** Claim holding the user id. @default 'user_id' */
+  USER_ID_CLAIM: string;
+  /** Token kinds `Authorization` headers may carry, tried in order. @default ['AccessToken'] */
+  AUTH_TOKEN_CLASSES: AuthTokenClassName[];
+  /** Claim holding the token type, or `null` not to write or check it. @default 'token_type' */
+  TOKEN_TYPE_CLAIM: string | null;
+  /** Claim holding the token id. @default 'jti' */
+  JTI_CLAIM: string;
+  /** Claim holding a sliding token's refresh deadline. @default 'refresh_exp' */
+  SLIDING_TOKEN_REFRESH_EXP_CLAIM: string;
+  /** `exp` lifetime of a sliding token, in seconds. @default 300 */
+  SLIDING_TOKEN_LIFETIME: number;
+  /** How long after creation a sliding token can be refreshed, in seconds. @default 86400 */
+  SLIDING_TOKEN_REFRESH_LIFETIME: number;
+  /** Refuse inactive users everywhere. @default true */
+  CHECK_USER_IS_ACTIVE: boolean;
+  /** Login rule: may this user get tokens? @default active users only */
+  USER_AUTHENTICATION_RULE: (user: User | undefined) => boolean;
+  /** The field users log in with. @default 'username' */
+  USERNAME_FIELD: 'username' | 'email';
+
+  /** The server's secret; the default `SIGNING_KEY`. From `TESSERA_SECRET_KEY`. */
+  SECRET_KEY: string;
+  /** Where users and tokens live: `sqlite:PATH` (default `sqlite:tessera.sqlite3`). */
+  DATABASE_URL: string;
+  /** Largest request body accepted, in bytes. @default 1048576 */
+  MAX_BODY_BYTES: number;
+  /** Longest password accepted, in characters, checked before any hashing (a DoS bound). @default 4096 */
+  MAX_PASSWORD_LENGTH: number;
+}
+
+/** Settings whose values are plain data (everything but functions): what files and env can set. */
+export type DataSettingName = Exclude<keyof Settings, 'USER_AUTHENTICATION_RULE'>;
+
+/** simplejwt's default rule: an existing, active user. */
+export function defaultUserAuthenticationRule(user: User | undefined): boolean {
+  return user !== undefined && user.isActive;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_KEY'>> = {
+  ACCESS_TOKEN_LIFETIME: 300,
+  REFRESH_TOKEN_LIFETIME: 86_400,
+  ROTATE_REFRESH_TOKENS: false,
+  BLACKLIST_AFTER_ROTATION: false,
+  UPDATE_LAST_LOGIN: false,
+  ALGORITHM: 'HS256',
+  VERIFYING_KEY: '',
+  AUDIENCE: null,
+  ISSUER: null,
+  JWK_URL: null,
+  LEEWAY: 0,
+  AUTH_HEADER_TYPES: ['Bearer'],
+  AUTH_HEADER_NAME: 'HTTP_AUTHORIZATION',
+  USER_ID_FIELD: 'id',
+  USER_ID_CLAIM: 'user_id',
+  AUTH_TOKEN_CLASSES: ['AccessToken'],
+  TOKEN_TYPE_CLAIM: 'token_type',
+  JTI_CLAIM: 'jti',
+  SLIDING_TOKEN_REFRESH_EXP_CLAIM: 'refresh_exp',
+  SLIDING_TOKEN_LIFETIME: 300,
+  SLIDING_TOKEN_REFRESH_LIFETIME: 86_400,
+  CHECK_USER_IS_ACTIVE: true,
+  USER_AUTHENTICATION_RULE: defaultUserAuthenticationRule,
+  USERNAME_FIELD: 'username',
+  DATABASE_URL: 'sqlite:tessera.sqlite3',
+  MAX_BODY_BYTES: 1_048_576,
+  MAX_PASSWORD_LENGTH: 4096,
+};
+
+/** simplejwt settings that were removed; naming one is an error there and here. */
+export const REMOVED_SETTINGS = ['AUTH_HEADER_TYPE', 'AUTH_TOKEN_CLASS', 'TOKEN_BACKEND_CLASS'] as const;
+
+/**
+ * simplejwt settings that only make sense in Python (dotted import paths). Tessera has typed
+ * extension points for each instead (see the library docs), so naming one is a clear error.
+ */
+export const PYTHON_ONLY_SETTINGS: Readonly<Record<string, string>> = {
+  JSON_ENCODER: 'claims are plain JSON values; convert them in a customClaims hook',
+  TOKEN_USER_CLASS: 'use stateless authentication (`authenticateStateless`)',
+  TOKEN_OBTAIN_SERIALIZER: 'use the `customClaims` hook',
+  TOKEN_REFRESH_SERIALIZER: 'not configurable',
+  TOKEN_VERIFY_SERIALIZER: 'not configurable',
+  TOKEN_BLACKLIST_SERIALIZER: 'not configurable',
+  SLIDING_TOKEN_OBTAIN_SERIALIZER: 'use the `customClaims` hook',
+  SLIDING_TOKEN_REFRESH_SERIALIZER: 'not configurable',
+  ON_LOGIN_SUCCESS: 'pass an `onLoginSuccess` hook in code',
+  ON_LOGIN_FAILED: 'pass an `onLoginFailed` hook in code',
+};

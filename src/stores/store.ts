@@ -1,0 +1,83 @@
+/**
+ * The storage contract. Everything Tessera persists goes through these async interfaces, so
+ * SQLite (the embedded default) and PostgreSQL implement the same behaviour, checked by one
+ * conformance suite (`test/stores/conformance.ts`).
+ *
+ * Concurrency rules every implementation must keep:
+ * - `createUser` is atomic with its uniqueness checks (a unique index, not check-then-insert).
+ * - `blacklist` and `rotate` decide the winner inside the database: of N concurrent calls for
+ *   one `jti`, exactly one returns `true`.
+ */
+import type { NewUser, User, UserLookupField, UserPatch } from '../users/user.js';
+
+/** A refresh or sliding token the server issued (simplejwt's `OutstandingToken`). */
+export interface OutstandingToken {
+  /** The token's `jti`: 32 lowercase hex digits for tokens Tessera mints. */
+  readonly jti: string;
+  /** The user it was issued to, when known (tokens minted elsewhere may name no local user). */
+  readonly userId: number | null;
+  /** The session (login) this token descends from; rotation keeps it. `null` for tokens minted elsewhere. */
+  readonly familyId: string | null;
+  readonly createdAt: Date | null;
+  readonly expiresAt: Date;
+}
+
+/** An outstanding token plus its blacklist state, as listings (admin, CLI) show it. */
+export interface TokenRecord extends OutstandingToken {
+  readonly blacklistedAt: Date | null;
+}
+
+/** Raised by `createUser` when a unique field is taken. */
+export class UniqueViolationError extends Error {
+  readonly field: 'username' | 'email';
+  constructor(field: 'username' | 'email') {
+    super(`A user with this ${field} already exists.`);
+    this.name = 'UniqueViolationError';
+    this.field = field;
+  }
+}
+
+export interface UserStore {
+  /** The user whose `field` equals `value` exactly (case-sensitive, as Django's ModelBackend). */
+  findUser(field: UserLookupField, value: string | number): Promise<User | undefined>;
+  /** Inserts a user; throws `UniqueViolationError` naming the field when username or email is taken. */
+  createUser(user: NewUser): Promise<User>;
+  /** Changes some fields; returns the updated user, or `undefined` when there is no such user. */
+  updateUser(id: number, patch: UserPatch): Promise<User | undefined>;
+  /** Whether any user has this email (case-insensitive, as registration checks it). */
+  emailTaken(email: string): Promise<boolean>;
+  /** Users ordered by id, optionally filtered by a substring of username, email or names. */
+  listUsers(options?: { search?: string; limit?: number; offset?: number }): Promise<User[]>;
+  deleteUser(id: number): Promise<boolean>;
+}
+
+export interface TokenStore {
+  /** Records an issued refresh/sliding token. Idempotent on `jti`. */
+  recordOutstanding(token: OutstandingToken): Promise<void>;
+  /** Whether `jti` is blacklisted. */
+  isBlacklisted(jti: string): Promise<boolean>;
+  /**
+   * Blacklists `token` (recording it as outstanding first if it is not). Returns `true` when this
+   * call blacklisted it, `false` when it already was.
+   */
+  blacklist(token: OutstandingToken): Promise<boolean>;
+  /**
+   * Atomic rotation: blacklists `old` and records `next` in one transaction, only if `old` was
+   * not already blacklisted. Returns `false` (and changes nothing) when another rotation or a
+   * logout got there first. This closes simplejwt's check-then-blacklist race (#985).
+   */
+  rotate(old: OutstandingToken, next: OutstandingToken): Promise<boolean>;
+  /** Blacklists every outstanding, unexpired token of a user; returns how many it blacklisted. */
+  blacklistAllForUser(userId: number, now: Date): Promise<number>;
+  /** Tokens of one user (or all), newest first. */
+  listTokens(options?: { userId?: number; limit?: number; offset?: number }): Promise<TokenRecord[]>;
+  /** Deletes outstanding tokens with `expiresAt <= now` (their blacklist rows go too); returns the count. */
+  flushExpired(now: Date): Promise<number>;
+}
+
+/** A whole store: users and tokens in one database. */
+export interface Store extends UserStore, TokenStore {
+  /** Applies pending schema migrations. Safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}

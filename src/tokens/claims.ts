@@ -1,0 +1,49 @@
+/**
+ * Registered-claim checks, in PyJWT 2.6's order and with its arithmetic (what simplejwt 5.2.2
+ * runs): `iat` and `nbf` not in the future, `exp` not passed, then `iss` and `aud` when
+ * configured. "Now" is whole seconds here, as PyJWT computes it.
+ *
+ * One deliberate difference: a NumericDate must be a JSON number. PyJWT also takes strings and
+ * booleans through Python's `int()`, and simplejwt then crashes on a string `exp` (a 500);
+ * Tessera refuses them as invalid tokens (docs/compatibility.md).
+ */
+import type { JsonObject } from './json-object.js';
+
+export interface ClaimRules {
+  /** Allowed clock skew, seconds. */
+  readonly leeway: number;
+  readonly audience: string | readonly string[] | null;
+  readonly issuer: string | null;
+}
+
+/** `int()` of a JSON number as Python does it (truncation), or `undefined` for anything else. */
+export function numericDate(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : undefined;
+}
+
+/** Returns whether the registered claims of a signature-checked payload are acceptable at `nowSeconds`. */
+export function registeredClaimsValid(payload: JsonObject, nowSeconds: number, rules: ClaimRules): boolean {
+  const now = Math.floor(nowSeconds);
+  if ('iat' in payload) {
+    const iat = numericDate(payload.iat);
+    if (iat === undefined || iat > now + rules.leeway) return false;
+  }
+  if ('nbf' in payload) {
+    const nbf = numericDate(payload.nbf);
+    if (nbf === undefined || nbf > now + rules.leeway) return false;
+  }
+  if ('exp' in payload) {
+    const exp = numericDate(payload.exp);
+    if (exp === undefined || exp <= now - rules.leeway) return false;
+  }
+  if (rules.issuer !== null && payload.iss !== rules.issuer) return false;
+  if (rules.audience !== null && !audienceMatches(payload.aud, rules.audience)) return false;
+  return true;
+}
+
+function audienceMatches(claim: unknown, audience: string | readonly string[]): boolean {
+  const claimed = typeof claim === 'string' ? [claim] : claim;
+  if (!Array.isArray(claimed) || claimed.length === 0 || claimed.some((item) => typeof item !== 'string')) return false;
+  const accepted = typeof audience === 'string' ? [audience] : audience;
+  return accepted.some((item) => claimed.includes(item));
+}
