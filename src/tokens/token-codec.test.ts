@@ -55,7 +55,7 @@ describe('TokenCodec.create', () => {
 });
 
 describe('derived tokens', () => {
-  const refresh = { ...codec.create('refresh', 1, NOW_MS - 3_600_000), custom: 'kept' };
+  const refresh: Claims = { ...codec.create('refresh', 1, NOW_MS - 3_600_000), custom: 'kept' };
 
   it('access from refresh: own jti, exp from now, fresh iat, other claims copied', () => {
     const access = codec.accessFor(refresh);

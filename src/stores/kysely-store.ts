@@ -1,0 +1,378 @@
+/**
+ * The SQL behind `Store`, written once with Kysely for every SQL dialect Tessera supports.
+ * A dialect subclass supplies only what genuinely differs:
+ * - how to run a transaction that holds the write lock from its first statement
+ *   (SQLite: `BEGIN IMMEDIATE` on its single connection; PostgreSQL: an ordinary transaction,
+ *   because row locks and unique indexes already serialise the conflicting statements);
+ * - how to run the migrator so that concurrent processes do not both apply a migration;
+ * - how to recognise a unique-index violation and which user field it concerns.
+ *
+ * Races are settled by the database, never by check-then-act: a unique index on `auth_user`
+ * decides `createUser`, and the UNIQUE `token_id` of the blacklist table decides `blacklist` and
+ * `rotate` (an insert that does nothing on conflict, whose RETURNING row tells who won).
+ */
+import { Migrator, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { NewUser, User, UserLookupField, UserPatch } from '../users/user.js';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, TesseraMigrationProvider, type MigrationDialect } from './migrations/index.js';
+import {
+  booleanFromDb,
+  nullableTimestampFromDb,
+  timestampFromDb,
+  type AuthUserTable,
+  type Database,
+} from './schema.js';
+import { UniqueViolationError, type OutstandingToken, type Store, type TokenRecord } from './store.js';
+
+const USERS = 'auth_user';
+const OUTSTANDING = 'token_blacklist_outstandingtoken';
+const BLACKLISTED = 'token_blacklist_blacklistedtoken';
+
+/** Ids per multi-row insert: well below SQLite's 32766 bound parameters and PostgreSQL's 65535. */
+const INSERT_BATCH = 500;
+
+/** Thrown inside `rotate`'s transaction to roll it back when another caller won. */
+class RotationLost extends Error {
+  constructor() {
+    super('old token already blacklisted; rotation rolled back');
+  }
+}
+
+/** A listing window; `limit` absent means all rows. */
+interface Page {
+  limit?: number;
+  offset?: number;
+}
+
+/** Validated LIMIT/OFFSET. SQLite accepts OFFSET only after a LIMIT, hence the explicit "no limit". */
+function pageOf(options: Page): { limit: number; offset: number } {
+  const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
+  const offset = options.offset ?? 0;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`offset must be a non-negative integer, got ${offset}`);
+  return { limit, offset };
+}
+
+/** A LIKE pattern matching `text` anywhere, with LIKE's wildcards in `text` taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** `findUser('id', ...)` accepts a number or a decimal string, as Django coerces the claim. */
+function userIdFrom(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  if (!/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
+}
+
+function userFromRow(row: Selectable<AuthUserTable>): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    password: row.password,
+    isActive: booleanFromDb(row.is_active),
+    isStaff: booleanFromDb(row.is_staff),
+    isSuperuser: booleanFromDb(row.is_superuser),
+    lastLogin: nullableTimestampFromDb(row.last_login),
+    dateJoined: timestampFromDb(row.date_joined),
+  };
+}
+
+/** The `auth_user` columns a patch sets; keys outside `UserPatch` are ignored. */
+function userColumnsFrom(patch: UserPatch): Updateable<AuthUserTable> {
+  const columns: Updateable<AuthUserTable> = {};
+  if (patch.password !== undefined) columns.password = patch.password;
+  if (patch.username !== undefined) columns.username = patch.username;
+  if (patch.email !== undefined) columns.email = patch.email;
+  if (patch.firstName !== undefined) columns.first_name = patch.firstName;
+  if (patch.lastName !== undefined) columns.last_name = patch.lastName;
+  if (patch.isActive !== undefined) columns.is_active = patch.isActive;
+  if (patch.isStaff !== undefined) columns.is_staff = patch.isStaff;
+  if (patch.isSuperuser !== undefined) columns.is_superuser = patch.isSuperuser;
+  if (patch.lastLogin !== undefined) columns.last_login = patch.lastLogin;
+  return columns;
+}
+
+/**
+ * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives here
+ * so that SQLite and PostgreSQL cannot drift apart.
+ */
+export abstract class KyselyStore implements Store {
+  /** Which flavour of the migrations to run. */
+  protected abstract readonly dialect: MigrationDialect;
+
+  constructor(protected readonly db: Kysely<Database>) {}
+
+  /**
+   * Runs `work` in one transaction that serialises against every other writer, on this and
+   * other processes, and commits it; rolls back and rethrows if `work` throws. `work` must use
+   * only the handle it is given.
+   */
+  protected abstract inWriteTransaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+
+  /**
+   * Runs `migrate` (Kysely's migrator over the handle it is given) so that two processes
+   * migrating one database at once cannot both apply the same migration.
+   */
+  protected abstract withMigrationLock(migrate: (db: Kysely<Database>) => Promise<void>): Promise<void>;
+
+  /** The user field whose unique index `error` violated, or `undefined` for any other error. */
+  protected abstract uniqueViolationField(error: unknown): 'username' | 'email' | undefined;
+
+  async migrate(): Promise<void> {
+    await this.withMigrationLock(async (db) => {
+      const migrator = new Migrator({
+        db,
+        provider: new TesseraMigrationProvider(this.dialect),
+        migrationTableName: MIGRATION_TABLE,
+        migrationLockTableName: MIGRATION_LOCK_TABLE,
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error !== undefined) {
+        const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
+        throw new Error(`Database migration ${failed} failed`, { cause: error });
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  // ---- users ----
+
+  async findUser(field: UserLookupField, value: string | number): Promise<User | undefined> {
+    let query = this.db.selectFrom(USERS).selectAll();
+    if (field === 'id') {
+      const id = userIdFrom(value);
+      if (id === undefined) return undefined;
+      query = query.where('id', '=', id);
+    } else {
+      const text = String(value);
+      // An empty email is Django's "no email", shared by any number of users: it names nobody.
+      if (field === 'email' && text === '') return undefined;
+      query = query.where(field, '=', text);
+    }
+    const row = await query.executeTakeFirst();
+    return row === undefined ? undefined : userFromRow(row);
+  }
+
+  async createUser(user: NewUser): Promise<User> {
+    try {
+      const row = await this.db
+        .insertInto(USERS)
+        .values({
+          username: user.username,
+          email: user.email ?? '',
+          first_name: user.firstName ?? '',
+          last_name: user.lastName ?? '',
+          password: user.password,
+          is_active: user.isActive ?? true,
+          is_staff: user.isStaff ?? false,
+          is_superuser: user.isSuperuser ?? false,
+          last_login: null,
+          date_joined: user.dateJoined ?? new Date(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return userFromRow(row);
+    } catch (error) {
+      throw this.#asUniqueViolation(error);
+    }
+  }
+
+  async updateUser(id: number, patch: UserPatch): Promise<User | undefined> {
+    const columns = userColumnsFrom(patch);
+    if (Object.keys(columns).length === 0) return this.findUser('id', id);
+    try {
+      const row = await this.db.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
+      return row === undefined ? undefined : userFromRow(row);
+    } catch (error) {
+      throw this.#asUniqueViolation(error);
+    }
+  }
+
+  async emailTaken(email: string): Promise<boolean> {
+    if (email === '') return false;
+    // Written exactly as the unique index's expression and predicate, so the index serves it.
+    const row = await this.db
+      .selectFrom(USERS)
+      .select('id')
+      .where(sql<boolean>`lower(email) = lower(${email})`)
+      .where(sql<boolean>`email <> ''`)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async listUsers(options: { search?: string; limit?: number; offset?: number } = {}): Promise<User[]> {
+    const { limit, offset } = pageOf(options);
+    let query = this.db.selectFrom(USERS).selectAll();
+    if (options.search !== undefined && options.search !== '') {
+      // Case-insensitive on both dialects: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
+      const pattern = containsPattern(options.search);
+      query = query.where((eb) =>
+        eb.or(
+          (['username', 'email', 'first_name', 'last_name'] as const).map(
+            (column) => sql<boolean>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'`,
+          ),
+        ),
+      );
+    }
+    const rows = await query.orderBy('id').limit(limit).offset(offset).execute();
+    return rows.map(userFromRow);
+  }
+
+  async deleteUser(id: number): Promise<boolean> {
+    return this.inWriteTransaction(async (trx) => {
+      // The schema says ON DELETE SET NULL, but a database Django created has no such action
+      // (Django emulates it), so detach the tokens explicitly: their blacklisting must outlive
+      // the user.
+      await trx.updateTable(OUTSTANDING).set({ user_id: null }).where('user_id', '=', id).execute();
+      const result = await trx.deleteFrom(USERS).where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  #asUniqueViolation(error: unknown): unknown {
+    const field = this.uniqueViolationField(error);
+    return field === undefined ? error : new UniqueViolationError(field);
+  }
+
+  // ---- tokens ----
+
+  async recordOutstanding(token: OutstandingToken): Promise<void> {
+    await this.#insertOutstanding(this.db, token);
+  }
+
+  async isBlacklisted(jti: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom(`${BLACKLISTED} as b`)
+      .innerJoin(`${OUTSTANDING} as o`, 'o.id', 'b.token_id')
+      .select('b.id')
+      .where('o.jti', '=', jti)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async blacklist(token: OutstandingToken): Promise<boolean> {
+    return this.inWriteTransaction(async (trx) => {
+      await this.#insertOutstanding(trx, token);
+      return this.#insertBlacklisted(trx, token.jti, new Date());
+    });
+  }
+
+  async rotate(old: OutstandingToken, next: OutstandingToken): Promise<boolean> {
+    try {
+      return await this.inWriteTransaction(async (trx) => {
+        await this.#insertOutstanding(trx, old);
+        // The gate: of all concurrent rotations (and logouts) of `old`, exactly one inserts the
+        // blacklist row; the unique token_id makes everyone else's insert a no-op.
+        if (!(await this.#insertBlacklisted(trx, old.jti, new Date()))) throw new RotationLost();
+        await this.#insertOutstanding(trx, next);
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof RotationLost) return false;
+      throw error;
+    }
+  }
+
+  async blacklistAllForUser(userId: number, now: Date): Promise<number> {
+    return this.inWriteTransaction(async (trx) => {
+      const live = await trx
+        .selectFrom(`${OUTSTANDING} as o`)
+        .leftJoin(`${BLACKLISTED} as b`, 'b.token_id', 'o.id')
+        .select('o.id')
+        .where('o.user_id', '=', userId)
+        .where('o.expires_at', '>', now)
+        .where('b.id', 'is', null)
+        .execute();
+      let blacklisted = 0;
+      for (let start = 0; start < live.length; start += INSERT_BATCH) {
+        const rows = live.slice(start, start + INSERT_BATCH).map((row) => ({ token_id: row.id, blacklisted_at: now }));
+        const inserted = await trx
+          .insertInto(BLACKLISTED)
+          .values(rows)
+          .onConflict((oc) => oc.column('token_id').doNothing())
+          .returning('id')
+          .execute();
+        blacklisted += inserted.length;
+      }
+      return blacklisted;
+    });
+  }
+
+  async listTokens(options: { userId?: number; limit?: number; offset?: number } = {}): Promise<TokenRecord[]> {
+    const { limit, offset } = pageOf(options);
+    let query = this.db
+      .selectFrom(`${OUTSTANDING} as o`)
+      .leftJoin(`${BLACKLISTED} as b`, 'b.token_id', 'o.id')
+      .select(['o.jti', 'o.user_id', 'o.family_id', 'o.created_at', 'o.expires_at', 'b.blacklisted_at']);
+    if (options.userId !== undefined) query = query.where('o.user_id', '=', options.userId);
+    const rows = await query
+      // Newest first; tokens recorded without a creation time (blacklisted on sight) go last.
+      .orderBy('o.created_at', (order) => order.desc().nullsLast())
+      .orderBy('o.id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return rows.map((row) => ({
+      jti: row.jti,
+      userId: row.user_id,
+      familyId: row.family_id,
+      createdAt: nullableTimestampFromDb(row.created_at),
+      expiresAt: timestampFromDb(row.expires_at),
+      blacklistedAt: nullableTimestampFromDb(row.blacklisted_at),
+    }));
+  }
+
+  async flushExpired(now: Date): Promise<number> {
+    return this.inWriteTransaction(async (trx) => {
+      // Blacklist rows first: the schema cascades, but a database Django created does not
+      // (Django emulates CASCADE), and deleting the parents would then violate the foreign key.
+      await trx
+        .deleteFrom(BLACKLISTED)
+        .where('token_id', 'in', (eb) => eb.selectFrom(OUTSTANDING).select('id').where('expires_at', '<=', now))
+        .execute();
+      const result = await trx.deleteFrom(OUTSTANDING).where('expires_at', '<=', now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+
+  /**
+   * Inserts `token` unless its jti is recorded already (then the stored row wins, as simplejwt's
+   * `get_or_create`). A `userId` naming no existing user is stored as NULL, as if that user had
+   * been deleted: simplejwt can blacklist a deleted user's token, and so can Tessera.
+   */
+  async #insertOutstanding(db: Kysely<Database>, token: OutstandingToken): Promise<void> {
+    const { userId } = token;
+    await db
+      .insertInto(OUTSTANDING)
+      .values({
+        jti: token.jti,
+        user_id: userId === null ? null : (eb) => eb.selectFrom(USERS).select('auth_user.id').where('auth_user.id', '=', userId),
+        family_id: token.familyId,
+        created_at: token.createdAt,
+        expires_at: token.expiresAt,
+      })
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .execute();
+  }
+
+  /** Blacklists the recorded token `jti`; `true` when this call did, `false` when it already was. */
+  async #insertBlacklisted(db: Kysely<Database>, jti: string, now: Date): Promise<boolean> {
+    const inserted = await db
+      .insertInto(BLACKLISTED)
+      .values({
+        token_id: (eb) => eb.selectFrom(OUTSTANDING).select('id').where('jti', '=', jti),
+        blacklisted_at: now,
+      })
+      .onConflict((oc) => oc.column('token_id').doNothing())
+      .returning('id')
+      .execute();
+    return inserted.length === 1;
+  }
+}

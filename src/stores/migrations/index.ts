@@ -1,0 +1,36 @@
+/**
+ * Tessera's schema migrations, served to Kysely's `Migrator` from a static import map. No
+ * directory scanning: the list is part of the compiled code, so it works from `dist/`, from a
+ * packed tarball and from a bundle alike.
+ *
+ * Adding a migration: create `NNNN_name.ts` exporting a `(dialect) => Migration` factory and add
+ * it below. Names sort as strings and run in that order; never rename or edit a released one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './0001_initial.js';
+import type { MigrationDialect } from './column-types.js';
+
+export type { MigrationDialect } from './column-types.js';
+
+/** Kysely's bookkeeping tables, prefixed so they are recognisable inside a shared Django database. */
+export const MIGRATION_TABLE = 'tessera_migration';
+export const MIGRATION_LOCK_TABLE = 'tessera_migration_lock';
+
+const MIGRATIONS: Readonly<Record<string, (dialect: MigrationDialect) => Migration>> = {
+  '0001_initial': initialMigration,
+};
+
+/** A Kysely `MigrationProvider` yielding every Tessera migration written for `dialect`. */
+export class TesseraMigrationProvider implements MigrationProvider {
+  readonly #dialect: MigrationDialect;
+
+  constructor(dialect: MigrationDialect) {
+    this.#dialect = dialect;
+  }
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const migrations: Record<string, Migration> = {};
+    for (const [name, build] of Object.entries(MIGRATIONS)) migrations[name] = build(this.#dialect);
+    return migrations;
+  }
+}

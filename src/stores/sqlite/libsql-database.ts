@@ -1,0 +1,52 @@
+/**
+ * Adapts a `libsql` connection to Kysely's `SqliteDatabase` and encodes parameter values the way
+ * Tessera stores them in SQLite.
+ *
+ * Why an adapter: libsql binds only numbers, strings, bigints, buffers and null. A `Date` makes
+ * it throw, and a `boolean` makes its native code panic, which aborts the whole process (checked
+ * with libsql 0.5.29). Encoding both here lets the shared query code (`../kysely-store.ts`) pass
+ * `Date` and `boolean` exactly as it will to `pg`, which takes them natively.
+ */
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { formatSqliteTimestamp } from '../schema.js';
+
+/** The part of libsql's (better-sqlite3-compatible) API this adapter uses. */
+export interface LibsqlConnection {
+  prepare(source: string): LibsqlStatement;
+  close(): void;
+}
+
+interface LibsqlStatement {
+  readonly reader: boolean;
+  all(parameters: unknown[]): unknown[];
+  run(parameters: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  iterate(parameters: unknown[]): IterableIterator<unknown>;
+}
+
+/** Encodes one parameter for SQLite: `Date` as UTC text (see `../schema.ts`), `boolean` as 1/0. */
+export function encodeSqliteParameter(value: unknown): unknown {
+  if (value instanceof Date) return formatSqliteTimestamp(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value === undefined) throw new TypeError('Cannot bind undefined to an SQLite parameter');
+  return value;
+}
+
+function encodeAll(parameters: ReadonlyArray<unknown>): unknown[] {
+  return parameters.map(encodeSqliteParameter);
+}
+
+/** Wraps `connection` for Kysely's `SqliteDialect`. */
+export function kyselySqliteDatabase(connection: LibsqlConnection): SqliteDatabase {
+  return {
+    close: () => connection.close(),
+    prepare(source: string): SqliteStatement {
+      const statement = connection.prepare(source);
+      return {
+        reader: statement.reader,
+        all: (parameters) => statement.all(encodeAll(parameters)),
+        run: (parameters) => statement.run(encodeAll(parameters)),
+        iterate: (parameters) => statement.iterate(encodeAll(parameters)),
+      };
+    },
+  };
+}
