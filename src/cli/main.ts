@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * `tessera`: the command line (Django's manage.py commands, under the same names).
+ */
+import { Command } from 'commander';
+import { ConfigError } from '../errors.js';
+import { createSuperuserCommand } from './commands/createsuperuser.js';
+import { flushExpiredTokensCommand } from './commands/flushexpiredtokens.js';
+import { migrateCommand } from './commands/migrate.js';
+import { serveCommand } from './commands/serve.js';
+
+const program = new Command('tessera')
+  .description('JWT authentication server, wire-compatible with djangorestframework-simplejwt')
+  .showHelpAfterError();
+
+program.addCommand(serveCommand());
+program.addCommand(migrateCommand());
+program.addCommand(createSuperuserCommand());
+program.addCommand(flushExpiredTokensCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`tessera: configuration error: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`tessera: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

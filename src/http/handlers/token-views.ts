@@ -1,0 +1,117 @@
+/**
+ * simplejwt's token views: obtain pair, refresh, verify, blacklist, and the sliding pair. Each
+ * validates its serializer fields, runs the use case, and answers 200 with its data.
+ */
+import { TesseraError } from '../../errors.js';
+import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
+import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
+import { blacklistToken, verifyToken } from '../../sessions/verify-and-revoke.js';
+import { checkCredentials } from '../../users/login.js';
+import type { User } from '../../users/user.js';
+import { header } from '../http-types.js';
+import { untrimmed, validatedFields } from '../request-data.js';
+import type { Handler, HandlerInput, Route } from '../route.js';
+
+/** Checks the login fields and credentials; the same 401 for every failure, whatever the reason. */
+async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
+  const usernameField = context.settings.USERNAME_FIELD;
+  const { data, values } = await validatedFields(request, [
+    { name: usernameField, kind: 'char' },
+    { name: 'password', kind: 'char', maxLength: context.settings.MAX_PASSWORD_LENGTH },
+  ]);
+  // DRF trims passwords too, which locks out passwords that end in a space; Tessera does not.
+  const password = untrimmed(data, 'password', values.password ?? '');
+  const login = values[usernameField] ?? '';
+  const user = await checkCredentials(context, login, password);
+  const info = { ip: request.ip, userAgent: header(request, 'user-agent') };
+  if (user === undefined) {
+    await context.hooks.onLoginFailed?.({ username: login }, info);
+    throw TesseraError.of('no_active_account');
+  }
+  if (context.settings.UPDATE_LAST_LOGIN) await context.store.updateUser(user.id, { lastLogin: new Date(context.codec.now()) });
+  await context.hooks.onLoginSuccess?.(user, info);
+  return user;
+}
+
+async function oneField(input: HandlerInput, name: string): Promise<string> {
+  const { values } = await validatedFields(input.request, [{ name, kind: 'char' }]);
+  return values[name] ?? '';
+}
+
+const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)) });
+const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)) });
+const refresh: Handler = async (input) => ({ status: 200, body: await refreshPair(input.context, await oneField(input, 'refresh')) });
+const refreshSlidingToken: Handler = async (input) => ({ status: 200, body: await refreshSliding(input.context, await oneField(input, 'token')) });
+const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
+const blacklist: Handler = async (input) => ({ status: 200, body: await blacklistToken(input.context, await oneField(input, 'refresh')) });
+
+const credentialFields = (usernameField: string) => [
+  { name: usernameField, required: true },
+  { name: 'password', required: true },
+];
+
+/** The token routes under `prefix` (default `/api/token/`), with the sliding pair when SlidingToken is enabled. */
+export function tokenRoutes(options: { prefix: string; usernameField: string; sliding: boolean }): Route[] {
+  const { prefix, usernameField } = options;
+  const routes: Route[] = [
+    {
+      path: prefix,
+      name: 'Token Obtain Pair',
+      description:
+        'Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.',
+      handlers: { POST: obtainPair },
+      authenticated: false,
+      postFields: credentialFields(usernameField),
+    },
+    {
+      path: `${prefix}refresh/`,
+      name: 'Token Refresh',
+      description: 'Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.',
+      handlers: { POST: refresh },
+      authenticated: false,
+      postFields: [
+        { name: 'refresh', required: true },
+        { name: 'access', required: false, readOnly: true },
+      ],
+    },
+    {
+      path: `${prefix}verify/`,
+      name: 'Token Verify',
+      description:
+        "Takes a token and indicates if it is valid.  This view provides no\ninformation about a token's fitness for a particular use.",
+      handlers: { POST: verify },
+      authenticated: false,
+      postFields: [{ name: 'token', required: true }],
+    },
+    {
+      path: `${prefix}blacklist/`,
+      name: 'Token Blacklist',
+      description: 'Takes a token and blacklists it. Must be used with the\n`rest_framework_simplejwt.token_blacklist` app installed.',
+      handlers: { POST: blacklist },
+      authenticated: false,
+      postFields: [{ name: 'refresh', required: true }],
+    },
+  ];
+  if (options.sliding) {
+    routes.push(
+      {
+        path: `${prefix}sliding/`,
+        name: 'Token Obtain Sliding',
+        description: 'Takes a set of user credentials and returns a sliding JSON web token to\nprove the authentication of those credentials.',
+        handlers: { POST: obtainSliding },
+        authenticated: false,
+        postFields: credentialFields(usernameField),
+      },
+      {
+        path: `${prefix}sliding/refresh/`,
+        name: 'Token Refresh Sliding',
+        description:
+          "Takes a sliding JSON web token and returns a new, refreshed version if the\ntoken's refresh period has not expired.",
+        handlers: { POST: refreshSlidingToken },
+        authenticated: false,
+        postFields: [{ name: 'token', required: true }],
+      },
+    );
+  }
+  return routes;
+}

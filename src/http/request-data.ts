@@ -1,0 +1,44 @@
+/**
+ * `request.data` and serializer fields for handlers: the body parsed by DRF's rules, then the
+ * declared fields validated with DRF's messages.
+ */
+import { TesseraError, type FieldErrors } from '../errors.js';
+import { parseRequestBody } from './body.js';
+import { validateFields, type FieldSpec } from './fields.js';
+import { header, type HttpRequest } from './http-types.js';
+
+/** The parsed body (DRF's `request.data`). */
+export async function requestData(request: HttpRequest): Promise<unknown> {
+  return parseRequestBody(header(request, 'content-type'), request.body);
+}
+
+/** Validates fields one by one, collecting every field's errors in declaration order. */
+export function collectFieldErrors(data: unknown, specs: readonly FieldSpec[]): { values: Record<string, string>; errors: FieldErrors } {
+  const values: Record<string, string> = {};
+  const errors: FieldErrors = {};
+  for (const spec of specs) {
+    try {
+      Object.assign(values, validateFields(data, [spec]));
+    } catch (error) {
+      if (!(error instanceof TesseraError) || typeof error.body !== 'object' || error.body === null || Array.isArray(error.body)) throw error;
+      // A non-dict body is not a field problem: DRF answers it alone, before any field.
+      if ('non_field_errors' in error.body) throw error;
+      Object.assign(errors, error.body as FieldErrors);
+    }
+  }
+  return { values, errors };
+}
+
+/** The declared fields' cleaned values, or a 400 with all their errors. */
+export async function validatedFields(request: HttpRequest, specs: readonly FieldSpec[]): Promise<{ data: unknown; values: Record<string, string> }> {
+  const data = await requestData(request);
+  const { values, errors } = collectFieldErrors(data, specs);
+  if (Object.keys(errors).length > 0) throw TesseraError.fields(errors);
+  return { data, values };
+}
+
+/** The field's value as sent, untrimmed, when it was a string (passwords are not trimmed). */
+export function untrimmed(data: unknown, name: string, cleaned: string): string {
+  const raw = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[name] : undefined;
+  return typeof raw === 'string' ? raw : cleaned;
+}

@@ -1,0 +1,38 @@
+/**
+ * `POST /api/token/verify/` and `POST /api/token/blacklist/`.
+ */
+import type { TesseraContext } from '../context.js';
+import { TesseraError, TokenError } from '../errors.js';
+import { TOKEN_MESSAGES } from '../tokens/token-codec.js';
+import { findUserByClaim } from '../users/user-from-claim.js';
+import { isTokenBlacklisted } from './blacklist-check.js';
+import { readBlacklistableToken } from './refresh-tokens.js';
+
+/**
+ * simplejwt's `UntypedToken` check (any type), then the blacklist. simplejwt consults the
+ * blacklist here only when BLACKLIST_AFTER_ROTATION is on (#786); Tessera always does: a
+ * blacklisted token never verifies. The answer keeps simplejwt's shape for it (a 400).
+ */
+export async function verifyToken(context: TesseraContext, raw: string): Promise<Record<string, never>> {
+  const claims = context.codec.decode(raw, 'untyped');
+  if (await isTokenBlacklisted(context, claims)) throw TesseraError.nonField(TOKEN_MESSAGES.blacklisted);
+  return {};
+}
+
+/** Logout: blacklists a refresh token. Like simplejwt, holding the token is the authority (#713). */
+export async function blacklistToken(context: TesseraContext, raw: string): Promise<Record<string, never>> {
+  const { codec, settings, store } = context;
+  const nowMs = codec.now();
+  const refresh = await readBlacklistableToken(context, raw, 'refresh', nowMs);
+  const user = settings.USER_ID_CLAIM in refresh ? await findUserByClaim(store, settings, refresh[settings.USER_ID_CLAIM]) : undefined;
+  const blacklisted = await store.blacklist({
+    jti: codec.jti(refresh) ?? '',
+    userId: user?.id ?? null,
+    familyId: null,
+    createdAt: null,
+    expiresAt: codec.expiresAt(refresh),
+  });
+  // A concurrent logout of the same token got there first: answer as simplejwt does for a repeat.
+  if (!blacklisted) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+  return {};
+}

@@ -1,0 +1,29 @@
+/**
+ * Finding the user a token names (simplejwt: `User.objects.get(**{USER_ID_FIELD: claim})`).
+ * Django casts the claim to the field's type and answers 500 when it cannot ("abc" for an
+ * integer id); Tessera treats an uncastable id as an unknown user.
+ */
+import type { Settings } from '../config/settings.js';
+import type { UserStore } from '../stores/store.js';
+import type { User } from './user.js';
+
+export async function findUserByClaim(store: UserStore, settings: Settings, claim: unknown): Promise<User | undefined> {
+  if (settings.USER_ID_FIELD === 'id') {
+    const id = integerId(claim);
+    return id === undefined ? undefined : store.findUser('id', id);
+  }
+  if (typeof claim !== 'string' && typeof claim !== 'number') return undefined;
+  return store.findUser(settings.USER_ID_FIELD, String(claim));
+}
+
+/** An integer id from a JSON number (5.2.2 tokens) or a decimal string (newer simplejwt's "1"). */
+function integerId(claim: unknown): number | undefined {
+  if (typeof claim === 'number') return Number.isSafeInteger(claim) ? claim : undefined;
+  if (typeof claim === 'string' && /^\d{1,15}$/.test(claim)) return Number(claim);
+  return undefined;
+}
+
+/** The user id as it goes into a token: a JSON number for integer ids, as simplejwt 5.2.2 writes it. */
+export function userIdClaim(user: User, settings: Settings): number | string {
+  return settings.USER_ID_FIELD === 'id' ? user.id : user[settings.USER_ID_FIELD];
+}
