@@ -5,6 +5,7 @@
  */
 import type { Settings } from './config/settings.js';
 import type { Store } from './stores/store.js';
+import type { RateLimiter } from './throttling/rate-limiter.js';
 import type { Claims, TokenCodec } from './tokens/token-codec.js';
 import type { User } from './users/user.js';
 
@@ -37,4 +38,6 @@ export interface TesseraContext {
   readonly codec: TokenCodec;
   readonly store: Store;
   readonly hooks: TesseraHooks;
+  /** Throttle counters: in memory by default, shared (Redis) when configured. */
+  readonly limiter: RateLimiter;
 }

@@ -12,6 +12,7 @@ import type { Route } from './http/route.js';
 import { createRouter, type ErrorReporter, type RequestDispatcher } from './http/router.js';
 import { openStore } from './stores/open-store.js';
 import type { Store } from './stores/store.js';
+import { MemoryRateLimiter, type RateLimiter } from './throttling/rate-limiter.js';
 import { HmacKey } from './tokens/signing-key.js';
 import { TokenCodec } from './tokens/token-codec.js';
 
@@ -21,6 +22,8 @@ export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
   /** Your own store (e.g. over your existing users table). @default the store DATABASE_URL names */
   store?: Store;
   hooks?: TesseraHooks;
+  /** Throttle counters. @default in memory, per process */
+  limiter?: RateLimiter;
   /** The clock, in milliseconds, for tests. @default Date.now */
   now?: () => number;
 }
@@ -60,7 +63,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const store = options.store ?? (await openStore(settings.DATABASE_URL));
   await store.migrate();
   const codec = new TokenCodec({ settings, key: HmacKey.fromSecret(settings.SIGNING_KEY, settings.ALGORITHM), now: options.now });
-  const context: TesseraContext = { settings, codec, store, hooks: options.hooks ?? {} };
+  const limiter = options.limiter ?? new MemoryRateLimiter();
+  const context: TesseraContext = { settings, codec, store, hooks: options.hooks ?? {}, limiter };
 
   const routes = (routeOptions: RouteOptions = {}): Route[] => {
     const accountsPrefix = routeOptions.accountsPrefix ?? '/accounts/';
@@ -80,6 +84,9 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     warnings,
     routes,
     dispatcher: (routeOptions, reportError) => createRouter(context, routes(routeOptions), reportError),
-    close: () => store.close(),
+    close: async () => {
+      await limiter.close();
+      await store.close();
+    },
   };
 }

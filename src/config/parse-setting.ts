@@ -4,6 +4,7 @@
  * `ConfigError` that names the setting: bad configuration stops start-up, it is never guessed.
  */
 import { ConfigError } from '../errors.js';
+import { parseRate } from '../throttling/rate.js';
 import { parseDurationSeconds } from './duration.js';
 import {
   AUTH_TOKEN_CLASS_NAMES,
@@ -71,6 +72,33 @@ function positiveInteger(value: unknown, name: string): number {
   return fail(name, 'a positive integer', value);
 }
 
+/** A DRF throttle rate (`100/hour`), or `null`/`off`/`none` for no limit. */
+function rate(value: unknown, name: string): string | null {
+  if (value === null || value === '' || (typeof value === 'string' && ['off', 'none', 'null'].includes(value.trim().toLowerCase()))) return null;
+  if (typeof value === 'string' && parseRate(value) !== undefined) return value.trim();
+  return fail(name, "a rate such as '100/hour' or '5/minute', or 'off'", value);
+}
+
+/** Fastify's `trustProxy`: a boolean, a hop count, or addresses/CIDRs. */
+function trustProxy(value: unknown, name: string): boolean | number | string {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (/^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+    if (/^\d+$/.test(text)) return Number(text);
+    if (/^[0-9a-f.:/,\s]+$/i.test(text) && text !== '') return text;
+  }
+  return fail(name, 'true, false, a hop count, or comma-separated proxy addresses/CIDRs', value);
+}
+
+/** simplejwt accepts any leeway; more than 5 minutes would quietly extend every token (SEC-20). */
+function leeway(value: unknown, name: string): number {
+  const seconds = duration(value, name);
+  if (seconds > 300) throw new ConfigError(name, `at most 300 seconds; ${seconds} would extend every token's life`);
+  return seconds;
+}
+
 /** `rest_framework_simplejwt.tokens.AccessToken` and `AccessToken` both name the class. */
 function tokenClassList(value: unknown, name: string): Settings['AUTH_TOKEN_CLASSES'] {
   const short = stringList(value, name).map((item) => item.split('.').pop() ?? item);
@@ -99,7 +127,7 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   AUDIENCE: audience,
   ISSUER: nullableString,
   JWK_URL: nullableString,
-  LEEWAY: (value, name) => duration(value, name),
+  LEEWAY: leeway,
   AUTH_HEADER_TYPES: stringList,
   AUTH_HEADER_NAME: (value, name) => {
     const header = nonEmptyString(value, name);
@@ -124,6 +152,10 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   DATABASE_URL: nonEmptyString,
   MAX_BODY_BYTES: positiveInteger,
   MAX_PASSWORD_LENGTH: positiveInteger,
+  THROTTLE_LOGIN_ACCOUNT: rate,
+  THROTTLE_LOGIN_IP: rate,
+  THROTTLE_REGISTER_IP: rate,
+  TRUST_PROXY: trustProxy,
 };
 
 export function isDataSettingName(name: string): name is DataSettingName {

@@ -71,6 +71,18 @@ export interface Settings {
   DATABASE_URL: string;
   /** Largest request body accepted, in bytes. @default 1048576 */
   MAX_BODY_BYTES: number;
+  /** Failed logins allowed per submitted username, DRF rate notation, or `null` for no limit. @default '100/hour' */
+  THROTTLE_LOGIN_ACCOUNT: string | null;
+  /** Failed logins allowed per client address. @default '300/hour' */
+  THROTTLE_LOGIN_IP: string | null;
+  /** Registrations attempted per client address. @default '100/hour' */
+  THROTTLE_REGISTER_IP: string | null;
+  /**
+   * Which proxies to believe about the client address (`X-Forwarded-For`): `false` (none: the
+   * socket's peer is the client), `true` (any: only behind a proxy you control), a hop count,
+   * or a comma-separated list of proxy addresses/CIDRs. @default false
+   */
+  TRUST_PROXY: boolean | number | string;
   /** Longest password accepted, in characters, checked before any hashing (a DoS bound). @default 4096 */
   MAX_PASSWORD_LENGTH: number;
 }
@@ -111,6 +123,10 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   DATABASE_URL: 'sqlite:tessera.sqlite3',
   MAX_BODY_BYTES: 1_048_576,
   MAX_PASSWORD_LENGTH: 4096,
+  THROTTLE_LOGIN_ACCOUNT: '100/hour',
+  THROTTLE_LOGIN_IP: '300/hour',
+  THROTTLE_REGISTER_IP: '100/hour',
+  TRUST_PROXY: false,
 };
 
 /** simplejwt settings that were removed; naming one is an error there and here. */

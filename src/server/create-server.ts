@@ -22,6 +22,8 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     // Request lines would carry URLs (and, for careless clients, tokens in query strings).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: tessera.settings.MAX_BODY_BYTES,
+    // The client address throttles count by: only proxies named in TRUST_PROXY are believed.
+    trustProxy: fastifyTrustProxy(tessera.settings.TRUST_PROXY),
     // Django serves /api/token and /api/token/ differently (a 301); so must we.
     routerOptions: { ignoreTrailingSlash: false },
   });
@@ -63,4 +65,9 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
   });
 
   return app;
+}
+
+/** TRUST_PROXY in Fastify's terms; a hop count becomes "trust the nearest N hops". */
+function fastifyTrustProxy(setting: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }

@@ -245,6 +245,34 @@ export function describeApi(name: string, start: StartApi): void {
     });
   });
 
+  describe(`${name}: throttling`, () => {
+    let served: ServedApi;
+    let api: ReturnType<typeof client>;
+    beforeAll(async () => {
+      served = await start({ TESSERA_THROTTLE_LOGIN_ACCOUNT: '3/minute', TESSERA_THROTTLE_REGISTER_IP: '2/hour' });
+      api = client(served.baseUrl);
+    });
+    afterAll(async () => served?.stop());
+
+    it('throttles failed logins per account, known or not, with Retry-After', async () => {
+      for (const username of ['kyoko', 'no-such-user']) {
+        for (let i = 0; i < 3; i++) expect((await api.post('/api/token/', { username, password: 'wrong' })).status).toBe(401);
+        const throttled = await api.post('/api/token/', { username, password: 'wrong' });
+        expect(throttled.status).toBe(429);
+        expect(throttled.text).toMatch(/^\{"detail":"Request was throttled\. Expected available in \d+ seconds?\."\}$/);
+        expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      // Even the right password waits: the account's failure budget is spent.
+      expect((await api.post('/api/token/', KYOKO)).status).toBe(429);
+    });
+
+    it('throttles registrations per client address', async () => {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await api.post('/accounts/register/', {})).status);
+      expect(statuses).toEqual([400, 400, 429]);
+    });
+  });
+
   describe(`${name}: sliding tokens`, () => {
     let served: ServedApi;
     let api: ReturnType<typeof client>;

@@ -3,10 +3,12 @@
  */
 import { TesseraError, type FieldErrors } from '../../errors.js';
 import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../users/register-user.js';
+import { throttleRegistration } from '../../throttling/throttles.js';
 import { collectFieldErrors, requestData, untrimmed } from '../request-data.js';
 import type { Handler, Route } from '../route.js';
 
 const register: Handler = async ({ request, context }) => {
+  await throttleRegistration(context, request.ip);
   const specs = registrationFields(context.settings.MAX_PASSWORD_LENGTH);
   const data = await requestData(request);
   const { values, errors } = collectFieldErrors(data, specs);
