@@ -9,7 +9,9 @@ import { header, type HttpRequest } from './http-types.js';
 
 /** The parsed body (DRF's `request.data`). */
 export async function requestData(request: HttpRequest): Promise<unknown> {
-  return parseRequestBody(header(request, 'content-type'), request.body);
+  // Django reads no body without a Content-Length (a chunked request), and neither do we.
+  const contentLength = header(request, 'content-length');
+  return parseRequestBody(header(request, 'content-type'), request.body, { contentLength: contentLength === undefined ? null : Number(contentLength) });
 }
 
 /** Validates fields one by one, collecting every field's errors in declaration order. */
