@@ -148,6 +148,8 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   SLIDING_TOKEN_REFRESH_LIFETIME: duration,
   CHECK_USER_IS_ACTIVE: boolean,
   USERNAME_FIELD: oneOf(['username', 'email'] as const),
+  REFRESH_TOKEN_REUSE_GRACE: duration,
+  SESSION_LIFETIME: (value, name) => (value === null || value === '' ? null : duration(value, name)),
   SECRET_KEY: nonEmptyString,
   DATABASE_URL: nonEmptyString,
   MAX_BODY_BYTES: positiveInteger,

@@ -65,6 +65,18 @@ export interface Settings {
   /** The field users log in with. @default 'username' */
   USERNAME_FIELD: 'username' | 'email';
 
+  /**
+   * Seconds after a rotation during which replaying the rotated refresh token is taken as a
+   * client retry (it gets a fresh pair and the unused successor is revoked) rather than as
+   * theft (which revokes the whole family). @default 0
+   */
+  REFRESH_TOKEN_REUSE_GRACE: number;
+  /**
+   * Absolute cap on a session (a refresh-token family), in seconds from login: rotation cannot
+   * extend it past this, and refresh stops working at it. `null` for none, as simplejwt. @default null
+   */
+  SESSION_LIFETIME: number | null;
+
   /** The server's secret; the default `SIGNING_KEY`. From `TESSERA_SECRET_KEY`. */
   SECRET_KEY: string;
   /** Where users and tokens live: `sqlite:PATH` (default `sqlite:tessera.sqlite3`). */
@@ -120,6 +132,8 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   CHECK_USER_IS_ACTIVE: true,
   USER_AUTHENTICATION_RULE: defaultUserAuthenticationRule,
   USERNAME_FIELD: 'username',
+  REFRESH_TOKEN_REUSE_GRACE: 0,
+  SESSION_LIFETIME: null,
   DATABASE_URL: 'sqlite:tessera.sqlite3',
   MAX_BODY_BYTES: 1_048_576,
   MAX_PASSWORD_LENGTH: 4096,

@@ -20,12 +20,14 @@ async function tokenForUser(context: TesseraContext, type: TokenType, user: User
   return claims;
 }
 
-/** Records a refresh or sliding token as outstanding, starting a new family. */
+/** Records a refresh or sliding token as outstanding, starting a new family (a session). */
 async function recordNewSession(context: TesseraContext, claims: Claims, user: User, nowMs: number): Promise<void> {
+  const familyId = randomUUID();
+  await context.store.startFamily({ id: familyId, userId: user.id, createdAt: new Date(nowMs) });
   await context.store.recordOutstanding({
     jti: context.codec.jti(claims) ?? '',
     userId: user.id,
-    familyId: randomUUID(),
+    familyId,
     createdAt: new Date(nowMs),
     expiresAt: context.codec.expiresAt(claims),
   });

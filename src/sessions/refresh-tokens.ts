@@ -7,10 +7,15 @@
  *   not look);
  * - rotation with blacklisting is one atomic database step, so of N concurrent refreshes of one
  *   token exactly one wins (simplejwt checks, then blacklists: #985);
- * - the rotated refresh token is recorded as outstanding (5.2.2 forgets it: #25, #363).
+ * - rotated refresh tokens stay in their family (the login session). Replaying a token that was
+ *   already rotated is a theft signal (RFC 9700 §4.14.2) and revokes the whole family, unless
+ *   it comes within REFRESH_TOKEN_REUSE_GRACE of the rotation, when it is taken as a client
+ *   retry; SESSION_LIFETIME caps how long rotation can keep a family alive.
  */
+import { randomUUID } from 'node:crypto';
 import type { TesseraContext } from '../context.js';
 import { TesseraError, TokenError } from '../errors.js';
+import type { OutstandingToken, TokenState } from '../stores/store.js';
 import { TOKEN_MESSAGES, type Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import type { User } from '../users/user.js';
@@ -34,24 +39,91 @@ async function activeUserOf(context: TesseraContext, claims: Claims): Promise<Us
   return user;
 }
 
+/** The recorded state of the token's jti (a non-string jti is an invalid token). */
+async function tokenState(context: TesseraContext, claims: Claims): Promise<TokenState | undefined> {
+  const jti = claims[context.settings.JTI_CLAIM];
+  if (jti === undefined) return undefined;
+  if (typeof jti !== 'string') throw new TokenError(TOKEN_MESSAGES.invalid);
+  return context.store.findTokenState(jti);
+}
+
+/** A replay of a rotated token soon enough after the rotation to be a client retrying. */
+function isGraceRetry(context: TesseraContext, state: TokenState, nowMs: number): boolean {
+  const grace = context.settings.REFRESH_TOKEN_REUSE_GRACE;
+  return (
+    grace > 0 &&
+    state.replacedBy !== null &&
+    state.familyRevokedAt === null &&
+    state.blacklistedAt !== null &&
+    nowMs - state.blacklistedAt.getTime() <= grace * 1000
+  );
+}
+
+/** Theft: an already-rotated token came back. Everything descending from that login dies. */
+async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs: number): Promise<never> {
+  if (state.familyId !== null && state.familyRevokedAt === null) {
+    await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
+  }
+  throw new TokenError(TOKEN_MESSAGES.blacklisted);
+}
+
 export async function refreshPair(context: TesseraContext, raw: string): Promise<{ access: string; refresh?: string }> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
-  const refresh = await readBlacklistableToken(context, raw, 'refresh', nowMs);
+  const refresh = codec.verifySignature(raw, nowMs);
+  const state = await tokenState(context, refresh);
+  const replay = state !== undefined && state.blacklistedAt !== null;
+  if (replay && !isGraceRetry(context, state, nowMs)) {
+    if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs);
+    throw new TokenError(TOKEN_MESSAGES.blacklisted);
+  }
+  codec.checkClaims(refresh, 'refresh', nowMs);
   const user = await activeUserOf(context, refresh);
   const access = codec.encode(codec.accessFor(refresh, nowMs));
   if (!settings.ROTATE_REFRESH_TOKENS) return { access };
 
+  const familyId = state?.familyId ?? (await startFamilyFor(context, user, nowMs));
   const next = codec.rotated(refresh, nowMs);
-  const old = { jti: codec.jti(refresh) ?? '', userId: user?.id ?? null, familyId: null, createdAt: null, expiresAt: codec.expiresAt(refresh) };
-  const recordedNext = { jti: codec.jti(next) ?? '', userId: user?.id ?? null, familyId: null, createdAt: new Date(nowMs), expiresAt: codec.expiresAt(next) };
+  capToSessionLifetime(context, next, state, nowMs);
+  const recordedNext: OutstandingToken = {
+    jti: codec.jti(next) ?? '',
+    userId: user?.id ?? null,
+    familyId,
+    createdAt: new Date(nowMs),
+    expiresAt: codec.expiresAt(next),
+  };
   if (settings.BLACKLIST_AFTER_ROTATION) {
-    // Losing the race means another request rotated (or logged out) this token a moment ago.
-    if (!(await store.rotate(old, recordedNext))) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+    // A grace retry rotates the successor the client never saved; otherwise the token itself.
+    const predecessorJti = replay ? (state.replacedBy ?? '') : (codec.jti(refresh) ?? '');
+    const predecessor: OutstandingToken = { jti: predecessorJti, userId: user?.id ?? null, familyId, createdAt: null, expiresAt: codec.expiresAt(refresh) };
+    if (!(await store.rotate(predecessor, recordedNext))) {
+      // Another request rotated (or logged out) this token a moment ago: a reuse like any other.
+      const current = await store.findTokenState(predecessorJti);
+      if (current !== undefined && current.replacedBy !== null && !isGraceRetry(context, current, nowMs)) {
+        await revokeForReuse(context, current, nowMs);
+      }
+      throw new TokenError(TOKEN_MESSAGES.blacklisted);
+    }
   } else {
     await store.recordOutstanding(recordedNext);
   }
   return { access, refresh: codec.encode(next) };
+}
+
+/** Tokens minted elsewhere (simplejwt) have no family yet: their first rotation starts one. */
+async function startFamilyFor(context: TesseraContext, user: User | undefined, nowMs: number): Promise<string> {
+  const id = randomUUID();
+  await context.store.startFamily({ id, userId: user?.id ?? null, createdAt: new Date(nowMs) });
+  return id;
+}
+
+/** SESSION_LIFETIME: no rotation past the family's deadline, and no refresh at all after it. */
+function capToSessionLifetime(context: TesseraContext, next: Claims, state: TokenState | undefined, nowMs: number): void {
+  const lifetime = context.settings.SESSION_LIFETIME;
+  if (lifetime === null || state?.familyCreatedAt == null) return;
+  const deadline = Math.floor(state.familyCreatedAt.getTime() / 1000) + lifetime;
+  if (deadline <= nowMs / 1000) throw new TokenError(TOKEN_MESSAGES.invalid);
+  if (typeof next.exp === 'number' && next.exp > deadline) next.exp = deadline;
 }
 
 export async function refreshSliding(context: TesseraContext, raw: string): Promise<{ token: string }> {

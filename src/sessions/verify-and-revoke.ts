@@ -36,3 +36,13 @@ export async function blacklistToken(context: TesseraContext, raw: string): Prom
   if (!blacklisted) throw new TokenError(TOKEN_MESSAGES.blacklisted);
   return {};
 }
+
+/**
+ * Log out everywhere: blacklists every live refresh/sliding token of the user and revokes their
+ * families. Access tokens already issued stay valid until they expire (at most
+ * ACCESS_TOKEN_LIFETIME), as with any logout of stateless tokens.
+ */
+export async function logoutEverywhere(context: TesseraContext, userId: number): Promise<Record<string, never>> {
+  await context.store.blacklistAllForUser(userId, new Date(context.codec.now()));
+  return {};
+}

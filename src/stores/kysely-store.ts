@@ -21,11 +21,12 @@ import {
   type AuthUserTable,
   type Database,
 } from './schema.js';
-import { UniqueViolationError, type OutstandingToken, type Store, type TokenRecord } from './store.js';
+import { UniqueViolationError, type OutstandingToken, type Store, type TokenRecord, type TokenState } from './store.js';
 
 const USERS = 'auth_user';
 const OUTSTANDING = 'token_blacklist_outstandingtoken';
 const BLACKLISTED = 'token_blacklist_blacklistedtoken';
+const FAMILIES = 'tessera_token_family';
 
 /** Ids per multi-row insert: well below SQLite's 32766 bound parameters and PostgreSQL's 65535. */
 const INSERT_BATCH = 500;
@@ -272,6 +273,7 @@ export abstract class KyselyStore implements Store {
         // blacklist row; the unique token_id makes everyone else's insert a no-op.
         if (!(await this.#insertBlacklisted(trx, old.jti, new Date()))) throw new RotationLost();
         await this.#insertOutstanding(trx, next);
+        await trx.updateTable(OUTSTANDING).set({ replaced_by: next.jti }).where('jti', '=', old.jti).execute();
         return true;
       });
     } catch (error) {
@@ -290,17 +292,70 @@ export abstract class KyselyStore implements Store {
         .where('o.expires_at', '>', now)
         .where('b.id', 'is', null)
         .execute();
-      let blacklisted = 0;
-      for (let start = 0; start < live.length; start += INSERT_BATCH) {
-        const rows = live.slice(start, start + INSERT_BATCH).map((row) => ({ token_id: row.id, blacklisted_at: now }));
-        const inserted = await trx
-          .insertInto(BLACKLISTED)
-          .values(rows)
-          .onConflict((oc) => oc.column('token_id').doNothing())
-          .returning('id')
-          .execute();
-        blacklisted += inserted.length;
-      }
+      const blacklisted = await this.#blacklistRows(trx, live, now);
+      await trx
+        .updateTable(FAMILIES)
+        .set({ revoked_at: now, revoke_reason: 'logout_all' })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return blacklisted;
+    });
+  }
+
+  // ---- families ----
+
+  async findTokenState(jti: string): Promise<TokenState | undefined> {
+    const row = await this.db
+      .selectFrom(`${OUTSTANDING} as o`)
+      .leftJoin(`${BLACKLISTED} as b`, 'b.token_id', 'o.id')
+      .leftJoin(`${FAMILIES} as f`, 'f.id', 'o.family_id')
+      .select(['o.jti', 'o.user_id', 'o.family_id', 'o.replaced_by', 'b.blacklisted_at', 'f.created_at as family_created_at', 'f.revoked_at'])
+      .where('o.jti', '=', jti)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return {
+      jti: row.jti,
+      userId: row.user_id,
+      familyId: row.family_id,
+      familyCreatedAt: nullableTimestampFromDb(row.family_created_at),
+      familyRevokedAt: nullableTimestampFromDb(row.revoked_at),
+      blacklistedAt: nullableTimestampFromDb(row.blacklisted_at),
+      replacedBy: row.replaced_by,
+    };
+  }
+
+  async startFamily(family: { id: string; userId: number | null; createdAt: Date }): Promise<void> {
+    const { userId } = family;
+    await this.db
+      .insertInto(FAMILIES)
+      .values({
+        id: family.id,
+        user_id: userId === null ? null : (eb) => eb.selectFrom(USERS).select('auth_user.id').where('auth_user.id', '=', userId),
+        created_at: family.createdAt,
+        revoked_at: null,
+        revoke_reason: null,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+
+  async revokeFamily(familyId: string, now: Date, reason: string): Promise<number> {
+    return this.inWriteTransaction(async (trx) => {
+      const live = await trx
+        .selectFrom(`${OUTSTANDING} as o`)
+        .leftJoin(`${BLACKLISTED} as b`, 'b.token_id', 'o.id')
+        .select('o.id')
+        .where('o.family_id', '=', familyId)
+        .where('b.id', 'is', null)
+        .execute();
+      const blacklisted = await this.#blacklistRows(trx, live, now);
+      await trx
+        .updateTable(FAMILIES)
+        .set({ revoked_at: now, revoke_reason: reason })
+        .where('id', '=', familyId)
+        .where('revoked_at', 'is', null)
+        .execute();
       return blacklisted;
     });
   }
@@ -360,6 +415,22 @@ export abstract class KyselyStore implements Store {
       })
       .onConflict((oc) => oc.column('jti').doNothing())
       .execute();
+  }
+
+  /** Blacklists outstanding rows by id, in batches; returns how many this call blacklisted. */
+  async #blacklistRows(db: Kysely<Database>, rows: readonly { id: number | string }[], now: Date): Promise<number> {
+    let blacklisted = 0;
+    for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+      const batch = rows.slice(start, start + INSERT_BATCH).map((row) => ({ token_id: row.id, blacklisted_at: now }));
+      const inserted = await db
+        .insertInto(BLACKLISTED)
+        .values(batch)
+        .onConflict((oc) => oc.column('token_id').doNothing())
+        .returning('id')
+        .execute();
+      blacklisted += inserted.length;
+    }
+    return blacklisted;
   }
 
   /** Blacklists the recorded token `jti`; `true` when this call did, `false` when it already was. */

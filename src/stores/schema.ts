@@ -63,6 +63,8 @@ export interface OutstandingTokenTable {
   family_id: string | null;
   created_at: NullableTimestampColumn;
   expires_at: TimestampColumn;
+  /** The jti that replaced this token at rotation (migration 0004). */
+  replaced_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** simplejwt's `BlacklistedToken`: at most one row per outstanding token. */
@@ -73,7 +75,17 @@ export interface BlacklistedTokenTable {
 }
 
 /** Every table Tessera queries. */
+/** A refresh-token family: one login session and every token rotated from it (migration 0004). */
+export interface TokenFamilyTable {
+  id: string;
+  user_id: number | null;
+  created_at: TimestampColumn;
+  revoked_at: NullableTimestampColumn;
+  revoke_reason: string | null;
+}
+
 export interface Database {
+  tessera_token_family: TokenFamilyTable;
   auth_user: AuthUserTable;
   token_blacklist_outstandingtoken: OutstandingTokenTable;
   token_blacklist_blacklistedtoken: BlacklistedTokenTable;

@@ -27,6 +27,20 @@ export interface TokenRecord extends OutstandingToken {
   readonly blacklistedAt: Date | null;
 }
 
+/** What the server knows of one issued refresh or sliding token, for rotation decisions. */
+export interface TokenState {
+  readonly jti: string;
+  readonly userId: number | null;
+  readonly familyId: string | null;
+  /** When the family (the login session) began; `null` when the token has no family. */
+  readonly familyCreatedAt: Date | null;
+  /** When the family was revoked (reuse detected, logout-all), or `null`. */
+  readonly familyRevokedAt: Date | null;
+  readonly blacklistedAt: Date | null;
+  /** The jti that replaced this token at rotation, or `null` when it was never rotated. */
+  readonly replacedBy: string | null;
+}
+
 /** Raised by `createUser` when a unique field is taken. */
 export class UniqueViolationError extends Error {
   readonly field: 'username' | 'email';
@@ -56,18 +70,30 @@ export interface TokenStore {
   recordOutstanding(token: OutstandingToken): Promise<void>;
   /** Whether `jti` is blacklisted. */
   isBlacklisted(jti: string): Promise<boolean>;
+  /** The recorded state of `jti`, or `undefined` when it was never recorded. */
+  findTokenState(jti: string): Promise<TokenState | undefined>;
+  /** Records the start of a family (a login session). Idempotent on `id`. */
+  startFamily(family: { id: string; userId: number | null; createdAt: Date }): Promise<void>;
+  /**
+   * Revokes a family: blacklists every outstanding token in it and marks it revoked, in one
+   * transaction. Returns how many tokens it blacklisted.
+   */
+  revokeFamily(familyId: string, now: Date, reason: string): Promise<number>;
   /**
    * Blacklists `token` (recording it as outstanding first if it is not). Returns `true` when this
    * call blacklisted it, `false` when it already was.
    */
   blacklist(token: OutstandingToken): Promise<boolean>;
   /**
-   * Atomic rotation: blacklists `old` and records `next` in one transaction, only if `old` was
-   * not already blacklisted. Returns `false` (and changes nothing) when another rotation or a
+   * Atomic rotation: blacklists `old`, records `next` and notes on `old` that `next` replaced
+   * it, in one transaction, only if `old` was not already blacklisted. Returns `false` (and changes nothing) when another rotation or a
    * logout got there first. This closes simplejwt's check-then-blacklist race (#985).
    */
   rotate(old: OutstandingToken, next: OutstandingToken): Promise<boolean>;
-  /** Blacklists every outstanding, unexpired token of a user; returns how many it blacklisted. */
+  /**
+   * Blacklists every outstanding, unexpired token of a user and marks their families revoked
+   * ("log out everywhere"); returns how many tokens it blacklisted.
+   */
   blacklistAllForUser(userId: number, now: Date): Promise<number>;
   /** Tokens of one user (or all), newest first. */
   listTokens(options?: { userId?: number; limit?: number; offset?: number }): Promise<TokenRecord[]>;

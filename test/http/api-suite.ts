@@ -232,8 +232,8 @@ export function describeApi(name: string, start: StartApi): void {
       expect(Object.keys(rotated.json as object)).toEqual(['access', 'refresh']);
       const next = (rotated.json as { refresh: string }).refresh;
       expect(claimsOf(next).jti).not.toBe(claimsOf(refresh).jti);
-      expect((await api.post('/api/token/refresh/', { refresh })).text).toBe('{"detail":"Token is blacklisted","code":"token_not_valid"}');
       expect((await api.post('/api/token/refresh/', { refresh: next })).status).toBe(200);
+      expect((await api.post('/api/token/refresh/', { refresh })).text).toBe('{"detail":"Token is blacklisted","code":"token_not_valid"}');
     });
 
     it('lets exactly one of many concurrent rotations of one token win', async () => {
@@ -242,6 +242,69 @@ export function describeApi(name: string, start: StartApi): void {
       const statuses = replies.map((reply) => reply.status).sort();
       expect(statuses.filter((status) => status === 200)).toHaveLength(1);
       expect(statuses.filter((status) => status === 401)).toHaveLength(11);
+    });
+  });
+
+  describe(`${name}: refresh-token families`, () => {
+    let served: ServedApi;
+    let graceful: ServedApi;
+    let capped: ServedApi;
+    let api: ReturnType<typeof client>;
+    const rotation = { TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' };
+    beforeAll(async () => {
+      [served, graceful, capped] = await Promise.all([
+        start(rotation),
+        start({ ...rotation, TESSERA_REFRESH_TOKEN_REUSE_GRACE: '30s' }),
+        start({ ...rotation, TESSERA_SESSION_LIFETIME: '2s' }),
+      ]);
+      api = client(served.baseUrl);
+    });
+    afterAll(async () => Promise.all([served?.stop(), graceful?.stop(), capped?.stop()]));
+
+    const rotate = async (on: ReturnType<typeof client>, refresh: string) => on.post('/api/token/refresh/', { refresh });
+
+    it('revokes the whole family when a rotated refresh token is replayed', async () => {
+      const { refresh: first } = await login(api);
+      const second = ((await rotate(api, first)).json as { refresh: string }).refresh;
+      const third = ((await rotate(api, second)).json as { refresh: string }).refresh;
+      const { refresh: otherSession } = await login(api);
+
+      expect((await rotate(api, first)).text).toBe('{"detail":"Token is blacklisted","code":"token_not_valid"}');
+      // The thief's (or the victim's) newest token dies with the family...
+      expect((await rotate(api, third)).status).toBe(401);
+      // ...and the user's other sessions are untouched.
+      expect((await rotate(api, otherSession)).status).toBe(200);
+    });
+
+    it('treats a replay within the grace window as a retry, not as theft', async () => {
+      const onGraceful = client(graceful.baseUrl);
+      const { refresh: first } = await login(onGraceful);
+      const lost = ((await rotate(onGraceful, first)).json as { refresh: string }).refresh;
+      const retried = await rotate(onGraceful, first);
+      expect(retried.status).toBe(200);
+      const kept = (retried.json as { refresh: string }).refresh;
+      expect(claimsOf(kept).jti).not.toBe(claimsOf(lost).jti);
+      expect((await rotate(onGraceful, kept)).status).toBe(200);
+    });
+
+    it('logs a user out everywhere', async () => {
+      const sessions = [await login(api), await login(api)];
+      const reply = await api.post('/api/token/logout-all/', {}, { authorization: `Bearer ${sessions[0]?.access}` });
+      expect(reply).toMatchObject({ status: 200, text: '{}' });
+      for (const session of sessions) expect((await rotate(api, session.refresh)).status).toBe(401);
+      expect((await api.post('/api/token/logout-all/', {})).status).toBe(401);
+    });
+
+    it('caps a session at SESSION_LIFETIME however often it rotates', async () => {
+      const onCapped = client(capped.baseUrl);
+      const { refresh } = await login(onCapped);
+      const loginTime = Number(claimsOf(refresh).iat);
+      const rotated = await rotate(onCapped, refresh);
+      expect(rotated.status).toBe(200);
+      const next = (rotated.json as { refresh: string }).refresh;
+      expect(Number(claimsOf(next).exp)).toBeLessThanOrEqual(loginTime + 2);
+      await new Promise((wake) => setTimeout(wake, 2200));
+      expect((await rotate(onCapped, next)).status).toBe(401);
     });
   });
 

@@ -475,5 +475,74 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         expect(await store.blacklist({ ...tokenFor(userId) })).toBe(true);
       });
     });
+
+    describe('families', () => {
+      let userId: number;
+      beforeEach(async () => {
+        userId = (await store.createUser(userInput('family-user'))).id;
+      });
+
+      it('knows nothing of an unrecorded jti', async () => {
+        expect(await store.findTokenState(newJti())).toBeUndefined();
+      });
+
+      it('records a family once and reports it in token state', async () => {
+        const familyId = newJti();
+        const createdAt = new Date(Date.now() - HOUR);
+        await store.startFamily({ id: familyId, userId, createdAt });
+        await store.startFamily({ id: familyId, userId, createdAt: new Date() });
+        const token = tokenFor(userId, { familyId });
+        await store.recordOutstanding(token);
+        expect(await store.findTokenState(token.jti)).toEqual({
+          jti: token.jti,
+          userId,
+          familyId,
+          familyCreatedAt: createdAt,
+          familyRevokedAt: null,
+          blacklistedAt: null,
+          replacedBy: null,
+        });
+      });
+
+      it('notes which token replaced which at rotation', async () => {
+        const familyId = newJti();
+        await store.startFamily({ id: familyId, userId, createdAt: new Date() });
+        const first = tokenFor(userId, { familyId });
+        const second = tokenFor(userId, { familyId });
+        await store.recordOutstanding(first);
+        expect(await store.rotate(first, second)).toBe(true);
+        const state = await store.findTokenState(first.jti);
+        expect(state?.replacedBy).toBe(second.jti);
+        expect(state?.blacklistedAt).toBeInstanceOf(Date);
+        expect((await store.findTokenState(second.jti))?.replacedBy).toBeNull();
+      });
+
+      it('revokes a whole family and nothing else', async () => {
+        const familyId = newJti();
+        const otherFamily = newJti();
+        await store.startFamily({ id: familyId, userId, createdAt: new Date() });
+        await store.startFamily({ id: otherFamily, userId, createdAt: new Date() });
+        const members = [tokenFor(userId, { familyId }), tokenFor(userId, { familyId }), tokenFor(userId, { familyId })];
+        for (const member of members) await store.recordOutstanding(member);
+        await store.blacklist(members[0] as OutstandingToken);
+        const bystander = tokenFor(userId, { familyId: otherFamily });
+        await store.recordOutstanding(bystander);
+
+        expect(await store.revokeFamily(familyId, new Date(), 'reuse_detected')).toBe(2);
+        for (const member of members) expect(await store.isBlacklisted(member.jti)).toBe(true);
+        expect((await store.findTokenState(members[1]?.jti ?? ''))?.familyRevokedAt).toBeInstanceOf(Date);
+        expect(await store.isBlacklisted(bystander.jti)).toBe(false);
+        expect(await store.revokeFamily(familyId, new Date(), 'again')).toBe(0);
+      });
+
+      it("marks a user's families revoked when all their tokens are blacklisted", async () => {
+        const familyId = newJti();
+        await store.startFamily({ id: familyId, userId, createdAt: new Date() });
+        const token = tokenFor(userId, { familyId });
+        await store.recordOutstanding(token);
+        expect(await store.blacklistAllForUser(userId, new Date())).toBe(1);
+        expect((await store.findTokenState(token.jti))?.familyRevokedAt).toBeInstanceOf(Date);
+      });
+    });
   });
 }

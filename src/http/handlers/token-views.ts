@@ -5,7 +5,7 @@
 import { TesseraError } from '../../errors.js';
 import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
-import { blacklistToken, verifyToken } from '../../sessions/verify-and-revoke.js';
+import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/verify-and-revoke.js';
 import { checkLoginThrottle, countLoginFailure } from '../../throttling/throttles.js';
 import { checkCredentials } from '../../users/login.js';
 import type { User } from '../../users/user.js';
@@ -47,6 +47,8 @@ const refresh: Handler = async (input) => ({ status: 200, body: await refreshPai
 const refreshSlidingToken: Handler = async (input) => ({ status: 200, body: await refreshSliding(input.context, await oneField(input, 'token')) });
 const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
 const blacklist: Handler = async (input) => ({ status: 200, body: await blacklistToken(input.context, await oneField(input, 'refresh')) });
+
+const logoutAll: Handler = async ({ context, auth }) => ({ status: 200, body: await logoutEverywhere(context, auth?.user.id ?? -1) });
 
 const credentialFields = (usernameField: string) => [
   { name: usernameField, required: true },
@@ -93,6 +95,14 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       handlers: { POST: blacklist },
       authenticated: false,
       postFields: [{ name: 'refresh', required: true }],
+    },
+    {
+      path: `${prefix}logout-all/`,
+      name: 'Token Logout All',
+      description: "Blacklists every refresh token of the authenticated user: a log out from every device.",
+      handlers: { POST: logoutAll },
+      authenticated: true,
+      postFields: [],
     },
   ];
   if (options.sliding) {

@@ -8,6 +8,7 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001_initial.js';
+import { tokenFamiliesMigration } from './0004_token_families.js';
 import type { MigrationDialect } from './column-types.js';
 
 export type { MigrationDialect } from './column-types.js';
@@ -18,6 +19,7 @@ export const MIGRATION_LOCK_TABLE = 'tessera_migration_lock';
 
 const MIGRATIONS: Readonly<Record<string, (dialect: MigrationDialect) => Migration>> = {
   '0001_initial': initialMigration,
+  '0004_token_families': tokenFamiliesMigration,
 };
 
 /** A Kysely `MigrationProvider` yielding every Tessera migration written for `dialect`. */
