@@ -59,10 +59,10 @@ describe('openStore', () => {
     expect((await configError(`sqlite:${join(scratch, 'missing', 'db.sqlite3')}`)).message).toMatch(/does not exist/);
   });
 
-  it('says PostgreSQL is not built yet, without echoing the URL', async () => {
+  it('names DATABASE_URL when PostgreSQL cannot be reached, without echoing the password', async () => {
     for (const url of ['postgres://tessera:s3cret@db.internal/tessera', 'postgresql://tessera:s3cret@db.internal/tessera']) {
       const error = await configError(url);
-      expect(error.message).toMatch(/PostgreSQL support is not built yet/);
+      expect(error.message).toMatch(/cannot open the PostgreSQL database/);
       expect(error.message).not.toMatch(/s3cret/);
     }
   });
