@@ -1,5 +1,11 @@
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
+import { loadSettings } from '../../config/load-settings.js';
+import { stderrLogger } from '../../logger.js';
+import { joinWorkerCacheGroup, runPrimary } from '../../server/cluster.js';
 import { createServer } from '../../server/create-server.js';
+import { openStore } from '../../stores/open-store.js';
 import { createTessera } from '../../tessera.js';
 
 function port(value: string): number {
@@ -8,22 +14,52 @@ function port(value: string): number {
   return number;
 }
 
+/** `--workers N`, or `auto` for one per core. */
+function workers(value: string): number {
+  if (value === 'auto') return availableParallelism();
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1 || number > 256) throw new InvalidArgumentError('workers is a number from 1 to 256, or auto');
+  return number;
+}
+
+interface ServeOptions {
+  host: string;
+  port: number;
+  workers: number;
+}
+
 export function serveCommand(): Command {
   return new Command('serve')
     .description('Apply migrations and serve the API.')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, 8000)
-    .action(async (options: { host: string; port: number }) => {
-      const tessera = await createTessera();
-      const app = createServer(tessera);
-      for (const warning of tessera.warnings) app.log.warn(warning);
-      const shutdown = async (): Promise<void> => {
-        await app.close();
-        await tessera.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-      await app.listen({ host: options.host, port: options.port });
+    .option('--workers <n>', 'worker processes sharing the port (a number, or auto: one per core)', workers, 1)
+    .action(async (options: ServeOptions) => {
+      if (options.workers > 1 && cluster.isPrimary) {
+        // Migrate once, before any worker starts; then workers skip straight to serving.
+        const { settings, warnings } = loadSettings();
+        for (const warning of warnings) stderrLogger.warn(warning);
+        const store = await openStore(settings.DATABASE_URL);
+        await store.migrate();
+        await store.close();
+        runPrimary(options.workers, stderrLogger);
+        return;
+      }
+      await serveOne(options);
     });
+}
+
+async function serveOne(options: ServeOptions): Promise<void> {
+  const tessera = await createTessera();
+  joinWorkerCacheGroup(tessera.context.store);
+  const app = createServer(tessera);
+  if (cluster.isPrimary) for (const warning of tessera.warnings) app.log.warn(warning);
+  const shutdown = async (): Promise<void> => {
+    await app.close();
+    await tessera.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await app.listen({ host: options.host, port: options.port });
 }

@@ -1,0 +1,42 @@
+/**
+ * Tells every instance when a user changed, so their per-process user caches drop it at once
+ * instead of within USER_CACHE_TTL. Redis pub/sub: fire and forget; a lost message costs at most
+ * one TTL of staleness, never safety of anything the database decides (refresh, blacklist).
+ */
+import type { CachedStore } from '../user-cache.js';
+import type { RedisClient, RedisLink } from './redis-link.js';
+
+const CHANNEL = 'tessera:user-changed';
+
+export class InvalidationBus {
+  readonly #link: RedisLink;
+  readonly #subscriber: RedisClient;
+
+  private constructor(link: RedisLink, subscriber: RedisClient) {
+    this.#link = link;
+    this.#subscriber = subscriber;
+  }
+
+  /** Publishes this process's user changes, and applies everyone else's to `store`. */
+  static connect(link: RedisLink, store: CachedStore): InvalidationBus {
+    const subscriber = link.client.duplicate();
+    // Errors are the link's to report; the subscriber reconnects and resubscribes by itself.
+    subscriber.on('error', () => undefined);
+    const bus = new InvalidationBus(link, subscriber);
+    subscriber
+      .connect()
+      .then(() =>
+        subscriber.subscribe(CHANNEL, (message) => {
+          const id = Number(message);
+          store.invalidateUser(Number.isSafeInteger(id) ? id : undefined);
+        }),
+      )
+      .catch(() => undefined);
+    store.onUserChanged((id) => void bus.#link.run((client) => client.publish(CHANNEL, String(id))));
+    return bus;
+  }
+
+  async close(): Promise<void> {
+    if (this.#subscriber.isOpen) await this.#subscriber.close().catch(() => undefined);
+  }
+}
