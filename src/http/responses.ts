@@ -12,13 +12,20 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** A DRF API view's JSON answer. `allow` is the view's methods, as DRF lists them. */
-export function jsonResponse(status: number, body: Json | undefined, allow: string, extraHeaders: Record<string, string> = {}): HttpResponse {
+export function jsonResponse(
+  status: number,
+  body: Json | undefined,
+  allow: string,
+  extraHeaders: Record<string, string> = {},
+  /** Spaces per level (`Accept: application/json; indent=4`); 0 for DRF's compact default. */
+  indent = 0,
+): HttpResponse {
   // DRF sends no Content-Type at all for an empty body (e.g. registration's 201).
   const contentType: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
   return {
     status,
     headers: { ...contentType, vary: 'Accept', allow, ...SECURITY_HEADERS, ...extraHeaders },
-    body: body === undefined ? '' : JSON.stringify(body),
+    body: body === undefined ? '' : indent > 0 ? JSON.stringify(body, null, indent) : JSON.stringify(body),
   };
 }
 
@@ -26,10 +33,10 @@ export function jsonResponse(status: number, body: Json | undefined, allow: stri
  * A `TesseraError` as DRF renders it. Every 401 carries `WWW-Authenticate` built from the first
  * AUTH_HEADER_TYPES entry (without it DRF would have turned the 401 into a 403).
  */
-export function errorResponse(error: TesseraError, allow: string, authHeaderType: string): HttpResponse {
+export function errorResponse(error: TesseraError, allow: string, authHeaderType: string, indent = 0): HttpResponse {
   const headers: Record<string, string> = { ...error.headers };
   if (error.status === 401) headers['www-authenticate'] = `${authHeaderType} realm="api"`;
-  return jsonResponse(error.status, error.body, allow, headers);
+  return jsonResponse(error.status, error.body, allow, headers, indent);
 }
 
 /** Django's 404 page with DEBUG off (leading newline included). */

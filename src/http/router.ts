@@ -8,6 +8,7 @@ import type { TesseraContext } from '../context.js';
 import { TesseraError, TokenError, type Json } from '../errors.js';
 import { authenticateHeader, headerNameFromMetaKey } from '../users/authenticate-request.js';
 import { header, type HttpRequest, type HttpResponse } from './http-types.js';
+import { negotiate } from './content-negotiation.js';
 import { appendSlashRedirect, errorResponse, jsonResponse, notFoundResponse } from './responses.js';
 import type { Route } from './route.js';
 
@@ -34,22 +35,26 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
       return byPath.has(`${request.path}/`) ? appendSlashRedirect(`${request.path}/${request.search ?? ''}`) : notFoundResponse();
     }
     const allow = allowByPath.get(route.path) ?? '';
+    // DRF negotiates before anything else in initial(), so a 406 comes even before a 401.
+    const negotiated = negotiate(header(request, 'accept'));
+    if (negotiated === undefined) return jsonResponse(406, { detail: 'Could not satisfy the request Accept header.' }, allow);
+    const indent = negotiated.renderer === 'json' ? negotiated.indent : 0;
     try {
       const auth = route.authenticated ? await authenticateHeader(context, header(request, tokenHeader)) : undefined;
       if (route.authenticated && auth === undefined) throw TesseraError.of('not_authenticated');
 
       const method = request.method === 'HEAD' && route.handlers.GET ? 'GET' : request.method;
-      if (method === 'OPTIONS') return jsonResponse(200, optionsMetadata(route), allow);
+      if (method === 'OPTIONS') return jsonResponse(200, optionsMetadata(route), allow, {}, indent);
       const handler = method === 'GET' || method === 'POST' ? route.handlers[method] : undefined;
       if (handler === undefined) throw new TesseraError('method_not_allowed', { detail: `Method "${request.method}" not allowed.` });
 
       const result = await handler({ request, context, auth });
-      const response = jsonResponse(result.status, result.body, allow);
+      const response = jsonResponse(result.status, result.body, allow, {}, indent);
       if (request.method === 'HEAD') response.body = '';
       return response;
     } catch (error) {
-      if (error instanceof TokenError) return errorResponse(TesseraError.of('token_not_valid', error.message), allow, authHeaderType);
-      if (error instanceof TesseraError) return errorResponse(error, allow, authHeaderType);
+      if (error instanceof TokenError) return errorResponse(TesseraError.of('token_not_valid', error.message), allow, authHeaderType, indent);
+      if (error instanceof TesseraError) return errorResponse(error, allow, authHeaderType, indent);
       reportError(error, { method: request.method, path: request.path });
       return errorResponse(TesseraError.of('internal_error'), allow, authHeaderType);
     }

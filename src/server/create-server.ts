@@ -1,20 +1,73 @@
 /**
  * The bundled server: Fastify in front of Tessera's framework-neutral router, serving the
- * tutorials' API (token endpoints, registration, `/protected/`, `/hello/`).
+ * tutorials' API (token endpoints, registration, `/protected/`, `/hello/`), and in front of the
+ * API the pages people use (`pages/`): the browsable API, the admin console at `/admin/`, the
+ * OpenAPI document at `/api/schema/` and its reference at `/api/docs/`. JSON clients never
+ * reach the pages: a request the pages do not take goes to the API unchanged.
  *
  * Fastify's own body parsing is replaced by one raw-buffer parser so that every body, of any
  * content type, reaches DRF's parsing rules (`http/body.ts`) and its exact error messages.
  */
+import { METHODS, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { HttpRequest } from '../http/http-types.js';
-import type { Tessera } from '../tessera.js';
+import { createPages } from '../pages/create-pages.js';
+import { headerNameFromMetaKey } from '../users/authenticate-request.js';
+import type { RouteOptions, Tessera } from '../tessera.js';
 
 export interface ServerOptions {
   /** Log level for the server's own messages. Request lines are not logged. @default 'info' */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
-const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+/**
+ * Every method Node's HTTP parser accepts reaches the router, which answers DRF's 405 for the
+ * ones a view lacks (PURGE, PROPFIND, ...), not Fastify's 404.
+ */
+function registerAllMethods(app: FastifyInstance): void {
+  for (const method of METHODS) {
+    if (!app.supportedMethods.includes(method)) app.addHttpMethod(method, { hasBody: true });
+  }
+}
+
+/**
+ * Requests Node's HTTP parser rejects before any route runs (a method it does not know, broken
+ * framing, oversized headers) still get a DRF-shaped JSON answer, then the connection closes.
+ */
+function answerUnparsableRequest(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return;
+  const [status, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+  const body = JSON.stringify({ detail: status === 431 ? 'Request headers are too large.' : 'Malformed request.' });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Each request's Content-Type as the client sent it (see the onRequest hook). */
+const originalContentTypes = new WeakMap<IncomingMessage, string>();
+
+/** The headers as the client sent them: the original Content-Type, repeated token headers joined. */
+function clientHeaders(headers: IncomingHttpHeaders, raw: IncomingMessage, tokenHeader: string): IncomingHttpHeaders {
+  const contentType = originalContentTypes.get(raw);
+  const restored = contentType === undefined ? headers : { ...headers, 'content-type': contentType };
+  return withRepeatedHeadersJoined(restored, raw.rawHeaders, tokenHeader);
+}
+
+/**
+ * Node keeps only the first of repeated `Authorization` headers; Django (under gunicorn) sees
+ * them joined with commas, so simplejwt answers "must contain two space-delimited values".
+ * Joining them the same way keeps that answer and refuses the ambiguity.
+ */
+function withRepeatedHeadersJoined(headers: IncomingHttpHeaders, rawHeaders: readonly string[], name: string): IncomingHttpHeaders {
+  let values: string[] | undefined;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]?.toLowerCase() === name) (values ??= []).push(rawHeaders[index + 1] ?? '');
+  }
+  return values === undefined || values.length < 2 ? headers : { ...headers, [name]: values.join(',') };
+}
 
 export function createServer(tessera: Tessera, options: ServerOptions = {}): FastifyInstance {
   const app = Fastify({
@@ -26,17 +79,32 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     trustProxy: fastifyTrustProxy(tessera.settings.TRUST_PROXY),
     // Django serves /api/token and /api/token/ differently (a 301); so must we.
     routerOptions: { ignoreTrailingSlash: false },
+    clientErrorHandler: answerUnparsableRequest,
   });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-
-  const dispatch = tessera.dispatcher({ demoViews: true }, (error, where) => {
-    app.log.error({ err: error, method: where.method, path: where.path }, 'unexpected error while handling a request');
+  // Fastify refuses a Content-Type it cannot parse (`x`, `a b`) with its own 415 before any
+  // route runs, where Django would still resolve the URL (404, 301) and authenticate (401)
+  // first. So Fastify only ever sees a neutral type; the client's goes to DRF's rules intact.
+  app.addHook('onRequest', async (request) => {
+    const contentType = request.headers['content-type'];
+    if (contentType === undefined) return;
+    originalContentTypes.set(request.raw, contentType);
+    request.headers['content-type'] = 'application/octet-stream';
   });
 
+  const routeOptions: RouteOptions = { demoViews: true };
+  const reportError = (error: unknown, where: { method: string; path: string }): void => {
+    app.log.error({ err: error, method: where.method, path: where.path }, 'unexpected error while handling a request');
+  };
+  const dispatch = tessera.dispatcher(routeOptions, reportError);
+  const pages = createPages(tessera, { routes: tessera.routes(routeOptions), dispatch, reportError });
+
+  registerAllMethods(app);
+  const tokenHeader = headerNameFromMetaKey(tessera.settings.AUTH_HEADER_NAME);
   app.route({
-    method: [...ALL_METHODS],
+    method: app.supportedMethods,
     url: '/*',
     handler: async (request, reply) => {
       const queryAt = request.url.indexOf('?');
@@ -44,13 +112,15 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
         method: request.method,
         path: queryAt < 0 ? request.url : request.url.slice(0, queryAt),
         search: queryAt < 0 ? '' : request.url.slice(queryAt),
-        headers: request.headers,
+        headers: clientHeaders(request.headers, request.raw, tokenHeader),
         body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
         ip: request.ip,
       };
-      const response = await dispatch(httpRequest);
+      const page = await pages(httpRequest, { secure: request.protocol === 'https' });
+      const response = page ?? (await dispatch(httpRequest));
       // A Buffer, so Fastify sends the Content-Type as given (DRF's has no charset parameter).
       reply.code(response.status).headers(response.headers);
+      if (page?.setCookies !== undefined && page.setCookies.length > 0) reply.header('set-cookie', page.setCookies);
       // Nothing at all for an empty body: Fastify would otherwise add a Content-Type.
       return response.body === '' ? reply.send() : reply.send(Buffer.from(response.body, 'utf8'));
     },
