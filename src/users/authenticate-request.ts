@@ -10,6 +10,7 @@ import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
 import { TOKEN_MESSAGES } from '../tokens/token-codec.js';
 import { findUserByClaim } from './user-from-claim.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 import type { User } from './user.js';
 
 export interface AuthenticatedRequest {
@@ -37,10 +38,22 @@ export function rawTokenFromHeader(context: TesseraContext, header: string | und
   return parts[1];
 }
 
+/** Verified access tokens, per Tessera instance (a WeakMap, so instances own nothing global). */
+const verifiedTokens = new WeakMap<TesseraContext, VerifiedTokenCache>();
+
+function cacheOf(context: TesseraContext): VerifiedTokenCache {
+  let cache = verifiedTokens.get(context);
+  if (cache === undefined) verifiedTokens.set(context, (cache = new VerifiedTokenCache()));
+  return cache;
+}
+
 /** Validates `raw` against each of AUTH_TOKEN_CLASSES in turn, as simplejwt does. */
-async function validatedClaims(context: TesseraContext, raw: string): Promise<Claims> {
-  const messages: Json[] = [];
+export async function validatedClaims(context: TesseraContext, raw: string): Promise<Claims> {
   const nowMs = context.codec.now();
+  const cache = cacheOf(context);
+  const cached = cache.get(raw, context.codec.key, nowMs / 1000, context.settings.LEEWAY);
+  if (cached !== undefined) return cached;
+  const messages: Json[] = [];
   for (const className of context.settings.AUTH_TOKEN_CLASSES) {
     const type = TOKEN_CLASSES[className] ?? 'access';
     try {
@@ -48,6 +61,7 @@ async function validatedClaims(context: TesseraContext, raw: string): Promise<Cl
       // Sliding tokens are blacklist-aware in simplejwt; access tokens are not.
       if (type === 'sliding' && (await isTokenBlacklisted(context, claims))) throw new TokenError(TOKEN_MESSAGES.blacklisted);
       context.codec.checkClaims(claims, type, nowMs);
+      if (type === 'access') cache.set(raw, context.codec.key, claims);
       return claims;
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
@@ -72,7 +86,8 @@ export async function authenticateHeader(context: TesseraContext, header: string
   const claims = await validatedClaims(context, raw);
   const { settings, store } = context;
   if (!(settings.USER_ID_CLAIM in claims)) throw TesseraError.of('token_no_user_id');
-  const user = await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM]);
+  // The hot path: the per-process user cache answers most requests without a query.
+  const user = await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM], (field, value) => store.findCachedUser(field, value));
   if (user === undefined) throw TesseraError.of('user_not_found');
   if (settings.CHECK_USER_IS_ACTIVE && !user.isActive) throw TesseraError.of('user_inactive');
   return { user, claims };

@@ -1,0 +1,201 @@
+/**
+ * `tessera/express`: Tessera in your own Express 5 app. A router serves the token endpoints
+ * (and registration); `authenticate(tessera)` protects any route and sets `req.user`.
+ *
+ * The router reads each request body itself, raw (`express.raw` for every content type, up to
+ * MAX_BODY_BYTES), so Tessera's DRF-exact parsing and error messages apply. Mount it before
+ * `express.json()` / `express.urlencoded()`. When a body parser has already consumed a request,
+ * the router re-encodes what it left in `req.body` (JSON as JSON, forms as a URL-encoded form):
+ * valid requests work the same, but malformed bodies get that parser's answer, not DRF's.
+ */
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
+import type { Tessera } from '../../tessera.js';
+import type { Claims } from '../../tokens/token-codec.js';
+import type { TokenUser } from '../../users/token-user.js';
+import type { User as TesseraUser } from '../../users/user.js';
+import {
+  authenticateRequest,
+  authenticateRequestStateless,
+  bodyRefusal,
+  consoleErrorReporter,
+  dispatchedPaths,
+  firstHeader,
+  routeOptionsOf,
+  tokenHeaderName,
+  withMountedLocation,
+  type MountOptions,
+} from '../shared.js';
+
+export type { MountOptions } from '../shared.js';
+export type { User } from '../../users/user.js';
+export type { TokenUser } from '../../users/token-user.js';
+export type { Claims } from '../../tokens/token-codec.js';
+
+declare global {
+  // Express's own extension point; `Express.User` is also what Passport's types use for `req.user`.
+  namespace Express {
+    interface User extends TesseraUser {}
+    interface Request {
+      /**
+       * The user `authenticate(tessera)` found; absent on routes it does not protect.
+       *
+       * @default undefined
+       * @example
+       * ```ts
+       * app.get('/me/', authenticate(tessera), (req, res) => res.json({ email: req.user?.email }));
+       * ```
+       */
+      user?: User;
+      /**
+       * The claims of the token `authenticate` or `authenticateStateless` accepted.
+       *
+       * @default undefined
+       * @example
+       * ```ts
+       * const roles = req.tokenClaims?.roles; // a claim your customClaims hook added
+       * ```
+       */
+      tokenClaims?: Claims;
+      /**
+       * The user `authenticateStateless(tessera)` built from the token alone.
+       *
+       * @default undefined
+       * @example
+       * ```ts
+       * app.get('/me/', authenticateStateless(tessera), (req, res) => res.json({ id: req.tokenUser?.id }));
+       * ```
+       */
+      tokenUser?: TokenUser;
+    }
+  }
+}
+
+/** Sends an `HttpResponse` byte for byte (no Express content-type or charset handling). */
+function send(res: Response, response: HttpResponse): void {
+  res.status(response.status);
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  res.end(response.body === '' ? undefined : response.body);
+}
+
+const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+/** A body another parser already turned into `req.body`, back into bytes Tessera can parse. */
+function reencodedBody(parsed: unknown, contentType: string | undefined): { body: Buffer; contentType: string | undefined } {
+  if (parsed === undefined) return { body: Buffer.alloc(0), contentType };
+  if (Buffer.isBuffer(parsed)) return { body: parsed, contentType };
+  if (typeof parsed === 'string') return { body: Buffer.from(parsed, 'utf8'), contentType };
+  if (FORM_TYPES.test(contentType ?? '') && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+    const form = new URLSearchParams();
+    for (const [name, value] of Object.entries(parsed)) {
+      for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string') form.append(name, item);
+    }
+    return { body: Buffer.from(form.toString(), 'utf8'), contentType: 'application/x-www-form-urlencoded' };
+  }
+  return { body: Buffer.from(JSON.stringify(parsed) ?? '', 'utf8'), contentType };
+}
+
+/** Options of {@link tesseraRouter}. */
+export type TesseraRouterOptions = MountOptions;
+
+/**
+ * An Express router serving the token endpoints under `prefix` and registration under
+ * `accountsPrefix`. Mount it with `app.use(...)`, at the root or under a path (`app.use('/v1',
+ * ...)` serves `/v1/api/token/`); requests for other paths pass through untouched.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createTessera } from 'tessera';
+ * import { authenticate, tesseraRouter } from 'tessera/express';
+ *
+ * const tessera = await createTessera();
+ * const app = express();
+ * app.use(tesseraRouter(tessera));
+ * app.get('/protected/', authenticate(tessera), (req, res) => res.json({ hello: req.user?.username }));
+ * app.listen(8000);
+ * ```
+ */
+export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = {}): Router {
+  const routeOptions = routeOptionsOf(options);
+  const dispatch = tessera.dispatcher(routeOptions, options.reportError ?? consoleErrorReporter);
+  const paths = new Set(dispatchedPaths(tessera, routeOptions));
+  // No inflation: Django reads bodies as sent, and a compressed body is no place to spend CPU.
+  const readRawBody = express.raw({ type: () => true, limit: tessera.settings.MAX_BODY_BYTES, inflate: false });
+
+  const serve = async (req: Request, res: Response): Promise<void> => {
+    const refused = await new Promise<number | undefined>((done) =>
+      readRawBody(req, res, (error?: unknown) => done(error === undefined ? undefined : statusOf(error))),
+    );
+    if (refused !== undefined) return send(res, bodyRefusal(refused));
+    const { body, contentType } = reencodedBody(req.body as unknown, firstHeader(req.headers['content-type']));
+    const queryAt = req.originalUrl.indexOf('?');
+    const httpRequest: HttpRequest = {
+      method: req.method,
+      path: req.path,
+      search: queryAt < 0 ? '' : req.originalUrl.slice(queryAt),
+      headers: { ...req.headers, 'content-type': contentType },
+      body,
+      ip: req.ip,
+    };
+    send(res, withMountedLocation(await dispatch(httpRequest), req.baseUrl));
+  };
+
+  const router = express.Router();
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    if (!paths.has(req.path)) return next();
+    serve(req, res).catch(next);
+  });
+  return router;
+}
+
+/** A body-reading error's HTTP status (body-parser sets `status`), 400 when it has none. */
+function statusOf(error: unknown): number {
+  const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
+  return typeof status === 'number' ? status : 400;
+}
+
+/**
+ * Middleware that requires a valid access token (AUTH_HEADER_NAME, `Authorization: Bearer
+ * <token>` by default) for an active user, then sets `req.user` and `req.tokenClaims`.
+ * Otherwise it answers as simplejwt does: 401 with `WWW-Authenticate` and DRF's body.
+ *
+ * @example
+ * ```ts
+ * app.get('/protected/', authenticate(tessera), (req, res) => {
+ *   res.json({ content: `Hello, ${req.user?.username}` });
+ * });
+ * ```
+ */
+export function authenticate(tessera: Tessera): RequestHandler {
+  const headerName = tokenHeaderName(tessera.context);
+  return (req, res, next) => {
+    authenticateRequest(tessera.context, firstHeader(req.headers[headerName])).then((outcome) => {
+      if (!outcome.ok) return send(res, outcome.response);
+      req.user = outcome.value.user;
+      req.tokenClaims = outcome.value.claims;
+      next();
+    }, next);
+  };
+}
+
+/**
+ * Like {@link authenticate}, but builds a `TokenUser` from the token alone (no database lookup,
+ * simplejwt's `JWTStatelessUserAuthentication`) and sets `req.tokenUser` and `req.tokenClaims`.
+ *
+ * @example
+ * ```ts
+ * app.get('/me/', authenticateStateless(tessera), (req, res) => res.json({ id: req.tokenUser?.id }));
+ * ```
+ */
+export function authenticateStateless(tessera: Tessera): RequestHandler {
+  const headerName = tokenHeaderName(tessera.context);
+  return (req, res, next) => {
+    authenticateRequestStateless(tessera.context, firstHeader(req.headers[headerName])).then((outcome) => {
+      if (!outcome.ok) return send(res, outcome.response);
+      req.tokenUser = outcome.value;
+      req.tokenClaims = outcome.value.claims;
+      next();
+    }, next);
+  };
+}

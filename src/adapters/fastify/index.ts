@@ -1,0 +1,208 @@
+/**
+ * `tessera/fastify`: Tessera in your own Fastify 5 app. One plugin mounts the token endpoints
+ * (and registration) and adds `app.authenticate`, a preHandler that puts the user on
+ * `request.user`.
+ *
+ * The plugin is wrapped with fastify-plugin so that its decorators reach your whole app; the
+ * mounted routes live in an encapsulated child context of their own, whose raw-buffer body
+ * parser (every body goes to Tessera's DRF-exact parsing) and error handler do not touch your
+ * routes, which keep Fastify's JSON parser.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
+import type { ErrorReporter } from '../../http/router.js';
+import type { Tessera } from '../../tessera.js';
+import type { Claims } from '../../tokens/token-codec.js';
+import type { TokenUser } from '../../users/token-user.js';
+import type { User } from '../../users/user.js';
+import {
+  authenticateRequest,
+  authenticateRequestStateless,
+  bodyRefusal,
+  dispatchedPaths,
+  firstHeader,
+  routeOptionsOf,
+  serverErrorResponse,
+  tokenHeaderName,
+  withMountedLocation,
+  type MountOptions,
+} from '../shared.js';
+
+export type { MountOptions } from '../shared.js';
+export type { User } from '../../users/user.js';
+export type { TokenUser } from '../../users/token-user.js';
+export type { Claims } from '../../tokens/token-codec.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * A preHandler that requires a valid access token (AUTH_HEADER_NAME, `Authorization:
+     * Bearer <token>` by default) and an active user, then sets `request.user` and
+     * `request.tokenClaims`. Otherwise it answers as simplejwt does (401 with
+     * `WWW-Authenticate`).
+     *
+     * @example
+     * ```ts
+     * app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ user: request.user?.username }));
+     * ```
+     */
+    authenticate: preHandlerAsyncHookHandler;
+    /**
+     * Like `authenticate`, but builds a `TokenUser` from the token alone (no database lookup,
+     * simplejwt's `JWTStatelessUserAuthentication`) and sets `request.tokenUser`.
+     *
+     * @example
+     * ```ts
+     * app.get('/me/', { preHandler: app.authenticateStateless }, async (request) => ({ id: request.tokenUser?.id }));
+     * ```
+     */
+    authenticateStateless: preHandlerAsyncHookHandler;
+  }
+  interface FastifyRequest {
+    /**
+     * The user `app.authenticate` found; `null` on routes it does not protect.
+     *
+     * @default null
+     * @example
+     * ```ts
+     * app.get('/me/', { preHandler: app.authenticate }, async (request) => ({ email: request.user?.email }));
+     * ```
+     */
+    user: User | null;
+    /**
+     * The claims of the token `app.authenticate` or `app.authenticateStateless` accepted.
+     *
+     * @default null
+     * @example
+     * ```ts
+     * const roles = request.tokenClaims?.roles; // a claim your customClaims hook added
+     * ```
+     */
+    tokenClaims: Claims | null;
+    /**
+     * The user `app.authenticateStateless` built from the token alone.
+     *
+     * @default null
+     * @example
+     * ```ts
+     * app.get('/me/', { preHandler: app.authenticateStateless }, async (request) => ({ id: request.tokenUser?.id }));
+     * ```
+     */
+    tokenUser: TokenUser | null;
+  }
+}
+
+/** Options of {@link tesseraPlugin}. */
+export interface TesseraPluginOptions extends MountOptions {
+  /**
+   * The Tessera instance to serve, from `createTessera()`. Required. The plugin does not close
+   * it: close it after the app (`app.addHook('onClose', () => tessera.close())`).
+   *
+   * @example
+   * ```ts
+   * await app.register(tesseraPlugin, { tessera: await createTessera() });
+   * ```
+   */
+  tessera: Tessera;
+}
+
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** Sends an `HttpResponse` exactly: a Buffer, so Fastify adds no charset; nothing at all for an empty body. */
+function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
+  reply.code(response.status).headers(response.headers);
+  return response.body === '' ? reply.send() : reply.send(Buffer.from(response.body, 'utf8'));
+}
+
+function splitUrl(url: string): { path: string; search: string } {
+  const queryAt = url.indexOf('?');
+  return queryAt < 0 ? { path: url, search: '' } : { path: url.slice(0, queryAt), search: url.slice(queryAt) };
+}
+
+const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) => {
+  const { tessera } = options;
+  const routeOptions = routeOptionsOf(options);
+  const reportError: ErrorReporter =
+    options.reportError ??
+    ((error, where) => app.log.error({ err: error, method: where.method, path: where.path }, 'tessera: unexpected error while handling a request'));
+  const dispatch = tessera.dispatcher(routeOptions, reportError);
+  const headerName = tokenHeaderName(tessera.context);
+
+  app.decorateRequest('user', null);
+  app.decorateRequest('tokenClaims', null);
+  app.decorateRequest('tokenUser', null);
+
+  app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
+    const outcome = await authenticateRequest(tessera.context, firstHeader(request.headers[headerName]));
+    if (!outcome.ok) return send(reply, outcome.response);
+    request.user = outcome.value.user;
+    request.tokenClaims = outcome.value.claims;
+    return undefined;
+  });
+
+  app.decorate('authenticateStateless', async (request: FastifyRequest, reply: FastifyReply) => {
+    const outcome = await authenticateRequestStateless(tessera.context, firstHeader(request.headers[headerName]));
+    if (!outcome.ok) return send(reply, outcome.response);
+    request.tokenUser = outcome.value;
+    request.tokenClaims = outcome.value.claims;
+    return undefined;
+  });
+
+  await app.register(async (routes) => {
+    const bodyLimit = tessera.settings.MAX_BODY_BYTES;
+    // The app's own prefix when this plugin is registered inside a prefixed plugin ('/v1').
+    const mountPath = routes.prefix;
+    routes.removeAllContentTypeParsers();
+    routes.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+
+    routes.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+      // Fastify's own refusals (body too large, cut off) keep their 4xx, in DRF's shape.
+      const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+      if (status >= 400 && status < 500) return send(reply, bodyRefusal(status));
+      reportError(error, { method: request.method, path: splitUrl(request.url).path });
+      return send(reply, serverErrorResponse());
+    });
+
+    for (const path of dispatchedPaths(tessera, routeOptions)) {
+      // An app with ignoreTrailingSlash already routes the slashless form to the slashed route.
+      if (!path.endsWith('/') && routes.hasRoute({ method: 'POST', url: path })) continue;
+      routes.route({
+        method: [...ALL_METHODS],
+        url: path,
+        bodyLimit,
+        handler: async (request, reply) => {
+          const { path: fullPath, search } = splitUrl(request.url);
+          const httpRequest: HttpRequest = {
+            method: request.method,
+            path: fullPath.startsWith(mountPath) ? fullPath.slice(mountPath.length) : fullPath,
+            search,
+            headers: request.headers,
+            body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+            ip: request.ip,
+          };
+          return send(reply, withMountedLocation(await dispatch(httpRequest), mountPath));
+        },
+      });
+    }
+  });
+};
+
+/**
+ * The Fastify plugin: mounts the token endpoints under `prefix` and registration under
+ * `accountsPrefix`, and decorates the app with `authenticate` / `authenticateStateless`
+ * preHandlers and the request with `user`, `tokenClaims` and `tokenUser`.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { createTessera } from 'tessera';
+ * import { tesseraPlugin } from 'tessera/fastify';
+ *
+ * const app = Fastify();
+ * await app.register(tesseraPlugin, { tessera: await createTessera() });
+ * app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ hello: request.user?.username }));
+ * await app.listen({ port: 8000 });
+ * ```
+ */
+export const tesseraPlugin = fp(plugin, { fastify: '5.x', name: 'tessera' });

@@ -1,0 +1,170 @@
+/**
+ * `tessera/hono`: Tessera in your own Hono 4 app. `tesseraRoutes(tessera)` is a Hono app with
+ * the token endpoints (and registration) to `app.route(...)`; `authenticate(tessera)` protects
+ * any route, after which `c.get('user')` is the user.
+ *
+ * Nothing here is Node-specific except the default client address (read from
+ * `@hono/node-server`'s bindings when present): the routes run wherever Hono runs.
+ */
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
+import type { Tessera } from '../../tessera.js';
+import type { Claims } from '../../tokens/token-codec.js';
+import type { TokenUser } from '../../users/token-user.js';
+import type { User } from '../../users/user.js';
+import {
+  authenticateRequest,
+  authenticateRequestStateless,
+  bodyRefusal,
+  consoleErrorReporter,
+  dispatchedPaths,
+  routeOptionsOf,
+  tokenHeaderName,
+  withMountedLocation,
+  type MountOptions,
+} from '../shared.js';
+
+export type { MountOptions } from '../shared.js';
+export type { User } from '../../users/user.js';
+export type { TokenUser } from '../../users/token-user.js';
+export type { Claims } from '../../tokens/token-codec.js';
+
+/** What {@link authenticate} puts in the context: `c.get('user')`, `c.get('tokenClaims')`. */
+export type TesseraVariables = {
+  /** The authenticated, active user. */
+  user: User;
+  /** The accepted access (or sliding) token's claims. */
+  tokenClaims: Claims;
+};
+
+/** What {@link authenticateStateless} puts in the context: `c.get('tokenUser')`, `c.get('tokenClaims')`. */
+export type TesseraStatelessVariables = {
+  /** The user the token describes (no database lookup). */
+  tokenUser: TokenUser;
+  /** The accepted access (or sliding) token's claims. */
+  tokenClaims: Claims;
+};
+
+/** Options of {@link tesseraRoutes}. */
+export interface TesseraRoutesOptions extends MountOptions {
+  /**
+   * The client's address, which login hooks receive (`onLoginSuccess`, `onLoginFailed`). Put
+   * your proxy handling here (e.g. the last `X-Forwarded-For` hop your proxy appends).
+   *
+   * @default the socket's address under `@hono/node-server`, else `undefined`
+   * @example
+   * ```ts
+   * { clientIp: (c) => c.req.header('cf-connecting-ip') }
+   * ```
+   */
+  clientIp?: (c: Context) => string | undefined;
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** An `HttpResponse` as a fetch `Response`; no body (hence no added Content-Type) when empty. */
+function toResponse(response: HttpResponse): Response {
+  return new Response(response.body === '' ? null : response.body, { status: response.status, headers: response.headers });
+}
+
+/** `@hono/node-server` passes `{ incoming, outgoing }` as the env; the socket knows the peer. */
+function nodeServerIp(c: Context): string | undefined {
+  const env: unknown = c.env;
+  if (typeof env !== 'object' || env === null || !('incoming' in env)) return undefined;
+  const incoming: unknown = env.incoming;
+  if (typeof incoming !== 'object' || incoming === null || !('socket' in incoming)) return undefined;
+  const socket: unknown = incoming.socket;
+  if (typeof socket !== 'object' || socket === null || !('remoteAddress' in socket)) return undefined;
+  return typeof socket.remoteAddress === 'string' ? socket.remoteAddress : undefined;
+}
+
+/**
+ * A Hono app serving the token endpoints under `prefix` and registration under
+ * `accountsPrefix`. Mount it with `app.route('/', ...)` (or under a path: `app.route('/v1',
+ * ...)` serves `/v1/api/token/`).
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { serve } from '@hono/node-server';
+ * import { createTessera } from 'tessera';
+ * import { authenticate, tesseraRoutes } from 'tessera/hono';
+ *
+ * const tessera = await createTessera();
+ * const app = new Hono();
+ * app.route('/', tesseraRoutes(tessera));
+ * app.get('/protected/', authenticate(tessera), (c) => c.json({ hello: c.get('user').username }));
+ * serve({ fetch: app.fetch, port: 8000 });
+ * ```
+ */
+export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = {}): Hono {
+  const routeOptions = routeOptionsOf(options);
+  const dispatch = tessera.dispatcher(routeOptions, options.reportError ?? consoleErrorReporter);
+  const clientIp = options.clientIp ?? nodeServerIp;
+  const limit = bodyLimit({ maxSize: tessera.settings.MAX_BODY_BYTES, onError: () => toResponse(bodyRefusal(413)) });
+  const app = new Hono();
+
+  for (const routePath of dispatchedPaths(tessera, routeOptions)) {
+    app.on(METHODS, routePath, limit, async (c) => {
+      // The dispatcher sees paths relative to where the app is mounted, as it declared them.
+      const fullPath = c.req.path;
+      const relative = fullPath.endsWith(routePath) ? routePath : routePath.replace(/\/$/, '');
+      const mountPath = fullPath.slice(0, fullPath.length - relative.length);
+      const queryAt = c.req.url.indexOf('?');
+      const httpRequest: HttpRequest = {
+        method: c.req.method,
+        path: fullPath.slice(mountPath.length),
+        search: queryAt < 0 ? '' : c.req.url.slice(queryAt),
+        headers: Object.fromEntries(c.req.raw.headers),
+        body: Buffer.from(await c.req.arrayBuffer()),
+        ip: clientIp(c),
+      };
+      return toResponse(withMountedLocation(await dispatch(httpRequest), mountPath));
+    });
+  }
+  return app;
+}
+
+/**
+ * Middleware that requires a valid access token (AUTH_HEADER_NAME, `Authorization: Bearer
+ * <token>` by default) for an active user, then sets `c.get('user')` and `c.get('tokenClaims')`.
+ * Otherwise it answers as simplejwt does: 401 with `WWW-Authenticate` and DRF's body.
+ *
+ * @example
+ * ```ts
+ * app.get('/protected/', authenticate(tessera), (c) => c.json({ content: `Hello, ${c.get('user').username}` }));
+ * ```
+ */
+export function authenticate(tessera: Tessera): MiddlewareHandler<{ Variables: TesseraVariables }> {
+  const headerName = tokenHeaderName(tessera.context);
+  return async (c, next) => {
+    const outcome = await authenticateRequest(tessera.context, c.req.header(headerName));
+    if (!outcome.ok) return toResponse(outcome.response);
+    c.set('user', outcome.value.user);
+    c.set('tokenClaims', outcome.value.claims);
+    await next();
+    return undefined;
+  };
+}
+
+/**
+ * Like {@link authenticate}, but builds a `TokenUser` from the token alone (no database lookup,
+ * simplejwt's `JWTStatelessUserAuthentication`): `c.get('tokenUser')`.
+ *
+ * @example
+ * ```ts
+ * app.get('/me/', authenticateStateless(tessera), (c) => c.json({ id: c.get('tokenUser').id }));
+ * ```
+ */
+export function authenticateStateless(tessera: Tessera): MiddlewareHandler<{ Variables: TesseraStatelessVariables }> {
+  const headerName = tokenHeaderName(tessera.context);
+  return async (c, next) => {
+    const outcome = await authenticateRequestStateless(tessera.context, c.req.header(headerName));
+    if (!outcome.ok) return toResponse(outcome.response);
+    c.set('tokenUser', outcome.value);
+    c.set('tokenClaims', outcome.value.claims);
+    await next();
+    return undefined;
+  };
+}

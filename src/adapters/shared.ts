@@ -1,0 +1,179 @@
+/**
+ * What the Fastify, Express and Hono adapters have in common: checking mount prefixes, turning
+ * authentication outcomes into the bundled server's exact answers (via `errorResponse`), and
+ * the default error reporter. Each adapter only translates between its framework and
+ * `HttpRequest` / `HttpResponse`, so the three cannot behave differently.
+ */
+import type { TesseraContext } from '../context.js';
+import { ConfigError, TesseraError, TokenError } from '../errors.js';
+import type { HttpResponse } from '../http/http-types.js';
+import { errorResponse, jsonResponse } from '../http/responses.js';
+import type { ErrorReporter } from '../http/router.js';
+import type { RouteOptions, Tessera } from '../tessera.js';
+import { authenticateHeader, headerNameFromMetaKey, type AuthenticatedRequest } from '../users/authenticate-request.js';
+import { authenticateStateless, type TokenUser } from '../users/token-user.js';
+
+/** Where an adapter mounts Tessera's routes. */
+export interface MountOptions {
+  /**
+   * Where the token endpoints live: `<prefix>`, `<prefix>refresh/`, `<prefix>verify/`,
+   * `<prefix>blacklist/` (and `<prefix>sliding/...` when SlidingToken is enabled). Starts and
+   * ends with `/`.
+   *
+   * @default '/api/token/'
+   * @example
+   * ```ts
+   * { prefix: '/auth/jwt/' } // POST /auth/jwt/, /auth/jwt/refresh/, ...
+   * ```
+   */
+  prefix?: string;
+  /**
+   * Where `register/` lives, or `false` to serve no registration endpoint. Starts and ends
+   * with `/`.
+   *
+   * @default '/accounts/'
+   * @example
+   * ```ts
+   * { accountsPrefix: false } // no POST /accounts/register/
+   * ```
+   */
+  accountsPrefix?: string | false;
+  /**
+   * Receives unexpected errors (a database down, a bug) while a request is answered with a bare
+   * 500. Never given request bodies or headers.
+   *
+   * @default logs to `console.error` (the Fastify plugin: to the app's logger)
+   * @example
+   * ```ts
+   * { reportError: (error, { method, path }) => logger.error({ err: error, method, path }) }
+   * ```
+   */
+  reportError?: ErrorReporter;
+}
+
+/** Characters a mount prefix may hold: no router syntax (`:`, `*`, `(`, `{`), no query. */
+const PLAIN_PATH = /^\/(?:[A-Za-z0-9._~!$&'+,;=@-]+\/)*$/;
+
+/** Checks a mount prefix; names the option in the error. */
+export function checkedPrefix(option: string, value: string): string {
+  if (!PLAIN_PATH.test(value)) {
+    throw new ConfigError(option, `must start and end with '/' and hold only plain path segments (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+/** The dispatcher's route options for these mount options, with prefixes checked. */
+export function routeOptionsOf(options: MountOptions): RouteOptions {
+  const accountsPrefix = options.accountsPrefix ?? '/accounts/';
+  return {
+    tokenPrefix: checkedPrefix('prefix', options.prefix ?? '/api/token/'),
+    accountsPrefix: accountsPrefix === false ? false : checkedPrefix('accountsPrefix', accountsPrefix),
+    demoViews: false,
+  };
+}
+
+/**
+ * The paths an adapter must send to the dispatcher: every route's path, and the same without
+ * its final slash (so the dispatcher can answer Django's APPEND_SLASH 301).
+ */
+export function dispatchedPaths(tessera: Tessera, routeOptions: RouteOptions): string[] {
+  const paths = tessera.routes(routeOptions).map((route) => route.path);
+  const withoutSlash = paths.map((path) => path.slice(0, -1)).filter((path) => path !== '' && !paths.includes(path));
+  return [...paths, ...withoutSlash];
+}
+
+/** Adds the mount point to a redirect's `Location`, which the dispatcher computes relative to it. */
+export function withMountedLocation(response: HttpResponse, mountPath: string): HttpResponse {
+  const location = response.headers.location;
+  if (location === undefined || mountPath === '' || mountPath === '/') return response;
+  return { ...response, headers: { ...response.headers, location: `${mountPath.replace(/\/$/, '')}${location}` } };
+}
+
+/** The default reporter: one line on stderr, with the stack. */
+export const consoleErrorReporter: ErrorReporter = (error, where) => {
+  console.error(`tessera: unexpected error while handling ${where.method} ${where.path}`, error);
+};
+
+/** The lower-case HTTP header name AUTH_HEADER_NAME designates (`authorization` by default). */
+export function tokenHeaderName(context: TesseraContext): string {
+  return headerNameFromMetaKey(context.settings.AUTH_HEADER_NAME);
+}
+
+/** The outcome of authenticating a request: a value for the handler, or the answer to send. */
+export type AuthOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: HttpResponse };
+
+/**
+ * An authentication error as the bundled server answers it on an authenticated view: DRF's
+ * body, `WWW-Authenticate` on 401s, its `Vary` and security headers. The `Allow` header is
+ * left out: only the app knows which methods its own route accepts.
+ */
+function refusal(error: TesseraError, context: TesseraContext): HttpResponse {
+  return withoutAllow(errorResponse(error, '', context.settings.AUTH_HEADER_TYPES[0] ?? 'Bearer'));
+}
+
+function withoutAllow(response: HttpResponse): HttpResponse {
+  const { allow: _allow, ...headers } = response.headers;
+  return { ...response, headers };
+}
+
+async function authenticateWith<T>(
+  context: TesseraContext,
+  header: string | undefined,
+  authenticate: (context: TesseraContext, header: string | undefined) => Promise<T | undefined>,
+): Promise<AuthOutcome<T>> {
+  try {
+    const value = await authenticate(context, header);
+    if (value === undefined) return { ok: false, response: refusal(TesseraError.of('not_authenticated'), context) };
+    return { ok: true, value };
+  } catch (error) {
+    // The same mapping as the dispatcher's; anything else is the framework's to handle (a 500).
+    if (error instanceof TokenError) return { ok: false, response: refusal(TesseraError.of('token_not_valid', error.message), context) };
+    if (error instanceof TesseraError) return { ok: false, response: refusal(error, context) };
+    throw error;
+  }
+}
+
+/**
+ * `authenticateHeader` (user looked up in the store) with the dispatcher's error answers.
+ *
+ * @example
+ * ```ts
+ * const outcome = await authenticateRequest(tessera.context, request.headers.authorization);
+ * if (!outcome.ok) return send(outcome.response);
+ * ```
+ */
+export function authenticateRequest(context: TesseraContext, header: string | undefined): Promise<AuthOutcome<AuthenticatedRequest>> {
+  return authenticateWith(context, header, authenticateHeader);
+}
+
+/**
+ * `authenticateStateless` (a `TokenUser` from the token alone) with the dispatcher's error answers.
+ *
+ * @example
+ * ```ts
+ * const outcome = await authenticateRequestStateless(tessera.context, request.headers.authorization);
+ * ```
+ */
+export function authenticateRequestStateless(context: TesseraContext, header: string | undefined): Promise<AuthOutcome<TokenUser>> {
+  return authenticateWith(context, header, authenticateStateless);
+}
+
+/**
+ * A request body the framework refused before Tessera saw it (too large, cut off), in DRF's
+ * shape: 413 `{"detail":"Request body is too large."}`, other 4xx `{"detail":"Malformed request."}`.
+ */
+export function bodyRefusal(status: number): HttpResponse {
+  if (status === 413) return withoutAllow(jsonResponse(413, TesseraError.of('payload_too_large').body, ''));
+  const clientError = status >= 400 && status < 500 ? status : 400;
+  return withoutAllow(jsonResponse(clientError, TesseraError.of('parse_error').body, ''));
+}
+
+/** A failure Tessera did not expect (already reported), as the dispatcher answers it: a bare 500. */
+export function serverErrorResponse(): HttpResponse {
+  return withoutAllow(jsonResponse(500, TesseraError.of('internal_error').body, ''));
+}
+
+/** The first value of a header as node:http gives headers. */
+export function firstHeader(value: string | readonly string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : value?.[0];
+}

@@ -1,0 +1,197 @@
+/**
+ * The package as users get it: `npm pack`, then the tarball installed into an empty project
+ * together with each web framework (peer dependencies, not Tessera's own), then per framework a
+ * tiny app that protects a route and makes an authenticated request, and a TypeScript consumer
+ * that must type-check against the published declarations.
+ *
+ * Packs what `npm run build` last built (`npm test` builds first); fails when dist/ is missing.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SECRET } from './support/cli-server.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '..');
+const NPM_CLI = process.env.npm_execpath;
+
+/**
+ * The environment for nested npm runs, without what `npm test` exports to its scripts:
+ * `npm_config_local_prefix` there would make `npm install` install into this repository.
+ */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const keep = new Set(['npm_config_cache', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile', 'npm_config_registry']);
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) || keep.has(name.toLowerCase())));
+}
+
+async function npm(args: string[], cwd: string): Promise<string> {
+  // The npm that runs `npm test` when there is one, else the one on PATH.
+  const [command, prefix] = NPM_CLI !== undefined && NPM_CLI.endsWith('.js') ? [process.execPath, [NPM_CLI]] : ['npm', []];
+  const { stdout } = await run(command, [...prefix, ...args], { cwd, env: cleanEnv(), timeout: 110_000, maxBuffer: 16 * 1024 * 1024 });
+  return stdout;
+}
+
+/** Logs in to `baseUrl` as the user the scripts create and calls `/protected/`; exits non-zero on any surprise. */
+const CHECK = `
+export async function check(baseUrl, prefix = '/api/token/') {
+  const login = await fetch(baseUrl + prefix, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'packed', password: 'correct-horse-81' }),
+  });
+  if (login.status !== 200) throw new Error('login: ' + login.status + ' ' + (await login.text()));
+  const { access } = await login.json();
+  const anonymous = await fetch(baseUrl + '/protected/');
+  if (anonymous.status !== 401 || anonymous.headers.get('www-authenticate') !== 'Bearer realm="api"') throw new Error('anonymous: ' + anonymous.status);
+  const reply = await fetch(baseUrl + '/protected/', { headers: { authorization: 'Bearer ' + access } });
+  const text = await reply.text();
+  if (reply.status !== 200 || text !== '{"content":"Hello, packed"}') throw new Error('protected: ' + reply.status + ' ' + text);
+  return text;
+}
+
+export async function tesseraWithUser(createTessera, hashPassword) {
+  const tessera = await createTessera({
+    env: { TESSERA_SECRET_KEY: ${JSON.stringify(TEST_SECRET)}, TESSERA_DATABASE_URL: 'sqlite::memory:' },
+    configFile: false,
+  });
+  await tessera.context.store.createUser({ username: 'packed', password: await hashPassword('correct-horse-81') });
+  return tessera;
+}
+`;
+
+const APPS = {
+  fastify: `
+import Fastify from 'fastify';
+import { createTessera, hashPassword } from 'tessera';
+import { tesseraPlugin } from 'tessera/fastify';
+import { check, tesseraWithUser } from './check.mjs';
+
+const tessera = await tesseraWithUser(createTessera, hashPassword);
+const app = Fastify();
+await app.register(tesseraPlugin, { tessera });
+app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ content: 'Hello, ' + request.user.username }));
+const address = await app.listen({ host: '127.0.0.1', port: 0 });
+console.log(await check(address));
+await app.close();
+await tessera.close();
+`,
+  express: `
+import express from 'express';
+import { createTessera, hashPassword } from 'tessera';
+import { authenticate, tesseraRouter } from 'tessera/express';
+import { check, tesseraWithUser } from './check.mjs';
+
+const tessera = await tesseraWithUser(createTessera, hashPassword);
+const app = express();
+app.use(tesseraRouter(tessera));
+app.get('/protected/', authenticate(tessera), (req, res) => res.json({ content: 'Hello, ' + req.user.username }));
+const server = await new Promise((done) => { const s = app.listen(0, '127.0.0.1', () => done(s)); });
+console.log(await check('http://127.0.0.1:' + server.address().port));
+await new Promise((done) => server.close(done));
+await tessera.close();
+`,
+  hono: `
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createTessera, hashPassword } from 'tessera';
+import { authenticate, tesseraRoutes } from 'tessera/hono';
+import { check, tesseraWithUser } from './check.mjs';
+
+const tessera = await tesseraWithUser(createTessera, hashPassword);
+const app = new Hono();
+app.route('/', tesseraRoutes(tessera));
+app.get('/protected/', authenticate(tessera), (c) => c.json({ content: 'Hello, ' + c.get('user').username }));
+const server = await new Promise((done) => { const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => done(s)); });
+console.log(await check('http://127.0.0.1:' + server.address().port));
+await new Promise((done) => server.close(done));
+await tessera.close();
+`,
+} as const;
+
+/** Uses each entry point's types the way an app would; an error here is a broken published type. */
+const CONSUMER_TS = `
+import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { createTessera, type User } from 'tessera';
+import { authenticate, tesseraRouter } from 'tessera/express';
+import { tesseraPlugin } from 'tessera/fastify';
+import { authenticate as honoAuthenticate, tesseraRoutes, type TesseraVariables } from 'tessera/hono';
+
+const tessera = await createTessera();
+
+const app = express();
+app.use(tesseraRouter(tessera, { prefix: '/auth/', accountsPrefix: false }));
+app.get('/p', authenticate(tessera), (req, res) => {
+  const user: User | undefined = req.user;
+  // @ts-expect-error a Tessera user has no such field
+  void req.user?.nonexistent;
+  res.json({ name: user?.username });
+});
+
+const fastify = Fastify();
+await fastify.register(tesseraPlugin, { tessera, prefix: '/auth/' });
+fastify.get('/p', { preHandler: fastify.authenticate }, async (request) => {
+  const user: User | null = request.user;
+  return { name: user?.username };
+});
+
+const hono = new Hono<{ Variables: TesseraVariables }>();
+hono.route('/', tesseraRoutes(tessera));
+hono.get('/p', honoAuthenticate(tessera), (c) => {
+  const user: User = c.get('user');
+  return c.json({ name: user.username });
+});
+`;
+
+describe('the packed package', () => {
+  let project: string;
+  let packDir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/adapters/express/index.js'))) throw new Error('dist/ is not built: run `npm run build` first (`npm test` does)');
+    packDir = mkdtempSync(join(tmpdir(), 'tessera-pack-'));
+    // The build is the test run's; scripts would rebuild (prepare) or do nothing useful.
+    const packed = JSON.parse(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], ROOT)) as { filename: string }[];
+    const tarball = join(packDir, packed[0]?.filename ?? 'missing.tgz');
+
+    project = mkdtempSync(join(tmpdir(), 'tessera-consumer-'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tessera-consumer', private: true, type: 'module' }));
+    await npm(
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, 'express@5', 'hono@4', '@hono/node-server', 'fastify@5', '@types/express@5', '@types/node@20'],
+      project,
+    );
+    writeFileSync(join(project, 'check.mjs'), CHECK);
+    for (const [framework, source] of Object.entries(APPS)) writeFileSync(join(project, `${framework}.mjs`), source);
+  }, 120_000);
+
+  // A consumer project is a full node_modules: do not leave one behind per test run.
+  afterAll(() => {
+    for (const dir of [project, packDir]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(Object.keys(APPS))('protects a route in a %s app and answers an authenticated request', async (framework) => {
+    const { stdout } = await run(process.execPath, [join(project, `${framework}.mjs`)], { cwd: project, env: cleanEnv(), timeout: 30_000 });
+    expect(stdout.trim()).toBe('{"content":"Hello, packed"}');
+  });
+
+  it('type-checks a TypeScript app against the published declarations', async () => {
+    writeFileSync(join(project, 'consumer.ts'), CONSUMER_TS);
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+        files: ['consumer.ts'],
+      }),
+    );
+    // The repository's compiler; module resolution starts from the consumer project all the same.
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const result = await run(process.execPath, [tsc, '-p', project], { cwd: project, env: cleanEnv(), timeout: 60_000 }).catch(
+      (error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }),
+    );
+    expect(result.stdout).toBe('');
+  });
+});

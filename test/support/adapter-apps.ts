@@ -1,0 +1,159 @@
+/**
+ * The tutorials' API as a small app on each adapter, started in-process: a migrated SQLite
+ * store with the superuser, Tessera's routes through the adapter, `/protected/` and `/hello/`
+ * written with the adapter's own `authenticate`, and Django's 404 page for anything else (the
+ * tutorials' server is a Django project). `test/http/adapters.test.ts` runs the HTTP suite on them.
+ */
+import { serve } from '@hono/node-server';
+import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { authenticate as expressAuthenticate, authenticateStateless as expressStateless, tesseraRouter } from '../../src/adapters/express/index.js';
+import { tesseraPlugin } from '../../src/adapters/fastify/index.js';
+import type { MountOptions } from '../../src/adapters/shared.js';
+import { authenticate as honoAuthenticate, authenticateStateless as honoStateless, tesseraRoutes } from '../../src/adapters/hono/index.js';
+import type { HttpResponse } from '../../src/http/http-types.js';
+import { notFoundResponse } from '../../src/http/responses.js';
+import { hashPassword } from '../../src/passwords/hasher.js';
+import { createTessera, type Tessera, type TesseraOptions } from '../../src/tessera.js';
+import { SUPERUSER, TEST_SECRET, type RunningServer } from './cli-server.js';
+
+export const ADAPTERS = ['fastify', 'express', 'hono'] as const;
+export type AdapterName = (typeof ADAPTERS)[number];
+
+/** Where the app mounts Tessera, and what else it carries; the defaults are the tutorials'. */
+export interface AppOptions {
+  /** Mount Tessera's routes under this path (Fastify: a prefixed plugin; Express: `app.use(path)`; Hono: `app.route(path)`). */
+  mountPath?: string;
+  /** Express only: `express.json()` and `express.urlencoded()` before Tessera's router. */
+  bodyParsersFirst?: boolean;
+  /** The adapter's own options: token prefix, accounts prefix. */
+  mount?: MountOptions;
+  /** Passed to `createTessera` (hooks, a store, ...). */
+  tessera?: Omit<TesseraOptions, 'env' | 'configFile'>;
+}
+
+export interface RunningAdapterApp extends RunningServer {
+  readonly tessera: Tessera;
+}
+
+const PROTECTED = { content: 'This view is protected' };
+const HELLO = { message: 'Hello, World!' };
+
+function fastifyApp(tessera: Tessera, options: AppOptions) {
+  const app = Fastify({ logger: false });
+  // Tessera's decorators reach the scope the plugin is registered in (Fastify's encapsulation),
+  // so the app's routes live there too; with `mountPath`, all of them sit under it.
+  app.register(
+    async (scope) => {
+      await scope.register(tesseraPlugin, { ...options.mount, tessera });
+      scope.get('/protected/', { preHandler: scope.authenticate }, async () => PROTECTED);
+      scope.get('/hello/', { preHandler: scope.authenticate }, async () => HELLO);
+      scope.get('/whoami/', { preHandler: scope.authenticate }, async (request) => ({ username: request.user?.username, claims: request.tokenClaims }));
+      scope.get('/stateless/', { preHandler: scope.authenticateStateless }, async (request) => ({ id: request.tokenUser?.id, user: request.user }));
+      scope.post('/echo/', async (request) => ({ echo: request.body }));
+    },
+    { prefix: options.mountPath ?? '' },
+  );
+  app.setNotFoundHandler((_request, reply) => {
+    const page = notFoundResponse();
+    return reply.code(page.status).headers(page.headers).send(Buffer.from(page.body));
+  });
+  return {
+    listen: async () => {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      return (app.server.address() as AddressInfo).port;
+    },
+    close: () => app.close(),
+  };
+}
+
+function sendPlain(res: express.Response, response: HttpResponse): void {
+  // setHeader, not res.set: Express would add a charset to the Content-Type.
+  res.status(response.status);
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  res.end(response.body);
+}
+
+function expressApp(tessera: Tessera, options: AppOptions) {
+  const app = express();
+  if (options.bodyParsersFirst) app.use(express.json(), express.urlencoded());
+  const router = tesseraRouter(tessera, options.mount);
+  if (options.mountPath) app.use(options.mountPath, router);
+  else app.use(router);
+  app.get('/protected/', expressAuthenticate(tessera), (_req, res) => void res.json(PROTECTED));
+  app.get('/hello/', expressAuthenticate(tessera), (_req, res) => void res.json(HELLO));
+  app.get('/whoami/', expressAuthenticate(tessera), (req, res) => void res.json({ username: req.user?.username, claims: req.tokenClaims }));
+  app.get('/stateless/', expressStateless(tessera), (req, res) => void res.json({ id: req.tokenUser?.id, user: req.user ?? null }));
+  app.post('/echo/', express.json(), (req, res) => void res.json({ echo: req.body as unknown }));
+  app.use((_req: express.Request, res: express.Response) => sendPlain(res, notFoundResponse()));
+  let server: Server | undefined;
+  return {
+    listen: () =>
+      new Promise<number>((resolve, reject) => {
+        server = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve((server?.address() as AddressInfo).port)));
+      }),
+    close: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  };
+}
+
+function honoApp(tessera: Tessera, options: AppOptions) {
+  const app = new Hono();
+  app.route(options.mountPath ?? '/', tesseraRoutes(tessera, options.mount));
+  app.get('/protected/', honoAuthenticate(tessera), (c) => c.json(PROTECTED));
+  app.get('/hello/', honoAuthenticate(tessera), (c) => c.json(HELLO));
+  app.get('/whoami/', honoAuthenticate(tessera), (c) => c.json({ username: c.get('user').username, claims: c.get('tokenClaims') }));
+  app.get('/stateless/', honoStateless(tessera), (c) => c.json({ id: c.get('tokenUser').id, user: null }));
+  app.post('/echo/', async (c) => c.json({ echo: (await c.req.json()) as unknown }));
+  app.notFound(() => {
+    const page = notFoundResponse();
+    return new Response(page.body, { status: page.status, headers: page.headers });
+  });
+  let server: ReturnType<typeof serve> | undefined;
+  return {
+    listen: () =>
+      new Promise<number>((resolve) => {
+        server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => resolve(info.port));
+      }),
+    close: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  };
+}
+
+const BUILDERS = { fastify: fastifyApp, express: expressApp, hono: honoApp } as const;
+
+/** A fresh SQLite file, migrated, with the superuser; the app on a free loopback port. */
+export async function startAdapterApp(
+  adapter: AdapterName,
+  settingsEnv: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<RunningAdapterApp> {
+  const dir = mkdtempSync(join(tmpdir(), `tessera-${adapter}-`));
+  const databaseUrl = `sqlite:${join(dir, 'db.sqlite3')}`;
+  const env = { TESSERA_SECRET_KEY: TEST_SECRET, TESSERA_DATABASE_URL: databaseUrl, ...settingsEnv };
+  const tessera = await createTessera({ ...options.tessera, env, configFile: false });
+  await tessera.context.store.createUser({
+    username: SUPERUSER.username,
+    email: SUPERUSER.email,
+    password: await hashPassword(SUPERUSER.password),
+    isStaff: true,
+    isSuperuser: true,
+  });
+  const app = BUILDERS[adapter](tessera, options);
+  const port = await app.listen();
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    databaseUrl,
+    env,
+    tessera,
+    stop: async () => {
+      await app.close();
+      await tessera.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
