@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { loadSettings } from './load-settings.js';
 
-const SECRET = 'x'.repeat(40);
+const SECRET = 'q3Jx9-Lw2vTz8Hk4Nf7Rb1Yc6Md0Pa5Se-Ug';
 const load = (env: Record<string, string>, extra: Parameters<typeof loadSettings>[0] = {}) =>
   loadSettings({ configFile: false, ...extra, env: { TESSERA_SECRET_KEY: SECRET, ...env } }).settings;
 
@@ -97,6 +97,17 @@ describe('the secret key', () => {
     expect(configError(() => loadSettings({ configFile: false, production: true, env: {} })).setting).toBe('SECRET_KEY');
     expect(configError(() => loadSettings({ configFile: false, production: true, env: { TESSERA_SECRET_KEY: 'short' } })).setting).toBe('SECRET_KEY');
     expect(loadSettings({ configFile: false, production: true, env: { TESSERA_SECRET_KEY: SECRET } }).settings.SECRET_KEY).toBe(SECRET);
+  });
+
+  it('refuses placeholder secrets in production, however long (SEC-10)', () => {
+    for (const placeholder of ['django-insecure-0123456789abcdefghijklmnopqrstuvwxyz', 'a'.repeat(64), 'abcabcabc'.repeat(8)]) {
+      expect(configError(() => loadSettings({ configFile: false, production: true, env: { TESSERA_SECRET_KEY: placeholder } })).setting).toBe('SECRET_KEY');
+    }
+  });
+
+  it('refuses lifetimes of 0 and access tokens that outlive refresh tokens (SEC-50)', () => {
+    expect(configError(() => load({ TESSERA_ACCESS_TOKEN_LIFETIME: '0' })).setting).toBe('ACCESS_TOKEN_LIFETIME');
+    expect(configError(() => load({ TESSERA_ACCESS_TOKEN_LIFETIME: '2d' })).setting).toBe('ACCESS_TOKEN_LIFETIME');
   });
 
   it('must be long enough for the algorithm in production (HS512: 64 bytes)', () => {

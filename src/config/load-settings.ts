@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { HMAC_ALGORITHM_SPECS, isHmacAlgorithm } from '../tokens/algorithms.js';
 import { isDataSettingName, parseSetting } from './parse-setting.js';
 import { resolveSecretKey } from './secret-key.js';
 import {
@@ -18,7 +19,15 @@ import {
 } from './settings.js';
 
 /** Environment variables that start with `TESSERA_` but are not settings. */
-const NON_SETTING_ENV = new Set(['TESSERA_CONFIG', 'TESSERA_SUPERUSER_PASSWORD', 'TESSERA_SECRET_FILE']);
+const NON_SETTING_ENV = new Set([
+  'TESSERA_CONFIG',
+  'TESSERA_SUPERUSER_PASSWORD',
+  'TESSERA_SECRET_FILE',
+  'TESSERA_KEY_ENCRYPTION_KEY',
+  // Switches read by the test suites only.
+  'TESSERA_VECTORS_DIR',
+  'TESSERA_TEST_POSTGRES_URL',
+]);
 
 export interface LoadSettingsOptions {
   /** Values set in code; they win over everything else. */
@@ -80,7 +89,8 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
     ...(USER_AUTHENTICATION_RULE ? { USER_AUTHENTICATION_RULE } : {}),
     ...parsed,
     SECRET_KEY: secretKey,
-    SIGNING_KEY: (parsed.SIGNING_KEY as string | undefined) ?? secretKey,
+    // SECRET_KEY is an HMAC secret: it is never a default for an asymmetric algorithm's key.
+    SIGNING_KEY: (parsed.SIGNING_KEY as string | undefined) ?? (isHmacAlgorithm(String(parsed.ALGORITHM ?? DEFAULT_SETTINGS.ALGORITHM)) ? secretKey : ''),
   } as Settings;
   checkCombination(settings, production, warnings);
   return { settings, warnings };
@@ -117,16 +127,22 @@ function readConfigFile(path: string): Record<string, unknown> {
   return settings;
 }
 
-/** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
-const MIN_HMAC_KEY_BYTES: Readonly<Record<Settings['ALGORITHM'], number>> = { HS256: 32, HS384: 48, HS512: 64 };
-
 function checkCombination(settings: Settings, production: boolean, warnings: string[]): void {
-  const minimum = MIN_HMAC_KEY_BYTES[settings.ALGORITHM];
+  // RFC 7518 §3.2: an HMAC key at least as long as the hash output. Asymmetric keys are checked
+  // when they are built (src/keys/keys-from-settings.ts).
+  const minimum = isHmacAlgorithm(settings.ALGORITHM) ? HMAC_ALGORITHM_SPECS[settings.ALGORITHM].minKeyBytes : 0;
   const keyBytes = Buffer.byteLength(settings.SIGNING_KEY, 'utf8');
   if (keyBytes < minimum) {
     const message = `an ${settings.ALGORITHM} key must be at least ${minimum} bytes (RFC 7518 §3.2); this one is ${keyBytes}`;
     if (production) throw new ConfigError('SIGNING_KEY', message);
     warnings.push(`SIGNING_KEY: ${message}. Allowed outside production only.`);
+  }
+  // SEC-50: lifetimes that make no sense are configuration mistakes, not choices.
+  for (const name of ['ACCESS_TOKEN_LIFETIME', 'REFRESH_TOKEN_LIFETIME', 'SLIDING_TOKEN_LIFETIME', 'SLIDING_TOKEN_REFRESH_LIFETIME'] as const) {
+    if (settings[name] <= 0) throw new ConfigError(name, 'must be longer than 0 seconds');
+  }
+  if (settings.ACCESS_TOKEN_LIFETIME > settings.REFRESH_TOKEN_LIFETIME) {
+    throw new ConfigError('ACCESS_TOKEN_LIFETIME', `${settings.ACCESS_TOKEN_LIFETIME} s outlives REFRESH_TOKEN_LIFETIME (${settings.REFRESH_TOKEN_LIFETIME} s)`);
   }
   if (settings.BLACKLIST_AFTER_ROTATION && !settings.ROTATE_REFRESH_TOKENS) {
     warnings.push('BLACKLIST_AFTER_ROTATION has no effect unless ROTATE_REFRESH_TOKENS is true.');

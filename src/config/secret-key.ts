@@ -24,6 +24,11 @@ interface ResolveSecretKeyInput {
 
 export function resolveSecretKey(input: ResolveSecretKeyInput): string {
   if (input.configured !== undefined) {
+    const placeholder = placeholderReason(input.configured);
+    if (placeholder !== undefined) {
+      if (input.production) throw new ConfigError('SECRET_KEY', `TESSERA_SECRET_KEY ${placeholder}; generate one (e.g. \`openssl rand -base64 48\`)`);
+      input.warnings.push(`SECRET_KEY ${placeholder}. Allowed outside production only.`);
+    }
     const bytes = Buffer.byteLength(input.configured, 'utf8');
     if (bytes < MIN_SECRET_KEY_BYTES) {
       const message = `must be at least ${MIN_SECRET_KEY_BYTES} bytes; this one is ${bytes}`;
@@ -53,6 +58,16 @@ export function resolveSecretKey(input: ResolveSecretKeyInput): string {
   writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   input.warnings.push(`Generated a development secret in ${path}. Set TESSERA_SECRET_KEY in production.`);
   return secret;
+}
+
+/**
+ * Long enough is not random enough (SEC-10): Django's generated development keys say so in
+ * their prefix, and a key of a handful of distinct characters was typed, not generated.
+ */
+function placeholderReason(secret: string): string | undefined {
+  if (secret.startsWith('django-insecure-')) return "is a Django development key ('django-insecure-...')";
+  if (new Set(secret).size < 8) return 'has fewer than 8 distinct characters: it was typed, not generated';
+  return undefined;
 }
 
 function defaultSecretPath(databaseUrl: string): string {

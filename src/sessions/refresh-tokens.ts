@@ -72,6 +72,8 @@ export async function refreshPair(context: TesseraContext, raw: string): Promise
   const nowMs = codec.now();
   const refresh = codec.verifySignature(raw, nowMs);
   const state = await tokenState(context, refresh);
+  // A revoked family refuses every member, even one a concurrent rotation added as it was revoked.
+  if (state !== undefined && state.familyRevokedAt !== null && state.blacklistedAt === null) throw new TokenError(TOKEN_MESSAGES.blacklisted);
   const replay = state !== undefined && state.blacklistedAt !== null;
   if (replay && !isGraceRetry(context, state, nowMs)) {
     if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs);
@@ -97,11 +99,10 @@ export async function refreshPair(context: TesseraContext, raw: string): Promise
     const predecessorJti = replay ? (state.replacedBy ?? '') : (codec.jti(refresh) ?? '');
     const predecessor: OutstandingToken = { jti: predecessorJti, userId: user?.id ?? null, familyId, createdAt: null, expiresAt: codec.expiresAt(refresh) };
     if (!(await store.rotate(predecessor, recordedNext))) {
-      // Another request rotated (or logged out) this token a moment ago: a reuse like any other.
-      const current = await store.findTokenState(predecessorJti);
-      if (current !== undefined && current.replacedBy !== null && !isGraceRetry(context, current, nowMs)) {
-        await revokeForReuse(context, current, nowMs);
-      }
+      // Another request rotated (or logged out) this token while this one was in flight: the
+      // token was still valid when both started, so they were concurrent (several tabs, a
+      // retrying client), not a replay of a token already spent. The loser is refused and the
+      // family lives on; a token presented after its rotation is the theft signal above.
       throw new TokenError(TOKEN_MESSAGES.blacklisted);
     }
   } else {

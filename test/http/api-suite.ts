@@ -242,6 +242,9 @@ export function describeApi(name: string, start: StartApi): void {
       const statuses = replies.map((reply) => reply.status).sort();
       expect(statuses.filter((status) => status === 200)).toHaveLength(1);
       expect(statuses.filter((status) => status === 401)).toHaveLength(11);
+      // Concurrent, not replayed: the losers do not end the session, the winner's token works.
+      const winner = replies.find((reply) => reply.status === 200)?.json as { refresh: string };
+      expect((await api.post('/api/token/refresh/', { refresh: winner.refresh })).status).toBe(200);
     });
   });
 

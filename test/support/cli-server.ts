@@ -21,6 +21,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** A running `tessera serve` process, with what the security tests watch it by. */
+export interface CliServerProcess extends RunningServer {
+  /** The server process's id (for `/proc/<pid>/status`). */
+  readonly pid: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGKILLs the process (a crash: no shutdown code runs) and resolves once it is gone. */
+  kill(): Promise<void>;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -52,7 +62,7 @@ async function waitForPort(url: string, child: ChildProcess, output: () => strin
 }
 
 /** A migrated database with the superuser, and a server on a free port. */
-export async function startCliServer(settingsEnv: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<RunningServer> {
+export async function startCliServer(settingsEnv: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<CliServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-server-'));
   const databaseUrl = options.databaseUrl ?? `sqlite:${join(dir, 'db.sqlite3')}`;
   const env = { TESSERA_SECRET_KEY: TEST_SECRET, TESSERA_DATABASE_URL: databaseUrl, ...settingsEnv };
@@ -63,8 +73,16 @@ export async function startCliServer(settingsEnv: Record<string, string> = {}, o
   }).catch((error: { stderr?: string }) => {
     if (!String(error.stderr).includes('already taken')) throw error;
   });
+  return serveCli(env);
+}
+
+/**
+ * Runs `tessera serve` on a free port with exactly `env` (which names the database, e.g. the
+ * `env` of an earlier server): no migration, no superuser. Restarting after a crash is this.
+ */
+export async function serveCli(env: Record<string, string>, serveArgs: readonly string[] = []): Promise<CliServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), ...serveArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -73,15 +91,19 @@ export async function startCliServer(settingsEnv: Record<string, string> = {}, o
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForPort(baseUrl, child, () => output);
+  const endWith = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill(signal);
+    await exited;
+  };
   return {
     baseUrl,
-    databaseUrl,
+    databaseUrl: env.TESSERA_DATABASE_URL ?? '',
     env,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    pid: child.pid ?? -1,
+    output: () => output,
+    kill: () => endWith('SIGKILL'),
+    stop: () => endWith('SIGTERM'),
   };
 }
