@@ -4,7 +4,7 @@
  * Tessera instances (tests, multi-tenant apps) can live in one process.
  */
 import type { Settings } from './config/settings.js';
-import type { Store } from './stores/store.js';
+import type { CachedStore } from './stores/user-cache.js';
 import type { RateLimiter } from './throttling/rate-limiter.js';
 import type { Claims, TokenCodec } from './tokens/token-codec.js';
 import type { User } from './users/user.js';
@@ -36,7 +36,8 @@ export interface LoginRequestInfo {
 export interface TesseraContext {
   readonly settings: Settings;
   readonly codec: TokenCodec;
-  readonly store: Store;
+  /** The store, with the per-process user cache for request authentication. */
+  readonly store: CachedStore;
   readonly hooks: TesseraHooks;
   /** Throttle counters: in memory by default, shared (Redis) when configured. */
   readonly limiter: RateLimiter;

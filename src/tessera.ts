@@ -12,8 +12,11 @@ import type { Route } from './http/route.js';
 import { createRouter, type ErrorReporter, type RequestDispatcher } from './http/router.js';
 import { openStore } from './stores/open-store.js';
 import type { Store } from './stores/store.js';
+import { withUserCache, type CachedStore } from './stores/user-cache.js';
+import { stderrLogger, type Logger } from './logger.js';
 import { MemoryRateLimiter, type RateLimiter } from './throttling/rate-limiter.js';
-import { HmacKey } from './tokens/signing-key.js';
+import { openServerKeys, type ServerKeys } from './keys/server-keys.js';
+import { jwksRoutes, withJwksResponse } from './http/handlers/jwks-view.js';
 import { TokenCodec } from './tokens/token-codec.js';
 
 export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
@@ -22,7 +25,9 @@ export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
   /** Your own store (e.g. over your existing users table). @default the store DATABASE_URL names */
   store?: Store;
   hooks?: TesseraHooks;
-  /** Throttle counters. @default in memory, per process */
+  /** Where operational messages go (never secrets or tokens). @default JSON lines on stderr */
+  logger?: Logger;
+  /** Throttle counters. @default Redis when REDIS_URL is set, else in memory per process */
   limiter?: RateLimiter;
   /** The clock, in milliseconds, for tests. @default Date.now */
   now?: () => number;
@@ -36,10 +41,14 @@ export interface RouteOptions {
   accountsPrefix?: string | false;
   /** The tutorials' `/protected/` and `/hello/`. @default false */
   demoViews?: boolean;
+  /** Serve `/.well-known/jwks.json` (the public keys; `{"keys":[]}` for HS*). @default true */
+  jwks?: boolean;
 }
 
 export interface Tessera {
   readonly context: TesseraContext;
+  /** The signing and verification keys, kept current from the key table (docs/keys.md). */
+  readonly keys: ServerKeys;
   readonly settings: Settings;
   /** Start-up warnings (development secret, short keys, ...). */
   readonly warnings: readonly string[];
@@ -60,10 +69,15 @@ export interface Tessera {
  */
 export async function createTessera(options: TesseraOptions = {}): Promise<Tessera> {
   const { settings, warnings } = loadSettings({ ...options, overrides: options.settings });
-  const store = options.store ?? (await openStore(settings.DATABASE_URL));
+  const store = withUserCache(options.store ?? (await openStore(settings.DATABASE_URL)), { ttlSeconds: settings.USER_CACHE_TTL });
   await store.migrate();
-  const codec = new TokenCodec({ settings, key: HmacKey.fromSecret(settings.SIGNING_KEY, settings.ALGORITHM), now: options.now });
-  const limiter = options.limiter ?? new MemoryRateLimiter();
+  const log = options.logger ?? stderrLogger;
+  const keys = await openServerKeys({ settings, store, env: options.env, warnings, onError: (error) => log.warn(`keys: ${error.message}`) });
+  const codec = new TokenCodec({ settings, keys, now: options.now });
+  const shared = settings.REDIS_URL === null ? undefined : await connectRedis(settings.REDIS_URL, store, log);
+  const redis = shared?.redis;
+  const limiter = options.limiter ?? shared?.limiter ?? new MemoryRateLimiter();
+  const bus = shared?.bus;
   const context: TesseraContext = { settings, codec, store, hooks: options.hooks ?? {}, limiter };
 
   const routes = (routeOptions: RouteOptions = {}): Route[] => {
@@ -76,17 +90,36 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       }),
       ...(accountsPrefix === false ? [] : registrationRoutes(accountsPrefix)),
       ...(routeOptions.demoViews ? demoRoutes() : []),
+      ...(routeOptions.jwks === false ? [] : jwksRoutes(keys)),
     ];
   };
   return {
     context,
+    keys,
     settings,
     warnings,
     routes,
-    dispatcher: (routeOptions, reportError) => createRouter(context, routes(routeOptions), reportError),
+    dispatcher: (routeOptions, reportError) => withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),
     close: async () => {
+      keys.close();
+      await bus?.close();
+      await redis?.close();
       await limiter.close();
       await store.close();
     },
   };
+}
+
+/**
+ * Redis for what instances share: throttle counters and user-cache invalidations. Loaded only
+ * when REDIS_URL is set, so a single SQLite server does not pay the client's start-up cost.
+ */
+async function connectRedis(url: string, store: CachedStore, log: Logger) {
+  const [{ RedisLink }, { RedisRateLimiter }, { InvalidationBus }] = await Promise.all([
+    import('./stores/redis/redis-link.js'),
+    import('./stores/redis/redis-rate-limiter.js'),
+    import('./stores/redis/invalidation-bus.js'),
+  ]);
+  const redis = RedisLink.open(url, log);
+  return { redis, limiter: new RedisRateLimiter(redis, new MemoryRateLimiter()), bus: InvalidationBus.connect(redis, store) };
 }

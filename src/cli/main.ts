@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { createSuperuserCommand } from './commands/createsuperuser.js';
 import { flushExpiredTokensCommand } from './commands/flushexpiredtokens.js';
+import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 
@@ -17,6 +18,7 @@ program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
 program.addCommand(createSuperuserCommand());
 program.addCommand(flushExpiredTokensCommand());
+program.addCommand(keysCommand());
 
 try {
   await program.parseAsync(process.argv);

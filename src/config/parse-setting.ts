@@ -4,6 +4,7 @@
  * `ConfigError` that names the setting: bad configuration stops start-up, it is never guessed.
  */
 import { ConfigError } from '../errors.js';
+import { isValidKid, type JwkObject } from '../tokens/jwk.js';
 import { parseRate } from '../throttling/rate.js';
 import { parseDurationSeconds } from './duration.js';
 import {
@@ -112,6 +113,29 @@ function audience(value: unknown, name: string): string | string[] | null {
   return fail(name, 'a string or a list of strings', value);
 }
 
+/** A key given as a JWK object (config file, code) is kept as its JSON text, as env gives it. */
+function keyText(value: unknown): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? JSON.stringify(value) : value;
+}
+
+/** JWKs: a JSON list or JWK Set (env), or the same as values (config file, code). Keys are checked when built. */
+function jwkList(value: unknown, name: string): JwkObject[] {
+  let data = value;
+  if (typeof value === 'string') {
+    if (value.trim() === '') return [];
+    try {
+      data = JSON.parse(value);
+    } catch {
+      return fail(name, 'a JSON list of JWKs or a JWK Set', value);
+    }
+  }
+  const keys = typeof data === 'object' && data !== null && !Array.isArray(data) && 'keys' in data ? (data as { keys: unknown }).keys : data;
+  if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'object' || key === null || Array.isArray(key))) {
+    return fail(name, 'a JSON list of JWKs or a JWK Set', value);
+  }
+  return keys as JwkObject[];
+}
+
 export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   ACCESS_TOKEN_LIFETIME: duration,
   REFRESH_TOKEN_LIFETIME: duration,
@@ -122,8 +146,20 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
     typeof value === 'string' && !(SUPPORTED_ALGORITHMS as readonly string[]).includes(value)
       ? fail(name, `one of ${SUPPORTED_ALGORITHMS.join(', ')} (Unrecognized algorithm type '${value}')`, value)
       : oneOf(SUPPORTED_ALGORITHMS)(value, name),
-  SIGNING_KEY: nonEmptyString,
-  VERIFYING_KEY: string,
+  SIGNING_KEY: (value, name) => nonEmptyString(keyText(value), name),
+  VERIFYING_KEY: (value, name) => string(keyText(value), name),
+  VERIFYING_KEYS: jwkList,
+  SIGNING_KEY_ID: (value, name) => {
+    const kid = nullableString(value, name);
+    if (kid === null || isValidKid(kid)) return kid;
+    return fail(name, '1-128 characters of [A-Za-z0-9._~@+/=:-]', value);
+  },
+  JWKS_MAX_AGE: duration,
+  KEY_POLL_INTERVAL: (value, name) => {
+    const seconds = duration(value, name);
+    if (seconds < 0.1) throw new ConfigError(name, 'at least 0.1 seconds');
+    return seconds;
+  },
   AUDIENCE: audience,
   ISSUER: nullableString,
   JWK_URL: nullableString,
@@ -149,9 +185,15 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   CHECK_USER_IS_ACTIVE: boolean,
   USERNAME_FIELD: oneOf(['username', 'email'] as const),
   REFRESH_TOKEN_REUSE_GRACE: duration,
+  USER_CACHE_TTL: duration,
   SESSION_LIFETIME: (value, name) => (value === null || value === '' ? null : duration(value, name)),
   SECRET_KEY: nonEmptyString,
   DATABASE_URL: nonEmptyString,
+  REDIS_URL: (value, name) => {
+    const url = nullableString(value, name);
+    if (url === null || /^rediss?:\/\//.test(url)) return url;
+    throw new ConfigError(name, 'expected a redis:// or rediss:// URL');
+  },
   MAX_BODY_BYTES: positiveInteger,
   MAX_PASSWORD_LENGTH: positiveInteger,
   THROTTLE_LOGIN_ACCOUNT: rate,

@@ -3,11 +3,12 @@
  * (../shared/spec/simplejwt-behaviour.md §1), plus the few a standalone server needs
  * (`SECRET_KEY`, `DATABASE_URL`, ...). Durations are in seconds.
  */
+import type { Algorithm } from '../tokens/algorithms.js';
+import type { JwkObject } from '../tokens/jwk.js';
 import type { User, UserLookupField } from '../users/user.js';
 
-/** HMAC algorithms. Asymmetric ones arrive with the keys work. */
-export const SUPPORTED_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
-export type Algorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+/** HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA (docs/keys.md). */
+export { SUPPORTED_ALGORITHMS, type Algorithm } from '../tokens/algorithms.js';
 
 /** The token kinds `JWTAuthentication` may accept, by simplejwt's class names. */
 export const AUTH_TOKEN_CLASS_NAMES = ['AccessToken', 'SlidingToken'] as const;
@@ -26,10 +27,24 @@ export interface Settings {
   UPDATE_LAST_LOGIN: boolean;
   /** The one JWS algorithm tokens are signed and verified with. @default 'HS256' */
   ALGORITHM: Algorithm;
-  /** HMAC secret. Defaults to `SECRET_KEY`. Never logged. */
+  /**
+   * HS*: the HMAC secret (defaults to `SECRET_KEY`). Other algorithms: the private key, as PEM
+   * or JWK JSON (no default). Never logged.
+   */
   SIGNING_KEY: string;
-  /** Public key for asymmetric algorithms; ignored for HS*. @default '' */
+  /** Public key (PEM or JWK JSON) for asymmetric algorithms; ignored for HS*. @default '' */
   VERIFYING_KEY: string;
+  /**
+   * Verification-only keys (JWKs: public ones, or `oct` secrets for HS*), each with a `kid`: the
+   * previous keys of a rotation. A JSON list or a JWK Set. @default []
+   */
+  VERIFYING_KEYS: JwkObject[];
+  /** The `kid` written into tokens SIGNING_KEY signs. @default the JWK's `kid` or its RFC 7638 thumbprint (asymmetric), none (HS*) */
+  SIGNING_KEY_ID: string | null;
+  /** `Cache-Control: max-age` of `/.well-known/jwks.json`, in seconds; also how long a new key is published before `keys activate` lets it sign. @default 300 */
+  JWKS_MAX_AGE: number;
+  /** How often a server re-reads the database key table (rotation), in seconds. @default 5 */
+  KEY_POLL_INTERVAL: number;
   /** When set, added as `aud` to every token and required on decode. @default null */
   AUDIENCE: string | string[] | null;
   /** When set, added as `iss` to every token and required to match on decode. @default null */
@@ -67,8 +82,8 @@ export interface Settings {
 
   /**
    * Seconds after a rotation during which replaying the rotated refresh token is taken as a
-   * client retry (it gets a fresh pair and the unused successor is revoked) rather than as
-   * theft (which revokes the whole family). @default 0
+   * client retry or concurrent tabs: the replay gets the same successor token the rotation
+   * issued. After it, a replay is theft and revokes the whole family. @default 0
    */
   REFRESH_TOKEN_REUSE_GRACE: number;
   /**
@@ -77,10 +92,23 @@ export interface Settings {
    */
   SESSION_LIFETIME: number | null;
 
+  /**
+   * Seconds a user read for request authentication may be reused by this process. Changes made
+   * through this process apply at once; changes from other processes within this time (at once
+   * with Redis). 0 turns the cache off. @default 5
+   */
+  USER_CACHE_TTL: number;
+
   /** The server's secret; the default `SIGNING_KEY`. From `TESSERA_SECRET_KEY`. */
   SECRET_KEY: string;
   /** Where users and tokens live: `sqlite:PATH` (default `sqlite:tessera.sqlite3`). */
   DATABASE_URL: string;
+  /**
+   * Redis for what instances share besides the database: throttle counters and user-cache
+   * invalidations (`redis://host:6379`). Optional; when it goes away Tessera keeps answering
+   * correctly from the database. @default null
+   */
+  REDIS_URL: string | null;
   /** Largest request body accepted, in bytes. @default 1048576 */
   MAX_BODY_BYTES: number;
   /** Failed logins allowed per submitted username, DRF rate notation, or `null` for no limit. @default '100/hour' */
@@ -115,6 +143,10 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   UPDATE_LAST_LOGIN: false,
   ALGORITHM: 'HS256',
   VERIFYING_KEY: '',
+  VERIFYING_KEYS: [],
+  SIGNING_KEY_ID: null,
+  JWKS_MAX_AGE: 300,
+  KEY_POLL_INTERVAL: 5,
   AUDIENCE: null,
   ISSUER: null,
   JWK_URL: null,
@@ -133,8 +165,10 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   USER_AUTHENTICATION_RULE: defaultUserAuthenticationRule,
   USERNAME_FIELD: 'username',
   REFRESH_TOKEN_REUSE_GRACE: 0,
+  USER_CACHE_TTL: 5,
   SESSION_LIFETIME: null,
   DATABASE_URL: 'sqlite:tessera.sqlite3',
+  REDIS_URL: null,
   MAX_BODY_BYTES: 1_048_576,
   MAX_PASSWORD_LENGTH: 4096,
   THROTTLE_LOGIN_ACCOUNT: '100/hour',

@@ -11,7 +11,7 @@
  * decides `createUser`, and the UNIQUE `token_id` of the blacklist table decides `blacklist` and
  * `rotate` (an insert that does nothing on conflict, whose RETURNING row tells who won).
  */
-import { Migrator, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { CompiledQuery, Migrator, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { NewUser, User, UserLookupField, UserPatch } from '../users/user.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, TesseraMigrationProvider, type MigrationDialect } from './migrations/index.js';
 import {
@@ -19,9 +19,22 @@ import {
   nullableTimestampFromDb,
   timestampFromDb,
   type AuthUserTable,
+  type BigIdColumn,
   type Database,
+  type TimestampColumn,
 } from './schema.js';
-import { UniqueViolationError, type OutstandingToken, type Store, type TokenRecord, type TokenState } from './store.js';
+import {
+  UniqueViolationError,
+  type AdminSession,
+  type AuditEntry,
+  type AuditStore,
+  type OutstandingToken,
+  type Store,
+  type TokenRecord,
+  type TokenState,
+} from './store.js';
+import type { KeyStore, SigningKeyState, StoredSigningKey } from './store.js';
+import type { NullableTimestampColumn } from './schema.js';
 
 const USERS = 'auth_user';
 const OUTSTANDING = 'token_blacklist_outstandingtoken';
@@ -100,7 +113,7 @@ function userColumnsFrom(patch: UserPatch): Updateable<AuthUserTable> {
  * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives here
  * so that SQLite and PostgreSQL cannot drift apart.
  */
-export abstract class KyselyStore implements Store {
+export abstract class KyselyStore implements Store, AuditStore, KeyStore {
   /** Which flavour of the migrations to run. */
   protected abstract readonly dialect: MigrationDialect;
 
@@ -133,7 +146,8 @@ export abstract class KyselyStore implements Store {
       const { error, results } = await migrator.migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
-        throw new Error(`Database migration ${failed} failed`, { cause: error });
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`Database migration ${failed} failed: ${reason}`, { cause: error });
       }
     });
   }
@@ -145,18 +159,17 @@ export abstract class KyselyStore implements Store {
   // ---- users ----
 
   async findUser(field: UserLookupField, value: string | number): Promise<User | undefined> {
-    let query = this.db.selectFrom(USERS).selectAll();
+    let parameter: string | number;
     if (field === 'id') {
       const id = userIdFrom(value);
       if (id === undefined) return undefined;
-      query = query.where('id', '=', id);
+      parameter = id;
     } else {
-      const text = String(value);
+      parameter = String(value);
       // An empty email is Django's "no email", shared by any number of users: it names nobody.
-      if (field === 'email' && text === '') return undefined;
-      query = query.where(field, '=', text);
+      if (field === 'email' && parameter === '') return undefined;
     }
-    const row = await query.executeTakeFirst();
+    const row = await this.#selectFirst(`findUser:${field}`, () => this.db.selectFrom(USERS).selectAll().where(field, '=', parameter), [parameter]);
     return row === undefined ? undefined : userFromRow(row);
   }
 
@@ -249,13 +262,31 @@ export abstract class KyselyStore implements Store {
   }
 
   async isBlacklisted(jti: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom(`${BLACKLISTED} as b`)
-      .innerJoin(`${OUTSTANDING} as o`, 'o.id', 'b.token_id')
-      .select('b.id')
-      .where('o.jti', '=', jti)
-      .executeTakeFirst();
+    const row = await this.#selectFirst(
+      'isBlacklisted',
+      () => this.db.selectFrom(`${BLACKLISTED} as b`).innerJoin(`${OUTSTANDING} as o`, 'o.id', 'b.token_id').select('b.id').where('o.jti', '=', jti),
+      [jti],
+    );
     return row !== undefined;
+  }
+
+  /** SQL text of the hot read queries, compiled once (see `#selectFirst`). */
+  readonly #compiledSql = new Map<string, string>();
+
+  /**
+   * Runs a single-parameter read whose SQL is built and compiled only once: Kysely's builder
+   * and compiler cost ~60 µs a call against ~10 µs for the SQLite query itself (measured with
+   * `node --cpu-prof` on POST /api/token/verify/, docs/decisions.md D7). `build` must produce
+   * the same SQL whatever its parameter is, with `parameters` in the order they appear.
+   */
+  async #selectFirst<Row>(name: string, build: () => { compile(): CompiledQuery<Row> }, parameters: readonly unknown[]): Promise<Row | undefined> {
+    let text = this.#compiledSql.get(name);
+    if (text === undefined) {
+      text = build().compile().sql;
+      this.#compiledSql.set(name, text);
+    }
+    const result = await this.db.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]));
+    return result.rows[0];
   }
 
   async blacklist(token: OutstandingToken): Promise<boolean> {
@@ -306,13 +337,17 @@ export abstract class KyselyStore implements Store {
   // ---- families ----
 
   async findTokenState(jti: string): Promise<TokenState | undefined> {
-    const row = await this.db
-      .selectFrom(`${OUTSTANDING} as o`)
-      .leftJoin(`${BLACKLISTED} as b`, 'b.token_id', 'o.id')
-      .leftJoin(`${FAMILIES} as f`, 'f.id', 'o.family_id')
-      .select(['o.jti', 'o.user_id', 'o.family_id', 'o.replaced_by', 'b.blacklisted_at', 'f.created_at as family_created_at', 'f.revoked_at'])
-      .where('o.jti', '=', jti)
-      .executeTakeFirst();
+    const row = await this.#selectFirst(
+      'findTokenState',
+      () =>
+        this.db
+          .selectFrom(`${OUTSTANDING} as o`)
+          .leftJoin(`${BLACKLISTED} as b`, 'b.token_id', 'o.id')
+          .leftJoin(`${FAMILIES} as f`, 'f.id', 'o.family_id')
+          .select(['o.jti', 'o.user_id', 'o.family_id', 'o.replaced_by', 'o.created_at', 'o.expires_at', 'b.blacklisted_at', 'f.created_at as family_created_at', 'f.revoked_at'])
+          .where('o.jti', '=', jti),
+      [jti],
+    );
     if (row === undefined) return undefined;
     return {
       jti: row.jti,
@@ -322,6 +357,8 @@ export abstract class KyselyStore implements Store {
       familyRevokedAt: nullableTimestampFromDb(row.revoked_at),
       blacklistedAt: nullableTimestampFromDb(row.blacklisted_at),
       replacedBy: row.replaced_by,
+      createdAt: nullableTimestampFromDb(row.created_at),
+      expiresAt: timestampFromDb(row.expires_at),
     };
   }
 
@@ -420,8 +457,10 @@ export abstract class KyselyStore implements Store {
   /** Blacklists outstanding rows by id, in batches; returns how many this call blacklisted. */
   async #blacklistRows(db: Kysely<Database>, rows: readonly { id: number | string }[], now: Date): Promise<number> {
     let blacklisted = 0;
-    for (let start = 0; start < rows.length; start += INSERT_BATCH) {
-      const batch = rows.slice(start, start + INSERT_BATCH).map((row) => ({ token_id: row.id, blacklisted_at: now }));
+    // One global order of row locks, so two revocations over overlapping rows cannot deadlock.
+    const ordered = [...rows].sort((a, b) => Number(a.id) - Number(b.id));
+    for (let start = 0; start < ordered.length; start += INSERT_BATCH) {
+      const batch = ordered.slice(start, start + INSERT_BATCH).map((row) => ({ token_id: row.id, blacklisted_at: now }));
       const inserted = await db
         .insertInto(BLACKLISTED)
         .values(batch)
@@ -446,4 +485,201 @@ export abstract class KyselyStore implements Store {
       .execute();
     return inserted.length === 1;
   }
+
+  // ---- admin console: audit trail and sessions (migration 0002) ----
+
+  /** The handle with the admin tables typed; they are not part of `Database`, which is Django's and simplejwt's. */
+  get #admin(): Kysely<Database & AdminTables> {
+    return this.db.withTables<AdminTables>();
+  }
+
+  async recordAudit(entry: Omit<AuditEntry, 'id'>): Promise<void> {
+    await this.#admin
+      .insertInto(AUDIT)
+      .values({
+        created_at: entry.at,
+        actor_id: entry.actorId,
+        actor_username: entry.actorUsername.slice(0, 150),
+        action: entry.action.slice(0, 64),
+        target_user_id: entry.targetUserId,
+        target: entry.target.slice(0, 255),
+        detail: entry.detail,
+        ip: entry.ip === null ? null : entry.ip.slice(0, 64),
+      })
+      .execute();
+  }
+
+  async listAudit(options: { targetUserId?: number; limit?: number; offset?: number } = {}): Promise<AuditEntry[]> {
+    const { limit, offset } = pageOf(options);
+    let query = this.#admin.selectFrom(AUDIT).selectAll();
+    if (options.targetUserId !== undefined) query = query.where('target_user_id', '=', options.targetUserId);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      at: timestampFromDb(row.created_at),
+      actorId: row.actor_id,
+      actorUsername: row.actor_username,
+      action: row.action,
+      targetUserId: row.target_user_id,
+      target: row.target,
+      detail: row.detail,
+      ip: row.ip,
+    }));
+  }
+
+  async createAdminSession(session: AdminSession): Promise<void> {
+    await this.#admin
+      .insertInto(ADMIN_SESSIONS)
+      .values({
+        id: session.idHash,
+        user_id: session.userId,
+        csrf_token: session.csrfToken,
+        created_at: session.createdAt,
+        last_seen_at: session.lastSeenAt,
+        expires_at: session.expiresAt,
+      })
+      .execute();
+  }
+
+  async findAdminSession(idHash: string): Promise<AdminSession | undefined> {
+    const row = await this.#admin.selectFrom(ADMIN_SESSIONS).selectAll().where('id', '=', idHash).executeTakeFirst();
+    if (row === undefined) return undefined;
+    return {
+      idHash: row.id,
+      userId: row.user_id,
+      csrfToken: row.csrf_token,
+      createdAt: timestampFromDb(row.created_at),
+      lastSeenAt: timestampFromDb(row.last_seen_at),
+      expiresAt: timestampFromDb(row.expires_at),
+    };
+  }
+
+  async touchAdminSession(idHash: string, lastSeenAt: Date): Promise<void> {
+    await this.#admin.updateTable(ADMIN_SESSIONS).set({ last_seen_at: lastSeenAt }).where('id', '=', idHash).execute();
+  }
+
+  async deleteAdminSession(idHash: string): Promise<void> {
+    await this.#admin.deleteFrom(ADMIN_SESSIONS).where('id', '=', idHash).execute();
+  }
+
+  async deleteAdminSessionsOfUser(userId: number, keepIdHash?: string): Promise<number> {
+    let query = this.#admin.deleteFrom(ADMIN_SESSIONS).where('user_id', '=', userId);
+    if (keepIdHash !== undefined) query = query.where('id', '<>', keepIdHash);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async deleteStaleAdminSessions(now: Date, idleSince: Date): Promise<number> {
+    const result = await this.#admin
+      .deleteFrom(ADMIN_SESSIONS)
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleSince)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  // ---- signing keys for rotation (migration 0003) ----
+
+  /** The handle with the key table typed; it is not part of `Database`, which is Django's and simplejwt's. */
+  get #keys(): Kysely<Database & SigningKeyTables> {
+    return this.db.withTables<SigningKeyTables>();
+  }
+
+  async listSigningKeys(): Promise<StoredSigningKey[]> {
+    const rows = await this.#keys.selectFrom(SIGNING_KEYS).selectAll().orderBy('created_at').orderBy('kid').execute();
+    return rows.map((row) => ({
+      kid: row.kid,
+      algorithm: row.algorithm,
+      state: row.state as SigningKeyState,
+      publicJwk: row.public_jwk,
+      encryptedPrivateKey: row.private_key,
+      createdAt: timestampFromDb(row.created_at),
+      activatedAt: nullableTimestampFromDb(row.activated_at),
+      deactivatedAt: nullableTimestampFromDb(row.deactivated_at),
+      retiredAt: nullableTimestampFromDb(row.retired_at),
+    }));
+  }
+
+  async addSigningKey(key: StoredSigningKey): Promise<void> {
+    await this.#keys
+      .insertInto(SIGNING_KEYS)
+      .values({
+        kid: key.kid,
+        algorithm: key.algorithm,
+        state: key.state,
+        public_jwk: key.publicJwk,
+        private_key: key.encryptedPrivateKey,
+        created_at: key.createdAt,
+        activated_at: key.activatedAt,
+        deactivated_at: key.deactivatedAt,
+        retired_at: key.retiredAt,
+      })
+      .execute();
+  }
+
+  async activateSigningKey(kid: string, now: Date): Promise<boolean> {
+    return this.inWriteTransaction(async (trx) => {
+      const db = trx.withTables<SigningKeyTables>();
+      const target = await db.selectFrom(SIGNING_KEYS).select('state').where('kid', '=', kid).executeTakeFirst();
+      if (target === undefined || (target.state !== 'generated' && target.state !== 'inactive')) return false;
+      // The old key first: the unique index on active rows would refuse two at once.
+      await db.updateTable(SIGNING_KEYS).set({ state: 'inactive', deactivated_at: now }).where('state', '=', 'active').execute();
+      await db.updateTable(SIGNING_KEYS).set({ state: 'active', activated_at: now, deactivated_at: null }).where('kid', '=', kid).execute();
+      return true;
+    });
+  }
+
+  async retireSigningKey(kid: string, now: Date): Promise<boolean> {
+    const result = await this.#keys
+      .updateTable(SIGNING_KEYS)
+      .set({ state: 'retired', retired_at: now })
+      .where('kid', '=', kid)
+      .where('state', 'in', ['generated', 'inactive'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
 }
+
+const AUDIT = 'tessera_admin_audit';
+const ADMIN_SESSIONS = 'tessera_admin_session';
+
+/** The admin console's tables (migration 0002), in Kysely's terms. */
+// A type alias, not an interface: `withTables` wants an index-signature-compatible record.
+type AdminTables = {
+  tessera_admin_audit: {
+    id: BigIdColumn;
+    created_at: TimestampColumn;
+    actor_id: number | null;
+    actor_username: string;
+    action: string;
+    target_user_id: number | null;
+    target: string;
+    detail: string;
+    ip: string | null;
+  };
+  tessera_admin_session: {
+    id: string;
+    user_id: number;
+    csrf_token: string;
+    created_at: TimestampColumn;
+    last_seen_at: TimestampColumn;
+    expires_at: TimestampColumn;
+  };
+};
+
+const SIGNING_KEYS = 'tessera_signing_key';
+
+/** The signing-key table (migration 0003), in Kysely's terms. */
+// A type alias, not an interface: `withTables` wants an index-signature-compatible record.
+type SigningKeyTables = {
+  tessera_signing_key: {
+    kid: string;
+    algorithm: string;
+    state: string;
+    public_jwk: string;
+    private_key: string;
+    created_at: TimestampColumn;
+    activated_at: NullableTimestampColumn;
+    deactivated_at: NullableTimestampColumn;
+    retired_at: NullableTimestampColumn;
+  };
+};

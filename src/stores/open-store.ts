@@ -15,7 +15,6 @@
  * somewhere the operator did not mean.
  */
 import { ConfigError } from '../errors.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -45,6 +44,8 @@ export async function openStore(databaseUrl: string): Promise<Store> {
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {
     try {
+      // Loaded only when asked for: `pg` costs start-up time an SQLite server need not pay.
+      const { openPostgresStore } = await import('./postgres/postgres-store.js');
       return await openPostgresStore(...postgresTarget(url));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -39,6 +39,9 @@ export interface TokenState {
   readonly blacklistedAt: Date | null;
   /** The jti that replaced this token at rotation, or `null` when it was never rotated. */
   readonly replacedBy: string | null;
+  /** When the token was issued, when recorded (its `iat`, to the millisecond). */
+  readonly createdAt: Date | null;
+  readonly expiresAt: Date;
 }
 
 /** Raised by `createUser` when a unique field is taken. */
@@ -101,8 +104,100 @@ export interface TokenStore {
   flushExpired(now: Date): Promise<number>;
 }
 
-/** A whole store: users and tokens in one database. */
-export interface Store extends UserStore, TokenStore {
+/** One line of the admin console's audit trail: who did what, when. Never a password or a token. */
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: Date;
+  /** The staff user who acted; `null` for an anonymous visitor (a failed sign-in). */
+  readonly actorId: number | null;
+  /** The actor's username at the time (or the username a failed sign-in tried). */
+  readonly actorUsername: string;
+  /** What was done, as a stable code (`user.create`, `token.blacklist_all`, ...). */
+  readonly action: string;
+  /** The user acted upon, if any. */
+  readonly targetUserId: number | null;
+  /** What was acted upon, in words (a username, a jti, a family id); may be `''`. */
+  readonly target: string;
+  /** What changed, for people to read (`is_staff: no -> yes`). */
+  readonly detail: string;
+  readonly ip: string | null;
+}
+
+/** A signed-in browser of the admin console, kept server-side. */
+export interface AdminSession {
+  /** SHA-256 (hex) of the cookie's value; the value itself is never stored. */
+  readonly idHash: string;
+  readonly userId: number;
+  /** The synchronizer token every POST of this session must carry. */
+  readonly csrfToken: string;
+  readonly createdAt: Date;
+  readonly lastSeenAt: Date;
+  /** Absolute end of the session, whatever the activity. */
+  readonly expiresAt: Date;
+}
+
+/**
+ * The admin console's own records: its audit trail and its sign-in sessions (migration 0002).
+ * Optional on `Store`: a store without it (your own user store) serves the API, and the
+ * bundled server's console then says it is unavailable instead of running unaudited.
+ */
+export interface AuditStore {
+  /** Appends one entry to the trail. */
+  recordAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
+  /** Entries newest first, optionally only those about one user. */
+  listAudit(options?: { targetUserId?: number; limit?: number; offset?: number }): Promise<AuditEntry[]>;
+  createAdminSession(session: AdminSession): Promise<void>;
+  findAdminSession(idHash: string): Promise<AdminSession | undefined>;
+  /** Notes activity, for the idle timeout. */
+  touchAdminSession(idHash: string, lastSeenAt: Date): Promise<void>;
+  /** Signs one browser out. */
+  deleteAdminSession(idHash: string): Promise<void>;
+  /** Signs a user out everywhere but `keepIdHash` (after a password change); returns how many ended. */
+  deleteAdminSessionsOfUser(userId: number, keepIdHash?: string): Promise<number>;
+  /** Deletes sessions past their absolute end or idle since `idleSince`; returns how many. */
+  deleteStaleAdminSessions(now: Date, idleSince: Date): Promise<number>;
+}
+
+/** Where a signing key stands in its rotation (docs/keys.md). */
+export type SigningKeyState = 'generated' | 'active' | 'inactive' | 'retired';
+
+/** A signing key kept in the database (migration 0003). The private key is stored encrypted, never in clear. */
+export interface StoredSigningKey {
+  readonly kid: string;
+  readonly algorithm: string;
+  /** generated: published, not signing; active: signing (one at most); inactive: verify-only; retired: gone. */
+  readonly state: SigningKeyState;
+  /** The public JWK, JSON text. */
+  readonly publicJwk: string;
+  /** The PKCS#8 private key sealed with AES-256-GCM under TESSERA_KEY_ENCRYPTION_KEY (`src/keys/key-encryption.ts`). */
+  readonly encryptedPrivateKey: string;
+  readonly createdAt: Date;
+  readonly activatedAt: Date | null;
+  /** When it stopped signing (another key was activated). */
+  readonly deactivatedAt: Date | null;
+  readonly retiredAt: Date | null;
+}
+
+/**
+ * Signing keys for rotation (`tessera keys ...`, migration 0003). Optional on `Store`: a store
+ * without it (your own user store) uses the keys from settings only.
+ */
+export interface KeyStore {
+  /** Every key, retired ones included, oldest first. */
+  listSigningKeys(): Promise<StoredSigningKey[]>;
+  /** Adds a key (in state `generated`). */
+  addSigningKey(key: StoredSigningKey): Promise<void>;
+  /**
+   * Makes `kid` the one active key and the previously active key `inactive`, in one
+   * transaction. Returns `false` (changing nothing) unless `kid` is `generated` or `inactive`.
+   */
+  activateSigningKey(kid: string, now: Date): Promise<boolean>;
+  /** Retires `kid`. Returns `false` (changing nothing) unless it is `generated` or `inactive`. */
+  retireSigningKey(kid: string, now: Date): Promise<boolean>;
+}
+
+/** A whole store: users and tokens in one database (and, for the admin console, its audit trail). */
+export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore> {
   /** Applies pending schema migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

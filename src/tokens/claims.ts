@@ -16,9 +16,19 @@ export interface ClaimRules {
   readonly issuer: string | null;
 }
 
-/** `int()` of a JSON number as Python does it (truncation), or `undefined` for anything else. */
+/**
+ * The last second a date can name (9999-12-31T23:59:59Z): Python's datetime ends there, and so
+ * does every database column Tessera writes `exp` into. Beyond it simplejwt answers 500.
+ */
+const LATEST_NUMERIC_DATE = 253_402_300_799;
+
+/**
+ * `int()` of a JSON number as Python does it (truncation), or `undefined` for anything else,
+ * including numbers no calendar date can be (|value| past year 9999).
+ */
 export function numericDate(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > LATEST_NUMERIC_DATE) return undefined;
+  return Math.trunc(value);
 }
 
 /** Returns whether the registered claims of a signature-checked payload are acceptable at `nowSeconds`. */

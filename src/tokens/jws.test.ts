@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Url } from './base64url.js';
 import { parseJsonObject } from './json-object.js';
-import { signJws, verifyJws } from './jws.js';
-import { HmacKey } from './signing-key.js';
+import { signJws, verifyJws, verifyJwsBytes } from './jws.js';
+import { HmacKey, type KeyResolver } from './signing-key.js';
 
 // Fixtures minted by PyJWT 2.6.0 (what simplejwt 5.2.2 uses), e.g.:
 //   python3 -c 'import jwt; print(jwt.encode({"exp":946684800}, "not very secret in tests", algorithm="HS256"))'
@@ -67,6 +67,9 @@ describe('verifyJws', () => {
     [{ alg: 'HS256', jku: 'https://attacker.example/jwks.json' }, 'embedded_key'],
     [{ alg: 'HS256', x5u: 'https://attacker.example/cert.pem' }, 'embedded_key'],
     [{ alg: 'HS256', x5c: ['MIIB'] }, 'embedded_key'],
+    [{ alg: 'HS256', enc: 'A256GCM' }, 'encryption_header'],
+    [{ alg: 'HS256', zip: 'DEF' }, 'encryption_header'],
+    [{ alg: 'HS256', p2c: 2147483647 }, 'encryption_header'],
     [{ alg: 'HS256', kid: 7 }, 'kid_mismatch'],
     [{ alg: 'HS256', typ: 7 }, 'bad_header'],
   ])('refuses header %j', (header, failure) => {
@@ -125,5 +128,50 @@ describe('parseJsonObject', () => {
   });
   it('refuses a repeated top-level name after nested objects', () => {
     expect(parseJsonObject('{"a":{"x":1,"y":[1,{"z":2}]},"a":2}')).toBeUndefined();
+  });
+});
+
+describe('verifyJws with a key resolver', () => {
+  const current = HmacKey.fromSecret('c'.repeat(32), 'HS256', 'current');
+  const previous = HmacKey.fromSecret('p'.repeat(32), 'HS256', 'previous');
+  const keys: KeyResolver = { keyFor: (kid) => (kid === 'current' ? current : kid === 'previous' ? previous : undefined) };
+
+  it('verifies with the key the kid names, and with no other', () => {
+    expect(verifyJws(signJws({ exp: 1 }, previous), keys)).toMatchObject({ ok: true, header: { alg: 'HS256', kid: 'previous', typ: 'JWT' } });
+    expect(verifyJws(forge({ alg: 'HS256', kid: 'current' }, { exp: 1 }, 'p'.repeat(32)), keys)).toEqual({ ok: false, failure: 'bad_signature' });
+  });
+
+  it('reports an unknown kid with the kid (a remote key set may fetch it), and a missing one without', () => {
+    expect(verifyJws(forge({ alg: 'HS256', kid: 'next' }, { exp: 1 }), keys)).toEqual({ ok: false, failure: 'unknown_kid', kid: 'next' });
+    expect(verifyJws(forge({ alg: 'HS256' }, { exp: 1 }), keys)).toEqual({ ok: false, failure: 'kid_mismatch' });
+  });
+
+  it('a key with a kid takes tokens naming it or none; a key without one takes any (simplejwt ignores kid)', () => {
+    expect(verifyJws(forge({ alg: 'HS256', kid: 'k1' }, { exp: 1 }), key)).toMatchObject({ ok: true });
+    const named = HmacKey.fromSecret('not very secret in tests', 'HS256', 'mine');
+    expect(verifyJws(forge({ alg: 'HS256', kid: 'mine' }, { exp: 1 }), named)).toMatchObject({ ok: true });
+    expect(verifyJws(forge({ alg: 'HS256' }, { exp: 1 }), named)).toMatchObject({ ok: true });
+    expect(verifyJws(forge({ alg: 'HS256', kid: 'theirs' }, { exp: 1 }), named)).toEqual({ ok: false, failure: 'unknown_kid', kid: 'theirs' });
+  });
+
+  it('never asks the resolver about a kid outside the allowed syntax', () => {
+    const asked: unknown[] = [];
+    const spy: KeyResolver = { keyFor: (kid) => (asked.push(kid), key) };
+    for (const kid of ['', 'a b', '"quoted"', 'x'.repeat(129), '\u0000']) verifyJws(forge({ alg: 'HS256', kid }, { exp: 1 }), spy);
+    expect(asked).toEqual([]);
+  });
+
+  it('refuses to sign with a key that can only verify', () => {
+    const verifyOnly = { ...key, canSign: false, algorithm: key.algorithm, kid: undefined, keyFor: () => undefined, sign: key.sign.bind(key), verify: key.verify.bind(key), publicJwk: () => undefined };
+    expect(() => signJws({ exp: 1 }, verifyOnly)).toThrow(/can only verify/);
+  });
+});
+
+describe('verifyJwsBytes', () => {
+  it('returns the payload bytes of any signed content, signature first', () => {
+    const input = `${b64({ alg: 'HS256' })}.${b64('foo')}`;
+    const token = `${input}.${createHmac('sha256', 'not very secret in tests').update(input).digest('base64url')}`;
+    expect(verifyJwsBytes(token, key)).toMatchObject({ ok: true, payload: Buffer.from('foo') });
+    expect(verifyJws(token, key)).toEqual({ ok: false, failure: 'bad_payload' });
   });
 });

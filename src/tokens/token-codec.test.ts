@@ -11,7 +11,7 @@ const NOW_MS = 1_800_000_000_500; // half a second past a whole second: flooring
 
 function codecWith(overrides: Partial<Settings> = {}): TokenCodec {
   const { settings } = loadSettings({ env: { TESSERA_SECRET_KEY: SECRET }, configFile: false, overrides });
-  return new TokenCodec({ settings, key: HmacKey.fromSecret(settings.SIGNING_KEY, settings.ALGORITHM), now: () => NOW_MS });
+  return new TokenCodec({ settings, keys: HmacKey.fromSecret(settings.SIGNING_KEY, 'HS256'), now: () => NOW_MS });
 }
 
 const codec = codecWith();

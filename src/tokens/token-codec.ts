@@ -9,8 +9,8 @@ import type { Settings } from '../config/settings.js';
 import { TokenError } from '../errors.js';
 import { numericDate, registeredClaimsValid, type ClaimRules } from './claims.js';
 import type { JsonObject } from './json-object.js';
-import { signJws, verifyJws } from './jws.js';
-import type { TokenKey } from './signing-key.js';
+import { signJws, verifyJws, type JwsResult } from './jws.js';
+import type { TokenKey, TokenKeys } from './signing-key.js';
 
 export type TokenType = 'access' | 'refresh' | 'sliding' | 'untyped';
 
@@ -36,7 +36,11 @@ export type UserIdClaim = number | string;
 
 export interface TokenCodecOptions {
   readonly settings: Settings;
-  readonly key: TokenKey;
+  /**
+   * The key set: the signing key and every key that may verify (a keyring, a remote JWKS, or a
+   * single `TokenKey`, which is a key set of one).
+   */
+  readonly keys: TokenKeys | TokenKey;
   /** The clock, in milliseconds. @default Date.now */
   readonly now?: () => number;
 }
@@ -46,22 +50,34 @@ export interface TokenCodecOptions {
  *
  * @example
  * ```ts
- * const codec = new TokenCodec({ settings, key: HmacKey.fromSecret(settings.SIGNING_KEY, settings.ALGORITHM) });
+ * const codec = new TokenCodec({ settings, keys: HmacKey.fromSecret(settings.SIGNING_KEY, 'HS256') });
  * const refresh = codec.create('refresh', 1);
  * const pair = { refresh: codec.encode(refresh), access: codec.encode(codec.accessFor(refresh)) };
  * ```
  */
 export class TokenCodec {
   readonly settings: Settings;
-  readonly key: TokenKey;
+  /** The key set tokens are verified against. */
+  readonly keys: TokenKeys;
   readonly now: () => number;
   readonly #rules: ClaimRules;
 
   constructor(options: TokenCodecOptions) {
     this.settings = options.settings;
-    this.key = options.key;
+    this.keys = 'signingKey' in options.keys ? options.keys : singleKeySet(options.keys);
     this.now = options.now ?? Date.now;
     this.#rules = { leeway: options.settings.LEEWAY, audience: options.settings.AUDIENCE, issuer: options.settings.ISSUER };
+  }
+
+  /**
+   * The key new tokens are signed with (with database keys, the one active now).
+   *
+   * @throws {TokenError} never; a `TypeError` when the key set cannot sign (a verifier).
+   */
+  get key(): TokenKey {
+    const key = this.keys.signingKey;
+    if (key === undefined) throw new TypeError('this key set only verifies: no signing key is configured');
+    return key;
   }
 
   /** Lifetime of a token kind, in seconds. */
@@ -101,7 +117,29 @@ export class TokenCodec {
    * (PyJWT's part). Every failure is simplejwt's one message, "Token is invalid or expired".
    */
   verifySignature(raw: string, nowMs: number = this.now()): Claims {
-    const result = verifyJws(raw, this.key);
+    const result = verifyJws(raw, this.keys);
+    if (!result.ok && result.failure === 'unknown_kid' && result.kid !== undefined && this.keys.refreshForKid !== undefined) {
+      // A remote key set may have a key this process has not fetched yet: fetch in the
+      // background (rate-limited) so the next request finds it; this one fails closed.
+      this.keys.refreshForKid(result.kid).catch(() => undefined);
+    }
+    return this.#claimsOf(result, nowMs);
+  }
+
+  /**
+   * `verifySignature` for key sets fetched from elsewhere (JWK_URL): a token naming an unknown
+   * `kid` waits for one fetch of the set (at most one per cool-down) before it is refused. With
+   * local keys it never waits: the answer is the synchronous one.
+   */
+  async verifySignatureAsync(raw: string, nowMs: number = this.now()): Promise<Claims> {
+    let result = verifyJws(raw, this.keys);
+    if (!result.ok && result.failure === 'unknown_kid' && result.kid !== undefined && this.keys.refreshForKid !== undefined) {
+      if (await this.keys.refreshForKid(result.kid)) result = verifyJws(raw, this.keys);
+    }
+    return this.#claimsOf(result, nowMs);
+  }
+
+  #claimsOf(result: JwsResult, nowMs: number): Claims {
     if (!result.ok || !registeredClaimsValid(result.payload, nowMs / 1000, this.#rules)) {
       throw new TokenError(TOKEN_MESSAGES.invalid);
     }
@@ -176,6 +214,11 @@ export class TokenCodec {
   slid(sliding: Claims, nowMs: number = this.now()): Claims {
     return { ...sliding, exp: epochSeconds(nowMs, this.settings.SLIDING_TOKEN_LIFETIME), iat: epochSeconds(nowMs, 0) };
   }
+}
+
+/** A key set holding one key, which signs (when it can) and verifies. */
+function singleKeySet(key: TokenKey): TokenKeys {
+  return { signingKey: key.canSign ? key : undefined, keyFor: (kid) => key.keyFor(kid) };
 }
 
 /** `uuid4().hex`: 32 lowercase hex digits. */

@@ -8,6 +8,8 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001_initial.js';
+import { adminAuditMigration } from './0002_admin_audit.js';
+import { signingKeysMigration } from './0003_signing_keys.js';
 import { tokenFamiliesMigration } from './0004_token_families.js';
 import type { MigrationDialect } from './column-types.js';
 
@@ -19,6 +21,8 @@ export const MIGRATION_LOCK_TABLE = 'tessera_migration_lock';
 
 const MIGRATIONS: Readonly<Record<string, (dialect: MigrationDialect) => Migration>> = {
   '0001_initial': initialMigration,
+  '0002_admin_audit': adminAuditMigration,
+  '0003_signing_keys': signingKeysMigration,
   '0004_token_families': tokenFamiliesMigration,
 };
 
