@@ -12,6 +12,7 @@
 import { pbkdf2, timingSafeEqual } from 'node:crypto';
 import { hash, parseOptions, verify } from '@node-rs/argon2';
 import type { Algorithm, ParsedHashOptions, Version } from '@node-rs/argon2';
+import { withHashingSlot } from './hashing-slots.js';
 
 /**
  * argon2id cost parameters for new hashes: the OWASP Password Storage Cheat Sheet's first
@@ -67,14 +68,14 @@ const INVALID: VerifyResult = Object.freeze({ valid: false, needsRehash: false }
  * @returns the PHC string, e.g. `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`.
  */
 export async function hashPassword(plain: string): Promise<string> {
-  return hash(plain, {
+  return withHashingSlot(() => hash(plain, {
     algorithm: ARGON2ID,
     version: ARGON2_VERSION_0x13,
     memoryCost: ARGON2ID_PARAMS.memoryCost,
     timeCost: ARGON2ID_PARAMS.timeCost,
     parallelism: ARGON2ID_PARAMS.parallelism,
     outputLen: ARGON2ID_PARAMS.outputLen,
-  });
+  }));
 }
 
 /**
@@ -116,7 +117,7 @@ export async function verifyAgainstDummy(plain: string): Promise<void> {
 async function verifyArgon2(plain: string, phc: string, fromDjango: boolean): Promise<VerifyResult> {
   const params = parseOptions(phc);
   if (!withinArgon2Bounds(params)) return INVALID;
-  if (!(await verify(phc, plain))) return INVALID;
+  if (!(await withHashingSlot(() => verify(phc, plain)))) return INVALID;
   return { valid: true, needsRehash: fromDjango || isWeakerThanCurrent(params) };
 }
 
@@ -160,7 +161,7 @@ async function verifyDjangoPbkdf2(
   const iterations = Number(iterationsText);
   if (iterations > MAX_PBKDF2_ITERATIONS || salt === '') return INVALID;
 
-  const derived = await pbkdf2Async(plain, salt, iterations, digestBytes, digest);
+  const derived = await withHashingSlot(() => pbkdf2Async(plain, salt, iterations, digestBytes, digest));
   const computed = Buffer.from(derived.toString('base64'), 'utf8');
   const stored = Buffer.from(storedBase64, 'utf8');
   if (computed.length !== stored.length || !timingSafeEqual(computed, stored)) return INVALID;

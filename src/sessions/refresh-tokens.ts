@@ -47,8 +47,11 @@ async function tokenState(context: TesseraContext, claims: Claims): Promise<Toke
   return context.store.findTokenState(jti);
 }
 
-/** A replay of a rotated token soon enough after the rotation to be a client retrying. */
-function isGraceRetry(context: TesseraContext, state: TokenState, nowMs: number): boolean {
+/**
+ * A replay of a rotated token within REFRESH_TOKEN_REUSE_GRACE of its rotation: a client that
+ * lost the response and retries, or several tabs refreshing at once. Not theft.
+ */
+function isWithinGrace(context: TesseraContext, state: TokenState, nowMs: number): boolean {
   const grace = context.settings.REFRESH_TOKEN_REUSE_GRACE;
   return (
     grace > 0 &&
@@ -74,8 +77,8 @@ export async function refreshPair(context: TesseraContext, raw: string): Promise
   const state = await tokenState(context, refresh);
   // A revoked family refuses every member, even one a concurrent rotation added as it was revoked.
   if (state !== undefined && state.familyRevokedAt !== null && state.blacklistedAt === null) throw new TokenError(TOKEN_MESSAGES.blacklisted);
-  const replay = state !== undefined && state.blacklistedAt !== null;
-  if (replay && !isGraceRetry(context, state, nowMs)) {
+  if (state !== undefined && state.blacklistedAt !== null) {
+    if (isWithinGrace(context, state, nowMs)) return replayRotation(context, refresh, state, nowMs);
     if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs);
     throw new TokenError(TOKEN_MESSAGES.blacklisted);
   }
@@ -95,20 +98,38 @@ export async function refreshPair(context: TesseraContext, raw: string): Promise
     expiresAt: codec.expiresAt(next),
   };
   if (settings.BLACKLIST_AFTER_ROTATION) {
-    // A grace retry rotates the successor the client never saved; otherwise the token itself.
-    const predecessorJti = replay ? (state.replacedBy ?? '') : (codec.jti(refresh) ?? '');
-    const predecessor: OutstandingToken = { jti: predecessorJti, userId: user?.id ?? null, familyId, createdAt: null, expiresAt: codec.expiresAt(refresh) };
-    if (!(await store.rotate(predecessor, recordedNext))) {
+    const old: OutstandingToken = { jti: codec.jti(refresh) ?? '', userId: user?.id ?? null, familyId, createdAt: null, expiresAt: codec.expiresAt(refresh) };
+    if (!(await store.rotate(old, recordedNext))) {
       // Another request rotated (or logged out) this token while this one was in flight: the
-      // token was still valid when both started, so they were concurrent (several tabs, a
-      // retrying client), not a replay of a token already spent. The loser is refused and the
-      // family lives on; a token presented after its rotation is the theft signal above.
+      // token was still valid when both started, so they were concurrent, not a replay of a
+      // token already spent. The loser is refused; the family lives on.
       throw new TokenError(TOKEN_MESSAGES.blacklisted);
     }
   } else {
     await store.recordOutstanding(recordedNext);
   }
   return { access, refresh: codec.encode(next) };
+}
+
+/**
+ * A replay within the grace window gets the answer the rotation gave: the same successor token
+ * (re-signed from its recorded jti, iat and exp, so byte-identical) and a fresh access token.
+ * Every tab and every retry ends up holding one refresh token, and the family does not fork.
+ * If the successor was itself spent or revoked meanwhile, the replay is simply refused.
+ */
+async function replayRotation(context: TesseraContext, refresh: Claims, state: TokenState, nowMs: number): Promise<{ access: string; refresh: string }> {
+  const { codec, settings, store } = context;
+  const successor = await store.findTokenState(state.replacedBy ?? '');
+  if (successor === undefined || successor.blacklistedAt !== null || successor.createdAt === null) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+  codec.checkClaims(refresh, 'refresh', nowMs);
+  await activeUserOf(context, refresh);
+  const next: Claims = {
+    ...refresh,
+    [settings.JTI_CLAIM]: successor.jti,
+    exp: Math.floor(successor.expiresAt.getTime() / 1000),
+    iat: Math.floor(successor.createdAt.getTime() / 1000),
+  };
+  return { access: codec.encode(codec.accessFor(refresh, nowMs)), refresh: codec.encode(next) };
 }
 
 /** Tokens minted elsewhere (simplejwt) have no family yet: their first rotation starts one. */

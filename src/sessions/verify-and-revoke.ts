@@ -5,6 +5,7 @@ import type { TesseraContext } from '../context.js';
 import { TesseraError, TokenError } from '../errors.js';
 import { TOKEN_MESSAGES } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
+import { isAccessToken, verifiedTokenCacheOf } from '../users/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
 import { readBlacklistableToken } from './refresh-tokens.js';
 
@@ -14,7 +15,16 @@ import { readBlacklistableToken } from './refresh-tokens.js';
  * blacklisted token never verifies. The answer keeps simplejwt's shape for it (a 400).
  */
 export async function verifyToken(context: TesseraContext, raw: string): Promise<Record<string, never>> {
-  const claims = context.codec.decode(raw, 'untyped');
+  const { codec, settings } = context;
+  const nowMs = codec.now();
+  const cache = verifiedTokenCacheOf(context);
+  if (cache.get(raw, codec.key, nowMs / 1000, settings.LEEWAY) !== undefined) return {};
+  const claims = codec.decode(raw, 'untyped', nowMs);
+  // Only refresh and sliding tokens are ever blacklisted: an access token needs no query.
+  if (isAccessToken(context, claims)) {
+    cache.set(raw, codec.key, claims);
+    return {};
+  }
   if (await isTokenBlacklisted(context, claims)) throw TesseraError.nonField(TOKEN_MESSAGES.blacklisted);
   return {};
 }

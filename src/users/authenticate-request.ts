@@ -10,7 +10,7 @@ import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
 import { TOKEN_MESSAGES } from '../tokens/token-codec.js';
 import { findUserByClaim } from './user-from-claim.js';
-import { VerifiedTokenCache } from './verified-token-cache.js';
+import { verifiedTokenCacheOf } from './verified-token-cache.js';
 import type { User } from './user.js';
 
 export interface AuthenticatedRequest {
@@ -38,19 +38,10 @@ export function rawTokenFromHeader(context: TesseraContext, header: string | und
   return parts[1];
 }
 
-/** Verified access tokens, per Tessera instance (a WeakMap, so instances own nothing global). */
-const verifiedTokens = new WeakMap<TesseraContext, VerifiedTokenCache>();
-
-function cacheOf(context: TesseraContext): VerifiedTokenCache {
-  let cache = verifiedTokens.get(context);
-  if (cache === undefined) verifiedTokens.set(context, (cache = new VerifiedTokenCache()));
-  return cache;
-}
-
 /** Validates `raw` against each of AUTH_TOKEN_CLASSES in turn, as simplejwt does. */
 export async function validatedClaims(context: TesseraContext, raw: string): Promise<Claims> {
   const nowMs = context.codec.now();
-  const cache = cacheOf(context);
+  const cache = verifiedTokenCacheOf(context);
   const cached = cache.get(raw, context.codec.key, nowMs / 1000, context.settings.LEEWAY);
   if (cached !== undefined) return cached;
   const messages: Json[] = [];

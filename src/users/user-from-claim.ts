@@ -7,13 +7,18 @@ import type { Settings } from '../config/settings.js';
 import type { UserStore } from '../stores/store.js';
 import type { User } from './user.js';
 
-export async function findUserByClaim(store: UserStore, settings: Settings, claim: unknown): Promise<User | undefined> {
+export async function findUserByClaim(
+  store: Pick<UserStore, 'findUser'>,
+  settings: Settings,
+  claim: unknown,
+  find: UserStore['findUser'] = (field, value) => store.findUser(field, value),
+): Promise<User | undefined> {
   if (settings.USER_ID_FIELD === 'id') {
     const id = integerId(claim);
-    return id === undefined ? undefined : store.findUser('id', id);
+    return id === undefined ? undefined : find('id', id);
   }
   if (typeof claim !== 'string' && typeof claim !== 'number') return undefined;
-  return store.findUser(settings.USER_ID_FIELD, String(claim));
+  return find(settings.USER_ID_FIELD, String(claim));
 }
 
 /** An integer id from a JSON number (5.2.2 tokens) or a decimal string (newer simplejwt's "1"). */

@@ -2,7 +2,7 @@
  * A cache of access tokens that passed full verification, keyed by the whole token string, so
  * a client presenting the same token again costs a map lookup instead of an HMAC, two base64url
  * decodes and two strict JSON parses (about 8 µs of a 16 µs request in a CPU profile of
- * GET /protected/: `node --cpu-prof`, see docs/decisions.md D6).
+ * GET /protected/: `node --cpu-prof`, see docs/decisions.md D7).
  *
  * Safety (ecosystem-notes §2.2, fast-jwt GHSA-rp9m-7r4c-75qg): the key is the exact token
  * text, never something derived from it, so no other token can hit an entry; only tokens that
@@ -10,6 +10,7 @@
  * verification key it was checked with and misses once that key is replaced. Only access tokens
  * are cached: sliding tokens must meet the blacklist on every request.
  */
+import type { TesseraContext } from '../context.js';
 import type { Claims } from '../tokens/token-codec.js';
 
 interface Entry {
@@ -52,4 +53,20 @@ export class VerifiedTokenCache {
   get size(): number {
     return this.#entries.size;
   }
+}
+
+/** One cache per Tessera instance (a WeakMap, so instances own nothing global). */
+const caches = new WeakMap<TesseraContext, VerifiedTokenCache>();
+
+/** The verified-access-token cache of this Tessera instance. */
+export function verifiedTokenCacheOf(context: TesseraContext): VerifiedTokenCache {
+  let cache = caches.get(context);
+  if (cache === undefined) caches.set(context, (cache = new VerifiedTokenCache()));
+  return cache;
+}
+
+/** Whether validated claims are an access token's (the only kind this cache holds). */
+export function isAccessToken(context: TesseraContext, claims: Claims): boolean {
+  const typeClaim = context.settings.TOKEN_TYPE_CLAIM;
+  return typeClaim !== null && claims[typeClaim] === 'access';
 }

@@ -501,6 +501,8 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
           familyRevokedAt: null,
           blacklistedAt: null,
           replacedBy: null,
+          createdAt: token.createdAt,
+          expiresAt: token.expiresAt,
         });
       });
 

@@ -139,6 +139,8 @@ export class MemoryStore implements Store {
       familyRevokedAt: family?.revokedAt ?? null,
       blacklistedAt: token.blacklistedAt,
       replacedBy: token.replacedBy,
+      createdAt: token.createdAt,
+      expiresAt: token.expiresAt,
     };
   }
 

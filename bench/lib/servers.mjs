@@ -1,0 +1,228 @@
+/**
+ * The four servers the bench compares, each started on loopback in its own process group so
+ * that stopping it stops all of it (gunicorn's workers included), and one at a time.
+ *
+ * - reference: ../shared/reference/start.sh (Django + DRF + simplejwt on gunicorn, SQLite);
+ * - tessera: the bundled server as production runs it (`NODE_ENV=production`, a real secret,
+ *   SQLite, `migrate` + `createsuperuser` first, then `serve`);
+ * - fastify: the peer, Fastify 5 + @fastify/jwt (bench/peers/fastify-jwt.mjs);
+ * - bare: the limit, `node:http` + one HMAC (bench/peers/bare-node.mjs).
+ */
+import { spawn, execFile } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freePort, groupPids, stopGroup, waitFor } from './processes.mjs';
+import { PASSWORD, USERNAME, login, mintAccessToken } from './tokens.mjs';
+
+const execFileAsync = promisify(execFile);
+const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+export const REPO_DIR = dirname(BENCH_DIR);
+/** Tessera's CLI; BENCH_TESSERA_CLI points at another build (say, a before/after comparison). */
+export const TESSERA_CLI = process.env.BENCH_TESSERA_CLI ?? join(REPO_DIR, 'dist', 'cli', 'main.js');
+/** The reference's start script, beside the checkout (../shared/reference/start.sh). */
+export const REFERENCE_START = process.env.BENCH_REFERENCE_START ?? join(REPO_DIR, '..', 'shared', 'reference', 'start.sh');
+
+/** Display names, in the table's column order. */
+export const SERVER_LABELS = {
+  reference: 'reference',
+  tessera: 'Tessera',
+  fastify: 'Fastify+@fastify/jwt',
+  bare: 'bare node:http',
+};
+export const ALL_SERVERS = Object.keys(SERVER_LABELS);
+
+/** The peers' scripts in bench/peers/. */
+const PEER_FILES = { fastify: 'fastify-jwt.mjs', bare: 'bare-node.mjs' };
+
+/** Servers with users, a login and refresh tokens; the peers only verify tokens. */
+export const SERVERS_WITH_USERS = new Set(['reference', 'tessera']);
+
+/**
+ * @typedef {object} RunningServer
+ * @property {string} kind            one of ALL_SERVERS
+ * @property {string} baseUrl         http://127.0.0.1:PORT
+ * @property {number} pgid            process group (and pid of its leader)
+ * @property {() => Promise<string>} accessToken  a valid access token for user 1
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * Starts one server; `rotate` turns on refresh rotation + blacklist-after-rotation where the
+ * server has refresh tokens. `secret` is the HMAC secret every server of the run shares.
+ * @returns {Promise<RunningServer>}
+ */
+export async function startServer(kind, { secret, rotate = false, refWorkers = 2, nodeArgs = [] }) {
+  switch (kind) {
+    case 'reference':
+      return startReference({ secret, rotate, refWorkers });
+    case 'tessera': {
+      const prepared = await prepareTessera({ secret, rotate });
+      try {
+        const server = await spawnTesseraServe(prepared, { nodeArgs });
+        return { ...server, stop: async () => { await server.stop(); prepared.remove(); } };
+      } catch (error) {
+        prepared.remove();
+        throw error;
+      }
+    }
+    case 'fastify':
+    case 'bare':
+      return startPeer(kind, PEER_FILES[kind], secret);
+    default:
+      throw new Error(`unknown server ${kind}`);
+  }
+}
+
+/** Environment for Tessera without any TESSERA_* the caller's shell happens to carry. */
+function tesseraEnv(extra) {
+  const env = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TESSERA_')) env[name] = value;
+  return { ...env, NODE_ENV: 'production', ...extra };
+}
+
+/**
+ * A fresh Tessera database, migrated, with the bench superuser: what `serve` needs. The
+ * working directory is the temporary one, so no `tessera.config.json` from the repo is read.
+ */
+export async function prepareTessera({ secret, rotate = false }) {
+  if (!existsSync(TESSERA_CLI)) throw new Error(`${TESSERA_CLI} is missing; run npm run build`);
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+  const env = tesseraEnv({
+    TESSERA_SECRET_KEY: secret,
+    TESSERA_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}`,
+    ...(rotate ? { TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' } : {}),
+  });
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    await execFileAsync(process.execPath, [TESSERA_CLI, 'migrate'], { env, cwd: dir });
+    await execFileAsync(
+      process.execPath,
+      [TESSERA_CLI, 'createsuperuser', '--username', USERNAME, '--email', `${USERNAME}@example.com`, '--no-input'],
+      { env: { ...env, TESSERA_SUPERUSER_PASSWORD: PASSWORD }, cwd: dir },
+    );
+  } catch (error) {
+    remove();
+    throw new Error(`preparing Tessera failed: ${error.stderr || error.message}`);
+  }
+  return { dir, env, secret, remove };
+}
+
+/**
+ * Spawns `tessera serve` on a prepared database; resolves once the port answers, with
+ * `spawnedAt` (performance.now() just before spawn) so callers can time the start-up.
+ */
+export async function spawnTesseraServe(prepared, { nodeArgs = [], ready = 'any' } = {}) {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logPath = join(prepared.dir, `serve-${port}.log`);
+  const log = openSync(logPath, 'a');
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, TESSERA_CLI, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
+    env: prepared.env,
+    cwd: prepared.dir,
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const server = nodeServer('tessera', child, baseUrl, logPath, async () => (await login(baseUrl)).access);
+  if (ready === 'any') await server.ready();
+  return { ...server, spawnedAt };
+}
+
+/**
+ * Starts a peer (`fastify` or `bare`); with `ready: 'none'` it resolves right after spawn, with
+ * `spawnedAt` (performance.now() just before spawn) so callers can time the start-up.
+ */
+export async function startPeer(kind, file = PEER_FILES[kind], secret, { ready = 'any' } = {}) {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
+  const logPath = join(dir, 'log');
+  const log = openSync(logPath, 'a');
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [join(BENCH_DIR, 'peers', file), String(port)], {
+    env: { ...process.env, NODE_ENV: 'production', BENCH_SECRET: secret },
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const server = nodeServer(kind, child, baseUrl, logPath, async () => mintAccessToken(secret));
+  const stop = async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); };
+  if (ready === 'any') {
+    try {
+      await server.ready();
+    } finally {
+      if (server.isDead()) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return { ...server, spawnedAt, stop };
+}
+
+/** The common shape of a Node server we spawned as the leader of its own process group. */
+function nodeServer(kind, child, baseUrl, logPath, accessToken) {
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+  const tail = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').slice(-2000) : '');
+  return {
+    kind,
+    baseUrl,
+    pgid: child.pid,
+    accessToken,
+    isDead: () => exited,
+    async ready() {
+      try {
+        await waitFor(`${baseUrl}/protected/`, { isDead: () => exited, intervalMs: 5 });
+      } catch (error) {
+        await stopGroup(child.pid);
+        const lastLine = tail().trim().split('\n').pop() ?? '';
+        throw new Error(`${SERVER_LABELS[kind]} did not start (${lastLine.slice(0, 200)}): ${error.message}\n${tail()}`);
+      }
+    },
+    stop: () => stopGroup(child.pid),
+  };
+}
+
+async function startReference({ secret, rotate, refWorkers }) {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const { stdout } = await execFileAsync('bash', [REFERENCE_START, String(port), ...(rotate ? ['--rotate'] : [])], {
+    env: { ...process.env, REF_WORKERS: String(refWorkers), REF_SECRET_KEY: secret },
+  });
+  const pid = Number(stdout.trim().split('\n').pop());
+  if (!Number.isInteger(pid) || groupPids(pid).length === 0) throw new Error(`the reference did not start (start.sh printed ${JSON.stringify(stdout)})`);
+  // start.sh keeps the database, pid file and log in a temporary directory named on the
+  // gunicorn command line (-p DIR/pid); it is removed with the server.
+  const stateDir = referenceStateDir(pid);
+  const stop = async () => {
+    await stopGroup(pid);
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(`${baseUrl}/hello/`);
+  } catch (error) {
+    await stop();
+    throw new Error(`the reference did not answer: ${error.message}`);
+  }
+  return {
+    kind: 'reference',
+    baseUrl,
+    pgid: pid,
+    accessToken: async () => (await login(baseUrl)).access,
+    isDead: () => groupPids(pid).length === 0,
+    stop,
+  };
+}
+
+function referenceStateDir(pid) {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const pidFile = args[args.indexOf('-p') + 1];
+    const dir = pidFile ? dirname(pidFile) : '';
+    return /^\/tmp\/reference-[A-Za-z0-9]+$/.test(dir) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
