@@ -25,7 +25,7 @@ import { isHmacAlgorithm, type Algorithm } from '../tokens/algorithms.js';
 import type { JwkObject } from '../tokens/jwk.js';
 import type { TokenKeys } from '../tokens/signing-key.js';
 import { TokenCodec, type Claims, type TokenType } from '../tokens/token-codec.js';
-import type { TokenUser } from '../users/token-user.js';
+import { tokenUserFromClaims, type TokenUser } from '../users/token-user.js';
 import { Keyring } from './keyring.js';
 import { verifyingKeyFromJwk } from './keys-from-settings.js';
 import { LiveKeys } from './live-keys.js';
@@ -131,7 +131,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       for (const className of settings.AUTH_TOKEN_CLASSES) {
         const type = TOKEN_CLASSES[className] ?? 'access';
         try {
-          return tokenUserOf(settings, await verifyToken(raw, type));
+          return tokenUserFromClaims({ settings }, await verifyToken(raw, type));
         } catch (error) {
           if (!(error instanceof TokenError)) throw error;
           messages.push({ token_class: className, token_type: type, message: error.message });
@@ -159,17 +159,4 @@ function tokenFromHeader(settings: Settings, header: string | undefined): string
   return parts[1];
 }
 
-/** simplejwt's `TokenUser`, as `tokenUserFromClaims` (users/token-user.ts) builds it. */
-function tokenUserOf(settings: Settings, claims: Claims): TokenUser {
-  const id = claims[settings.USER_ID_CLAIM];
-  if (typeof id !== 'number' && typeof id !== 'string') throw TesseraError.of('token_no_user_id');
-  return {
-    id,
-    username: typeof claims.username === 'string' ? claims.username : '',
-    isStaff: claims.is_staff === true,
-    isSuperuser: claims.is_superuser === true,
-    isActive: true,
-    claims,
-  };
-}
 

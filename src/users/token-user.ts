@@ -44,7 +44,7 @@ export interface TokenUser {
  * // { id: 7, username: 'kyoko', isStaff: false, isSuperuser: false, isActive: true, claims: {...} }
  * ```
  */
-export function tokenUserFromClaims(context: TesseraContext, claims: Claims): TokenUser {
+export function tokenUserFromClaims(context: Pick<TesseraContext, 'settings'>, claims: Claims): TokenUser {
   const id = claims[context.settings.USER_ID_CLAIM];
   if (typeof id !== 'number' && typeof id !== 'string') throw TesseraError.of('token_no_user_id');
   return {
