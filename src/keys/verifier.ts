@@ -25,6 +25,7 @@ import { isHmacAlgorithm, type Algorithm } from '../tokens/algorithms.js';
 import type { JwkObject } from '../tokens/jwk.js';
 import type { TokenKeys } from '../tokens/signing-key.js';
 import { TokenCodec, type Claims, type TokenType } from '../tokens/token-codec.js';
+import { rawTokenFromHeader, TOKEN_CLASSES } from '../users/authenticate-request.js';
 import { tokenUserFromClaims, type TokenUser } from '../users/token-user.js';
 import { Keyring } from './keyring.js';
 import { verifyingKeyFromJwk } from './keys-from-settings.js';
@@ -79,11 +80,6 @@ export interface Verifier {
   refresh(): Promise<boolean>;
 }
 
-const TOKEN_CLASSES: Readonly<Record<string, TokenType>> = { AccessToken: 'access', SlidingToken: 'sliding' };
-
-/** Python's `bytes.split()`: runs of ASCII whitespace separate. */
-const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
-
 /**
  * Creates a stateless verifier.
  *
@@ -125,7 +121,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     verifyToken,
     refresh: async () => (remote === undefined ? true : remote.refresh()),
     authenticateHeader: async (header) => {
-      const raw = tokenFromHeader(settings, header);
+      const raw = rawTokenFromHeader({ settings }, header);
       if (raw === undefined) return undefined;
       const messages: Json[] = [];
       for (const className of settings.AUTH_TOKEN_CLASSES) {
@@ -149,14 +145,4 @@ function verifierSettings(options: VerifierOptions): Settings {
   // No secret and no signing key: a verifier never signs.
   return { ...DEFAULT_SETTINGS, SECRET_KEY: '', SIGNING_KEY: '', ...parsed } as Settings;
 }
-
-/** The raw token of a header value, as `rawTokenFromHeader` (users/authenticate-request.ts) reads it. */
-function tokenFromHeader(settings: Settings, header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  const parts = header.trim() === '' ? [] : header.trim().split(ASCII_WHITESPACE);
-  if (parts.length === 0 || !settings.AUTH_HEADER_TYPES.includes(parts[0] ?? '')) return undefined;
-  if (parts.length !== 2) throw TesseraError.of('bad_authorization_header');
-  return parts[1];
-}
-
 

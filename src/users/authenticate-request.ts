@@ -24,13 +24,13 @@ export function headerNameFromMetaKey(metaKey: string): string {
   return metaKey.replace(/^HTTP_/, '').replaceAll('_', '-').toLowerCase();
 }
 
-const TOKEN_CLASSES: Readonly<Record<string, TokenType>> = { AccessToken: 'access', SlidingToken: 'sliding' };
+export const TOKEN_CLASSES: Readonly<Record<string, TokenType>> = { AccessToken: 'access', SlidingToken: 'sliding' };
 
 /** Python's `bytes.split()`: runs of ASCII whitespace separate, ends are ignored. */
 const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
 
 /** The raw token from a header value, `undefined` when the header is not ours. */
-export function rawTokenFromHeader(context: TesseraContext, header: string | undefined): string | undefined {
+export function rawTokenFromHeader(context: Pick<TesseraContext, 'settings'>, header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const parts = header.trim() === '' ? [] : header.trim().split(ASCII_WHITESPACE);
   if (parts.length === 0 || !context.settings.AUTH_HEADER_TYPES.includes(parts[0] ?? '')) return undefined;
