@@ -5,7 +5,7 @@
  */
 import type { Algorithm } from '../tokens/algorithms.js';
 import type { JwkObject } from '../tokens/jwk.js';
-import type { User, UserLookupField } from '../users/user.js';
+import type { User, UserLookupField } from '../model/user.js';
 
 /** HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA (docs/keys.md). */
 export { SUPPORTED_ALGORITHMS, type Algorithm } from '../tokens/algorithms.js';

@@ -3,9 +3,9 @@
  * does, minus its timing leak: an unknown user costs one dummy argon2id verification, so unknown
  * user, wrong password and inactive user take the same time and get the same answer.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hasher.js';
-import type { User } from './user.js';
+import type { User } from '../model/user.js';
 
 /** Returns the user whose credentials these are, if the login rule admits them; `undefined` otherwise. */
 export async function checkCredentials(context: TesseraContext, login: string, password: string): Promise<User | undefined> {
