@@ -13,7 +13,7 @@ export type { PublicJwk, PublicJwkSet } from './tokens/jwk.js';
 export { keyFromText, keyFromJwk } from './keys/import-key.js';
 export { Keyring } from './keys/keyring.js';
 export { RemoteKeySet, type RemoteKeySetOptions } from './keys/remote-key-set.js';
-export { createVerifier, type Verifier, type VerifierOptions, type VerifierSettings } from './keys/verifier.js';
+export { createVerifier, type Verifier, type VerifierOptions, type VerifierSettings } from './app/verifier.js';
 export type { KeyStore, StoredSigningKey, SigningKeyState } from './model/store.js';
 export { authenticateHeader, type AuthenticatedRequest } from './auth/authenticate-request.js';
 export { authenticateStateless, tokenUserFromClaims, type TokenUser } from './auth/token-user.js';

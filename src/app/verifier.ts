@@ -27,10 +27,10 @@ import type { TokenKeys } from '../tokens/signing-key.js';
 import { TokenCodec, type Claims, type TokenType } from '../tokens/token-codec.js';
 import { rawTokenFromHeader, TOKEN_CLASSES } from '../auth/authenticate-request.js';
 import { tokenUserFromClaims, type TokenUser } from '../auth/token-user.js';
-import { Keyring } from './keyring.js';
-import { verifyingKeyFromJwk } from './keys-from-settings.js';
-import { LiveKeys } from './live-keys.js';
-import { RemoteKeySet } from './remote-key-set.js';
+import { Keyring } from '../keys/keyring.js';
+import { verifyingKeyFromJwk } from '../keys/keys-from-settings.js';
+import { LiveKeys } from '../keys/live-keys.js';
+import { RemoteKeySet } from '../keys/remote-key-set.js';
 
 /** Settings a verifier reads; every other one is irrelevant without a database. */
 export type VerifierSettings = Pick<
