@@ -125,6 +125,12 @@ export interface Settings {
   TRUST_PROXY: boolean | number | string;
   /** Longest password accepted, in characters, checked before any hashing (a DoS bound). @default 4096 */
   MAX_PASSWORD_LENGTH: number;
+  /**
+   * Let passwords imported from Django in its weak formats (`md5`, `sha1`, `unsalted_md5`,
+   * `unsalted_sha1`: one fast hash each) log in, and be upgraded to argon2id at that login.
+   * Off, such users must reset their password. Turn on only for the weeks after an import. @default false
+   */
+  ALLOW_WEAK_DJANGO_HASHES: boolean;
 }
 
 /** Settings whose values are plain data (everything but functions): what files and env can set. */
@@ -171,6 +177,7 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   REDIS_URL: null,
   MAX_BODY_BYTES: 1_048_576,
   MAX_PASSWORD_LENGTH: 4096,
+  ALLOW_WEAK_DJANGO_HASHES: false,
   THROTTLE_LOGIN_ACCOUNT: '100/hour',
   THROTTLE_LOGIN_IP: '300/hour',
   THROTTLE_REGISTER_IP: '100/hour',
