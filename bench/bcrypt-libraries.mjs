@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `bcrypt` (native, libuv thread pool) against `bcryptjs` (pure JavaScript) for verifying
- * Django's bcrypt hashes (cost 12, Django's default): the figure behind docs/decisions.md D12.
+ * Django's bcrypt hashes (cost 12, Django's default): the figure behind docs/decisions.md D13.
  *
  *   npm install --no-save bcryptjs@3 && node bench/bcrypt-libraries.mjs
  *
