@@ -2,21 +2,27 @@
 // Moves files with `git mv` and rewrites every relative import specifier that pointed at a moved
 // file (or from a moved file), in src/, test/, bench/, examples/ and scripts/. Specifiers into
 // dist/ are mapped through the same moves (dist/x.js mirrors src/x.ts).
-// Usage: node scripts/move-files.mjs moves.txt   (lines: "old/path.ts new/path.ts"; a folder moves whole)
+// With --rewrite-only, moves nothing and fixes imports in files that still name old paths
+// (after merging a branch that predates the moves).
+// Usage: node scripts/move-files.mjs [--rewrite-only] moves.txt   (lines: "old/path.ts new/path.ts"; a folder moves whole)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = process.cwd();
-const lines = readFileSync(process.argv[2], 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const rewriteOnly = process.argv.includes('--rewrite-only');
+const lines = readFileSync(process.argv.filter((a) => !a.startsWith('--'))[2], 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 const tracked = execFileSync('git', ['ls-files'], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
 /** old file -> new file, folders expanded. */
 const moves = new Map();
 for (const line of lines) {
   const [from, to] = line.split(/\s+/);
-  const isDir = existsSync(from) && statSync(from).isDirectory();
-  if (isDir) {
+  const isDir = existsSync(from) ? statSync(from).isDirectory() : tracked.some((f) => f.startsWith(to + '/'));
+  if (isDir && rewriteOnly) {
+    // Already moved: the folder's files are tracked under their new names.
+    for (const f of tracked) if (f.startsWith(to + '/')) moves.set(from + f.slice(to.length), f);
+  } else if (isDir) {
     for (const f of tracked) if (f.startsWith(from + '/')) moves.set(f, to + f.slice(from.length));
   } else moves.set(from, to);
 }
@@ -60,7 +66,7 @@ for (const file of files) {
   });
   if (out !== text) { contents.set(file, out); changed++; }
 }
-for (const [from, to] of moves) {
+for (const [from, to] of rewriteOnly ? [] : moves) {
   execFileSync('mkdir', ['-p', path.posix.dirname(to)]);
   execFileSync('git', ['mv', from, to]);
 }

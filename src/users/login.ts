@@ -15,13 +15,13 @@ export async function checkCredentials(context: TesseraContext, login: string, p
     await verifyAgainstDummy(password);
     return undefined;
   }
-  const { valid, needsRehash } = await verifyPassword(password, user.password);
+  const { valid, needsRehash } = await verifyPassword(password, user.password, { allowWeakDjangoHashes: settings.ALLOW_WEAK_DJANGO_HASHES });
   if (!valid) return undefined;
   if (needsRehash) await upgradeHash(context, user, password);
   return settings.USER_AUTHENTICATION_RULE(user) ? user : undefined;
 }
 
-/** Re-hashes a legacy (Django PBKDF2) or weaker hash with the current argon2id parameters. */
+/** Re-hashes a legacy (any Django format) or weaker hash with the current argon2id parameters. */
 async function upgradeHash(context: TesseraContext, user: User, password: string): Promise<void> {
   await context.store.updateUser(user.id, { password: await hashPassword(password) });
 }
