@@ -18,6 +18,7 @@ import { MemoryRateLimiter, type RateLimiter } from '../throttling/rate-limiter.
 import { openServerKeys, type ServerKeys } from '../keys/server-keys.js';
 import { jwksRoutes, withJwksResponse } from '../http/handlers/jwks-view.js';
 import { TokenCodec } from '../tokens/token-codec.js';
+import { VerifiedTokenCache } from '../tokens/verified-token-cache.js';
 
 export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
   /** Settings in code; they win over `tessera.config.json` and `TESSERA_*` variables. */
@@ -78,7 +79,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const redis = shared?.redis;
   const limiter = options.limiter ?? shared?.limiter ?? new MemoryRateLimiter();
   const bus = shared?.bus;
-  const context: TesseraContext = { settings, codec, store, hooks: options.hooks ?? {}, limiter };
+  const context: TesseraContext = { settings, codec, store, hooks: options.hooks ?? {}, limiter, verifiedTokens: new VerifiedTokenCache() };
 
   const routes = (routeOptions: RouteOptions = {}): Route[] => {
     const accountsPrefix = routeOptions.accountsPrefix ?? '/accounts/';

@@ -4,13 +4,12 @@
  * were not provided."), throws a `TesseraError` for bad credentials, and returns the user and
  * the token's claims otherwise. This is the hot path: no allocation beyond what parsing needs.
  */
-import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TokenError, type Json } from '../errors.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
-import { verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
 import type { User } from '../model/user.js';
+import type { AuthContext, AuthHeaderSettings } from './auth-context.js';
 
 export interface AuthenticatedRequest {
   readonly user: User;
@@ -29,7 +28,7 @@ export const TOKEN_CLASSES: Readonly<Record<string, TokenType>> = { AccessToken:
 const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
 
 /** The raw token from a header value, `undefined` when the header is not ours. */
-export function rawTokenFromHeader(context: Pick<TesseraContext, 'settings'>, header: string | undefined): string | undefined {
+export function rawTokenFromHeader(context: { readonly settings: AuthHeaderSettings }, header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const parts = header.trim() === '' ? [] : header.trim().split(ASCII_WHITESPACE);
   if (parts.length === 0 || !context.settings.AUTH_HEADER_TYPES.includes(parts[0] ?? '')) return undefined;
@@ -38,9 +37,9 @@ export function rawTokenFromHeader(context: Pick<TesseraContext, 'settings'>, he
 }
 
 /** Validates `raw` against each of AUTH_TOKEN_CLASSES in turn, as simplejwt does. */
-export async function validatedClaims(context: TesseraContext, raw: string): Promise<Claims> {
+export async function validatedClaims(context: AuthContext, raw: string): Promise<Claims> {
   const nowMs = context.codec.now();
-  const cache = verifiedTokenCacheOf(context);
+  const cache = context.verifiedTokens;
   const cached = cache.get(raw, context.codec.key, nowMs / 1000, context.settings.LEEWAY);
   if (cached !== undefined) return cached;
   const messages: Json[] = [];
@@ -72,7 +71,7 @@ export async function validatedClaims(context: TesseraContext, raw: string): Pro
  * if (auth === undefined) throw TesseraError.of('not_authenticated');
  * ```
  */
-export async function authenticateHeader(context: TesseraContext, header: string | undefined): Promise<AuthenticatedRequest | undefined> {
+export async function authenticateHeader(context: AuthContext, header: string | undefined): Promise<AuthenticatedRequest | undefined> {
   const raw = rawTokenFromHeader(context, header);
   if (raw === undefined) return undefined;
   const claims = await validatedClaims(context, raw);

@@ -9,7 +9,7 @@ import { verifyJws } from '../tokens/jws.js';
 import { TokenCodec } from '../tokens/token-codec.js';
 import { keyStoreOf } from './database-keys.js';
 import { KeyEncryptionKey } from './key-encryption.js';
-import { activateKey, generateSigningKey, KeyRotationError, retireKey } from './key-rollover.js';
+import { activateKey, generateSigningKey, KeyRolloverError, retireKey } from './key-rollover.js';
 import { openServerKeys, type ServerKeys } from './server-keys.js';
 
 const KEK_TEXT = randomBytes(32).toString('base64');
@@ -47,7 +47,7 @@ afterEach(async () => {
   await store.close();
 });
 
-describe('the rotation lifecycle (generated → active → inactive → retired)', () => {
+describe('the rollover lifecycle (generated → active → inactive → retired)', () => {
   const settings = settingsWith();
 
   it('waits JWKS_MAX_AGE + KEY_POLL_INTERVAL before a new key may sign, and refreshes states atomically', async () => {
@@ -58,7 +58,7 @@ describe('the rotation lifecycle (generated → active → inactive → retired)
     expect(JSON.parse(first.publicJwk)).not.toHaveProperty('d');
 
     const early = await rejection(activateKey(keys, first.kid, settings, { now: at(34) }));
-    expect(early).toBeInstanceOf(KeyRotationError);
+    expect(early).toBeInstanceOf(KeyRolloverError);
     expect(early.message).toMatch(/JWKS_MAX_AGE 30 s \+ KEY_POLL_INTERVAL 5 s.*--force/);
     expect((await activateKey(keys, first.kid, settings, { now: at(35) })).state).toBe('active');
 

@@ -4,7 +4,7 @@
  * rebuilt only when a key was added or changed state), so `tessera keys activate` on one machine
  * reaches every server within that interval, with no restart and no signal.
  */
-import type { Settings } from '../config/settings.js';
+import type { KeySettings } from './key-settings.js';
 import { ConfigError } from '../errors.js';
 import type { KeyStore, Store } from '../model/store.js';
 import { isHmacAlgorithm } from '../tokens/algorithms.js';
@@ -16,7 +16,7 @@ import { LiveKeys } from './live-keys.js';
 import { RemoteKeySet } from './remote-key-set.js';
 
 export interface ServerKeysOptions {
-  readonly settings: Settings;
+  readonly settings: KeySettings;
   /** The store whose key table to read, when it has one. */
   readonly store?: Store;
   /** Where TESSERA_KEY_ENCRYPTION_KEY is read from. @default process.env */

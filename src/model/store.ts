@@ -158,7 +158,7 @@ export interface AuditStore {
   deleteStaleAdminSessions(now: Date, idleSince: Date): Promise<number>;
 }
 
-/** Where a signing key stands in its rotation (docs/keys.md). */
+/** Where a signing key stands in its rollover (docs/keys.md). */
 export type SigningKeyState = 'generated' | 'active' | 'inactive' | 'retired';
 
 /** A signing key kept in the database (migration 0003). The private key is stored encrypted, never in clear. */
@@ -179,7 +179,7 @@ export interface StoredSigningKey {
 }
 
 /**
- * Signing keys for rotation (`tessera keys ...`, migration 0003). Optional on `Store`: a store
+ * Signing keys and their rollover (`tessera keys ...`, migration 0003). Optional on `Store`: a store
  * without it (your own user store) uses the keys from settings only.
  */
 export interface KeyStore {

@@ -9,12 +9,10 @@
  * attributes; emails are unique case-insensitively; uniqueness is enforced by the database, so
  * two concurrent registrations of one name cannot both succeed.
  */
-import type { TesseraContext } from '../http/context.js';
 import { TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
 import { validatePassword } from '../passwords/validators.js';
-import { UniqueViolationError } from '../model/store.js';
-import type { FieldSpec } from '../drf/fields.js';
+import { UniqueViolationError, type UserStore } from '../model/store.js';
 import type { User } from '../model/user.js';
 
 export const REGISTRATION_MESSAGES = {
@@ -26,16 +24,6 @@ export const REGISTRATION_MESSAGES = {
 
 /** Django's `UnicodeUsernameValidator`: `^[\w.@+-]+\Z` with Unicode `\w`. */
 const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]+$/u;
-
-export function registrationFields(maxPasswordLength: number): FieldSpec[] {
-  return [
-    { name: 'email', kind: 'email', maxLength: 254 },
-    { name: 'username', kind: 'char', maxLength: 150 },
-    { name: 'password', kind: 'char', maxLength: maxPasswordLength },
-    { name: 'password2', kind: 'char', maxLength: maxPasswordLength },
-    { name: 'first_name', kind: 'char', maxLength: 150 },
-  ];
-}
 
 export interface RegistrationInput {
   email?: string | undefined;
@@ -59,8 +47,13 @@ export function addFieldValidatorErrors(values: RegistrationInput, errors: Field
   }
 }
 
+/** What registering reads and writes: the user store. */
+export interface RegistrationContext {
+  readonly store: Pick<UserStore, 'findUser' | 'emailTaken' | 'createUser'>;
+}
+
 /** The object-level checks and the insert; every field has passed its own validation. */
-export async function registerUser(context: TesseraContext, input: Required<RegistrationInput>): Promise<User> {
+export async function registerUser(context: RegistrationContext, input: Required<RegistrationInput>): Promise<User> {
   const { store } = context;
   if (input.password !== input.password2) throw TesseraError.fields({ password: [REGISTRATION_MESSAGES.passwordsDiffer] });
   if ((await store.findUser('username', input.username)) !== undefined) throw TesseraError.fields({ username: [REGISTRATION_MESSAGES.usernameTaken] });

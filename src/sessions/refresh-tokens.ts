@@ -13,7 +13,7 @@
  *   retry; SESSION_LIFETIME caps how long rotation can keep a family alive.
  */
 import { randomUUID } from 'node:crypto';
-import type { TesseraContext } from '../http/context.js';
+import type { SessionContext } from './session-context.js';
 import { TesseraError, TokenError } from '../errors.js';
 import type { OutstandingToken, TokenState } from '../model/store.js';
 import type { Claims } from '../tokens/token-codec.js';
@@ -22,7 +22,7 @@ import type { User } from '../model/user.js';
 import { assertNotBlacklisted } from './blacklist-check.js';
 
 /** Reads a refresh (or sliding) token as simplejwt's `RefreshToken(token)` does, blacklist included. */
-export async function readBlacklistableToken(context: TesseraContext, raw: string, type: 'refresh' | 'sliding', nowMs: number): Promise<Claims> {
+export async function readBlacklistableToken(context: SessionContext, raw: string, type: 'refresh' | 'sliding', nowMs: number): Promise<Claims> {
   const claims = context.codec.verifySignature(raw, nowMs);
   await assertNotBlacklisted(context, claims);
   context.codec.checkClaims(claims, type, nowMs);
@@ -30,7 +30,7 @@ export async function readBlacklistableToken(context: TesseraContext, raw: strin
 }
 
 /** The token's user, if the token names one; refuses a named user who is gone or may not log in. */
-async function activeUserOf(context: TesseraContext, claims: Claims): Promise<User | undefined> {
+async function activeUserOf(context: SessionContext, claims: Claims): Promise<User | undefined> {
   const { settings, store } = context;
   if (!(settings.USER_ID_CLAIM in claims)) return undefined;
   const user = await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM]);
@@ -40,7 +40,7 @@ async function activeUserOf(context: TesseraContext, claims: Claims): Promise<Us
 }
 
 /** The recorded state of the token's jti (a non-string jti is an invalid token). */
-async function tokenState(context: TesseraContext, claims: Claims): Promise<TokenState | undefined> {
+async function tokenState(context: SessionContext, claims: Claims): Promise<TokenState | undefined> {
   const jti = claims[context.settings.JTI_CLAIM];
   if (jti === undefined) return undefined;
   if (typeof jti !== 'string') throw new TokenError('bad_claim');
@@ -51,7 +51,7 @@ async function tokenState(context: TesseraContext, claims: Claims): Promise<Toke
  * A replay of a rotated token within REFRESH_TOKEN_REUSE_GRACE of its rotation: a client that
  * lost the response and retries, or several tabs refreshing at once. Not theft.
  */
-function isWithinGrace(context: TesseraContext, state: TokenState, nowMs: number): boolean {
+function isWithinGrace(context: SessionContext, state: TokenState, nowMs: number): boolean {
   const grace = context.settings.REFRESH_TOKEN_REUSE_GRACE;
   return (
     grace > 0 &&
@@ -63,14 +63,14 @@ function isWithinGrace(context: TesseraContext, state: TokenState, nowMs: number
 }
 
 /** Theft: an already-rotated token came back. Everything descending from that login dies. */
-async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs: number): Promise<never> {
+async function revokeForReuse(context: SessionContext, state: TokenState, nowMs: number): Promise<never> {
   if (state.familyId !== null && state.familyRevokedAt === null) {
     await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
   }
   throw new TokenError('reuse_detected');
 }
 
-export async function refreshPair(context: TesseraContext, raw: string): Promise<{ access: string; refresh?: string }> {
+export async function refreshPair(context: SessionContext, raw: string): Promise<{ access: string; refresh?: string }> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
   const refresh = codec.verifySignature(raw, nowMs);
@@ -117,7 +117,7 @@ export async function refreshPair(context: TesseraContext, raw: string): Promise
  * Every tab and every retry ends up holding one refresh token, and the family does not fork.
  * If the successor was itself spent or revoked meanwhile, the replay is simply refused.
  */
-async function replayRotation(context: TesseraContext, refresh: Claims, state: TokenState, nowMs: number): Promise<{ access: string; refresh: string }> {
+async function replayRotation(context: SessionContext, refresh: Claims, state: TokenState, nowMs: number): Promise<{ access: string; refresh: string }> {
   const { codec, settings, store } = context;
   const successor = await store.findTokenState(state.replacedBy ?? '');
   if (successor === undefined || successor.blacklistedAt !== null || successor.createdAt === null) throw new TokenError('blacklisted');
@@ -133,14 +133,14 @@ async function replayRotation(context: TesseraContext, refresh: Claims, state: T
 }
 
 /** Tokens minted elsewhere (simplejwt) have no family yet: their first rotation starts one. */
-async function startFamilyFor(context: TesseraContext, user: User | undefined, nowMs: number): Promise<string> {
+async function startFamilyFor(context: SessionContext, user: User | undefined, nowMs: number): Promise<string> {
   const id = randomUUID();
   await context.store.startFamily({ id, userId: user?.id ?? null, createdAt: new Date(nowMs) });
   return id;
 }
 
 /** SESSION_LIFETIME: no rotation past the family's deadline, and no refresh at all after it. */
-function capToSessionLifetime(context: TesseraContext, next: Claims, state: TokenState | undefined, nowMs: number): void {
+function capToSessionLifetime(context: SessionContext, next: Claims, state: TokenState | undefined, nowMs: number): void {
   const lifetime = context.settings.SESSION_LIFETIME;
   if (lifetime === null || state?.familyCreatedAt == null) return;
   const deadline = Math.floor(state.familyCreatedAt.getTime() / 1000) + lifetime;
@@ -148,7 +148,7 @@ function capToSessionLifetime(context: TesseraContext, next: Claims, state: Toke
   if (typeof next.exp === 'number' && next.exp > deadline) next.exp = deadline;
 }
 
-export async function refreshSliding(context: TesseraContext, raw: string): Promise<{ token: string }> {
+export async function refreshSliding(context: SessionContext, raw: string): Promise<{ token: string }> {
   const { codec, settings } = context;
   const nowMs = codec.now();
   const sliding = await readBlacklistableToken(context, raw, 'sliding', nowMs);

@@ -5,10 +5,10 @@
  * is exactly where simplejwt's `check_blacklist` runs.
  */
 import { randomUUID } from 'node:crypto';
-import type { Settings } from '../config/settings.js';
 import { TokenError } from '../errors.js';
 import { numericDate, registeredClaimsFailure, type ClaimRules } from './claims.js';
 import type { JsonObject } from './json-object.js';
+import type { TokenSettings } from './token-settings.js';
 import { signJws, verifyJws, type JwsResult } from './jws.js';
 import type { TokenKey, TokenKeys } from './signing-key.js';
 
@@ -24,7 +24,7 @@ const NOT_COPIED_TO_ACCESS = new Set(['exp', 'iat', 'jti']);
 export type UserIdClaim = number | string;
 
 export interface TokenCodecOptions {
-  readonly settings: Settings;
+  readonly settings: TokenSettings;
   /**
    * The key set: the signing key and every key that may verify (a keyring, a remote JWKS, or a
    * single `TokenKey`, which is a key set of one).
@@ -45,7 +45,7 @@ export interface TokenCodecOptions {
  * ```
  */
 export class TokenCodec {
-  readonly settings: Settings;
+  readonly settings: TokenSettings;
   /** The key set tokens are verified against. */
   readonly keys: TokenKeys;
   readonly now: () => number;

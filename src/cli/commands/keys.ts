@@ -1,5 +1,5 @@
 /**
- * `tessera keys generate|list|activate|retire`: signing-key rotation without downtime
+ * `tessera keys generate|list|activate|retire`: signing-key rollover without downtime
  * (docs/keys.md). Keys live in the database; private keys are sealed with
  * TESSERA_KEY_ENCRYPTION_KEY. Running servers pick changes up within KEY_POLL_INTERVAL.
  */

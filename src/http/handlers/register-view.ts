@@ -2,10 +2,22 @@
  * `POST /accounts/register/`: the tutorials' registration view. 201 with an empty body.
  */
 import { TesseraError, type FieldErrors } from '../../errors.js';
-import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../registration/register-user.js';
+import type { FieldSpec } from '../../drf/fields.js';
+import { addFieldValidatorErrors, registerUser, type RegistrationInput } from '../../registration/register-user.js';
 import { throttleRegistration } from '../../throttling/throttles.js';
 import { collectFieldErrors, requestData, untrimmed } from '../request-data.js';
 import type { Handler, Route } from '../route.js';
+
+/** The tutorials' `RegisterSerializer` fields, in its order. */
+export function registrationFields(maxPasswordLength: number): FieldSpec[] {
+  return [
+    { name: 'email', kind: 'email', maxLength: 254 },
+    { name: 'username', kind: 'char', maxLength: 150 },
+    { name: 'password', kind: 'char', maxLength: maxPasswordLength },
+    { name: 'password2', kind: 'char', maxLength: maxPasswordLength },
+    { name: 'first_name', kind: 'char', maxLength: 150 },
+  ];
+}
 
 const register: Handler = async ({ request, context }) => {
   await throttleRegistration(context, request.ip);

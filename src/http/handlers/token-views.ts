@@ -5,7 +5,8 @@
 import { TesseraError } from '../../errors.js';
 import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
-import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/verify-and-revoke.js';
+import { blacklistToken, logoutEverywhere } from '../../sessions/revoke-tokens.js';
+import { verifyToken } from '../../sessions/verify-token.js';
 import { checkLoginThrottle, countLoginFailure } from '../../throttling/throttles.js';
 import { checkCredentials } from '../../users/login.js';
 import type { User } from '../../model/user.js';

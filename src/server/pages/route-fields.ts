@@ -8,7 +8,7 @@ import type { Settings } from '../../config/settings.js';
 import type { FieldSpec } from '../../drf/fields.js';
 import type { Route } from '../../http/route.js';
 import { PASSWORD_HELP_TEXTS } from '../../passwords/validators.js';
-import { registrationFields } from '../../registration/register-user.js';
+import { registrationFields } from '../../http/handlers/register-view.js';
 
 /** How a field is typed in: masked, a long token, an email address or plain text. */
 export type FieldInput = 'text' | 'password' | 'email' | 'token';

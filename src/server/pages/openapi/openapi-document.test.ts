@@ -2,7 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_ACCEPT, startPagesApp, type PagesApp } from '../../../../test/support/pages-app.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../config/settings.js';
-import { registrationFields } from '../../../registration/register-user.js';
+import { registrationFields } from '../../../http/handlers/register-view.js';
 import { operationAnchor } from '../browsable/endpoint-page.js';
 import { buildOpenApiDocument, type JsonObject } from './openapi-document.js';
 

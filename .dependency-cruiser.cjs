@@ -1,0 +1,74 @@
+/**
+ * The layer rule of docs/architecture.md: folders of src/ read in the order a request travels,
+ * and a module imports only from its own folder or from a folder below it. The order is total,
+ * so the folder-level import graph cannot have a cycle. `npm run lint:deps` checks it (and
+ * `npm test` runs that first).
+ */
+
+/** Top to bottom. Each entry is one folder of src/ (or a top-level file). */
+const LAYERS = [
+  ['index', '^src/index\\.ts$'],
+  // The browser and Node client: speaks to a Tessera server over HTTP, imports nothing of it.
+  ['client', '^src/client/'],
+  ['cli', '^src/cli/'],
+  ['server', '^src/server/'],
+  ['adapters', '^src/adapters/'],
+  ['app', '^src/app/'],
+  ['config', '^src/config/'],
+  ['http', '^src/http/'],
+  ['drf', '^src/drf/'],
+  ['auth', '^src/auth/'],
+  ['registration', '^src/registration/'],
+  ['sessions', '^src/sessions/'],
+  ['users', '^src/users/'],
+  ['keys', '^src/keys/'],
+  ['mail', '^src/mail/'],
+  ['stores', '^src/stores/'],
+  ['throttling', '^src/throttling/'],
+  ['passwords', '^src/passwords/'],
+  ['tokens', '^src/tokens/'],
+  ['observability', '^src/observability/'],
+  ['model', '^src/model/'],
+  ['errors', '^src/errors\\.ts$'],
+];
+
+const upward = LAYERS.slice(1).map(([name, path], index) => ({
+  name: `${name}-imports-only-down`,
+  comment: `src/${name} may import only folders below it (see docs/architecture.md): ${LAYERS.slice(0, index + 1)
+    .map(([above]) => above)
+    .join(', ')} are above it.`,
+  severity: 'error',
+  from: { path },
+  to: { path: LAYERS.slice(0, index + 1).map(([, above]) => above) },
+}));
+
+module.exports = {
+  forbidden: [
+    ...upward,
+    {
+      name: 'unplaced-folder',
+      comment: 'Every module of src/ belongs to a layer: add a new folder to LAYERS in .dependency-cruiser.cjs.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: LAYERS.map(([, path]) => path) },
+      to: {},
+    },
+    {
+      name: 'no-circular',
+      comment: 'No import cycles between modules, even inside a folder.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    reporterOptions: {
+      archi: { collapsePattern: '^src/[^/]+' },
+      dot: { collapsePattern: '^src/[^/]+' },
+    },
+  },
+};
