@@ -8,7 +8,7 @@ import type { KeySettings } from './key-settings.js';
 import { ConfigError } from '../errors.js';
 import type { KeyStore, Store } from '../model/store.js';
 import { isHmacAlgorithm } from '../tokens/algorithms.js';
-import { keyStoreOf, loadDatabaseKeys, NO_DATABASE_KEYS, type DatabaseKeys } from './database-keys.js';
+import { loadDatabaseKeys, NO_DATABASE_KEYS, type DatabaseKeys } from './database-keys.js';
 import { KeyEncryptionKey } from './key-encryption.js';
 import { Keyring } from './keyring.js';
 import { keysFromSettings, type ConfiguredKeys } from './keys-from-settings.js';
@@ -47,7 +47,7 @@ export async function openServerKeys(options: ServerKeysOptions): Promise<Server
   const { settings } = options;
   const onError = options.onError ?? ((error: Error) => process.stderr.write(`tessera: keys: ${error.message}\n`));
   const configured = keysFromSettings(settings);
-  const keyStore = keyStoreOf(options.store);
+  const keyStore = options.store?.keys;
   const kek = KeyEncryptionKey.fromEnv(options.env ?? process.env);
 
   const database = keyStore === undefined ? NO_DATABASE_KEYS : await loadDatabaseKeys(keyStore, kek);

@@ -18,7 +18,7 @@ export async function blacklistToken(context: SessionContext, raw: string): Prom
     familyId: null,
     createdAt: null,
     expiresAt: codec.expiresAt(refresh),
-  });
+  }, new Date(nowMs));
   // A concurrent logout of the same token got there first: answer as simplejwt does for a repeat.
   if (!blacklisted) throw new TokenError('blacklisted');
   return {};

@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { Settings } from '../../config/settings.js';
 import { loadSettings } from '../../config/load-settings.js';
 import { ConfigError } from '../../errors.js';
-import { keyStoreOf, sealContext } from '../../keys/database-keys.js';
+import { sealContext } from '../../keys/database-keys.js';
 import { KEY_ENCRYPTION_KEY_VARIABLE, KeyEncryptionKey } from '../../keys/key-encryption.js';
 import { activatableAt, activateKey, generateSigningKey, retirableAt, retireKey, RSA_GENERATION_BITS } from '../../keys/key-rollover.js';
 import { openStore } from '../../stores/open-store.js';
@@ -20,7 +20,7 @@ async function withKeyStore<T>(work: (keys: KeyStore, settings: Settings) => Pro
   const store = await openStore(settings.DATABASE_URL);
   try {
     await store.migrate();
-    const keys = keyStoreOf(store);
+    const keys = store.keys;
     if (keys === undefined) throw new ConfigError('DATABASE_URL', 'this store keeps no signing keys');
     return await work(keys, settings);
   } finally {

@@ -12,12 +12,12 @@ import type { TesseraContext } from '../../../http/context.js';
 import { TesseraError } from '../../../errors.js';
 import { header, type HttpRequest } from '../../../http/http-types.js';
 import { hashPassword } from '../../../passwords/hasher.js';
-import { UniqueViolationError, type AuditStore, type Store } from '../../../model/store.js';
+import { UniqueViolationError, type AuditTrail, type Store } from '../../../model/store.js';
 import { checkLoginThrottle, countLoginFailure } from '../../../throttling/throttles.js';
 import { checkCredentials } from '../../../users/login.js';
 import type { User, UserPatch } from '../../../model/user.js';
 import { htmlResponse, movedPermanently, seeOther, type ConnectionInfo, type PageResponse } from '../page-response.js';
-import { AdminSessions, randomToken, SESSION_COOKIE } from './console-sign-ins.js';
+import { ConsoleSignIns, randomToken, SESSION_COOKIE } from './console-sign-ins.js';
 import { auditPage, loginPage, messagePage, newUserPage, overviewPage, userPage, usersPage, type Notice, type Visitor } from './admin-views.js';
 import { recordAudit, type AuditEvent } from './audit-trail.js';
 import { consoleCookie, expiredConsoleCookie, isCookieValue, parseCookies } from './cookies.js';
@@ -26,21 +26,6 @@ import { checkNewPassword, checkUserFields, hasErrors, readPasswordForm, readUse
 
 const PAGE_SIZE = 50;
 const SIGN_IN_REFUSED = 'Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive.';
-
-/** The store as the console needs it, when it has the audit tables. */
-export function auditStoreOf(store: Store): (Store & AuditStore) | undefined {
-  const methods: (keyof AuditStore)[] = [
-    'recordAudit',
-    'listAudit',
-    'createAdminSession',
-    'findAdminSession',
-    'touchAdminSession',
-    'deleteAdminSession',
-    'deleteAdminSessionsOfUser',
-    'deleteStaleAdminSessions',
-  ];
-  return methods.every((method) => typeof store[method] === 'function') ? (store as Store & AuditStore) : undefined;
-}
 
 /**
  * Whether `actor` may change `target`: superusers may change anyone; other staff may change
@@ -120,8 +105,9 @@ function uniqueViolationErrors(error: UniqueViolationError): FormErrors {
 interface Visit {
   readonly request: HttpRequest;
   readonly connection: ConnectionInfo;
-  readonly store: Store & AuditStore;
-  readonly sessions: AdminSessions;
+  readonly store: Store;
+  readonly audit: AuditTrail;
+  readonly signIns: ConsoleSignIns;
   readonly now: Date;
   readonly cookies: Map<string, string>;
 }
@@ -134,17 +120,17 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
   const { settings } = context;
 
   const audit = (visit: Visit, event: Omit<AuditEvent, 'ip' | 'at'>): Promise<void> =>
-    recordAudit(visit.store, { ...event, ip: visit.request.ip, at: visit.now });
+    recordAudit(visit.audit, { ...event, ip: visit.request.ip, at: visit.now });
 
   async function currentVisitor(visit: Visit): Promise<Visitor | undefined> {
     const cookieValue = visit.cookies.get(SESSION_COOKIE);
     if (!isCookieValue(cookieValue)) return undefined;
-    const session = await visit.sessions.resume(cookieValue, visit.now);
+    const session = await visit.signIns.resume(cookieValue, visit.now);
     if (session === undefined) return undefined;
     // Read fresh, not from the per-process cache: a revoked staff member is out at once.
     const user = await visit.store.findUser('id', session.userId);
     if (user === undefined || !user.isActive || !user.isStaff) {
-      await visit.sessions.end(session);
+      await visit.signIns.end(session);
       return undefined;
     }
     return { user, session };
@@ -190,7 +176,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
       return loginForm(visit, 403, { next, username, error: SIGN_IN_REFUSED });
     }
     // A new session id at every sign-in (no fixation); Django's login() also stamps last_login.
-    const { cookieValue } = await visit.sessions.start(user.id, visit.now);
+    const { cookieValue } = await visit.signIns.start(user.id, visit.now);
     await visit.store.updateUser(user.id, { lastLogin: visit.now });
     await audit(visit, { actor: user, action: 'admin.sign_in', target: user });
     return seeOther(next, [
@@ -200,7 +186,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
   }
 
   async function signOut(visit: Visit, visitor: Visitor): Promise<PageResponse> {
-    await visit.sessions.end(visitor.session);
+    await visit.signIns.end(visitor.session);
     await audit(visit, { actor: visitor.user, action: 'admin.sign_out', target: visitor.user });
     return seeOther('/admin/login/?done=signed-out', [expiredConsoleCookie(SESSION_COOKIE, visit.connection.secure)]);
   }
@@ -224,7 +210,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
   }
 
   async function renderUser(visit: Visit, visitor: Visitor, user: User, status: number, extra: Partial<Parameters<typeof userPage>[1]> = {}): Promise<PageResponse> {
-    const [tokens, history] = await Promise.all([visit.store.listTokens({ userId: user.id, limit: 200 }), visit.store.listAudit({ targetUserId: user.id, limit: 50 })]);
+    const [tokens, history] = await Promise.all([visit.store.listTokens({ userId: user.id, limit: 200 }), visit.audit.listAudit({ targetUserId: user.id, limit: 50 })]);
     return htmlResponse(
       status,
       userPage(visitor, { user, tokens, audit: history, manageable: mayManage(visitor.user, user), now: visit.now, notice: noticeOf(queryOf(visit.request)), ...extra }),
@@ -314,7 +300,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     if (hasErrors(errors)) return renderUser(visit, visitor, target, 400, { passwordErrors: errors });
     await visit.store.updateUser(target.id, { password: await hashPassword(passwords.password) });
     // The old password's console sessions end (the visitor's own, if it is their password, stays).
-    const endedSessions = await visit.sessions.endAllOf(target.id, visitor.user.id === target.id ? visitor.session : undefined);
+    const endedSessions = await visit.signIns.endAllOf(target.id, visitor.user.id === target.id ? visitor.session : undefined);
     const blacklisted = form.get('logout_everywhere') === 'on' ? await visit.store.blacklistAllForUser(target.id, visit.now) : 0;
     const details = ['password changed'];
     if (form.get('logout_everywhere') === 'on') details.push(`${plural(blacklisted, 'refresh token')} blacklisted`);
@@ -329,7 +315,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     const jti = form.get('jti') ?? '';
     const token = jti === '' ? undefined : (await visit.store.listTokens({ userId: target.id })).find((candidate) => candidate.jti === jti);
     if (token === undefined) return seeOther(`/admin/users/${target.id}/?done=no-token`);
-    const done = await visit.store.blacklist(token);
+    const done = await visit.store.blacklist(token, visit.now);
     await audit(visit, {
       actor: visitor.user,
       action: 'token.blacklist',
@@ -394,13 +380,13 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
 
     if (path === '/admin/') {
       if (!isGet) return notAllowed('GET, HEAD', visitor);
-      return htmlResponse(200, overviewPage(visitor, { recent: await visit.store.listAudit({ limit: 10 }), notice: noticeOf(query) }));
+      return htmlResponse(200, overviewPage(visitor, { recent: await visit.audit.listAudit({ limit: 10 }), notice: noticeOf(query) }));
     }
     if (path === '/admin/logout/') return isPost ? signOut(visit, visitor) : notAllowed('POST', visitor);
     if (path === '/admin/audit/') {
       if (!isGet) return notAllowed('GET, HEAD', visitor);
       const page = pageNumber(query);
-      const entries = await visit.store.listAudit({ limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
+      const entries = await visit.audit.listAudit({ limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
       return htmlResponse(200, auditPage(visitor, { entries: entries.slice(0, PAGE_SIZE), page, hasNext: entries.length > PAGE_SIZE }));
     }
     if (path === '/admin/users/') {
@@ -446,15 +432,16 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     const { path } = request;
     if (path === '/admin') return movedPermanently(request);
     if (!path.startsWith('/admin/')) return undefined;
-    const store = auditStoreOf(context.store);
-    if (store === undefined) {
+    const { store } = context;
+    if (store.audit === undefined || store.consoleSignIns === undefined) {
       return htmlResponse(503, messagePage(undefined, 'Admin console unavailable', 'This server’s store keeps no audit trail, so the admin console is off. The bundled SQLite and PostgreSQL stores have one.'));
     }
     const visit: Visit = {
       request,
       connection,
       store,
-      sessions: new AdminSessions(store),
+      audit: store.audit,
+      signIns: new ConsoleSignIns(store.consoleSignIns),
       now: new Date(context.codec.now()),
       cookies: parseCookies(header(request, 'cookie')),
     };

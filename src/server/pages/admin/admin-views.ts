@@ -3,7 +3,7 @@
  * form carries the session's CSRF token, every input has a label, and errors are announced
  * (a summary with `role="alert"` linking to the fields, `aria-invalid` and `aria-describedby`).
  */
-import type { AdminSession, AuditEntry, TokenRecord } from '../../../model/store.js';
+import type { ConsoleSignIn, AuditEntry, TokenRecord } from '../../../model/store.js';
 import type { User } from '../../../model/user.js';
 import { flag, html, type SafeHtml } from '../html.js';
 import { renderPage } from '../layout.js';
@@ -13,7 +13,7 @@ import type { FormErrors, UserFormValues } from './user-form.js';
 /** A signed-in staff member and their session. */
 export interface Visitor {
   readonly user: User;
-  readonly session: AdminSession;
+  readonly session: ConsoleSignIn;
 }
 
 /** A notice shown once after an action (success or not). */
@@ -33,7 +33,7 @@ export function timeOf(date: Date | null): SafeHtml {
   return html`<time datetime="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC</time>`;
 }
 
-function csrfField(session: AdminSession): SafeHtml {
+function csrfField(session: ConsoleSignIn): SafeHtml {
   return html`<input type="hidden" name="csrf_token" value="${session.csrfToken}">`;
 }
 

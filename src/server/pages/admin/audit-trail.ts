@@ -4,7 +4,7 @@
  * whom, and the details a reviewer needs; never a password, a password hash or a token (a
  * token's `jti` is its public id, not the token).
  */
-import type { AuditStore } from '../../../model/store.js';
+import type { AuditTrail } from '../../../model/store.js';
 import type { User } from '../../../model/user.js';
 
 /** Every action the console records, with the label the audit page shows. */
@@ -40,7 +40,7 @@ export interface AuditEvent {
 }
 
 /** Appends `event` to the trail. */
-export async function recordAudit(store: AuditStore, event: AuditEvent): Promise<void> {
+export async function recordAudit(store: AuditTrail, event: AuditEvent): Promise<void> {
   const actorId = 'id' in event.actor ? event.actor.id : null;
   let targetUserId: number | null = null;
   let target = '';
