@@ -6,7 +6,7 @@
  * reach the pages: a request the pages do not take goes to the API unchanged.
  *
  * Fastify's own body parsing is replaced by one raw-buffer parser so that every body, of any
- * content type, reaches DRF's parsing rules (`http/body.ts`) and its exact error messages.
+ * content type, reaches DRF's parsing rules (`drf/body.ts`) and its exact error messages.
  */
 import { METHODS, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

@@ -7,10 +7,8 @@ import { TesseraError } from '../../errors.js';
 
 /** Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS`. */
 export const MAX_FORM_FIELDS = 1000;
-
 /** Django's `DATA_UPLOAD_MAX_NUMBER_FILES`. */
 export const MAX_FORM_FILES = 100;
-
 /** Django's `DATA_UPLOAD_MAX_MEMORY_SIZE`, applied to multipart text fields. */
 export const MAX_FORM_FIELD_BYTES = 2_621_440;
 

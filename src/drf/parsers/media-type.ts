@@ -5,7 +5,6 @@
 import { parseHeaderBytes } from './header-params.js';
 
 export const FORM_URLENCODED = 'application/x-www-form-urlencoded';
-
 export const MULTIPART = 'multipart/form-data';
 
 /**
