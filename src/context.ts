@@ -6,6 +6,7 @@
 import type { Settings } from './config/settings.js';
 import type { CachedStore } from './stores/user-cache.js';
 import type { RateLimiter } from './throttling/rate-limiter.js';
+import type { ThrottledAttemptLog } from './throttling/throttled-attempts.js';
 import type { Claims, TokenCodec } from './tokens/token-codec.js';
 import type { User } from './users/user.js';
 
@@ -41,4 +42,9 @@ export interface TesseraContext {
   readonly hooks: TesseraHooks;
   /** Throttle counters: in memory by default, shared (Redis) when configured. */
   readonly limiter: RateLimiter;
+  /**
+   * Throttled admin-console sign-ins, aggregated into one audit entry per key and minute (when
+   * the store keeps an audit trail); written at the end of each minute and at close.
+   */
+  readonly throttledSignIns?: ThrottledAttemptLog;
 }

@@ -12,7 +12,7 @@
 import { pbkdf2, timingSafeEqual } from 'node:crypto';
 import { hash, parseOptions, verify } from '@node-rs/argon2';
 import type { Algorithm, ParsedHashOptions, Version } from '@node-rs/argon2';
-import { withHashingSlot } from './hashing-slots.js';
+import { HashQueueFullError, withHashingSlot } from './hashing-slots.js';
 
 /**
  * argon2id cost parameters for new hashes: the OWASP Password Storage Cheat Sheet's first
@@ -67,7 +67,7 @@ const INVALID: VerifyResult = Object.freeze({ valid: false, needsRehash: false }
  *
  * @returns the PHC string, e.g. `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`.
  */
-export async function hashPassword(plain: string): Promise<string> {
+export async function hashPassword(plain: string, client?: string): Promise<string> {
   return withHashingSlot(() => hash(plain, {
     algorithm: ARGON2ID,
     version: ARGON2_VERSION_0x13,
@@ -75,26 +75,29 @@ export async function hashPassword(plain: string): Promise<string> {
     timeCost: ARGON2ID_PARAMS.timeCost,
     parallelism: ARGON2ID_PARAMS.parallelism,
     outputLen: ARGON2ID_PARAMS.outputLen,
-  }));
+  }), client);
 }
 
 /**
- * Checks a password against a stored hash. Never throws: an unusable (`!...`), malformed,
- * over-expensive or unknown-format hash simply does not match.
+ * Checks a password against a stored hash. An unusable (`!...`), malformed, over-expensive or
+ * unknown-format hash simply does not match. `client` (the client address) picks the line the
+ * check waits in for a hashing slot; the only error is {@link HashQueueFullError}, when that
+ * line or the whole queue is full and the password was not checked.
  *
  * Accepted formats: argon2 PHC strings (`$argon2id$...`), Django's `pbkdf2_sha256$...`,
  * `pbkdf2_sha1$...` and `argon2$argon2id$...`.
  */
-export async function verifyPassword(plain: string, encoded: string): Promise<VerifyResult> {
+export async function verifyPassword(plain: string, encoded: string, client?: string): Promise<VerifyResult> {
   try {
-    if (encoded.startsWith('$argon2')) return await verifyArgon2(plain, encoded, false);
+    if (encoded.startsWith('$argon2')) return await verifyArgon2(plain, encoded, false, client);
     // Django's Argon2PasswordHasher stores "argon2" + the PHC string.
-    if (encoded.startsWith('argon2$argon2')) return await verifyArgon2(plain, encoded.slice('argon2'.length), true);
-    if (encoded.startsWith('pbkdf2_sha256$')) return await verifyDjangoPbkdf2(plain, encoded, 'sha256', 32);
-    if (encoded.startsWith('pbkdf2_sha1$')) return await verifyDjangoPbkdf2(plain, encoded, 'sha1', 20);
+    if (encoded.startsWith('argon2$argon2')) return await verifyArgon2(plain, encoded.slice('argon2'.length), true, client);
+    if (encoded.startsWith('pbkdf2_sha256$')) return await verifyDjangoPbkdf2(plain, encoded, 'sha256', 32, client);
+    if (encoded.startsWith('pbkdf2_sha1$')) return await verifyDjangoPbkdf2(plain, encoded, 'sha1', 20, client);
     // Django's unusable passwords ("!" + random) and every other format land here.
     return INVALID;
-  } catch {
+  } catch (error) {
+    if (error instanceof HashQueueFullError) throw error;
     return INVALID;
   }
 }
@@ -106,18 +109,18 @@ let dummyHash: Promise<string> | undefined;
  * user does not exist (or cannot log in) so that the response time does not tell an attacker
  * which usernames exist. The dummy hash is computed once, on first use.
  */
-export async function verifyAgainstDummy(plain: string): Promise<void> {
+export async function verifyAgainstDummy(plain: string, client?: string): Promise<void> {
   dummyHash ??= hashPassword('tessera-dummy-password').catch((error: unknown) => {
     dummyHash = undefined;
     throw error;
   });
-  await verifyPassword(plain, await dummyHash);
+  await verifyPassword(plain, await dummyHash, client);
 }
 
-async function verifyArgon2(plain: string, phc: string, fromDjango: boolean): Promise<VerifyResult> {
+async function verifyArgon2(plain: string, phc: string, fromDjango: boolean, client: string | undefined): Promise<VerifyResult> {
   const params = parseOptions(phc);
   if (!withinArgon2Bounds(params)) return INVALID;
-  if (!(await withHashingSlot(() => verify(phc, plain)))) return INVALID;
+  if (!(await withHashingSlot(() => verify(phc, plain), client))) return INVALID;
   return { valid: true, needsRehash: fromDjango || isWeakerThanCurrent(params) };
 }
 
@@ -153,6 +156,7 @@ async function verifyDjangoPbkdf2(
   encoded: string,
   digest: 'sha256' | 'sha1',
   digestBytes: number,
+  client: string | undefined,
 ): Promise<VerifyResult> {
   const parts = encoded.split('$');
   if (parts.length !== 4) return INVALID;
@@ -161,7 +165,7 @@ async function verifyDjangoPbkdf2(
   const iterations = Number(iterationsText);
   if (iterations > MAX_PBKDF2_ITERATIONS || salt === '') return INVALID;
 
-  const derived = await withHashingSlot(() => pbkdf2Async(plain, salt, iterations, digestBytes, digest));
+  const derived = await withHashingSlot(() => pbkdf2Async(plain, salt, iterations, digestBytes, digest), client);
   const computed = Buffer.from(derived.toString('base64'), 'utf8');
   const stored = Buffer.from(storedBase64, 'utf8');
   if (computed.length !== stored.length || !timingSafeEqual(computed, stored)) return INVALID;

@@ -6,7 +6,7 @@ import { TesseraError } from '../../errors.js';
 import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
 import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/verify-and-revoke.js';
-import { checkLoginThrottle, countLoginFailure } from '../../throttling/throttles.js';
+import { reserveLoginAttempt } from '../../throttling/login-throttle.js';
 import { checkCredentials } from '../../users/login.js';
 import type { User } from '../../users/user.js';
 import { header } from '../http-types.js';
@@ -23,11 +23,15 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
   // DRF trims passwords too, which locks out passwords that end in a space; Tessera does not.
   const password = untrimmed(data, 'password', values.password ?? '');
   const login = values[usernameField] ?? '';
-  await checkLoginThrottle(context, login, request.ip);
-  const user = await checkCredentials(context, login, password);
+  // Counted before the password is checked, so concurrent guesses cannot outrun the limits.
+  const attempt = await reserveLoginAttempt(context, login, request.ip);
+  const user = await checkCredentials(context, login, password, request.ip).catch(async (error: unknown) => {
+    await attempt.settle('unchecked');
+    throw error;
+  });
+  await attempt.settle(user === undefined ? 'failed' : 'succeeded');
   const info = { ip: request.ip, userAgent: header(request, 'user-agent') };
   if (user === undefined) {
-    await countLoginFailure(context, login, request.ip);
     await context.hooks.onLoginFailed?.({ username: login }, info);
     throw TesseraError.of('no_active_account');
   }
