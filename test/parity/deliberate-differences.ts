@@ -360,10 +360,11 @@ export const DELIBERATE_DIFFERENCES = {
     title: 'Failed logins are throttled (429 with Retry-After)',
     reason:
       'The reference has no throttling, so passwords can be guessed as fast as the server hashes them. Tessera ' +
-      'counts failed logins per submitted username (THROTTLE_LOGIN_ACCOUNT, default 100/hour, whether or not the ' +
-      'account exists) and per client address (THROTTLE_LOGIN_IP, 300/hour), and registrations per address ' +
-      "(THROTTLE_REGISTER_IP, 100/hour); past the limit it answers DRF's own throttle 429, before any password " +
-      'is hashed. Each limit can be set to "off".',
+      'counts failed logins per account and address (THROTTLE_LOGIN_ACCOUNT_ADDRESS, default 5/minute, then ' +
+      'doubling delays), per client address (THROTTLE_LOGIN_IP, 300/hour) and per account from all addresses but ' +
+      "those the user has logged in from (THROTTLE_LOGIN_ACCOUNT, 100/day, whether or not the account exists), " +
+      "and registrations per address (THROTTLE_REGISTER_IP, 100/hour); past a limit it answers DRF's own throttle " +
+      '429, the attempt counted before any password is hashed. Each limit can be set to "off".',
     appliesTo: ['POST /api/token/ after too many failed logins for one username or from one address', 'POST /accounts/register/ after too many attempts from one address'],
     reference: {
       status: 401,

@@ -45,10 +45,20 @@ async function oneField(input: HandlerInput, name: string): Promise<string> {
   return values[name] ?? '';
 }
 
-const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)) });
-const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)) });
-const refresh: Handler = async (input) => ({ status: 200, body: await refreshPair(input.context, await oneField(input, 'refresh')) });
-const refreshSlidingToken: Handler = async (input) => ({ status: 200, body: await refreshSliding(input.context, await oneField(input, 'token')) });
+/**
+ * Every answer that carries a token: never stored by a browser, proxy or CDN (RFC 6749 §5.1:
+ * "Cache-Control: no-store" and "Pragma: no-cache"; simplejwt sends neither).
+ */
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)), headers: NO_STORE });
+const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)), headers: NO_STORE });
+const refresh: Handler = async (input) => ({ status: 200, body: await refreshPair(input.context, await oneField(input, 'refresh')), headers: NO_STORE });
+const refreshSlidingToken: Handler = async (input) => ({
+  status: 200,
+  body: await refreshSliding(input.context, await oneField(input, 'token')),
+  headers: NO_STORE,
+});
 const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
 const blacklist: Handler = async (input) => ({ status: 200, body: await blacklistToken(input.context, await oneField(input, 'refresh')) });
 
