@@ -276,6 +276,17 @@ export const DELIBERATE_DIFFERENCES = {
     tessera: { status: 200, body: '{"access":"<jwt>"}' },
     alsoDiffers: "the access token's iat: the refresh token's iat (reference) vs now (Tessera); exp is now + 300 in both",
   },
+  'token-no-store': {
+    kind: 'answer',
+    title: 'Answers that carry a token say Cache-Control: no-store and Pragma: no-cache',
+    reason:
+      'RFC 6749 §5.1 requires both on any response carrying a token, so that no browser, proxy or CDN keeps a copy; ' +
+      'simplejwt sends neither (issue 12, SEC-46).',
+    appliesTo: ['POST /api/token/', 'POST /api/token/refresh/', 'POST /api/token/sliding/', 'POST /api/token/sliding/refresh/'],
+    reference: { status: 200, body: '{"refresh":"<jwt>","access":"<jwt>"}' },
+    tessera: { status: 200, body: '{"refresh":"<jwt>","access":"<jwt>"}' },
+    alsoDiffers: 'the Cache-Control and Pragma headers: absent (reference) vs no-store and no-cache (Tessera)',
+  },
   'register-password-similarity': {
     kind: 'answer',
     title: 'Registration runs UserAttributeSimilarityValidator against the submitted attributes',
