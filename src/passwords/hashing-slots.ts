@@ -62,7 +62,9 @@ export async function withHashingSlot<T>(work: () => Promise<T>, client: string 
 
 function waitInLine(client: string): Promise<void> {
   const line = lines.get(client) ?? [];
-  if (line.length >= limits.perClient || waitingCount >= limits.total) throw new HashQueueFullError();
+  // Work without an address (the CLI, a library caller that passes none) has only the total bound.
+  const overShare = client !== NO_ADDRESS && line.length >= limits.perClient;
+  if (overShare || waitingCount >= limits.total) throw new HashQueueFullError();
   return new Promise<void>((resolve) => {
     line.push(resolve);
     lines.set(client, line);
