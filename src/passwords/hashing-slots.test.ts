@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configureHashingQueue, HashQueueFullError, waitingHashes, withHashingSlot } from './hashing-slots.js';
+import { configureHashingQueue, HashQueueFullError, inClientLine, waitingHashes, withHashingSlot } from './hashing-slots.js';
 
 const SLOTS = Math.max(1, availableParallelism() - 1);
 
@@ -8,7 +8,11 @@ const SLOTS = Math.max(1, availableParallelism() - 1);
 function gate(log: string[], name: string) {
   let open: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (open = resolve));
-  return { run: () => withHashingSlot(async () => { log.push(name); await done; }, name.split('#')[0]), open: () => open() };
+  const work = async () => {
+    log.push(name);
+    await done;
+  };
+  return { run: () => inClientLine(name.split('#')[0], () => withHashingSlot(work)), open: () => open() };
 }
 
 afterEach(() => configureHashingQueue({ total: 64, perClient: 4 }));

@@ -17,7 +17,7 @@
  * checked (the hash queue was full: 503) is given back everywhere.
  */
 import { TesseraError } from '../errors.js';
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { parseRate, throttledMessage } from './rate.js';
 import type { ThrottleRule } from './rate-limiter.js';
 import { accountHash, addressHash, knownAddressKey } from './throttle-keys.js';

@@ -4,7 +4,7 @@
  * work is done, so a burst of N concurrent registrations gets at most the limit through.
  * Login throttling, which is layered, is in `login-throttle.ts`.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { throttledError } from './login-throttle.js';
 import { parseRate } from './rate.js';
 import { addressHash } from './throttle-keys.js';

@@ -7,10 +7,11 @@
  * longer than the field can hold is never looked up: it costs the dummy verification and gets
  * the same 401 (issue 12: nothing a client sends reaches a lookup or a key at any length).
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hasher.js';
+import { inClientLine } from '../passwords/hashing-slots.js';
+import type { User } from '../model/user.js';
 import { MAX_USERNAME_LENGTH, normalizeUsername } from './username.js';
-import type { User } from './user.js';
 
 /** Django's `EmailField` max_length. */
 const MAX_EMAIL_LENGTH = 254;
@@ -25,25 +26,30 @@ function lookupName(field: 'username' | 'email', login: string): string | undefi
 
 /**
  * Returns the user whose credentials these are, if the login rule admits them; `undefined`
- * otherwise. `client` (the client address) is the line the password check waits in.
+ * otherwise. `client` (the client address) is the line the password check waits in
+ * (`passwords/hashing-slots.ts`).
  *
  * @throws HashQueueFullError (503) when the hashing queue has no room: nothing was checked.
  */
-export async function checkCredentials(context: TesseraContext, login: string, password: string, client?: string): Promise<User | undefined> {
+export function checkCredentials(context: TesseraContext, login: string, password: string, client?: string): Promise<User | undefined> {
+  return inClientLine(client, () => checkInLine(context, login, password));
+}
+
+async function checkInLine(context: TesseraContext, login: string, password: string): Promise<User | undefined> {
   const { settings, store } = context;
   const name = lookupName(settings.USERNAME_FIELD, login);
   const user = name === undefined ? undefined : await store.findUser(settings.USERNAME_FIELD, name);
   if (user === undefined) {
-    await verifyAgainstDummy(password, client);
+    await verifyAgainstDummy(password);
     return undefined;
   }
-  const { valid, needsRehash } = await verifyPassword(password, user.password, client);
+  const { valid, needsRehash } = await verifyPassword(password, user.password, { allowWeakDjangoHashes: settings.ALLOW_WEAK_DJANGO_HASHES });
   if (!valid) return undefined;
   if (needsRehash) await upgradeHash(context, user, password);
   return settings.USER_AUTHENTICATION_RULE(user) ? user : undefined;
 }
 
-/** Re-hashes a legacy (Django PBKDF2) or weaker hash with the current argon2id parameters. */
+/** Re-hashes a legacy (any Django format) or weaker hash with the current argon2id parameters. */
 async function upgradeHash(context: TesseraContext, user: User, password: string): Promise<void> {
   await context.store.updateUser(user.id, { password: await hashPassword(password) });
 }

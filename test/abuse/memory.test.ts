@@ -9,7 +9,7 @@ import { runInNewContext } from 'node:vm';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../src/server/create-server.js';
-import { createTessera, type Tessera } from '../../src/tessera.js';
+import { createTessera, type Tessera } from '../../src/app/tessera.js';
 import type { FastifyInstance } from 'fastify';
 import { MemoryRateLimiter } from '../../src/throttling/memory-rate-limiter.js';
 import { TEST_SECRET } from '../support/cli-server.js';

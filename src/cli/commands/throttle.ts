@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { loadSettings } from '../../config/load-settings.js';
-import { stderrLogger } from '../../logger.js';
+import { stderrLogger } from '../../model/logger.js';
 import { RedisLink } from '../../stores/redis/redis-link.js';
 import { RedisRateLimiter } from '../../stores/redis/redis-rate-limiter.js';
 import { clearAccountLocks, clearAddressLocks } from '../../throttling/login-throttle.js';
