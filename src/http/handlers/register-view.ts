@@ -26,7 +26,7 @@ const register: Handler = async ({ request, context }) => {
     if (messages !== undefined) allErrors[spec.name] = messages;
   }
   if (Object.keys(allErrors).length > 0) throw TesseraError.fields(allErrors);
-  await registerUser(context, input as Required<RegistrationInput>);
+  await registerUser(context, input as Required<RegistrationInput>, request.ip);
   return { status: 201, body: undefined };
 };
 

@@ -13,7 +13,7 @@ import { TesseraError } from '../../../errors.js';
 import { header, type HttpRequest } from '../../../http/http-types.js';
 import { hashPassword } from '../../../passwords/hasher.js';
 import { UniqueViolationError, type AuditStore, type Store } from '../../../model/store.js';
-import { accountLockKeys, reserveLoginAttempt, type LoginAttempt } from '../../../throttling/login-throttle.js';
+import { accountLockKeys, clearAccountLocks, reserveLoginAttempt, type LoginAttempt } from '../../../throttling/login-throttle.js';
 import { checkCredentials } from '../../../users/login.js';
 import { hasControlCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../../../users/username.js';
 import type { User, UserPatch } from '../../../model/user.js';
@@ -103,6 +103,8 @@ function noticeOf(query: URLSearchParams): Notice | undefined {
       return { kind: 'success', text: `The session was revoked: ${plural(n, 'token')} blacklisted.` };
     case 'flushed':
       return { kind: 'success', text: `${plural(n, 'expired token')} flushed.` };
+    case 'unlocked':
+      return { kind: 'success', text: `Login locks cleared (${plural(n, 'counter')}).` };
     case 'signed-out':
       return { kind: 'success', text: 'You are signed out.' };
     default:
@@ -358,6 +360,13 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     return seeOther(`/admin/users/${target.id}/?done=blacklisted-all&n=${count}`);
   }
 
+  /** An administrator's unlock of the login throttles (issue 12): the account's and its per-address counters. */
+  async function clearLoginLocks(visit: Visit, visitor: Visitor, target: User): Promise<PageResponse> {
+    const count = await clearAccountLocks(context, target.username);
+    await audit(visit, { actor: visitor.user, action: 'user.clear_login_locks', target, detail: `${plural(count, 'throttle counter')} cleared` });
+    return seeOther(`/admin/users/${target.id}/?done=unlocked&n=${count}`);
+  }
+
   async function revokeFamily(visit: Visit, visitor: Visitor, target: User, form: URLSearchParams): Promise<PageResponse> {
     const familyId = form.get('family') ?? '';
     const belongs = familyId !== '' && (await visit.store.listTokens({ userId: target.id })).some((token) => token.familyId === familyId);
@@ -429,7 +438,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     }
     if (path === '/admin/tokens/flush-expired/') return isPost ? flushExpired(visit, visitor) : notAllowed('POST', visitor);
 
-    const match = /^\/admin\/users\/(\d{1,15})\/(?:(password|tokens\/blacklist|tokens\/blacklist-all|families\/revoke)\/)?$/.exec(path);
+    const match = /^\/admin\/users\/(\d{1,15})\/(?:(password|tokens\/blacklist|tokens\/blacklist-all|families\/revoke|login-locks\/clear)\/)?$/.exec(path);
     if (match === null) return notFound(visitor);
     const target = await targetUser(visit, match[1] ?? '');
     if (target === undefined) return notFound(visitor);
@@ -450,6 +459,8 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
         return blacklistOne(visit, visitor, target, form);
       case 'tokens/blacklist-all':
         return blacklistAll(visit, visitor, target);
+      case 'login-locks/clear':
+        return clearLoginLocks(visit, visitor, target);
       default:
         return revokeFamily(visit, visitor, target, form);
     }
