@@ -15,7 +15,7 @@ import type { TesseraContext } from '../http/context.js';
 import { TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
 import { inClientLine } from '../passwords/hashing-slots.js';
-import { hasInvisibleCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../users/username.js';
+import { hasInvisibleCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
 import { validatePassword } from '../passwords/validators.js';
 import { UniqueViolationError } from '../model/store.js';
 import type { FieldSpec } from '../drf/fields.js';
@@ -84,7 +84,7 @@ export async function registerUser(context: TesseraContext, input: Required<Regi
       email: input.email,
       firstName: input.first_name,
       password: await inClientLine(client, () => hashPassword(input.password)),
-    });
+    }, { uniqueAfterFolding: true });
   } catch (error) {
     // The checks above can race with another registration; the unique index decides.
     if (error instanceof UniqueViolationError) {

@@ -28,6 +28,7 @@ import {
   type AdminSession,
   type AuditEntry,
   type AuditStore,
+  type NameRules,
   type OutstandingToken,
   type Store,
   type TokenRecord,
@@ -35,6 +36,7 @@ import {
 } from '../model/store.js';
 import type { KeyStore, SigningKeyState, StoredSigningKey } from '../model/store.js';
 import type { NullableTimestampColumn } from './schema.js';
+import { claimFoldedNames, foldedEmailTaken, releaseFoldedNames } from './name-keys.js';
 
 const USERS = 'auth_user';
 const OUTSTANDING = 'token_blacklist_outstandingtoken';
@@ -173,36 +175,49 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
     return row === undefined ? undefined : userFromRow(row);
   }
 
-  async createUser(user: NewUser): Promise<User> {
+  async createUser(user: NewUser, options: NameRules = {}): Promise<User> {
     try {
-      const row = await this.db
-        .insertInto(USERS)
-        .values({
-          username: user.username,
-          email: user.email ?? '',
-          first_name: user.firstName ?? '',
-          last_name: user.lastName ?? '',
-          password: user.password,
-          is_active: user.isActive ?? true,
-          is_staff: user.isStaff ?? false,
-          is_superuser: user.isSuperuser ?? false,
-          last_login: null,
-          date_joined: user.dateJoined ?? new Date(),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return userFromRow(row);
+      return await this.inWriteTransaction(async (trx) => {
+        const row = await trx
+          .insertInto(USERS)
+          .values({
+            username: user.username,
+            email: user.email ?? '',
+            first_name: user.firstName ?? '',
+            last_name: user.lastName ?? '',
+            password: user.password,
+            is_active: user.isActive ?? true,
+            is_staff: user.isStaff ?? false,
+            is_superuser: user.isSuperuser ?? false,
+            last_login: null,
+            date_joined: user.dateJoined ?? new Date(),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        // Equal after case folding to another user's name or email: refused when asked (issue 12 §7).
+        await claimFoldedNames(trx, row.id, { username: user.username, email: user.email ?? '' }, options.uniqueAfterFolding === true);
+        return userFromRow(row);
+      });
     } catch (error) {
       throw this.#asUniqueViolation(error);
     }
   }
 
-  async updateUser(id: number, patch: UserPatch): Promise<User | undefined> {
+  async updateUser(id: number, patch: UserPatch, options: NameRules = {}): Promise<User | undefined> {
     const columns = userColumnsFrom(patch);
     if (Object.keys(columns).length === 0) return this.findUser('id', id);
+    const renames = patch.username !== undefined || patch.email !== undefined;
     try {
-      const row = await this.db.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
-      return row === undefined ? undefined : userFromRow(row);
+      if (!renames) {
+        const row = await this.db.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
+        return row === undefined ? undefined : userFromRow(row);
+      }
+      return await this.inWriteTransaction(async (trx) => {
+        const row = await trx.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
+        if (row === undefined) return undefined;
+        await claimFoldedNames(trx, id, { username: patch.username, email: patch.email }, options.uniqueAfterFolding === true);
+        return userFromRow(row);
+      });
     } catch (error) {
       throw this.#asUniqueViolation(error);
     }
@@ -210,6 +225,7 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
 
   async emailTaken(email: string): Promise<boolean> {
     if (email === '') return false;
+    if (await foldedEmailTaken(this.db, email)) return true;
     // Written exactly as the unique index's expression and predicate, so the index serves it.
     const row = await this.db
       .selectFrom(USERS)
@@ -245,12 +261,14 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
       // (Django emulates it), so detach the tokens explicitly: their blacklisting must outlive
       // the user.
       await trx.updateTable(OUTSTANDING).set({ user_id: null }).where('user_id', '=', id).execute();
+      await releaseFoldedNames(trx, id);
       const result = await trx.deleteFrom(USERS).where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
   }
 
   #asUniqueViolation(error: unknown): unknown {
+    if (error instanceof UniqueViolationError) return error;
     const field = this.uniqueViolationField(error);
     return field === undefined ? error : new UniqueViolationError(field);
   }

@@ -11,7 +11,7 @@ import type { TesseraContext } from '../http/context.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hasher.js';
 import { inClientLine } from '../passwords/hashing-slots.js';
 import type { User } from '../model/user.js';
-import { MAX_USERNAME_LENGTH, normalizeUsername } from './username.js';
+import { MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
 
 /** Django's `EmailField` max_length. */
 const MAX_EMAIL_LENGTH = 254;

@@ -33,6 +33,24 @@ describe('usernames (issue 12 §7)', () => {
     expect([again.status, JSON.parse(again.text)]).toEqual([400, { username: ['User with this username already exists.'] }]);
   });
 
+  it('refuses a new username equal to an existing one after case folding, and emails equal after full case folding', async () => {
+    for (const name of ['KYOKO', 'Kyoko', 'ｋｙｏｋｏ']) {
+      const reply = await register(name, `${name.codePointAt(0)}-${name.length}@example.com`);
+      expect([reply.status, JSON.parse(reply.text)], name).toEqual([400, { username: ['User with this username already exists.'] }]);
+    }
+    expect((await register('straße', 'strasse@example.com')).status).toBe(201);
+    expect((await register('STRASSE', 'strasse2@example.com')).status).toBe(400);
+    expect((await register('emilia', 'k@éxample.com')).status).toBe(201);
+    const email = await register('emilia2', 'k@Éxample.com');
+    expect([email.status, JSON.parse(email.text)]).toEqual([400, { email: ['User with this email already exists.'] }]);
+  });
+
+  it('20 concurrent registrations of case variants of one new name: exactly one succeeds', async () => {
+    const variants = Array.from({ length: 20 }, (_, i) => [...'racer'].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join('') + (i >= 16 ? 'Ｘ' : 'x'));
+    const replies = await Promise.all(variants.map((name, i) => register(name, `racer${i}@example.com`, clientAddress(20 + i))));
+    expect(countStatuses(replies)).toEqual({ 201: 1, 400: 19 });
+  });
+
   it('refuses names made of or hiding invisible characters (U+3164, U+200B)', async () => {
     for (const name of ['\u3164', 'kyo\u200bko', '\u3164kyoko']) {
       const reply = await register(name, `${name.length}@example.com`);

@@ -15,7 +15,7 @@ import { hashPassword } from '../../../passwords/hasher.js';
 import { UniqueViolationError, type AuditStore, type Store } from '../../../model/store.js';
 import { accountLockKeys, clearAccountLocks, reserveLoginAttempt, type LoginAttempt } from '../../../throttling/login-throttle.js';
 import { checkCredentials } from '../../../users/login.js';
-import { hasControlCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../../../users/username.js';
+import { hasControlCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../../../model/usernames.js';
 import type { User, UserPatch } from '../../../model/user.js';
 import { htmlResponse, movedPermanently, seeOther, type ConnectionInfo, type PageResponse } from '../page-response.js';
 import { AdminSessions, randomToken, SESSION_COOKIE } from './console-sign-ins.js';
@@ -265,7 +265,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
         isStaff: values.isStaff,
         isSuperuser: values.isSuperuser,
         dateJoined: visit.now,
-      });
+      }, { uniqueAfterFolding: true });
     } catch (error) {
       if (error instanceof UniqueViolationError) return htmlResponse(400, newUserPage(visitor, { values, errors: uniqueViolationErrors(error) }));
       throw error;
@@ -314,7 +314,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     }
     if (changes.length === 0) return seeOther(`/admin/users/${target.id}/?done=unchanged`);
     try {
-      await visit.store.updateUser(target.id, patch);
+      await visit.store.updateUser(target.id, patch, { uniqueAfterFolding: true });
     } catch (error) {
       if (error instanceof UniqueViolationError) return renderUser(visit, visitor, target, 400, { editValues: values, editErrors: uniqueViolationErrors(error) });
       throw error;

@@ -7,7 +7,7 @@ import { isValidEmail } from '../../../drf/fields.js';
 import { validatePassword } from '../../../passwords/validators.js';
 import { addFieldValidatorErrors } from '../../../registration/register-user.js';
 import type { User } from '../../../model/user.js';
-import { hasControlCharacters, normalizeUsername } from '../../../users/username.js';
+import { hasControlCharacters, normalizeUsername } from '../../../model/usernames.js';
 
 /** Refused in every field of every console form (issue 12: a NUL password could never log in). */
 export const CONTROL_CHARACTER_MESSAGE = 'Control characters (such as NUL) are not allowed.';
