@@ -35,6 +35,15 @@ import {
 } from './store.js';
 import type { KeyStore, SigningKeyState, StoredSigningKey } from './store.js';
 import type { NullableTimestampColumn } from './schema.js';
+import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from './django-import-batch.js';
+import { writeDjangoImport } from './django-import-writer.js';
+
+/** Thrown inside a dry run's transaction to roll it back, carrying what the run did. */
+class DryRunRollback extends Error {
+  constructor(readonly counts: DjangoImportCounts) {
+    super('dry run: rolled back');
+  }
+}
 
 const USERS = 'auth_user';
 const OUTSTANDING = 'token_blacklist_outstandingtoken';
@@ -113,7 +122,7 @@ function userColumnsFrom(patch: UserPatch): Updateable<AuthUserTable> {
  * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives here
  * so that SQLite and PostgreSQL cannot drift apart.
  */
-export abstract class KyselyStore implements Store, AuditStore, KeyStore {
+export abstract class KyselyStore implements Store, AuditStore, KeyStore, DjangoImportStore {
   /** Which flavour of the migrations to run. */
   protected abstract readonly dialect: MigrationDialect;
 
@@ -636,6 +645,21 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
       .where('state', 'in', ['generated', 'inactive'])
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  // ---- import from Django ----
+
+  async importDjango(batch: DjangoImportBatch, options: DjangoImportWriteOptions): Promise<DjangoImportCounts> {
+    try {
+      return await this.inWriteTransaction(async (trx) => {
+        const counts = await writeDjangoImport(trx, this.dialect, batch, options.onProgress);
+        if (options.dryRun) throw new DryRunRollback(counts);
+        return counts;
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.counts;
+      throw error;
+    }
   }
 }
 

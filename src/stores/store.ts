@@ -9,6 +9,7 @@
  *   one `jti`, exactly one returns `true`.
  */
 import type { NewUser, User, UserLookupField, UserPatch } from '../users/user.js';
+import type { DjangoImportStore } from './django-import-batch.js';
 
 /** A refresh or sliding token the server issued (simplejwt's `OutstandingToken`). */
 export interface OutstandingToken {
@@ -197,7 +198,7 @@ export interface KeyStore {
 }
 
 /** A whole store: users and tokens in one database (and, for the admin console, its audit trail). */
-export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore> {
+export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<DjangoImportStore> {
   /** Applies pending schema migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
