@@ -11,7 +11,7 @@
  * ```
  */
 import { stat, open } from 'node:fs/promises';
-import { identifyHashFormat, WEAK_DJANGO_FORMATS, type DjangoHashFormat } from '../passwords/django-hashers.js';
+import { identifyHashFormat, WEAK_DJANGO_FORMATS } from '../passwords/django-hashers.js';
 import type { DjangoImportCounts, DjangoImportStore, ImportPhase } from '../stores/django-import-batch.js';
 import { buildImportBatch, userModelOf, type Skipped, type UserField } from './build-import-batch.js';
 import type { DjangoTables } from './django-tables.js';
@@ -106,5 +106,3 @@ function notesFor(formats: Readonly<Record<string, number>>, logsInByEmail: bool
   return notes;
 }
 
-/** Every Django format a user may be in (for documentation and tests). */
-export type PasswordFormat = DjangoHashFormat | 'argon2id' | 'unusable' | 'unknown';
