@@ -40,6 +40,10 @@ reference's, the peer's and bare node:http's within each round, median over the 
 µs/req: the server's CPU time (user + system, every process and thread of it, from
 /proc/PID/stat) over the measured interval divided by the responses, median over the rounds.
 
+The targets' second column compares CPU time instead: the other server's CPU µs per request
+over Tessera's, per round, median. On a shared machine it is the steadier figure (time spent
+waiting for the core is not counted); the verdict still uses req/s, as the issue defines it.
+
 ### Latency
 
 ${renderMarkdown(latency)}
