@@ -129,3 +129,49 @@ describe('the secret key', () => {
     expect(first.warnings.join('\n')).not.toContain(first.settings.SECRET_KEY);
   });
 });
+
+/** The settings of account recovery and mail: defaults, Django's spellings, and refusals naming the setting. */
+const loadAccount = (env: Record<string, string>, production = false) =>
+  loadSettings({ configFile: false, production, env: { TESSERA_SECRET_KEY: SECRET, ...env } });
+
+describe('account and mail settings', () => {
+  it('default to parity: no verification, console mail in development, SMTP in production', () => {
+    expect(loadAccount({}).settings).toMatchObject({
+      PASSWORD_RESET_TIMEOUT: 3600,
+      PASSWORD_RESET_CONFIRM_URL: null,
+      OLD_PASSWORD_FIELD_ENABLED: true,
+      ACCOUNT_EMAIL_VERIFICATION: 'none',
+      EMAIL_BACKEND: 'console',
+      EMAIL_HOST: 'localhost',
+      EMAIL_PORT: 25,
+      DEFAULT_FROM_EMAIL: 'webmaster@localhost',
+    });
+    expect(loadAccount({}, true).settings.EMAIL_BACKEND).toBe('smtp');
+    expect(loadAccount({ TESSERA_EMAIL_BACKEND: 'console' }, true).warnings.join('\n')).toMatch(/^EMAIL_BACKEND: console in production/m);
+  });
+
+  it("accepts Django's backend names", () => {
+    expect(loadAccount({ TESSERA_EMAIL_BACKEND: 'django.core.mail.backends.locmem.EmailBackend' }).settings.EMAIL_BACKEND).toBe('memory');
+    expect(loadAccount({ TESSERA_EMAIL_BACKEND: 'django.core.mail.backends.smtp.EmailBackend' }).settings.EMAIL_BACKEND).toBe('smtp');
+    expect(loadAccount({ TESSERA_EMAIL_BACKEND: 'filebased', TESSERA_EMAIL_FILE_PATH: '/tmp/x' }).settings.EMAIL_BACKEND).toBe('file');
+  });
+
+  it('refuses bad values, naming the setting and never echoing the SMTP password', () => {
+    expect(configError(() => loadAccount({ TESSERA_EMAIL_BACKEND: 'carrier-pigeon' })).setting).toBe('EMAIL_BACKEND');
+    expect(configError(() => loadAccount({ TESSERA_EMAIL_BACKEND: 'file' })).setting).toBe('EMAIL_FILE_PATH');
+    expect(configError(() => loadAccount({ TESSERA_EMAIL_USE_TLS: 'true', TESSERA_EMAIL_USE_SSL: 'true' })).setting).toBe('EMAIL_USE_TLS');
+    expect(configError(() => loadAccount({ TESSERA_EMAIL_PORT: '70000' })).setting).toBe('EMAIL_PORT');
+    expect(configError(() => loadAccount({ TESSERA_ACCOUNT_EMAIL_VERIFICATION: 'sometimes' })).setting).toBe('ACCOUNT_EMAIL_VERIFICATION');
+    const password = configError(() => loadSettings({ configFile: false, env: { TESSERA_SECRET_KEY: SECRET }, overrides: { EMAIL_HOST_PASSWORD: 42 as unknown as string } }));
+    expect(password.message).toBe('EMAIL_HOST_PASSWORD: expected a string, got (hidden)');
+  });
+
+  it('wants front-end URL templates with their placeholders', () => {
+    const url = 'https://app.example.com/reset/{uid}/{token}';
+    expect(loadAccount({ TESSERA_PASSWORD_RESET_CONFIRM_URL: url }).settings.PASSWORD_RESET_CONFIRM_URL).toBe(url);
+    for (const bad of ['https://app.example.com/reset/{uid}', '/reset/{uid}/{token}', 'javascript:{uid}{token}']) {
+      expect(configError(() => loadAccount({ TESSERA_PASSWORD_RESET_CONFIRM_URL: bad })).setting).toBe('PASSWORD_RESET_CONFIRM_URL');
+    }
+    expect(configError(() => loadAccount({ TESSERA_ACCOUNT_EMAIL_CONFIRMATION_URL: 'https://app.example.com/verify' })).setting).toBe('ACCOUNT_EMAIL_CONFIRMATION_URL');
+  });
+});

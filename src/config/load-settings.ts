@@ -19,7 +19,7 @@ import {
 } from './settings.js';
 
 /** Environment variables that start with `TESSERA_` but are not settings. */
-const NON_SETTING_ENV = new Set([
+export const NON_SETTING_ENV: ReadonlySet<string> = new Set([
   'TESSERA_CONFIG',
   'TESSERA_SUPERUSER_PASSWORD',
   'TESSERA_SECRET_FILE',
@@ -89,6 +89,8 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
     ...(USER_AUTHENTICATION_RULE ? { USER_AUTHENTICATION_RULE } : {}),
     ...parsed,
     SECRET_KEY: secretKey,
+    // Django's default backend is SMTP; printing mails (reset links) is for development only.
+    EMAIL_BACKEND: (parsed.EMAIL_BACKEND as Settings['EMAIL_BACKEND'] | undefined) ?? (production ? 'smtp' : DEFAULT_SETTINGS.EMAIL_BACKEND),
     // SECRET_KEY is an HMAC secret: it is never a default for an asymmetric algorithm's key.
     SIGNING_KEY: (parsed.SIGNING_KEY as string | undefined) ?? (isHmacAlgorithm(String(parsed.ALGORITHM ?? DEFAULT_SETTINGS.ALGORITHM)) ? secretKey : ''),
   } as Settings;
@@ -144,7 +146,20 @@ function checkCombination(settings: Settings, production: boolean, warnings: str
   if (settings.ACCESS_TOKEN_LIFETIME > settings.REFRESH_TOKEN_LIFETIME) {
     throw new ConfigError('ACCESS_TOKEN_LIFETIME', `${settings.ACCESS_TOKEN_LIFETIME} s outlives REFRESH_TOKEN_LIFETIME (${settings.REFRESH_TOKEN_LIFETIME} s)`);
   }
+  checkMailSettings(settings, production, warnings);
   if (settings.BLACKLIST_AFTER_ROTATION && !settings.ROTATE_REFRESH_TOKENS) {
     warnings.push('BLACKLIST_AFTER_ROTATION has no effect unless ROTATE_REFRESH_TOKENS is true.');
+  }
+}
+
+function checkMailSettings(settings: Settings, production: boolean, warnings: string[]): void {
+  if (settings.EMAIL_BACKEND === 'file' && settings.EMAIL_FILE_PATH === null) {
+    throw new ConfigError('EMAIL_FILE_PATH', 'required when EMAIL_BACKEND is file: the folder mails are written to');
+  }
+  if (settings.EMAIL_USE_TLS && settings.EMAIL_USE_SSL) {
+    throw new ConfigError('EMAIL_USE_TLS', 'EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive: set one of them');
+  }
+  if (production && (settings.EMAIL_BACKEND === 'console' || settings.EMAIL_BACKEND === 'memory')) {
+    warnings.push(`EMAIL_BACKEND: ${settings.EMAIL_BACKEND} in production: no mail leaves this server, and printed mails put reset links in your logs.`);
   }
 }

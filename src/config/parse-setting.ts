@@ -9,6 +9,7 @@ import { parseRate } from '../throttling/rate.js';
 import { parseDurationSeconds } from './duration.js';
 import {
   AUTH_TOKEN_CLASS_NAMES,
+  EMAIL_BACKEND_NAMES,
   SUPPORTED_ALGORITHMS,
   type DataSettingName,
   type Settings,
@@ -18,7 +19,7 @@ type Parser<K extends DataSettingName> = (value: unknown, name: K) => Settings[K
 
 function fail(name: string, expected: string, value: unknown): never {
   // Never echo values of key settings: they are secrets.
-  const shown = /KEY/.test(name) ? '(hidden)' : JSON.stringify(value);
+  const shown = /KEY|PASSWORD/.test(name) ? '(hidden)' : JSON.stringify(value);
   throw new ConfigError(name, `expected ${expected}, got ${shown}`);
 }
 
@@ -71,6 +72,13 @@ function positiveInteger(value: unknown, name: string): number {
   const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof number === 'number' && Number.isSafeInteger(number) && number > 0) return number;
   return fail(name, 'a positive integer', value);
+}
+
+/** A duration that must be more than zero (a timeout of 0 would mean none at all). */
+function positiveDuration(value: unknown, name: string): number {
+  const seconds = duration(value, name);
+  if (seconds <= 0) throw new ConfigError(name, 'must be more than 0 seconds');
+  return seconds;
 }
 
 /** A DRF throttle rate (`100/hour`), or `null`/`off`/`none` for no limit. */
@@ -136,6 +144,32 @@ function jwkList(value: unknown, name: string): JwkObject[] {
   return keys as JwkObject[];
 }
 
+/** An http(s) URL template that must contain each of `placeholders` (`{uid}`), or `null`. */
+function urlTemplate(...placeholders: string[]) {
+  return (value: unknown, name: string): string | null => {
+    const template = nullableString(value, name);
+    if (template === null) return null;
+    const missing = placeholders.filter((placeholder) => !template.includes(`{${placeholder}}`));
+    if (!/^https?:\/\/[^\s/]+/i.test(template) || missing.length > 0) {
+      return fail(name, `an http(s) URL containing ${placeholders.map((placeholder) => `{${placeholder}}`).join(' and ')}`, value);
+    }
+    return template;
+  };
+}
+
+/** `smtp`, or Django's `django.core.mail.backends.smtp.EmailBackend`; `filebased` and `locmem` are Django's names for `file` and `memory`. */
+function emailBackend(value: unknown, name: string): Settings['EMAIL_BACKEND'] {
+  const djangoNames: Record<string, string> = { filebased: 'file', locmem: 'memory' };
+  const match = typeof value === 'string' ? /^(?:django\.core\.mail\.backends\.)?(\w+)(?:\.EmailBackend)?$/.exec(value.trim()) : null;
+  const short = match === null ? value : (djangoNames[match[1]!] ?? match[1]);
+  return oneOf(EMAIL_BACKEND_NAMES)(short, name);
+}
+
+function port(value: unknown, name: string): number {
+  const number = positiveInteger(value, name);
+  return number <= 65535 ? number : fail(name, 'a port number (1-65535)', value);
+}
+
 export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   ACCESS_TOKEN_LIFETIME: duration,
   REFRESH_TOKEN_LIFETIME: duration,
@@ -196,10 +230,37 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   },
   MAX_BODY_BYTES: positiveInteger,
   MAX_PASSWORD_LENGTH: positiveInteger,
+  THROTTLE_LOGIN_ACCOUNT_ADDRESS: rate,
+  ALLOW_WEAK_DJANGO_HASHES: boolean,
   THROTTLE_LOGIN_ACCOUNT: rate,
   THROTTLE_LOGIN_IP: rate,
+  LOGIN_KNOWN_ADDRESS_LIFETIME: positiveDuration,
+  HASH_QUEUE_LIMIT: positiveInteger,
+  HASH_QUEUE_PER_CLIENT: positiveInteger,
+  REQUEST_TIMEOUT: positiveDuration,
+  KEEP_ALIVE_TIMEOUT: positiveDuration,
+  MAX_CONNECTIONS: positiveInteger,
   THROTTLE_REGISTER_IP: rate,
   TRUST_PROXY: trustProxy,
+  PASSWORD_RESET_TIMEOUT: duration,
+  PASSWORD_RESET_CONFIRM_URL: urlTemplate('uid', 'token'),
+  OLD_PASSWORD_FIELD_ENABLED: boolean,
+  THROTTLE_PASSWORD_RESET_ACCOUNT: rate,
+  THROTTLE_PASSWORD_RESET_IP: rate,
+  ACCOUNT_EMAIL_VERIFICATION: oneOf(['none', 'optional', 'mandatory'] as const),
+  ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS: positiveInteger,
+  ACCOUNT_EMAIL_CONFIRMATION_URL: urlTemplate('key'),
+  EMAIL_BACKEND: emailBackend,
+  EMAIL_FILE_PATH: nullableString,
+  EMAIL_HOST: nonEmptyString,
+  EMAIL_PORT: port,
+  EMAIL_HOST_USER: string,
+  EMAIL_HOST_PASSWORD: string,
+  EMAIL_USE_TLS: boolean,
+  EMAIL_USE_SSL: boolean,
+  EMAIL_TIMEOUT: duration,
+  DEFAULT_FROM_EMAIL: nonEmptyString,
+  EMAIL_TEMPLATE_DIR: nullableString,
 };
 
 export function isDataSettingName(name: string): name is DataSettingName {

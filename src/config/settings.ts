@@ -5,7 +5,7 @@
  */
 import type { Algorithm } from '../tokens/algorithms.js';
 import type { JwkObject } from '../tokens/jwk.js';
-import type { User, UserLookupField } from '../users/user.js';
+import type { User, UserLookupField } from '../model/user.js';
 
 /** HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA (docs/keys.md). */
 export { SUPPORTED_ALGORITHMS, type Algorithm } from '../tokens/algorithms.js';
@@ -13,6 +13,10 @@ export { SUPPORTED_ALGORITHMS, type Algorithm } from '../tokens/algorithms.js';
 /** The token kinds `JWTAuthentication` may accept, by simplejwt's class names. */
 export const AUTH_TOKEN_CLASS_NAMES = ['AccessToken', 'SlidingToken'] as const;
 export type AuthTokenClassName = (typeof AUTH_TOKEN_CLASS_NAMES)[number];
+
+/** The mail backends, by the last part of Django's backend names (`filebased` is `file`, `locmem` is `memory`). */
+export const EMAIL_BACKEND_NAMES = ['console', 'file', 'memory', 'smtp'] as const;
+export type EmailBackendName = (typeof EMAIL_BACKEND_NAMES)[number];
 
 export interface Settings {
   /** Lifetime of an access token, in seconds. @default 300 */
@@ -111,12 +115,50 @@ export interface Settings {
   REDIS_URL: string | null;
   /** Largest request body accepted, in bytes. @default 1048576 */
   MAX_BODY_BYTES: number;
-  /** Failed logins allowed per submitted username, DRF rate notation, or `null` for no limit. @default '100/hour' */
+  /**
+   * Failed logins per account from one client address before the delays start: that many are
+   * free, then one more per delay that starts at the rate's period and doubles at each further
+   * failure, up to an hour; forgotten a day after the last failure or at a successful login.
+   * Stops a burst against one account. DRF rate notation, or `off`. @default '5/minute'
+   */
+  THROTTLE_LOGIN_ACCOUNT_ADDRESS: string | null;
+  /**
+   * Consecutive failed logins per account (the folded username, whether or not it exists)
+   * from all addresses together; a successful login resets the count. Addresses the user has
+   * logged in from before (LOGIN_KNOWN_ADDRESS_LIFETIME) are exempt, so attacks from elsewhere
+   * cannot lock the real user out. NIST SP 800-63B: at most 100. @default '100/day'
+   */
   THROTTLE_LOGIN_ACCOUNT: string | null;
-  /** Failed logins allowed per client address. @default '300/hour' */
+  /** Failed logins per client address, across accounts (credential stuffing). @default '300/hour' */
   THROTTLE_LOGIN_IP: string | null;
+  /**
+   * How long an address a user logged in from stays "known" (exempt from THROTTLE_LOGIN_ACCOUNT),
+   * in seconds. Kept as an HMAC keyed from SECRET_KEY, in Redis when configured, else in memory.
+   * @default 2592000 (30 days)
+   */
+  LOGIN_KNOWN_ADDRESS_LIFETIME: number;
   /** Registrations attempted per client address. @default '100/hour' */
   THROTTLE_REGISTER_IP: string | null;
+  /**
+   * Password checks that may wait for a hashing slot, all clients together; past it a login or
+   * registration gets 503 with `Retry-After` instead of an unbounded wait. @default 64
+   */
+  HASH_QUEUE_LIMIT: number;
+  /**
+   * Password checks one client address may have waiting; slots are handed out round-robin
+   * between addresses, so one address flooding delays another's login by a few hash times at
+   * most. @default 4
+   */
+  HASH_QUEUE_PER_CLIENT: number;
+  /**
+   * Seconds a client has to send a whole request (headers and body) before the connection is
+   * closed (408); also the bound on waiting for headers. @default 30
+   */
+  REQUEST_TIMEOUT: number;
+  /** Seconds an idle keep-alive connection stays open between requests. @default 5 */
+  KEEP_ALIVE_TIMEOUT: number;
+  /** Most open client connections; further ones are closed at once. @default 1000 */
+  MAX_CONNECTIONS: number;
   /**
    * Which proxies to believe about the client address (`X-Forwarded-For`): `false` (none: the
    * socket's peer is the client), `true` (any: only behind a proxy you control), a hop count,
@@ -125,6 +167,77 @@ export interface Settings {
   TRUST_PROXY: boolean | number | string;
   /** Longest password accepted, in characters, checked before any hashing (a DoS bound). @default 4096 */
   MAX_PASSWORD_LENGTH: number;
+
+  /**
+   * Seconds a password-reset link works (Django's setting; Django's default is 3 days). A link
+   * also stops working once used, or when the password or last login changes. @default 3600
+   */
+  PASSWORD_RESET_TIMEOUT: number;
+  /**
+   * The front-end page reset mails link to: an http(s) URL with `{uid}` and `{token}`, e.g.
+   * `https://app.example.com/reset/{uid}/{token}`. Never built from the request's Host header
+   * (reset-link poisoning). `null`: the mail gives the uid and token without a link. @default null
+   */
+  PASSWORD_RESET_CONFIRM_URL: string | null;
+  /** Password change asks for the current password (dj-rest-auth's setting; its default is false). @default true */
+  OLD_PASSWORD_FIELD_ENABLED: boolean;
+  /**
+   * Password-reset and verification mails requested per submitted address, and failed reset
+   * confirmations per account; DRF rate notation or `null`. Counted whether or not the address
+   * exists, so the limit reveals nothing. @default '5/hour'
+   */
+  THROTTLE_PASSWORD_RESET_ACCOUNT: string | null;
+  /** The same requests and failures per client address. @default '100/hour' */
+  THROTTLE_PASSWORD_RESET_IP: string | null;
+  /**
+   * django-allauth's ACCOUNT_EMAIL_VERIFICATION: `none` (no mail, as the reference server),
+   * `optional` (a verification mail at registration, login allowed) or `mandatory` (login refused
+   * until the address is verified). @default 'none'
+   */
+  ACCOUNT_EMAIL_VERIFICATION: 'none' | 'optional' | 'mandatory';
+  /** Days a verification key works (django-allauth's setting). @default 3 */
+  ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS: number;
+  /**
+   * The front-end page verification mails link to: an http(s) URL with `{key}`. `null`: the mail
+   * gives the key without a link. @default null
+   */
+  ACCOUNT_EMAIL_CONFIRMATION_URL: string | null;
+  /**
+   * How mail is sent: `console` (printed on stdout), `file` (one file per mail in
+   * EMAIL_FILE_PATH), `memory` (kept in `tessera.mail.outbox`, for tests) or `smtp`. Django's
+   * dotted backend names work too. @default 'console' outside production, 'smtp' in production (Django's default)
+   */
+  EMAIL_BACKEND: EmailBackendName;
+  /** The folder the `file` backend writes to (created if missing). @default null */
+  EMAIL_FILE_PATH: string | null;
+  /** SMTP server. @default 'localhost' */
+  EMAIL_HOST: string;
+  /** SMTP port. @default 25 */
+  EMAIL_PORT: number;
+  /** SMTP user name; empty for no authentication. @default '' */
+  EMAIL_HOST_USER: string;
+  /** SMTP password. Never logged. @default '' */
+  EMAIL_HOST_PASSWORD: string;
+  /** Upgrade the SMTP connection with STARTTLS (usually port 587), and require it. @default false */
+  EMAIL_USE_TLS: boolean;
+  /** Implicit TLS from the first byte (usually port 465). @default false */
+  EMAIL_USE_SSL: boolean;
+  /** Seconds an SMTP connection, greeting or command may take. @default 10 */
+  EMAIL_TIMEOUT: number;
+  /** The sender of Tessera's mails. @default 'webmaster@localhost' */
+  DEFAULT_FROM_EMAIL: string;
+  /**
+   * A folder of mail templates overriding the built-in ones, by django-allauth's names
+   * (`password_reset_key_subject.txt`, `password_reset_key_message.txt`, `..._message.html`,
+   * `email_confirmation_subject.txt`, ...), with `{{ name }}` placeholders. @default null
+   */
+  EMAIL_TEMPLATE_DIR: string | null;
+  /**
+   * Let passwords imported from Django in its weak formats (`md5`, `sha1`, `unsalted_md5`,
+   * `unsalted_sha1`: one fast hash each) log in, and be upgraded to argon2id at that login.
+   * Off, such users must reset their password. Turn on only for the weeks after an import. @default false
+   */
+  ALLOW_WEAK_DJANGO_HASHES: boolean;
 }
 
 /** Settings whose values are plain data (everything but functions): what files and env can set. */
@@ -171,10 +284,37 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   REDIS_URL: null,
   MAX_BODY_BYTES: 1_048_576,
   MAX_PASSWORD_LENGTH: 4096,
-  THROTTLE_LOGIN_ACCOUNT: '100/hour',
+  THROTTLE_LOGIN_ACCOUNT_ADDRESS: '5/minute',
+  THROTTLE_LOGIN_ACCOUNT: '100/day',
+  ALLOW_WEAK_DJANGO_HASHES: false,
   THROTTLE_LOGIN_IP: '300/hour',
+  LOGIN_KNOWN_ADDRESS_LIFETIME: 2_592_000,
   THROTTLE_REGISTER_IP: '100/hour',
+  HASH_QUEUE_LIMIT: 64,
+  HASH_QUEUE_PER_CLIENT: 4,
+  REQUEST_TIMEOUT: 30,
+  KEEP_ALIVE_TIMEOUT: 5,
+  MAX_CONNECTIONS: 1000,
   TRUST_PROXY: false,
+  PASSWORD_RESET_TIMEOUT: 3600,
+  PASSWORD_RESET_CONFIRM_URL: null,
+  OLD_PASSWORD_FIELD_ENABLED: true,
+  THROTTLE_PASSWORD_RESET_ACCOUNT: '5/hour',
+  THROTTLE_PASSWORD_RESET_IP: '100/hour',
+  ACCOUNT_EMAIL_VERIFICATION: 'none',
+  ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS: 3,
+  ACCOUNT_EMAIL_CONFIRMATION_URL: null,
+  EMAIL_BACKEND: 'console',
+  EMAIL_FILE_PATH: null,
+  EMAIL_HOST: 'localhost',
+  EMAIL_PORT: 25,
+  EMAIL_HOST_USER: '',
+  EMAIL_HOST_PASSWORD: '',
+  EMAIL_USE_TLS: false,
+  EMAIL_USE_SSL: false,
+  EMAIL_TIMEOUT: 10,
+  DEFAULT_FROM_EMAIL: 'webmaster@localhost',
+  EMAIL_TEMPLATE_DIR: null,
 };
 
 /** simplejwt settings that were removed; naming one is an error there and here. */

@@ -84,8 +84,56 @@ export interface TokenFamilyTable {
   revoke_reason: string | null;
 }
 
+/** Django's `django_content_type` (migration 0005): what a permission is about. */
+export interface ContentTypeTable {
+  id: Generated<number>;
+  app_label: string;
+  model: string;
+}
+
+/** Django's `auth_permission` (migration 0005). */
+export interface PermissionTable {
+  id: Generated<number>;
+  name: string;
+  content_type_id: number;
+  codename: string;
+}
+
+/** Django's `auth_group` (migration 0005). */
+export interface GroupTable {
+  id: Generated<number>;
+  name: string;
+}
+
+/** Django's `auth_group_permissions` (migration 0005). */
+export interface GroupPermissionTable {
+  id: Generated<number>;
+  group_id: number;
+  permission_id: number;
+}
+
+/** Django's `auth_user_groups` (migration 0005). */
+export interface UserGroupTable {
+  id: Generated<number>;
+  user_id: number;
+  group_id: number;
+}
+
+/** Django's `auth_user_user_permissions` (migration 0005). */
+export interface UserPermissionTable {
+  id: Generated<number>;
+  user_id: number;
+  permission_id: number;
+}
+
 export interface Database {
   tessera_token_family: TokenFamilyTable;
+  django_content_type: ContentTypeTable;
+  auth_permission: PermissionTable;
+  auth_group: GroupTable;
+  auth_group_permissions: GroupPermissionTable;
+  auth_user_groups: UserGroupTable;
+  auth_user_user_permissions: UserPermissionTable;
   auth_user: AuthUserTable;
   token_blacklist_outstandingtoken: OutstandingTokenTable;
   token_blacklist_blacklistedtoken: BlacklistedTokenTable;

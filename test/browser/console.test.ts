@@ -1,6 +1,6 @@
 /**
- * The pages in a real browser: Debian's Chromium (`/usr/bin/chromium`, installed by `.ci/run`)
- * driven by playwright-core, against the real server started through the CLI.
+ * The pages in a real browser: Debian's Chromium (`/usr/bin/chromium`, which `npm test` installs
+ * when missing) driven by playwright-core, against the real server started through the CLI.
  *
  * The scenario a newcomer follows: sign in to the admin console as the superuser, create a
  * user, log in as that user on the browsable API, call `/protected/` from the page, blacklist

@@ -1,5 +1,5 @@
 /**
- * POST /accounts/register/ (the tutorial's RegisterSerializer, /work/shared/reference/accounts)
+ * POST /accounts/register/ (the tutorial's RegisterSerializer, ../shared/reference/accounts)
  * and logging in as the new users. Usernames are unique per test so the servers' user tables
  * stay comparable even where a deliberate difference creates a user on one side only.
  */

@@ -1,6 +1,6 @@
 /**
  * Starting and stopping the two servers the parity suite compares: the reference Django server
- * (`/work/shared/reference/start.sh`) and Tessera (`node dist/cli/main.js serve`), on free
+ * (`../shared/reference/start.sh` beside the repository) and Tessera (`node dist/cli/main.js serve`), on free
  * loopback ports, with one shared signing secret, in default or rotation mode.
  *
  * With `PARITY_SELF_CHECK=1` the "Tessera" slot is a second reference instance: the harness
@@ -13,6 +13,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireOutsideFolder } from '../../scripts/outside-folders.mjs';
 import { client, type HttpClient } from './http-client.js';
 
 export { client, jsonRequest } from './http-client.js';
@@ -63,7 +64,11 @@ export const SUPERUSER = {
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TESSERA_CLI = path.join(REPO_ROOT, 'dist/cli/main.js');
-export const REFERENCE_START = '/work/shared/reference/start.sh';
+/**
+ * The reference's start script. Checked when a parity file imports this module, so a missing
+ * `../shared/reference` fails each file at once with one message naming the folder.
+ */
+export const REFERENCE_START = path.join(requireOutsideFolder('reference'), 'start.sh');
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;

@@ -11,6 +11,7 @@ import { initialMigration } from './0001_initial.js';
 import { adminAuditMigration } from './0002_admin_audit.js';
 import { signingKeysMigration } from './0003_signing_keys.js';
 import { tokenFamiliesMigration } from './0004_token_families.js';
+import { groupsPermissionsMigration } from './0005_groups_permissions.js';
 import type { MigrationDialect } from './column-types.js';
 
 export type { MigrationDialect } from './column-types.js';
@@ -24,6 +25,7 @@ const MIGRATIONS: Readonly<Record<string, (dialect: MigrationDialect) => Migrati
   '0002_admin_audit': adminAuditMigration,
   '0003_signing_keys': signingKeysMigration,
   '0004_token_families': tokenFamiliesMigration,
+  '0005_groups_permissions': groupsPermissionsMigration,
 };
 
 /** A Kysely `MigrationProvider` yielding every Tessera migration written for `dialect`. */

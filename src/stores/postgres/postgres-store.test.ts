@@ -10,10 +10,10 @@ import { runStoreConformance } from '../../../test/stores/conformance.js';
 import { ConfigError } from '../../errors.js';
 import { TesseraMigrationProvider } from '../migrations/index.js';
 import { openStore } from '../open-store.js';
-import type { OutstandingToken } from '../store.js';
+import type { OutstandingToken } from '../../model/store.js';
 import { openPostgresStore, PostgresStore } from './postgres-store.js';
 
-/** The server CI starts; override to test against another. */
+/** The server `npm test` starts when stopped; override to test against another. */
 const DATABASE_URL = process.env['TESSERA_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const workerScript = join(repoRoot, 'test/stores/fixtures/postgres-store-worker.mjs');
@@ -56,7 +56,7 @@ beforeAll(async () => {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
       `PostgreSQL is not reachable at ${DATABASE_URL.replace(/:[^:@/]*@/, ':***@')} (${reason}). ` +
-        'These tests need a running server (CI starts one); start it locally or set TESSERA_TEST_POSTGRES_URL.',
+        'These tests need a running server (`npm test` starts the local one); start it or set TESSERA_TEST_POSTGRES_URL.',
     );
   }
 });

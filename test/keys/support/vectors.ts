@@ -3,17 +3,20 @@
  * `../shared/vectors` beside the repository, or from `TESSERA_VECTORS_DIR`. Nothing is copied
  * into the project. A missing directory fails loudly: vector tests that do not run prove nothing.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireOutsideFolder } from '../../../scripts/outside-folders.mjs';
 
-const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+/**
+ * The vectors directory: `$TESSERA_VECTORS_DIR`, else `shared/vectors` beside the repository
+ * (scripts/outside-folders.mjs says where it looks).
+ * Checked when a suite imports this module, so a missing folder fails each file at once with one
+ * message naming it, before any test runs.
+ */
+const VECTORS_DIR = requireOutsideFolder('vectors');
 
 export function vectorsDir(): string {
-  const dir = process.env.TESSERA_VECTORS_DIR ?? resolve(REPO_ROOT, '../shared/vectors');
-  if (!existsSync(join(dir, 'wycheproof')) || !existsSync(join(dir, 'jose-cookbook'))) {
-    throw new Error(`JOSE test vectors not found in ${dir}; point TESSERA_VECTORS_DIR at the shared vectors directory`);
-  }
-  return dir;
+  return VECTORS_DIR;
 }
 
 export function readVector<T>(relativePath: string): T {

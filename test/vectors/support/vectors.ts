@@ -7,21 +7,20 @@
  * A missing directory fails the tests with a message saying where they looked: vector tests
  * that silently do not run would prove nothing.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireOutsideFolder } from '../../../scripts/outside-folders.mjs';
 
-const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+/**
+ * The vectors directory: `$TESSERA_VECTORS_DIR`, else `shared/vectors` beside the repository
+ * (scripts/outside-folders.mjs says where it looks).
+ * Checked when a suite imports this module, so a missing folder fails each file at once with one
+ * message naming it, before any test runs.
+ */
+const VECTORS_DIR = requireOutsideFolder('vectors');
 
-/** The vectors directory: `$TESSERA_VECTORS_DIR`, else `../shared/vectors` from the repository root. */
 export function vectorsDir(): string {
-  const dir = process.env.TESSERA_VECTORS_DIR ?? resolve(REPO_ROOT, '../shared/vectors');
-  if (!existsSync(join(dir, 'wycheproof')) || !existsSync(join(dir, 'jose-cookbook'))) {
-    throw new Error(
-      `JOSE test vectors not found in ${dir} (expected wycheproof/ and jose-cookbook/). ` +
-        'Point TESSERA_VECTORS_DIR at a copy of the shared vectors directory.',
-    );
-  }
-  return dir;
+  return VECTORS_DIR;
 }
 
 /** Reads and parses one vector file, by its path inside the vectors directory. */

@@ -1,0 +1,41 @@
+/**
+ * `EMAIL_BACKEND=smtp`, through nodemailer (docs/decisions.md): EMAIL_HOST, EMAIL_PORT,
+ * EMAIL_HOST_USER / EMAIL_HOST_PASSWORD, EMAIL_USE_TLS (STARTTLS, required), EMAIL_USE_SSL
+ * (implicit TLS), EMAIL_TIMEOUT. As Django's backend, a connection without EMAIL_USE_TLS or
+ * EMAIL_USE_SSL does not attempt STARTTLS. Certificates are always verified.
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Settings } from '../config/settings.js';
+import type { MailBackend, MailMessage } from './mail-message.js';
+
+export type SmtpSettings = Pick<
+  Settings,
+  'EMAIL_HOST' | 'EMAIL_PORT' | 'EMAIL_HOST_USER' | 'EMAIL_HOST_PASSWORD' | 'EMAIL_USE_TLS' | 'EMAIL_USE_SSL' | 'EMAIL_TIMEOUT'
+>;
+
+export class SmtpMailBackend implements MailBackend {
+  readonly #transport: Transporter;
+
+  constructor(settings: SmtpSettings) {
+    const timeoutMs = settings.EMAIL_TIMEOUT * 1000;
+    this.#transport = nodemailer.createTransport({
+      host: settings.EMAIL_HOST,
+      port: settings.EMAIL_PORT,
+      secure: settings.EMAIL_USE_SSL,
+      requireTLS: settings.EMAIL_USE_TLS,
+      ignoreTLS: !settings.EMAIL_USE_TLS && !settings.EMAIL_USE_SSL,
+      auth: settings.EMAIL_HOST_USER === '' ? undefined : { user: settings.EMAIL_HOST_USER, pass: settings.EMAIL_HOST_PASSWORD },
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    });
+  }
+
+  async send(message: MailMessage): Promise<void> {
+    await this.#transport.sendMail({ from: message.from, to: [...message.to], subject: message.subject, text: message.text, html: message.html });
+  }
+
+  async close(): Promise<void> {
+    this.#transport.close();
+  }
+}
