@@ -10,6 +10,7 @@ import { importDjangoCommand } from './commands/import-django.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { throttleCommand } from './commands/throttle.js';
 
 const program = new Command('tessera')
   .description('JWT authentication server, wire-compatible with djangorestframework-simplejwt')
@@ -20,6 +21,7 @@ program.addCommand(migrateCommand());
 program.addCommand(createSuperuserCommand());
 program.addCommand(flushExpiredTokensCommand());
 program.addCommand(keysCommand());
+program.addCommand(throttleCommand());
 program.addCommand(importDjangoCommand());
 
 try {

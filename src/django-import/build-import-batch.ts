@@ -4,7 +4,7 @@
  * names it. Expired tokens are left out (skipped, with the reason).
  */
 import { ImportRowError } from '../errors.js';
-import type { DjangoImportBatch, ImportedGroup, ImportedPermission, ImportedToken, ImportedUser } from '../stores/django-import-batch.js';
+import type { DjangoImportBatch, ImportedGroup, ImportedPermission, ImportedToken, ImportedUser } from '../model/django-import.js';
 import { timestampFromDb } from '../stores/schema.js';
 import { DJANGO_TABLES, TABLE_NAME, type DjangoRow, type DjangoTables } from './django-tables.js';
 

@@ -12,7 +12,7 @@
  */
 import { stat, open } from 'node:fs/promises';
 import { identifyHashFormat, WEAK_DJANGO_FORMATS } from '../passwords/django-hashers.js';
-import type { DjangoImportCounts, DjangoImportStore, ImportPhase } from '../stores/django-import-batch.js';
+import type { DjangoImportCounts, DjangoImportStore, ImportPhase } from '../model/django-import.js';
 import { buildImportBatch, userModelOf, type Skipped, type UserField } from './build-import-batch.js';
 import type { DjangoTables } from './django-tables.js';
 import { readDjangoPostgres, readDjangoSqlite } from './read-django-database.js';

@@ -1,5 +1,5 @@
 /** The summary `tessera import-django` prints. */
-import type { ImportCount } from '../stores/django-import-batch.js';
+import type { ImportCount } from '../model/django-import.js';
 import type { ImportDjangoReport } from './import-django.js';
 
 function line(label: string, count: ImportCount, created = 'imported'): string {

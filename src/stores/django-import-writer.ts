@@ -23,7 +23,7 @@ import type {
   ImportedToken,
   ImportedUser,
   ImportPhase,
-} from './django-import-batch.js';
+} from '../model/django-import.js';
 import type { MigrationDialect } from './migrations/index.js';
 import { booleanFromDb, nullableTimestampFromDb, timestampFromDb, type AuthUserTable, type Database } from './schema.js';
 

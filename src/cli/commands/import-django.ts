@@ -9,7 +9,7 @@ import { USER_FIELDS, type UserField } from '../../django-import/build-import-ba
 import { importDjango } from '../../django-import/import-django.js';
 import { formatImportReport } from '../../django-import/import-report.js';
 import { ImportRowError } from '../../errors.js';
-import type { ImportPhase } from '../../stores/django-import-batch.js';
+import type { ImportPhase } from '../../model/django-import.js';
 import { openStore } from '../../stores/open-store.js';
 import { describeDatabase } from './migrate.js';
 
