@@ -70,7 +70,8 @@ function corruptedDump(model: string, pk: number, field: string, value: unknown)
 function targetSuite(name: string, freshUrl: () => string): void {
   describe(`import into ${name}`, () => {
     const databaseUrl = freshUrl();
-    const serverEnv = { TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl };
+    // All the fixture users log in at once, from one address: let them all queue for a hash.
+    const serverEnv = { TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl, TESSERA_HASH_QUEUE_PER_CLIENT: '32' };
 
     it('imports every user of a real Django database, with its groups and the blacklisted token ids', async () => {
       const report = await importJson(databaseUrl, ['--from', join(FIXTURES, 'django.sqlite3'), ...ALL]);
