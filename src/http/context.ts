@@ -7,7 +7,7 @@ import type { Settings } from '../config/settings.js';
 import type { CachedStore } from '../stores/user-cache.js';
 import type { RateLimiter } from '../throttling/rate-limiter.js';
 import type { Claims, TokenCodec } from '../tokens/token-codec.js';
-import type { User } from '../model/user.js';
+import type { RequestUser } from '../model/request-user.js';
 import type { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
 
 /** Extension points, all optional. */
@@ -21,9 +21,9 @@ export interface TesseraHooks {
    * customClaims: (user) => ({ username: user.username, is_staff: user.isStaff })
    * ```
    */
-  customClaims?: (user: User) => Claims | Promise<Claims>;
+  customClaims?: (user: RequestUser) => Claims | Promise<Claims>;
   /** Called after a successful login (after `last_login` is updated when that is on). */
-  onLoginSuccess?: (user: User, request: LoginRequestInfo) => void | Promise<void>;
+  onLoginSuccess?: (user: RequestUser, request: LoginRequestInfo) => void | Promise<void>;
   /** Called after a failed login; the password is never passed. */
   onLoginFailed?: (credentials: { username: string }, request: LoginRequestInfo) => void | Promise<void>;
 }

@@ -7,12 +7,13 @@ import type { TesseraContext } from '../http/context.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { userIdClaim } from '../users/user-from-claim.js';
 import type { User } from '../model/user.js';
+import { requestUserOf } from '../model/request-user.js';
 
 /** A new token of `type` for `user`, with the user's custom claims after simplejwt's own. */
 async function tokenForUser(context: TesseraContext, type: TokenType, user: User, nowMs: number): Promise<Claims> {
   const claims = context.codec.create(type, userIdClaim(user, context.settings), nowMs);
   if (context.hooks.customClaims === undefined) return claims;
-  for (const [name, value] of Object.entries(await context.hooks.customClaims(user))) {
+  for (const [name, value] of Object.entries(await context.hooks.customClaims(requestUserOf(user)))) {
     // The claims Tessera checks are not the hook's to change: a token must mean what it says.
     if (name in claims) throw new TypeError(`customClaims may not set the reserved claim '${name}'`);
     claims[name] = value;

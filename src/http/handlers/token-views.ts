@@ -9,6 +9,7 @@ import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/ve
 import { reserveLoginAttempt } from '../../throttling/login-throttle.js';
 import { checkCredentials } from '../../users/login.js';
 import type { User } from '../../model/user.js';
+import { requestUserOf } from '../../model/request-user.js';
 import { header } from '../http-types.js';
 import { untrimmed, validatedFields } from '../request-data.js';
 import type { Handler, HandlerInput, Route } from '../route.js';
@@ -36,7 +37,7 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
     throw TesseraError.of('no_active_account');
   }
   if (context.settings.UPDATE_LAST_LOGIN) await context.store.updateUser(user.id, { lastLogin: new Date(context.codec.now()) });
-  await context.hooks.onLoginSuccess?.(user, info);
+  await context.hooks.onLoginSuccess?.(requestUserOf(user), info);
   return user;
 }
 
