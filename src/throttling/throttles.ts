@@ -59,3 +59,35 @@ export async function throttleRegistration(context: TesseraContext, ip: string |
   await refuseIfOverLimit(context, keys);
   await count(context, keys);
 }
+
+/**
+ * Keys for account-recovery throttles: per submitted address or account (whether or not it
+ * exists: the limit reveals nothing) and per client address, with the password-reset rates.
+ */
+function recoveryKeys(context: TesseraContext, purpose: string, account: string, ip: string | undefined): ThrottleKey[] {
+  const { settings } = context;
+  return [
+    ...keyFor(settings.THROTTLE_PASSWORD_RESET_ACCOUNT, `${purpose}:account:${account.toLowerCase()}`),
+    ...(ip === undefined ? [] : keyFor(settings.THROTTLE_PASSWORD_RESET_IP, `${purpose}:ip:${ip}`)),
+  ];
+}
+
+/**
+ * Refuses, or counts, a request that may send a mail (`reset`: a password-reset mail, `verify`:
+ * a verification mail) to `email`: every request counts, so nobody can flood a mailbox.
+ */
+export async function throttleMailRequest(context: TesseraContext, purpose: 'reset' | 'verify', email: string, ip: string | undefined): Promise<void> {
+  const keys = recoveryKeys(context, `mail-${purpose}`, email, ip);
+  await refuseIfOverLimit(context, keys);
+  await count(context, keys);
+}
+
+/** Refuses a password-reset confirmation while its uid or address has used up its failures. */
+export function checkResetConfirmThrottle(context: TesseraContext, uid: string, ip: string | undefined): Promise<void> {
+  return refuseIfOverLimit(context, recoveryKeys(context, 'reset-confirm', uid, ip));
+}
+
+/** Counts a failed password-reset confirmation (bad uid or token) against its uid and address. */
+export function countResetConfirmFailure(context: TesseraContext, uid: string, ip: string | undefined): Promise<void> {
+  return count(context, recoveryKeys(context, 'reset-confirm', uid, ip));
+}
