@@ -109,6 +109,26 @@ console.log(await check('http://127.0.0.1:' + server.address().port));
 await new Promise((done) => server.close(done));
 await tessera.close();
 `,
+  client: `
+import express from 'express';
+import { createTessera, hashPassword } from 'tessera';
+import { createTesseraClient } from 'tessera/client';
+import { authenticate, tesseraRouter } from 'tessera/express';
+import { tesseraWithUser } from './check.mjs';
+
+const tessera = await tesseraWithUser(createTessera, hashPassword);
+const app = express();
+app.use(tesseraRouter(tessera));
+app.get('/protected/', authenticate(tessera), (req, res) => res.json({ content: 'Hello, ' + req.user.username }));
+const server = await new Promise((done) => { const s = app.listen(0, '127.0.0.1', () => done(s)); });
+const auth = createTesseraClient({ baseUrl: 'http://127.0.0.1:' + server.address().port });
+await auth.login({ username: 'packed', password: 'correct-horse-81' });
+console.log(await (await auth.fetch('/protected/')).text());
+await auth.logout();
+auth.close();
+await new Promise((done) => server.close(done));
+await tessera.close();
+`,
 } as const;
 
 /** Uses each entry point's types the way an app would; an error here is a broken published type. */
@@ -117,6 +137,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { createTessera, type User } from 'tessera';
+import { createTesseraClient, TesseraClientError, type AuthChange } from 'tessera/client';
 import { authenticate, tesseraRouter } from 'tessera/express';
 import { tesseraPlugin } from 'tessera/fastify';
 import { authenticate as honoAuthenticate, tesseraRoutes, type TesseraVariables } from 'tessera/hono';
@@ -145,6 +166,21 @@ hono.get('/p', honoAuthenticate(tessera), (c) => {
   const user: User = c.get('user');
   return c.json({ name: user.username });
 });
+
+const auth = createTesseraClient({ baseUrl: 'https://api.example.com', mode: 'cookie' });
+auth.onAuthChange((change: AuthChange) => void change.signedIn);
+await auth.login({ username: 'alice', password: 'x' }).catch((error: unknown) => error instanceof TesseraClientError && error.status);
+// @ts-expect-error the mode is 'bearer' or 'cookie'
+createTesseraClient({ baseUrl: '', mode: 'session' });
+`;
+
+/** A browser app: the client's declarations must need nothing from Node (and skipLibCheck is off). */
+const BROWSER_TS = `
+import { createTesseraClient, type TesseraClient } from 'tessera/client';
+
+const auth: TesseraClient = createTesseraClient({ baseUrl: '', mode: 'cookie', storage: window.localStorage });
+const answer: Promise<Response> = auth.fetch('/protected/', { method: 'POST', body: new FormData() });
+void answer;
 `;
 
 describe('the packed package', () => {
@@ -190,6 +226,22 @@ describe('the packed package', () => {
     // The repository's compiler; module resolution starts from the consumer project all the same.
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     const result = await run(process.execPath, [tsc, '-p', project], { cwd: project, env: cleanEnv(), timeout: 60_000 }).catch(
+      (error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }),
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  it('type-checks a browser app (DOM types, no Node types) using tessera/client', async () => {
+    writeFileSync(join(project, 'browser.ts'), BROWSER_TS);
+    writeFileSync(
+      join(project, 'tsconfig.browser.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, types: [] },
+        files: ['browser.ts'],
+      }),
+    );
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const result = await run(process.execPath, [tsc, '-p', join(project, 'tsconfig.browser.json')], { cwd: project, env: cleanEnv(), timeout: 60_000 }).catch(
       (error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }),
     );
     expect(result.stdout).toBe('');

@@ -2,8 +2,8 @@
  * The store, with the account-recovery methods it must have for these use cases. A store
  * without them (your own user store) gets no recovery routes (`createTessera`).
  */
-import type { TesseraContext } from '../context.js';
-import type { AccountStore } from '../stores/store.js';
+import type { TesseraContext } from '../http/context.js';
+import type { AccountStore } from '../model/store.js';
 import type { CachedStore } from '../stores/user-cache.js';
 
 export type StoreWithAccounts = CachedStore & AccountStore;

@@ -8,12 +8,12 @@
  * so a stolen access token cannot be used to guess the password. Then SetPasswordForm's checks.
  * On success every session of the user ends (simplejwt #59) and the caller gets a fresh pair.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword, verifyPassword } from '../passwords/hasher.js';
 import { endEverySession } from '../sessions/end-every-session.js';
 import { checkLoginThrottle, countLoginFailure } from '../throttling/throttles.js';
-import type { User } from '../users/user.js';
+import type { User } from '../model/user.js';
 import { accountStore } from './account-store.js';
 import { ACCOUNT_MESSAGES, setPasswordErrors } from './password-form.js';
 

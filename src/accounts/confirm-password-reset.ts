@@ -10,7 +10,7 @@
  *
  * Failed uid/token checks count against the uid and the client address (THROTTLE_PASSWORD_RESET_*).
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { TesseraError } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
 import { endEverySession } from '../sessions/end-every-session.js';

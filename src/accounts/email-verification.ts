@@ -10,11 +10,11 @@
  * - with `mandatory`, login is refused until the user's current address is verified
  *   (dj-rest-auth's message, "E-mail is not verified.").
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { TesseraError } from '../errors.js';
 import { throttleMailRequest } from '../throttling/throttles.js';
 import { signInteger, unsignInteger } from '../tokens/django-signing.js';
-import type { User } from '../users/user.js';
+import type { User } from '../model/user.js';
 import { accountStore } from './account-store.js';
 import { ACCOUNT_MESSAGES, fillUrlTemplate } from './password-form.js';
 

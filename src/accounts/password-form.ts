@@ -3,9 +3,9 @@
  * new-password fields, their check, and the messages, word for word (Django's ’ included).
  */
 import type { FieldErrors } from '../errors.js';
-import type { FieldSpec } from '../http/fields.js';
+import type { FieldSpec } from '../drf/fields.js';
 import { validatePassword } from '../passwords/validators.js';
-import type { User } from '../users/user.js';
+import type { User } from '../model/user.js';
 
 export const ACCOUNT_MESSAGES = {
   passwordMismatch: 'The two password fields didn’t match.',

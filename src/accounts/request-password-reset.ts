@@ -8,10 +8,10 @@
  * queues it, and queueing returns at once (delivery happens in the background, `mail/mailer.ts`),
  * so neither SMTP latency nor an SMTP failure shows in the answer.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { throttleMailRequest } from '../throttling/throttles.js';
 import { encodeUid, PasswordResetTokens } from '../tokens/password-reset-token.js';
-import type { User } from '../users/user.js';
+import type { User } from '../model/user.js';
 import { accountStore } from './account-store.js';
 import { fillUrlTemplate, hasUsablePassword } from './password-form.js';
 

@@ -19,7 +19,7 @@ import {
 } from './settings.js';
 
 /** Environment variables that start with `TESSERA_` but are not settings. */
-const NON_SETTING_ENV = new Set([
+export const NON_SETTING_ENV: ReadonlySet<string> = new Set([
   'TESSERA_CONFIG',
   'TESSERA_SUPERUSER_PASSWORD',
   'TESSERA_SECRET_FILE',

@@ -223,6 +223,7 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   },
   MAX_BODY_BYTES: positiveInteger,
   MAX_PASSWORD_LENGTH: positiveInteger,
+  ALLOW_WEAK_DJANGO_HASHES: boolean,
   THROTTLE_LOGIN_ACCOUNT: rate,
   THROTTLE_LOGIN_IP: rate,
   THROTTLE_REGISTER_IP: rate,

@@ -5,7 +5,7 @@
  */
 import type { Algorithm } from '../tokens/algorithms.js';
 import type { JwkObject } from '../tokens/jwk.js';
-import type { User, UserLookupField } from '../users/user.js';
+import type { User, UserLookupField } from '../model/user.js';
 
 /** HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA (docs/keys.md). */
 export { SUPPORTED_ALGORITHMS, type Algorithm } from '../tokens/algorithms.js';
@@ -194,6 +194,12 @@ export interface Settings {
    * `email_confirmation_subject.txt`, ...), with `{{ name }}` placeholders. @default null
    */
   EMAIL_TEMPLATE_DIR: string | null;
+  /**
+   * Let passwords imported from Django in its weak formats (`md5`, `sha1`, `unsalted_md5`,
+   * `unsalted_sha1`: one fast hash each) log in, and be upgraded to argon2id at that login.
+   * Off, such users must reset their password. Turn on only for the weeks after an import. @default false
+   */
+  ALLOW_WEAK_DJANGO_HASHES: boolean;
 }
 
 /** Settings whose values are plain data (everything but functions): what files and env can set. */
@@ -240,6 +246,7 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   REDIS_URL: null,
   MAX_BODY_BYTES: 1_048_576,
   MAX_PASSWORD_LENGTH: 4096,
+  ALLOW_WEAK_DJANGO_HASHES: false,
   THROTTLE_LOGIN_ACCOUNT: '100/hour',
   THROTTLE_LOGIN_IP: '300/hour',
   THROTTLE_REGISTER_IP: '100/hour',

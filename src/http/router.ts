@@ -4,11 +4,11 @@
  * IsAuthenticated, for every method, even unsupported ones), then the method (405), then the
  * handler. Anything unexpected becomes a logged 500 with no detail for the client.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from './context.js';
 import { TesseraError, TokenError, type Json } from '../errors.js';
-import { authenticateHeader, headerNameFromMetaKey } from '../users/authenticate-request.js';
+import { authenticateHeader, headerNameFromMetaKey } from '../auth/authenticate-request.js';
 import { header, type HttpRequest, type HttpResponse } from './http-types.js';
-import { negotiate } from './content-negotiation.js';
+import { negotiate } from '../drf/content-negotiation.js';
 import { appendSlashRedirect, errorResponse, jsonResponse, notFoundResponse } from './responses.js';
 import type { Route } from './route.js';
 
@@ -53,7 +53,7 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
       if (request.method === 'HEAD') response.body = '';
       return response;
     } catch (error) {
-      if (error instanceof TokenError) return errorResponse(TesseraError.of('token_not_valid', error.message), allow, authHeaderType, indent);
+      if (error instanceof TokenError) return errorResponse(TesseraError.fromToken(error), allow, authHeaderType, indent);
       if (error instanceof TesseraError) return errorResponse(error, allow, authHeaderType, indent);
       reportError(error, { method: request.method, path: request.path });
       return errorResponse(TesseraError.of('internal_error'), allow, authHeaderType);

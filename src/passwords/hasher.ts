@@ -1,18 +1,22 @@
 /**
  * Password hashing and verification.
  *
- * New passwords are hashed with argon2id. Verification also accepts the hashes a Django
- * database holds (`pbkdf2_sha256$...`, `pbkdf2_sha1$...`, `argon2$argon2id$...`), so users
- * migrated from the reference server keep their passwords; those verify with
- * `needsRehash: true`, so the login that proves the password upgrades the stored hash.
+ * New passwords are hashed with argon2id. Verification also accepts every hash a Django
+ * database holds (`django-hashers.ts`), so users imported from Django keep their passwords;
+ * those verify with `needsRehash: true`, so the login that proves the password upgrades the
+ * stored hash.
  *
  * Everything CPU-heavy runs on the libuv thread pool (@node-rs/argon2's async functions,
- * node:crypto's async pbkdf2): a login never blocks the event loop.
+ * node:crypto's async pbkdf2 and scrypt, bcrypt's async compare): a login never blocks the
+ * event loop.
  */
-import { pbkdf2, timingSafeEqual } from 'node:crypto';
 import { hash, parseOptions, verify } from '@node-rs/argon2';
 import type { Algorithm, ParsedHashOptions, Version } from '@node-rs/argon2';
+import { verifyDjangoHash } from './django-hashers.js';
 import { withHashingSlot } from './hashing-slots.js';
+import { INVALID, type VerifyOptions, type VerifyResult } from './verify-result.js';
+
+export type { VerifyOptions, VerifyResult } from './verify-result.js';
 
 /**
  * argon2id cost parameters for new hashes: the OWASP Password Storage Cheat Sheet's first
@@ -31,17 +35,6 @@ export const ARGON2ID_PARAMS = Object.freeze({
   outputLen: 32,
 } as const);
 
-/** What verifying a password against a stored hash found. */
-export interface VerifyResult {
-  /** The password matches the hash. */
-  readonly valid: boolean;
-  /**
-   * The hash should be replaced by `hashPassword(plain)`: it is a Django hash or an argon2
-   * hash weaker than {@link ARGON2ID_PARAMS}. Only ever true together with `valid`.
-   */
-  readonly needsRehash: boolean;
-}
-
 // @node-rs/argon2 declares these as `const enum`s, which per-file transpilers (vitest) cannot
 // inline and which are empty objects at runtime; use their numeric values.
 const ARGON2ID: Algorithm = 2;
@@ -50,17 +43,14 @@ const ARGON2_VERSION_0x13: Version = 1;
 const MIN_SALT_BYTES = 16;
 
 /**
- * Upper bounds on the work a stored hash may ask for. The hash comes from the database, so a
- * crafted or corrupted one must not be able to pin a thread-pool worker for minutes or
+ * Upper bounds on the work a stored argon2 hash may ask for. The hash comes from the database,
+ * so a crafted or corrupted one must not be able to pin a thread-pool worker for minutes or
  * allocate gigabytes; anything above these is rejected as invalid. They sit far above what
- * Django or Tessera ever write (Django 3.2: pbkdf2 260,000 iterations, argon2 m=102400,t=2,p=8).
+ * Django or Tessera ever write (Django 3.2: m=102400,t=2,p=8).
  */
-const MAX_PBKDF2_ITERATIONS = 10_000_000;
 const MAX_ARGON2_MEMORY_KIB = 262_144; // 256 MiB
 const MAX_ARGON2_TIME_COST = 10;
 const MAX_ARGON2_PARALLELISM = 16;
-
-const INVALID: VerifyResult = Object.freeze({ valid: false, needsRehash: false });
 
 /**
  * Hashes a password with argon2id and {@link ARGON2ID_PARAMS}, on the libuv thread pool.
@@ -82,18 +72,24 @@ export async function hashPassword(plain: string): Promise<string> {
  * Checks a password against a stored hash. Never throws: an unusable (`!...`), malformed,
  * over-expensive or unknown-format hash simply does not match.
  *
- * Accepted formats: argon2 PHC strings (`$argon2id$...`), Django's `pbkdf2_sha256$...`,
- * `pbkdf2_sha1$...` and `argon2$argon2id$...`.
+ * Accepted formats: argon2 PHC strings (`$argon2id$...`, `$argon2i$...`) and every Django
+ * format: `argon2$...` (argon2id and argon2i) here, the others in `django-hashers.ts`
+ * (pbkdf2_sha256, pbkdf2_sha1, bcrypt_sha256, bcrypt, scrypt; md5, sha1 and unsalted ones only
+ * with `options.allowWeakDjangoHashes`).
+ *
+ * @example
+ * ```ts
+ * const { valid, needsRehash } = await verifyPassword(password, user.password, { allowWeakDjangoHashes: false });
+ * if (valid && needsRehash) await store.updateUser(user.id, { password: await hashPassword(password) });
+ * ```
  */
-export async function verifyPassword(plain: string, encoded: string): Promise<VerifyResult> {
+export async function verifyPassword(plain: string, encoded: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   try {
     if (encoded.startsWith('$argon2')) return await verifyArgon2(plain, encoded, false);
     // Django's Argon2PasswordHasher stores "argon2" + the PHC string.
     if (encoded.startsWith('argon2$argon2')) return await verifyArgon2(plain, encoded.slice('argon2'.length), true);
-    if (encoded.startsWith('pbkdf2_sha256$')) return await verifyDjangoPbkdf2(plain, encoded, 'sha256', 32);
-    if (encoded.startsWith('pbkdf2_sha1$')) return await verifyDjangoPbkdf2(plain, encoded, 'sha1', 20);
-    // Django's unusable passwords ("!" + random) and every other format land here.
-    return INVALID;
+    // Django's unusable passwords ("!" + random) and unknown formats do not match there either.
+    return await verifyDjangoHash(plain, encoded, options);
   } catch {
     return INVALID;
   }
@@ -140,36 +136,4 @@ function isWeakerThanCurrent(params: ParsedHashOptions): boolean {
     params.outputLen < ARGON2ID_PARAMS.outputLen ||
     params.saltLen < MIN_SALT_BYTES
   );
-}
-
-/**
- * Django's PBKDF2PasswordHasher: `<algorithm>$<iterations>$<salt>$<base64(dk)>`, where dk is
- * PBKDF2-HMAC over the UTF-8 password and salt, as long as the digest. Django re-encodes and
- * compares the whole string, so only canonical iteration counts and base64 can match; this
- * compares the re-encoded base64 the same way.
- */
-async function verifyDjangoPbkdf2(
-  plain: string,
-  encoded: string,
-  digest: 'sha256' | 'sha1',
-  digestBytes: number,
-): Promise<VerifyResult> {
-  const parts = encoded.split('$');
-  if (parts.length !== 4) return INVALID;
-  const [, iterationsText, salt, storedBase64] = parts as [string, string, string, string];
-  if (!/^[1-9][0-9]{0,7}$/.test(iterationsText)) return INVALID;
-  const iterations = Number(iterationsText);
-  if (iterations > MAX_PBKDF2_ITERATIONS || salt === '') return INVALID;
-
-  const derived = await withHashingSlot(() => pbkdf2Async(plain, salt, iterations, digestBytes, digest));
-  const computed = Buffer.from(derived.toString('base64'), 'utf8');
-  const stored = Buffer.from(storedBase64, 'utf8');
-  if (computed.length !== stored.length || !timingSafeEqual(computed, stored)) return INVALID;
-  return { valid: true, needsRehash: true };
-}
-
-function pbkdf2Async(password: string, salt: string, iterations: number, keyLength: number, digest: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    pbkdf2(password, salt, iterations, keyLength, digest, (error, key) => (error ? reject(error) : resolve(key)));
-  });
 }

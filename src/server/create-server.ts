@@ -12,9 +12,9 @@ import { METHODS, type IncomingHttpHeaders, type IncomingMessage } from 'node:ht
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { HttpRequest } from '../http/http-types.js';
-import { createPages } from '../pages/create-pages.js';
-import { headerNameFromMetaKey } from '../users/authenticate-request.js';
-import type { RouteOptions, Tessera } from '../tessera.js';
+import { createPages } from './pages/create-pages.js';
+import { headerNameFromMetaKey } from '../auth/authenticate-request.js';
+import type { RouteOptions, Tessera } from '../app/tessera.js';
 
 export interface ServerOptions {
   /** Log level for the server's own messages. Request lines are not logged. @default 'info' */

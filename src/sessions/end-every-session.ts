@@ -9,8 +9,8 @@
  * the admin console. Access tokens already issued stay valid until they expire (at most
  * ACCESS_TOKEN_LIFETIME), as with any logout of stateless tokens.
  */
-import type { TesseraContext } from '../context.js';
-import type { User } from '../users/user.js';
+import type { TesseraContext } from '../http/context.js';
+import type { User } from '../model/user.js';
 import { issuePair } from './issue-tokens.js';
 
 export interface EndSessionsOptions {

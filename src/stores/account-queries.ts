@@ -8,9 +8,9 @@
  *   one-primary-per-user unique indexes, then reads the row that won.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { User } from '../users/user.js';
+import type { User } from '../model/user.js';
 import { booleanFromDb, type Database, type EmailAddressTable } from './schema.js';
-import type { AccountStore, EmailAddress } from './store.js';
+import type { AccountStore, EmailAddress } from '../model/store.js';
 
 const USERS = 'auth_user';
 const ADDRESSES = 'account_emailaddress';

@@ -5,7 +5,7 @@
  * - registration attempts per client address.
  * A throttled request gets DRF's 429 with `Retry-After`, before any password is hashed.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { TesseraError } from '../errors.js';
 import { parseRate, throttledMessage, type Rate } from './rate.js';
 

@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
-import type { Store } from '../../src/stores/store.js';
+import type { Store } from '../../src/model/store.js';
 import { PasswordResetTokens, encodeUid } from '../../src/tokens/password-reset-token.js';
 import { TEST_SECRET } from '../support/cli-server.js';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp-server.js';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
-import type { Store } from '../../src/stores/store.js';
+import type { Store } from '../../src/model/store.js';
 import { describeAccountApi } from './accounts-suite.js';
 
 export interface ServedApi {

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/model/logger.js';
 import { openStore } from '../../src/stores/open-store.js';
 import { InvalidationBus } from '../../src/stores/redis/invalidation-bus.js';
 import { RedisLink } from '../../src/stores/redis/redis-link.js';

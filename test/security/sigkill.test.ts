@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
-import type { Store, TokenState } from '../../src/stores/store.js';
+import type { Store, TokenState } from '../../src/model/store.js';
 import { client, claimsOf } from '../http/api-suite.js';
 import { serveCli, startCliServer, SUPERUSER, type CliServerProcess } from '../support/cli-server.js';
 import type { Api } from './support/token-endpoints.js';

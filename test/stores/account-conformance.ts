@@ -5,7 +5,7 @@
  * and django-allauth's constraints on `account_emailaddress`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountStore, Store } from '../../src/stores/store.js';
+import type { AccountStore, Store } from '../../src/model/store.js';
 
 type FullStore = Store & AccountStore;
 

@@ -9,7 +9,7 @@ import { resendVerificationMail, verifyEmailKey } from '../../accounts/email-ver
 import { ACCOUNT_MESSAGES, NEW_PASSWORD_FIELDS } from '../../accounts/password-form.js';
 import { requestPasswordReset } from '../../accounts/request-password-reset.js';
 import { TesseraError } from '../../errors.js';
-import type { FieldSpec } from '../fields.js';
+import type { FieldSpec } from '../../drf/fields.js';
 import { collectFieldErrors, requestData, untrimmed, validatedFields } from '../request-data.js';
 import type { Handler, Route } from '../route.js';
 

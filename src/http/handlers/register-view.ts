@@ -3,7 +3,7 @@
  */
 import { sendVerificationMail } from '../../accounts/email-verification.js';
 import { TesseraError, type FieldErrors } from '../../errors.js';
-import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../users/register-user.js';
+import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../registration/register-user.js';
 import { throttleRegistration } from '../../throttling/throttles.js';
 import { collectFieldErrors, requestData, untrimmed } from '../request-data.js';
 import type { Handler, Route } from '../route.js';

@@ -9,7 +9,7 @@ import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
 import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/verify-and-revoke.js';
 import { checkLoginThrottle, countLoginFailure } from '../../throttling/throttles.js';
 import { checkCredentials } from '../../users/login.js';
-import type { User } from '../../users/user.js';
+import type { User } from '../../model/user.js';
 import { header } from '../http-types.js';
 import { untrimmed, validatedFields } from '../request-data.js';
 import type { Handler, HandlerInput, Route } from '../route.js';

@@ -1,0 +1,153 @@
+/**
+ * The composition root: settings, key, codec, store and routes wired together. Adapters and the
+ * bundled server start here.
+ */
+import { loadSettings, type LoadSettingsOptions } from '../config/load-settings.js';
+import type { Settings } from '../config/settings.js';
+import type { TesseraContext, TesseraHooks } from '../http/context.js';
+import { demoRoutes } from '../http/handlers/demo-views.js';
+import { registrationRoutes } from '../http/handlers/register-view.js';
+import { tokenRoutes } from '../http/handlers/token-views.js';
+import type { Route } from '../http/route.js';
+import { createRouter, type ErrorReporter, type RequestDispatcher } from '../http/router.js';
+import { openStore } from '../stores/open-store.js';
+import type { Store } from '../model/store.js';
+import { withUserCache, type CachedStore } from '../stores/user-cache.js';
+import { stderrLogger, type Logger } from '../model/logger.js';
+import { MemoryRateLimiter, type RateLimiter } from '../throttling/rate-limiter.js';
+import { openServerKeys, type ServerKeys } from '../keys/server-keys.js';
+import { jwksRoutes, withJwksResponse } from '../http/handlers/jwks-view.js';
+import { TokenCodec } from '../tokens/token-codec.js';
+import { accountRoutes } from '../http/handlers/account-views.js';
+import { hasAccountStore } from '../accounts/account-store.js';
+import { ConfigError } from '../errors.js';
+import type { MailTemplateOverrides } from '../mail/mail-templates.js';
+import type { Mailer } from '../mail/mailer.js';
+import { openMailer } from '../mail/open-mailer.js';
+
+export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
+  /** Settings in code; they win over `tessera.config.json` and `TESSERA_*` variables. */
+  settings?: Partial<Settings>;
+  /** Your own store (e.g. over your existing users table). @default the store DATABASE_URL names */
+  store?: Store;
+  hooks?: TesseraHooks;
+  /** Where operational messages go (never secrets or tokens). @default JSON lines on stderr */
+  logger?: Logger;
+  /** Throttle counters. @default Redis when REDIS_URL is set, else in memory per process */
+  limiter?: RateLimiter;
+  /** The clock, in milliseconds, for tests. @default Date.now */
+  now?: () => number;
+  /** Replacements for parts of the mail templates (subject, text, HTML), by mail kind. */
+  mailTemplates?: MailTemplateOverrides;
+}
+
+/** Which route groups to serve, and where. */
+export interface RouteOptions {
+  /** @default '/api/token/' */
+  tokenPrefix?: string;
+  /** Mount `register/` and the account routes (password change and reset, email verification) under this prefix, or `false` for none. @default '/accounts/' */
+  accountsPrefix?: string | false;
+  /** The tutorials' `/protected/` and `/hello/`. @default false */
+  demoViews?: boolean;
+  /** Serve `/.well-known/jwks.json` (the public keys; `{"keys":[]}` for HS*). @default true */
+  jwks?: boolean;
+}
+
+export interface Tessera {
+  readonly context: TesseraContext;
+  /** The signing and verification keys, kept current from the key table (docs/keys.md). */
+  readonly keys: ServerKeys;
+  readonly settings: Settings;
+  /** Start-up warnings (development secret, short keys, ...). */
+  readonly warnings: readonly string[];
+  /** Tessera's mails; with EMAIL_BACKEND=memory, `mail.backend.outbox` holds what was sent. */
+  readonly mail: Mailer;
+  /** The routes these options select. */
+  routes(options?: RouteOptions): Route[];
+  /** A dispatcher over `routes(options)`. */
+  dispatcher(options: RouteOptions, reportError: ErrorReporter): RequestDispatcher;
+  close(): Promise<void>;
+}
+
+/**
+ * Loads settings, opens (and migrates) the store, and wires everything.
+ *
+ * @example
+ * ```ts
+ * const tessera = await createTessera({ settings: { ROTATE_REFRESH_TOKENS: true } });
+ * ```
+ */
+export async function createTessera(options: TesseraOptions = {}): Promise<Tessera> {
+  const { settings, warnings } = loadSettings({ ...options, overrides: options.settings });
+  const store = withUserCache(options.store ?? (await openStore(settings.DATABASE_URL)), { ttlSeconds: settings.USER_CACHE_TTL });
+  await store.migrate();
+  const log = options.logger ?? stderrLogger;
+  const keys = await openServerKeys({ settings, store, env: options.env, warnings, onError: (error) => log.warn(`keys: ${error.message}`) });
+  const codec = new TokenCodec({ settings, keys, now: options.now });
+  const shared = settings.REDIS_URL === null ? undefined : await connectRedis(settings.REDIS_URL, store, log);
+  const redis = shared?.redis;
+  const limiter = options.limiter ?? shared?.limiter ?? new MemoryRateLimiter();
+  const bus = shared?.bus;
+  const hooks = options.hooks ?? {};
+  const recovery = hasAccountStore(store);
+  if (!recovery) {
+    if (settings.ACCOUNT_EMAIL_VERIFICATION !== 'none') {
+      throw new ConfigError('ACCOUNT_EMAIL_VERIFICATION', 'needs a store with email addresses (AccountStore); this store has none');
+    }
+    warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
+  }
+  const mail = openMailer({ settings, log, sendMail: hooks.sendMail, templates: options.mailTemplates });
+  const context: TesseraContext = { settings, codec, store, hooks, limiter, mail };
+
+  const routes = (routeOptions: RouteOptions = {}): Route[] => {
+    const accountsPrefix = routeOptions.accountsPrefix ?? '/accounts/';
+    return [
+      ...tokenRoutes({
+        prefix: routeOptions.tokenPrefix ?? '/api/token/',
+        usernameField: settings.USERNAME_FIELD,
+        sliding: settings.AUTH_TOKEN_CLASSES.includes('SlidingToken'),
+      }),
+      ...(accountsPrefix === false ? [] : registrationRoutes(accountsPrefix)),
+      ...(accountsPrefix === false || !recovery
+        ? []
+        : accountRoutes({
+            prefix: accountsPrefix,
+            oldPasswordField: settings.OLD_PASSWORD_FIELD_ENABLED,
+            emailVerification: settings.ACCOUNT_EMAIL_VERIFICATION !== 'none',
+          })),
+      ...(routeOptions.demoViews ? demoRoutes() : []),
+      ...(routeOptions.jwks === false ? [] : jwksRoutes(keys)),
+    ];
+  };
+  return {
+    context,
+    keys,
+    settings,
+    warnings,
+    mail,
+    routes,
+    dispatcher: (routeOptions, reportError) => withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),
+    close: async () => {
+      keys.close();
+      await mail.close();
+      await bus?.close();
+      await redis?.close();
+      await limiter.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * Redis for what instances share: throttle counters and user-cache invalidations. Loaded only
+ * when REDIS_URL is set, so a single SQLite server does not pay the client's start-up cost.
+ */
+async function connectRedis(url: string, store: CachedStore, log: Logger) {
+  const [{ RedisLink }, { RedisRateLimiter }, { InvalidationBus }] = await Promise.all([
+    import('../stores/redis/redis-link.js'),
+    import('../stores/redis/redis-rate-limiter.js'),
+    import('../stores/redis/invalidation-bus.js'),
+  ]);
+  const redis = RedisLink.open(url, log);
+  return { redis, limiter: new RedisRateLimiter(redis, new MemoryRateLimiter()), bus: InvalidationBus.connect(redis, store) };
+}

@@ -1,0 +1,155 @@
+/**
+ * The documents hold: every relative link in README.md, NOTICE.md, bench/README.md and docs/
+ * (hand-written; docs/api is generated and not committed) reaches a file, and its #anchor a heading of that file; every
+ * setting the documents name exists in the settings schema (src/config).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NON_SETTING_ENV } from '../src/config/load-settings.js';
+import { DEFAULT_SETTINGS, PYTHON_ONLY_SETTINGS, REMOVED_SETTINGS } from '../src/config/settings.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * Upper-case names the documents use that are neither settings nor `TESSERA_` variables, each
+ * for a reason; any other such name must be a setting or a constant declared in src/ or test/.
+ */
+const NOT_SETTINGS: Readonly<Record<string, string>> = {
+  NODE_ENV: "Node's environment switch (production mode)",
+  HTTP_AUTHORIZATION: 'a Django META key: the value of AUTH_HEADER_NAME',
+  HTTP_X_ACCESS_TOKEN: 'a Django META key: an example value of AUTH_HEADER_NAME',
+};
+
+/** Every settings name of the schema, including those without a default. */
+const SETTINGS = new Set([...Object.keys(DEFAULT_SETTINGS), 'SECRET_KEY', 'SIGNING_KEY']);
+/** simplejwt settings Tessera refuses with a message: the documents explain them. */
+const SIMPLEJWT_ONLY = new Set<string>([...REMOVED_SETTINGS, ...Object.keys(PYTHON_ONLY_SETTINGS)]);
+
+function markdownFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'api' ? [] : markdownFiles(path);
+    return name.endsWith('.md') ? [path] : [];
+  });
+}
+
+const DOCUMENTS = [...['README.md', 'NOTICE.md', 'bench/README.md'].map((file) => join(ROOT, file)), ...markdownFiles(join(ROOT, 'docs'))];
+const FENCE = /^\s*(```|~~~)/;
+
+/** The document's prose and its code blocks, apart. */
+function parts(text: string): { prose: string; code: string } {
+  const prose: string[] = [];
+  const code: string[] = [];
+  let inCode = false;
+  for (const line of text.split('\n')) {
+    if (FENCE.test(line)) inCode = !inCode;
+    else (inCode ? code : prose).push(line);
+  }
+  return { prose: prose.join('\n'), code: code.join('\n') };
+}
+
+/** GitHub's anchor for each heading (lower case, punctuation dropped, spaces to dashes, -1 -2 for repeats). */
+function anchors(file: string): Set<string> {
+  const seen = new Map<string, number>();
+  const found = new Set<string>();
+  for (const [, heading] of parts(readFileSync(file, 'utf8')).prose.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const text = heading!.replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+    const slug = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const count = seen.get(slug) ?? 0;
+    seen.set(slug, count + 1);
+    found.add(count === 0 ? slug : `${slug}-${count}`);
+  }
+  for (const [, id] of readFileSync(file, 'utf8').matchAll(/<a\s+(?:id|name)="([^"]+)"/g)) found.add(id!);
+  return found;
+}
+
+/** Link targets in the prose: inline `[text](target)`, images, and `[label]: target` definitions. */
+function linkTargets(text: string): string[] {
+  const prose = parts(text).prose.replace(/`[^`\n]*`/g, '');
+  const inline = [...prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((match) => match[1]!);
+  const defined = [...prose.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+"[^"]*")?\s*$/gm)].map((match) => match[1]!);
+  return [...inline, ...defined];
+}
+
+/** What is wrong with one link from `file`, or undefined when it resolves. */
+function brokenLink(file: string, target: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined; // http:, https:, mailto:
+  const [path = '', anchor] = target.split('#');
+  const destination = path === '' ? file : resolve(dirname(file), decodeURIComponent(path));
+  if (!existsSync(destination)) return `${target}: ${relative(ROOT, destination)} does not exist`;
+  if (anchor === undefined || !destination.endsWith('.md')) return undefined;
+  return anchors(destination).has(anchor) ? undefined : `${target}: no heading in ${relative(ROOT, destination)} has the anchor #${anchor}`;
+}
+
+/** Constants declared in src/ and test/, for names the documents cite from the code. */
+const declaredNames = (() => {
+  const names = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(ts|mjs)$/.test(name)) {
+        for (const [, declared] of readFileSync(path, 'utf8').matchAll(/\b(?:const|let|var|function|class|enum)\s+([A-Z][A-Z0-9_]+)\b/g)) names.add(declared!);
+      }
+    }
+  };
+  walk(join(ROOT, 'src'));
+  walk(join(ROOT, 'test'));
+  return names;
+})();
+
+/** What is wrong with one upper-case name a document uses, or undefined when it is known. */
+function unknownName(name: string): string | undefined {
+  if (name.startsWith('TESSERA_')) {
+    const setting = name.slice('TESSERA_'.length);
+    return SETTINGS.has(setting) || NON_SETTING_ENV.has(name) ? undefined : `${name}: ${setting} is not a setting, and ${name} is not a known variable`;
+  }
+  if (name.endsWith('_*')) {
+    const prefix = name.slice(0, -1);
+    return [...SETTINGS, ...SIMPLEJWT_ONLY].some((known) => known.startsWith(prefix)) ? undefined : `${name}: no setting starts with ${prefix}`;
+  }
+  if (SETTINGS.has(name) || SIMPLEJWT_ONLY.has(name) || name in NOT_SETTINGS || declaredNames.has(name)) return undefined;
+  return `${name}: not a setting of src/config, nor a constant of the code`;
+}
+
+/** Upper-case names in backticks (a setting as the documents write it), and every TESSERA_ variable. */
+function namesUsed(text: string): string[] {
+  const inBackticks = [...text.matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:_\*)?)(?=[`\s=(+:])/g)].map((match) => match[1]!);
+  const variables = [...text.matchAll(/\bTESSERA_[A-Z0-9_]*[A-Z0-9]\b/g)].map((match) => match[0]);
+  return [...new Set([...inBackticks, ...variables])];
+}
+
+describe.each(DOCUMENTS.map((file) => [relative(ROOT, file), file]))('%s', (_name, file) => {
+  const text = readFileSync(file, 'utf8');
+
+  it('has relative links that all resolve', () => {
+    expect(linkTargets(text).flatMap((target) => brokenLink(file, target) ?? [])).toEqual([]);
+  });
+
+  it('names only settings that exist', () => {
+    expect(namesUsed(text).flatMap((name) => unknownName(name) ?? [])).toEqual([]);
+  });
+});
+
+describe('the docs check itself', () => {
+  const readme = join(ROOT, 'README.md');
+
+  it('finds broken links and anchors', () => {
+    expect(brokenLink(readme, 'docs/nowhere.md')).toBe('docs/nowhere.md: docs/nowhere.md does not exist');
+    expect(brokenLink(readme, 'docs/settings.md#no-such-heading')).toContain('no heading in docs/settings.md has the anchor #no-such-heading');
+    expect(brokenLink(readme, '#tests')).toBeUndefined();
+    expect(linkTargets('[a](x.md) `[b](y.md)` [c](<z.md> "title")\n[d]: w.md\n```\n[e](v.md)\n```')).toEqual(['x.md', 'z.md', 'w.md']);
+  });
+
+  it('finds names that are not settings', () => {
+    expect(namesUsed('`ROTATE_REFRESH_TOKENS` `NO_SUCH_SETTING=1` TESSERA_NOPE=2 `lower_case`')).toEqual(['ROTATE_REFRESH_TOKENS', 'NO_SUCH_SETTING', 'TESSERA_NOPE']);
+    expect(unknownName('ROTATE_REFRESH_TOKENS')).toBeUndefined();
+    expect(unknownName('TESSERA_ROTATE_REFRESH_TOKENS')).toBeUndefined();
+    expect(unknownName('TESSERA_CONFIG')).toBeUndefined();
+    expect(unknownName('NO_SUCH_SETTING')).toContain('not a setting');
+    expect(unknownName('TESSERA_NOPE')).toContain('NOPE is not a setting');
+    expect(unknownName('ON_LOGIN_*')).toBeUndefined();
+    expect(unknownName('NOPE_*')).toContain('no setting starts with NOPE_');
+  });
+});
