@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UniqueViolationError, type OutstandingToken, type Store } from '../../src/model/store.js';
 import type { NewUser } from '../../src/model/user.js';
-import { runAccountStoreConformance } from './account-conformance.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -53,7 +52,6 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
  *   the suite migrates it, and closes it after each test).
  */
 export function runStoreConformance(name: string, open: () => Promise<Store>): void {
-  runAccountStoreConformance(name, open);
   describe(`Store conformance: ${name}`, () => {
     let store: Store;
 
