@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'validation_failed'
   | 'payload_too_large'
   | 'throttled'
+  | 'service_unavailable'
   | 'internal_error';
 
 interface ErrorSpec {
@@ -63,6 +64,7 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   validation_failed: { status: 400, wireCode: null, detail: 'Invalid input.' },
   payload_too_large: { status: 413, wireCode: null, detail: 'Request body is too large.' },
   throttled: { status: 429, wireCode: null, detail: 'Request was throttled.' },
+  service_unavailable: { status: 503, wireCode: null, detail: 'Service temporarily unavailable, try again later.' },
   internal_error: { status: 500, wireCode: null, detail: 'A server error occurred.' },
 };
 
@@ -229,5 +231,21 @@ export class ConfigError extends Error {
     super(`${setting}: ${message}`);
     this.name = 'ConfigError';
     this.setting = setting;
+  }
+}
+
+/**
+ * A row of an import source (`tessera import-django`) that cannot be imported. The message
+ * names the row (`auth_user id=5`, `dump.json object #12 (auth.user pk=5)`) and what is wrong
+ * with it; the import then writes nothing.
+ */
+export class ImportRowError extends Error {
+  readonly row: string;
+  readonly reason: string;
+  constructor(row: string, reason: string) {
+    super(`${row}: ${reason}`);
+    this.name = 'ImportRowError';
+    this.row = row;
+    this.reason = reason;
   }
 }

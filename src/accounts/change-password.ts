@@ -12,7 +12,7 @@ import type { TesseraContext } from '../http/context.js';
 import { TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword, verifyPassword } from '../passwords/hasher.js';
 import { endEverySession } from '../sessions/end-every-session.js';
-import { checkLoginThrottle, countLoginFailure } from '../throttling/throttles.js';
+import { reserveLoginAttempt } from '../throttling/login-throttle.js';
 import type { User } from '../model/user.js';
 import { accountStore } from './account-store.js';
 import { ACCOUNT_MESSAGES, setPasswordErrors } from './password-form.js';
@@ -39,12 +39,13 @@ export async function changePassword(
   // The user as stored now: the request's user may come from the 5-second user cache.
   const user = (await store.findUser('id', caller.id)) ?? caller;
   if (input.oldPassword !== undefined) {
-    await checkLoginThrottle(context, user.username, ip);
-    const { valid } = await verifyPassword(input.oldPassword, user.password);
-    if (!valid) {
-      await countLoginFailure(context, user.username, ip);
-      fieldErrors.old_password = [ACCOUNT_MESSAGES.oldPasswordIncorrect];
-    }
+    const attempt = await reserveLoginAttempt(context, user.username, ip);
+    const { valid } = await verifyPassword(input.oldPassword, user.password).catch(async (error: unknown) => {
+      await attempt.settle('unchecked');
+      throw error;
+    });
+    await attempt.settle(valid ? 'succeeded' : 'failed');
+    if (!valid) fieldErrors.old_password = [ACCOUNT_MESSAGES.oldPasswordIncorrect];
   }
   if (Object.keys(fieldErrors).length > 0) throw TesseraError.fields(orderedLike(['old_password', 'new_password1', 'new_password2'], fieldErrors));
   const errors = setPasswordErrors(user, input.newPassword1 ?? '', input.newPassword2 ?? '');

@@ -8,13 +8,14 @@
  * (compare-and-set), so of a burst of confirmations with one token exactly one succeeds; then
  * every session of the user ends.
  *
- * Failed uid/token checks count against the uid and the client address (THROTTLE_PASSWORD_RESET_*).
+ * Attempts are reserved against the uid and the client address (THROTTLE_PASSWORD_RESET_*);
+ * only failed uid/token checks keep their reservation.
  */
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
 import { endEverySession } from '../sessions/end-every-session.js';
-import { checkResetConfirmThrottle, countResetConfirmFailure } from '../throttling/throttles.js';
+import { reserveResetConfirmation } from '../throttling/recovery-throttle.js';
 import { decodeUid } from '../tokens/password-reset-token.js';
 import { accountStore } from './account-store.js';
 import { ACCOUNT_MESSAGES, setPasswordErrors } from './password-form.js';
@@ -28,20 +29,22 @@ export interface ResetConfirmation {
 }
 
 export async function confirmPasswordReset(context: TesseraContext, input: ResetConfirmation, ip: string | undefined): Promise<void> {
-  await checkResetConfirmThrottle(context, input.uid, ip);
+  const attempt = await reserveResetConfirmation(context, input.uid, ip);
   const store = accountStore(context);
   const refuse = async (field: 'uid' | 'token'): Promise<never> => {
-    await countResetConfirmFailure(context, input.uid, ip);
+    await attempt.settle('failed');
     throw TesseraError.fields({ [field]: [ACCOUNT_MESSAGES.invalidValue] });
   };
   const id = decodeUid(input.uid);
   const user = id === undefined ? undefined : await store.findUser('id', id);
   if (user === undefined) return refuse('uid');
   if (!resetTokens(context).check(user, input.token)) return refuse('token');
+  // The link was good: only a spent token (below) counts against the uid from here on.
   const errors = setPasswordErrors(user, input.newPassword1, input.newPassword2);
   if (errors !== undefined) throw TesseraError.fields(errors);
   const replaced = await store.replacePassword(user.id, user.password, await hashPassword(input.newPassword2));
   // Another confirmation with this token (or a password change) got there first: the token is spent.
   if (!replaced) return refuse('token');
+  await attempt.settle('passed');
   await endEverySession(context, user);
 }

@@ -12,7 +12,7 @@
  */
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError } from '../errors.js';
-import { throttleMailRequest } from '../throttling/throttles.js';
+import { throttleMailRequest } from '../throttling/recovery-throttle.js';
 import { signInteger, unsignInteger } from '../tokens/django-signing.js';
 import type { User } from '../model/user.js';
 import { accountStore } from './account-store.js';

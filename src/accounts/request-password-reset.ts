@@ -9,7 +9,7 @@
  * so neither SMTP latency nor an SMTP failure shows in the answer.
  */
 import type { TesseraContext } from '../http/context.js';
-import { throttleMailRequest } from '../throttling/throttles.js';
+import { throttleMailRequest } from '../throttling/recovery-throttle.js';
 import { encodeUid, PasswordResetTokens } from '../tokens/password-reset-token.js';
 import type { User } from '../model/user.js';
 import { accountStore } from './account-store.js';

@@ -14,7 +14,10 @@ import { openStore } from '../stores/open-store.js';
 import type { Store } from '../model/store.js';
 import { withUserCache, type CachedStore } from '../stores/user-cache.js';
 import { stderrLogger, type Logger } from '../model/logger.js';
-import { MemoryRateLimiter, type RateLimiter } from '../throttling/rate-limiter.js';
+import { MemoryRateLimiter } from '../throttling/memory-rate-limiter.js';
+import type { RateLimiter } from '../throttling/rate-limiter.js';
+import { configureHashingQueue } from '../passwords/hashing-slots.js';
+import { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
 import { openServerKeys, type ServerKeys } from '../keys/server-keys.js';
 import { jwksRoutes, withJwksResponse } from '../http/handlers/jwks-view.js';
 import { TokenCodec } from '../tokens/token-codec.js';
@@ -84,6 +87,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const log = options.logger ?? stderrLogger;
   const keys = await openServerKeys({ settings, store, env: options.env, warnings, onError: (error) => log.warn(`keys: ${error.message}`) });
   const codec = new TokenCodec({ settings, keys, now: options.now });
+  configureHashingQueue({ total: settings.HASH_QUEUE_LIMIT, perClient: settings.HASH_QUEUE_PER_CLIENT });
   const shared = settings.REDIS_URL === null ? undefined : await connectRedis(settings.REDIS_URL, store, log);
   const redis = shared?.redis;
   const limiter = options.limiter ?? shared?.limiter ?? new MemoryRateLimiter();
@@ -97,7 +101,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
   }
   const mail = openMailer({ settings, log, sendMail: hooks.sendMail, templates: options.mailTemplates });
-  const context: TesseraContext = { settings, codec, store, hooks, limiter, mail };
+  const throttledSignIns = throttledSignInLog(store, codec, log);
+  const context: TesseraContext = { settings, codec, store, hooks, limiter, mail, ...(throttledSignIns ? { throttledSignIns } : {}) };
 
   const routes = (routeOptions: RouteOptions = {}): Route[] => {
     const accountsPrefix = routeOptions.accountsPrefix ?? '/accounts/';
@@ -129,6 +134,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     dispatcher: (routeOptions, reportError) => withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),
     close: async () => {
       keys.close();
+      await throttledSignIns?.close();
       await mail.close();
       await bus?.close();
       await redis?.close();
@@ -136,6 +142,27 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       await store.close();
     },
   };
+}
+
+/** One audit entry per throttled key and minute, when the store keeps an audit trail. */
+function throttledSignInLog(store: CachedStore, codec: TokenCodec, log: Logger): ThrottledAttemptLog | undefined {
+  const recordAudit = store.recordAudit?.bind(store);
+  if (recordAudit === undefined) return undefined;
+  return new ThrottledAttemptLog({
+    now: () => codec.now(),
+    onError: (error) => log.warn(`audit: could not record throttled sign-ins: ${error instanceof Error ? error.message : String(error)}`),
+    write: (summary) =>
+      recordAudit({
+        at: summary.lastAt,
+        actorId: null,
+        actorUsername: summary.username,
+        action: 'admin.sign_in_throttled',
+        targetUserId: null,
+        target: '',
+        detail: `${summary.count} sign-in attempt${summary.count === 1 ? '' : 's'} refused (throttled) from ${summary.firstAt.toISOString()} to ${summary.lastAt.toISOString()}${summary.overflow ? ', several usernames and addresses' : ''}`,
+        ip: summary.ip ?? null,
+      }),
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import type { CachedStore } from '../stores/user-cache.js';
 import type { RateLimiter } from '../throttling/rate-limiter.js';
 import type { Claims, TokenCodec } from '../tokens/token-codec.js';
 import type { User } from '../model/user.js';
+import type { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
 
 /** Extension points, all optional. */
 export interface TesseraHooks {
@@ -55,4 +56,9 @@ export interface TesseraContext {
   readonly limiter: RateLimiter;
   /** Sends mails in the background (EMAIL_BACKEND, or the `sendMail` hook). */
   readonly mail: Mailer;
+  /**
+   * Throttled admin-console sign-ins, aggregated into one audit entry per key and minute (when
+   * the store keeps an audit trail); written at the end of each minute and at close.
+   */
+  readonly throttledSignIns?: ThrottledAttemptLog;
 }

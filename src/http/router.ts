@@ -49,7 +49,7 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
       if (handler === undefined) throw new TesseraError('method_not_allowed', { detail: `Method "${request.method}" not allowed.` });
 
       const result = await handler({ request, context, auth });
-      const response = jsonResponse(result.status, result.body, allow, {}, indent);
+      const response = jsonResponse(result.status, result.body, allow, result.headers ?? {}, indent);
       if (request.method === 'HEAD') response.body = '';
       return response;
     } catch (error) {

@@ -8,6 +8,7 @@
  * - `blacklist` and `rotate` decide the winner inside the database: of N concurrent calls for
  *   one `jti`, exactly one returns `true`.
  */
+import type { DjangoImportStore } from './django-import.js';
 import type { NewUser, User, UserLookupField, UserPatch } from './user.js';
 
 /** A refresh or sliding token the server issued (simplejwt's `OutstandingToken`). */
@@ -232,7 +233,7 @@ export interface KeyStore {
 }
 
 /** A whole store: users and tokens in one database (and, for the admin console, its audit trail). */
-export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<AccountStore> {
+export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<AccountStore>, Partial<DjangoImportStore> {
   /** Applies pending schema migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

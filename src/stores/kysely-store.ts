@@ -36,6 +36,15 @@ import {
 import type { AccountStore, EmailAddress, KeyStore, SigningKeyState, StoredSigningKey } from '../model/store.js';
 import { KyselyAccountQueries } from './account-queries.js';
 import type { NullableTimestampColumn } from './schema.js';
+import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
+import { writeDjangoImport } from './django-import-writer.js';
+
+/** Thrown inside a dry run's transaction to roll it back, carrying what the run did. */
+class DryRunRollback extends Error {
+  constructor(readonly counts: DjangoImportCounts) {
+    super('dry run: rolled back');
+  }
+}
 
 const USERS = 'auth_user';
 const OUTSTANDING = 'token_blacklist_outstandingtoken';
@@ -114,7 +123,7 @@ function userColumnsFrom(patch: UserPatch): Updateable<AuthUserTable> {
  * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives here
  * so that SQLite and PostgreSQL cannot drift apart.
  */
-export abstract class KyselyStore implements Store, AuditStore, KeyStore, AccountStore {
+export abstract class KyselyStore implements Store, AuditStore, KeyStore, AccountStore, DjangoImportStore {
   /** Which flavour of the migrations to run. */
   protected abstract readonly dialect: MigrationDialect;
   readonly #accounts: KyselyAccountQueries;
@@ -333,6 +342,11 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
         if (!(await this.#insertBlacklisted(trx, old.jti, new Date()))) throw new RotationLost();
         await this.#insertOutstanding(trx, next);
         await trx.updateTable(OUTSTANDING).set({ replaced_by: next.jti }).where('jti', '=', old.jti).execute();
+        // A token minted elsewhere (simplejwt, an import) had no family: it joins the one its
+        // first rotation starts, so that replaying it later revokes that family.
+        if (old.familyId !== null) {
+          await trx.updateTable(OUTSTANDING).set({ family_id: old.familyId }).where('jti', '=', old.jti).where('family_id', 'is', null).execute();
+        }
         return true;
       });
     } catch (error) {
@@ -664,6 +678,21 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
       .where('state', 'in', ['generated', 'inactive'])
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  // ---- import from Django ----
+
+  async importDjango(batch: DjangoImportBatch, options: DjangoImportWriteOptions): Promise<DjangoImportCounts> {
+    try {
+      return await this.inWriteTransaction(async (trx) => {
+        const counts = await writeDjangoImport(trx, this.dialect, batch, options.onProgress);
+        if (options.dryRun) throw new DryRunRollback(counts);
+        return counts;
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.counts;
+      throw error;
+    }
   }
 }
 

@@ -88,6 +88,16 @@ export function describeApi(name: string, start: StartApi): void {
       expect(accessClaims.jti).toMatch(/^[0-9a-f]{32}$/);
     });
 
+    it('marks every answer that carries a token Cache-Control: no-store and Pragma: no-cache (RFC 6749 §5.1, SEC-46)', async () => {
+      const pair = await api.post('/api/token/', KYOKO);
+      const refreshed = await api.post('/api/token/refresh/', { refresh: (pair.json as { refresh: string }).refresh });
+      for (const reply of [pair, refreshed]) {
+        expect(reply.status).toBe(200);
+        expect(reply.headers.get('cache-control')).toBe('no-store');
+        expect(reply.headers.get('pragma')).toBe('no-cache');
+      }
+    });
+
     it('refuses wrong credentials alike, with WWW-Authenticate', async () => {
       for (const credentials of [{ ...KYOKO, password: 'wrong' }, { username: 'nobody', password: 'whatever' }]) {
         const reply = await api.post('/api/token/', credentials);
@@ -364,6 +374,7 @@ export function describeApi(name: string, start: StartApi): void {
       expect((await api.get('/protected/', token)).status).toBe(200);
       const refreshed = await api.post('/api/token/sliding/refresh/', { token });
       expect(refreshed.status).toBe(200);
+      for (const reply of [obtained, refreshed]) expect([reply.headers.get('cache-control'), reply.headers.get('pragma')]).toEqual(['no-store', 'no-cache']);
       expect(claimsOf((refreshed.json as { token: string }).token).jti).toBe(claimsOf(token).jti);
     });
 

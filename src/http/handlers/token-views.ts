@@ -7,7 +7,7 @@ import { TesseraError } from '../../errors.js';
 import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
 import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/verify-and-revoke.js';
-import { checkLoginThrottle, countLoginFailure } from '../../throttling/throttles.js';
+import { reserveLoginAttempt } from '../../throttling/login-throttle.js';
 import { checkCredentials } from '../../users/login.js';
 import type { User } from '../../model/user.js';
 import { header } from '../http-types.js';
@@ -24,11 +24,15 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
   // DRF trims passwords too, which locks out passwords that end in a space; Tessera does not.
   const password = untrimmed(data, 'password', values.password ?? '');
   const login = values[usernameField] ?? '';
-  await checkLoginThrottle(context, login, request.ip);
-  const user = await checkCredentials(context, login, password);
+  // Counted before the password is checked, so concurrent guesses cannot outrun the limits.
+  const attempt = await reserveLoginAttempt(context, login, request.ip);
+  const user = await checkCredentials(context, login, password, request.ip).catch(async (error: unknown) => {
+    await attempt.settle('unchecked');
+    throw error;
+  });
+  await attempt.settle(user === undefined ? 'failed' : 'succeeded');
   const info = { ip: request.ip, userAgent: header(request, 'user-agent') };
   if (user === undefined) {
-    await countLoginFailure(context, login, request.ip);
     await context.hooks.onLoginFailed?.({ username: login }, info);
     throw TesseraError.of('no_active_account');
   }
@@ -44,10 +48,20 @@ async function oneField(input: HandlerInput, name: string): Promise<string> {
   return values[name] ?? '';
 }
 
-const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)) });
-const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)) });
-const refresh: Handler = async (input) => ({ status: 200, body: await refreshPair(input.context, await oneField(input, 'refresh')) });
-const refreshSlidingToken: Handler = async (input) => ({ status: 200, body: await refreshSliding(input.context, await oneField(input, 'token')) });
+/**
+ * Every answer that carries a token: never stored by a browser, proxy or CDN (RFC 6749 §5.1:
+ * "Cache-Control: no-store" and "Pragma: no-cache"; simplejwt sends neither).
+ */
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)), headers: NO_STORE });
+const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)), headers: NO_STORE });
+const refresh: Handler = async (input) => ({ status: 200, body: await refreshPair(input.context, await oneField(input, 'refresh')), headers: NO_STORE });
+const refreshSlidingToken: Handler = async (input) => ({
+  status: 200,
+  body: await refreshSliding(input.context, await oneField(input, 'token')),
+  headers: NO_STORE,
+});
 const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
 const blacklist: Handler = async (input) => ({ status: 200, body: await blacklistToken(input.context, await oneField(input, 'refresh')) });
 

@@ -13,8 +13,9 @@ import { TesseraError } from '../../../errors.js';
 import { header, type HttpRequest } from '../../../http/http-types.js';
 import { hashPassword } from '../../../passwords/hasher.js';
 import { UniqueViolationError, type AuditStore, type Store } from '../../../model/store.js';
-import { checkLoginThrottle, countLoginFailure } from '../../../throttling/throttles.js';
+import { accountLockKeys, reserveLoginAttempt, type LoginAttempt } from '../../../throttling/login-throttle.js';
 import { checkCredentials } from '../../../users/login.js';
+import { hasControlCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../../../users/username.js';
 import type { User, UserPatch } from '../../../model/user.js';
 import { htmlResponse, movedPermanently, seeOther, type ConnectionInfo, type PageResponse } from '../page-response.js';
 import { AdminSessions, randomToken, SESSION_COOKIE } from './console-sign-ins.js';
@@ -25,6 +26,7 @@ import { formTokenMatches, isCrossOrigin, LOGIN_CSRF_COOKIE } from './csrf.js';
 import { checkNewPassword, checkUserFields, hasErrors, readPasswordForm, readUserForm, type FormErrors, type UserFormValues } from './user-form.js';
 
 const PAGE_SIZE = 50;
+const CONTROL_CHARACTERS_REFUSED = 'Control characters (such as NUL) are not allowed in the username or password.';
 const SIGN_IN_REFUSED = 'Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive.';
 
 /** The store as the console needs it, when it has the audit tables. */
@@ -167,27 +169,38 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     if (isCrossOrigin(visit.request) || !formTokenMatches(form, visit.cookies.get(LOGIN_CSRF_COOKIE))) {
       return csrfRefusal(undefined);
     }
-    const username = (form.get('username') ?? '').trim();
+    const username = normalizeUsername((form.get('username') ?? '').trim());
     const password = form.get('password') ?? '';
+    if (hasControlCharacters(username) || hasControlCharacters(password)) {
+      return loginForm(visit, 400, { next, username: '', error: CONTROL_CHARACTERS_REFUSED });
+    }
+    let attempt: LoginAttempt;
     try {
-      await checkLoginThrottle(context, username, visit.request.ip);
+      attempt = await reserveLoginAttempt(context, username, visit.request.ip);
     } catch (error) {
       if (!(error instanceof TesseraError) || error.code !== 'throttled') throw error;
-      await audit(visit, { actor: { username }, action: 'admin.sign_in_failed', detail: 'too many failed attempts (throttled)' });
-      const response = loginForm(visit, 429, { next, username, error: `Too many failed attempts. ${String(error.message)}` });
+      // Aggregated: one audit entry per account and minute, not one per refused attempt.
+      context.throttledSignIns?.note(`${accountLockKeys(username).accountKey}\u0000${visit.request.ip ?? ''}`, { username, ip: visit.request.ip });
+      const response = loginForm(visit, 429, { next, username: username.slice(0, MAX_USERNAME_LENGTH), error: `Too many failed attempts. ${String(error.message)}` });
       response.headers['retry-after'] = error.headers['retry-after'] ?? '60';
       return response;
     }
-    const user = username === '' || password === '' ? undefined : await checkCredentials(context, username, password);
+    const user =
+      username === '' || password === ''
+        ? undefined
+        : await checkCredentials(context, username, password, visit.request.ip).catch(async (error: unknown) => {
+            await attempt.settle('unchecked');
+            throw error;
+          });
+    await attempt.settle(user === undefined || !user.isStaff ? 'failed' : 'succeeded');
     if (user === undefined || !user.isStaff) {
-      await countLoginFailure(context, username, visit.request.ip);
       await audit(visit, {
-        actor: { username },
+        actor: { username: username.slice(0, MAX_USERNAME_LENGTH) },
         action: 'admin.sign_in_failed',
         detail: user === undefined ? 'wrong username or password, or inactive account' : 'not a staff account',
         ...(user === undefined ? {} : { target: user }),
       });
-      return loginForm(visit, 403, { next, username, error: SIGN_IN_REFUSED });
+      return loginForm(visit, 403, { next, username: username.slice(0, MAX_USERNAME_LENGTH), error: SIGN_IN_REFUSED });
     }
     // A new session id at every sign-in (no fixation); Django's login() also stamps last_login.
     const { cookieValue } = await visit.sessions.start(user.id, visit.now);

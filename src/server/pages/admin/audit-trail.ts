@@ -11,6 +11,7 @@ import type { User } from '../../../model/user.js';
 export const AUDIT_ACTIONS = {
   'admin.sign_in': 'Signed in',
   'admin.sign_in_failed': 'Sign-in refused',
+  'admin.sign_in_throttled': 'Sign-ins refused (throttled)',
   'admin.sign_out': 'Signed out',
   'admin.csrf_refused': 'Request refused (CSRF check)',
   'user.create': 'Created user',
