@@ -9,7 +9,7 @@
  * every session of the user ends.
  *
  * Attempts are reserved against the uid and the client address (THROTTLE_PASSWORD_RESET_*);
- * only failed uid/token checks keep their reservation.
+ * only failed uid/token checks keep theirs.
  */
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError } from '../errors.js';
@@ -39,12 +39,12 @@ export async function confirmPasswordReset(context: TesseraContext, input: Reset
   const user = id === undefined ? undefined : await store.findUser('id', id);
   if (user === undefined) return refuse('uid');
   if (!resetTokens(context).check(user, input.token)) return refuse('token');
-  // The link was good: only a spent token (below) counts against the uid from here on.
+  // The link is good: a weak new password or a lost race is no guess at a token.
+  await attempt.settle('passed');
   const errors = setPasswordErrors(user, input.newPassword1, input.newPassword2);
   if (errors !== undefined) throw TesseraError.fields(errors);
   const replaced = await store.replacePassword(user.id, user.password, await hashPassword(input.newPassword2));
   // Another confirmation with this token (or a password change) got there first: the token is spent.
   if (!replaced) return refuse('token');
-  await attempt.settle('passed');
   await endEverySession(context, user);
 }

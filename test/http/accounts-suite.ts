@@ -44,7 +44,9 @@ let userCount = 0;
 /** Registers a new user; returns its credentials. */
 async function newUser(api: Api, prefix: string) {
   userCount += 1;
-  const user = { username: `${prefix}${userCount}${process.pid}`, email: `${prefix}${userCount}.${process.pid}@example.com`, password: 'correct-horse-77' };
+  // Letters only: a digit in a name could make a test's numeric password "too similar" to it.
+  const suffix = `${userCount}x${process.pid}`.replace(/\d/g, (digit) => 'abcdefghij'[Number(digit)]!);
+  const user = { username: `${prefix}${suffix}`, email: `${prefix}.${suffix}@example.com`, password: 'correct-horse-77' };
   const reply = await api.post('/accounts/register/', { ...user, first_name: 'Test', password2: user.password });
   expect(reply.status, reply.text).toBe(201);
   return user;
