@@ -241,3 +241,19 @@ export class ConfigError extends Error {
     this.setting = setting;
   }
 }
+
+/**
+ * A row of an import source (`tessera import-django`) that cannot be imported. The message
+ * names the row (`auth_user id=5`, `dump.json object #12 (auth.user pk=5)`) and what is wrong
+ * with it; the import then writes nothing.
+ */
+export class ImportRowError extends Error {
+  readonly row: string;
+  readonly reason: string;
+  constructor(row: string, reason: string) {
+    super(`${row}: ${reason}`);
+    this.name = 'ImportRowError';
+    this.row = row;
+    this.reason = reason;
+  }
+}

@@ -33,8 +33,18 @@ import {
   type TokenRecord,
   type TokenState,
 } from '../model/store.js';
-import type { KeyStore, SigningKeyState, StoredSigningKey } from '../model/store.js';
+import type { AccountStore, EmailAddress, KeyStore, SigningKeyState, StoredSigningKey } from '../model/store.js';
+import { KyselyAccountQueries } from './account-queries.js';
 import type { NullableTimestampColumn } from './schema.js';
+import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
+import { writeDjangoImport } from './django-import-writer.js';
+
+/** Thrown inside a dry run's transaction to roll it back, carrying what the run did. */
+class DryRunRollback extends Error {
+  constructor(readonly counts: DjangoImportCounts) {
+    super('dry run: rolled back');
+  }
+}
 
 const USERS = 'auth_user';
 const OUTSTANDING = 'token_blacklist_outstandingtoken';
@@ -78,7 +88,7 @@ function userIdFrom(value: string | number): number | undefined {
   return Number(value);
 }
 
-function userFromRow(row: Selectable<AuthUserTable>): User {
+export function userFromRow(row: Selectable<AuthUserTable>): User {
   return {
     id: row.id,
     username: row.username,
@@ -113,11 +123,38 @@ function userColumnsFrom(patch: UserPatch): Updateable<AuthUserTable> {
  * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives here
  * so that SQLite and PostgreSQL cannot drift apart.
  */
-export abstract class KyselyStore implements Store, AuditStore, KeyStore {
+export abstract class KyselyStore implements Store, AuditStore, KeyStore, AccountStore, DjangoImportStore {
   /** Which flavour of the migrations to run. */
   protected abstract readonly dialect: MigrationDialect;
+  readonly #accounts: KyselyAccountQueries;
 
-  constructor(protected readonly db: Kysely<Database>) {}
+  constructor(protected readonly db: Kysely<Database>) {
+    this.#accounts = new KyselyAccountQueries(db, userFromRow);
+  }
+
+  // ---- accounts (src/stores/account-queries.ts) ----
+
+  findUserByEmail(email: string): Promise<User | undefined> {
+    return this.#accounts.findUserByEmail(email);
+  }
+  replacePassword(id: number, expected: string, next: string): Promise<boolean> {
+    return this.#accounts.replacePassword(id, expected, next);
+  }
+  findEmailAddress(userId: number, email: string): Promise<EmailAddress | undefined> {
+    return this.#accounts.findEmailAddress(userId, email);
+  }
+  findEmailAddressById(id: number): Promise<EmailAddress | undefined> {
+    return this.#accounts.findEmailAddressById(id);
+  }
+  addEmailAddress(userId: number, email: string): Promise<EmailAddress> {
+    return this.#accounts.addEmailAddress(userId, email);
+  }
+  verifyEmailAddress(id: number): Promise<boolean> {
+    return this.#accounts.verifyEmailAddress(id);
+  }
+  listEmailAddresses(userIds: readonly number[]): Promise<EmailAddress[]> {
+    return this.#accounts.listEmailAddresses(userIds);
+  }
 
   /**
    * Runs `work` in one transaction that serialises against every other writer, on this and
@@ -305,6 +342,11 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
         if (!(await this.#insertBlacklisted(trx, old.jti, new Date()))) throw new RotationLost();
         await this.#insertOutstanding(trx, next);
         await trx.updateTable(OUTSTANDING).set({ replaced_by: next.jti }).where('jti', '=', old.jti).execute();
+        // A token minted elsewhere (simplejwt, an import) had no family: it joins the one its
+        // first rotation starts, so that replaying it later revokes that family.
+        if (old.familyId !== null) {
+          await trx.updateTable(OUTSTANDING).set({ family_id: old.familyId }).where('jti', '=', old.jti).where('family_id', 'is', null).execute();
+        }
         return true;
       });
     } catch (error) {
@@ -636,6 +678,21 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
       .where('state', 'in', ['generated', 'inactive'])
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  // ---- import from Django ----
+
+  async importDjango(batch: DjangoImportBatch, options: DjangoImportWriteOptions): Promise<DjangoImportCounts> {
+    try {
+      return await this.inWriteTransaction(async (trx) => {
+        const counts = await writeDjangoImport(trx, this.dialect, batch, options.onProgress);
+        if (options.dryRun) throw new DryRunRollback(counts);
+        return counts;
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.counts;
+      throw error;
+    }
   }
 }
 
