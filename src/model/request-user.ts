@@ -25,7 +25,8 @@ import type { User } from './user.js';
 export interface RequestUser extends Omit<User, 'password'> {}
 
 /**
- * The view of `user` handlers receive: a frozen copy of the listed fields.
+ * The view of `user` handlers receive: a frozen copy of the listed fields (a `User` from the
+ * store goes in; the hash stays behind).
  *
  * @example
  * ```ts
@@ -33,7 +34,7 @@ export interface RequestUser extends Omit<User, 'password'> {}
  * JSON.stringify(view).includes('argon2'); // false
  * ```
  */
-export function requestUserOf(user: User): RequestUser {
+export function requestUserOf(user: RequestUser): RequestUser {
   return Object.freeze({
     id: user.id,
     username: user.username,

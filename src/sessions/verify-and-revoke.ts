@@ -4,7 +4,7 @@
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TOKEN_MESSAGES, TokenError } from '../errors.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
-import type { User } from '../model/user.js';
+import type { RequestUser } from '../model/request-user.js';
 import { isAccessToken, verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
 import { endEverySession } from './end-every-session.js';
@@ -49,7 +49,7 @@ export async function blacklistToken(context: TesseraContext, raw: string): Prom
 }
 
 /** Log out everywhere: ends every session of the user (`endEverySession`). */
-export async function logoutEverywhere(context: TesseraContext, user: User): Promise<Record<string, never>> {
+export async function logoutEverywhere(context: TesseraContext, user: RequestUser): Promise<Record<string, never>> {
   await endEverySession(context, user);
   return {};
 }
