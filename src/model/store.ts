@@ -80,6 +80,41 @@ export interface UserStore {
   deleteUser(id: number): Promise<boolean>;
 }
 
+/** A user's email address and whether it is verified (django-allauth's `EmailAddress`, migration 0007). */
+export interface EmailAddress {
+  readonly id: number;
+  readonly userId: number;
+  /** Lowercased, as django-allauth stores it. */
+  readonly email: string;
+  readonly verified: boolean;
+  readonly primary: boolean;
+}
+
+/**
+ * Account recovery: password change and reset, email verification (issue 16, migration 0007).
+ * Optional on `Store`: with a store without it (your own user store), Tessera serves the token
+ * endpoints and registration only, and says so at start-up.
+ */
+export interface AccountStore {
+  /** The user with this email, compared case-insensitively (Django's `email__iexact`); '' names nobody. */
+  findUserByEmail(email: string): Promise<User | undefined>;
+  /**
+   * Sets a user's password hash only if it is still `expected` (compare-and-set): of concurrent
+   * changes from one state, exactly one returns `true`. This keeps a password-reset token
+   * single-use under a burst (the token is bound to the old hash).
+   */
+  replacePassword(id: number, expected: string, next: string): Promise<boolean>;
+  /** The row of `userId` for `email` (compared lowercased), or `undefined`. */
+  findEmailAddress(userId: number, email: string): Promise<EmailAddress | undefined>;
+  findEmailAddressById(id: number): Promise<EmailAddress | undefined>;
+  /** The row of `userId` for `email`, added (unverified; primary if the user has none) when missing. */
+  addEmailAddress(userId: number, email: string): Promise<EmailAddress>;
+  /** Marks an address verified; `true` only for the call that changed it (`false` if already verified or gone). */
+  verifyEmailAddress(id: number): Promise<boolean>;
+  /** The rows of these users, for listings. */
+  listEmailAddresses(userIds: readonly number[]): Promise<EmailAddress[]>;
+}
+
 export interface TokenStore {
   /** Records an issued refresh/sliding token. Idempotent on `jti`. */
   recordOutstanding(token: OutstandingToken): Promise<void>;
@@ -209,7 +244,7 @@ export interface KeyStore {
 }
 
 /** A whole store: users and tokens in one database (and, for the admin console, its audit trail). */
-export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<DjangoImportStore> {
+export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<AccountStore>, Partial<DjangoImportStore> {
   /** Applies pending schema migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -4,8 +4,10 @@
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TOKEN_MESSAGES, TokenError } from '../errors.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
+import type { RequestUser } from '../model/request-user.js';
 import { isAccessToken, verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
+import { endEverySession } from './end-every-session.js';
 import { readBlacklistableToken } from './refresh-tokens.js';
 
 /**
@@ -46,12 +48,8 @@ export async function blacklistToken(context: TesseraContext, raw: string): Prom
   return {};
 }
 
-/**
- * Log out everywhere: blacklists every live refresh/sliding token of the user and revokes their
- * families. Access tokens already issued stay valid until they expire (at most
- * ACCESS_TOKEN_LIFETIME), as with any logout of stateless tokens.
- */
-export async function logoutEverywhere(context: TesseraContext, userId: number): Promise<Record<string, never>> {
-  await context.store.blacklistAllForUser(userId, new Date(context.codec.now()));
+/** Log out everywhere: ends every session of the user (`endEverySession`). */
+export async function logoutEverywhere(context: TesseraContext, user: RequestUser): Promise<Record<string, never>> {
+  await endEverySession(context, user);
   return {};
 }

@@ -34,7 +34,8 @@ import {
   type TokenRecord,
   type TokenState,
 } from '../model/store.js';
-import type { KeyStore, SigningKeyState, StoredSigningKey } from '../model/store.js';
+import type { AccountStore, EmailAddress, KeyStore, SigningKeyState, StoredSigningKey } from '../model/store.js';
+import { KyselyAccountQueries } from './account-queries.js';
 import type { NullableTimestampColumn } from './schema.js';
 import { claimFoldedNames, foldedEmailTaken, releaseFoldedNames } from './name-keys.js';
 import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
@@ -89,7 +90,7 @@ function userIdFrom(value: string | number): number | undefined {
   return Number(value);
 }
 
-function userFromRow(row: Selectable<AuthUserTable>): User {
+export function userFromRow(row: Selectable<AuthUserTable>): User {
   return {
     id: row.id,
     username: row.username,
@@ -124,11 +125,38 @@ function userColumnsFrom(patch: UserPatch): Updateable<AuthUserTable> {
  * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives here
  * so that SQLite and PostgreSQL cannot drift apart.
  */
-export abstract class KyselyStore implements Store, AuditStore, KeyStore, DjangoImportStore {
+export abstract class KyselyStore implements Store, AuditStore, KeyStore, AccountStore, DjangoImportStore {
   /** Which flavour of the migrations to run. */
   protected abstract readonly dialect: MigrationDialect;
+  readonly #accounts: KyselyAccountQueries;
 
-  constructor(protected readonly db: Kysely<Database>) {}
+  constructor(protected readonly db: Kysely<Database>) {
+    this.#accounts = new KyselyAccountQueries(db, userFromRow);
+  }
+
+  // ---- accounts (src/stores/account-queries.ts) ----
+
+  findUserByEmail(email: string): Promise<User | undefined> {
+    return this.#accounts.findUserByEmail(email);
+  }
+  replacePassword(id: number, expected: string, next: string): Promise<boolean> {
+    return this.#accounts.replacePassword(id, expected, next);
+  }
+  findEmailAddress(userId: number, email: string): Promise<EmailAddress | undefined> {
+    return this.#accounts.findEmailAddress(userId, email);
+  }
+  findEmailAddressById(id: number): Promise<EmailAddress | undefined> {
+    return this.#accounts.findEmailAddressById(id);
+  }
+  addEmailAddress(userId: number, email: string): Promise<EmailAddress> {
+    return this.#accounts.addEmailAddress(userId, email);
+  }
+  verifyEmailAddress(id: number): Promise<boolean> {
+    return this.#accounts.verifyEmailAddress(id);
+  }
+  listEmailAddresses(userIds: readonly number[]): Promise<EmailAddress[]> {
+    return this.#accounts.listEmailAddresses(userIds);
+  }
 
   /**
    * Runs `work` in one transaction that serialises against every other writer, on this and

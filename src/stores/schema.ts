@@ -135,7 +135,17 @@ export interface UserPermissionTable {
   permission_id: number;
 }
 
+/** django-allauth's `EmailAddress` (migration 0007). */
+export interface EmailAddressTable {
+  id: Generated<number>;
+  email: string;
+  verified: BooleanColumn;
+  primary: BooleanColumn;
+  user_id: number;
+}
+
 export interface Database {
+  account_emailaddress: EmailAddressTable;
   tessera_token_family: TokenFamilyTable;
   django_content_type: ContentTypeTable;
   auth_permission: PermissionTable;

@@ -84,6 +84,15 @@ export function withUserCache(store: Store, options: UserCacheOptions): CachedSt
       return deleted;
     },
   };
+  const replacePassword = store.replacePassword?.bind(store);
+  // Only a store that can change passwords gets the wrapper: `hasAccountStore` looks for the method.
+  if (replacePassword !== undefined) {
+    overrides.replacePassword = async (id, expected, next) => {
+      const replaced = await replacePassword(id, expected, next);
+      changed(id);
+      return replaced;
+    };
+  }
   return new Proxy(store, {
     get(target, property, receiver) {
       if (Object.hasOwn(overrides, property)) return overrides[property as keyof CachedStore];

@@ -1,6 +1,7 @@
 /**
  * `POST /accounts/register/`: the tutorials' registration view. 201 with an empty body.
  */
+import { sendVerificationMail } from '../../accounts/email-verification.js';
 import { TesseraError, type FieldErrors } from '../../errors.js';
 import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../registration/register-user.js';
 import { throttleRegistration } from '../../throttling/throttles.js';
@@ -26,7 +27,8 @@ const register: Handler = async ({ request, context }) => {
     if (messages !== undefined) allErrors[spec.name] = messages;
   }
   if (Object.keys(allErrors).length > 0) throw TesseraError.fields(allErrors);
-  await registerUser(context, input as Required<RegistrationInput>, request.ip);
+  const user = await registerUser(context, input as Required<RegistrationInput>, request.ip);
+  await sendVerificationMail(context, user);
   return { status: 201, body: undefined };
 };
 

@@ -2,6 +2,7 @@
  * simplejwt's token views: obtain pair, refresh, verify, blacklist, and the sliding pair. Each
  * validates its serializer fields, runs the use case, and answers 200 with its data.
  */
+import { requireVerifiedEmail } from '../../accounts/email-verification.js';
 import { TesseraError } from '../../errors.js';
 import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
@@ -9,6 +10,7 @@ import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/ve
 import { reserveLoginAttempt } from '../../throttling/login-throttle.js';
 import { checkCredentials } from '../../users/login.js';
 import type { User } from '../../model/user.js';
+import { requestUserOf } from '../../model/request-user.js';
 import { header } from '../http-types.js';
 import { untrimmed, validatedFields } from '../request-data.js';
 import type { Handler, HandlerInput, Route } from '../route.js';
@@ -35,8 +37,10 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
     await context.hooks.onLoginFailed?.({ username: login }, info);
     throw TesseraError.of('no_active_account');
   }
+  // Only after the password proved the account: a pending verification reveals nothing to others.
+  await requireVerifiedEmail(context, user);
   if (context.settings.UPDATE_LAST_LOGIN) await context.store.updateUser(user.id, { lastLogin: new Date(context.codec.now()) });
-  await context.hooks.onLoginSuccess?.(user, info);
+  await context.hooks.onLoginSuccess?.(requestUserOf(user), info);
   return user;
 }
 
@@ -62,7 +66,11 @@ const refreshSlidingToken: Handler = async (input) => ({
 const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
 const blacklist: Handler = async (input) => ({ status: 200, body: await blacklistToken(input.context, await oneField(input, 'refresh')) });
 
-const logoutAll: Handler = async ({ context, auth }) => ({ status: 200, body: await logoutEverywhere(context, auth?.user.id ?? -1) });
+const logoutAll: Handler = async ({ context, auth }) => {
+  // The route is authenticated: the router answered 401 before reaching here without a user.
+  if (auth === undefined) throw TesseraError.of('not_authenticated');
+  return { status: 200, body: await logoutEverywhere(context, auth.user) };
+};
 
 const credentialFields = (usernameField: string) => [
   { name: usernameField, required: true },
