@@ -101,8 +101,18 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
   }
   const mail = openMailer({ settings, log, sendMail: hooks.sendMail, templates: options.mailTemplates });
-  const throttledSignIns = throttledSignInLog(store, codec, log);
-  const context: TesseraContext = { settings, codec, store, hooks, limiter, mail, ...(throttledSignIns ? { throttledSignIns } : {}) };
+  const throttledSignIns = throttledAttemptLog(store, codec, log, { action: 'admin.sign_in_throttled', noun: 'sign-in' });
+  const throttledLogins = throttledAttemptLog(store, codec, log, { action: 'login.throttled', noun: 'login' });
+  const context: TesseraContext = {
+    settings,
+    codec,
+    store,
+    hooks,
+    limiter,
+    mail,
+    ...(throttledSignIns ? { throttledSignIns } : {}),
+    ...(throttledLogins ? { throttledLogins } : {}),
+  };
 
   const routes = (routeOptions: RouteOptions = {}): Route[] => {
     const accountsPrefix = routeOptions.accountsPrefix ?? '/accounts/';
@@ -135,6 +145,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     close: async () => {
       keys.close();
       await throttledSignIns?.close();
+      await throttledLogins?.close();
       await mail.close();
       await bus?.close();
       await redis?.close();
@@ -144,22 +155,25 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   };
 }
 
-/** One audit entry per throttled key and minute, when the store keeps an audit trail. */
-function throttledSignInLog(store: CachedStore, codec: TokenCodec, log: Logger): ThrottledAttemptLog | undefined {
+/**
+ * One audit entry per throttled key and minute (console sign-ins, API logins), when the store
+ * keeps an audit trail: refused attempts are the cheapest flood there is (issue 12 §8).
+ */
+function throttledAttemptLog(store: CachedStore, codec: TokenCodec, log: Logger, kind: { action: string; noun: string }): ThrottledAttemptLog | undefined {
   const recordAudit = store.recordAudit?.bind(store);
   if (recordAudit === undefined) return undefined;
   return new ThrottledAttemptLog({
     now: () => codec.now(),
-    onError: (error) => log.warn(`audit: could not record throttled sign-ins: ${error instanceof Error ? error.message : String(error)}`),
+    onError: (error) => log.warn(`audit: could not record throttled ${kind.noun}s: ${error instanceof Error ? error.message : String(error)}`),
     write: (summary) =>
       recordAudit({
         at: summary.lastAt,
         actorId: null,
         actorUsername: summary.username,
-        action: 'admin.sign_in_throttled',
+        action: kind.action,
         targetUserId: null,
         target: '',
-        detail: `${summary.count} sign-in attempt${summary.count === 1 ? '' : 's'} refused (throttled) from ${summary.firstAt.toISOString()} to ${summary.lastAt.toISOString()}${summary.overflow ? ', several usernames and addresses' : ''}`,
+        detail: `${summary.count} ${kind.noun} attempt${summary.count === 1 ? '' : 's'} refused (throttled) from ${summary.firstAt.toISOString()} to ${summary.lastAt.toISOString()}${summary.overflow ? ', several usernames and addresses' : ''}`,
         ip: summary.ip ?? null,
       }),
   });

@@ -46,6 +46,11 @@ export function accountLockKeys(login: string): { accountKey: string; accountAdd
   return { accountKey: `login:a:${account}`, accountAddressPrefix: `login:aa:${account}:` };
 }
 
+/** The key throttled attempts are aggregated under for the audit trail: the account and the address. */
+export function throttledAttemptKey(login: string, ip: string | undefined): string {
+  return `${accountLockKeys(login).accountKey}\u0000${ip ?? ''}`;
+}
+
 function loginRules(settings: LoginThrottleSettings, login: string, ip: string | undefined, knownAddress: boolean) {
   const { accountKey, accountAddressPrefix } = accountLockKeys(login);
   const burst = parseSetting(settings.THROTTLE_LOGIN_ACCOUNT_ADDRESS);

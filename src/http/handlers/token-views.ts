@@ -7,7 +7,7 @@ import { TesseraError } from '../../errors.js';
 import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
 import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/verify-and-revoke.js';
-import { reserveLoginAttempt } from '../../throttling/login-throttle.js';
+import { reserveLoginAttempt, throttledAttemptKey } from '../../throttling/login-throttle.js';
 import { checkCredentials } from '../../users/login.js';
 import type { User } from '../../model/user.js';
 import { requestUserOf } from '../../model/request-user.js';
@@ -26,7 +26,13 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
   const password = untrimmed(data, 'password', values.password ?? '');
   const login = values[usernameField] ?? '';
   // Counted before the password is checked, so concurrent guesses cannot outrun the limits.
-  const attempt = await reserveLoginAttempt(context, login, request.ip);
+  const attempt = await reserveLoginAttempt(context, login, request.ip).catch((error: unknown) => {
+    // Aggregated: one audit entry per account, address and minute, not one per refused attempt.
+    if (error instanceof TesseraError && error.code === 'throttled') {
+      context.throttledLogins?.note(throttledAttemptKey(login, request.ip), { username: login, ip: request.ip });
+    }
+    throw error;
+  });
   const user = await checkCredentials(context, login, password, request.ip).catch(async (error: unknown) => {
     await attempt.settle('unchecked');
     throw error;

@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = {
   'admin.sign_in': 'Signed in',
   'admin.sign_in_failed': 'Sign-in refused',
   'admin.sign_in_throttled': 'Sign-ins refused (throttled)',
+  'login.throttled': 'API logins refused (throttled)',
   'admin.sign_out': 'Signed out',
   'admin.csrf_refused': 'Request refused (CSRF check)',
   'user.create': 'Created user',
