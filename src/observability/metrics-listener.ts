@@ -6,15 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { parseListenAddress } from '../config/listen-address.js';
 
-/** `host:port` split, with IPv6 hosts in brackets (`[::1]:9464`). */
-export function parseListenAddress(value: string): { host: string; port: number } | undefined {
-  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value.trim());
-  if (match === null) return undefined;
-  const port = Number(match[3]);
-  if (port > 65_535) return undefined;
-  return { host: match[1] ?? match[2] ?? '', port };
-}
 
 export interface MetricsListener {
   /** Where it listens (the real port when METRICS_ADDR asked for port 0). */
