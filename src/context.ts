@@ -4,6 +4,7 @@
  * Tessera instances (tests, multi-tenant apps) can live in one process.
  */
 import type { Settings } from './config/settings.js';
+import type { AuditRecord, AuthEventSink } from './observability/auth-events.js';
 import type { CachedStore } from './stores/user-cache.js';
 import type { RateLimiter } from './throttling/rate-limiter.js';
 import type { Claims, TokenCodec } from './tokens/token-codec.js';
@@ -25,6 +26,18 @@ export interface TesseraHooks {
   onLoginSuccess?: (user: User, request: LoginRequestInfo) => void | Promise<void>;
   /** Called after a failed login; the password is never passed. */
   onLoginFailed?: (credentials: { username: string }, request: LoginRequestInfo) => void | Promise<void>;
+  /**
+   * Called with every audit event (logins, failed logins, logouts, reuse detection, admin
+   * actions, ...: docs/operations.md) once it is stored: ship it to a SIEM or a queue. Events
+   * never hold a password, a token, a cookie or a secret. A hook that throws is logged; the
+   * request goes on.
+   *
+   * @example
+   * ```ts
+   * onAuditEvent: (event) => queue.publish('auth-audit', { ...event, at: event.at.toISOString() })
+   * ```
+   */
+  onAuditEvent?: (event: AuditRecord) => void | Promise<void>;
 }
 
 /** What hooks may know about the request behind a login. */
@@ -41,4 +54,6 @@ export interface TesseraContext {
   readonly hooks: TesseraHooks;
   /** Throttle counters: in memory by default, shared (Redis) when configured. */
   readonly limiter: RateLimiter;
+  /** Where use cases report what happened: metrics, the audit log, the `onAuditEvent` hook. */
+  readonly events: AuthEventSink;
 }

@@ -18,6 +18,10 @@ import { MemoryRateLimiter, type RateLimiter } from './throttling/rate-limiter.j
 import { openServerKeys, type ServerKeys } from './keys/server-keys.js';
 import { jwksRoutes, withJwksResponse } from './http/handlers/jwks-view.js';
 import { TokenCodec } from './tokens/token-codec.js';
+import type { AuthEventSink } from './observability/auth-events.js';
+import { createEventSink } from './observability/event-sink.js';
+import type { TesseraMetrics } from './observability/metrics.js';
+import { readinessProbe, type Readiness, type ReadinessCheck } from './observability/readiness.js';
 
 export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
   /** Settings in code; they win over `tessera.config.json` and `TESSERA_*` variables. */
@@ -56,6 +60,17 @@ export interface Tessera {
   routes(options?: RouteOptions): Route[];
   /** A dispatcher over `routes(options)`. */
   dispatcher(options: RouteOptions, reportError: ErrorReporter): RequestDispatcher;
+  /** Prometheus metrics (prom-client), when METRICS_ENABLED: serve `metrics.registry` where you like. */
+  readonly metrics: TesseraMetrics | undefined;
+  /** Where authentication events go (metrics, audit log, `onAuditEvent`). */
+  readonly events: AuthEventSink;
+  /** Where operational messages go. */
+  readonly log: Logger;
+  /**
+   * Whether this instance can serve: the database answers, its migrations are applied, Redis
+   * answers when configured. Cheap (results reused for half a second): what `/readyz` answers.
+   */
+  readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
 
@@ -78,7 +93,12 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const redis = shared?.redis;
   const limiter = options.limiter ?? shared?.limiter ?? new MemoryRateLimiter();
   const bus = shared?.bus;
-  const context: TesseraContext = { settings, codec, store, hooks: options.hooks ?? {}, limiter };
+  // prom-client is loaded only when metrics are on.
+  const metrics = settings.METRICS_ENABLED ? (await import('./observability/metrics.js')).createMetrics() : undefined;
+  const hooks = options.hooks ?? {};
+  const events = createEventSink({ metrics, recordAudit: auditWriterOf(store), log, onAuditEvent: hooks.onAuditEvent, now: options.now });
+  const context: TesseraContext = { settings, codec, store, hooks, limiter, events };
+  const readiness = readinessProbe(readinessChecks(store, redis));
 
   const routes = (routeOptions: RouteOptions = {}): Route[] => {
     const accountsPrefix = routeOptions.accountsPrefix ?? '/accounts/';
@@ -100,6 +120,10 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     warnings,
     routes,
     dispatcher: (routeOptions, reportError) => withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),
+    metrics,
+    events,
+    log,
+    readiness,
     close: async () => {
       keys.close();
       await bus?.close();
@@ -108,6 +132,22 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       await store.close();
     },
   };
+}
+
+/** Audit rows go to the store when it keeps them (your own store may not). */
+function auditWriterOf(store: Store) {
+  return store.recordAudit === undefined ? undefined : store.recordAudit.bind(store);
+}
+
+/** `/readyz`: the database answers and is fully migrated; Redis answers when configured. */
+function readinessChecks(store: Store, redis: { ping(): Promise<boolean> } | undefined): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [];
+  if (store.ping !== undefined) checks.push({ name: 'database', run: () => store.ping?.() ?? Promise.resolve(true) });
+  if (store.pendingMigrations !== undefined) {
+    checks.push({ name: 'migrations', run: async () => ((await store.pendingMigrations?.()) ?? []).length === 0 });
+  }
+  if (redis !== undefined) checks.push({ name: 'redis', run: () => redis.ping() });
+  return checks;
 }
 
 /**

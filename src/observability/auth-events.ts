@@ -58,6 +58,11 @@ export interface UserRef {
   readonly username: string;
 }
 
+/** The event's reference to a user (id and username), or `undefined` for none. */
+export function userRefOf(user: { readonly id: number; readonly username: string } | undefined): UserRef | undefined {
+  return user === undefined ? undefined : { id: user.id, username: user.username };
+}
+
 /** Where a request came from, for the audit log. Never headers or bodies. */
 export interface RequestOrigin {
   readonly ip?: string | undefined;
@@ -88,8 +93,14 @@ export interface AuthEvent {
   readonly username?: string | undefined;
   /** A public identifier of what was acted on: a token's jti, a family id, a key id. Never a token. */
   readonly subject?: string | undefined;
-  readonly detail?: EventDetail | undefined;
+  /** Short facts (`{ reason: 'inactive' }`), or, for admin console actions, a sentence for people. */
+  readonly detail?: EventDetail | string | undefined;
   readonly origin?: RequestOrigin | undefined;
+}
+
+/** An audited event as the app's hook and the log line see it: the event plus its time. */
+export interface AuditRecord extends AuthEvent {
+  readonly at: Date;
 }
 
 /**

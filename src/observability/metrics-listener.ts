@@ -5,9 +5,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 import { parseListenAddress } from '../config/listen-address.js';
 
+
+/** What the listener serves: a prom-client registry, or anything that renders like one (the cluster aggregator). */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
 
 export interface MetricsListener {
   /** Where it listens (the real port when METRICS_ADDR asked for port 0). */
@@ -25,7 +30,7 @@ export interface MetricsListener {
  * // curl http://127.0.0.1:9464/metrics
  * ```
  */
-export async function listenForMetrics(registry: Registry, address: string): Promise<MetricsListener> {
+export async function listenForMetrics(registry: MetricsSource, address: string): Promise<MetricsListener> {
   const where = parseListenAddress(address);
   if (where === undefined) throw new TypeError(`not a host:port address: ${address}`);
   const server: Server = createServer((request, response) => {

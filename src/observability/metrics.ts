@@ -92,7 +92,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Tesse
   return {
     registry,
     observeEvent(event) {
-      const detail = event.detail ?? {};
+      const detail = typeof event.detail === 'object' ? event.detail : {};
       switch (event.action) {
         case 'login.succeeded':
           return logins.inc({ outcome: 'success' });

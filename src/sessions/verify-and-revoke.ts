@@ -3,6 +3,8 @@
  */
 import type { TesseraContext } from '../context.js';
 import { TesseraError, TOKEN_MESSAGES, TokenError } from '../errors.js';
+import { userRefOf, type RequestOrigin } from '../observability/auth-events.js';
+import type { User } from '../users/user.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import { isAccessToken, verifiedTokenCacheOf } from '../users/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
@@ -29,7 +31,7 @@ export async function verifyToken(context: TesseraContext, raw: string): Promise
 }
 
 /** Logout: blacklists a refresh token. Like simplejwt, holding the token is the authority (#713). */
-export async function blacklistToken(context: TesseraContext, raw: string): Promise<Record<string, never>> {
+export async function blacklistToken(context: TesseraContext, raw: string, origin?: RequestOrigin): Promise<Record<string, never>> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
   const refresh = await readBlacklistableToken(context, raw, 'refresh', nowMs);
@@ -43,6 +45,7 @@ export async function blacklistToken(context: TesseraContext, raw: string): Prom
   });
   // A concurrent logout of the same token got there first: answer as simplejwt does for a repeat.
   if (!blacklisted) throw new TokenError('blacklisted');
+  await context.events.emit({ action: 'logout', user: userRefOf(user), subject: codec.jti(refresh), origin });
   return {};
 }
 
@@ -51,7 +54,8 @@ export async function blacklistToken(context: TesseraContext, raw: string): Prom
  * families. Access tokens already issued stay valid until they expire (at most
  * ACCESS_TOKEN_LIFETIME), as with any logout of stateless tokens.
  */
-export async function logoutEverywhere(context: TesseraContext, userId: number): Promise<Record<string, never>> {
-  await context.store.blacklistAllForUser(userId, new Date(context.codec.now()));
+export async function logoutEverywhere(context: TesseraContext, user: User, origin?: RequestOrigin): Promise<Record<string, never>> {
+  const revoked = await context.store.blacklistAllForUser(user.id, new Date(context.codec.now()));
+  await context.events.emit({ action: 'logout_all', user: userRefOf(user), detail: { revoked_tokens: revoked }, origin });
   return {};
 }

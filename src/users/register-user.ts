@@ -12,6 +12,7 @@
 import type { TesseraContext } from '../context.js';
 import { TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
+import { measuredHashing } from '../passwords/measured-hashing.js';
 import { validatePassword } from '../passwords/validators.js';
 import { UniqueViolationError } from '../stores/store.js';
 import type { FieldSpec } from '../http/fields.js';
@@ -70,7 +71,7 @@ export async function registerUser(context: TesseraContext, input: Required<Regi
       username: input.username,
       email: input.email,
       firstName: input.first_name,
-      password: await hashPassword(input.password),
+      password: await measuredHashing(context.events, 'hash', () => hashPassword(input.password)),
     });
   } catch (error) {
     // The checks above can race with another registration; the unique index decides.

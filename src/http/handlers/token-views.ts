@@ -2,14 +2,18 @@
  * simplejwt's token views: obtain pair, refresh, verify, blacklist, and the sliding pair. Each
  * validates its serializer fields, runs the use case, and answers 200 with its data.
  */
-import { TesseraError } from '../../errors.js';
+import { TesseraError, TokenError } from '../../errors.js';
 import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
 import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/verify-and-revoke.js';
 import { checkLoginThrottle, countLoginFailure } from '../../throttling/throttles.js';
-import { checkCredentials } from '../../users/login.js';
+import { checkLogin } from '../../users/login.js';
 import type { User } from '../../users/user.js';
 import { header } from '../http-types.js';
+import { originOf } from '../request-origin.js';
+import { refusalReason } from '../../users/authenticate-request.js';
+import type { AuthEvent } from '../../observability/auth-events.js';
+import type { TesseraContext } from '../../context.js';
 import { untrimmed, validatedFields } from '../request-data.js';
 import type { Handler, HandlerInput, Route } from '../route.js';
 
@@ -23,17 +27,42 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
   // DRF trims passwords too, which locks out passwords that end in a space; Tessera does not.
   const password = untrimmed(data, 'password', values.password ?? '');
   const login = values[usernameField] ?? '';
-  await checkLoginThrottle(context, login, request.ip);
-  const user = await checkCredentials(context, login, password);
+  const origin = originOf(request);
+  await reportingThrottle(context, () => checkLoginThrottle(context, login, request.ip), { action: 'login.throttled', username: login, origin });
+  const { user, refused } = await checkLogin(context, login, password);
   const info = { ip: request.ip, userAgent: header(request, 'user-agent') };
   if (user === undefined) {
     await countLoginFailure(context, login, request.ip);
+    await context.events.emit({ action: 'login.failed', username: login, detail: { reason: refused }, origin });
     await context.hooks.onLoginFailed?.({ username: login }, info);
     throw TesseraError.of('no_active_account');
   }
   if (context.settings.UPDATE_LAST_LOGIN) await context.store.updateUser(user.id, { lastLogin: new Date(context.codec.now()) });
+  await context.events.emit({ action: 'login.succeeded', user: { id: user.id, username: user.username }, origin });
   await context.hooks.onLoginSuccess?.(user, info);
   return user;
+}
+
+/** Runs a throttle check; a refusal is reported as `event` before it goes on to the client. */
+async function reportingThrottle(context: TesseraContext, check: () => Promise<void>, event: AuthEvent): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (error instanceof TesseraError && error.code === 'throttled') await context.events.emit(event);
+    throw error;
+  }
+}
+
+/** Runs a refresh; a refusal is counted (`tessera_refreshes_total{outcome="invalid"}`) with its precise reason. */
+async function reportingRefusal<T>(context: TesseraContext, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TesseraError || error instanceof TokenError) {
+      await context.events.emit({ action: 'refresh.refused', detail: { reason: refusalReason(error) } });
+    }
+    throw error;
+  }
 }
 
 async function oneField(input: HandlerInput, name: string): Promise<string> {
@@ -43,12 +72,24 @@ async function oneField(input: HandlerInput, name: string): Promise<string> {
 
 const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)) });
 const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)) });
-const refresh: Handler = async (input) => ({ status: 200, body: await refreshPair(input.context, await oneField(input, 'refresh')) });
-const refreshSlidingToken: Handler = async (input) => ({ status: 200, body: await refreshSliding(input.context, await oneField(input, 'token')) });
+const refresh: Handler = async (input) => {
+  const raw = await oneField(input, 'refresh');
+  return { status: 200, body: await reportingRefusal(input.context, () => refreshPair(input.context, raw, originOf(input.request))) };
+};
+const refreshSlidingToken: Handler = async (input) => {
+  const raw = await oneField(input, 'token');
+  return { status: 200, body: await reportingRefusal(input.context, () => refreshSliding(input.context, raw)) };
+};
 const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
-const blacklist: Handler = async (input) => ({ status: 200, body: await blacklistToken(input.context, await oneField(input, 'refresh')) });
+const blacklist: Handler = async (input) => ({
+  status: 200,
+  body: await blacklistToken(input.context, await oneField(input, 'refresh'), originOf(input.request)),
+});
 
-const logoutAll: Handler = async ({ context, auth }) => ({ status: 200, body: await logoutEverywhere(context, auth?.user.id ?? -1) });
+const logoutAll: Handler = async ({ context, auth, request }) => {
+  if (auth === undefined) throw TesseraError.of('not_authenticated');
+  return { status: 200, body: await logoutEverywhere(context, auth.user, originOf(request)) };
+};
 
 const credentialFields = (usernameField: string) => [
   { name: usernameField, required: true },
