@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'validation_failed'
   | 'payload_too_large'
   | 'throttled'
+  | 'service_unavailable'
   | 'internal_error';
 
 interface ErrorSpec {
@@ -63,6 +64,7 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   validation_failed: { status: 400, wireCode: null, detail: 'Invalid input.' },
   payload_too_large: { status: 413, wireCode: null, detail: 'Request body is too large.' },
   throttled: { status: 429, wireCode: null, detail: 'Request was throttled.' },
+  service_unavailable: { status: 503, wireCode: null, detail: 'Service temporarily unavailable, try again later.' },
   internal_error: { status: 500, wireCode: null, detail: 'A server error occurred.' },
 };
 

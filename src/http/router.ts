@@ -4,11 +4,11 @@
  * IsAuthenticated, for every method, even unsupported ones), then the method (405), then the
  * handler. Anything unexpected becomes a logged 500 with no detail for the client.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from './context.js';
 import { TesseraError, TokenError, type Json } from '../errors.js';
-import { authenticateAndReport, authenticateHeader, headerNameFromMetaKey } from '../users/authenticate-request.js';
+import { authenticateAndReport, authenticateHeader, headerNameFromMetaKey } from '../auth/authenticate-request.js';
 import { header, type HttpRequest, type HttpResponse } from './http-types.js';
-import { negotiate } from './content-negotiation.js';
+import { negotiate } from '../drf/content-negotiation.js';
 import { appendSlashRedirect, errorResponse, jsonResponse, notFoundResponse } from './responses.js';
 import type { Route } from './route.js';
 
@@ -49,7 +49,7 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
       if (handler === undefined) throw new TesseraError('method_not_allowed', { detail: `Method "${request.method}" not allowed.` });
 
       const result = await handler({ request, context, auth });
-      const response = jsonResponse(result.status, result.body, allow, {}, indent);
+      const response = jsonResponse(result.status, result.body, allow, result.headers ?? {}, indent);
       if (request.method === 'HEAD') response.body = '';
       return response;
     } catch (error) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../logger.js';
-import type { AuditEntry } from '../stores/store.js';
-import type { AuditRecord } from './auth-events.js';
+import type { Logger } from '../model/logger.js';
+import type { AuditEntry } from '../model/store.js';
+import type { AuditRecord } from '../model/auth-events.js';
 import { createEventSink } from './event-sink.js';
 import { createMetrics } from './metrics.js';
 

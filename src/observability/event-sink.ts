@@ -4,9 +4,9 @@
  * call to the app's `onAuditEvent` hook, in that order. A failing listener never fails the
  * request: it is logged (and counted), and the others still run.
  */
-import type { Logger } from '../logger.js';
-import type { AuditEntry } from '../stores/store.js';
-import { isAudited, type AuditRecord, type AuthEvent, type AuthEventSink, type EventDetail } from './auth-events.js';
+import type { Logger } from '../model/logger.js';
+import type { AuditEntry } from '../model/store.js';
+import { isAudited, type AuditRecord, type AuthEvent, type AuthEventSink, type EventDetail } from '../model/auth-events.js';
 import type { TesseraMetrics } from './metrics.js';
 
 /** Called with every audited event once it is stored; errors are logged, never thrown back. */

@@ -7,7 +7,7 @@
  */
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { LogFormat, LogLevel } from '../config/settings.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../model/logger.js';
 import { prettyLines } from './pretty-lines.js';
 
 

@@ -5,7 +5,7 @@
  */
 import { AggregatorRegistry } from 'prom-client';
 import { listenForMetrics, type MetricsListener } from '../observability/metrics-listener.js';
-import type { Tessera } from '../tessera.js';
+import type { Tessera } from '../app/tessera.js';
 
 /** In the primary: serves the workers' metrics, summed, on `address`. */
 export async function startClusterMetricsListener(address: string): Promise<MetricsListener> {

@@ -5,7 +5,7 @@
  * or DRF emulation runs for them.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Tessera } from '../tessera.js';
+import type { Tessera } from '../app/tessera.js';
 
 function answer(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply.code(status).header('content-type', 'application/json').header('cache-control', 'no-store').send(JSON.stringify(body));

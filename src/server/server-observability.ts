@@ -8,7 +8,7 @@ import type { LogLevel } from '../config/settings.js';
 import { createPinoLogger } from '../observability/log.js';
 import { listenForMetrics, type MetricsListener } from '../observability/metrics-listener.js';
 import { proxyTrust, REQUEST_ID_HEADER, requestIdFor } from '../observability/request-id.js';
-import type { Tessera } from '../tessera.js';
+import type { Tessera } from '../app/tessera.js';
 
 /** The server's pino logger, from LOG_LEVEL and LOG_FORMAT unless a level is forced (tests). */
 export function serverLogger(tessera: Tessera, level?: LogLevel): PinoLogger {

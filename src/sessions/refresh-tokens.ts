@@ -13,13 +13,13 @@
  *   retry; SESSION_LIFETIME caps how long rotation can keep a family alive.
  */
 import { randomUUID } from 'node:crypto';
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TokenError } from '../errors.js';
-import type { OutstandingToken, TokenState } from '../stores/store.js';
-import { userRefOf, type RequestOrigin } from '../observability/auth-events.js';
+import type { OutstandingToken, TokenState } from '../model/store.js';
+import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
-import type { User } from '../users/user.js';
+import type { User } from '../model/user.js';
 import { assertNotBlacklisted } from './blacklist-check.js';
 
 /** Metrics-only events of successful refreshes, shared objects (nothing allocated per refresh). */

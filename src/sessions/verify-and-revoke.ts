@@ -1,12 +1,12 @@
 /**
  * `POST /api/token/verify/` and `POST /api/token/blacklist/`.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TOKEN_MESSAGES, TokenError } from '../errors.js';
-import { userRefOf, type RequestOrigin } from '../observability/auth-events.js';
-import type { User } from '../users/user.js';
+import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
+import type { User } from '../model/user.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
-import { isAccessToken, verifiedTokenCacheOf } from '../users/verified-token-cache.js';
+import { isAccessToken, verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
 import { readBlacklistableToken } from './refresh-tokens.js';
 

@@ -5,7 +5,7 @@ import { loadSettings } from '../../config/load-settings.js';
 import { joinWorkerCacheGroup, runPrimary } from '../../server/cluster.js';
 import { createServer } from '../../server/create-server.js';
 import { openStore } from '../../stores/open-store.js';
-import { createTessera } from '../../tessera.js';
+import { createTessera } from '../../app/tessera.js';
 import { createPinoLogger, tesseraLoggerOf } from '../../observability/log.js';
 import { startMetricsListener } from '../../server/server-observability.js';
 import { shareWorkerMetrics, startClusterMetricsListener } from '../../server/cluster-metrics.js';

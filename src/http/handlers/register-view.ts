@@ -2,11 +2,11 @@
  * `POST /accounts/register/`: the tutorials' registration view. 201 with an empty body.
  */
 import { TesseraError, type FieldErrors } from '../../errors.js';
-import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../users/register-user.js';
+import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../registration/register-user.js';
 import { throttleRegistration } from '../../throttling/throttles.js';
 import { collectFieldErrors, requestData, untrimmed } from '../request-data.js';
 import type { Handler, HandlerInput, Route } from '../route.js';
-import type { User } from '../../users/user.js';
+import type { User } from '../../model/user.js';
 import { originOf } from '../request-origin.js';
 
 const register: Handler = async (input) => {

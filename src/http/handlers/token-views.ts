@@ -6,14 +6,14 @@ import { TesseraError, TokenError } from '../../errors.js';
 import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
 import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/verify-and-revoke.js';
-import { checkLoginThrottle, countLoginFailure } from '../../throttling/throttles.js';
+import { reserveLoginAttempt } from '../../throttling/login-throttle.js';
 import { checkLogin } from '../../users/login.js';
-import type { User } from '../../users/user.js';
+import type { User } from '../../model/user.js';
 import { header } from '../http-types.js';
 import { originOf } from '../request-origin.js';
-import { refusalReason } from '../../users/authenticate-request.js';
-import type { AuthEvent } from '../../observability/auth-events.js';
-import type { TesseraContext } from '../../context.js';
+import { refusalReason } from '../../auth/authenticate-request.js';
+import { userRefOf } from '../../model/auth-events.js';
+import type { TesseraContext } from '../context.js';
 import { untrimmed, validatedFields } from '../request-data.js';
 import type { Handler, HandlerInput, Route } from '../route.js';
 
@@ -28,29 +28,26 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
   const password = untrimmed(data, 'password', values.password ?? '');
   const login = values[usernameField] ?? '';
   const origin = originOf(request);
-  await reportingThrottle(context, () => checkLoginThrottle(context, login, request.ip), { action: 'login.throttled', username: login, origin });
-  const { user, refused } = await checkLogin(context, login, password);
+  // Counted before the password is checked, so concurrent guesses cannot outrun the limits.
+  const attempt = await reserveLoginAttempt(context, login, request.ip).catch(async (error: unknown) => {
+    if (error instanceof TesseraError && error.code === 'throttled') await context.events.emit({ action: 'login.throttled', username: login, origin });
+    throw error;
+  });
+  const { user, refused } = await checkLogin(context, login, password, request.ip).catch(async (error: unknown) => {
+    await attempt.settle('unchecked');
+    throw error;
+  });
+  await attempt.settle(user === undefined ? 'failed' : 'succeeded');
   const info = { ip: request.ip, userAgent: header(request, 'user-agent') };
   if (user === undefined) {
-    await countLoginFailure(context, login, request.ip);
     await context.events.emit({ action: 'login.failed', username: login, detail: { reason: refused }, origin });
     await context.hooks.onLoginFailed?.({ username: login }, info);
     throw TesseraError.of('no_active_account');
   }
   if (context.settings.UPDATE_LAST_LOGIN) await context.store.updateUser(user.id, { lastLogin: new Date(context.codec.now()) });
-  await context.events.emit({ action: 'login.succeeded', user: { id: user.id, username: user.username }, origin });
+  await context.events.emit({ action: 'login.succeeded', user: userRefOf(user), origin });
   await context.hooks.onLoginSuccess?.(user, info);
   return user;
-}
-
-/** Runs a throttle check; a refusal is reported as `event` before it goes on to the client. */
-async function reportingThrottle(context: TesseraContext, check: () => Promise<void>, event: AuthEvent): Promise<void> {
-  try {
-    await check();
-  } catch (error) {
-    if (error instanceof TesseraError && error.code === 'throttled') await context.events.emit(event);
-    throw error;
-  }
 }
 
 /** Runs a refresh; a refusal is counted (`tessera_refreshes_total{outcome="invalid"}`) with its precise reason. */
@@ -70,15 +67,21 @@ async function oneField(input: HandlerInput, name: string): Promise<string> {
   return values[name] ?? '';
 }
 
-const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)) });
-const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)) });
+/**
+ * Every answer that carries a token: never stored by a browser, proxy or CDN (RFC 6749 §5.1:
+ * "Cache-Control: no-store" and "Pragma: no-cache"; simplejwt sends neither).
+ */
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)), headers: NO_STORE });
+const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)), headers: NO_STORE });
 const refresh: Handler = async (input) => {
   const raw = await oneField(input, 'refresh');
-  return { status: 200, body: await reportingRefusal(input.context, () => refreshPair(input.context, raw, originOf(input.request))) };
+  return { status: 200, body: await reportingRefusal(input.context, () => refreshPair(input.context, raw, originOf(input.request))), headers: NO_STORE };
 };
 const refreshSlidingToken: Handler = async (input) => {
   const raw = await oneField(input, 'token');
-  return { status: 200, body: await reportingRefusal(input.context, () => refreshSliding(input.context, raw)) };
+  return { status: 200, body: await reportingRefusal(input.context, () => refreshSliding(input.context, raw)), headers: NO_STORE };
 };
 const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
 const blacklist: Handler = async (input) => ({
