@@ -13,6 +13,7 @@ import { header } from '../http-types.js';
 import { originOf } from '../request-origin.js';
 import { refusalReason } from '../../auth/authenticate-request.js';
 import { userRefOf } from '../../model/auth-events.js';
+import { inSpan } from '../../observability/tracing.js';
 import type { TesseraContext } from '../context.js';
 import { untrimmed, validatedFields } from '../request-data.js';
 import type { Handler, HandlerInput, Route } from '../route.js';
@@ -73,6 +74,11 @@ async function oneField(input: HandlerInput, name: string): Promise<string> {
  */
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
+/** The handler inside a span `tessera.token.<name>` (docs/operations.md: traces). */
+function traced(name: string, handler: Handler): Handler {
+  return (input) => inSpan(`tessera.token.${name}`, {}, () => handler(input));
+}
+
 const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)), headers: NO_STORE });
 const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)), headers: NO_STORE });
 const refresh: Handler = async (input) => {
@@ -108,7 +114,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       name: 'Token Obtain Pair',
       description:
         'Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.',
-      handlers: { POST: obtainPair },
+      handlers: { POST: traced('obtain', obtainPair) },
       authenticated: false,
       postFields: credentialFields(usernameField),
     },
@@ -116,7 +122,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       path: `${prefix}refresh/`,
       name: 'Token Refresh',
       description: 'Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.',
-      handlers: { POST: refresh },
+      handlers: { POST: traced('refresh', refresh) },
       authenticated: false,
       postFields: [
         { name: 'refresh', required: true },
@@ -128,7 +134,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       name: 'Token Verify',
       description:
         "Takes a token and indicates if it is valid.  This view provides no\ninformation about a token's fitness for a particular use.",
-      handlers: { POST: verify },
+      handlers: { POST: traced('verify', verify) },
       authenticated: false,
       postFields: [{ name: 'token', required: true }],
     },
@@ -136,7 +142,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       path: `${prefix}blacklist/`,
       name: 'Token Blacklist',
       description: 'Takes a token and blacklists it. Must be used with the\n`rest_framework_simplejwt.token_blacklist` app installed.',
-      handlers: { POST: blacklist },
+      handlers: { POST: traced('blacklist', blacklist) },
       authenticated: false,
       postFields: [{ name: 'refresh', required: true }],
     },
@@ -144,7 +150,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       path: `${prefix}logout-all/`,
       name: 'Token Logout All',
       description: "Blacklists every refresh token of the authenticated user: a log out from every device.",
-      handlers: { POST: logoutAll },
+      handlers: { POST: traced('logout_all', logoutAll) },
       authenticated: true,
       postFields: [],
     },
@@ -155,7 +161,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
         path: `${prefix}sliding/`,
         name: 'Token Obtain Sliding',
         description: 'Takes a set of user credentials and returns a sliding JSON web token to\nprove the authentication of those credentials.',
-        handlers: { POST: obtainSliding },
+        handlers: { POST: traced('sliding', obtainSliding) },
         authenticated: false,
         postFields: credentialFields(usernameField),
       },
@@ -164,7 +170,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
         name: 'Token Refresh Sliding',
         description:
           "Takes a sliding JSON web token and returns a new, refreshed version if the\ntoken's refresh period has not expired.",
-        handlers: { POST: refreshSlidingToken },
+        handlers: { POST: traced('sliding_refresh', refreshSlidingToken) },
         authenticated: false,
         postFields: [{ name: 'token', required: true }],
       },
