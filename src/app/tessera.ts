@@ -25,6 +25,12 @@ import type { AuthEventSink } from '../model/auth-events.js';
 import { createEventSink } from '../observability/event-sink.js';
 import type { TesseraMetrics } from '../observability/metrics.js';
 import { readinessProbe, type Readiness, type ReadinessCheck } from '../observability/readiness.js';
+import { accountRoutes } from '../http/handlers/account-views.js';
+import { hasAccountStore } from '../accounts/account-store.js';
+import { ConfigError } from '../errors.js';
+import type { MailTemplateOverrides } from '../mail/mail-templates.js';
+import type { Mailer } from '../mail/mailer.js';
+import { openMailer } from '../mail/open-mailer.js';
 
 export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
   /** Settings in code; they win over `tessera.config.json` and `TESSERA_*` variables. */
@@ -38,13 +44,15 @@ export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
   limiter?: RateLimiter;
   /** The clock, in milliseconds, for tests. @default Date.now */
   now?: () => number;
+  /** Replacements for parts of the mail templates (subject, text, HTML), by mail kind. */
+  mailTemplates?: MailTemplateOverrides;
 }
 
 /** Which route groups to serve, and where. */
 export interface RouteOptions {
   /** @default '/api/token/' */
   tokenPrefix?: string;
-  /** Mount `register/` under this prefix, or `false` for none. @default '/accounts/' */
+  /** Mount `register/` and the account routes (password change and reset, email verification) under this prefix, or `false` for none. @default '/accounts/' */
   accountsPrefix?: string | false;
   /** The tutorials' `/protected/` and `/hello/`. @default false */
   demoViews?: boolean;
@@ -59,6 +67,8 @@ export interface Tessera {
   readonly settings: Settings;
   /** Start-up warnings (development secret, short keys, ...). */
   readonly warnings: readonly string[];
+  /** Tessera's mails; with EMAIL_BACKEND=memory, `mail.backend.outbox` holds what was sent. */
+  readonly mail: Mailer;
   /** The routes these options select. */
   routes(options?: RouteOptions): Route[];
   /** A dispatcher over `routes(options)`. */
@@ -101,8 +111,16 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const metrics = settings.METRICS_ENABLED ? (await import('../observability/metrics.js')).createMetrics() : undefined;
   const hooks = options.hooks ?? {};
   const events = createEventSink({ metrics, recordAudit: auditWriterOf(store), log, onAuditEvent: hooks.onAuditEvent, now: options.now });
+  const recovery = hasAccountStore(store);
+  if (!recovery) {
+    if (settings.ACCOUNT_EMAIL_VERIFICATION !== 'none') {
+      throw new ConfigError('ACCOUNT_EMAIL_VERIFICATION', 'needs a store with email addresses (AccountStore); this store has none');
+    }
+    warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
+  }
+  const mail = openMailer({ settings, log, sendMail: hooks.sendMail, templates: options.mailTemplates });
   const throttledSignIns = throttledSignInLog(store, codec, events);
-  const context: TesseraContext = { settings, codec, store, hooks, limiter, events, ...(throttledSignIns ? { throttledSignIns } : {}) };
+  const context: TesseraContext = { settings, codec, store, hooks, limiter, mail, events, ...(throttledSignIns ? { throttledSignIns } : {}) };
   const readiness = readinessProbe(readinessChecks(store, redis));
 
   const routes = (routeOptions: RouteOptions = {}): Route[] => {
@@ -114,6 +132,13 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         sliding: settings.AUTH_TOKEN_CLASSES.includes('SlidingToken'),
       }),
       ...(accountsPrefix === false ? [] : registrationRoutes(accountsPrefix)),
+      ...(accountsPrefix === false || !recovery
+        ? []
+        : accountRoutes({
+            prefix: accountsPrefix,
+            oldPasswordField: settings.OLD_PASSWORD_FIELD_ENABLED,
+            emailVerification: settings.ACCOUNT_EMAIL_VERIFICATION !== 'none',
+          })),
       ...(routeOptions.demoViews ? demoRoutes() : []),
       ...(routeOptions.jwks === false ? [] : jwksRoutes(keys)),
     ];
@@ -123,6 +148,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     keys,
     settings,
     warnings,
+    mail,
     routes,
     dispatcher: (routeOptions, reportError) => withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),
     metrics,
@@ -132,6 +158,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     close: async () => {
       keys.close();
       await throttledSignIns?.close();
+      await mail.close();
       await bus?.close();
       await redis?.close();
       await limiter.close();

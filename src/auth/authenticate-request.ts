@@ -11,10 +11,11 @@ import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import { verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
-import type { User } from '../model/user.js';
+import { requestUserOf, type RequestUser } from '../model/request-user.js';
 
 export interface AuthenticatedRequest {
-  readonly user: User;
+  /** The user, without the password hash (see {@link RequestUser}). */
+  readonly user: RequestUser;
   /** The validated token's claims (DRF's `request.auth.payload`). */
   readonly claims: Claims;
 }
@@ -83,7 +84,7 @@ export async function authenticateHeader(context: TesseraContext, header: string
   const user = await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM], (field, value) => store.findCachedUser(field, value));
   if (user === undefined) throw TesseraError.of('user_not_found');
   if (settings.CHECK_USER_IS_ACTIVE && !user.isActive) throw TesseraError.of('user_inactive');
-  return { user, claims };
+  return { user: requestUserOf(user), claims };
 }
 
 /** The event of every accepted request: one shared object, so the hot path allocates none. */

@@ -4,10 +4,12 @@
  * Tessera instances (tests, multi-tenant apps) can live in one process.
  */
 import type { Settings } from '../config/settings.js';
+import type { MailMessage } from '../mail/mail-message.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { CachedStore } from '../stores/user-cache.js';
 import type { RateLimiter } from '../throttling/rate-limiter.js';
 import type { Claims, TokenCodec } from '../tokens/token-codec.js';
-import type { User } from '../model/user.js';
+import type { RequestUser } from '../model/request-user.js';
 import type { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
 import type { AuditRecord, AuthEventSink } from '../model/auth-events.js';
 
@@ -22,9 +24,9 @@ export interface TesseraHooks {
    * customClaims: (user) => ({ username: user.username, is_staff: user.isStaff })
    * ```
    */
-  customClaims?: (user: User) => Claims | Promise<Claims>;
+  customClaims?: (user: RequestUser) => Claims | Promise<Claims>;
   /** Called after a successful login (after `last_login` is updated when that is on). */
-  onLoginSuccess?: (user: User, request: LoginRequestInfo) => void | Promise<void>;
+  onLoginSuccess?: (user: RequestUser, request: LoginRequestInfo) => void | Promise<void>;
   /** Called after a failed login; the password is never passed. */
   onLoginFailed?: (credentials: { username: string }, request: LoginRequestInfo) => void | Promise<void>;
   /**
@@ -39,6 +41,16 @@ export interface TesseraHooks {
    * ```
    */
   onAuditEvent?: (event: AuditRecord) => void | Promise<void>;
+  /**
+   * Send Tessera's mails (password reset, verification) yourself, instead of EMAIL_BACKEND. Called
+   * in the background: the HTTP answer does not wait for it, and a rejection is logged.
+   *
+   * @example
+   * ```ts
+   * sendMail: (message) => myQueue.publish('mail', message)
+   * ```
+   */
+  sendMail?: (message: MailMessage) => void | Promise<void>;
 }
 
 /** What hooks may know about the request behind a login. */
@@ -57,6 +69,8 @@ export interface TesseraContext {
   readonly limiter: RateLimiter;
   /** Where use cases report what happened: metrics, the audit log, the `onAuditEvent` hook. */
   readonly events: AuthEventSink;
+  /** Sends mails in the background (EMAIL_BACKEND, or the `sendMail` hook). */
+  readonly mail: Mailer;
   /**
    * Throttled admin-console sign-ins, aggregated into one audit entry per key and minute (when
    * the store keeps an audit trail); written at the end of each minute and at close.

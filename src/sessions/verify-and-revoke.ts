@@ -6,8 +6,10 @@ import { TesseraError, TOKEN_MESSAGES, TokenError } from '../errors.js';
 import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { User } from '../model/user.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
+import type { RequestUser } from '../model/request-user.js';
 import { isAccessToken, verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
+import { endEverySession } from './end-every-session.js';
 import { readBlacklistableToken } from './refresh-tokens.js';
 
 /**
@@ -49,13 +51,9 @@ export async function blacklistToken(context: TesseraContext, raw: string, origi
   return {};
 }
 
-/**
- * Log out everywhere: blacklists every live refresh/sliding token of the user and revokes their
- * families. Access tokens already issued stay valid until they expire (at most
- * ACCESS_TOKEN_LIFETIME), as with any logout of stateless tokens.
- */
-export async function logoutEverywhere(context: TesseraContext, user: User, origin?: RequestOrigin): Promise<Record<string, never>> {
-  const revoked = await context.store.blacklistAllForUser(user.id, new Date(context.codec.now()));
-  await context.events.emit({ action: 'logout_all', user: userRefOf(user), detail: { revoked_tokens: revoked }, origin });
+/** Log out everywhere: ends every session of the user (`endEverySession`), and audits it. */
+export async function logoutEverywhere(context: TesseraContext, user: RequestUser, origin?: RequestOrigin): Promise<Record<string, never>> {
+  const { revokedTokens } = await endEverySession(context, user);
+  await context.events.emit({ action: 'logout_all', user: userRefOf(user), detail: { revoked_tokens: revokedTokens }, origin });
   return {};
 }

@@ -12,7 +12,7 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/h
 import { inClientLine } from '../passwords/hashing-slots.js';
 import { measuredHashing } from '../passwords/measured-hashing.js';
 import type { User } from '../model/user.js';
-import { MAX_USERNAME_LENGTH, normalizeUsername } from './username.js';
+import { MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
 
 /** Django's `EmailField` max_length. */
 const MAX_EMAIL_LENGTH = 254;

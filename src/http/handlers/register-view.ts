@@ -1,6 +1,7 @@
 /**
  * `POST /accounts/register/`: the tutorials' registration view. 201 with an empty body.
  */
+import { sendVerificationMail } from '../../accounts/email-verification.js';
 import { TesseraError, type FieldErrors } from '../../errors.js';
 import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../registration/register-user.js';
 import { throttleRegistration } from '../../throttling/throttles.js';
@@ -42,7 +43,9 @@ async function registerFromRequest({ request, context }: HandlerInput): Promise<
     if (messages !== undefined) allErrors[spec.name] = messages;
   }
   if (Object.keys(allErrors).length > 0) throw TesseraError.fields(allErrors);
-  return registerUser(context, input as Required<RegistrationInput>);
+  const user = await registerUser(context, input as Required<RegistrationInput>, request.ip);
+  await sendVerificationMail(context, user);
+  return user;
 }
 
 export function registrationRoutes(prefix: string): Route[] {

@@ -2,6 +2,7 @@
  * simplejwt's token views: obtain pair, refresh, verify, blacklist, and the sliding pair. Each
  * validates its serializer fields, runs the use case, and answers 200 with its data.
  */
+import { requireVerifiedEmail } from '../../accounts/email-verification.js';
 import { TesseraError, TokenError } from '../../errors.js';
 import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
@@ -9,6 +10,7 @@ import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/ve
 import { reserveLoginAttempt } from '../../throttling/login-throttle.js';
 import { checkLogin } from '../../users/login.js';
 import type { User } from '../../model/user.js';
+import { requestUserOf } from '../../model/request-user.js';
 import { header } from '../http-types.js';
 import { originOf } from '../request-origin.js';
 import { refusalReason } from '../../auth/authenticate-request.js';
@@ -45,9 +47,11 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
     await context.hooks.onLoginFailed?.({ username: login }, info);
     throw TesseraError.of('no_active_account');
   }
+  // Only after the password proved the account: a pending verification reveals nothing to others.
+  await requireVerifiedEmail(context, user);
   if (context.settings.UPDATE_LAST_LOGIN) await context.store.updateUser(user.id, { lastLogin: new Date(context.codec.now()) });
   await context.events.emit({ action: 'login.succeeded', user: userRefOf(user), origin });
-  await context.hooks.onLoginSuccess?.(user, info);
+  await context.hooks.onLoginSuccess?.(requestUserOf(user), info);
   return user;
 }
 
@@ -96,6 +100,7 @@ const blacklist: Handler = async (input) => ({
 });
 
 const logoutAll: Handler = async ({ context, auth, request }) => {
+  // The route is authenticated: the router answered 401 before reaching here without a user.
   if (auth === undefined) throw TesseraError.of('not_authenticated');
   return { status: 200, body: await logoutEverywhere(context, auth.user, originOf(request)) };
 };
