@@ -10,7 +10,7 @@ import type { HttpResponse } from '../http/http-types.js';
 import { errorResponse, jsonResponse } from '../http/responses.js';
 import type { ErrorReporter } from '../http/router.js';
 import type { RouteOptions, Tessera } from '../app/tessera.js';
-import { authenticateHeader, headerNameFromMetaKey, type AuthenticatedRequest } from '../auth/authenticate-request.js';
+import { authenticateAndReport, authenticateHeader, headerNameFromMetaKey, type AuthenticatedRequest } from '../auth/authenticate-request.js';
 import { authenticateStateless, type TokenUser } from '../auth/token-user.js';
 import type { RequestUser } from '../model/request-user.js';
 import type { Claims } from '../tokens/token-codec.js';
@@ -140,7 +140,7 @@ async function authenticateWith<T>(
   authenticate: (context: TesseraContext, header: string | undefined) => Promise<T | undefined>,
 ): Promise<AuthOutcome<T>> {
   try {
-    const value = await authenticate(context, header);
+    const value = await authenticateAndReport(context, header, authenticate);
     if (value === undefined) return { ok: false, response: refusal(TesseraError.of('not_authenticated'), context) };
     return { ok: true, value };
   } catch (error) {

@@ -243,8 +243,16 @@ export interface KeyStore {
   retireSigningKey(kid: string, now: Date): Promise<boolean>;
 }
 
+/** The database's health, for readiness probes (`/readyz`). Optional on `Store`. */
+export interface HealthStore {
+  /** Whether the database answers a trivial query; never throws. */
+  ping(): Promise<boolean>;
+  /** Names of migrations not yet applied (empty when the schema is current). */
+  pendingMigrations(): Promise<string[]>;
+}
+
 /** A whole store: users and tokens in one database (and, for the admin console, its audit trail). */
-export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<AccountStore>, Partial<DjangoImportStore> {
+export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<AccountStore>, Partial<DjangoImportStore>, Partial<HealthStore> {
   /** Applies pending schema migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

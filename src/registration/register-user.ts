@@ -14,6 +14,7 @@
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
+import { measuredHashing } from '../passwords/measured-hashing.js';
 import { inClientLine } from '../passwords/hashing-slots.js';
 import { hasInvisibleCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
 import { validatePassword } from '../passwords/validators.js';
@@ -83,7 +84,7 @@ export async function registerUser(context: TesseraContext, input: Required<Regi
       username,
       email: input.email,
       firstName: input.first_name,
-      password: await inClientLine(client, () => hashPassword(input.password)),
+      password: await inClientLine(client, () => measuredHashing(context.events, 'hash', () => hashPassword(input.password))),
     }, { uniqueAfterFolding: true });
   } catch (error) {
     // The checks above can race with another registration; the unique index decides.

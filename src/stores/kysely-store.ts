@@ -176,18 +176,35 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
 
   async migrate(): Promise<void> {
     await this.withMigrationLock(async (db) => {
-      const migrator = new Migrator({
-        db,
-        provider: new TesseraMigrationProvider(this.dialect),
-        migrationTableName: MIGRATION_TABLE,
-        migrationLockTableName: MIGRATION_LOCK_TABLE,
-      });
-      const { error, results } = await migrator.migrateToLatest();
+      const { error, results } = await this.#migrator(db).migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
         const reason = error instanceof Error ? error.message : String(error);
         throw new Error(`Database migration ${failed} failed: ${reason}`, { cause: error });
       }
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    const migrations = await this.#migrator(this.db).getMigrations();
+    return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  }
+
+  #migrator(db: Kysely<Database>): Migrator {
+    return new Migrator({
+      db,
+      provider: new TesseraMigrationProvider(this.dialect),
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
     });
   }
 

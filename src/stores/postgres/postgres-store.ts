@@ -41,6 +41,7 @@ import { Pool } from 'pg';
 import { KyselyStore } from '../kysely-store.js';
 import type { MigrationDialect } from '../migrations/index.js';
 import { EMAIL_UNIQUE_INDEX, NAME_KEY_UNIQUE_INDEX, USERNAME_UNIQUE_INDEX, type Database } from '../schema.js';
+import { querySpans } from '../../observability/query-spans.js';
 
 /**
  * First key of the advisory lock `migrate()` takes: `pg_advisory_xact_lock(this,
@@ -230,6 +231,7 @@ export async function openPostgresStore(url: string, options: { schema?: string 
               await connection.executeQuery(CompiledQuery.raw(`set search_path to "${schema}"`));
             },
     }),
+    log: querySpans('postgresql'),
   });
   try {
     await sql`select 1`.execute(db);

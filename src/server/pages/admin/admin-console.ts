@@ -21,6 +21,7 @@ import { htmlResponse, movedPermanently, seeOther, type ConnectionInfo, type Pag
 import { AdminSessions, randomToken, SESSION_COOKIE } from './console-sign-ins.js';
 import { auditPage, loginPage, messagePage, newUserPage, overviewPage, userPage, usersPage, type Notice, type Visitor } from './admin-views.js';
 import { recordAudit, type AuditEvent } from './audit-trail.js';
+import { originOf } from '../../../http/request-origin.js';
 import { consoleCookie, expiredConsoleCookie, isCookieValue, parseCookies } from './cookies.js';
 import { formTokenMatches, isCrossOrigin, LOGIN_CSRF_COOKIE } from './csrf.js';
 import { checkNewPassword, checkUserFields, hasErrors, readPasswordForm, readUserForm, type FormErrors, type UserFormValues } from './user-form.js';
@@ -137,8 +138,8 @@ interface Visit {
 export function createAdminConsole(context: TesseraContext): (request: HttpRequest, connection: ConnectionInfo) => Promise<PageResponse | undefined> {
   const { settings } = context;
 
-  const audit = (visit: Visit, event: Omit<AuditEvent, 'ip' | 'at'>): Promise<void> =>
-    recordAudit(visit.store, { ...event, ip: visit.request.ip, at: visit.now });
+  const audit = (visit: Visit, event: Omit<AuditEvent, 'origin'>): Promise<void> =>
+    recordAudit(context.events, { ...event, origin: originOf(visit.request) });
 
   async function currentVisitor(visit: Visit): Promise<Visitor | undefined> {
     const cookieValue = visit.cookies.get(SESSION_COOKIE);
@@ -320,6 +321,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
       throw error;
     }
     await audit(visit, { actor: visitor.user, action: 'user.update', target: { userId: target.id, label: values.username }, detail: changes.join('; ') });
+    if (target.isActive && !values.isActive) await audit(visit, { actor: visitor.user, action: 'account.deactivated', target: { userId: target.id, label: values.username } });
     return seeOther(`/admin/users/${target.id}/?done=saved`);
   }
 
