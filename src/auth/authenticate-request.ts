@@ -4,15 +4,17 @@
  * were not provided."), throws a `TesseraError` for bad credentials, and returns the user and
  * the token's claims otherwise. This is the hot path: no allocation beyond what parsing needs.
  */
-import { TesseraError, TokenError, type Json } from '../errors.js';
+import type { TesseraContext } from '../http/context.js';
+import { TesseraError, TokenError, tokenErrorReasonOf, type Json } from '../errors.js';
+import type { AuthEvent } from '../model/auth-events.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
-import type { User } from '../model/user.js';
-import type { AuthContext, AuthHeaderSettings } from './auth-context.js';
+import { requestUserOf, type RequestUser } from '../model/request-user.js';
 
 export interface AuthenticatedRequest {
-  readonly user: User;
+  /** The user, without the password hash (see {@link RequestUser}). */
+  readonly user: RequestUser;
   /** The validated token's claims (DRF's `request.auth.payload`). */
   readonly claims: Claims;
 }
@@ -28,7 +30,7 @@ export const TOKEN_CLASSES: Readonly<Record<string, TokenType>> = { AccessToken:
 const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
 
 /** The raw token from a header value, `undefined` when the header is not ours. */
-export function rawTokenFromHeader(context: { readonly settings: AuthHeaderSettings }, header: string | undefined): string | undefined {
+export function rawTokenFromHeader(context: Pick<TesseraContext, 'settings'>, header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const parts = header.trim() === '' ? [] : header.trim().split(ASCII_WHITESPACE);
   if (parts.length === 0 || !context.settings.AUTH_HEADER_TYPES.includes(parts[0] ?? '')) return undefined;
@@ -37,7 +39,7 @@ export function rawTokenFromHeader(context: { readonly settings: AuthHeaderSetti
 }
 
 /** Validates `raw` against each of AUTH_TOKEN_CLASSES in turn, as simplejwt does. */
-export async function validatedClaims(context: AuthContext, raw: string): Promise<Claims> {
+export async function validatedClaims(context: TesseraContext, raw: string): Promise<Claims> {
   const nowMs = context.codec.now();
   const cache = context.verifiedTokens;
   const cached = cache.get(raw, context.codec.key, nowMs / 1000, context.settings.LEEWAY);
@@ -71,7 +73,7 @@ export async function validatedClaims(context: AuthContext, raw: string): Promis
  * if (auth === undefined) throw TesseraError.of('not_authenticated');
  * ```
  */
-export async function authenticateHeader(context: AuthContext, header: string | undefined): Promise<AuthenticatedRequest | undefined> {
+export async function authenticateHeader(context: TesseraContext, header: string | undefined): Promise<AuthenticatedRequest | undefined> {
   const raw = rawTokenFromHeader(context, header);
   if (raw === undefined) return undefined;
   const claims = await validatedClaims(context, raw);
@@ -81,5 +83,39 @@ export async function authenticateHeader(context: AuthContext, header: string | 
   const user = await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM], (field, value) => store.findCachedUser(field, value));
   if (user === undefined) throw TesseraError.of('user_not_found');
   if (settings.CHECK_USER_IS_ACTIVE && !user.isActive) throw TesseraError.of('user_inactive');
-  return { user, claims };
+  return { user: requestUserOf(user), claims };
+}
+
+/** The event of every accepted request: one shared object, so the hot path allocates none. */
+const AUTHENTICATED: AuthEvent = Object.freeze({ action: 'request.authenticated' });
+const NOT_AUTHENTICATED: AuthEvent = Object.freeze({ action: 'request.refused', detail: Object.freeze({ reason: 'not_authenticated' }) });
+
+/** The stable reason a request's authentication failed: the token's own, or the error's code. */
+export function refusalReason(error: unknown): string {
+  return tokenErrorReasonOf(error) ?? (error instanceof TesseraError ? error.code : 'error');
+}
+
+/**
+ * Authenticates a request to a protected route (`authenticate`: `authenticateHeader` or the
+ * stateless one) and reports the outcome to the metrics: `ok`, `not_authenticated` when no
+ * credentials came, or the refusal's precise reason. What the router and the adapters call.
+ *
+ * @example
+ * ```ts
+ * const auth = await authenticateAndReport(context, header, authenticateHeader);
+ * ```
+ */
+export async function authenticateAndReport<T>(
+  context: TesseraContext,
+  header: string | undefined,
+  authenticate: (context: TesseraContext, header: string | undefined) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  try {
+    const value = await authenticate(context, header);
+    void context.events.emit(value === undefined ? NOT_AUTHENTICATED : AUTHENTICATED);
+    return value;
+  } catch (error) {
+    void context.events.emit({ action: 'request.refused', detail: { reason: refusalReason(error) } });
+    throw error;
+  }
 }

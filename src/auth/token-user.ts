@@ -7,9 +7,9 @@
  * until the access token expires (at most ACCESS_TOKEN_LIFETIME). Sliding tokens still consult
  * the blacklist, as simplejwt's do.
  */
+import type { TesseraContext } from '../http/context.js';
 import { TesseraError } from '../errors.js';
 import type { Claims } from '../tokens/token-codec.js';
-import type { AuthContext } from './auth-context.js';
 import { rawTokenFromHeader, validatedClaims } from './authenticate-request.js';
 
 /**
@@ -44,7 +44,7 @@ export interface TokenUser {
  * // { id: 7, username: 'kyoko', isStaff: false, isSuperuser: false, isActive: true, claims: {...} }
  * ```
  */
-export function tokenUserFromClaims(context: { readonly settings: { readonly USER_ID_CLAIM: string } }, claims: Claims): TokenUser {
+export function tokenUserFromClaims(context: Pick<TesseraContext, 'settings'>, claims: Claims): TokenUser {
   const id = claims[context.settings.USER_ID_CLAIM];
   if (typeof id !== 'number' && typeof id !== 'string') throw TesseraError.of('token_no_user_id');
   return {
@@ -72,7 +72,7 @@ export function tokenUserFromClaims(context: { readonly settings: { readonly USE
  * console.log(user.id, user.claims);
  * ```
  */
-export async function authenticateStateless(context: AuthContext, header: string | undefined): Promise<TokenUser | undefined> {
+export async function authenticateStateless(context: TesseraContext, header: string | undefined): Promise<TokenUser | undefined> {
   const raw = rawTokenFromHeader(context, header);
   if (raw === undefined) return undefined;
   return tokenUserFromClaims(context, await validatedClaims(context, raw));

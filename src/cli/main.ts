@@ -6,9 +6,11 @@ import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { createSuperuserCommand } from './commands/createsuperuser.js';
 import { flushExpiredTokensCommand } from './commands/flushexpiredtokens.js';
+import { importDjangoCommand } from './commands/import-django.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { throttleCommand } from './commands/throttle.js';
 
 const program = new Command('tessera')
   .description('JWT authentication server, wire-compatible with djangorestframework-simplejwt')
@@ -19,6 +21,8 @@ program.addCommand(migrateCommand());
 program.addCommand(createSuperuserCommand());
 program.addCommand(flushExpiredTokensCommand());
 program.addCommand(keysCommand());
+program.addCommand(throttleCommand());
+program.addCommand(importDjangoCommand());
 
 try {
   await program.parseAsync(process.argv);

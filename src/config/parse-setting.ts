@@ -7,9 +7,12 @@ import { ConfigError } from '../errors.js';
 import { isValidKid, type JwkObject } from '../tokens/jwk.js';
 import { parseRate } from '../throttling/rate.js';
 import { parseDurationSeconds } from './duration.js';
+import { parseListenAddress } from '../observability/listen-address.js';
 import {
   AUTH_TOKEN_CLASS_NAMES,
   EMAIL_BACKEND_NAMES,
+  LOG_FORMATS,
+  LOG_LEVELS,
   SUPPORTED_ALGORITHMS,
   type DataSettingName,
   type Settings,
@@ -72,6 +75,13 @@ function positiveInteger(value: unknown, name: string): number {
   const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof number === 'number' && Number.isSafeInteger(number) && number > 0) return number;
   return fail(name, 'a positive integer', value);
+}
+
+/** A duration that must be more than zero (a timeout of 0 would mean none at all). */
+function positiveDuration(value: unknown, name: string): number {
+  const seconds = duration(value, name);
+  if (seconds <= 0) throw new ConfigError(name, 'must be more than 0 seconds');
+  return seconds;
 }
 
 /** A DRF throttle rate (`100/hour`), or `null`/`off`/`none` for no limit. */
@@ -223,9 +233,16 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   },
   MAX_BODY_BYTES: positiveInteger,
   MAX_PASSWORD_LENGTH: positiveInteger,
+  THROTTLE_LOGIN_ACCOUNT_ADDRESS: rate,
   ALLOW_WEAK_DJANGO_HASHES: boolean,
   THROTTLE_LOGIN_ACCOUNT: rate,
   THROTTLE_LOGIN_IP: rate,
+  LOGIN_KNOWN_ADDRESS_LIFETIME: positiveDuration,
+  HASH_QUEUE_LIMIT: positiveInteger,
+  HASH_QUEUE_PER_CLIENT: positiveInteger,
+  REQUEST_TIMEOUT: positiveDuration,
+  KEEP_ALIVE_TIMEOUT: positiveDuration,
+  MAX_CONNECTIONS: positiveInteger,
   THROTTLE_REGISTER_IP: rate,
   TRUST_PROXY: trustProxy,
   PASSWORD_RESET_TIMEOUT: duration,
@@ -247,6 +264,20 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   EMAIL_TIMEOUT: duration,
   DEFAULT_FROM_EMAIL: nonEmptyString,
   EMAIL_TEMPLATE_DIR: nullableString,
+  METRICS_ENABLED: boolean,
+  METRICS_ADDR: (value, name) => {
+    const address = nonEmptyString(value, name);
+    if (parseListenAddress(address) !== undefined) return address.trim();
+    return fail(name, "host:port, such as '127.0.0.1:9464' or '[::1]:9464'", value);
+  },
+  AUDIT_RETENTION: (value, name) => {
+    if (value === null || (typeof value === 'string' && ['', 'none', 'null', 'forever'].includes(value.trim().toLowerCase()))) return null;
+    const seconds = duration(value, name);
+    if (seconds <= 0) throw new ConfigError(name, "must be positive; use 'forever' (or null) to keep audit events");
+    return seconds;
+  },
+  LOG_LEVEL: oneOf(LOG_LEVELS),
+  LOG_FORMAT: oneOf(LOG_FORMATS),
 };
 
 export function isDataSettingName(name: string): name is DataSettingName {

@@ -7,10 +7,11 @@ import type { Json } from '../errors.js';
 import type { AuthenticatedRequest } from '../auth/authenticate-request.js';
 import type { HttpRequest } from './http-types.js';
 
-/** What a handler returns: a status and a JSON body (`undefined` for an empty one). */
+/** What a handler returns: a status, a JSON body (`undefined` for an empty one), and any extra headers. */
 export interface HandlerResult {
   readonly status: number;
   readonly body: Json | undefined;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface HandlerInput {

@@ -13,16 +13,23 @@
  *   retry; SESSION_LIFETIME caps how long rotation can keep a family alive.
  */
 import { randomUUID } from 'node:crypto';
-import type { SessionContext } from './session-context.js';
+import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TokenError } from '../errors.js';
 import type { OutstandingToken, TokenState } from '../model/store.js';
+import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import type { User } from '../model/user.js';
 import { assertNotBlacklisted } from './blacklist-check.js';
 
+/** Metrics-only events of successful refreshes, shared objects (nothing allocated per refresh). */
+const REFRESH_ISSUED = Object.freeze({ action: 'refresh.issued' });
+const ROTATED = Object.freeze({ action: 'refresh.rotated', detail: Object.freeze({ blacklisted: false }) });
+const ROTATED_AND_BLACKLISTED = Object.freeze({ action: 'refresh.rotated', detail: Object.freeze({ blacklisted: true }) });
+const GRACE_REPLAY = Object.freeze({ action: 'refresh.grace_replay' });
+
 /** Reads a refresh (or sliding) token as simplejwt's `RefreshToken(token)` does, blacklist included. */
-export async function readBlacklistableToken(context: SessionContext, raw: string, type: 'refresh' | 'sliding', nowMs: number): Promise<Claims> {
+export async function readBlacklistableToken(context: TesseraContext, raw: string, type: 'refresh' | 'sliding', nowMs: number): Promise<Claims> {
   const claims = context.codec.verifySignature(raw, nowMs);
   await assertNotBlacklisted(context, claims);
   context.codec.checkClaims(claims, type, nowMs);
@@ -30,7 +37,7 @@ export async function readBlacklistableToken(context: SessionContext, raw: strin
 }
 
 /** The token's user, if the token names one; refuses a named user who is gone or may not log in. */
-async function activeUserOf(context: SessionContext, claims: Claims): Promise<User | undefined> {
+async function activeUserOf(context: TesseraContext, claims: Claims): Promise<User | undefined> {
   const { settings, store } = context;
   if (!(settings.USER_ID_CLAIM in claims)) return undefined;
   const user = await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM]);
@@ -40,7 +47,7 @@ async function activeUserOf(context: SessionContext, claims: Claims): Promise<Us
 }
 
 /** The recorded state of the token's jti (a non-string jti is an invalid token). */
-async function tokenState(context: SessionContext, claims: Claims): Promise<TokenState | undefined> {
+async function tokenState(context: TesseraContext, claims: Claims): Promise<TokenState | undefined> {
   const jti = claims[context.settings.JTI_CLAIM];
   if (jti === undefined) return undefined;
   if (typeof jti !== 'string') throw new TokenError('bad_claim');
@@ -51,7 +58,7 @@ async function tokenState(context: SessionContext, claims: Claims): Promise<Toke
  * A replay of a rotated token within REFRESH_TOKEN_REUSE_GRACE of its rotation: a client that
  * lost the response and retries, or several tabs refreshing at once. Not theft.
  */
-function isWithinGrace(context: SessionContext, state: TokenState, nowMs: number): boolean {
+function isWithinGrace(context: TesseraContext, state: TokenState, nowMs: number): boolean {
   const grace = context.settings.REFRESH_TOKEN_REUSE_GRACE;
   return (
     grace > 0 &&
@@ -62,15 +69,26 @@ function isWithinGrace(context: SessionContext, state: TokenState, nowMs: number
   );
 }
 
-/** Theft: an already-rotated token came back. Everything descending from that login dies. */
-async function revokeForReuse(context: SessionContext, state: TokenState, nowMs: number): Promise<never> {
+/**
+ * Theft: an already-rotated token came back. Everything descending from that login dies, and
+ * the audit log says so (once: later replays find the family already revoked).
+ */
+async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs: number, origin: RequestOrigin | undefined): Promise<never> {
   if (state.familyId !== null && state.familyRevokedAt === null) {
-    await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
+    const revoked = await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
+    const user = state.userId === null ? undefined : await context.store.findUser('id', state.userId);
+    await context.events.emit({
+      action: 'refresh.reuse_detected',
+      user: userRefOf(user),
+      subject: state.familyId,
+      detail: { revoked_tokens: revoked, replayed_jti: state.jti },
+      origin,
+    });
   }
   throw new TokenError('reuse_detected');
 }
 
-export async function refreshPair(context: SessionContext, raw: string): Promise<{ access: string; refresh?: string }> {
+export async function refreshPair(context: TesseraContext, raw: string, origin?: RequestOrigin): Promise<{ access: string; refresh?: string }> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
   const refresh = codec.verifySignature(raw, nowMs);
@@ -79,13 +97,16 @@ export async function refreshPair(context: SessionContext, raw: string): Promise
   if (state !== undefined && state.familyRevokedAt !== null && state.blacklistedAt === null) throw new TokenError('family_revoked');
   if (state !== undefined && state.blacklistedAt !== null) {
     if (isWithinGrace(context, state, nowMs)) return replayRotation(context, refresh, state, nowMs);
-    if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs);
+    if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs, origin);
     throw new TokenError('blacklisted');
   }
   codec.checkClaims(refresh, 'refresh', nowMs);
   const user = await activeUserOf(context, refresh);
   const access = codec.encode(codec.accessFor(refresh, nowMs));
-  if (!settings.ROTATE_REFRESH_TOKENS) return { access };
+  if (!settings.ROTATE_REFRESH_TOKENS) {
+    void context.events.emit(REFRESH_ISSUED);
+    return { access };
+  }
 
   const familyId = state?.familyId ?? (await startFamilyFor(context, user, nowMs));
   const next = codec.rotated(refresh, nowMs);
@@ -108,6 +129,7 @@ export async function refreshPair(context: SessionContext, raw: string): Promise
   } else {
     await store.recordOutstanding(recordedNext);
   }
+  void context.events.emit(settings.BLACKLIST_AFTER_ROTATION ? ROTATED_AND_BLACKLISTED : ROTATED);
   return { access, refresh: codec.encode(next) };
 }
 
@@ -117,7 +139,7 @@ export async function refreshPair(context: SessionContext, raw: string): Promise
  * Every tab and every retry ends up holding one refresh token, and the family does not fork.
  * If the successor was itself spent or revoked meanwhile, the replay is simply refused.
  */
-async function replayRotation(context: SessionContext, refresh: Claims, state: TokenState, nowMs: number): Promise<{ access: string; refresh: string }> {
+async function replayRotation(context: TesseraContext, refresh: Claims, state: TokenState, nowMs: number): Promise<{ access: string; refresh: string }> {
   const { codec, settings, store } = context;
   const successor = await store.findTokenState(state.replacedBy ?? '');
   if (successor === undefined || successor.blacklistedAt !== null || successor.createdAt === null) throw new TokenError('blacklisted');
@@ -129,18 +151,19 @@ async function replayRotation(context: SessionContext, refresh: Claims, state: T
     exp: Math.floor(successor.expiresAt.getTime() / 1000),
     iat: Math.floor(successor.createdAt.getTime() / 1000),
   };
+  void context.events.emit(GRACE_REPLAY);
   return { access: codec.encode(codec.accessFor(refresh, nowMs)), refresh: codec.encode(next) };
 }
 
 /** Tokens minted elsewhere (simplejwt) have no family yet: their first rotation starts one. */
-async function startFamilyFor(context: SessionContext, user: User | undefined, nowMs: number): Promise<string> {
+async function startFamilyFor(context: TesseraContext, user: User | undefined, nowMs: number): Promise<string> {
   const id = randomUUID();
   await context.store.startFamily({ id, userId: user?.id ?? null, createdAt: new Date(nowMs) });
   return id;
 }
 
 /** SESSION_LIFETIME: no rotation past the family's deadline, and no refresh at all after it. */
-function capToSessionLifetime(context: SessionContext, next: Claims, state: TokenState | undefined, nowMs: number): void {
+function capToSessionLifetime(context: TesseraContext, next: Claims, state: TokenState | undefined, nowMs: number): void {
   const lifetime = context.settings.SESSION_LIFETIME;
   if (lifetime === null || state?.familyCreatedAt == null) return;
   const deadline = Math.floor(state.familyCreatedAt.getTime() / 1000) + lifetime;
@@ -148,7 +171,7 @@ function capToSessionLifetime(context: SessionContext, next: Claims, state: Toke
   if (typeof next.exp === 'number' && next.exp > deadline) next.exp = deadline;
 }
 
-export async function refreshSliding(context: SessionContext, raw: string): Promise<{ token: string }> {
+export async function refreshSliding(context: TesseraContext, raw: string): Promise<{ token: string }> {
   const { codec, settings } = context;
   const nowMs = codec.now();
   const sliding = await readBlacklistableToken(context, raw, 'sliding', nowMs);

@@ -4,14 +4,14 @@
 import { TesseraError, TOKEN_MESSAGES } from '../errors.js';
 import { isAccessToken } from '../tokens/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
-import type { SessionContext } from './session-context.js';
+import type { TesseraContext } from '../http/context.js';
 
 /**
  * simplejwt's `UntypedToken` check (any type), then the blacklist. simplejwt consults the
  * blacklist here only when BLACKLIST_AFTER_ROTATION is on (#786); Tessera always does: a
  * blacklisted token never verifies. The answer keeps simplejwt's shape for it (a 400).
  */
-export async function verifyToken(context: SessionContext, raw: string): Promise<Record<string, never>> {
+export async function verifyToken(context: TesseraContext, raw: string): Promise<Record<string, never>> {
   const { codec, settings } = context;
   const nowMs = codec.now();
   const cache = context.verifiedTokens;

@@ -11,17 +11,27 @@
  *
  * Races are settled by the database, never by check-then-act (see each module).
  */
-import { Migrator, type Kysely } from 'kysely';
-import type { AuditTrail, ConsoleSignInStore, KeyStore, OutstandingToken, Store, TokenRecord, TokenState } from '../model/store.js';
+import { Migrator, sql, type Kysely } from 'kysely';
+import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
+import type { AccountStore, AuditTrail, ConsoleSignInStore, EmailAddress, KeyStore, NameRules, OutstandingToken, Store, TokenRecord, TokenState } from '../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
 import { KyselyAuditTrail } from './kysely/audit-trail.js';
 import { KyselyConsoleSignIns } from './kysely/console-sign-ins.js';
 import { KyselyKeyStore } from './kysely/signing-keys.js';
 import { compiledReads, type SqlHandle } from './kysely/sql-handle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
-import { KyselyUserStore } from './kysely/users.js';
+import { KyselyUserStore, userFromRow } from './kysely/users.js';
+import { KyselyAccountQueries } from './account-queries.js';
+import { writeDjangoImport } from './django-import-writer.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, TesseraMigrationProvider, type MigrationDialect } from './migrations/index.js';
 import type { Database } from './schema.js';
+
+/** Thrown inside a dry run's transaction to roll it back, carrying what the run did. */
+class DryRunRollback extends Error {
+  constructor(readonly counts: DjangoImportCounts) {
+    super('dry run: rolled back');
+  }
+}
 
 export interface KyselyStoreOptions {
   /** The clock `createUser` stamps `date_joined` with when the caller gives no date. @default the system clock */
@@ -32,12 +42,13 @@ export interface KyselyStoreOptions {
  * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives in
  * `./kysely/` so that SQLite and PostgreSQL cannot drift apart.
  */
-export abstract class KyselyStore implements Store {
+export abstract class KyselyStore implements Store, AccountStore, DjangoImportStore {
   readonly audit: AuditTrail;
   readonly consoleSignIns: ConsoleSignInStore;
   readonly keys: KeyStore;
   readonly #users: KyselyUserStore;
   readonly #tokens: KyselyTokenStore;
+  readonly #accounts: KyselyAccountQueries;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -55,6 +66,7 @@ export abstract class KyselyStore implements Store {
     this.audit = new KyselyAuditTrail(handle);
     this.consoleSignIns = new KyselyConsoleSignIns(handle);
     this.keys = new KyselyKeyStore(handle);
+    this.#accounts = new KyselyAccountQueries(db, userFromRow);
   }
 
   /** Which flavour of the migrations to run. */
@@ -78,18 +90,35 @@ export abstract class KyselyStore implements Store {
 
   async migrate(): Promise<void> {
     await this.withMigrationLock(async (db) => {
-      const migrator = new Migrator({
-        db,
-        provider: new TesseraMigrationProvider(this.dialect),
-        migrationTableName: MIGRATION_TABLE,
-        migrationLockTableName: MIGRATION_LOCK_TABLE,
-      });
-      const { error, results } = await migrator.migrateToLatest();
+      const { error, results } = await this.#migrator(db).migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
         const reason = error instanceof Error ? error.message : String(error);
         throw new Error(`Database migration ${failed} failed: ${reason}`, { cause: error });
       }
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    const migrations = await this.#migrator(this.db).getMigrations();
+    return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  }
+
+  #migrator(db: Kysely<Database>): Migrator {
+    return new Migrator({
+      db,
+      provider: new TesseraMigrationProvider(this.dialect),
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
     });
   }
 
@@ -102,11 +131,11 @@ export abstract class KyselyStore implements Store {
   findUser(field: UserLookupField, value: string | number): Promise<User | undefined> {
     return this.#users.findUser(field, value);
   }
-  createUser(user: NewUser): Promise<User> {
-    return this.#users.createUser(user);
+  createUser(user: NewUser, options?: NameRules): Promise<User> {
+    return this.#users.createUser(user, options);
   }
-  updateUser(id: number, patch: UserPatch): Promise<User | undefined> {
-    return this.#users.updateUser(id, patch);
+  updateUser(id: number, patch: UserPatch, options?: NameRules): Promise<User | undefined> {
+    return this.#users.updateUser(id, patch, options);
   }
   emailTaken(email: string): Promise<boolean> {
     return this.#users.emailTaken(email);
@@ -149,5 +178,44 @@ export abstract class KyselyStore implements Store {
   }
   flushExpired(now: Date): Promise<number> {
     return this.#tokens.flushExpired(now);
+  }
+
+  // ---- accounts (./account-queries.ts) ----
+
+  findUserByEmail(email: string): Promise<User | undefined> {
+    return this.#accounts.findUserByEmail(email);
+  }
+  replacePassword(id: number, expected: string, next: string): Promise<boolean> {
+    return this.#accounts.replacePassword(id, expected, next);
+  }
+  findEmailAddress(userId: number, email: string): Promise<EmailAddress | undefined> {
+    return this.#accounts.findEmailAddress(userId, email);
+  }
+  findEmailAddressById(id: number): Promise<EmailAddress | undefined> {
+    return this.#accounts.findEmailAddressById(id);
+  }
+  addEmailAddress(userId: number, email: string): Promise<EmailAddress> {
+    return this.#accounts.addEmailAddress(userId, email);
+  }
+  verifyEmailAddress(id: number): Promise<boolean> {
+    return this.#accounts.verifyEmailAddress(id);
+  }
+  listEmailAddresses(userIds: readonly number[]): Promise<EmailAddress[]> {
+    return this.#accounts.listEmailAddresses(userIds);
+  }
+
+  // ---- import from Django (./django-import-writer.ts) ----
+
+  async importDjango(batch: DjangoImportBatch, options: DjangoImportWriteOptions): Promise<DjangoImportCounts> {
+    try {
+      return await this.inWriteTransaction(async (trx) => {
+        const counts = await writeDjangoImport(trx, this.dialect, batch, options.onProgress);
+        if (options.dryRun) throw new DryRunRollback(counts);
+        return counts;
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.counts;
+      throw error;
+    }
   }
 }

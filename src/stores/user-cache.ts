@@ -8,7 +8,8 @@
  * pub/sub, cluster messages) calls `invalidate`. Misses are not cached: a new user is found
  * immediately.
  */
-import type { AuditTrail, ConsoleSignInStore, KeyStore, OutstandingToken, Store, TokenRecord, TokenState } from '../model/store.js';
+import type { DjangoImportStore } from '../model/django-import.js';
+import type { AccountStore, AuditTrail, ConsoleSignInStore, HealthStore, KeyStore, NameRules, OutstandingToken, Store, TokenRecord, TokenState } from '../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
 
 export interface UserCacheOptions {
@@ -55,6 +56,18 @@ class UserCachingStore implements CachedStore {
   readonly audit: AuditTrail | undefined;
   readonly consoleSignIns: ConsoleSignInStore | undefined;
   readonly keys: KeyStore | undefined;
+  // Optional methods stay absent when the inner store lacks them (`hasAccountStore` and the
+  // readiness probe look for them).
+  readonly findUserByEmail?: AccountStore['findUserByEmail'];
+  readonly replacePassword?: AccountStore['replacePassword'];
+  readonly findEmailAddress?: AccountStore['findEmailAddress'];
+  readonly findEmailAddressById?: AccountStore['findEmailAddressById'];
+  readonly addEmailAddress?: AccountStore['addEmailAddress'];
+  readonly verifyEmailAddress?: AccountStore['verifyEmailAddress'];
+  readonly listEmailAddresses?: AccountStore['listEmailAddresses'];
+  readonly importDjango?: DjangoImportStore['importDjango'];
+  readonly ping?: HealthStore['ping'];
+  readonly pendingMigrations?: HealthStore['pendingMigrations'];
 
   constructor(inner: Store, options: UserCacheOptions) {
     this.#inner = inner;
@@ -64,6 +77,24 @@ class UserCachingStore implements CachedStore {
     this.audit = inner.audit;
     this.consoleSignIns = inner.consoleSignIns;
     this.keys = inner.keys;
+    this.findUserByEmail = inner.findUserByEmail?.bind(inner);
+    const replacePassword = inner.replacePassword?.bind(inner);
+    // A password change is a user change: drop the entry and tell the other processes.
+    if (replacePassword !== undefined) {
+      this.replacePassword = async (id, expected, next) => {
+        const replaced = await replacePassword(id, expected, next);
+        this.#changed(id);
+        return replaced;
+      };
+    }
+    this.findEmailAddress = inner.findEmailAddress?.bind(inner);
+    this.findEmailAddressById = inner.findEmailAddressById?.bind(inner);
+    this.addEmailAddress = inner.addEmailAddress?.bind(inner);
+    this.verifyEmailAddress = inner.verifyEmailAddress?.bind(inner);
+    this.listEmailAddresses = inner.listEmailAddresses?.bind(inner);
+    this.importDjango = inner.importDjango?.bind(inner);
+    this.ping = inner.ping?.bind(inner);
+    this.pendingMigrations = inner.pendingMigrations?.bind(inner);
   }
 
   // ---- the cache ----
@@ -96,8 +127,8 @@ class UserCachingStore implements CachedStore {
 
   // ---- writes that change a user: drop the entry, tell the other processes ----
 
-  async updateUser(id: number, patch: UserPatch): Promise<User | undefined> {
-    const user = await this.#inner.updateUser(id, patch);
+  async updateUser(id: number, patch: UserPatch, options?: NameRules): Promise<User | undefined> {
+    const user = await this.#inner.updateUser(id, patch, options);
     this.#changed(id);
     return user;
   }
@@ -113,8 +144,8 @@ class UserCachingStore implements CachedStore {
   findUser(field: UserLookupField, value: string | number): Promise<User | undefined> {
     return this.#inner.findUser(field, value);
   }
-  createUser(user: NewUser): Promise<User> {
-    return this.#inner.createUser(user);
+  createUser(user: NewUser, options?: NameRules): Promise<User> {
+    return this.#inner.createUser(user, options);
   }
   emailTaken(email: string): Promise<boolean> {
     return this.#inner.emailTaken(email);

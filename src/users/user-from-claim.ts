@@ -33,6 +33,6 @@ function integerId(claim: unknown): number | undefined {
 }
 
 /** The user id as it goes into a token: a JSON number for integer ids, as simplejwt 5.2.2 writes it. */
-export function userIdClaim(user: User, settings: UserIdSettings): number | string {
+export function userIdClaim(user: Pick<User, UserLookupField>, settings: UserIdSettings): number | string {
   return settings.USER_ID_FIELD === 'id' ? user.id : user[settings.USER_ID_FIELD];
 }

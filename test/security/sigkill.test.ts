@@ -24,6 +24,7 @@ const ROTATION_MODE = {
   // The burst comes from one address: throttling would only turn it into 429s.
   TESSERA_THROTTLE_REGISTER_IP: 'off',
   TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off',
+  TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off',
   TESSERA_THROTTLE_LOGIN_IP: 'off',
 };
 const SESSIONS = 24;

@@ -53,6 +53,7 @@ export function htmlResponse(status: number, markup: SafeHtml, options: { vary?:
     ...PAGE_SECURITY_HEADERS,
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
+    pragma: 'no-cache',
   };
   if (options.vary !== undefined) headers.vary = options.vary;
   const response: PageResponse = { status, headers, body: options.method === 'HEAD' ? '' : `<!doctype html>\n${markup.toString()}` };

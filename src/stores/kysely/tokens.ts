@@ -58,6 +58,11 @@ export class KyselyTokenStore implements TokenStore {
         if (!(await this.#insertBlacklisted(trx, old.jti, now))) throw new RotationLost();
         await this.#insertOutstanding(trx, next);
         await trx.updateTable(OUTSTANDING).set({ replaced_by: next.jti }).where('jti', '=', old.jti).execute();
+        // A token minted elsewhere (simplejwt, an import) had no family: it joins the one its
+        // first rotation starts, so that replaying it later revokes that family.
+        if (old.familyId !== null) {
+          await trx.updateTable(OUTSTANDING).set({ family_id: old.familyId }).where('jti', '=', old.jti).where('family_id', 'is', null).execute();
+        }
         return true;
       });
     } catch (error) {

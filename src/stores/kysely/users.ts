@@ -3,8 +3,9 @@
  * check-then-insert.
  */
 import { sql, type Selectable, type Updateable } from 'kysely';
-import { UniqueViolationError, type UserStore } from '../../model/store.js';
+import { UniqueViolationError, type NameRules, type UserStore } from '../../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../../model/user.js';
+import { claimFoldedNames, foldedEmailTaken, releaseFoldedNames } from '../name-keys.js';
 import { booleanFromDb, nullableTimestampFromDb, timestampFromDb, type AuthUserTable } from '../schema.js';
 import { containsPattern, OUTSTANDING, pageOf, USERS, type SqlHandle } from './sql-handle.js';
 
@@ -15,7 +16,7 @@ function userIdFrom(value: string | number): number | undefined {
   return Number(value);
 }
 
-function userFromRow(row: Selectable<AuthUserTable>): User {
+export function userFromRow(row: Selectable<AuthUserTable>): User {
   return {
     id: row.id,
     username: row.username,
@@ -71,36 +72,49 @@ export class KyselyUserStore implements UserStore {
     return row === undefined ? undefined : userFromRow(row);
   }
 
-  async createUser(user: NewUser): Promise<User> {
+  async createUser(user: NewUser, options: NameRules = {}): Promise<User> {
     try {
-      const row = await this.#sql.db
-        .insertInto(USERS)
-        .values({
-          username: user.username,
-          email: user.email ?? '',
-          first_name: user.firstName ?? '',
-          last_name: user.lastName ?? '',
-          password: user.password,
-          is_active: user.isActive ?? true,
-          is_staff: user.isStaff ?? false,
-          is_superuser: user.isSuperuser ?? false,
-          last_login: null,
-          date_joined: user.dateJoined ?? this.#now(),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return userFromRow(row);
+      return await this.#sql.inWriteTransaction(async (trx) => {
+        const row = await trx
+          .insertInto(USERS)
+          .values({
+            username: user.username,
+            email: user.email ?? '',
+            first_name: user.firstName ?? '',
+            last_name: user.lastName ?? '',
+            password: user.password,
+            is_active: user.isActive ?? true,
+            is_staff: user.isStaff ?? false,
+            is_superuser: user.isSuperuser ?? false,
+            last_login: null,
+            date_joined: user.dateJoined ?? this.#now(),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        // Equal after case folding to another user's name or email: refused when asked (issue 12 §7).
+        await claimFoldedNames(trx, row.id, { username: user.username, email: user.email ?? '' }, options.uniqueAfterFolding === true);
+        return userFromRow(row);
+      });
     } catch (error) {
       throw this.#asUniqueViolation(error);
     }
   }
 
-  async updateUser(id: number, patch: UserPatch): Promise<User | undefined> {
+  async updateUser(id: number, patch: UserPatch, options: NameRules = {}): Promise<User | undefined> {
     const columns = userColumnsFrom(patch);
     if (Object.keys(columns).length === 0) return this.findUser('id', id);
+    const renames = patch.username !== undefined || patch.email !== undefined;
     try {
-      const row = await this.#sql.db.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
-      return row === undefined ? undefined : userFromRow(row);
+      if (!renames) {
+        const row = await this.#sql.db.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
+        return row === undefined ? undefined : userFromRow(row);
+      }
+      return await this.#sql.inWriteTransaction(async (trx) => {
+        const row = await trx.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
+        if (row === undefined) return undefined;
+        await claimFoldedNames(trx, id, { username: patch.username, email: patch.email }, options.uniqueAfterFolding === true);
+        return userFromRow(row);
+      });
     } catch (error) {
       throw this.#asUniqueViolation(error);
     }
@@ -108,6 +122,7 @@ export class KyselyUserStore implements UserStore {
 
   async emailTaken(email: string): Promise<boolean> {
     if (email === '') return false;
+    if (await foldedEmailTaken(this.#sql.db, email)) return true;
     // Written exactly as the unique index's expression and predicate, so the index serves it.
     const row = await this.#sql.db
       .selectFrom(USERS)
@@ -143,12 +158,14 @@ export class KyselyUserStore implements UserStore {
       // (Django emulates it), so detach the tokens explicitly: their blacklisting must outlive
       // the user.
       await trx.updateTable(OUTSTANDING).set({ user_id: null }).where('user_id', '=', id).execute();
+      await releaseFoldedNames(trx, id);
       const result = await trx.deleteFrom(USERS).where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
   }
 
   #asUniqueViolation(error: unknown): unknown {
+    if (error instanceof UniqueViolationError) return error;
     const field = this.#sql.uniqueViolationField(error);
     return field === undefined ? error : new UniqueViolationError(field);
   }
