@@ -179,6 +179,8 @@ export const TOKEN_ERROR_REASONS = {
   blacklisted: TOKEN_MESSAGES.blacklisted,
   family_revoked: TOKEN_MESSAGES.blacklisted,
   reuse_detected: TOKEN_MESSAGES.blacklisted,
+  // The user's token cut-off came after the token was minted (users/token-cutoff.ts, issue 15).
+  cut_off: TOKEN_MESSAGES.invalid,
   concurrent_rotation: TOKEN_MESSAGES.blacklisted,
   session_expired: TOKEN_MESSAGES.invalid,
 } as const satisfies Record<string, string>;

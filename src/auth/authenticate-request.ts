@@ -10,6 +10,7 @@ import type { AuthEvent } from '../model/auth-events.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
+import { isCutOff } from '../users/token-cutoff.js';
 import { requestUserOf, type RequestUser } from '../model/request-user.js';
 
 export interface AuthenticatedRequest {
@@ -83,6 +84,13 @@ export async function authenticateHeader(context: TesseraContext, header: string
   const user = await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM], (field, value) => store.findCachedUser(field, value));
   if (user === undefined) throw TesseraError.of('user_not_found');
   if (settings.CHECK_USER_IS_ACTIVE && !user.isActive) throw TesseraError.of('user_inactive');
+  // Minted before the user's last cut-off (password change, demotion, logout-all): refused at
+  // once. The user row (cached, invalidated on every cut-off) carries the version: no query.
+  if (isCutOff(settings, claims, user)) {
+    const error = new TokenError('cut_off');
+    const className = settings.AUTH_TOKEN_CLASSES[0] ?? 'AccessToken';
+    throw TesseraError.of('token_not_valid_for_any_type', undefined, { messages: [{ token_class: className, token_type: TOKEN_CLASSES[className] ?? 'access', message: error.message }] }, error);
+  }
   return { user: requestUserOf(user), claims };
 }
 

@@ -74,6 +74,27 @@ export interface Settings {
   TOKEN_TYPE_CLAIM: string | null;
   /** Claim holding the token id. @default 'jti' */
   JTI_CLAIM: string;
+  /**
+   * Claim holding the user's token version: how many cut-offs (password change or reset,
+   * deactivation, logout-all, a privilege change) the user has had when the token was minted.
+   * A token whose version is below the user's is refused everywhere the user is looked up
+   * (authenticated routes, refresh, verify, blacklist). Written only once a user has had a
+   * cut-off, so until then tokens are exactly simplejwt's. See docs/revocation.md. @default 'ver'
+   */
+  TOKEN_VERSION_CLAIM: string;
+  /**
+   * Whether a change of staff, superuser or active status (and, once they exist, groups and
+   * permissions) cuts off the user's tokens already issued, so nobody keeps powers they lost.
+   * @default true
+   */
+  REVOKE_ON_PRIVILEGE_CHANGE: boolean;
+  /**
+   * What a refreshed access token carries: `copy` (simplejwt: the refresh token's claims, as
+   * they were at login) or `recompute` (the `customClaims` hook runs again for the user as they
+   * are now, so roles and names are never older than one refresh). `recompute` is recommended;
+   * `copy` is the default for parity. @default 'copy'
+   */
+  CLAIMS_ON_REFRESH: 'copy' | 'recompute';
   /** Claim holding a sliding token's refresh deadline. @default 'refresh_exp' */
   SLIDING_TOKEN_REFRESH_EXP_CLAIM: string;
   /** `exp` lifetime of a sliding token, in seconds. @default 300 */
@@ -300,6 +321,9 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   AUTH_TOKEN_CLASSES: ['AccessToken'],
   TOKEN_TYPE_CLAIM: 'token_type',
   JTI_CLAIM: 'jti',
+  TOKEN_VERSION_CLAIM: 'ver',
+  REVOKE_ON_PRIVILEGE_CHANGE: true,
+  CLAIMS_ON_REFRESH: 'copy',
   SLIDING_TOKEN_REFRESH_EXP_CLAIM: 'refresh_exp',
   SLIDING_TOKEN_LIFETIME: 300,
   SLIDING_TOKEN_REFRESH_LIFETIME: 86_400,

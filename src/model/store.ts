@@ -78,6 +78,12 @@ export interface UserStore {
   /** Users ordered by id, optionally filtered by a substring of username, email or names. */
   listUsers(options?: { search?: string; limit?: number; offset?: number }): Promise<User[]>;
   deleteUser(id: number): Promise<boolean>;
+  /**
+   * Cuts off every token already issued to the user: raises their token version by one and
+   * stamps the cut-off `now`, atomically (concurrent cut-offs each count). Returns the new
+   * version, which tokens minted from now on carry.
+   */
+  cutOffTokens(userId: number, now: Date): Promise<number>;
 }
 
 /** A user's email address and whether it is verified (django-allauth's `EmailAddress`, migration 0007). */

@@ -14,6 +14,12 @@ export interface User {
   readonly isSuperuser: boolean;
   readonly lastLogin: Date | null;
   readonly dateJoined: Date;
+  /**
+   * How many token cut-offs the user has had (`tessera_token_cutoff`, issue 15); tokens minted
+   * before the last one are refused. Absent (0) for a user who never had one, and on user
+   * objects from stores that do not keep cut-offs.
+   */
+  readonly tokenVersion?: number;
 }
 
 /** What creating a user needs; the rest takes Django's defaults. */

@@ -4,10 +4,12 @@
  * a stronger revocation (a per-user cut-off that also refuses access tokens already issued,
  * issue 15) is added once, for all of them.
  *
- * Today it blacklists every live refresh and sliding token of the user and revokes their
+ * It cuts off every token already issued to the user (`users/token-cutoff.ts`: access tokens
+ * too, at once, on every route that looks the user up, on every instance through the user
+ * cache's invalidation), blacklists every live refresh and sliding token and revokes their
  * families (simplejwt #59: sessions that survive a password change), and signs the user out of
- * the admin console. Access tokens already issued stay valid until they expire (at most
- * ACCESS_TOKEN_LIFETIME), as with any logout of stateless tokens.
+ * the admin console. Services that verify tokens themselves, without the database, still accept
+ * an access token until it expires (at most ACCESS_TOKEN_LIFETIME): docs/revocation.md.
  */
 import type { TesseraContext } from '../http/context.js';
 import type { RequestUser } from '../model/request-user.js';
@@ -39,8 +41,11 @@ export interface EndedSessions {
  */
 export async function endEverySession(context: TesseraContext, user: RequestUser, options: EndSessionsOptions = {}): Promise<EndedSessions> {
   const { store } = context;
-  const revokedTokens = await store.blacklistAllForUser(user.id, new Date(context.codec.now()));
+  const now = new Date(context.codec.now());
+  const tokenVersion = await store.cutOffTokens(user.id, now);
+  const revokedTokens = await store.blacklistAllForUser(user.id, now);
   await store.consoleSignIns?.deleteSignInsOfUser(user.id, options.keepAdminSession);
   if (!options.issueNewPair) return { revokedTokens };
-  return { revokedTokens, pair: await issuePair(context, user) };
+  // Minted after the cut-off with the new version: the same second as the cut-off is fine.
+  return { revokedTokens, pair: await issuePair(context, { ...user, tokenVersion }) };
 }

@@ -11,13 +11,36 @@ import { requestUserOf, type RequestUser } from '../model/request-user.js';
 /** A new token of `type` for `user`, with the user's custom claims after simplejwt's own. */
 async function tokenForUser(context: TesseraContext, type: TokenType, user: RequestUser, nowMs: number): Promise<Claims> {
   const claims = context.codec.create(type, userIdClaim(user, context.settings), nowMs);
+  // Only users who had a cut-off carry a version: everyone else's tokens are simplejwt's exactly.
+  const version = user.tokenVersion ?? 0;
+  if (version > 0) claims[context.settings.TOKEN_VERSION_CLAIM] = version;
+  return addCustomClaims(context, claims, user);
+}
+
+/** The `customClaims` hook's claims for `user`, added after Tessera's own. */
+async function addCustomClaims(context: TesseraContext, claims: Claims, user: RequestUser): Promise<Claims> {
   if (context.hooks.customClaims === undefined) return claims;
   for (const [name, value] of Object.entries(await context.hooks.customClaims(requestUserOf(user)))) {
     // The claims Tessera checks are not the hook's to change: a token must mean what it says.
-    if (name in claims) throw new TypeError(`customClaims may not set the reserved claim '${name}'`);
+    if (name in claims || name === context.settings.TOKEN_VERSION_CLAIM) throw new TypeError(`customClaims may not set the reserved claim '${name}'`);
     claims[name] = value;
   }
   return claims;
+}
+
+/**
+ * CLAIMS_ON_REFRESH = `recompute`: the token keeps Tessera's own claims (type, times, jti, user
+ * id, version, audience, issuer) and the hook's claims are computed again for the user as they
+ * are now, so a role removed since login is gone from the next access token. simplejwt copies
+ * the refresh token's claims instead (`copy`, the default), freezing them for its lifetime.
+ */
+export async function withRecomputedClaims(context: TesseraContext, token: Claims, user: RequestUser | undefined): Promise<Claims> {
+  if (context.settings.CLAIMS_ON_REFRESH !== 'recompute' || user === undefined) return token;
+  const { settings } = context;
+  const own = new Set<string>([...Object.keys(context.codec.create('refresh', user.id, 0)), settings.USER_ID_CLAIM, settings.TOKEN_VERSION_CLAIM, settings.SLIDING_TOKEN_REFRESH_EXP_CLAIM]);
+  const kept: Claims = {};
+  for (const [name, value] of Object.entries(token)) if (own.has(name)) kept[name] = value;
+  return addCustomClaims(context, kept, user);
 }
 
 /** Records a refresh or sliding token as outstanding, starting a new family (a session). */

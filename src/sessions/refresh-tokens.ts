@@ -19,6 +19,8 @@ import type { OutstandingToken, TokenState } from '../model/store.js';
 import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
+import { isCutOff } from '../users/token-cutoff.js';
+import { withRecomputedClaims } from './issue-tokens.js';
 import type { User } from '../model/user.js';
 import { assertNotBlacklisted } from './blacklist-check.js';
 
@@ -43,6 +45,8 @@ async function activeUserOf(context: TesseraContext, claims: Claims): Promise<Us
   const user = await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM]);
   const allowed = user !== undefined && (settings.CHECK_USER_IS_ACTIVE ? settings.USER_AUTHENTICATION_RULE(user) : true);
   if (!allowed) throw TesseraError.of('no_active_account_for_token');
+  // Minted before the user's last cut-off (a password change, logout-all, a demotion).
+  if (isCutOff(settings, claims, user)) throw new TokenError('cut_off');
   return user;
 }
 
@@ -102,14 +106,14 @@ export async function refreshPair(context: TesseraContext, raw: string, origin?:
   }
   codec.checkClaims(refresh, 'refresh', nowMs);
   const user = await activeUserOf(context, refresh);
-  const access = codec.encode(codec.accessFor(refresh, nowMs));
+  const access = codec.encode(await withRecomputedClaims(context, codec.accessFor(refresh, nowMs), user));
   if (!settings.ROTATE_REFRESH_TOKENS) {
     void context.events.emit(REFRESH_ISSUED);
     return { access };
   }
 
   const familyId = state?.familyId ?? (await startFamilyFor(context, user, nowMs));
-  const next = codec.rotated(refresh, nowMs);
+  const next = await withRecomputedClaims(context, codec.rotated(refresh, nowMs), user);
   capToSessionLifetime(context, next, state, nowMs);
   const recordedNext: OutstandingToken = {
     jti: codec.jti(next) ?? '',
@@ -144,15 +148,15 @@ async function replayRotation(context: TesseraContext, refresh: Claims, state: T
   const successor = await store.findTokenState(state.replacedBy ?? '');
   if (successor === undefined || successor.blacklistedAt !== null || successor.createdAt === null) throw new TokenError('blacklisted');
   codec.checkClaims(refresh, 'refresh', nowMs);
-  await activeUserOf(context, refresh);
+  const user = await activeUserOf(context, refresh);
   const next: Claims = {
-    ...refresh,
+    ...(await withRecomputedClaims(context, refresh, user)),
     [settings.JTI_CLAIM]: successor.jti,
     exp: Math.floor(successor.expiresAt.getTime() / 1000),
     iat: Math.floor(successor.createdAt.getTime() / 1000),
   };
   void context.events.emit(GRACE_REPLAY);
-  return { access: codec.encode(codec.accessFor(refresh, nowMs)), refresh: codec.encode(next) };
+  return { access: codec.encode(await withRecomputedClaims(context, codec.accessFor(refresh, nowMs), user)), refresh: codec.encode(next) };
 }
 
 /** Tokens minted elsewhere (simplejwt) have no family yet: their first rotation starts one. */

@@ -6,6 +6,7 @@ import { TokenError } from '../errors.js';
 import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { RequestUser } from '../model/request-user.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
+import { isCutOff } from '../users/token-cutoff.js';
 import { endEverySession } from './end-every-session.js';
 import { readBlacklistableToken } from './refresh-tokens.js';
 
@@ -15,6 +16,8 @@ export async function blacklistToken(context: TesseraContext, raw: string, origi
   const nowMs = codec.now();
   const refresh = await readBlacklistableToken(context, raw, 'refresh', nowMs);
   const user = settings.USER_ID_CLAIM in refresh ? await findUserByClaim(store, settings, refresh[settings.USER_ID_CLAIM]) : undefined;
+  // Already cut off: nothing left to log out of, and the token is no longer the user's to use.
+  if (user !== undefined && isCutOff(settings, refresh, user)) throw new TokenError('cut_off');
   const blacklisted = await store.blacklist(
     {
       jti: codec.jti(refresh) ?? '',

@@ -143,6 +143,10 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
   listUsers(options?: { search?: string; limit?: number; offset?: number }): Promise<User[]> {
     return this.#users.listUsers(options);
   }
+  cutOffTokens(userId: number, now: Date): Promise<number> {
+    return this.#users.cutOffTokens(userId, now);
+  }
+
   deleteUser(id: number): Promise<boolean> {
     return this.#users.deleteUser(id);
   }

@@ -49,6 +49,14 @@ export interface UserNameKeyTable {
   folded: string;
 }
 
+/** Tessera's `tessera_token_cutoff` (migration 0006): each user's token cut-off. */
+export interface TokenCutoffTable {
+  user_id: number;
+  /** How many cut-offs the user has had; tokens minted since carry it. */
+  version: number;
+  valid_after: TimestampColumn;
+}
+
 /** Django's `auth_user` (the fields of `django.contrib.auth.models.User`). */
 export interface AuthUserTable {
   id: Generated<number>;
@@ -155,6 +163,7 @@ export interface Database {
   auth_user_user_permissions: UserPermissionTable;
   auth_user: AuthUserTable;
   tessera_user_name_key: UserNameKeyTable;
+  tessera_token_cutoff: TokenCutoffTable;
   token_blacklist_outstandingtoken: OutstandingTokenTable;
   token_blacklist_blacklistedtoken: BlacklistedTokenTable;
 }
@@ -167,6 +176,7 @@ export interface Database {
 export const USERNAME_UNIQUE_INDEX = 'auth_user_username_uniq';
 export const EMAIL_UNIQUE_INDEX = 'auth_user_email_ci_uniq';
 export const NAME_KEY_TABLE = 'tessera_user_name_key';
+export const TOKEN_CUTOFF_TABLE = 'tessera_token_cutoff';
 export const NAME_KEY_UNIQUE_INDEX = 'tessera_user_name_key_kind_folded_uniq';
 
 const SQLITE_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;

@@ -133,6 +133,13 @@ class UserCachingStore implements CachedStore {
     return user;
   }
 
+  async cutOffTokens(userId: number, now: Date): Promise<number> {
+    const version = await this.#inner.cutOffTokens(userId, now);
+    // The cached user holds the old version: drop it here and in every other process.
+    this.#changed(userId);
+    return version;
+  }
+
   async deleteUser(id: number): Promise<boolean> {
     const deleted = await this.#inner.deleteUser(id);
     this.#changed(id);

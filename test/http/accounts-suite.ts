@@ -186,7 +186,11 @@ export function describeAccountApi(name: string, start: StartApi): void {
       expect((await api.post('/api/token/refresh/', { refresh: other.refresh })).status).toBe(401);
       expect((await api.post('/api/token/refresh/', { refresh: mine.refresh })).status).toBe(401);
       expect((await api.post('/api/token/refresh/', { refresh })).status).toBe(200);
-      expect((await api.get('/protected/', access)).status).not.toBe(401);
+      expect((await api.get('/protected/', access)).status).toBe(200);
+      // Every other session's access token is cut off at once, not at its expiry (issue 15).
+      expect((await api.get('/protected/', other.access)).status).toBe(401);
+      expect((await api.get('/protected/', mine.access)).status).toBe(401);
+      expect((await api.post('/api/token/verify/', { token: other.access })).status).toBe(401);
       await loginPair(api, { ...user, password: 'changed-pass-77' });
     });
 

@@ -316,6 +316,24 @@ export function describeApi(name: string, start: StartApi): void {
       expect((await api.post('/api/token/logout-all/', {})).status).toBe(401);
     });
 
+    it('cuts off every access token of the user at once on logout-all, and the next login works (issue 15)', async () => {
+      const sessions = [await login(api), await login(api)];
+      for (const session of sessions) expect((await api.get('/protected/', session.access)).status).toBe(200);
+      expect((await api.post('/api/token/logout-all/', {}, { authorization: `Bearer ${sessions[1]?.access}` })).status).toBe(200);
+      for (const session of sessions) {
+        const refused = await api.get('/protected/', session.access);
+        expect(refused.status).toBe(401);
+        expect(refused.json).toMatchObject({ code: 'token_not_valid' });
+        expect((await api.post('/api/token/verify/', { token: session.access })).status).toBe(401);
+        expect((await api.post('/api/token/blacklist/', { refresh: session.refresh })).status).toBe(401);
+      }
+      const fresh = await login(api);
+      expect(Number(claimsOf(fresh.access).ver)).toBeGreaterThan(Number(claimsOf(sessions[0]?.access ?? '').ver ?? 0));
+      expect((await api.get('/protected/', fresh.access)).status).toBe(200);
+      expect((await api.post('/api/token/verify/', { token: fresh.access })).status).toBe(200);
+      expect((await rotate(api, fresh.refresh)).status).toBe(200);
+    });
+
     it('caps a session at SESSION_LIFETIME however often it rotates', async () => {
       const onCapped = client(capped.baseUrl);
       const { refresh } = await login(onCapped);

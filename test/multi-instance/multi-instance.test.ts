@@ -70,6 +70,23 @@ describe('independent instances on one PostgreSQL, with Redis', () => {
     expect((await refresh(apiTwo, token)).text).toBe('{"detail":"Token is blacklisted","code":"token_not_valid"}');
   });
 
+  it('cuts off on every instance the access tokens of a user who logged out everywhere on one (issue 15)', async () => {
+    const session = await login(apiOne);
+    // Instance two has the user in its cache, with the version the token was minted under.
+    expect((await apiTwo.get('/protected/', session.access)).status).toBe(200);
+    expect((await apiOne.post('/api/token/logout-all/', {}, { authorization: `Bearer ${session.access}` })).status).toBe(200);
+    expect((await apiOne.get('/protected/', session.access)).status).toBe(401);
+    // Redis relays the invalidation; the cache TTL is the bound without it. Poll, never sleep blind.
+    let status = 0;
+    for (const deadline = Date.now() + 2000; Date.now() < deadline; await new Promise((wake) => setTimeout(wake, 20))) {
+      status = (await apiTwo.get('/protected/', session.access)).status;
+      if (status === 401) break;
+    }
+    expect(status).toBe(401);
+    const fresh = await login(apiTwo);
+    expect((await apiOne.get('/protected/', fresh.access)).status).toBe(200);
+  });
+
   it('lets exactly one of many concurrent rotations spread over instances win', async () => {
     for (let round = 0; round < 3; round++) {
       const { refresh: token } = await login(round % 2 === 0 ? apiOne : apiTwo);

@@ -104,6 +104,13 @@ export class MemoryStore implements Store {
     return page(matching, options);
   }
 
+  async cutOffTokens(userId: number, _now: Date): Promise<number> {
+    const user = this.#users.get(userId);
+    const version = (user?.tokenVersion ?? 0) + 1;
+    if (user !== undefined) this.#users.set(userId, { ...user, tokenVersion: version });
+    return version;
+  }
+
   async deleteUser(id: number): Promise<boolean> {
     for (const token of this.#tokens.values()) if (token.userId === id) token.userId = null;
     return this.#users.delete(id);

@@ -6,7 +6,7 @@ import { sql, type Selectable, type Updateable } from 'kysely';
 import { UniqueViolationError, type NameRules, type UserStore } from '../../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../../model/user.js';
 import { claimFoldedNames, foldedEmailTaken, releaseFoldedNames } from '../name-keys.js';
-import { booleanFromDb, nullableTimestampFromDb, timestampFromDb, type AuthUserTable } from '../schema.js';
+import { booleanFromDb, nullableTimestampFromDb, timestampFromDb, TOKEN_CUTOFF_TABLE, type AuthUserTable } from '../schema.js';
 import { containsPattern, OUTSTANDING, pageOf, USERS, type SqlHandle } from './sql-handle.js';
 
 /** `findUser('id', ...)` accepts a number or a decimal string, as Django coerces the claim. */
@@ -16,8 +16,8 @@ function userIdFrom(value: string | number): number | undefined {
   return Number(value);
 }
 
-export function userFromRow(row: Selectable<AuthUserTable>): User {
-  return {
+export function userFromRow(row: Selectable<AuthUserTable> & { token_version?: number | null }): User {
+  const user: User = {
     id: row.id,
     username: row.username,
     email: row.email,
@@ -30,6 +30,9 @@ export function userFromRow(row: Selectable<AuthUserTable>): User {
     lastLogin: nullableTimestampFromDb(row.last_login),
     dateJoined: timestampFromDb(row.date_joined),
   };
+  // Only reads that join the cut-off table know the version; the others leave it out.
+  if (row.token_version === undefined) return user;
+  return { ...user, tokenVersion: Number(row.token_version ?? 0) };
 }
 
 /** The `auth_user` columns a patch sets; keys outside `UserPatch` are ignored. */
@@ -68,7 +71,19 @@ export class KyselyUserStore implements UserStore {
       // An empty email is Django's "no email", shared by any number of users: it names nobody.
       if (field === 'email' && parameter === '') return undefined;
     }
-    const row = await this.#sql.selectFirst(`findUser:${field}`, () => this.#sql.db.selectFrom(USERS).selectAll().where(field, '=', parameter), [parameter]);
+    // The user's token version comes along (a left join), so the authentication that follows
+    // can refuse tokens minted before the last cut-off without a second query.
+    const row = await this.#sql.selectFirst(
+      `findUser:${field}`,
+      () =>
+        this.#sql.db
+          .selectFrom(USERS)
+          .leftJoin(TOKEN_CUTOFF_TABLE, `${TOKEN_CUTOFF_TABLE}.user_id`, `${USERS}.id`)
+          .selectAll(USERS)
+          .select(`${TOKEN_CUTOFF_TABLE}.version as token_version`)
+          .where(`${USERS}.${field}`, '=', parameter),
+      [parameter],
+    );
     return row === undefined ? undefined : userFromRow(row);
   }
 
@@ -150,6 +165,17 @@ export class KyselyUserStore implements UserStore {
     }
     const rows = await query.orderBy('id').limit(limit).offset(offset).execute();
     return rows.map(userFromRow);
+  }
+
+  async cutOffTokens(userId: number, now: Date): Promise<number> {
+    // One statement: concurrent cut-offs each raise the version, none is lost.
+    const row = await this.#sql.db
+      .insertInto(TOKEN_CUTOFF_TABLE)
+      .values({ user_id: userId, version: 1, valid_after: now })
+      .onConflict((conflict) => conflict.column('user_id').doUpdateSet((eb) => ({ version: eb(`${TOKEN_CUTOFF_TABLE}.version`, '+', 1), valid_after: now })))
+      .returning('version')
+      .executeTakeFirstOrThrow();
+    return Number(row.version);
   }
 
   async deleteUser(id: number): Promise<boolean> {

@@ -181,7 +181,7 @@ describe('admin console over HTTP', () => {
         'tokens.flush_expired',
       ]);
       expect(entries.every((entry) => entry.actorUsername === SUPERUSER.username && entry.actorId === served.superuser.id && entry.ip === '127.0.0.1')).toBe(true);
-      expect(entries.find((entry) => entry.action === 'user.update')?.detail).toBe('first name: “” → “Amaya”; staff: no → yes');
+      expect(entries.find((entry) => entry.action === 'user.update')?.detail).toBe('first name: “” → “Amaya”; staff: no → yes; tokens issued before cut off');
       expect(entries.find((entry) => entry.action === 'token.blacklist')?.detail).toContain(tokens[0]?.jti);
       const serialised = JSON.stringify(entries);
       for (const secret of [STRONG, 'otra-piedra-9', '12345', '$argon2id$']) expect(serialised).not.toContain(secret);
@@ -207,6 +207,29 @@ describe('admin console over HTTP', () => {
       const mod = await served.tessera.context.store.findUser('username', 'mod');
       await moderator.post(`/admin/users/${mod?.id}/`, { csrf_token, username: 'mod', is_superuser: 'on' });
       expect(await served.tessera.context.store.findUser('username', 'mod')).toMatchObject({ isActive: true, isStaff: true, isSuperuser: false });
+    });
+
+    it('cuts off the tokens of a user demoted or deactivated in the console at once (issue 15)', async () => {
+      await served.addUser('mod', STRONG, { isStaff: true });
+      const obtain = async () => {
+        const reply = await served.app.inject({ method: 'POST', url: '/api/token/', payload: { username: 'mod', password: STRONG } });
+        expect(reply.statusCode).toBe(200);
+        return (reply.json() as { access: string }).access;
+      };
+      const protectedWith = async (access: string) => (await served.app.inject({ url: '/protected/', headers: { authorization: `Bearer ${access}` } })).statusCode;
+      const staffAccess = await obtain();
+      expect(await protectedWith(staffAccess)).toBe(200);
+      const admin = new ConsoleBrowser(served.app);
+      await admin.signIn(SUPERUSER.username, SUPERUSER.password);
+      const mod = await served.tessera.context.store.findUser('username', 'mod');
+      const saved = await admin.post(`/admin/users/${mod?.id}/`, { csrf_token: await admin.csrfToken(), username: 'mod', is_active: 'on' });
+      expect(saved.statusCode).toBe(303);
+      expect(await served.tessera.context.store.findUser('username', 'mod')).toMatchObject({ isStaff: false });
+      // The token minted while staff is refused at once; a new login gets one that works.
+      expect(await protectedWith(staffAccess)).toBe(401);
+      const demotedAccess = await obtain();
+      expect(await protectedWith(demotedAccess)).toBe(200);
+      expect((await audit()).some((entry) => entry.action === 'user.update' && entry.detail.includes('tokens issued before cut off'))).toBe(true);
     });
 
     it('escapes what users typed wherever a page shows it', async () => {

@@ -25,6 +25,7 @@ import { originOf } from '../../../http/request-origin.js';
 import { consoleCookie, expiredConsoleCookie, isCookieValue, parseCookies } from './cookies.js';
 import { formTokenMatches, isCrossOrigin, LOGIN_CSRF_COOKIE } from './csrf.js';
 import { checkNewPassword, checkUserFields, hasErrors, readPasswordForm, readUserForm, type FormErrors, type UserFormValues } from './user-form.js';
+import { changeCutsOffTokens } from '../../../users/token-cutoff.js';
 
 const PAGE_SIZE = 50;
 const CONTROL_CHARACTERS_REFUSED = 'Control characters (such as NUL) are not allowed in the username or password.';
@@ -306,6 +307,12 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
       if (error instanceof UniqueViolationError) return renderUser(visit, visitor, target, 400, { editValues: values, editErrors: uniqueViolationErrors(error) });
       throw error;
     }
+    // A deactivation or (REVOKE_ON_PRIVILEGE_CHANGE) a change of powers takes effect on tokens
+    // already issued at once, not when they expire.
+    if (changeCutsOffTokens(settings, target, values)) {
+      await visit.store.cutOffTokens(target.id, visit.now);
+      changes.push('tokens issued before cut off');
+    }
     await audit(visit, { actor: visitor.user, action: 'user.update', target: { userId: target.id, label: values.username }, detail: changes.join('; ') });
     if (target.isActive && !values.isActive) await audit(visit, { actor: visitor.user, action: 'account.deactivated', target: { userId: target.id, label: values.username } });
     return seeOther(`/admin/users/${target.id}/?done=saved`);
@@ -316,6 +323,8 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     const errors = checkNewPassword(passwords, target, settings.MAX_PASSWORD_LENGTH);
     if (hasErrors(errors)) return renderUser(visit, visitor, target, 400, { passwordErrors: errors });
     await visit.store.updateUser(target.id, { password: await hashPassword(passwords.password) });
+    // Tokens issued under the old password stop working at once (issue 15).
+    await visit.store.cutOffTokens(target.id, visit.now);
     // The old password's console sessions end (the visitor's own, if it is their password, stays).
     const endedSessions = await visit.signIns.endAllOf(target.id, visitor.user.id === target.id ? visitor.session : undefined);
     const blacklisted = form.get('logout_everywhere') === 'on' ? await visit.store.blacklistAllForUser(target.id, visit.now) : 0;
