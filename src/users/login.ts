@@ -9,7 +9,6 @@
  */
 import type { TesseraContext } from '../http/context.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hasher.js';
-import { inClientLine } from '../passwords/hashing-slots.js';
 import type { User } from '../model/user.js';
 import { MAX_USERNAME_LENGTH, normalizeUsername } from './username.js';
 
@@ -31,25 +30,21 @@ function lookupName(field: 'username' | 'email', login: string): string | undefi
  *
  * @throws HashQueueFullError (503) when the hashing queue has no room: nothing was checked.
  */
-export function checkCredentials(context: TesseraContext, login: string, password: string, client?: string): Promise<User | undefined> {
-  return inClientLine(client, () => checkInLine(context, login, password));
-}
-
-async function checkInLine(context: TesseraContext, login: string, password: string): Promise<User | undefined> {
+export async function checkCredentials(context: TesseraContext, login: string, password: string, client?: string): Promise<User | undefined> {
   const { settings, store } = context;
   const name = lookupName(settings.USERNAME_FIELD, login);
   const user = name === undefined ? undefined : await store.findUser(settings.USERNAME_FIELD, name);
   if (user === undefined) {
-    await verifyAgainstDummy(password);
+    await verifyAgainstDummy(password, client);
     return undefined;
   }
-  const { valid, needsRehash } = await verifyPassword(password, user.password, { allowWeakDjangoHashes: settings.ALLOW_WEAK_DJANGO_HASHES });
+  const { valid, needsRehash } = await verifyPassword(password, user.password, { allowWeakDjangoHashes: settings.ALLOW_WEAK_DJANGO_HASHES, client });
   if (!valid) return undefined;
-  if (needsRehash) await upgradeHash(context, user, password);
+  if (needsRehash) await upgradeHash(context, user, password, client);
   return settings.USER_AUTHENTICATION_RULE(user) ? user : undefined;
 }
 
 /** Re-hashes a legacy (any Django format) or weaker hash with the current argon2id parameters. */
-async function upgradeHash(context: TesseraContext, user: User, password: string): Promise<void> {
-  await context.store.updateUser(user.id, { password: await hashPassword(password) });
+async function upgradeHash(context: TesseraContext, user: User, password: string, client: string | undefined): Promise<void> {
+  await context.store.updateUser(user.id, { password: await hashPassword(password, client) });
 }
