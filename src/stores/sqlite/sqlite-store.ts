@@ -28,6 +28,7 @@ import { KyselyStore } from '../kysely-store.js';
 import type { MigrationDialect } from '../migrations/index.js';
 import { EMAIL_UNIQUE_INDEX, type Database } from '../schema.js';
 import { kyselySqliteDatabase, type LibsqlConnection } from './libsql-database.js';
+import { querySpans } from '../../observability/query-spans.js';
 
 // Compiled once: a rotation is a write transaction, and rebuilding these per call added to it.
 const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
@@ -133,6 +134,6 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
     throw error;
   }
   const adapter: LibsqlConnection = connection;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(adapter) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(adapter) }), log: querySpans('sqlite') });
   return new SqliteStore(db, journalMode);
 }
