@@ -210,18 +210,18 @@ function targetSuite(name: string, freshUrl: () => string): void {
     });
 
     it('a row that fails halfway through writing rolls back every row before it', async () => {
-      // Tessera already has users 1..16 and an "olga" with id 17: Django's users 1..15 would
-      // update the first fifteen, then Django's olga (id 16) collides with Tessera's.
+      // Tessera already has Django's first fifteen users (without their emails), which the import
+      // updates, then someone else under id 16, where Django has olga: a different person.
       const url = freshUrl();
       const store = await openStore(url);
       await store.migrate();
-      for (let n = 1; n <= 16; n++) await store.createUser({ username: `tessera-${n}`, password: '!' });
-      await store.createUser({ username: 'olga', password: '!' });
+      for (const user of STANDARD.users.slice(0, 15)) await store.createUser({ username: user.login, password: '!' });
+      await store.createUser({ username: 'someone-else', password: '!' });
       await store.close();
       const before = await snapshot(url);
       const result = await importDjango(url, ['--from', join(FIXTURES, 'django.sqlite3'), ...ALL]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain('auth_user id=16: username "olga" belongs to Tessera user id 17');
+      expect(result.stderr).toContain('auth_user id=16: Tessera user id 16 is "someone-else", not "olga"');
       expect(await snapshot(url)).toBe(before);
     });
 
