@@ -7,9 +7,12 @@ import { ConfigError } from '../errors.js';
 import { isValidKid, type JwkObject } from '../tokens/jwk.js';
 import { parseRate } from '../throttling/rate.js';
 import { parseDurationSeconds } from './duration.js';
+import { parseListenAddress } from './listen-address.js';
 import {
   AUTH_TOKEN_CLASS_NAMES,
   EMAIL_BACKEND_NAMES,
+  LOG_FORMATS,
+  LOG_LEVELS,
   SUPPORTED_ALGORITHMS,
   type DataSettingName,
   type Settings,
@@ -261,6 +264,20 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   EMAIL_TIMEOUT: duration,
   DEFAULT_FROM_EMAIL: nonEmptyString,
   EMAIL_TEMPLATE_DIR: nullableString,
+  METRICS_ENABLED: boolean,
+  METRICS_ADDR: (value, name) => {
+    const address = nonEmptyString(value, name);
+    if (parseListenAddress(address) !== undefined) return address.trim();
+    return fail(name, "host:port, such as '127.0.0.1:9464' or '[::1]:9464'", value);
+  },
+  AUDIT_RETENTION: (value, name) => {
+    if (value === null || (typeof value === 'string' && ['', 'none', 'null', 'forever'].includes(value.trim().toLowerCase()))) return null;
+    const seconds = duration(value, name);
+    if (seconds <= 0) throw new ConfigError(name, "must be positive; use 'forever' (or null) to keep audit events");
+    return seconds;
+  },
+  LOG_LEVEL: oneOf(LOG_LEVELS),
+  LOG_FORMAT: oneOf(LOG_FORMATS),
 };
 
 export function isDataSettingName(name: string): name is DataSettingName {

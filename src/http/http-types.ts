@@ -16,6 +16,8 @@ export interface HttpRequest {
   readonly body: Buffer;
   /** The client address as the adapter determined it (proxy handling is the adapter's job). */
   readonly ip?: string | undefined;
+  /** The request id (logs, audit rows), when the adapter has one. */
+  readonly requestId?: string | undefined;
 }
 
 export interface HttpResponse {

@@ -6,7 +6,7 @@
  */
 import type { TesseraContext } from './context.js';
 import { TesseraError, TokenError, type Json } from '../errors.js';
-import { authenticateHeader, headerNameFromMetaKey } from '../auth/authenticate-request.js';
+import { authenticateAndReport, authenticateHeader, headerNameFromMetaKey } from '../auth/authenticate-request.js';
 import { header, type HttpRequest, type HttpResponse } from './http-types.js';
 import { negotiate } from '../drf/content-negotiation.js';
 import { appendSlashRedirect, errorResponse, jsonResponse, notFoundResponse } from './responses.js';
@@ -40,7 +40,7 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
     if (negotiated === undefined) return jsonResponse(406, { detail: 'Could not satisfy the request Accept header.' }, allow);
     const indent = negotiated.renderer === 'json' ? negotiated.indent : 0;
     try {
-      const auth = route.authenticated ? await authenticateHeader(context, header(request, tokenHeader)) : undefined;
+      const auth = route.authenticated ? await authenticateAndReport(context, header(request, tokenHeader), authenticateHeader) : undefined;
       if (route.authenticated && auth === undefined) throw TesseraError.of('not_authenticated');
 
       const method = request.method === 'HEAD' && route.handlers.GET ? 'GET' : request.method;

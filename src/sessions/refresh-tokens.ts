@@ -16,10 +16,17 @@ import { randomUUID } from 'node:crypto';
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TokenError } from '../errors.js';
 import type { OutstandingToken, TokenState } from '../model/store.js';
+import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import type { User } from '../model/user.js';
 import { assertNotBlacklisted } from './blacklist-check.js';
+
+/** Metrics-only events of successful refreshes, shared objects (nothing allocated per refresh). */
+const REFRESH_ISSUED = Object.freeze({ action: 'refresh.issued' });
+const ROTATED = Object.freeze({ action: 'refresh.rotated', detail: Object.freeze({ blacklisted: false }) });
+const ROTATED_AND_BLACKLISTED = Object.freeze({ action: 'refresh.rotated', detail: Object.freeze({ blacklisted: true }) });
+const GRACE_REPLAY = Object.freeze({ action: 'refresh.grace_replay' });
 
 /** Reads a refresh (or sliding) token as simplejwt's `RefreshToken(token)` does, blacklist included. */
 export async function readBlacklistableToken(context: TesseraContext, raw: string, type: 'refresh' | 'sliding', nowMs: number): Promise<Claims> {
@@ -62,15 +69,26 @@ function isWithinGrace(context: TesseraContext, state: TokenState, nowMs: number
   );
 }
 
-/** Theft: an already-rotated token came back. Everything descending from that login dies. */
-async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs: number): Promise<never> {
+/**
+ * Theft: an already-rotated token came back. Everything descending from that login dies, and
+ * the audit log says so (once: later replays find the family already revoked).
+ */
+async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs: number, origin: RequestOrigin | undefined): Promise<never> {
   if (state.familyId !== null && state.familyRevokedAt === null) {
-    await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
+    const revoked = await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
+    const user = state.userId === null ? undefined : await context.store.findUser('id', state.userId);
+    await context.events.emit({
+      action: 'refresh.reuse_detected',
+      user: userRefOf(user),
+      subject: state.familyId,
+      detail: { revoked_tokens: revoked, replayed_jti: state.jti },
+      origin,
+    });
   }
   throw new TokenError('reuse_detected');
 }
 
-export async function refreshPair(context: TesseraContext, raw: string): Promise<{ access: string; refresh?: string }> {
+export async function refreshPair(context: TesseraContext, raw: string, origin?: RequestOrigin): Promise<{ access: string; refresh?: string }> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
   const refresh = codec.verifySignature(raw, nowMs);
@@ -79,13 +97,16 @@ export async function refreshPair(context: TesseraContext, raw: string): Promise
   if (state !== undefined && state.familyRevokedAt !== null && state.blacklistedAt === null) throw new TokenError('family_revoked');
   if (state !== undefined && state.blacklistedAt !== null) {
     if (isWithinGrace(context, state, nowMs)) return replayRotation(context, refresh, state, nowMs);
-    if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs);
+    if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs, origin);
     throw new TokenError('blacklisted');
   }
   codec.checkClaims(refresh, 'refresh', nowMs);
   const user = await activeUserOf(context, refresh);
   const access = codec.encode(codec.accessFor(refresh, nowMs));
-  if (!settings.ROTATE_REFRESH_TOKENS) return { access };
+  if (!settings.ROTATE_REFRESH_TOKENS) {
+    void context.events.emit(REFRESH_ISSUED);
+    return { access };
+  }
 
   const familyId = state?.familyId ?? (await startFamilyFor(context, user, nowMs));
   const next = codec.rotated(refresh, nowMs);
@@ -108,6 +129,7 @@ export async function refreshPair(context: TesseraContext, raw: string): Promise
   } else {
     await store.recordOutstanding(recordedNext);
   }
+  void context.events.emit(settings.BLACKLIST_AFTER_ROTATION ? ROTATED_AND_BLACKLISTED : ROTATED);
   return { access, refresh: codec.encode(next) };
 }
 
@@ -129,6 +151,7 @@ async function replayRotation(context: TesseraContext, refresh: Claims, state: T
     exp: Math.floor(successor.expiresAt.getTime() / 1000),
     iat: Math.floor(successor.createdAt.getTime() / 1000),
   };
+  void context.events.emit(GRACE_REPLAY);
   return { access: codec.encode(codec.accessFor(refresh, nowMs)), refresh: codec.encode(next) };
 }
 
