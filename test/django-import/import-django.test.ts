@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
-import { serveCli, type CliServerProcess } from '../support/cli-server.js';
+import type { CliServerProcess } from '../support/cli-server.js';
 import { dropTestSchemas, freshPostgresUrl, POSTGRES_URL, requirePostgres } from '../support/postgres.js';
 import {
   FIXTURE_SECRET,
@@ -20,6 +20,7 @@ import {
   importJson,
   manifest,
   post,
+  serve,
   snapshot,
   withDatabase,
   type FixtureUser,
@@ -117,7 +118,7 @@ function targetSuite(name: string, freshUrl: () => string): void {
     });
 
     it('each user logs in with the original password and is then stored as argon2id; the rest are refused', async () => {
-      const server = await serveCli(serverEnv);
+      const server = await serve(serverEnv);
       try {
         const users = STANDARD.users;
         const statuses = await Promise.all(users.map((user) => login(server, 'username', user)));
@@ -139,7 +140,7 @@ function targetSuite(name: string, freshUrl: () => string): void {
     });
 
     it('weak Django hashes log in (and are upgraded) only with ALLOW_WEAK_DJANGO_HASHES', async () => {
-      const server = await serveCli({ ...serverEnv, TESSERA_ALLOW_WEAK_DJANGO_HASHES: 'true' });
+      const server = await serve({ ...serverEnv, TESSERA_ALLOW_WEAK_DJANGO_HASHES: 'true' });
       try {
         for (const user of STANDARD.users.filter((candidate) => WEAK.has(candidate.format))) {
           expect(await login(server, 'username', user), user.login).toBe(200);
@@ -154,7 +155,7 @@ function targetSuite(name: string, freshUrl: () => string): void {
     });
 
     it('tokens the Django server issued keep working, and the one Django blacklisted is refused', async () => {
-      const server = await serveCli(serverEnv);
+      const server = await serve(serverEnv);
       try {
         expect(await get(server.baseUrl, '/protected/', STANDARD.tokens.access)).toEqual({ status: 200, body: { content: 'This view is protected' } });
         const refreshed = await post(server.baseUrl, '/api/token/refresh/', { refresh: STANDARD.tokens.refresh });
@@ -170,7 +171,7 @@ function targetSuite(name: string, freshUrl: () => string): void {
     });
 
     it('an imported refresh token joins a family at its first rotation, and its replay revokes that family', async () => {
-      const server = await serveCli({ ...serverEnv, TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' });
+      const server = await serve({ ...serverEnv, TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' });
       try {
         const rotated = await post(server.baseUrl, '/api/token/refresh/', { refresh: STANDARD.tokens.refresh });
         expect(rotated.status).toBe(200);
@@ -259,7 +260,7 @@ describe('the custom user model of the tutorials (log in by email)', () => {
       const report = await importJson(databaseUrl, ['--from', join(FIXTURES, from), '--user-model', 'users.CustomUser', '--map', 'name=first_name', ...ALL]);
       expectCounts(report, { users: 6, groups: 2, permissions: 32, links: 7, tokens: 2, blacklisted: 1 });
       expect(report.notes.join('\n')).toContain('TESSERA_USERNAME_FIELD=email');
-      const server = await serveCli({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl, TESSERA_USERNAME_FIELD: 'email' });
+      const server = await serve({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl, TESSERA_USERNAME_FIELD: 'email' });
       try {
         for (const user of EMAIL.users) {
           const expected = user.format === 'unusable' ? 401 : 200;
@@ -298,7 +299,7 @@ describe('a Django database on PostgreSQL as the source', () => {
     const fixture = manifest('django-postgres.json');
     const report = await importJson(databaseUrl, ['--from', source, ...ALL]);
     expectCounts(report, { users: 16, groups: 2, permissions: 32, links: 7, tokens: 2, blacklisted: 1 });
-    const server = await serveCli({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl });
+    const server = await serve({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl });
     try {
       for (const user of fixture.users.filter((candidate) => ['bcrypt_sha256', 'scrypt', 'argon2'].includes(candidate.format))) {
         expect(await login(server, 'username', user), user.login).toBe(200);
