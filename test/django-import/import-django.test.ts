@@ -4,7 +4,7 @@
  * over real HTTP to the real `tessera serve`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -309,5 +309,21 @@ describe('a Django database on PostgreSQL as the source', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('import-django reports and refuses', () => {
+  it('skips expired tokens, saying why', async () => {
+    const { path } = corruptedDump('token_blacklist.outstandingtoken', 1, 'expires_at', '2020-01-01T00:00:00Z');
+    const report = await importJson(`sqlite:${join(folder, `${randomBytes(4).toString('hex')}.sqlite3`)}`, ['--from', path, ...ALL, '--dry-run']);
+    expect(report.counts.tokens.created).toBe(1);
+    expect(report.skipped).toEqual([{ what: '1 token', reason: 'expired: nothing to carry over' }]);
+  });
+
+  it('refuses a --map to a field users do not have, before touching anything', async () => {
+    const result = await importDjango(`sqlite:${join(folder, 'never-created.sqlite3')}`, ['--from', join(FIXTURES, 'django.sqlite3'), '--map', 'name=nickname']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('nickname is not a user field');
+    expect(existsSync(join(folder, 'never-created.sqlite3'))).toBe(false);
   });
 });
