@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'validation_failed'
   | 'payload_too_large'
   | 'throttled'
+  | 'csrf_failed'
   | 'internal_error';
 
 interface ErrorSpec {
@@ -63,6 +64,8 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   validation_failed: { status: 400, wireCode: null, detail: 'Invalid input.' },
   payload_too_large: { status: 413, wireCode: null, detail: 'Request body is too large.' },
   throttled: { status: 429, wireCode: null, detail: 'Request was throttled.' },
+  // DRF's answer when a cookie-authenticated request fails Django's CSRF check: "CSRF Failed: <reason>".
+  csrf_failed: { status: 403, wireCode: null, detail: 'CSRF Failed: CSRF token missing.' },
   internal_error: { status: 500, wireCode: null, detail: 'A server error occurred.' },
 };
 

@@ -10,7 +10,7 @@ import { authenticateHeader, headerNameFromMetaKey } from '../users/authenticate
 import { header, type HttpRequest, type HttpResponse } from './http-types.js';
 import { negotiate } from './content-negotiation.js';
 import { appendSlashRedirect, errorResponse, jsonResponse, notFoundResponse } from './responses.js';
-import type { Route } from './route.js';
+import { RefusalWithCookies, type Route } from './route.js';
 
 /** Reports unexpected errors; never receives request bodies or headers. */
 export type ErrorReporter = (error: unknown, where: { method: string; path: string }) => void;
@@ -49,16 +49,22 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
       if (handler === undefined) throw new TesseraError('method_not_allowed', { detail: `Method "${request.method}" not allowed.` });
 
       const result = await handler({ request, context, auth });
-      const response = jsonResponse(result.status, result.body, allow, {}, indent);
+      const response = jsonResponse(result.status, result.body, allow, result.headers ?? {}, indent);
+      if (result.setCookies !== undefined) response.setCookies = [...result.setCookies];
       if (request.method === 'HEAD') response.body = '';
       return response;
     } catch (error) {
-      if (error instanceof TokenError) return errorResponse(TesseraError.of('token_not_valid', error.message), allow, authHeaderType, indent);
-      if (error instanceof TesseraError) return errorResponse(error, allow, authHeaderType, indent);
-      reportError(error, { method: request.method, path: request.path });
-      return errorResponse(TesseraError.of('internal_error'), allow, authHeaderType);
+      if (error instanceof RefusalWithCookies) return { ...refusal(error.error, request, allow, indent), setCookies: [...error.setCookies] };
+      return refusal(error, request, allow, indent);
     }
   };
+
+  function refusal(error: unknown, request: HttpRequest, allow: string, indent: number): HttpResponse {
+    if (error instanceof TokenError) return errorResponse(TesseraError.of('token_not_valid', error.message), allow, authHeaderType, indent);
+    if (error instanceof TesseraError) return errorResponse(error, allow, authHeaderType, indent);
+    reportError(error, { method: request.method, path: request.path });
+    return errorResponse(TesseraError.of('internal_error'), allow, authHeaderType);
+  }
 }
 
 function allowedMethods(route: Route): string {
