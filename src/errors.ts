@@ -91,8 +91,8 @@ export class TesseraError extends Error {
   /** Extra response headers (e.g. `Retry-After`). */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, body: Json, options: { status?: number; headers?: Record<string, string> } = {}) {
-    super(typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : code);
+  constructor(code: ErrorCode, body: Json, options: { status?: number; headers?: Record<string, string>; cause?: unknown } = {}) {
+    super(typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : code, { cause: options.cause });
     this.name = 'TesseraError';
     this.code = code;
     this.status = options.status ?? ERRORS[code].status;
@@ -101,12 +101,17 @@ export class TesseraError extends Error {
   }
 
   /** The registry's default answer for `code`, with an optional detail and extra body keys. */
-  static of(code: ErrorCode, detail?: string, extra: Record<string, Json> = {}): TesseraError {
+  static of(code: ErrorCode, detail?: string, extra: Record<string, Json> = {}, cause?: unknown): TesseraError {
     const spec = ERRORS[code];
     const body: Record<string, Json> = { detail: detail ?? spec.detail };
     if (spec.wireCode !== null) body.code = spec.wireCode;
     Object.assign(body, extra);
-    return new TesseraError(code, body);
+    return new TesseraError(code, body, { cause });
+  }
+
+  /** The 401 a TokenError becomes: `token_not_valid` with its message, keeping it as the cause. */
+  static fromToken(error: TokenError): TesseraError {
+    return TesseraError.of('token_not_valid', error.message, {}, error);
   }
 
   /** A 400 with DRF field errors: `{"password": ["This field is required."]}`. */
@@ -120,15 +125,102 @@ export class TesseraError extends Error {
   }
 }
 
+/** simplejwt 5.2.2's token messages, word for word: what clients see in `detail` and `messages`. */
+export const TOKEN_MESSAGES = {
+  invalid: 'Token is invalid or expired',
+  blacklisted: 'Token is blacklisted',
+  noId: 'Token has no id',
+  noType: 'Token has no type',
+  wrongType: 'Token has wrong type',
+  noClaim: (claim: string) => `Token has no '${claim}' claim`,
+  claimExpired: (claim: string) => `Token '${claim}' claim has expired`,
+} as const;
+
 /**
- * A token failed to parse or verify. Carries simplejwt's message ("Token is invalid or
- * expired", "Token has wrong type", ...); the HTTP layer wraps it into `token_not_valid`.
+ * Why a token was refused, precisely: stable codes to switch on, count and log. Clients never
+ * see them (they get simplejwt's message, which hides most of these behind "Token is invalid
+ * or expired", as it should: the precise reason helps an attacker more than a client).
+ */
+export const TOKEN_ERROR_REASONS = {
+  // The compact JWS (tokens/jws.ts), checked before any claim is read.
+  too_long: TOKEN_MESSAGES.invalid,
+  malformed: TOKEN_MESSAGES.invalid,
+  bad_base64url: TOKEN_MESSAGES.invalid,
+  bad_header: TOKEN_MESSAGES.invalid,
+  alg_mismatch: TOKEN_MESSAGES.invalid,
+  kid_mismatch: TOKEN_MESSAGES.invalid,
+  unknown_kid: TOKEN_MESSAGES.invalid,
+  crit_unsupported: TOKEN_MESSAGES.invalid,
+  unencoded_payload: TOKEN_MESSAGES.invalid,
+  embedded_key: TOKEN_MESSAGES.invalid,
+  encryption_header: TOKEN_MESSAGES.invalid,
+  bad_payload: TOKEN_MESSAGES.invalid,
+  bad_signature: TOKEN_MESSAGES.invalid,
+  // Registered claims, as PyJWT checks them (tokens/claims.ts).
+  expired: TOKEN_MESSAGES.invalid,
+  not_yet_valid: TOKEN_MESSAGES.invalid,
+  bad_claim: TOKEN_MESSAGES.invalid,
+  issuer_mismatch: TOKEN_MESSAGES.invalid,
+  audience_mismatch: TOKEN_MESSAGES.invalid,
+  // simplejwt's own checks (tokens/token-codec.ts); the claim-named ones take their message from the claim.
+  missing_claim: TOKEN_MESSAGES.invalid,
+  claim_expired: TOKEN_MESSAGES.invalid,
+  no_id: TOKEN_MESSAGES.noId,
+  no_type: TOKEN_MESSAGES.noType,
+  wrong_type: TOKEN_MESSAGES.wrongType,
+  // What the server remembers about refresh and sliding tokens (sessions/).
+  blacklisted: TOKEN_MESSAGES.blacklisted,
+  family_revoked: TOKEN_MESSAGES.blacklisted,
+  reuse_detected: TOKEN_MESSAGES.blacklisted,
+  concurrent_rotation: TOKEN_MESSAGES.blacklisted,
+  session_expired: TOKEN_MESSAGES.invalid,
+} as const satisfies Record<string, string>;
+
+export type TokenErrorReason = keyof typeof TOKEN_ERROR_REASONS;
+
+/**
+ * A token failed to parse or verify. `reason` says precisely why (switch on it); `message` is
+ * simplejwt's ("Token is invalid or expired", "Token has wrong type", ...), which the HTTP layer
+ * wraps into `token_not_valid`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await verifier.verifyToken(raw);
+ * } catch (error) {
+ *   if (error instanceof TokenError && error.reason === 'expired') return askForRefresh();
+ *   throw error;
+ * }
+ * ```
  */
 export class TokenError extends Error {
-  constructor(message: string) {
+  readonly reason: TokenErrorReason;
+
+  /** `message` defaults to the reason's simplejwt message. */
+  constructor(reason: TokenErrorReason, message: string = TOKEN_ERROR_REASONS[reason]) {
     super(message);
     this.name = 'TokenError';
+    this.reason = reason;
   }
+
+  /** A claim simplejwt requires is missing: "Token has no '<claim>' claim". */
+  static missingClaim(claim: string): TokenError {
+    return new TokenError('missing_claim', TOKEN_MESSAGES.noClaim(claim));
+  }
+
+  /** `exp` (or a sliding token's `refresh_exp`) has passed: "Token '<claim>' claim has expired". */
+  static claimExpired(claim: string): TokenError {
+    return new TokenError('claim_expired', TOKEN_MESSAGES.claimExpired(claim));
+  }
+}
+
+/**
+ * The precise reason behind a refusal: a TokenError's own, or the one a TesseraError was caused
+ * by (`token_not_valid_for_any_type` keeps the first token class's TokenError as its cause).
+ */
+export function tokenErrorReasonOf(error: unknown): TokenErrorReason | undefined {
+  if (error instanceof TokenError) return error.reason;
+  return error instanceof Error && error.cause instanceof TokenError ? error.cause.reason : undefined;
 }
 
 /**

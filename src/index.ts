@@ -5,8 +5,19 @@
 export { createTessera, type Tessera, type TesseraOptions, type RouteOptions } from './tessera.js';
 export type { TesseraContext, TesseraHooks, LoginRequestInfo } from './context.js';
 export { loadSettings, DEFAULT_SETTINGS, type Settings, type Algorithm } from './config/index.js';
-export { TesseraError, TokenError, ConfigError, ERRORS, type ErrorCode, type Json } from './errors.js';
-export { TokenCodec, TOKEN_MESSAGES, type Claims, type TokenType } from './tokens/token-codec.js';
+export {
+  TesseraError,
+  TokenError,
+  ConfigError,
+  ERRORS,
+  TOKEN_MESSAGES,
+  TOKEN_ERROR_REASONS,
+  tokenErrorReasonOf,
+  type ErrorCode,
+  type Json,
+  type TokenErrorReason,
+} from './errors.js';
+export { TokenCodec, type Claims, type TokenType } from './tokens/token-codec.js';
 export { HmacKey, type TokenKey, type TokenKeys, type KeyResolver } from './tokens/signing-key.js';
 export { AsymmetricKey } from './tokens/asymmetric-key.js';
 export type { PublicJwk, PublicJwkSet } from './tokens/jwk.js';

@@ -127,7 +127,7 @@ async function authenticateWith<T>(
     return { ok: true, value };
   } catch (error) {
     // The same mapping as the dispatcher's; anything else is the framework's to handle (a 500).
-    if (error instanceof TokenError) return { ok: false, response: refusal(TesseraError.of('token_not_valid', error.message), context) };
+    if (error instanceof TokenError) return { ok: false, response: refusal(TesseraError.fromToken(error), context) };
     if (error instanceof TesseraError) return { ok: false, response: refusal(error, context) };
     throw error;
   }

@@ -60,7 +60,7 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
   };
 
   function refusal(error: unknown, request: HttpRequest, allow: string, indent: number): HttpResponse {
-    if (error instanceof TokenError) return errorResponse(TesseraError.of('token_not_valid', error.message), allow, authHeaderType, indent);
+    if (error instanceof TokenError) return errorResponse(TesseraError.fromToken(error), allow, authHeaderType, indent);
     if (error instanceof TesseraError) return errorResponse(error, allow, authHeaderType, indent);
     reportError(error, { method: request.method, path: request.path });
     return errorResponse(TesseraError.of('internal_error'), allow, authHeaderType);

@@ -124,16 +124,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const raw = rawTokenFromHeader({ settings }, header);
       if (raw === undefined) return undefined;
       const messages: Json[] = [];
+      let first: TokenError | undefined;
       for (const className of settings.AUTH_TOKEN_CLASSES) {
         const type = TOKEN_CLASSES[className] ?? 'access';
         try {
           return tokenUserFromClaims({ settings }, await verifyToken(raw, type));
         } catch (error) {
           if (!(error instanceof TokenError)) throw error;
+          first ??= error;
           messages.push({ token_class: className, token_type: type, message: error.message });
         }
       }
-      throw TesseraError.of('token_not_valid_for_any_type', undefined, { messages });
+      throw TesseraError.of('token_not_valid_for_any_type', undefined, { messages }, first);
     },
   };
 }

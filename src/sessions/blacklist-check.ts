@@ -5,15 +5,15 @@
  */
 import type { TesseraContext } from '../context.js';
 import { TokenError } from '../errors.js';
-import { TOKEN_MESSAGES, type Claims } from '../tokens/token-codec.js';
+import type { Claims } from '../tokens/token-codec.js';
 
 export async function isTokenBlacklisted(context: TesseraContext, claims: Claims): Promise<boolean> {
   const jti = claims[context.settings.JTI_CLAIM];
   if (jti === undefined) return false;
-  if (typeof jti !== 'string') throw new TokenError(TOKEN_MESSAGES.invalid);
+  if (typeof jti !== 'string') throw new TokenError('bad_claim');
   return context.store.isBlacklisted(jti);
 }
 
 export async function assertNotBlacklisted(context: TesseraContext, claims: Claims): Promise<void> {
-  if (await isTokenBlacklisted(context, claims)) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+  if (await isTokenBlacklisted(context, claims)) throw new TokenError('blacklisted');
 }

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { TesseraContext } from '../context.js';
 import { TesseraError, TokenError } from '../errors.js';
 import type { OutstandingToken, TokenState } from '../stores/store.js';
-import { TOKEN_MESSAGES, type Claims } from '../tokens/token-codec.js';
+import type { Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import type { User } from '../users/user.js';
 import { assertNotBlacklisted } from './blacklist-check.js';
@@ -43,7 +43,7 @@ async function activeUserOf(context: TesseraContext, claims: Claims): Promise<Us
 async function tokenState(context: TesseraContext, claims: Claims): Promise<TokenState | undefined> {
   const jti = claims[context.settings.JTI_CLAIM];
   if (jti === undefined) return undefined;
-  if (typeof jti !== 'string') throw new TokenError(TOKEN_MESSAGES.invalid);
+  if (typeof jti !== 'string') throw new TokenError('bad_claim');
   return context.store.findTokenState(jti);
 }
 
@@ -84,7 +84,7 @@ async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs:
   if (state.familyId !== null && state.familyRevokedAt === null) {
     await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
   }
-  throw new TokenError(TOKEN_MESSAGES.blacklisted);
+  throw new TokenError('reuse_detected');
 }
 
 export async function refreshPair(context: TesseraContext, raw: string, options: RefreshOptions = {}): Promise<{ access: string; refresh?: string }> {
@@ -94,11 +94,11 @@ export async function refreshPair(context: TesseraContext, raw: string, options:
   const refresh = codec.verifySignature(raw, nowMs);
   const state = await tokenState(context, refresh);
   // A revoked family refuses every member, even one a concurrent rotation added as it was revoked.
-  if (state !== undefined && state.familyRevokedAt !== null && state.blacklistedAt === null) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+  if (state !== undefined && state.familyRevokedAt !== null && state.blacklistedAt === null) throw new TokenError('family_revoked');
   if (state !== undefined && state.blacklistedAt !== null) {
     if (isWithinGrace(grace, state, nowMs)) return replayRotation(context, refresh, state, nowMs);
     if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs);
-    throw new TokenError(TOKEN_MESSAGES.blacklisted);
+    throw new TokenError('blacklisted');
   }
   codec.checkClaims(refresh, 'refresh', nowMs);
   const user = await activeUserOf(context, refresh);
@@ -124,7 +124,7 @@ export async function refreshPair(context: TesseraContext, raw: string, options:
       // successor (in cookie mode: its cookie is set again, never cleared); otherwise a 401.
       const after = await tokenState(context, refresh);
       if (after !== undefined && isWithinGrace(grace, after, nowMs)) return replayRotation(context, refresh, after, nowMs);
-      throw new TokenError(TOKEN_MESSAGES.blacklisted);
+      throw new TokenError('concurrent_rotation');
     }
   } else {
     await store.recordOutstanding(recordedNext);
@@ -146,7 +146,7 @@ export async function refreshPair(context: TesseraContext, raw: string, options:
 async function replayRotation(context: TesseraContext, refresh: Claims, state: TokenState, nowMs: number): Promise<{ access: string; refresh: string }> {
   const { codec, settings, store } = context;
   const successor = await store.findTokenState(state.replacedBy ?? '');
-  if (successor === undefined || successor.createdAt === null) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+  if (successor === undefined || successor.createdAt === null) throw new TokenError('blacklisted');
   if (successor.blacklistedAt !== null) return revokeForReuse(context, state, nowMs);
   codec.checkClaims(refresh, 'refresh', nowMs);
   await activeUserOf(context, refresh);
@@ -171,7 +171,7 @@ function capToSessionLifetime(context: TesseraContext, next: Claims, state: Toke
   const lifetime = context.settings.SESSION_LIFETIME;
   if (lifetime === null || state?.familyCreatedAt == null) return;
   const deadline = Math.floor(state.familyCreatedAt.getTime() / 1000) + lifetime;
-  if (deadline <= nowMs / 1000) throw new TokenError(TOKEN_MESSAGES.invalid);
+  if (deadline <= nowMs / 1000) throw new TokenError('session_expired');
   if (typeof next.exp === 'number' && next.exp > deadline) next.exp = deadline;
 }
 

@@ -2,8 +2,7 @@
  * `POST /api/token/verify/` and `POST /api/token/blacklist/`.
  */
 import type { TesseraContext } from '../context.js';
-import { TesseraError, TokenError } from '../errors.js';
-import { TOKEN_MESSAGES } from '../tokens/token-codec.js';
+import { TesseraError, TOKEN_MESSAGES, TokenError } from '../errors.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import { isAccessToken, verifiedTokenCacheOf } from '../users/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
@@ -43,7 +42,7 @@ export async function blacklistToken(context: TesseraContext, raw: string): Prom
     expiresAt: codec.expiresAt(refresh),
   });
   // A concurrent logout of the same token got there first: answer as simplejwt does for a repeat.
-  if (!blacklisted) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+  if (!blacklisted) throw new TokenError('blacklisted');
   return {};
 }
 

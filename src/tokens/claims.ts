@@ -31,24 +31,38 @@ export function numericDate(value: unknown): number | undefined {
   return Math.trunc(value);
 }
 
-/** Returns whether the registered claims of a signature-checked payload are acceptable at `nowSeconds`. */
-export function registeredClaimsValid(payload: JsonObject, nowSeconds: number, rules: ClaimRules): boolean {
+/** Why registered claims were refused (a subset of `TokenErrorReason`). */
+export type ClaimFailure = 'bad_claim' | 'not_yet_valid' | 'expired' | 'issuer_mismatch' | 'audience_mismatch';
+
+/**
+ * Checks the registered claims of a signature-checked payload at `nowSeconds`: `undefined` when
+ * they are acceptable, else the first failure in PyJWT's order.
+ */
+export function registeredClaimsFailure(payload: JsonObject, nowSeconds: number, rules: ClaimRules): ClaimFailure | undefined {
   const now = Math.floor(nowSeconds);
   if ('iat' in payload) {
     const iat = numericDate(payload.iat);
-    if (iat === undefined || iat > now + rules.leeway) return false;
+    if (iat === undefined) return 'bad_claim';
+    if (iat > now + rules.leeway) return 'not_yet_valid';
   }
   if ('nbf' in payload) {
     const nbf = numericDate(payload.nbf);
-    if (nbf === undefined || nbf > now + rules.leeway) return false;
+    if (nbf === undefined) return 'bad_claim';
+    if (nbf > now + rules.leeway) return 'not_yet_valid';
   }
   if ('exp' in payload) {
     const exp = numericDate(payload.exp);
-    if (exp === undefined || exp <= now - rules.leeway) return false;
+    if (exp === undefined) return 'bad_claim';
+    if (exp <= now - rules.leeway) return 'expired';
   }
-  if (rules.issuer !== null && payload.iss !== rules.issuer) return false;
-  if (rules.audience !== null && !audienceMatches(payload.aud, rules.audience)) return false;
-  return true;
+  if (rules.issuer !== null && payload.iss !== rules.issuer) return 'issuer_mismatch';
+  if (rules.audience !== null && !audienceMatches(payload.aud, rules.audience)) return 'audience_mismatch';
+  return undefined;
+}
+
+/** Whether the registered claims are acceptable at `nowSeconds` (see {@link registeredClaimsFailure}). */
+export function registeredClaimsValid(payload: JsonObject, nowSeconds: number, rules: ClaimRules): boolean {
+  return registeredClaimsFailure(payload, nowSeconds, rules) === undefined;
 }
 
 function audienceMatches(claim: unknown, audience: string | readonly string[]): boolean {

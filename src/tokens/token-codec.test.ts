@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../config/load-settings.js';
 import type { Settings } from '../config/settings.js';
-import { TokenError } from '../errors.js';
+import { TOKEN_MESSAGES, TokenError } from '../errors.js';
 import { signJws } from './jws.js';
 import { HmacKey } from './signing-key.js';
-import { TOKEN_MESSAGES, TokenCodec, type Claims } from './token-codec.js';
+import { TokenCodec, type Claims } from './token-codec.js';
 
 const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 const NOW_MS = 1_800_000_000_500; // half a second past a whole second: flooring matters

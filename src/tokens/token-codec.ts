@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Settings } from '../config/settings.js';
 import { TokenError } from '../errors.js';
-import { numericDate, registeredClaimsValid, type ClaimRules } from './claims.js';
+import { numericDate, registeredClaimsFailure, type ClaimRules } from './claims.js';
 import type { JsonObject } from './json-object.js';
 import { signJws, verifyJws, type JwsResult } from './jws.js';
 import type { TokenKey, TokenKeys } from './signing-key.js';
@@ -16,17 +16,6 @@ export type TokenType = 'access' | 'refresh' | 'sliding' | 'untyped';
 
 /** A token's claim set, in claim order. */
 export type Claims = JsonObject;
-
-/** simplejwt 5.2.2's messages, word for word. */
-export const TOKEN_MESSAGES = {
-  invalid: 'Token is invalid or expired',
-  blacklisted: 'Token is blacklisted',
-  noId: 'Token has no id',
-  noType: 'Token has no type',
-  wrongType: 'Token has wrong type',
-  noClaim: (claim: string) => `Token has no '${claim}' claim`,
-  claimExpired: (claim: string) => `Token '${claim}' claim has expired`,
-} as const;
 
 /** Claims a derived access token does not copy from its refresh token. */
 const NOT_COPIED_TO_ACCESS = new Set(['exp', 'iat', 'jti']);
@@ -114,7 +103,8 @@ export class TokenCodec {
 
   /**
    * Step 1 of reading a token: strict JWS parsing, the signature, and the registered claims
-   * (PyJWT's part). Every failure is simplejwt's one message, "Token is invalid or expired".
+   * (PyJWT's part). Every failure is simplejwt's one message, "Token is invalid or expired", with
+   * the precise `reason` on the TokenError.
    */
   verifySignature(raw: string, nowMs: number = this.now()): Claims {
     const result = verifyJws(raw, this.keys);
@@ -140,9 +130,9 @@ export class TokenCodec {
   }
 
   #claimsOf(result: JwsResult, nowMs: number): Claims {
-    if (!result.ok || !registeredClaimsValid(result.payload, nowMs / 1000, this.#rules)) {
-      throw new TokenError(TOKEN_MESSAGES.invalid);
-    }
+    if (!result.ok) throw new TokenError(result.failure);
+    const failure = registeredClaimsFailure(result.payload, nowMs / 1000, this.#rules);
+    if (failure !== undefined) throw new TokenError(failure);
     return result.payload;
   }
 
@@ -152,11 +142,11 @@ export class TokenCodec {
    */
   checkClaims(claims: Claims, type: TokenType, nowMs: number = this.now()): void {
     this.checkExp(claims, 'exp', nowMs);
-    if (!(this.settings.JTI_CLAIM in claims)) throw new TokenError(TOKEN_MESSAGES.noId);
+    if (!(this.settings.JTI_CLAIM in claims)) throw new TokenError('no_id');
     const typeClaim = this.settings.TOKEN_TYPE_CLAIM;
     if (type === 'untyped' || typeClaim === null) return;
-    if (!(typeClaim in claims)) throw new TokenError(TOKEN_MESSAGES.noType);
-    if (claims[typeClaim] !== type) throw new TokenError(TOKEN_MESSAGES.wrongType);
+    if (!(typeClaim in claims)) throw new TokenError('no_type');
+    if (claims[typeClaim] !== type) throw new TokenError('wrong_type');
   }
 
   /** Both steps, for tokens the blacklist does not concern (access, untyped). */
@@ -168,10 +158,10 @@ export class TokenCodec {
 
   /** simplejwt's `check_exp`: expired when `claim <= now - leeway`, with sub-second `now`. */
   checkExp(claims: Claims, claim: string, nowMs: number = this.now()): void {
-    if (!(claim in claims)) throw new TokenError(TOKEN_MESSAGES.noClaim(claim));
+    if (!(claim in claims)) throw TokenError.missingClaim(claim);
     const value = numericDate(claims[claim]);
-    if (value === undefined) throw new TokenError(TOKEN_MESSAGES.invalid);
-    if (value <= nowMs / 1000 - this.settings.LEEWAY) throw new TokenError(TOKEN_MESSAGES.claimExpired(claim));
+    if (value === undefined) throw new TokenError('bad_claim');
+    if (value <= nowMs / 1000 - this.settings.LEEWAY) throw TokenError.claimExpired(claim);
   }
 
   /** The token's id, when it has a string one. */

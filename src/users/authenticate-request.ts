@@ -8,7 +8,6 @@ import type { TesseraContext } from '../context.js';
 import { TesseraError, TokenError, type Json } from '../errors.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
-import { TOKEN_MESSAGES } from '../tokens/token-codec.js';
 import { findUserByClaim } from './user-from-claim.js';
 import { verifiedTokenCacheOf } from './verified-token-cache.js';
 import type { User } from './user.js';
@@ -45,21 +44,23 @@ export async function validatedClaims(context: TesseraContext, raw: string): Pro
   const cached = cache.get(raw, context.codec.key, nowMs / 1000, context.settings.LEEWAY);
   if (cached !== undefined) return cached;
   const messages: Json[] = [];
+  let first: TokenError | undefined;
   for (const className of context.settings.AUTH_TOKEN_CLASSES) {
     const type = TOKEN_CLASSES[className] ?? 'access';
     try {
       const claims = context.codec.verifySignature(raw, nowMs);
       // Sliding tokens are blacklist-aware in simplejwt; access tokens are not.
-      if (type === 'sliding' && (await isTokenBlacklisted(context, claims))) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+      if (type === 'sliding' && (await isTokenBlacklisted(context, claims))) throw new TokenError('blacklisted');
       context.codec.checkClaims(claims, type, nowMs);
       if (type === 'access') cache.set(raw, context.codec.key, claims);
       return claims;
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
+      first ??= error;
       messages.push({ token_class: className, token_type: type, message: error.message });
     }
   }
-  throw TesseraError.of('token_not_valid_for_any_type', undefined, { messages });
+  throw TesseraError.of('token_not_valid_for_any_type', undefined, { messages }, first);
 }
 
 /**
