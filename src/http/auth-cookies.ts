@@ -107,12 +107,13 @@ export function tokenCookies(
     const maxAge = secondsUntil(tokens.refresh.expiresAtMs, nowMs);
     cookies.push(stringifySetCookie({ name: mode.refreshCookie, value: tokens.refresh.value, maxAge, ...attributes(mode, request, mode.refreshPath, mode.httpOnly) }));
   }
-  if (tokens.csrf !== undefined) {
-    // Not HttpOnly: the page's script reads it and echoes it in X-CSRFToken (Django's double submit).
-    const maxAge = secondsUntil(tokens.csrf.expiresAtMs, nowMs);
-    cookies.push(stringifySetCookie({ name: mode.csrfCookie, value: tokens.csrf.value, maxAge, ...attributes(mode, request, '/', false) }));
-  }
+  if (tokens.csrf !== undefined) cookies.push(csrfCookie(mode, request, tokens.csrf, nowMs));
   return cookies;
+}
+
+/** The CSRF cookie. Not HttpOnly: the page's script reads it and echoes it in X-CSRFToken (Django's double submit). */
+export function csrfCookie(mode: CookieMode, request: Pick<HttpRequest, 'headers'>, token: CookieToken, nowMs: number): string {
+  return stringifySetCookie({ name: mode.csrfCookie, value: token.value, maxAge: secondsUntil(token.expiresAtMs, nowMs), ...attributes(mode, request, '/', false) });
 }
 
 /** Logout: every cookie cleared with the attributes it was set with (else the browser keeps it). */

@@ -9,6 +9,7 @@ import { TesseraError, TokenError, type Json } from '../errors.js';
 import { authenticateHeader, headerNameFromMetaKey } from '../users/authenticate-request.js';
 import { header, type HttpRequest, type HttpResponse } from './http-types.js';
 import { negotiate } from './content-negotiation.js';
+import { authenticateWithCookie } from './cookie-authentication.js';
 import { appendSlashRedirect, errorResponse, jsonResponse, notFoundResponse } from './responses.js';
 import { RefusalWithCookies, type Route } from './route.js';
 
@@ -40,7 +41,8 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
     if (negotiated === undefined) return jsonResponse(406, { detail: 'Could not satisfy the request Accept header.' }, allow);
     const indent = negotiated.renderer === 'json' ? negotiated.indent : 0;
     try {
-      const auth = route.authenticated ? await authenticateHeader(context, header(request, tokenHeader)) : undefined;
+      // The header, else (cookie mode) the access cookie, CSRF-checked: dj-rest-auth's JWTCookieAuthentication.
+      const auth = route.authenticated ? (await authenticateWithCookie(context, request, tokenHeader, authenticateHeader, (found) => found.user.id))?.value : undefined;
       if (route.authenticated && auth === undefined) throw TesseraError.of('not_authenticated');
 
       const method = request.method === 'HEAD' && route.handlers.GET ? 'GET' : request.method;

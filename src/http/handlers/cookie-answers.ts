@@ -10,8 +10,8 @@
  */
 import type { TesseraContext } from '../../context.js';
 import type { Json } from '../../errors.js';
-import { isBrowserRequest, requestCookies, tokenCookies, clearedCookies, type CookieMode } from '../auth-cookies.js';
-import { checkCsrf, checkOrigin, csrfHeaderName, isCsrfTokenOf, issueCsrfToken } from '../csrf-check.js';
+import { isBrowserRequest, requestCookies, tokenCookies, type CookieMode } from '../auth-cookies.js';
+import { checkCsrf, csrfHeaderName, isCsrfTokenOf, issueCsrfToken } from '../csrf-check.js';
 import type { HttpRequest } from '../http-types.js';
 import { collectFieldErrors, requestData } from '../request-data.js';
 import type { HandlerResult } from '../route.js';
@@ -50,11 +50,6 @@ export function tokenBody(
 /** Cookie mode applies to this request: configured, and a browser asked. */
 export function wantsCookies(mode: CookieMode | undefined, request: HttpRequest): mode is CookieMode {
   return mode !== undefined && isBrowserRequest(request);
-}
-
-/** Login CSRF: a browser login must come from the server's own or a trusted origin. */
-export function checkLoginOrigin(context: TesseraContext, mode: CookieMode | undefined, request: HttpRequest): void {
-  if (wantsCookies(mode, request)) checkOrigin(request, context.settings);
 }
 
 /** The user's CSRF token: the request's own when it is still this user's, else a new one. */
@@ -96,25 +91,22 @@ export function cookieAnswer(
   };
 }
 
-/** Where a refresh (or logout) takes its refresh token from: the body field when sent, else the refresh cookie. */
-export interface RefreshTokenSource {
-  readonly raw: string;
-  readonly fromCookie: boolean;
-}
-
 /**
- * The refresh cookie's token, when cookie mode has one, the request sent it, and the body has
- * no `refresh` field (a body token always wins: simplejwt clients are unaffected). `undefined`:
- * read the body as simplejwt does.
+ * Where a refresh or logout takes its refresh token from: `body` when the body has a `refresh`
+ * field or there is no refresh cookie to read (simplejwt's behaviour; a body token always wins,
+ * so simplejwt clients are unaffected), `cookie` when the refresh cookie was sent instead, and
+ * `none` when cookie mode has a refresh cookie but this browser sent neither.
  */
-export async function refreshCookieToken(mode: CookieMode | undefined, request: HttpRequest, field: string): Promise<string | undefined> {
-  if (mode?.refreshCookie == null) return undefined;
-  const raw = requestCookies(request)[mode.refreshCookie];
-  if (raw === undefined || raw === '') return undefined;
+export type RefreshTokenSource = { readonly kind: 'body' } | { readonly kind: 'cookie'; readonly raw: string } | { readonly kind: 'none' };
+
+export async function refreshTokenSource(mode: CookieMode | undefined, request: HttpRequest, field: string): Promise<RefreshTokenSource> {
+  if (mode?.refreshCookie == null) return { kind: 'body' };
   const data = await requestData(request);
-  const present = typeof data === 'object' && data !== null && collectFieldErrors(data, [{ name: field, kind: 'char', required: false }]);
-  const sentInBody = present !== false && (field in present.values || field in present.errors);
-  return sentInBody ? undefined : raw;
+  const checked = typeof data === 'object' && data !== null ? collectFieldErrors(data, [{ name: field, kind: 'char', required: false }]) : undefined;
+  if (checked === undefined || field in checked.values || field in checked.errors) return { kind: 'body' };
+  const raw = requestCookies(request)[mode.refreshCookie];
+  if (raw !== undefined && raw !== '') return { kind: 'cookie', raw };
+  return wantsCookies(mode, request) ? { kind: 'none' } : { kind: 'body' };
 }
 
 /**
@@ -126,9 +118,4 @@ export function checkRefreshCookieCsrf(context: TesseraContext, request: HttpReq
   const userId = claims[context.settings.USER_ID_CLAIM];
   checkCsrf(request, context.settings, typeof userId === 'number' || typeof userId === 'string' ? userId : '');
   return typeof userId === 'number' || typeof userId === 'string' ? userId : '';
-}
-
-/** Logout in cookie mode: the cookies are cleared, with the attributes they were set with. */
-export function clearingCookies(result: HandlerResult, mode: CookieMode, request: HttpRequest): HandlerResult {
-  return { ...result, setCookies: [...(result.setCookies ?? []), ...clearedCookies(mode, request)] };
 }

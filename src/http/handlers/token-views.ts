@@ -3,18 +3,20 @@
  * validates its serializer fields, runs the use case, and answers 200 with its data.
  */
 import { TesseraError } from '../../errors.js';
-import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
-import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
-import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/verify-and-revoke.js';
+import { issueSliding } from '../../sessions/issue-tokens.js';
+import { refreshSliding } from '../../sessions/refresh-tokens.js';
+import { verifyToken } from '../../sessions/verify-and-revoke.js';
 import { checkLoginThrottle, countLoginFailure } from '../../throttling/throttles.js';
 import { checkCredentials } from '../../users/login.js';
 import type { User } from '../../users/user.js';
 import { header } from '../http-types.js';
 import { untrimmed, validatedFields } from '../request-data.js';
+import type { CookieMode } from '../auth-cookies.js';
 import type { Handler, HandlerInput, Route } from '../route.js';
+import { cookieTokenViews, csrfTokenRoute } from './cookie-token-views.js';
 
 /** Checks the login fields and credentials; the same 401 for every failure, whatever the reason. */
-async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
+export async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
   const usernameField = context.settings.USERNAME_FIELD;
   const { data, values } = await validatedFields(request, [
     { name: usernameField, kind: 'char' },
@@ -36,28 +38,27 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
   return user;
 }
 
-async function oneField(input: HandlerInput, name: string): Promise<string> {
+export async function oneField(input: HandlerInput, name: string): Promise<string> {
   const { values } = await validatedFields(input.request, [{ name, kind: 'char' }]);
   return values[name] ?? '';
 }
 
-const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)) });
 const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)) });
-const refresh: Handler = async (input) => ({ status: 200, body: await refreshPair(input.context, await oneField(input, 'refresh')) });
 const refreshSlidingToken: Handler = async (input) => ({ status: 200, body: await refreshSliding(input.context, await oneField(input, 'token')) });
 const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
-const blacklist: Handler = async (input) => ({ status: 200, body: await blacklistToken(input.context, await oneField(input, 'refresh')) });
-
-const logoutAll: Handler = async ({ context, auth }) => ({ status: 200, body: await logoutEverywhere(context, auth?.user.id ?? -1) });
 
 const credentialFields = (usernameField: string) => [
   { name: usernameField, required: true },
   { name: 'password', required: true },
 ];
 
-/** The token routes under `prefix` (default `/api/token/`), with the sliding pair when SlidingToken is enabled. */
-export function tokenRoutes(options: { prefix: string; usernameField: string; sliding: boolean }): Route[] {
+/**
+ * The token routes under `prefix` (default `/api/token/`), with the sliding pair when
+ * SlidingToken is enabled, and the CSRF token view in cookie mode (`cookieMode`).
+ */
+export function tokenRoutes(options: { prefix: string; usernameField: string; sliding: boolean; cookieMode?: CookieMode | undefined }): Route[] {
   const { prefix, usernameField } = options;
+  const { obtainPair, refresh, blacklist, logoutAll } = cookieTokenViews(options.cookieMode, { loggedInUser, oneField });
   const routes: Route[] = [
     {
       path: prefix,
@@ -105,6 +106,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       postFields: [],
     },
   ];
+  if (options.cookieMode !== undefined) routes.push(csrfTokenRoute(prefix, options.cookieMode));
   if (options.sliding) {
     routes.push(
       {
