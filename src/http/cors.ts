@@ -16,18 +16,21 @@ type CorsSettings = Pick<
   'CORS_ALLOWED_ORIGINS' | 'CORS_ALLOW_CREDENTIALS' | 'CORS_ALLOW_HEADERS' | 'CORS_EXPOSE_HEADERS' | 'CORS_PREFLIGHT_MAX_AGE' | 'JWT_AUTH_COOKIE' | 'CSRF_HEADER_NAME'
 >;
 
+/** What CORS reads of a request (adapters build it from their framework's request). */
+export type CorsRequest = Pick<HttpRequest, 'method' | 'headers'>;
+
 /** django-cors-headers' default CORS_ALLOW_METHODS. */
 const ALLOWED_METHODS = 'DELETE, GET, OPTIONS, PATCH, POST, PUT';
 
 export interface CorsPolicy {
   /** The answer to a preflight (`OPTIONS` with `Access-Control-Request-Method`), or `undefined` for any other request. */
-  preflight(request: HttpRequest): HttpResponse | undefined;
+  preflight(request: CorsRequest): HttpResponse | undefined;
   /** The headers to add to the answer of an actual request (none when it has no allowed `Origin`). */
-  responseHeaders(request: HttpRequest): Record<string, string>;
+  responseHeaders(request: CorsRequest): Record<string, string>;
 }
 
 /** A request is a preflight when it is an `OPTIONS` with `Origin` and `Access-Control-Request-Method`. */
-export function isPreflight(request: HttpRequest): boolean {
+export function isPreflight(request: CorsRequest): boolean {
   return request.method === 'OPTIONS' && header(request, 'origin') !== undefined && header(request, 'access-control-request-method') !== undefined;
 }
 
@@ -52,7 +55,7 @@ export function corsPolicy(settings: CorsSettings): CorsPolicy | undefined {
   const csrfHeader = settings.CSRF_HEADER_NAME.replace(/^HTTP_/, '').replaceAll('_', '-').toLowerCase();
   if (settings.JWT_AUTH_COOKIE !== null && !exposed.includes(csrfHeader)) exposed.push(csrfHeader);
 
-  const allowedOrigin = (request: HttpRequest): string | undefined => {
+  const allowedOrigin = (request: CorsRequest): string | undefined => {
     const origin = header(request, 'origin');
     if (origin === undefined) return undefined;
     if (anyOrigin) return '*';
