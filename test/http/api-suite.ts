@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
 import type { Store } from '../../src/stores/store.js';
+import { describeCookieMode } from './cookie-mode-suite.js';
 
 export interface ServedApi {
   readonly baseUrl: string;
@@ -55,6 +56,7 @@ async function login(api: ReturnType<typeof client>, credentials: { username: st
 }
 
 export function describeApi(name: string, start: StartApi): void {
+  describeCookieMode(name, start);
   describe(`${name}: default settings`, () => {
     let served: ServedApi;
     let api: ReturnType<typeof client>;
