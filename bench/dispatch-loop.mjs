@@ -5,7 +5,7 @@
  * docs/decisions.md D7 come from this: `npm run build && node bench/dispatch-loop.mjs`.
  */
 import { createTessera, hashPassword } from '../dist/index.js';
-import { authenticateHeader } from '../dist/users/authenticate-request.js';
+import { authenticateHeader } from '../dist/auth/authenticate-request.js';
 
 const tessera = await createTessera({
   configFile: false,

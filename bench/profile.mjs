@@ -29,7 +29,7 @@ mkdirSync(out, { recursive: true });
 const server = await startServer('tessera', { secret: randomSecret(64), rotate: workload.rotate, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${out}`] });
 let result;
 try {
-  const plan = await workload.prepare(server, { connections: 32 });
+  const plan = await workload.prepare(server, { connections: 32, runs: 2 });
   await plan.run(2, { warmup: true });
   result = await plan.run(Number(values.duration));
   plan.cleanup?.();

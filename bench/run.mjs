@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * Tessera's benchmark suite (issue 4): the reference, Tessera, the Fastify + @fastify/jwt peer
- * and bare node:http, side by side on this machine, one table and the targets.
+ * Tessera's benchmark suite (issues 4 and 20): the reference, Tessera, the Fastify +
+ * @fastify/jwt peer and bare node:http, side by side on this machine, one table and the targets.
+ * Servers pinned to one core and wrk to the other, a warm-up per server, rounds in which the
+ * servers are measured back to back, ratios taken within a round and their median kept.
  *
- *   npm run bench                      full run (12-20 minutes on 2 cores, depending on load)
- *   npm run bench -- --quick           smoke test (2-3 minutes)
+ *   npm run bench                      full run (~10 minutes on 2 cores)
+ *   npm run bench -- --quick           smoke test (~3 minutes)
  *   npm run bench -- --write-docs      also rewrite docs/benchmarks.md
  *   npm run bench -- --help            every option
  *
@@ -15,10 +17,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { placement } from './lib/cpu.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { writeBenchmarksDoc } from './lib/docs.mjs';
 import { measureMemory, measureStartup } from './lib/resources.mjs';
-import { notes, renderText, resourceTable, summarise, targetTable, throughputTable } from './lib/report.mjs';
+import { notes, latencyTable, renderText, resourceTable, summariseWorkload, targetTable, throughputTable } from './lib/report.mjs';
+import { formatResult, measureWorkload } from './lib/rounds.mjs';
 import { ALL_SERVERS, REFERENCE_START, REPO_DIR, SERVER_LABELS, TESSERA_CLI, startServer } from './lib/servers.mjs';
 import { randomSecret } from './lib/tokens.mjs';
 import { WORKLOADS } from './lib/workloads.mjs';
@@ -26,12 +30,15 @@ import { ensureWrk } from './lib/wrk.mjs';
 
 const USAGE = `Usage: npm run bench -- [options]
 
-  --quick             short runs for a smoke test (2 s, 1 s warm-up, 1 round)
+  --quick             short runs for a smoke test (2 s, 1 s warm-up, 2 rounds)
   --write-docs        rewrite docs/benchmarks.md with this run
-  --rounds N          rounds per workload, servers alternating (default 3; median reported)
-  --duration S        seconds per measured run (default 8)
-  --warmup S          seconds of warm-up before each measured run (default 3)
+  --rounds N          rounds per workload, servers back to back (default 5; median of ratios)
+  --duration S        seconds per measured run (default 3)
+  --warmup S          seconds of warm-up per server before the rounds (default 3)
   --connections N     wrk connections (default 32; wrk always uses 1 thread)
+  --no-pin            do not pin (default: servers on --server-cpus, wrk on --load-cpus)
+  --server-cpus LIST  taskset CPU list for the servers (default 0)
+  --load-cpus LIST    taskset CPU list for wrk (default 1)
   --only LIST         comma-separated subset of: ${[...WORKLOADS.map((w) => w.id), 'memory', 'startup'].join(', ')}
   --servers LIST      comma-separated subset of: ${ALL_SERVERS.join(', ')}
   --build             run npm run build first even if dist/ exists
@@ -50,6 +57,9 @@ function parseOptions() {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      'no-pin': { type: 'boolean', default: false },
+      'server-cpus': { type: 'string', default: '0' },
+      'load-cpus': { type: 'string', default: '1' },
       only: { type: 'string' },
       servers: { type: 'string' },
       build: { type: 'boolean', default: false },
@@ -78,9 +88,10 @@ function parseOptions() {
     quick,
     writeDocs: values['write-docs'],
     build: values.build,
-    rounds: Math.max(1, Math.round(number('rounds', quick ? 1 : 3))),
-    seconds: number('duration', quick ? 2 : 8),
+    rounds: Math.max(1, Math.round(number('rounds', quick ? 2 : 5))),
+    seconds: number('duration', quick ? 2 : 3),
     warmup: number('warmup', quick ? 1 : 3),
+    cpus: placement({ pin: !values['no-pin'], serverCpus: values['server-cpus'], loadCpus: values['load-cpus'] }),
     connections: Math.max(1, Math.round(number('connections', 32))),
     memorySeconds: quick ? 2 : 5,
     startupRuns: quick ? 2 : 5,
@@ -126,24 +137,10 @@ function ensureBuilt(force) {
 
 const live = new Set();
 
-/** Starts a server, hands it to `use`, and always stops it (and forgets it) afterwards. */
-async function withServer(kind, options, use) {
-  const server = await startServer(kind, options);
-  live.add(server);
-  try {
-    return await use(server);
-  } finally {
-    await server.stop();
-    live.delete(server);
-  }
-}
-
 async function stopAll() {
   await Promise.all([...live].map((server) => server.stop().catch(() => undefined)));
   live.clear();
 }
-
-const formatLine = (r) => `${Math.round(r.rps).toLocaleString('en-US')} req/s, p99 ${r.p99Ms.toFixed(2)} ms${r.non2xx + r.socketErrors ? `, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors` : ''}`;
 
 async function main() {
   const options = parseOptions();
@@ -162,44 +159,47 @@ async function main() {
   }
   const servers = options.servers.filter((server) => !unavailable.has(server));
   const secret = randomSecret(64);
-  const load = { secret, refWorkers: options.refWorkers };
+  const load = { secret, refWorkers: options.refWorkers, cpus: options.cpus.server };
+  const startLive = async (kind, extra = {}) => {
+    const server = await startServer(kind, { ...load, ...extra });
+    live.add(server);
+    return server;
+  };
+  const stopLive = async (server) => {
+    live.delete(server);
+    await server.stop();
+  };
 
-  /** workload id -> server -> WrkResult[] */
-  const results = {};
+  /** workload id -> summary (per-server medians, per-round ratios) */
+  const summaries = {};
   const workloads = WORKLOADS.filter((w) => options.only.includes(w.id));
   for (const workload of workloads) {
-    results[workload.id] = {};
-    const taking = servers.filter((server) => workload.servers.includes(server));
-    for (let round = 1; round <= options.rounds; round++) {
-      const order = round % 2 === 1 ? taking : [...taking].reverse();
-      for (const kind of order) {
-        const where = `[${workload.id} ${round}/${options.rounds}] ${SERVER_LABELS[kind]}`;
-        try {
-          const result = await withServer(kind, { ...load, rotate: workload.rotate }, async (server) => {
-            const plan = await workload.prepare(server, { connections: options.connections });
-            try {
-              if (options.warmup > 0) await plan.run(options.warmup, { warmup: true });
-              return await plan.run(options.seconds);
-            } finally {
-              plan.cleanup?.();
-            }
-          });
-          (results[workload.id][kind] ??= []).push(result);
-          log(`${where}: ${formatLine(result)}`);
-        } catch (error) {
-          log(`${where}: FAILED ${error.message}`);
-          problems.push(`${workload.title}, ${SERVER_LABELS[kind]} (round ${round}): ${error.message.split('\n')[0]}`);
-        }
-      }
-    }
+    const kinds = servers.filter((server) => workload.servers.includes(server));
+    const rounds = await measureWorkload(workload, kinds, {
+      rounds: options.rounds,
+      seconds: options.seconds,
+      warmup: options.warmup,
+      connections: options.connections,
+      loadCpus: options.cpus.load,
+      start: startLive,
+      stop: stopLive,
+      log: (message) => log(message.replace(/\] (\w+)/, (_, kind) => `] ${SERVER_LABELS[kind] ?? kind}`)),
+      problem: (message) => problems.push(message),
+    });
+    summaries[workload.id] = summariseWorkload(rounds);
   }
 
   const memory = {};
   if (options.only.includes('memory')) {
     for (const kind of servers) {
       try {
-        memory[kind] = await withServer(kind, { ...load }, (server) => measureMemory(server, { seconds: options.memorySeconds }));
-        log(`[memory] ${SERVER_LABELS[kind]}: idle ${(memory[kind].idleBytes / 1048576).toFixed(1)} MB, peak ${(memory[kind].peakBytes / 1048576).toFixed(1)} MB at 256 connections (${formatLine(memory[kind].load)})`);
+        const server = await startLive(kind);
+        try {
+          memory[kind] = await measureMemory(server, { seconds: options.memorySeconds, loadCpus: options.cpus.load });
+        } finally {
+          await stopLive(server);
+        }
+        log(`[memory] ${SERVER_LABELS[kind]}: idle ${(memory[kind].idleBytes / 1048576).toFixed(1)} MB, peak ${(memory[kind].peakBytes / 1048576).toFixed(1)} MB at 256 connections (${formatResult(memory[kind].load)})`);
       } catch (error) {
         log(`[memory] ${SERVER_LABELS[kind]}: FAILED ${error.message}`);
         problems.push(`Memory, ${SERVER_LABELS[kind]}: ${error.message.split('\n')[0]}`);
@@ -211,7 +211,7 @@ async function main() {
   const startupKinds = servers.filter((server) => server !== 'reference');
   if (options.only.includes('startup') && startupKinds.length) {
     try {
-      startup = await measureStartup({ secret, runs: options.startupRuns, kinds: startupKinds });
+      startup = await measureStartup({ secret, runs: options.startupRuns, kinds: startupKinds, cpus: options.cpus.server });
       for (const [kind, times] of Object.entries(startup)) log(`[startup] ${SERVER_LABELS[kind]}: ${times.map((ms) => `${Math.round(ms)} ms`).join(', ')}`);
     } catch (error) {
       log(`[startup] FAILED ${error.message}`);
@@ -219,20 +219,21 @@ async function main() {
     }
   }
 
-  const summaries = {};
-  for (const [id, byServer] of Object.entries(results)) {
-    summaries[id] = {};
-    for (const [server, list] of Object.entries(byServer)) summaries[id][server] = summarise(list);
-  }
   const throughput = throughputTable(workloads, summaries, servers);
+  const latency = latencyTable(workloads, summaries, servers);
   const resources = resourceTable(memory, startup, servers);
-  const targets = targetTable(summaries, memory, startup?.tessera);
+  const titles = Object.fromEntries(WORKLOADS.map((w) => [w.id, w.title]));
+  const targets = targetTable(summaries, titles, memory, startup?.tessera, { pinned: options.cpus.server !== undefined });
   const noteLines = notes(workloads, summaries);
+  const placementLine = options.cpus.server === undefined
+    ? 'unpinned (servers and wrk share every CPU)'
+    : `servers pinned to CPU ${options.cpus.server}, wrk to CPU ${options.cpus.load}`;
 
   const out = [
     '',
-    `Tessera benchmarks: ${machine.nproc} CPUs, ${machine.model}, Node ${machine.node}; wrk -t1 -c${options.connections} -d${options.seconds}s, ${options.warmup} s warm-up, median of ${options.rounds} round(s)`,
-    ...(throughput.rows.length ? ['', renderText(throughput)] : []),
+    `Tessera benchmarks: ${machine.nproc} CPUs, ${machine.model}, Node ${machine.node}; ${placementLine}; wrk -t1 -c${options.connections} -d${options.seconds}s, ${options.warmup} s warm-up per server, ${options.rounds} round(s), ratios per round, medians`,
+    `1-minute load average before the run: ${machine.loadBefore}, after: ${loadavg()[0].toFixed(2)}${Number(machine.loadBefore) > 1.5 ? ' (the machine was busy: figures are noisy)' : ''}`,
+    ...(throughput.rows.length ? ['', renderText(throughput), '', renderText(latency)] : []),
     ...(noteLines.length ? ['', ...noteLines] : []),
     ...(resources.rows.length ? ['', renderText(resources)] : []),
     '',
@@ -252,7 +253,9 @@ async function main() {
       minutes: Math.round((Date.now() - startedAt.getTime()) / 60_000),
       loadAfter: loadavg()[0].toFixed(2),
       settings: options,
+      placement: placementLine,
       throughput,
+      latency,
       resources,
       targets,
       notes: noteLines,

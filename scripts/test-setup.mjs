@@ -8,8 +8,8 @@
  *   started with pg_ctlcluster when it is installed here but stopped.
  * - Redis: the `redis-server` program (the Redis suites start their own on free ports) and the
  *   server on 127.0.0.1:6379, started when stopped.
- * - Chromium at /usr/bin/chromium (test/browser) and the reference server's Debian packages:
- *   installed with apt-get when missing.
+ * - Chromium at /usr/bin/chromium (test/browser), the reference server's Debian packages, curl
+ *   and openssl: installed with apt-get when missing.
  *
  * Anything it cannot fix (not root, no apt-get, a service not installed) is reported in one
  * message, with the command that fixes each item, before anything is changed; then it exits 1.
@@ -34,8 +34,6 @@ const REDIS_START =
   env.TEST_SETUP_REDIS_START ??
   `redis-server --daemonize yes --bind 127.0.0.1 -::1 --port ${REDIS_PORT} --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log`;
 const CHROMIUM = env.TEST_SETUP_CHROMIUM ?? '/usr/bin/chromium';
-/** What ../shared/reference/start.sh installs on first use; installed here once, not by parallel suites. */
-const REFERENCE_PACKAGES = ['python3-djangorestframework-simplejwt', 'python3-djangorestframework', 'python3-django', 'gunicorn'];
 const IS_ROOT = process.getuid?.() === 0;
 const SUDO = IS_ROOT ? '' : 'sudo ';
 
@@ -97,16 +95,23 @@ function postgresRefusal(error) {
   );
 }
 
-/** The Debian packages the suites need and this machine lacks. */
-function missingPackages() {
-  const chromium = installed(CHROMIUM) ? [] : ['chromium'];
-  const reference =
-    missingOutsideFolder('reference') !== undefined ||
-    (installed('gunicorn') && spawnSync('/usr/bin/python3', ['-c', 'import rest_framework_simplejwt'], { stdio: 'ignore' }).status === 0)
-      ? []
-      : REFERENCE_PACKAGES;
-  return [...chromium, ...reference];
-}
+/** The Debian packages the suites need: what each is for, and how to tell it is there. */
+const PACKAGES = [
+  { packages: ['chromium'], purpose: `Chromium (${CHROMIUM}) for test/browser`, present: () => installed(CHROMIUM) },
+  {
+    // What ../shared/reference/start.sh installs on first use: installed here once, not by parallel suites.
+    packages: ['python3-djangorestframework-simplejwt', 'python3-djangorestframework', 'python3-django', 'gunicorn'],
+    purpose: "the reference server's Django packages for test/parity",
+    present: () =>
+      missingOutsideFolder('reference') !== undefined ||
+      (installed('gunicorn') && spawnSync('/usr/bin/python3', ['-c', 'import rest_framework_simplejwt'], { stdio: 'ignore' }).status === 0),
+  },
+  { packages: ['curl'], purpose: "curl for the reference's start.sh", present: () => installed('curl') },
+  { packages: ['openssl'], purpose: 'openssl for test/keys', present: () => installed('openssl') },
+];
+
+/** The entries of PACKAGES this machine lacks. */
+const missingPackages = () => PACKAGES.filter((entry) => !entry.present());
 
 /** PostgreSQL: up, or started when installed here and stopped. */
 async function checkPostgres(plan) {
@@ -129,17 +134,15 @@ async function checkRedis(plan) {
   else plan.actions.push({ done: 'started Redis', command: REDIS_START, ready: async () => (await redisState()) === 'up' });
 }
 
-/** Chromium and the reference's packages: installed with apt-get when missing. */
+/** Chromium and the other Debian packages: installed with apt-get when missing. */
 function checkPackages(plan) {
-  const packages = missingPackages();
-  if (packages.length === 0) return;
-  const needs = [
-    ...(packages.includes('chromium') ? [`Chromium (${CHROMIUM}, for test/browser)`] : []),
-    ...(packages.includes('gunicorn') ? ["the reference server's Debian packages (for test/parity)"] : []),
-  ].join(' and ');
+  const missing = missingPackages();
+  if (missing.length === 0) return;
+  const needs = `Not installed: ${missing.map((entry) => entry.purpose).join('; ')}`;
+  const packages = missing.flatMap((entry) => entry.packages);
   const install = (sudo) => `${sudo}apt-get update && ${sudo}apt-get install -y ${packages.join(' ')}`;
-  if (!IS_ROOT) plan.problems.push(`${needs}: not installed, and only root can install them. Fix: ${install('sudo ')}`);
-  else if (!installed('apt-get')) plan.problems.push(`${needs}: not installed, and this machine has no apt-get. Fix: install ${packages.join(', ')} with its package manager.`);
+  if (!IS_ROOT) plan.problems.push(`${needs}. Only root can install them. Fix: ${install('sudo ')}`);
+  else if (!installed('apt-get')) plan.problems.push(`${needs}. This machine has no apt-get. Fix: install ${packages.join(', ')} with its package manager.`);
   else plan.actions.push({ done: `installed ${packages.join(', ')}`, command: install(''), ready: async () => missingPackages().length === 0 });
 }
 

@@ -2,8 +2,8 @@
  * Tessera: JWT authentication for TypeScript REST APIs, wire-compatible with
  * djangorestframework-simplejwt. This entry point is the framework-free core.
  */
-export { createTessera, type Tessera, type TesseraOptions, type RouteOptions } from './tessera.js';
-export type { TesseraContext, TesseraHooks, LoginRequestInfo } from './context.js';
+export { createTessera, type Tessera, type TesseraOptions, type RouteOptions } from './app/tessera.js';
+export type { TesseraContext, TesseraHooks, LoginRequestInfo } from './http/context.js';
 export { loadSettings, DEFAULT_SETTINGS, type Settings, type Algorithm } from './config/index.js';
 export {
   TesseraError,
@@ -24,13 +24,13 @@ export type { PublicJwk, PublicJwkSet } from './tokens/jwk.js';
 export { keyFromText, keyFromJwk } from './keys/import-key.js';
 export { Keyring } from './keys/keyring.js';
 export { RemoteKeySet, type RemoteKeySetOptions } from './keys/remote-key-set.js';
-export { createVerifier, type Verifier, type VerifierOptions, type VerifierSettings } from './keys/verifier.js';
-export type { KeyStore, StoredSigningKey, SigningKeyState } from './stores/store.js';
-export { authenticateHeader, type AuthenticatedRequest } from './users/authenticate-request.js';
-export { authenticateStateless, tokenUserFromClaims, type TokenUser } from './users/token-user.js';
-export type { User, NewUser, UserPatch, UserLookupField } from './users/user.js';
-export type { Store, UserStore, TokenStore, OutstandingToken, TokenRecord, TokenState } from './stores/store.js';
-export { UniqueViolationError } from './stores/store.js';
+export { createVerifier, type Verifier, type VerifierOptions, type VerifierSettings } from './app/verifier.js';
+export type { KeyStore, StoredSigningKey, SigningKeyState } from './model/store.js';
+export { authenticateHeader, type AuthenticatedRequest } from './auth/authenticate-request.js';
+export { authenticateStateless, tokenUserFromClaims, type TokenUser } from './auth/token-user.js';
+export type { User, NewUser, UserPatch, UserLookupField } from './model/user.js';
+export type { Store, UserStore, TokenStore, OutstandingToken, TokenRecord, TokenState } from './model/store.js';
+export { UniqueViolationError } from './model/store.js';
 export { hashPassword, verifyPassword, validatePassword } from './passwords/index.js';
 export type { HttpRequest, HttpResponse } from './http/http-types.js';
 export type { ErrorReporter, RequestDispatcher } from './http/router.js';

@@ -4,11 +4,11 @@
  * passes the store conformance suite).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LoginRequestInfo, TesseraHooks } from '../src/context.js';
+import type { LoginRequestInfo, TesseraHooks } from '../src/http/context.js';
 import type { HttpResponse } from '../src/http/http-types.js';
 import { hashPassword } from '../src/passwords/hasher.js';
-import { createTessera, type Tessera } from '../src/tessera.js';
-import type { User } from '../src/users/user.js';
+import { createTessera, type Tessera } from '../src/app/tessera.js';
+import type { User } from '../src/model/user.js';
 import { KYOKO, claimsOf, client } from './http/api-suite.js';
 import { startAdapterApp, type RunningAdapterApp } from './support/adapter-apps.js';
 import { TEST_SECRET } from './support/cli-server.js';

@@ -14,16 +14,29 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { pinned } from './cpu.mjs';
 import { freePort, groupPids, stopGroup, waitFor } from './processes.mjs';
-import { PASSWORD, USERNAME, login, mintAccessToken } from './tokens.mjs';
+import { PASSWORD, USERNAME, accessTokensByRefresh, login, mintAccessToken } from './tokens.mjs';
 
 const execFileAsync = promisify(execFile);
 const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 export const REPO_DIR = dirname(BENCH_DIR);
 /** Tessera's CLI; BENCH_TESSERA_CLI points at another build (say, a before/after comparison). */
 export const TESSERA_CLI = process.env.BENCH_TESSERA_CLI ?? join(REPO_DIR, 'dist', 'cli', 'main.js');
-/** The reference's start script, beside the checkout (../shared/reference/start.sh). */
-export const REFERENCE_START = process.env.BENCH_REFERENCE_START ?? join(REPO_DIR, '..', 'shared', 'reference', 'start.sh');
+/**
+ * The reference's start script: shared/reference/start.sh beside the checkout, or beside one of
+ * its parents (a worktree under /work/wt/NAME finds /work/shared).
+ */
+export const REFERENCE_START = process.env.BENCH_REFERENCE_START ?? findReferenceStart();
+
+function findReferenceStart() {
+  const candidates = [];
+  for (let dir = dirname(REPO_DIR); ; dir = dirname(dir)) {
+    candidates.push(join(dir, 'shared', 'reference', 'start.sh'));
+    if (dirname(dir) === dir) break;
+  }
+  return candidates.find((path) => existsSync(path)) ?? candidates[0];
+}
 
 /** Display names, in the table's column order. */
 export const SERVER_LABELS = {
@@ -46,22 +59,25 @@ export const SERVERS_WITH_USERS = new Set(['reference', 'tessera']);
  * @property {string} baseUrl         http://127.0.0.1:PORT
  * @property {number} pgid            process group (and pid of its leader)
  * @property {() => Promise<string>} accessToken  a valid access token for user 1
+ * @property {(count: number) => Promise<string[]>} accessTokens  `count` distinct valid access
+ *   tokens for user 1 (from the server's own refresh endpoint when it has one)
  * @property {() => Promise<void>} stop
  */
 
 /**
  * Starts one server; `rotate` turns on refresh rotation + blacklist-after-rotation where the
- * server has refresh tokens. `secret` is the HMAC secret every server of the run shares.
+ * server has refresh tokens. `secret` is the HMAC secret every server of the run shares; `cpus`
+ * pins the server (taskset -c; all its processes and threads inherit it).
  * @returns {Promise<RunningServer>}
  */
-export async function startServer(kind, { secret, rotate = false, refWorkers = 2, nodeArgs = [] }) {
+export async function startServer(kind, { secret, rotate = false, refWorkers = 2, nodeArgs = [], cpus }) {
   switch (kind) {
     case 'reference':
-      return startReference({ secret, rotate, refWorkers });
+      return startReference({ secret, rotate, refWorkers, cpus });
     case 'tessera': {
       const prepared = await prepareTessera({ secret, rotate });
       try {
-        const server = await spawnTesseraServe(prepared, { nodeArgs });
+        const server = await spawnTesseraServe(prepared, { nodeArgs, cpus });
         return { ...server, stop: async () => { await server.stop(); prepared.remove(); } };
       } catch (error) {
         prepared.remove();
@@ -70,7 +86,7 @@ export async function startServer(kind, { secret, rotate = false, refWorkers = 2
     }
     case 'fastify':
     case 'bare':
-      return startPeer(kind, PEER_FILES[kind], secret);
+      return startPeer(kind, PEER_FILES[kind], secret, { cpus });
     default:
       throw new Error(`unknown server ${kind}`);
   }
@@ -114,20 +130,21 @@ export async function prepareTessera({ secret, rotate = false }) {
  * Spawns `tessera serve` on a prepared database; resolves once the port answers, with
  * `spawnedAt` (performance.now() just before spawn) so callers can time the start-up.
  */
-export async function spawnTesseraServe(prepared, { nodeArgs = [], ready = 'any' } = {}) {
+export async function spawnTesseraServe(prepared, { nodeArgs = [], ready = 'any', cpus } = {}) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const logPath = join(prepared.dir, `serve-${port}.log`);
   const log = openSync(logPath, 'a');
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, TESSERA_CLI, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
+  const [command, args] = pinned(cpus, process.execPath, [...nodeArgs, TESSERA_CLI, 'serve', '--host', '127.0.0.1', '--port', String(port)]);
+  const child = spawn(command, args, {
     env: prepared.env,
     cwd: prepared.dir,
     detached: true,
     stdio: ['ignore', log, log],
   });
   closeSync(log);
-  const server = nodeServer('tessera', child, baseUrl, logPath, async () => (await login(baseUrl)).access);
+  const server = nodeServer('tessera', child, baseUrl, logPath, async () => (await login(baseUrl)).access, (count) => accessTokensByRefresh(baseUrl, count));
   if (ready === 'any') await server.ready();
   return { ...server, spawnedAt };
 }
@@ -136,20 +153,21 @@ export async function spawnTesseraServe(prepared, { nodeArgs = [], ready = 'any'
  * Starts a peer (`fastify` or `bare`); with `ready: 'none'` it resolves right after spawn, with
  * `spawnedAt` (performance.now() just before spawn) so callers can time the start-up.
  */
-export async function startPeer(kind, file = PEER_FILES[kind], secret, { ready = 'any' } = {}) {
+export async function startPeer(kind, file = PEER_FILES[kind], secret, { ready = 'any', cpus } = {}) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   const logPath = join(dir, 'log');
   const log = openSync(logPath, 'a');
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [join(BENCH_DIR, 'peers', file), String(port)], {
+  const [command, args] = pinned(cpus, process.execPath, [join(BENCH_DIR, 'peers', file), String(port)]);
+  const child = spawn(command, args, {
     env: { ...process.env, NODE_ENV: 'production', BENCH_SECRET: secret },
     detached: true,
     stdio: ['ignore', log, log],
   });
   closeSync(log);
-  const server = nodeServer(kind, child, baseUrl, logPath, async () => mintAccessToken(secret));
+  const server = nodeServer(kind, child, baseUrl, logPath, async () => mintAccessToken(secret), async (count) => Array.from({ length: count }, () => mintAccessToken(secret)));
   const stop = async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); };
   if (ready === 'any') {
     try {
@@ -162,7 +180,7 @@ export async function startPeer(kind, file = PEER_FILES[kind], secret, { ready =
 }
 
 /** The common shape of a Node server we spawned as the leader of its own process group. */
-function nodeServer(kind, child, baseUrl, logPath, accessToken) {
+function nodeServer(kind, child, baseUrl, logPath, accessToken, accessTokens) {
   let exited = false;
   child.once('exit', () => { exited = true; });
   const tail = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').slice(-2000) : '');
@@ -171,6 +189,7 @@ function nodeServer(kind, child, baseUrl, logPath, accessToken) {
     baseUrl,
     pgid: child.pid,
     accessToken,
+    accessTokens,
     isDead: () => exited,
     async ready() {
       try {
@@ -185,10 +204,11 @@ function nodeServer(kind, child, baseUrl, logPath, accessToken) {
   };
 }
 
-async function startReference({ secret, rotate, refWorkers }) {
+async function startReference({ secret, rotate, refWorkers, cpus }) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const { stdout } = await execFileAsync('bash', [REFERENCE_START, String(port), ...(rotate ? ['--rotate'] : [])], {
+  const [command, args] = pinned(cpus, 'bash', [REFERENCE_START, String(port), ...(rotate ? ['--rotate'] : [])]);
+  const { stdout } = await execFileAsync(command, args, {
     env: { ...process.env, REF_WORKERS: String(refWorkers), REF_SECRET_KEY: secret },
   });
   const pid = Number(stdout.trim().split('\n').pop());
@@ -211,6 +231,7 @@ async function startReference({ secret, rotate, refWorkers }) {
     baseUrl,
     pgid: pid,
     accessToken: async () => (await login(baseUrl)).access,
+    accessTokens: (count) => accessTokensByRefresh(baseUrl, count),
     isDead: () => groupPids(pid).length === 0,
     stop,
   };

@@ -42,6 +42,28 @@ export async function mintRefreshPool(baseUrl, count, concurrency = 4) {
   return pool;
 }
 
+/**
+ * `count` distinct access tokens the server minted itself: one login, then `count` refreshes of
+ * its refresh token (the server must not rotate), `concurrency` at a time.
+ */
+export async function accessTokensByRefresh(baseUrl, count, concurrency = 4) {
+  const { refresh } = await login(baseUrl);
+  const body = JSON.stringify({ refresh });
+  const tokens = new Set();
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      started += 1;
+      const response = await probe(`${baseUrl}/api/token/refresh/`, { method: 'POST', headers: JSON_HEADERS, body });
+      if (response?.status !== 200) throw new Error(`refresh at ${baseUrl} answered ${response?.status}: ${response?.body}`);
+      tokens.add(JSON.parse(response.body).access);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  if (tokens.size !== count) throw new Error(`${baseUrl} minted ${tokens.size} distinct access tokens out of ${count}`);
+  return [...tokens];
+}
+
 /** An HS256 access token shaped like simplejwt's (sorted header, its claim names), for user 1. */
 export function mintAccessToken(secret, lifetimeSeconds = 3600) {
   const now = Math.floor(Date.now() / 1000);

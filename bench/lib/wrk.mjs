@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { groupCpuSeconds, pinned } from './cpu.mjs';
 
 export const LUA_DIR = join(dirname(dirname(fileURLToPath(import.meta.url))), 'lua');
 
@@ -41,16 +42,30 @@ export function ensureWrk(log) {
  * @property {number} maxMs
  * @property {number} non2xx       responses with status >= 400
  * @property {number} socketErrors connect + read + write + timeout errors
+ * @property {number|undefined} cpuUsPerRequest  CPU time (user + system, whole process group
+ *   of the server) per response while wrk ran; only when `pgid` was given
  */
 
 /**
- * Runs wrk once against `url` with one of bench/lua/*.lua; `env` reaches the script.
+ * Runs wrk once against `url` with one of bench/lua/*.lua; `env` reaches the script. `cpus`
+ * pins wrk (taskset -c); `pgid` names the server's process group, whose CPU time over the run
+ * becomes `cpuUsPerRequest`.
  * @returns {Promise<WrkResult>}
  */
-export function runWrk({ url, script, env = {}, connections, threads = 1, seconds, timeoutSeconds = 30 }) {
+export async function runWrk({ url, script, env = {}, connections, threads = 1, seconds, timeoutSeconds = 30, cpus, pgid }) {
+  const cpuBefore = pgid === undefined ? undefined : groupCpuSeconds(pgid);
+  const result = await spawnWrk({ url, script, env, connections, threads, seconds, timeoutSeconds, cpus });
+  if (cpuBefore !== undefined && result.requests > 0) {
+    result.cpuUsPerRequest = ((groupCpuSeconds(pgid) - cpuBefore) * 1e6) / result.requests;
+  }
+  return result;
+}
+
+function spawnWrk({ url, script, env, connections, threads, seconds, timeoutSeconds, cpus }) {
   const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--timeout', `${timeoutSeconds}s`, '-s', join(LUA_DIR, script), url];
+  const [command, commandArgs] = pinned(cpus, 'wrk', args);
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, {
+    const child = spawn(command, commandArgs, {
       env: { ...process.env, BENCH_LUA_DIR: LUA_DIR, BENCH_THREADS: String(threads), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -4,16 +4,16 @@
  * the default error reporter. Each adapter only translates between its framework and
  * `HttpRequest` / `HttpResponse`, so the three cannot behave differently.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { ConfigError, TesseraError, TokenError } from '../errors.js';
 import type { HttpResponse } from '../http/http-types.js';
 import { authenticateWithCookie, type AuthenticationRequest } from '../http/cookie-authentication.js';
 import { corsPolicy, type CorsPolicy } from '../http/cors.js';
 import { errorResponse, jsonResponse } from '../http/responses.js';
 import type { ErrorReporter } from '../http/router.js';
-import type { RouteOptions, Tessera } from '../tessera.js';
-import { authenticateHeader, headerNameFromMetaKey, type AuthenticatedRequest } from '../users/authenticate-request.js';
-import { authenticateStateless, type TokenUser } from '../users/token-user.js';
+import type { RouteOptions, Tessera } from '../app/tessera.js';
+import { authenticateHeader, headerNameFromMetaKey, type AuthenticatedRequest } from '../auth/authenticate-request.js';
+import { authenticateStateless, type TokenUser } from '../auth/token-user.js';
 
 /** Where an adapter mounts Tessera's routes. */
 export interface MountOptions {

@@ -9,6 +9,7 @@ import { flushExpiredTokensCommand } from './commands/flushexpiredtokens.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { throttleCommand } from './commands/throttle.js';
 
 const program = new Command('tessera')
   .description('JWT authentication server, wire-compatible with djangorestframework-simplejwt')
@@ -19,6 +20,7 @@ program.addCommand(migrateCommand());
 program.addCommand(createSuperuserCommand());
 program.addCommand(flushExpiredTokensCommand());
 program.addCommand(keysCommand());
+program.addCommand(throttleCommand());
 
 try {
   await program.parseAsync(process.argv);

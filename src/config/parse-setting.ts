@@ -75,6 +75,13 @@ function positiveInteger(value: unknown, name: string): number {
   return fail(name, 'a positive integer', value);
 }
 
+/** A duration that must be more than zero (a timeout of 0 would mean none at all). */
+function positiveDuration(value: unknown, name: string): number {
+  const seconds = duration(value, name);
+  if (seconds <= 0) throw new ConfigError(name, 'must be more than 0 seconds');
+  return seconds;
+}
+
 /** A DRF throttle rate (`100/hour`), or `null`/`off`/`none` for no limit. */
 function rate(value: unknown, name: string): string | null {
   if (value === null || value === '' || (typeof value === 'string' && ['off', 'none', 'null'].includes(value.trim().toLowerCase()))) return null;
@@ -224,9 +231,16 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   },
   MAX_BODY_BYTES: positiveInteger,
   MAX_PASSWORD_LENGTH: positiveInteger,
+  THROTTLE_LOGIN_ACCOUNT_ADDRESS: rate,
   ALLOW_WEAK_DJANGO_HASHES: boolean,
   THROTTLE_LOGIN_ACCOUNT: rate,
   THROTTLE_LOGIN_IP: rate,
+  LOGIN_KNOWN_ADDRESS_LIFETIME: positiveDuration,
+  HASH_QUEUE_LIMIT: positiveInteger,
+  HASH_QUEUE_PER_CLIENT: positiveInteger,
+  REQUEST_TIMEOUT: positiveDuration,
+  KEEP_ALIVE_TIMEOUT: positiveDuration,
+  MAX_CONNECTIONS: positiveInteger,
   THROTTLE_REGISTER_IP: rate,
   TRUST_PROXY: trustProxy,
   PASSWORD_RESET_TIMEOUT: duration,

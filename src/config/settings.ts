@@ -5,7 +5,7 @@
  */
 import type { Algorithm } from '../tokens/algorithms.js';
 import type { JwkObject } from '../tokens/jwk.js';
-import type { User, UserLookupField } from '../users/user.js';
+import type { User, UserLookupField } from '../model/user.js';
 
 /** HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA (docs/keys.md). */
 export { SUPPORTED_ALGORITHMS, type Algorithm } from '../tokens/algorithms.js';
@@ -118,12 +118,50 @@ export interface Settings {
   REDIS_URL: string | null;
   /** Largest request body accepted, in bytes. @default 1048576 */
   MAX_BODY_BYTES: number;
-  /** Failed logins allowed per submitted username, DRF rate notation, or `null` for no limit. @default '100/hour' */
+  /**
+   * Failed logins per account from one client address before the delays start: that many are
+   * free, then one more per delay that starts at the rate's period and doubles at each further
+   * failure, up to an hour; forgotten a day after the last failure or at a successful login.
+   * Stops a burst against one account. DRF rate notation, or `off`. @default '5/minute'
+   */
+  THROTTLE_LOGIN_ACCOUNT_ADDRESS: string | null;
+  /**
+   * Consecutive failed logins per account (the folded username, whether or not it exists)
+   * from all addresses together; a successful login resets the count. Addresses the user has
+   * logged in from before (LOGIN_KNOWN_ADDRESS_LIFETIME) are exempt, so attacks from elsewhere
+   * cannot lock the real user out. NIST SP 800-63B: at most 100. @default '100/day'
+   */
   THROTTLE_LOGIN_ACCOUNT: string | null;
-  /** Failed logins allowed per client address. @default '300/hour' */
+  /** Failed logins per client address, across accounts (credential stuffing). @default '300/hour' */
   THROTTLE_LOGIN_IP: string | null;
+  /**
+   * How long an address a user logged in from stays "known" (exempt from THROTTLE_LOGIN_ACCOUNT),
+   * in seconds. Kept as an HMAC keyed from SECRET_KEY, in Redis when configured, else in memory.
+   * @default 2592000 (30 days)
+   */
+  LOGIN_KNOWN_ADDRESS_LIFETIME: number;
   /** Registrations attempted per client address. @default '100/hour' */
   THROTTLE_REGISTER_IP: string | null;
+  /**
+   * Password checks that may wait for a hashing slot, all clients together; past it a login or
+   * registration gets 503 with `Retry-After` instead of an unbounded wait. @default 64
+   */
+  HASH_QUEUE_LIMIT: number;
+  /**
+   * Password checks one client address may have waiting; slots are handed out round-robin
+   * between addresses, so one address flooding delays another's login by a few hash times at
+   * most. @default 4
+   */
+  HASH_QUEUE_PER_CLIENT: number;
+  /**
+   * Seconds a client has to send a whole request (headers and body) before the connection is
+   * closed (408); also the bound on waiting for headers. @default 30
+   */
+  REQUEST_TIMEOUT: number;
+  /** Seconds an idle keep-alive connection stays open between requests. @default 5 */
+  KEEP_ALIVE_TIMEOUT: number;
+  /** Most open client connections; further ones are closed at once. @default 1000 */
+  MAX_CONNECTIONS: number;
   /**
    * Which proxies to believe about the client address (`X-Forwarded-For`): `false` (none: the
    * socket's peer is the client), `true` (any: only behind a proxy you control), a hop count,
@@ -291,10 +329,17 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   REDIS_URL: null,
   MAX_BODY_BYTES: 1_048_576,
   MAX_PASSWORD_LENGTH: 4096,
+  THROTTLE_LOGIN_ACCOUNT_ADDRESS: '5/minute',
+  THROTTLE_LOGIN_ACCOUNT: '100/day',
   ALLOW_WEAK_DJANGO_HASHES: false,
-  THROTTLE_LOGIN_ACCOUNT: '100/hour',
   THROTTLE_LOGIN_IP: '300/hour',
+  LOGIN_KNOWN_ADDRESS_LIFETIME: 2_592_000,
   THROTTLE_REGISTER_IP: '100/hour',
+  HASH_QUEUE_LIMIT: 64,
+  HASH_QUEUE_PER_CLIENT: 4,
+  REQUEST_TIMEOUT: 30,
+  KEEP_ALIVE_TIMEOUT: 5,
+  MAX_CONNECTIONS: 1000,
   TRUST_PROXY: false,
   PASSWORD_RESET_TIMEOUT: 3600,
   PASSWORD_RESET_CONFIRM_URL: null,

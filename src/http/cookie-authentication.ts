@@ -4,7 +4,7 @@
  * cookie (dj-rest-auth's `JWTCookieAuthentication`), and then, for unsafe methods, the CSRF
  * check. Without JWT_AUTH_COOKIE this is the header alone.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from './context.js';
 import { requestCookies } from './auth-cookies.js';
 import { checkCsrf, type CsrfRequest } from './csrf-check.js';
 import { header } from './http-types.js';

@@ -3,8 +3,8 @@
  * declared fields validated with DRF's messages.
  */
 import { TesseraError, type FieldErrors } from '../errors.js';
-import { parseRequestBody } from './body.js';
-import { validateFields, type FieldSpec } from './fields.js';
+import { parseRequestBody } from '../drf/body.js';
+import { validateFields, type FieldSpec } from '../drf/fields.js';
 import { header, type HttpRequest } from './http-types.js';
 
 /** The parsed body (DRF's `request.data`). */

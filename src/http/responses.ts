@@ -11,6 +11,12 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'same-origin',
 };
 
+/**
+ * Every answer that carries a token: never stored by a browser, proxy or CDN (RFC 6749 §5.1:
+ * "Cache-Control: no-store" and "Pragma: no-cache"; simplejwt sends neither).
+ */
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
 /** A DRF API view's JSON answer. `allow` is the view's methods, as DRF lists them. */
 export function jsonResponse(
   status: number,

@@ -2,12 +2,12 @@
  * What an API route is: its handlers by method, whether it needs an authenticated user (DRF's
  * `IsAuthenticated`), and the metadata DRF's `OPTIONS` answer and the docs show.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from './context.js';
 import type { Json } from '../errors.js';
-import type { AuthenticatedRequest } from '../users/authenticate-request.js';
+import type { AuthenticatedRequest } from '../auth/authenticate-request.js';
 import type { HttpRequest } from './http-types.js';
 
-/** What a handler returns: a status and a JSON body (`undefined` for an empty one). */
+/** What a handler returns: a status, a JSON body (`undefined` for an empty one), and any extra headers. */
 export interface HandlerResult {
   readonly status: number;
   readonly body: Json | undefined;

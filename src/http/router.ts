@@ -4,11 +4,11 @@
  * IsAuthenticated, for every method, even unsupported ones), then the method (405), then the
  * handler. Anything unexpected becomes a logged 500 with no detail for the client.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from './context.js';
 import { TesseraError, TokenError, type Json } from '../errors.js';
-import { authenticateHeader, headerNameFromMetaKey } from '../users/authenticate-request.js';
+import { authenticateHeader, headerNameFromMetaKey } from '../auth/authenticate-request.js';
 import { header, type HttpRequest, type HttpResponse } from './http-types.js';
-import { negotiate } from './content-negotiation.js';
+import { negotiate } from '../drf/content-negotiation.js';
 import { authenticateWithCookie } from './cookie-authentication.js';
 import { appendSlashRedirect, errorResponse, jsonResponse, notFoundResponse } from './responses.js';
 import { RefusalWithCookies, type Route } from './route.js';

@@ -6,7 +6,7 @@
  */
 import type { Settings } from '../config/settings.js';
 import { ConfigError } from '../errors.js';
-import type { KeyStore, Store } from '../stores/store.js';
+import type { KeyStore, Store } from '../model/store.js';
 import { isHmacAlgorithm } from '../tokens/algorithms.js';
 import { keyStoreOf, loadDatabaseKeys, NO_DATABASE_KEYS, type DatabaseKeys } from './database-keys.js';
 import { KeyEncryptionKey } from './key-encryption.js';

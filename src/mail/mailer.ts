@@ -9,7 +9,7 @@
  * At most MAX_IN_FLIGHT sends run at once and at most MAX_QUEUED wait; beyond that a mail is
  * dropped and logged (the throttles keep honest traffic far below this).
  */
-import type { Logger } from '../logger.js';
+import type { Logger } from '../model/logger.js';
 import type { MailBackend, MailMessage } from './mail-message.js';
 import { renderMailTemplate, type MailKind, type MailTemplates, type MailVariables } from './mail-templates.js';
 

@@ -3,7 +3,7 @@
  * `sendMail` hook, which replaces it), DEFAULT_FROM_EMAIL, and the templates.
  */
 import type { Settings } from '../config/settings.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../model/logger.js';
 import { ConsoleMailBackend } from './console-backend.js';
 import { FileMailBackend } from './file-backend.js';
 import type { MailBackend, MailMessage } from './mail-message.js';

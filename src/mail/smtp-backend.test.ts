@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpServer, type TestSmtpServer } from '../../test/support/smtp-server.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../model/logger.js';
 import { DEFAULT_SETTINGS } from '../config/settings.js';
 import { DEFAULT_MAIL_TEMPLATES } from './mail-templates.js';
 import { Mailer } from './mailer.js';

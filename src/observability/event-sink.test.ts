@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../logger.js';
-import type { AuditEntry } from '../stores/store.js';
+import type { Logger } from '../model/logger.js';
+import type { AuditEntry } from '../model/store.js';
 import { createEventSink, type AuditRecord } from './event-sink.js';
 import { createMetrics } from './metrics.js';
 

@@ -4,8 +4,8 @@
  * call to the app's `onAuditEvent` hook, in that order. A failing listener never fails the
  * request: it is logged (and counted), and the others still run.
  */
-import type { Logger } from '../logger.js';
-import type { AuditEntry } from '../stores/store.js';
+import type { Logger } from '../model/logger.js';
+import type { AuditEntry } from '../model/store.js';
 import { isAudited, type AuthEvent, type AuthEventSink, type EventDetail } from './auth-events.js';
 import type { TesseraMetrics } from './metrics.js';
 

@@ -24,7 +24,7 @@
  */
 import { createHash, pbkdf2, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
 import bcrypt from 'bcrypt';
-import { withHashingSlot } from './hashing-slots.js';
+import { HashQueueFullError, withHashingSlot } from './hashing-slots.js';
 import { INVALID, type VerifyOptions, type VerifyResult } from './verify-result.js';
 
 const VALID_NEEDS_REHASH: VerifyResult = Object.freeze({ valid: true, needsRehash: true });
@@ -116,7 +116,8 @@ export async function verifyDjangoHash(plain: string, encoded: string, options: 
       default:
         return INVALID;
     }
-  } catch {
+  } catch (error) {
+    if (error instanceof HashQueueFullError) throw error;
     return INVALID;
   }
 }

@@ -13,7 +13,7 @@
 import { hash, parseOptions, verify } from '@node-rs/argon2';
 import type { Algorithm, ParsedHashOptions, Version } from '@node-rs/argon2';
 import { verifyDjangoHash } from './django-hashers.js';
-import { withHashingSlot } from './hashing-slots.js';
+import { HashQueueFullError, withHashingSlot } from './hashing-slots.js';
 import { INVALID, type VerifyOptions, type VerifyResult } from './verify-result.js';
 
 export type { VerifyOptions, VerifyResult } from './verify-result.js';
@@ -90,7 +90,9 @@ export async function verifyPassword(plain: string, encoded: string, options: Ve
     if (encoded.startsWith('argon2$argon2')) return await verifyArgon2(plain, encoded.slice('argon2'.length), true);
     // Django's unusable passwords ("!" + random) and unknown formats do not match there either.
     return await verifyDjangoHash(plain, encoded, options);
-  } catch {
+  } catch (error) {
+    // A full hashing queue is not a wrong password: nothing was checked (503, issue 12).
+    if (error instanceof HashQueueFullError) throw error;
     return INVALID;
   }
 }

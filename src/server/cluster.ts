@@ -6,7 +6,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { CachedStore } from '../stores/user-cache.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../model/logger.js';
 
 const USER_CHANGED = 'tessera:user-changed';
 

@@ -13,9 +13,10 @@ import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { corsPolicy, withCorsHeaders } from '../http/cors.js';
 import type { HttpRequest } from '../http/http-types.js';
-import { createPages } from '../pages/create-pages.js';
-import { headerNameFromMetaKey } from '../users/authenticate-request.js';
-import type { RouteOptions, Tessera } from '../tessera.js';
+import { createPages } from './pages/create-pages.js';
+import { headerNameFromMetaKey } from '../auth/authenticate-request.js';
+import type { RouteOptions, Tessera } from '../app/tessera.js';
+import { answerThenLinger, applyConnectionLimits, httpServerOptions } from './connection-limits.js';
 
 export interface ServerOptions {
   /** Log level for the server's own messages. Request lines are not logged. @default 'info' */
@@ -81,7 +82,12 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     // Django serves /api/token and /api/token/ differently (a 301); so must we.
     routerOptions: { ignoreTrailingSlash: false },
     clientErrorHandler: answerUnparsableRequest,
+    // REQUEST_TIMEOUT, KEEP_ALIVE_TIMEOUT, MAX_CONNECTIONS: connection-limits.ts.
+    http: httpServerOptions(tessera.settings),
+    requestTimeout: httpServerOptions(tessera.settings).requestTimeout ?? 0,
+    keepAliveTimeout: httpServerOptions(tessera.settings).keepAliveTimeout ?? 5000,
   });
+  applyConnectionLimits(app.server, tessera.settings);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -139,11 +145,16 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     },
   });
 
-  app.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+  app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
     // Fastify's own refusals (body too large, bad framing) keep their 4xx, in DRF's shape.
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) app.log.error({ err: error }, 'unexpected error');
     const detail = status === 413 ? 'Request body is too large.' : status === 500 ? 'A server error occurred.' : 'Malformed request.';
+    if (status === 413) {
+      reply.hijack();
+      const headers = { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' };
+      return answerThenLinger(request.raw, 413, 'Payload Too Large', headers, JSON.stringify({ detail }));
+    }
     return reply.code(status).header('content-type', 'application/json').send(Buffer.from(JSON.stringify({ detail })));
   });
 

@@ -3,7 +3,7 @@
  * signature and registered claims, before its own exp/jti/type checks. A token without a `jti`
  * skips it (simplejwt crashes there with a 500, §10.1) and then fails "Token has no id".
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { TokenError } from '../errors.js';
 import type { Claims } from '../tokens/token-codec.js';
 

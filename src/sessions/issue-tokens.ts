@@ -3,10 +3,10 @@
  * the outstanding-token record, and a new family (session) id that rotation will carry on.
  */
 import { randomUUID } from 'node:crypto';
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { userIdClaim } from '../users/user-from-claim.js';
-import type { User } from '../users/user.js';
+import type { User } from '../model/user.js';
 
 /** A new token of `type` for `user`, with the user's custom claims after simplejwt's own. */
 async function tokenForUser(context: TesseraContext, type: TokenType, user: User, nowMs: number): Promise<Claims> {

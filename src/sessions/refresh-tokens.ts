@@ -13,12 +13,12 @@
  *   retry; SESSION_LIFETIME caps how long rotation can keep a family alive.
  */
 import { randomUUID } from 'node:crypto';
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TokenError } from '../errors.js';
-import type { OutstandingToken, TokenState } from '../stores/store.js';
+import type { OutstandingToken, TokenState } from '../model/store.js';
 import type { Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
-import type { User } from '../users/user.js';
+import type { User } from '../model/user.js';
 import { assertNotBlacklisted } from './blacklist-check.js';
 
 /** Reads a refresh (or sliding) token as simplejwt's `RefreshToken(token)` does, blacklist included. */

@@ -1,10 +1,10 @@
 /**
  * `POST /api/token/verify/` and `POST /api/token/blacklist/`.
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TOKEN_MESSAGES, TokenError } from '../errors.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
-import { isAccessToken, verifiedTokenCacheOf } from '../users/verified-token-cache.js';
+import { isAccessToken, verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
 import { readBlacklistableToken } from './refresh-tokens.js';
 

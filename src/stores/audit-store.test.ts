@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dropTestSchemas, freshPostgresUrl, requirePostgres } from '../../test/support/postgres.js';
 import { openStore } from './open-store.js';
-import type { AuditStore, Store } from './store.js';
+import type { AuditStore, Store } from '../model/store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 
 const STORES: [string, () => Promise<Store>, boolean][] = [

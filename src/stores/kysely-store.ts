@@ -12,7 +12,7 @@
  * `rotate` (an insert that does nothing on conflict, whose RETURNING row tells who won).
  */
 import { CompiledQuery, Migrator, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
-import type { NewUser, User, UserLookupField, UserPatch } from '../users/user.js';
+import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, TesseraMigrationProvider, type MigrationDialect } from './migrations/index.js';
 import {
   booleanFromDb,
@@ -32,8 +32,8 @@ import {
   type Store,
   type TokenRecord,
   type TokenState,
-} from './store.js';
-import type { KeyStore, SigningKeyState, StoredSigningKey } from './store.js';
+} from '../model/store.js';
+import type { KeyStore, SigningKeyState, StoredSigningKey } from '../model/store.js';
 import type { NullableTimestampColumn } from './schema.js';
 
 const USERS = 'auth_user';

@@ -16,7 +16,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
-import type { Store } from './store.js';
+import type { Store } from '../model/store.js';
 
 const SETTING = 'DATABASE_URL';
 const FORMS = 'expected sqlite:PATH, sqlite::memory: or postgres://...';

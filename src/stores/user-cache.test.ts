@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from './open-store.js';
-import type { Store } from './store.js';
+import type { Store } from '../model/store.js';
 import { withUserCache, type CachedStore } from './user-cache.js';
 
 describe('withUserCache', () => {

@@ -8,8 +8,8 @@
  * pub/sub, cluster messages) calls `invalidate`. Misses are not cached: a new user is found
  * immediately.
  */
-import type { Store } from './store.js';
-import type { User, UserLookupField } from '../users/user.js';
+import type { Store } from '../model/store.js';
+import type { User, UserLookupField } from '../model/user.js';
 
 export interface UserCacheOptions {
   /** How long an entry may serve before it is read again. @default 5 */

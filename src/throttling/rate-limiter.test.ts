@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryRateLimiter } from './rate-limiter.js';
+import { describeLimiterConformance } from '../../test/support/limiter-conformance.js';
+import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { parseRate, throttledMessage } from './rate.js';
+import { accountHash } from './throttle-keys.js';
 
 describe('parseRate', () => {
   it("reads DRF's notation", () => {
@@ -17,33 +19,37 @@ describe('parseRate', () => {
   });
 });
 
-describe('MemoryRateLimiter', () => {
-  const rate = { limit: 3, windowSeconds: 60 };
+describeLimiterConformance('MemoryRateLimiter', async () => new MemoryRateLimiter());
 
-  it('allows `limit` events in a window, then tells how long to wait', async () => {
-    const limiter = new MemoryRateLimiter();
-    for (let i = 0; i < 3; i++) {
-      expect(await limiter.retryAfter('k', rate, 1000 + i)).toBe(0);
-      await limiter.hit('k', rate, 1000 + i);
-    }
-    expect(await limiter.retryAfter('k', rate, 11_000)).toBe(50);
-    expect(await limiter.retryAfter('other', rate, 11_000)).toBe(0);
-  });
+describe('MemoryRateLimiter bounds', () => {
+  const strict = (key: string) => ({ kind: 'window' as const, key, rate: { limit: 1, windowSeconds: 60 } });
 
-  it('slides: the oldest event leaving the window frees a place', async () => {
-    const limiter = new MemoryRateLimiter();
-    for (const at of [0, 20_000, 40_000]) await limiter.hit('k', rate, at);
-    expect(await limiter.retryAfter('k', rate, 59_999)).toBe(1);
-    expect(await limiter.retryAfter('k', rate, 60_000)).toBe(0);
-  });
-
-  it('keeps at most maxKeys keys, dropping the least recently hit', async () => {
+  it('keeps at most maxKeys keys, dropping the least recently touched', async () => {
     const limiter = new MemoryRateLimiter({ maxKeys: 2 });
-    const strict = { limit: 1, windowSeconds: 60 };
-    await limiter.hit('a', strict, 0);
-    await limiter.hit('b', strict, 0);
-    await limiter.hit('c', strict, 0);
-    expect(await limiter.retryAfter('a', strict, 1)).toBe(0);
-    expect(await limiter.retryAfter('c', strict, 1)).toBe(60);
+    for (const key of ['a', 'b', 'c']) await limiter.reserve([strict(key)], 0);
+    expect(limiter.size).toBe(2);
+    expect((await limiter.reserve([strict('a')], 1)).granted).toBe(true);
+    expect((await limiter.reserve([strict('c')], 1)).granted).toBe(false);
+  });
+
+  it('drops a key once its window has passed since its last attempt', async () => {
+    const limiter = new MemoryRateLimiter();
+    // Key i is touched at i × 10 ms; its 60 s window ends at 60 s + i × 10 ms.
+    for (let i = 0; i < 1000; i++) await limiter.reserve([strict(`k${i}`)], i * 10);
+    expect(limiter.size).toBe(1000);
+    await limiter.reserve([strict('late')], 61_500);
+    // Keys 0 to 150 ended by 61.5 s and are gone; the rest stay until theirs end.
+    expect(limiter.size).toBe(1000 - 151 + 1);
+    await limiter.reserve([strict('later')], 200_000);
+    expect(limiter.size).toBe(1);
+  });
+});
+
+describe('throttle keys', () => {
+  it('are fixed-size whatever was sent, and fold case and compatibility forms', () => {
+    expect(accountHash('k'.repeat(900_000))).toHaveLength(22);
+    expect(accountHash('ＫＹＯＫＯ')).toBe(accountHash('kyoko'));
+    expect(accountHash('KYOKO')).toBe(accountHash('kyoko'));
+    expect(accountHash('kyоko')).not.toBe(accountHash('kyoko'));
   });
 });

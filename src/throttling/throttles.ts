@@ -1,61 +1,19 @@
 /**
- * The throttles Tessera applies (simplejwt has none; DRF users add them by hand):
- * - failed logins per submitted username, whether or not the account exists (so throttling
- *   reveals nothing), and per client address;
- * - registration attempts per client address.
- * A throttled request gets DRF's 429 with `Retry-After`, before any password is hashed.
+ * Registration throttling (simplejwt has none; DRF users add it by hand): every registration
+ * attempt from one address counts against THROTTLE_REGISTER_IP, reserved atomically before any
+ * work is done, so a burst of N concurrent registrations gets at most the limit through.
+ * Login throttling, which is layered, is in `login-throttle.ts`.
  */
-import type { TesseraContext } from '../context.js';
-import { TesseraError } from '../errors.js';
-import { parseRate, throttledMessage, type Rate } from './rate.js';
+import type { TesseraContext } from '../http/context.js';
+import { throttledError } from './login-throttle.js';
+import { parseRate } from './rate.js';
+import { addressHash } from './throttle-keys.js';
 
-interface ThrottleKey {
-  readonly key: string;
-  readonly rate: Rate;
-}
-
-function keyFor(setting: string | null, key: string): ThrottleKey[] {
+/** Counts a registration attempt from `ip`, or throws DRF's 429 with `Retry-After`. */
+export async function throttleRegistration(context: Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>, ip: string | undefined): Promise<void> {
+  const setting = context.settings.THROTTLE_REGISTER_IP;
   const rate = setting === null ? undefined : parseRate(setting);
-  return rate === undefined ? [] : [{ key, rate }];
-}
-
-/** Usernames are compared case-insensitively here so `Alice` and `alice` share one budget. */
-function loginKeys(context: TesseraContext, login: string, ip: string | undefined): ThrottleKey[] {
-  const { settings } = context;
-  return [
-    ...keyFor(settings.THROTTLE_LOGIN_ACCOUNT, `login:account:${login.toLowerCase()}`),
-    ...(ip === undefined ? [] : keyFor(settings.THROTTLE_LOGIN_IP, `login:ip:${ip}`)),
-  ];
-}
-
-async function refuseIfOverLimit(context: TesseraContext, keys: readonly ThrottleKey[]): Promise<void> {
-  const nowMs = context.codec.now();
-  let wait = 0;
-  for (const { key, rate } of keys) wait = Math.max(wait, await context.limiter.retryAfter(key, rate, nowMs));
-  if (wait > 0) {
-    throw new TesseraError('throttled', { detail: throttledMessage(wait) }, { headers: { 'retry-after': String(wait) } });
-  }
-}
-
-async function count(context: TesseraContext, keys: readonly ThrottleKey[]): Promise<void> {
-  const nowMs = context.codec.now();
-  for (const { key, rate } of keys) await context.limiter.hit(key, rate, nowMs);
-}
-
-/** Refuses a login attempt while its username or address has used up its failures. */
-export function checkLoginThrottle(context: TesseraContext, login: string, ip: string | undefined): Promise<void> {
-  return refuseIfOverLimit(context, loginKeys(context, login, ip));
-}
-
-/** Counts a failed login against its username and address. */
-export function countLoginFailure(context: TesseraContext, login: string, ip: string | undefined): Promise<void> {
-  return count(context, loginKeys(context, login, ip));
-}
-
-/** Refuses, or counts, a registration attempt from `ip`. */
-export async function throttleRegistration(context: TesseraContext, ip: string | undefined): Promise<void> {
-  if (ip === undefined) return;
-  const keys = keyFor(context.settings.THROTTLE_REGISTER_IP, `register:ip:${ip}`);
-  await refuseIfOverLimit(context, keys);
-  await count(context, keys);
+  if (ip === undefined || rate === undefined) return;
+  const reservation = await context.limiter.reserve([{ kind: 'window', key: `register:ip:${addressHash(ip)}`, rate }], context.codec.now());
+  if (!reservation.granted) throw throttledError(reservation.retryAfter);
 }

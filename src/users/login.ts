@@ -2,15 +2,43 @@
  * Checking a username (or email) and password, as Django's `authenticate()` with ModelBackend
  * does, minus its timing leak: an unknown user costs one dummy argon2id verification, so unknown
  * user, wrong password and inactive user take the same time and get the same answer.
+ *
+ * The name is NFKC-normalised (as Django normalises it when the user is created), and a name
+ * longer than the field can hold is never looked up: it costs the dummy verification and gets
+ * the same 401 (issue 12: nothing a client sends reaches a lookup or a key at any length).
  */
-import type { TesseraContext } from '../context.js';
+import type { TesseraContext } from '../http/context.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hasher.js';
-import type { User } from './user.js';
+import { inClientLine } from '../passwords/hashing-slots.js';
+import type { User } from '../model/user.js';
+import { MAX_USERNAME_LENGTH, normalizeUsername } from './username.js';
 
-/** Returns the user whose credentials these are, if the login rule admits them; `undefined` otherwise. */
-export async function checkCredentials(context: TesseraContext, login: string, password: string): Promise<User | undefined> {
+/** Django's `EmailField` max_length. */
+const MAX_EMAIL_LENGTH = 254;
+
+/** The name as stored, or `undefined` when it is too long to name any account. */
+function lookupName(field: 'username' | 'email', login: string): string | undefined {
+  const cap = field === 'username' ? MAX_USERNAME_LENGTH : MAX_EMAIL_LENGTH;
+  if (login.length > cap) return undefined;
+  const name = field === 'username' ? normalizeUsername(login) : login;
+  return name.length > cap ? undefined : name;
+}
+
+/**
+ * Returns the user whose credentials these are, if the login rule admits them; `undefined`
+ * otherwise. `client` (the client address) is the line the password check waits in
+ * (`passwords/hashing-slots.ts`).
+ *
+ * @throws HashQueueFullError (503) when the hashing queue has no room: nothing was checked.
+ */
+export function checkCredentials(context: TesseraContext, login: string, password: string, client?: string): Promise<User | undefined> {
+  return inClientLine(client, () => checkInLine(context, login, password));
+}
+
+async function checkInLine(context: TesseraContext, login: string, password: string): Promise<User | undefined> {
   const { settings, store } = context;
-  const user = await store.findUser(settings.USERNAME_FIELD, login);
+  const name = lookupName(settings.USERNAME_FIELD, login);
+  const user = name === undefined ? undefined : await store.findUser(settings.USERNAME_FIELD, name);
   if (user === undefined) {
     await verifyAgainstDummy(password);
     return undefined;

@@ -4,8 +4,8 @@
  * integer id); Tessera treats an uncastable id as an unknown user.
  */
 import type { Settings } from '../config/settings.js';
-import type { UserStore } from '../stores/store.js';
-import type { User } from './user.js';
+import type { UserStore } from '../model/store.js';
+import type { User } from '../model/user.js';
 
 export async function findUserByClaim(
   store: Pick<UserStore, 'findUser'>,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
-import type { Store } from '../../src/stores/store.js';
+import type { Store } from '../../src/model/store.js';
 import { describeCookieMode } from './cookie-mode-suite.js';
 
 export interface ServedApi {
@@ -86,6 +86,16 @@ export function describeApi(name: string, start: StartApi): void {
       expect(Number(refreshClaims.exp) - Number(refreshClaims.iat)).toBe(86_400);
       expect(Number(accessClaims.exp) - Number(accessClaims.iat)).toBe(300);
       expect(accessClaims.jti).toMatch(/^[0-9a-f]{32}$/);
+    });
+
+    it('marks every answer that carries a token Cache-Control: no-store and Pragma: no-cache (RFC 6749 §5.1, SEC-46)', async () => {
+      const pair = await api.post('/api/token/', KYOKO);
+      const refreshed = await api.post('/api/token/refresh/', { refresh: (pair.json as { refresh: string }).refresh });
+      for (const reply of [pair, refreshed]) {
+        expect(reply.status).toBe(200);
+        expect(reply.headers.get('cache-control')).toBe('no-store');
+        expect(reply.headers.get('pragma')).toBe('no-cache');
+      }
     });
 
     it('refuses wrong credentials alike, with WWW-Authenticate', async () => {
@@ -364,6 +374,7 @@ export function describeApi(name: string, start: StartApi): void {
       expect((await api.get('/protected/', token)).status).toBe(200);
       const refreshed = await api.post('/api/token/sliding/refresh/', { token });
       expect(refreshed.status).toBe(200);
+      for (const reply of [obtained, refreshed]) expect([reply.headers.get('cache-control'), reply.headers.get('pragma')]).toEqual(['no-store', 'no-cache']);
       expect(claimsOf((refreshed.json as { token: string }).token).jti).toBe(claimsOf(token).jti);
     });
 

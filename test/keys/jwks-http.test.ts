@@ -6,7 +6,7 @@
  */
 import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVerifier } from '../../src/keys/verifier.js';
+import { createVerifier } from '../../src/app/verifier.js';
 import { TesseraError } from '../../src/errors.js';
 import { SUPERUSER, startCliServer, type RunningServer } from '../support/cli-server.js';
 

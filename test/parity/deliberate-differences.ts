@@ -276,6 +276,17 @@ export const DELIBERATE_DIFFERENCES = {
     tessera: { status: 200, body: '{"access":"<jwt>"}' },
     alsoDiffers: "the access token's iat: the refresh token's iat (reference) vs now (Tessera); exp is now + 300 in both",
   },
+  'token-no-store': {
+    kind: 'answer',
+    title: 'Answers that carry a token say Cache-Control: no-store and Pragma: no-cache',
+    reason:
+      'RFC 6749 §5.1 requires both on any response carrying a token, so that no browser, proxy or CDN keeps a copy; ' +
+      'simplejwt sends neither (issue 12, SEC-46).',
+    appliesTo: ['POST /api/token/', 'POST /api/token/refresh/', 'POST /api/token/sliding/', 'POST /api/token/sliding/refresh/'],
+    reference: { status: 200, body: '{"refresh":"<jwt>","access":"<jwt>"}' },
+    tessera: { status: 200, body: '{"refresh":"<jwt>","access":"<jwt>"}' },
+    alsoDiffers: 'the Cache-Control and Pragma headers: absent (reference) vs no-store and no-cache (Tessera)',
+  },
   'register-password-similarity': {
     kind: 'answer',
     title: 'Registration runs UserAttributeSimilarityValidator against the submitted attributes',
@@ -360,10 +371,11 @@ export const DELIBERATE_DIFFERENCES = {
     title: 'Failed logins are throttled (429 with Retry-After)',
     reason:
       'The reference has no throttling, so passwords can be guessed as fast as the server hashes them. Tessera ' +
-      'counts failed logins per submitted username (THROTTLE_LOGIN_ACCOUNT, default 100/hour, whether or not the ' +
-      'account exists) and per client address (THROTTLE_LOGIN_IP, 300/hour), and registrations per address ' +
-      "(THROTTLE_REGISTER_IP, 100/hour); past the limit it answers DRF's own throttle 429, before any password " +
-      'is hashed. Each limit can be set to "off".',
+      'counts failed logins per account and address (THROTTLE_LOGIN_ACCOUNT_ADDRESS, default 5/minute, then ' +
+      'doubling delays), per client address (THROTTLE_LOGIN_IP, 300/hour) and per account from all addresses but ' +
+      "those the user has logged in from (THROTTLE_LOGIN_ACCOUNT, 100/day, whether or not the account exists), " +
+      "and registrations per address (THROTTLE_REGISTER_IP, 100/hour); past a limit it answers DRF's own throttle " +
+      '429, the attempt counted before any password is hashed. Each limit can be set to "off".',
     appliesTo: ['POST /api/token/ after too many failed logins for one username or from one address', 'POST /accounts/register/ after too many attempts from one address'],
     reference: {
       status: 401,

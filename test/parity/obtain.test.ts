@@ -73,6 +73,12 @@ describe('POST /api/token/ (obtain pair)', () => {
     if (status === 401) expect(reference.headers['www-authenticate']).toBe('Bearer realm="api"');
   });
 
+  it('marks the token answer Cache-Control: no-store, Pragma: no-cache (deliberate difference token-no-store)', async () => {
+    const { reference, tessera } = await expectDeliberateDifference(pair(), 'token-no-store', login({ username, password }));
+    expect([reference.raw.headers['cache-control'], reference.raw.headers.pragma]).toEqual([undefined, undefined]);
+    if (!pair().selfCheck) expect([tessera.raw.headers['cache-control'], tessera.raw.headers.pragma]).toEqual(['no-store', 'no-cache']);
+  });
+
   it('does not trim the password (deliberate difference password-not-trimmed)', async () => {
     await expectDeliberateDifference(pair(), 'password-not-trimmed', login({ username, password: `  ${password}  ` }));
   });

@@ -8,13 +8,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/model/logger.js';
 import { openStore } from '../../src/stores/open-store.js';
 import { InvalidationBus } from '../../src/stores/redis/invalidation-bus.js';
 import { RedisLink } from '../../src/stores/redis/redis-link.js';
 import { RedisRateLimiter } from '../../src/stores/redis/redis-rate-limiter.js';
 import { withUserCache } from '../../src/stores/user-cache.js';
-import { MemoryRateLimiter } from '../../src/throttling/rate-limiter.js';
+import { MemoryRateLimiter } from '../../src/throttling/memory-rate-limiter.js';
+import type { WindowRule } from '../../src/throttling/rate-limiter.js';
+import { describeLimiterConformance } from '../support/limiter-conformance.js';
 import { freePort } from '../support/cli-server.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -71,7 +73,16 @@ function link(port: number, log: Logger = silent()): RedisLink {
   return opened;
 }
 
-const rate = { limit: 3, windowSeconds: 60 };
+const rule = (key: string): WindowRule => ({ kind: 'window', key, rate: { limit: 3, windowSeconds: 60 } });
+
+/** The machine's Redis (127.0.0.1:6379) for the contract; each outage test runs its own server. */
+describeLimiterConformance('RedisRateLimiter', async () => {
+  const shared = RedisLink.open('redis://127.0.0.1:6379', silent());
+  cleanups.push(() => shared.close());
+  await until(() => shared.healthy, 5000);
+  if (!shared.healthy) throw new Error('Redis at 127.0.0.1:6379 is not reachable');
+  return new RedisRateLimiter(shared, new MemoryRateLimiter());
+});
 
 describe('RedisRateLimiter', () => {
   it('shares counters between instances', async () => {
@@ -81,14 +92,13 @@ describe('RedisRateLimiter', () => {
     await until(() => a.healthy && b.healthy, 5000);
     const first = new RedisRateLimiter(a, new MemoryRateLimiter());
     const second = new RedisRateLimiter(b, new MemoryRateLimiter());
-    const key = `shared-${port}`;
-    await first.hit(key, rate, 1000);
-    await second.hit(key, rate, 2000);
-    expect(await first.retryAfter(key, rate, 3000)).toBe(0);
-    await first.hit(key, rate, 3000);
-    // Three events, two of them on the other instance: both instances refuse now.
-    expect(await second.retryAfter(key, rate, 4000)).toBe(57);
-    expect(await first.retryAfter(key, rate, 61_001)).toBe(0);
+    const shared = rule(`shared-${port}`);
+    expect((await first.reserve([shared], 1000)).granted).toBe(true);
+    expect((await second.reserve([shared], 2000)).granted).toBe(true);
+    expect((await first.reserve([shared], 3000)).granted).toBe(true);
+    // Three attempts, one of them on the other instance: both instances refuse now.
+    expect(await second.reserve([shared], 4000)).toEqual({ granted: false, retryAfter: 57 });
+    expect((await first.reserve([shared], 61_001)).granted).toBe(true);
   });
 
   it('keeps throttling through an outage, logs it once, and recovers', async () => {
@@ -98,27 +108,27 @@ describe('RedisRateLimiter', () => {
     const shared = link(port, log);
     await until(() => shared.healthy, 5000);
     const limiter = new RedisRateLimiter(shared, new MemoryRateLimiter());
-    const key = `outage-${port}`;
+    const key = rule(`outage-${port}`);
 
     server.kill('SIGKILL');
     await until(() => !shared.healthy, 5000);
-    for (const at of [1, 2, 3]) await limiter.hit(key, rate, at);
-    expect(await limiter.retryAfter(key, rate, 10)).toBe(60);
+    for (const at of [1, 2, 3]) expect((await limiter.reserve([key], at)).granted).toBe(true);
+    expect(await limiter.reserve([key], 10)).toEqual({ granted: false, retryAfter: 60 });
     expect(log.lines.filter((line) => line.startsWith('warn'))).toHaveLength(1);
 
     await redisServer(port);
     await until(() => shared.healthy, 10_000);
     expect(shared.healthy).toBe(true);
     expect(log.lines.some((line) => line === 'info Redis is reachable again.')).toBe(true);
-    await limiter.hit(`after-${port}`, rate, 100);
+    await limiter.reserve([rule(`after-${port}`)], 100);
     expect(await shared.run((client) => client.zCard(`tessera:throttle:after-${port}`))).toBe(1);
   });
 
   it('answers from memory when Redis was never reachable', async () => {
     const port = await freePort();
     const limiter = new RedisRateLimiter(link(port), new MemoryRateLimiter());
-    for (const at of [1, 2, 3]) await limiter.hit('k', rate, at);
-    expect(await limiter.retryAfter('k', rate, 10)).toBe(60);
+    for (const at of [1, 2, 3]) await limiter.reserve([rule('k')], at);
+    expect(await limiter.reserve([rule('k')], 10)).toEqual({ granted: false, retryAfter: 60 });
   });
 });
 

@@ -18,7 +18,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
-import type { Store } from '../../src/stores/store.js';
+import type { Store } from '../../src/model/store.js';
 import { client } from '../http/api-suite.js';
 import { startCliServer, SUPERUSER, TEST_SECRET, type CliServerProcess } from '../support/cli-server.js';
 import {

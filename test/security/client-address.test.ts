@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client } from '../http/api-suite.js';
 import { startCliServer, type CliServerProcess } from '../support/cli-server.js';
 
-const PER_ADDRESS = { TESSERA_THROTTLE_LOGIN_IP: '3/minute', TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off' };
+const PER_ADDRESS = { TESSERA_THROTTLE_LOGIN_IP: '3/minute', TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off', TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off' };
 
 let untrusting: CliServerProcess;
 let behindProxy: CliServerProcess;

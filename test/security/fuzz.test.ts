@@ -98,6 +98,7 @@ beforeAll(async () => {
     TESSERA_AUTH_TOKEN_CLASSES: 'AccessToken,SlidingToken',
     // Off, so fuzzed logins and registrations reach the password and database code.
     TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off',
+    TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off',
     TESSERA_THROTTLE_LOGIN_IP: 'off',
     TESSERA_THROTTLE_REGISTER_IP: 'off',
   });

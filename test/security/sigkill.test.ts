@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
-import type { Store, TokenState } from '../../src/stores/store.js';
+import type { Store, TokenState } from '../../src/model/store.js';
 import { client, claimsOf } from '../http/api-suite.js';
 import { serveCli, startCliServer, SUPERUSER, type CliServerProcess } from '../support/cli-server.js';
 import type { Api } from './support/token-endpoints.js';
@@ -24,6 +24,7 @@ const ROTATION_MODE = {
   // The burst comes from one address: throttling would only turn it into 429s.
   TESSERA_THROTTLE_REGISTER_IP: 'off',
   TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off',
+  TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off',
   TESSERA_THROTTLE_LOGIN_IP: 'off',
 };
 const SESSIONS = 24;

@@ -35,7 +35,7 @@ let server: CliServerProcess;
 let api: Api;
 
 beforeAll(async () => {
-  server = await startCliServer({ TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off', TESSERA_THROTTLE_LOGIN_IP: 'off' });
+  server = await startCliServer({ TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off', TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off', TESSERA_THROTTLE_LOGIN_IP: 'off' });
   api = client(server.baseUrl);
   // Created straight in the database, inactive from the start: the server has never seen it active.
   const store = await openStore(server.databaseUrl);

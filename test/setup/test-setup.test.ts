@@ -5,7 +5,7 @@
  * `nobody` for "not root", and an apt-get on PATH that records what it was asked for.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,8 +144,9 @@ describe('npm test set-up (scripts/test-setup.mjs)', () => {
     expect(lines.slice(1)).toEqual([
       `  - PostgreSQL is not running at postgres://postgres@127.0.0.1:${postgresPort}/test and is not installed (no pg_ctlcluster). Fix: apt-get install -y postgresql`,
       '  - Redis is not installed (no redis-server; the Redis suites start their own). Fix: apt-get install -y redis-server',
-      `  - Chromium (${join(scratch, 'no-chromium')}, for test/browser) and the reference server's Debian packages (for test/parity): not installed, and this machine has no apt-get. ` +
-        'Fix: install chromium, python3-djangorestframework-simplejwt, python3-djangorestframework, python3-django, gunicorn with its package manager.',
+      `  - Not installed: Chromium (${join(scratch, 'no-chromium')}) for test/browser; the reference server's Django packages for test/parity; ` +
+        "curl for the reference's start.sh; openssl for test/keys. This machine has no apt-get. " +
+        'Fix: install chromium, python3-djangorestframework-simplejwt, python3-djangorestframework, python3-django, gunicorn, curl, openssl with its package manager.',
     ]);
   });
 
@@ -164,7 +165,7 @@ describe('npm test set-up (scripts/test-setup.mjs)', () => {
       `${HEADER}\n` +
         '  - PostgreSQL is installed but stopped, and only root can start it. Fix: sudo pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start\n' +
         `  - Redis is installed but not running on 127.0.0.1:${redisPort}, and only root can start it. Fix: sudo redis-server --daemonize yes --bind 127.0.0.1 -::1 --port ${redisPort} --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log\n` +
-        `  - Chromium (${join(scratch, 'no-chromium')}, for test/browser): not installed, and only root can install them. Fix: sudo apt-get update && sudo apt-get install -y chromium\n`,
+        `  - Not installed: Chromium (${join(scratch, 'no-chromium')}) for test/browser. Only root can install them. Fix: sudo apt-get update && sudo apt-get install -y chromium\n`,
     );
     expect(await listening(postgresPort)).toBe(false);
     expect(await listening(redisPort)).toBe(false);
@@ -179,6 +180,20 @@ describe('npm test set-up (scripts/test-setup.mjs)', () => {
     expect(run.stdout).toContain('test set-up: installed chromium.');
     expect(run.status).toBe(0);
     expect(readFileSync(calls, 'utf8')).toBe('update\ninstall -y chromium\n');
+  });
+
+  it("installs the reference server's packages and curl in the same apt-get install", () => {
+    const calls = join(scratch, 'apt-calls-reference');
+    const bin = folder('apt-reference');
+    for (const program of ['redis-server', 'openssl']) symlinkSync(spawnSync('/bin/sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).stdout.trim(), join(bin, program));
+    const installs = `for p in gunicorn curl; do printf '#!/bin/sh\\n' > ${bin}/$p; /bin/chmod +x ${bin}/$p; done`;
+    shims('apt-reference', { 'apt-get': `echo "$*" >> ${calls}\n[ "$1" = install ] && ${installs}\nexit 0` });
+    const run = setup({ PATH: bin });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const packages = 'python3-djangorestframework-simplejwt python3-djangorestframework python3-django gunicorn curl';
+    expect(run.stdout).toContain(`test set-up: installed ${packages.replaceAll(' ', ', ')}.`);
+    expect(readFileSync(calls, 'utf8')).toBe(`update\ninstall -y ${packages}\n`);
   });
 
   it('stops with the failed command when an install fails', () => {

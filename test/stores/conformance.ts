@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UniqueViolationError, type OutstandingToken, type Store } from '../../src/stores/store.js';
-import type { NewUser } from '../../src/users/user.js';
+import { UniqueViolationError, type OutstandingToken, type Store } from '../../src/model/store.js';
+import type { NewUser } from '../../src/model/user.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

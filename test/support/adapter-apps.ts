@@ -20,7 +20,7 @@ import { authenticate as honoAuthenticate, authenticateStateless as honoStateles
 import type { HttpResponse } from '../../src/http/http-types.js';
 import { notFoundResponse } from '../../src/http/responses.js';
 import { hashPassword } from '../../src/passwords/hasher.js';
-import { createTessera, type Tessera, type TesseraOptions } from '../../src/tessera.js';
+import { createTessera, type Tessera, type TesseraOptions } from '../../src/app/tessera.js';
 import { SUPERUSER, TEST_SECRET, type RunningServer } from './cli-server.js';
 
 export const ADAPTERS = ['fastify', 'express', 'hono'] as const;

@@ -6,8 +6,8 @@
  * Every method runs without awaiting anything in between, so each is atomic in one process,
  * which is what the interface's concurrency rules ask of a store.
  */
-import { UniqueViolationError, type OutstandingToken, type Store, type TokenRecord, type TokenState } from '../../src/stores/store.js';
-import type { NewUser, User, UserLookupField, UserPatch } from '../../src/users/user.js';
+import { UniqueViolationError, type OutstandingToken, type Store, type TokenRecord, type TokenState } from '../../src/model/store.js';
+import type { NewUser, User, UserLookupField, UserPatch } from '../../src/model/user.js';
 
 interface TokenRow {
   /** Insertion order, the tie-breaker of listings (a SQL store's row id). */

@@ -6,8 +6,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Settings } from '../../src/config/settings.js';
 import { hashPassword } from '../../src/passwords/hasher.js';
 import { createServer } from '../../src/server/create-server.js';
-import { createTessera, type Tessera } from '../../src/tessera.js';
-import type { User } from '../../src/users/user.js';
+import { createTessera, type Tessera } from '../../src/app/tessera.js';
+import type { User } from '../../src/model/user.js';
 import { SUPERUSER, TEST_SECRET } from './cli-server.js';
 
 export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';

@@ -14,10 +14,10 @@ import type { AuthenticationRequest } from '../../http/cookie-authentication.js'
 import type { CorsPolicy } from '../../http/cors.js';
 import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { ErrorReporter } from '../../http/router.js';
-import type { Tessera } from '../../tessera.js';
+import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
-import type { TokenUser } from '../../users/token-user.js';
-import type { User } from '../../users/user.js';
+import type { TokenUser } from '../../auth/token-user.js';
+import type { User } from '../../model/user.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,
@@ -34,8 +34,8 @@ import {
 } from '../shared.js';
 
 export type { MountOptions } from '../shared.js';
-export type { User } from '../../users/user.js';
-export type { TokenUser } from '../../users/token-user.js';
+export type { User } from '../../model/user.js';
+export type { TokenUser } from '../../auth/token-user.js';
 export type { Claims } from '../../tokens/token-codec.js';
 
 declare module 'fastify' {

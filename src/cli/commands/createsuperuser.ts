@@ -9,7 +9,7 @@ import { loadSettings } from '../../config/load-settings.js';
 import { hashPassword } from '../../passwords/hasher.js';
 import { validatePassword } from '../../passwords/validators.js';
 import { openStore } from '../../stores/open-store.js';
-import { UniqueViolationError } from '../../stores/store.js';
+import { UniqueViolationError } from '../../model/store.js';
 
 interface Options {
   username?: string;

@@ -9,9 +9,9 @@ import { loadSettings } from '../../config/load-settings.js';
 import { ConfigError } from '../../errors.js';
 import { keyStoreOf, sealContext } from '../../keys/database-keys.js';
 import { KEY_ENCRYPTION_KEY_VARIABLE, KeyEncryptionKey } from '../../keys/key-encryption.js';
-import { activatableAt, activateKey, generateSigningKey, retirableAt, retireKey, RSA_GENERATION_BITS } from '../../keys/key-rotation.js';
+import { activatableAt, activateKey, generateSigningKey, retirableAt, retireKey, RSA_GENERATION_BITS } from '../../keys/key-rollover.js';
 import { openStore } from '../../stores/open-store.js';
-import type { KeyStore, StoredSigningKey } from '../../stores/store.js';
+import type { KeyStore, StoredSigningKey } from '../../model/store.js';
 import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../tokens/algorithms.js';
 
 /** Runs `work` with the settings and the migrated store's key table, closing the store after. */

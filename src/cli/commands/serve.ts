@@ -2,11 +2,11 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadSettings } from '../../config/load-settings.js';
-import { stderrLogger } from '../../logger.js';
+import { stderrLogger } from '../../model/logger.js';
 import { joinWorkerCacheGroup, runPrimary } from '../../server/cluster.js';
 import { createServer } from '../../server/create-server.js';
 import { openStore } from '../../stores/open-store.js';
-import { createTessera } from '../../tessera.js';
+import { createTessera } from '../../app/tessera.js';
 
 function port(value: string): number {
   const number = Number(value);

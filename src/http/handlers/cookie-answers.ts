@@ -8,12 +8,13 @@
  * A refresh token is read from the refresh cookie only when the body has no `refresh` field,
  * and then the request must pass the CSRF check before anything changes.
  */
-import type { TesseraContext } from '../../context.js';
+import type { TesseraContext } from '../context.js';
 import type { Json } from '../../errors.js';
 import { isBrowserRequest, requestCookies, tokenCookies, type CookieMode } from '../auth-cookies.js';
 import { checkCsrf, csrfHeaderName, isCsrfTokenOf, issueCsrfToken } from '../csrf-check.js';
 import type { HttpRequest } from '../http-types.js';
 import { collectFieldErrors, requestData } from '../request-data.js';
+import { NO_STORE } from '../responses.js';
 import type { HandlerResult } from '../route.js';
 
 /** When a token we just minted expires, in ms (its `exp`). */
@@ -86,7 +87,7 @@ export function cookieAnswer(
   return {
     status: 200,
     body: tokenBody(context, tokens, kind, mode.refreshCookie === null),
-    headers: { [csrfHeaderName(context.settings)]: csrf },
+    headers: { ...NO_STORE, [csrfHeaderName(context.settings)]: csrf },
     setCookies,
   };
 }

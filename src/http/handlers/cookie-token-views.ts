@@ -3,17 +3,18 @@
  * refresh, blacklist (logout), logout-all, and the CSRF token view. With neither setting on,
  * each answers exactly as simplejwt's view (the same body, byte for byte).
  */
-import type { TesseraContext } from '../../context.js';
+import type { TesseraContext } from '../context.js';
 import { TesseraError } from '../../errors.js';
 import { issuePair } from '../../sessions/issue-tokens.js';
 import { readBlacklistableToken, refreshPair } from '../../sessions/refresh-tokens.js';
 import { blacklistToken, logoutEverywhere } from '../../sessions/verify-and-revoke.js';
-import { validatedClaims } from '../../users/authenticate-request.js';
-import type { User } from '../../users/user.js';
+import { validatedClaims } from '../../auth/authenticate-request.js';
+import type { User } from '../../model/user.js';
 import { clearedCookies, csrfCookie, requestCookies, type CookieMode } from '../auth-cookies.js';
 import { checkOrigin, csrfHeaderName, isCsrfTokenOf, issueCsrfToken } from '../csrf-check.js';
-import { MSG_REQUIRED } from '../fields.js';
+import { MSG_REQUIRED } from '../../drf/fields.js';
 import type { HttpRequest } from '../http-types.js';
+import { NO_STORE } from '../responses.js';
 import { RefusalWithCookies, type Handler, type HandlerInput, type HandlerResult, type Route } from '../route.js';
 import { checkRefreshCookieCsrf, cookieAnswer, refreshTokenSource, tokenBody, wantsCookies } from './cookie-answers.js';
 
@@ -58,14 +59,14 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
     const user = await base.loggedInUser(input);
     const pair = await issuePair(context, user);
     if (wantsCookies(mode, request)) return cookieAnswer(context, request, mode, pair, 'login', user.id);
-    return { status: 200, body: tokenBody(context, pair, 'login') };
+    return { status: 200, body: tokenBody(context, pair, 'login'), headers: NO_STORE };
   };
 
   const refresh: Handler = async (input) => {
     const { context, request } = input;
     const source = await refreshTokenSource(mode, request, 'refresh');
     if (source.kind !== 'cookie' || mode === undefined) {
-      return { status: 200, body: tokenBody(context, await refreshPair(context, await base.oneField(input, 'refresh')), 'refresh') };
+      return { status: 200, body: tokenBody(context, await refreshPair(context, await base.oneField(input, 'refresh')), 'refresh'), headers: NO_STORE };
     }
     // Checked before anything changes: a forged cross-site refresh must not rotate the session.
     const userId = checkRefreshCookieCsrf(context, request, source.raw);
@@ -131,7 +132,7 @@ export function csrfTokenRoute(prefix: string, mode: CookieMode): Route {
     return {
       status: 200,
       body: { csrftoken: token },
-      headers: { [csrfHeaderName(context.settings)]: token },
+      headers: { ...NO_STORE, [csrfHeaderName(context.settings)]: token },
       setCookies: [csrfCookie(mode, request, { value: token, expiresAtMs: nowMs + context.settings.REFRESH_TOKEN_LIFETIME * 1000 }, nowMs)],
     };
   };

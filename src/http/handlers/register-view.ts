@@ -2,7 +2,7 @@
  * `POST /accounts/register/`: the tutorials' registration view. 201 with an empty body.
  */
 import { TesseraError, type FieldErrors } from '../../errors.js';
-import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../users/register-user.js';
+import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../registration/register-user.js';
 import { throttleRegistration } from '../../throttling/throttles.js';
 import { collectFieldErrors, requestData, untrimmed } from '../request-data.js';
 import type { Handler, Route } from '../route.js';

@@ -6,11 +6,12 @@ import { TesseraError } from '../../errors.js';
 import { issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshSliding } from '../../sessions/refresh-tokens.js';
 import { verifyToken } from '../../sessions/verify-and-revoke.js';
-import { checkLoginThrottle, countLoginFailure } from '../../throttling/throttles.js';
+import { reserveLoginAttempt } from '../../throttling/login-throttle.js';
 import { checkCredentials } from '../../users/login.js';
-import type { User } from '../../users/user.js';
+import type { User } from '../../model/user.js';
 import { header } from '../http-types.js';
 import { untrimmed, validatedFields } from '../request-data.js';
+import { NO_STORE } from '../responses.js';
 import type { CookieMode } from '../auth-cookies.js';
 import type { Handler, HandlerInput, Route } from '../route.js';
 import { cookieTokenViews, csrfTokenRoute } from './cookie-token-views.js';
@@ -25,11 +26,15 @@ export async function loggedInUser({ request, context }: HandlerInput): Promise<
   // DRF trims passwords too, which locks out passwords that end in a space; Tessera does not.
   const password = untrimmed(data, 'password', values.password ?? '');
   const login = values[usernameField] ?? '';
-  await checkLoginThrottle(context, login, request.ip);
-  const user = await checkCredentials(context, login, password);
+  // Counted before the password is checked, so concurrent guesses cannot outrun the limits.
+  const attempt = await reserveLoginAttempt(context, login, request.ip);
+  const user = await checkCredentials(context, login, password, request.ip).catch(async (error: unknown) => {
+    await attempt.settle('unchecked');
+    throw error;
+  });
+  await attempt.settle(user === undefined ? 'failed' : 'succeeded');
   const info = { ip: request.ip, userAgent: header(request, 'user-agent') };
   if (user === undefined) {
-    await countLoginFailure(context, login, request.ip);
     await context.hooks.onLoginFailed?.({ username: login }, info);
     throw TesseraError.of('no_active_account');
   }
@@ -43,8 +48,12 @@ export async function oneField(input: HandlerInput, name: string): Promise<strin
   return values[name] ?? '';
 }
 
-const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)) });
-const refreshSlidingToken: Handler = async (input) => ({ status: 200, body: await refreshSliding(input.context, await oneField(input, 'token')) });
+const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)), headers: NO_STORE });
+const refreshSlidingToken: Handler = async (input) => ({
+  status: 200,
+  body: await refreshSliding(input.context, await oneField(input, 'token')),
+  headers: NO_STORE,
+});
 const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
 
 const credentialFields = (usernameField: string) => [

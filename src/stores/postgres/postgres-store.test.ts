@@ -10,7 +10,7 @@ import { runStoreConformance } from '../../../test/stores/conformance.js';
 import { ConfigError } from '../../errors.js';
 import { TesseraMigrationProvider } from '../migrations/index.js';
 import { openStore } from '../open-store.js';
-import type { OutstandingToken } from '../store.js';
+import type { OutstandingToken } from '../../model/store.js';
 import { openPostgresStore, PostgresStore } from './postgres-store.js';
 
 /** The server `npm test` starts when stopped; override to test against another. */

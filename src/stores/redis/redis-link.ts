@@ -5,7 +5,7 @@
  * logged once, and so is the recovery; node-redis reconnects by itself.
  */
 import { createClient } from 'redis';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../model/logger.js';
 
 function newClient(url: string) {
   return createClient({

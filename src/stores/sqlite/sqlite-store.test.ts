@@ -9,7 +9,7 @@ import Libsql from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStoreConformance } from '../../../test/stores/conformance.js';
 import { TesseraMigrationProvider } from '../migrations/index.js';
-import type { OutstandingToken } from '../store.js';
+import type { OutstandingToken } from '../../model/store.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,0 +1,154 @@
+/**
+ * The composition root: settings, key, codec, store and routes wired together. Adapters and the
+ * bundled server start here.
+ */
+import { loadSettings, type LoadSettingsOptions } from '../config/load-settings.js';
+import type { Settings } from '../config/settings.js';
+import type { TesseraContext, TesseraHooks } from '../http/context.js';
+import { demoRoutes } from '../http/handlers/demo-views.js';
+import { registrationRoutes } from '../http/handlers/register-view.js';
+import { tokenRoutes } from '../http/handlers/token-views.js';
+import { cookieModeOf } from '../http/auth-cookies.js';
+import type { Route } from '../http/route.js';
+import { createRouter, type ErrorReporter, type RequestDispatcher } from '../http/router.js';
+import { openStore } from '../stores/open-store.js';
+import type { Store } from '../model/store.js';
+import { withUserCache, type CachedStore } from '../stores/user-cache.js';
+import { stderrLogger, type Logger } from '../model/logger.js';
+import { MemoryRateLimiter } from '../throttling/memory-rate-limiter.js';
+import type { RateLimiter } from '../throttling/rate-limiter.js';
+import { configureHashingQueue } from '../passwords/hashing-slots.js';
+import { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
+import { openServerKeys, type ServerKeys } from '../keys/server-keys.js';
+import { jwksRoutes, withJwksResponse } from '../http/handlers/jwks-view.js';
+import { TokenCodec } from '../tokens/token-codec.js';
+
+export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
+  /** Settings in code; they win over `tessera.config.json` and `TESSERA_*` variables. */
+  settings?: Partial<Settings>;
+  /** Your own store (e.g. over your existing users table). @default the store DATABASE_URL names */
+  store?: Store;
+  hooks?: TesseraHooks;
+  /** Where operational messages go (never secrets or tokens). @default JSON lines on stderr */
+  logger?: Logger;
+  /** Throttle counters. @default Redis when REDIS_URL is set, else in memory per process */
+  limiter?: RateLimiter;
+  /** The clock, in milliseconds, for tests. @default Date.now */
+  now?: () => number;
+}
+
+/** Which route groups to serve, and where. */
+export interface RouteOptions {
+  /** @default '/api/token/' */
+  tokenPrefix?: string;
+  /** Mount `register/` under this prefix, or `false` for none. @default '/accounts/' */
+  accountsPrefix?: string | false;
+  /** The tutorials' `/protected/` and `/hello/`. @default false */
+  demoViews?: boolean;
+  /** Serve `/.well-known/jwks.json` (the public keys; `{"keys":[]}` for HS*). @default true */
+  jwks?: boolean;
+}
+
+export interface Tessera {
+  readonly context: TesseraContext;
+  /** The signing and verification keys, kept current from the key table (docs/keys.md). */
+  readonly keys: ServerKeys;
+  readonly settings: Settings;
+  /** Start-up warnings (development secret, short keys, ...). */
+  readonly warnings: readonly string[];
+  /** The routes these options select. */
+  routes(options?: RouteOptions): Route[];
+  /** A dispatcher over `routes(options)`. */
+  dispatcher(options: RouteOptions, reportError: ErrorReporter): RequestDispatcher;
+  close(): Promise<void>;
+}
+
+/**
+ * Loads settings, opens (and migrates) the store, and wires everything.
+ *
+ * @example
+ * ```ts
+ * const tessera = await createTessera({ settings: { ROTATE_REFRESH_TOKENS: true } });
+ * ```
+ */
+export async function createTessera(options: TesseraOptions = {}): Promise<Tessera> {
+  const { settings, warnings } = loadSettings({ ...options, overrides: options.settings });
+  const store = withUserCache(options.store ?? (await openStore(settings.DATABASE_URL)), { ttlSeconds: settings.USER_CACHE_TTL });
+  await store.migrate();
+  const log = options.logger ?? stderrLogger;
+  const keys = await openServerKeys({ settings, store, env: options.env, warnings, onError: (error) => log.warn(`keys: ${error.message}`) });
+  const codec = new TokenCodec({ settings, keys, now: options.now });
+  configureHashingQueue({ total: settings.HASH_QUEUE_LIMIT, perClient: settings.HASH_QUEUE_PER_CLIENT });
+  const shared = settings.REDIS_URL === null ? undefined : await connectRedis(settings.REDIS_URL, store, log);
+  const redis = shared?.redis;
+  const limiter = options.limiter ?? shared?.limiter ?? new MemoryRateLimiter();
+  const bus = shared?.bus;
+  const throttledSignIns = throttledSignInLog(store, codec, log);
+  const context: TesseraContext = { settings, codec, store, hooks: options.hooks ?? {}, limiter, ...(throttledSignIns ? { throttledSignIns } : {}) };
+
+  const routes = (routeOptions: RouteOptions = {}): Route[] => {
+    const accountsPrefix = routeOptions.accountsPrefix ?? '/accounts/';
+    return [
+      ...tokenRoutes({
+        prefix: routeOptions.tokenPrefix ?? '/api/token/',
+        usernameField: settings.USERNAME_FIELD,
+        sliding: settings.AUTH_TOKEN_CLASSES.includes('SlidingToken'),
+        cookieMode: cookieModeOf(settings, routeOptions.tokenPrefix ?? '/api/token/'),
+      }),
+      ...(accountsPrefix === false ? [] : registrationRoutes(accountsPrefix)),
+      ...(routeOptions.demoViews ? demoRoutes() : []),
+      ...(routeOptions.jwks === false ? [] : jwksRoutes(keys)),
+    ];
+  };
+  return {
+    context,
+    keys,
+    settings,
+    warnings,
+    routes,
+    dispatcher: (routeOptions, reportError) => withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),
+    close: async () => {
+      keys.close();
+      await throttledSignIns?.close();
+      await bus?.close();
+      await redis?.close();
+      await limiter.close();
+      await store.close();
+    },
+  };
+}
+
+/** One audit entry per throttled key and minute, when the store keeps an audit trail. */
+function throttledSignInLog(store: CachedStore, codec: TokenCodec, log: Logger): ThrottledAttemptLog | undefined {
+  const recordAudit = store.recordAudit?.bind(store);
+  if (recordAudit === undefined) return undefined;
+  return new ThrottledAttemptLog({
+    now: () => codec.now(),
+    onError: (error) => log.warn(`audit: could not record throttled sign-ins: ${error instanceof Error ? error.message : String(error)}`),
+    write: (summary) =>
+      recordAudit({
+        at: summary.lastAt,
+        actorId: null,
+        actorUsername: summary.username,
+        action: 'admin.sign_in_throttled',
+        targetUserId: null,
+        target: '',
+        detail: `${summary.count} sign-in attempt${summary.count === 1 ? '' : 's'} refused (throttled) from ${summary.firstAt.toISOString()} to ${summary.lastAt.toISOString()}${summary.overflow ? ', several usernames and addresses' : ''}`,
+        ip: summary.ip ?? null,
+      }),
+  });
+}
+
+/**
+ * Redis for what instances share: throttle counters and user-cache invalidations. Loaded only
+ * when REDIS_URL is set, so a single SQLite server does not pay the client's start-up cost.
+ */
+async function connectRedis(url: string, store: CachedStore, log: Logger) {
+  const [{ RedisLink }, { RedisRateLimiter }, { InvalidationBus }] = await Promise.all([
+    import('../stores/redis/redis-link.js'),
+    import('../stores/redis/redis-rate-limiter.js'),
+    import('../stores/redis/invalidation-bus.js'),
+  ]);
+  const redis = RedisLink.open(url, log);
+  return { redis, limiter: new RedisRateLimiter(redis, new MemoryRateLimiter()), bus: InvalidationBus.connect(redis, store) };
+}

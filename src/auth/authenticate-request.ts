@@ -1,0 +1,86 @@
+/**
+ * simplejwt's `JWTAuthentication`: the `Authorization` header (or AUTH_HEADER_NAME) to a user.
+ * Returns `undefined` for "no credentials here" (DRF then answers "Authentication credentials
+ * were not provided."), throws a `TesseraError` for bad credentials, and returns the user and
+ * the token's claims otherwise. This is the hot path: no allocation beyond what parsing needs.
+ */
+import type { TesseraContext } from '../http/context.js';
+import { TesseraError, TokenError, type Json } from '../errors.js';
+import type { Claims, TokenType } from '../tokens/token-codec.js';
+import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
+import { findUserByClaim } from '../users/user-from-claim.js';
+import { verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
+import type { User } from '../model/user.js';
+
+export interface AuthenticatedRequest {
+  readonly user: User;
+  /** The validated token's claims (DRF's `request.auth.payload`). */
+  readonly claims: Claims;
+}
+
+/** `HTTP_X_ACCESS_TOKEN` (Django's META key) to `x-access-token` (an HTTP header name). */
+export function headerNameFromMetaKey(metaKey: string): string {
+  return metaKey.replace(/^HTTP_/, '').replaceAll('_', '-').toLowerCase();
+}
+
+export const TOKEN_CLASSES: Readonly<Record<string, TokenType>> = { AccessToken: 'access', SlidingToken: 'sliding' };
+
+/** Python's `bytes.split()`: runs of ASCII whitespace separate, ends are ignored. */
+const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
+
+/** The raw token from a header value, `undefined` when the header is not ours. */
+export function rawTokenFromHeader(context: Pick<TesseraContext, 'settings'>, header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const parts = header.trim() === '' ? [] : header.trim().split(ASCII_WHITESPACE);
+  if (parts.length === 0 || !context.settings.AUTH_HEADER_TYPES.includes(parts[0] ?? '')) return undefined;
+  if (parts.length !== 2) throw TesseraError.of('bad_authorization_header');
+  return parts[1];
+}
+
+/** Validates `raw` against each of AUTH_TOKEN_CLASSES in turn, as simplejwt does. */
+export async function validatedClaims(context: TesseraContext, raw: string): Promise<Claims> {
+  const nowMs = context.codec.now();
+  const cache = verifiedTokenCacheOf(context);
+  const cached = cache.get(raw, context.codec.key, nowMs / 1000, context.settings.LEEWAY);
+  if (cached !== undefined) return cached;
+  const messages: Json[] = [];
+  let first: TokenError | undefined;
+  for (const className of context.settings.AUTH_TOKEN_CLASSES) {
+    const type = TOKEN_CLASSES[className] ?? 'access';
+    try {
+      const claims = context.codec.verifySignature(raw, nowMs);
+      // Sliding tokens are blacklist-aware in simplejwt; access tokens are not.
+      if (type === 'sliding' && (await isTokenBlacklisted(context, claims))) throw new TokenError('blacklisted');
+      context.codec.checkClaims(claims, type, nowMs);
+      if (type === 'access') cache.set(raw, context.codec.key, claims);
+      return claims;
+    } catch (error) {
+      if (!(error instanceof TokenError)) throw error;
+      first ??= error;
+      messages.push({ token_class: className, token_type: type, message: error.message });
+    }
+  }
+  throw TesseraError.of('token_not_valid_for_any_type', undefined, { messages }, first);
+}
+
+/**
+ * Authenticates a request from its token header value.
+ *
+ * @example
+ * ```ts
+ * const auth = await authenticateHeader(context, request.headers.authorization);
+ * if (auth === undefined) throw TesseraError.of('not_authenticated');
+ * ```
+ */
+export async function authenticateHeader(context: TesseraContext, header: string | undefined): Promise<AuthenticatedRequest | undefined> {
+  const raw = rawTokenFromHeader(context, header);
+  if (raw === undefined) return undefined;
+  const claims = await validatedClaims(context, raw);
+  const { settings, store } = context;
+  if (!(settings.USER_ID_CLAIM in claims)) throw TesseraError.of('token_no_user_id');
+  // The hot path: the per-process user cache answers most requests without a query.
+  const user = await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM], (field, value) => store.findCachedUser(field, value));
+  if (user === undefined) throw TesseraError.of('user_not_found');
+  if (settings.CHECK_USER_IS_ACTIVE && !user.isActive) throw TesseraError.of('user_inactive');
+  return { user, claims };
+}

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../test/support/memory-store.js';
+import { TesseraError } from '../errors.js';
+import { hashPassword } from '../passwords/hasher.js';
+import { issuePair } from '../sessions/issue-tokens.js';
+import { createTessera, type Tessera } from '../app/tessera.js';
+import { authenticateStateless, tokenUserFromClaims } from './token-user.js';
+
+const SECRET = 'token-user-test-secret-0123456789abcdef-0123456789';
+
+async function rejection(promise: Promise<unknown>): Promise<TesseraError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TesseraError) return error;
+    throw error;
+  }
+  throw new Error('expected a TesseraError');
+}
+
+describe('stateless authentication (simplejwt TokenUser)', () => {
+  let store: MemoryStore;
+  let tessera: Tessera;
+  let userId: number;
+
+  beforeEach(async () => {
+    store = new MemoryStore();
+    tessera = await createTessera({
+      store,
+      env: { TESSERA_SECRET_KEY: SECRET },
+      configFile: false,
+      hooks: { customClaims: (user) => ({ username: user.username, is_staff: user.isStaff }) },
+    });
+    userId = (await store.createUser({ username: 'kyoko', password: await hashPassword('contrasenasegura'), isStaff: true })).id;
+  });
+  afterEach(async () => tessera.close());
+
+  /** A pair minted as login mints it (custom claims included), without going through HTTP. */
+  async function pair(): Promise<{ refresh: string; access: string }> {
+    const user = await store.findUser('id', userId);
+    if (user === undefined) throw new Error('no user');
+    return issuePair(tessera.context, user);
+  }
+
+  it('builds the user from the token alone, with no user lookup', async () => {
+    const { access } = await pair();
+    store.lookups = 0;
+    const user = await authenticateStateless(tessera.context, `Bearer ${access}`);
+    expect(store.lookups).toBe(0);
+    expect(user).toMatchObject({ id: userId, username: 'kyoko', isStaff: true, isSuperuser: false, isActive: true });
+    expect(user?.claims).toMatchObject({ token_type: 'access', user_id: userId, username: 'kyoko' });
+  });
+
+  it('keeps accepting the token of a deleted user until it expires, as simplejwt does', async () => {
+    const { access } = await pair();
+    await store.deleteUser(userId);
+    expect((await authenticateStateless(tessera.context, `Bearer ${access}`))?.id).toBe(userId);
+  });
+
+  it('answers "no credentials" and bad credentials as authenticateHeader does', async () => {
+    const { refresh } = await pair();
+    expect(await authenticateStateless(tessera.context, undefined)).toBeUndefined();
+    expect(await authenticateStateless(tessera.context, `Token ${refresh}`)).toBeUndefined();
+    expect((await rejection(authenticateStateless(tessera.context, 'Bearer a b'))).code).toBe('bad_authorization_header');
+    const wrongType = await rejection(authenticateStateless(tessera.context, `Bearer ${refresh}`));
+    expect(wrongType.body).toEqual({
+      detail: 'Given token not valid for any token type',
+      code: 'token_not_valid',
+      messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token has wrong type' }],
+    });
+  });
+
+  it('refuses a token that names no user', () => {
+    const error = (() => {
+      try {
+        tokenUserFromClaims(tessera.context, { token_type: 'access', jti: 'x' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(TesseraError);
+    expect((error as TesseraError).body).toEqual({ detail: 'Token contained no recognizable user identification', code: 'token_not_valid' });
+    expect(() => tokenUserFromClaims(tessera.context, { user_id: null })).toThrow(TesseraError);
+  });
+
+  it('takes username and flags only when the claims have the right types', () => {
+    expect(tokenUserFromClaims(tessera.context, { user_id: 'abc', username: 5, is_staff: 'yes', is_superuser: true })).toEqual({
+      id: 'abc',
+      username: '',
+      isStaff: false,
+      isSuperuser: true,
+      isActive: true,
+      claims: { user_id: 'abc', username: 5, is_staff: 'yes', is_superuser: true },
+    });
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Stateless authentication: simplejwt's `JWTStatelessUserAuthentication` and `TokenUser`. The
+ * user is built from the validated token alone, so a service that only checks tokens (and has no
+ * users table, or must not touch it on every request) can still protect its routes.
+ *
+ * What it gives up, on purpose, as simplejwt does: a deleted or deactivated user keeps access
+ * until the access token expires (at most ACCESS_TOKEN_LIFETIME). Sliding tokens still consult
+ * the blacklist, as simplejwt's do.
+ */
+import type { TesseraContext } from '../http/context.js';
+import { TesseraError } from '../errors.js';
+import type { Claims } from '../tokens/token-codec.js';
+import { rawTokenFromHeader, validatedClaims } from './authenticate-request.js';
+
+/**
+ * simplejwt's `TokenUser`: who the token says the user is. `username`, `isStaff` and
+ * `isSuperuser` come from claims of those names when a `customClaims` hook put them there.
+ */
+export interface TokenUser {
+  /** The USER_ID_CLAIM's value, as the token carries it (simplejwt's `TokenUser.id`). */
+  readonly id: number | string;
+  /** The `username` claim, or `''`. */
+  readonly username: string;
+  /** The `is_staff` claim when it is a boolean, else `false`. */
+  readonly isStaff: boolean;
+  /** The `is_superuser` claim when it is a boolean, else `false`. */
+  readonly isSuperuser: boolean;
+  /** Always `true`: there is no account to check (simplejwt's `TokenUser.is_active`). */
+  readonly isActive: true;
+  /** Every claim of the validated token, for custom claims (simplejwt's `TokenUser.token`). */
+  readonly claims: Claims;
+}
+
+
+/**
+ * The `TokenUser` a validated token describes.
+ *
+ * @throws {TesseraError} `token_no_user_id` when the token has no USER_ID_CLAIM, or one that is
+ *   neither a number nor a string (simplejwt would take any JSON value; such a token names nobody).
+ *
+ * @example
+ * ```ts
+ * const user = tokenUserFromClaims(context, { token_type: 'access', user_id: 7, username: 'kyoko' });
+ * // { id: 7, username: 'kyoko', isStaff: false, isSuperuser: false, isActive: true, claims: {...} }
+ * ```
+ */
+export function tokenUserFromClaims(context: Pick<TesseraContext, 'settings'>, claims: Claims): TokenUser {
+  const id = claims[context.settings.USER_ID_CLAIM];
+  if (typeof id !== 'number' && typeof id !== 'string') throw TesseraError.of('token_no_user_id');
+  return {
+    id,
+    username: typeof claims.username === 'string' ? claims.username : '',
+    isStaff: claims.is_staff === true,
+    isSuperuser: claims.is_superuser === true,
+    isActive: true,
+    claims,
+  };
+}
+
+/**
+ * Authenticates a request from its token header value without looking the user up.
+ *
+ * Same contract as `authenticateHeader`: `undefined` when the header carries no credentials of
+ * ours (answer "Authentication credentials were not provided."), a `TesseraError` for bad ones.
+ * No user lookup happens, so there is no `user_not_found` or `user_inactive`.
+ *
+ * @param header The value of the AUTH_HEADER_NAME header (`Authorization` by default).
+ * @example
+ * ```ts
+ * const user = await authenticateStateless(tessera.context, request.headers.authorization);
+ * if (user === undefined) throw TesseraError.of('not_authenticated');
+ * console.log(user.id, user.claims);
+ * ```
+ */
+export async function authenticateStateless(context: TesseraContext, header: string | undefined): Promise<TokenUser | undefined> {
+  const raw = rawTokenFromHeader(context, header);
+  if (raw === undefined) return undefined;
+  return tokenUserFromClaims(context, await validatedClaims(context, raw));
+}

@@ -1,0 +1,50 @@
+/**
+ * What every use case needs, wired once by `createTessera`: settings, the token codec, the
+ * store, and the user's hooks. Passing it explicitly keeps the core free of globals, so several
+ * Tessera instances (tests, multi-tenant apps) can live in one process.
+ */
+import type { Settings } from '../config/settings.js';
+import type { CachedStore } from '../stores/user-cache.js';
+import type { RateLimiter } from '../throttling/rate-limiter.js';
+import type { Claims, TokenCodec } from '../tokens/token-codec.js';
+import type { User } from '../model/user.js';
+import type { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
+
+/** Extension points, all optional. */
+export interface TesseraHooks {
+  /**
+   * Claims added to every token minted at login (refresh, and the access tokens derived from it;
+   * sliding tokens too). simplejwt's most requested customisation (overriding `get_token`).
+   *
+   * @example
+   * ```ts
+   * customClaims: (user) => ({ username: user.username, is_staff: user.isStaff })
+   * ```
+   */
+  customClaims?: (user: User) => Claims | Promise<Claims>;
+  /** Called after a successful login (after `last_login` is updated when that is on). */
+  onLoginSuccess?: (user: User, request: LoginRequestInfo) => void | Promise<void>;
+  /** Called after a failed login; the password is never passed. */
+  onLoginFailed?: (credentials: { username: string }, request: LoginRequestInfo) => void | Promise<void>;
+}
+
+/** What hooks may know about the request behind a login. */
+export interface LoginRequestInfo {
+  readonly ip: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+export interface TesseraContext {
+  readonly settings: Settings;
+  readonly codec: TokenCodec;
+  /** The store, with the per-process user cache for request authentication. */
+  readonly store: CachedStore;
+  readonly hooks: TesseraHooks;
+  /** Throttle counters: in memory by default, shared (Redis) when configured. */
+  readonly limiter: RateLimiter;
+  /**
+   * Throttled admin-console sign-ins, aggregated into one audit entry per key and minute (when
+   * the store keeps an audit trail); written at the end of each minute and at close.
+   */
+  readonly throttledSignIns?: ThrottledAttemptLog;
+}

@@ -1,0 +1,204 @@
+/**
+ * The storage contract. Everything Tessera persists goes through these async interfaces, so
+ * SQLite (the embedded default) and PostgreSQL implement the same behaviour, checked by one
+ * conformance suite (`test/stores/conformance.ts`).
+ *
+ * Concurrency rules every implementation must keep:
+ * - `createUser` is atomic with its uniqueness checks (a unique index, not check-then-insert).
+ * - `blacklist` and `rotate` decide the winner inside the database: of N concurrent calls for
+ *   one `jti`, exactly one returns `true`.
+ */
+import type { NewUser, User, UserLookupField, UserPatch } from './user.js';
+
+/** A refresh or sliding token the server issued (simplejwt's `OutstandingToken`). */
+export interface OutstandingToken {
+  /** The token's `jti`: 32 lowercase hex digits for tokens Tessera mints. */
+  readonly jti: string;
+  /** The user it was issued to, when known (tokens minted elsewhere may name no local user). */
+  readonly userId: number | null;
+  /** The session (login) this token descends from; rotation keeps it. `null` for tokens minted elsewhere. */
+  readonly familyId: string | null;
+  readonly createdAt: Date | null;
+  readonly expiresAt: Date;
+}
+
+/** An outstanding token plus its blacklist state, as listings (admin, CLI) show it. */
+export interface TokenRecord extends OutstandingToken {
+  readonly blacklistedAt: Date | null;
+}
+
+/** What the server knows of one issued refresh or sliding token, for rotation decisions. */
+export interface TokenState {
+  readonly jti: string;
+  readonly userId: number | null;
+  readonly familyId: string | null;
+  /** When the family (the login session) began; `null` when the token has no family. */
+  readonly familyCreatedAt: Date | null;
+  /** When the family was revoked (reuse detected, logout-all), or `null`. */
+  readonly familyRevokedAt: Date | null;
+  readonly blacklistedAt: Date | null;
+  /** The jti that replaced this token at rotation, or `null` when it was never rotated. */
+  readonly replacedBy: string | null;
+  /** When the token was issued, when recorded (its `iat`, to the millisecond). */
+  readonly createdAt: Date | null;
+  readonly expiresAt: Date;
+}
+
+/** Raised by `createUser` when a unique field is taken. */
+export class UniqueViolationError extends Error {
+  readonly field: 'username' | 'email';
+  constructor(field: 'username' | 'email') {
+    super(`A user with this ${field} already exists.`);
+    this.name = 'UniqueViolationError';
+    this.field = field;
+  }
+}
+
+export interface UserStore {
+  /** The user whose `field` equals `value` exactly (case-sensitive, as Django's ModelBackend). */
+  findUser(field: UserLookupField, value: string | number): Promise<User | undefined>;
+  /** Inserts a user; throws `UniqueViolationError` naming the field when username or email is taken. */
+  createUser(user: NewUser): Promise<User>;
+  /** Changes some fields; returns the updated user, or `undefined` when there is no such user. */
+  updateUser(id: number, patch: UserPatch): Promise<User | undefined>;
+  /** Whether any user has this email (case-insensitive, as registration checks it). */
+  emailTaken(email: string): Promise<boolean>;
+  /** Users ordered by id, optionally filtered by a substring of username, email or names. */
+  listUsers(options?: { search?: string; limit?: number; offset?: number }): Promise<User[]>;
+  deleteUser(id: number): Promise<boolean>;
+}
+
+export interface TokenStore {
+  /** Records an issued refresh/sliding token. Idempotent on `jti`. */
+  recordOutstanding(token: OutstandingToken): Promise<void>;
+  /** Whether `jti` is blacklisted. */
+  isBlacklisted(jti: string): Promise<boolean>;
+  /** The recorded state of `jti`, or `undefined` when it was never recorded. */
+  findTokenState(jti: string): Promise<TokenState | undefined>;
+  /** Records the start of a family (a login session). Idempotent on `id`. */
+  startFamily(family: { id: string; userId: number | null; createdAt: Date }): Promise<void>;
+  /**
+   * Revokes a family: blacklists every outstanding token in it and marks it revoked, in one
+   * transaction. Returns how many tokens it blacklisted.
+   */
+  revokeFamily(familyId: string, now: Date, reason: string): Promise<number>;
+  /**
+   * Blacklists `token` (recording it as outstanding first if it is not). Returns `true` when this
+   * call blacklisted it, `false` when it already was.
+   */
+  blacklist(token: OutstandingToken): Promise<boolean>;
+  /**
+   * Atomic rotation: blacklists `old`, records `next` and notes on `old` that `next` replaced
+   * it, in one transaction, only if `old` was not already blacklisted. Returns `false` (and changes nothing) when another rotation or a
+   * logout got there first. This closes simplejwt's check-then-blacklist race (#985).
+   */
+  rotate(old: OutstandingToken, next: OutstandingToken): Promise<boolean>;
+  /**
+   * Blacklists every outstanding, unexpired token of a user and marks their families revoked
+   * ("log out everywhere"); returns how many tokens it blacklisted.
+   */
+  blacklistAllForUser(userId: number, now: Date): Promise<number>;
+  /** Tokens of one user (or all), newest first. */
+  listTokens(options?: { userId?: number; limit?: number; offset?: number }): Promise<TokenRecord[]>;
+  /** Deletes outstanding tokens with `expiresAt <= now` (their blacklist rows go too); returns the count. */
+  flushExpired(now: Date): Promise<number>;
+}
+
+/** One line of the admin console's audit trail: who did what, when. Never a password or a token. */
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: Date;
+  /** The staff user who acted; `null` for an anonymous visitor (a failed sign-in). */
+  readonly actorId: number | null;
+  /** The actor's username at the time (or the username a failed sign-in tried). */
+  readonly actorUsername: string;
+  /** What was done, as a stable code (`user.create`, `token.blacklist_all`, ...). */
+  readonly action: string;
+  /** The user acted upon, if any. */
+  readonly targetUserId: number | null;
+  /** What was acted upon, in words (a username, a jti, a family id); may be `''`. */
+  readonly target: string;
+  /** What changed, for people to read (`is_staff: no -> yes`). */
+  readonly detail: string;
+  readonly ip: string | null;
+}
+
+/** A signed-in browser of the admin console, kept server-side. */
+export interface AdminSession {
+  /** SHA-256 (hex) of the cookie's value; the value itself is never stored. */
+  readonly idHash: string;
+  readonly userId: number;
+  /** The synchronizer token every POST of this session must carry. */
+  readonly csrfToken: string;
+  readonly createdAt: Date;
+  readonly lastSeenAt: Date;
+  /** Absolute end of the session, whatever the activity. */
+  readonly expiresAt: Date;
+}
+
+/**
+ * The admin console's own records: its audit trail and its sign-in sessions (migration 0002).
+ * Optional on `Store`: a store without it (your own user store) serves the API, and the
+ * bundled server's console then says it is unavailable instead of running unaudited.
+ */
+export interface AuditStore {
+  /** Appends one entry to the trail. */
+  recordAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
+  /** Entries newest first, optionally only those about one user. */
+  listAudit(options?: { targetUserId?: number; limit?: number; offset?: number }): Promise<AuditEntry[]>;
+  createAdminSession(session: AdminSession): Promise<void>;
+  findAdminSession(idHash: string): Promise<AdminSession | undefined>;
+  /** Notes activity, for the idle timeout. */
+  touchAdminSession(idHash: string, lastSeenAt: Date): Promise<void>;
+  /** Signs one browser out. */
+  deleteAdminSession(idHash: string): Promise<void>;
+  /** Signs a user out everywhere but `keepIdHash` (after a password change); returns how many ended. */
+  deleteAdminSessionsOfUser(userId: number, keepIdHash?: string): Promise<number>;
+  /** Deletes sessions past their absolute end or idle since `idleSince`; returns how many. */
+  deleteStaleAdminSessions(now: Date, idleSince: Date): Promise<number>;
+}
+
+/** Where a signing key stands in its rotation (docs/keys.md). */
+export type SigningKeyState = 'generated' | 'active' | 'inactive' | 'retired';
+
+/** A signing key kept in the database (migration 0003). The private key is stored encrypted, never in clear. */
+export interface StoredSigningKey {
+  readonly kid: string;
+  readonly algorithm: string;
+  /** generated: published, not signing; active: signing (one at most); inactive: verify-only; retired: gone. */
+  readonly state: SigningKeyState;
+  /** The public JWK, JSON text. */
+  readonly publicJwk: string;
+  /** The PKCS#8 private key sealed with AES-256-GCM under TESSERA_KEY_ENCRYPTION_KEY (`src/keys/key-encryption.ts`). */
+  readonly encryptedPrivateKey: string;
+  readonly createdAt: Date;
+  readonly activatedAt: Date | null;
+  /** When it stopped signing (another key was activated). */
+  readonly deactivatedAt: Date | null;
+  readonly retiredAt: Date | null;
+}
+
+/**
+ * Signing keys for rotation (`tessera keys ...`, migration 0003). Optional on `Store`: a store
+ * without it (your own user store) uses the keys from settings only.
+ */
+export interface KeyStore {
+  /** Every key, retired ones included, oldest first. */
+  listSigningKeys(): Promise<StoredSigningKey[]>;
+  /** Adds a key (in state `generated`). */
+  addSigningKey(key: StoredSigningKey): Promise<void>;
+  /**
+   * Makes `kid` the one active key and the previously active key `inactive`, in one
+   * transaction. Returns `false` (changing nothing) unless `kid` is `generated` or `inactive`.
+   */
+  activateSigningKey(kid: string, now: Date): Promise<boolean>;
+  /** Retires `kid`. Returns `false` (changing nothing) unless it is `generated` or `inactive`. */
+  retireSigningKey(kid: string, now: Date): Promise<boolean>;
+}
+
+/** A whole store: users and tokens in one database (and, for the admin console, its audit trail). */
+export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore> {
+  /** Applies pending schema migrations. Safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,82 @@
+/**
+ * Registration, as the tutorials' `RegisterSerializer` does it: email, username, first_name,
+ * password, password2; the passwords must match; username and email unique; Django's password
+ * validators. Field errors are collected for all fields at once, in the serializer's order,
+ * then the object-level checks run (the first failing one answers), as DRF does.
+ *
+ * Improvements on the tutorial (docs/compatibility.md): usernames are checked like Django's
+ * `UnicodeUsernameValidator` (max 150); the similarity validator runs with the submitted
+ * attributes; emails are unique case-insensitively; uniqueness is enforced by the database, so
+ * two concurrent registrations of one name cannot both succeed.
+ */
+import type { TesseraContext } from '../http/context.js';
+import { TesseraError, type FieldErrors } from '../errors.js';
+import { hashPassword } from '../passwords/hasher.js';
+import { validatePassword } from '../passwords/validators.js';
+import { UniqueViolationError } from '../model/store.js';
+import type { FieldSpec } from '../drf/fields.js';
+import type { User } from '../model/user.js';
+
+export const REGISTRATION_MESSAGES = {
+  passwordsDiffer: "Password fields didn't match.",
+  usernameTaken: 'User with this username already exists.',
+  emailTaken: 'User with this email already exists.',
+  invalidUsername: 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+} as const;
+
+/** Django's `UnicodeUsernameValidator`: `^[\w.@+-]+\Z` with Unicode `\w`. */
+const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]+$/u;
+
+export function registrationFields(maxPasswordLength: number): FieldSpec[] {
+  return [
+    { name: 'email', kind: 'email', maxLength: 254 },
+    { name: 'username', kind: 'char', maxLength: 150 },
+    { name: 'password', kind: 'char', maxLength: maxPasswordLength },
+    { name: 'password2', kind: 'char', maxLength: maxPasswordLength },
+    { name: 'first_name', kind: 'char', maxLength: 150 },
+  ];
+}
+
+export interface RegistrationInput {
+  email?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  password2?: string | undefined;
+  first_name?: string | undefined;
+}
+
+/**
+ * Adds the per-field validators that run after a field parsed (DRF's `run_validators`):
+ * the username pattern and the password validators.
+ */
+export function addFieldValidatorErrors(values: RegistrationInput, errors: FieldErrors): void {
+  if (values.username !== undefined && !USERNAME_PATTERN.test(values.username)) {
+    errors.username = [REGISTRATION_MESSAGES.invalidUsername];
+  }
+  if (values.password !== undefined) {
+    const messages = validatePassword(values.password, { username: values.username, firstName: values.first_name, email: values.email });
+    if (messages.length > 0) errors.password = messages;
+  }
+}
+
+/** The object-level checks and the insert; every field has passed its own validation. */
+export async function registerUser(context: TesseraContext, input: Required<RegistrationInput>): Promise<User> {
+  const { store } = context;
+  if (input.password !== input.password2) throw TesseraError.fields({ password: [REGISTRATION_MESSAGES.passwordsDiffer] });
+  if ((await store.findUser('username', input.username)) !== undefined) throw TesseraError.fields({ username: [REGISTRATION_MESSAGES.usernameTaken] });
+  if (await store.emailTaken(input.email)) throw TesseraError.fields({ email: [REGISTRATION_MESSAGES.emailTaken] });
+  try {
+    return await store.createUser({
+      username: input.username,
+      email: input.email,
+      firstName: input.first_name,
+      password: await hashPassword(input.password),
+    });
+  } catch (error) {
+    // The checks above can race with another registration; the unique index decides.
+    if (error instanceof UniqueViolationError) {
+      throw TesseraError.fields({ [error.field]: [error.field === 'username' ? REGISTRATION_MESSAGES.usernameTaken : REGISTRATION_MESSAGES.emailTaken] });
+    }
+    throw error;
+  }
+}
