@@ -5,8 +5,8 @@
  * check. Without JWT_AUTH_COOKIE this is the header alone.
  */
 import type { TesseraContext } from './context.js';
-import { requestCookies } from './auth-cookies.js';
-import { checkCsrf, type CsrfRequest } from './csrf-check.js';
+import { isBrowserRequest, requestCookies } from './auth-cookies.js';
+import { checkCsrf, checkOrigin, isSafeMethod, type CsrfRequest } from './csrf-check.js';
 import { header } from './http-types.js';
 
 /** What authenticating needs of a request (adapters build it from their framework's request). */
@@ -37,7 +37,12 @@ export async function authenticateWithCookie<T>(
   const cookieName = context.settings.JWT_AUTH_COOKIE;
   if (cookieName === null) return undefined;
   const raw = requestCookies(request)[cookieName];
-  if (raw === undefined || raw === '' || /\s/.test(raw)) return undefined;
+  if (raw === undefined || raw === '' || /\s/.test(raw)) {
+    // A browser's unsafe request with no credentials at all: whether it carries the cookie is
+    // the browser's policy (third-party cookies), so the origin check applies either way.
+    if (isBrowserRequest(request) && !isSafeMethod(request.method)) checkOrigin(request, context.settings);
+    return undefined;
+  }
   const scheme = context.settings.AUTH_HEADER_TYPES[0] ?? 'Bearer';
   const fromCookie = await authenticate(context, `${scheme} ${raw}`);
   if (fromCookie === undefined) return undefined;

@@ -102,12 +102,25 @@ export type RefreshTokenSource = { readonly kind: 'body' } | { readonly kind: 'c
 
 export async function refreshTokenSource(mode: CookieMode | undefined, request: HttpRequest, field: string): Promise<RefreshTokenSource> {
   if (mode?.refreshCookie == null) return { kind: 'body' };
-  const data = await requestData(request);
+  let data: unknown;
+  try {
+    data = await requestData(request);
+  } catch (error) {
+    // An unparsable body from a browser without the cookie: checked by origin first (the caller),
+    // then the body's own error. With the cookie, or from other clients, the body's error as usual.
+    if (wantsCookies(mode, request) && !hasCookie(mode, request)) return { kind: 'none' };
+    throw error;
+  }
   const checked = typeof data === 'object' && data !== null ? collectFieldErrors(data, [{ name: field, kind: 'char', required: false }]) : undefined;
   if (checked === undefined || field in checked.values || field in checked.errors) return { kind: 'body' };
   const raw = requestCookies(request)[mode.refreshCookie];
   if (raw !== undefined && raw !== '') return { kind: 'cookie', raw };
   return wantsCookies(mode, request) ? { kind: 'none' } : { kind: 'body' };
+}
+
+function hasCookie(mode: CookieMode, request: HttpRequest): boolean {
+  const raw = mode.refreshCookie === null ? undefined : requestCookies(request)[mode.refreshCookie];
+  return raw !== undefined && raw !== '';
 }
 
 /**

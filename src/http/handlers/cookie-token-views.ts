@@ -65,6 +65,9 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
   const refresh: Handler = async (input) => {
     const { context, request } = input;
     const source = await refreshTokenSource(mode, request, 'refresh');
+    // A browser asking for a cookie refresh without the cookie (another site's request, where the
+    // browser kept it back): refused by origin, as it would be with the cookie.
+    if (source.kind === 'none') checkOrigin(request, context.settings);
     if (source.kind !== 'cookie' || mode === undefined) {
       return { status: 200, body: tokenBody(context, await refreshPair(context, await base.oneField(input, 'refresh')), 'refresh'), headers: NO_STORE };
     }
