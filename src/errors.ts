@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'user_not_found'
   | 'user_inactive'
   | 'not_authenticated'
+  | 'permission_denied'
   | 'method_not_allowed'
   | 'unsupported_media_type'
   | 'parse_error'
@@ -35,9 +36,15 @@ export type ErrorCode =
   | 'csrf_failed'
   | 'internal_error';
 
+/**
+ * Every HTTP status a {@link TesseraError} can carry: a union, so frameworks that type their
+ * statuses accept it as is (Hono's `c.json(error.body, error.status)`).
+ */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503;
+
 interface ErrorSpec {
   /** HTTP status. */
-  readonly status: number;
+  readonly status: ErrorStatus;
   /** DRF's `code` key in the body, or `null` when DRF sends only `detail`. */
   readonly wireCode: string | null;
   /** Default English detail, as simplejwt/DRF word it. */
@@ -58,6 +65,7 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   user_not_found: { status: 401, wireCode: 'user_not_found', detail: 'User not found' },
   user_inactive: { status: 401, wireCode: 'user_inactive', detail: 'User is inactive' },
   not_authenticated: { status: 401, wireCode: null, detail: 'Authentication credentials were not provided.' },
+  permission_denied: { status: 403, wireCode: null, detail: 'You do not have permission to perform this action.' },
   method_not_allowed: { status: 405, wireCode: null, detail: 'Method not allowed.' },
   unsupported_media_type: { status: 415, wireCode: null, detail: 'Unsupported media type in request.' },
   parse_error: { status: 400, wireCode: null, detail: 'Malformed request.' },
@@ -88,12 +96,12 @@ export type FieldErrors = Record<string, string[]>;
  */
 export class TesseraError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
+  readonly status: ErrorStatus;
   readonly body: Json;
   /** Extra response headers (e.g. `Retry-After`). */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, body: Json, options: { status?: number; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, body: Json, options: { status?: ErrorStatus; headers?: Record<string, string>; cause?: unknown } = {}) {
     super(typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : code, { cause: options.cause });
     this.name = 'TesseraError';
     this.code = code;
@@ -234,5 +242,21 @@ export class ConfigError extends Error {
     super(`${setting}: ${message}`);
     this.name = 'ConfigError';
     this.setting = setting;
+  }
+}
+
+/**
+ * A row of an import source (`tessera import-django`) that cannot be imported. The message
+ * names the row (`auth_user id=5`, `dump.json object #12 (auth.user pk=5)`) and what is wrong
+ * with it; the import then writes nothing.
+ */
+export class ImportRowError extends Error {
+  readonly row: string;
+  readonly reason: string;
+  constructor(row: string, reason: string) {
+    super(`${row}: ${reason}`);
+    this.name = 'ImportRowError';
+    this.row = row;
+    this.reason = reason;
   }
 }

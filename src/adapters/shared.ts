@@ -12,8 +12,26 @@ import { corsPolicy, type CorsPolicy } from '../http/cors.js';
 import { errorResponse, jsonResponse } from '../http/responses.js';
 import type { ErrorReporter } from '../http/router.js';
 import type { RouteOptions, Tessera } from '../app/tessera.js';
-import { authenticateHeader, headerNameFromMetaKey, type AuthenticatedRequest } from '../auth/authenticate-request.js';
+import { authenticateAndReport, authenticateHeader, headerNameFromMetaKey, type AuthenticatedRequest } from '../auth/authenticate-request.js';
 import { authenticateStateless, type TokenUser } from '../auth/token-user.js';
+import type { RequestUser } from '../model/request-user.js';
+import type { Claims } from '../tokens/token-codec.js';
+
+/** What authenticating a request gives the handlers after it (`c.get(...)`, `res.locals`, `request.*`). */
+export type AuthenticatedValues = {
+  /** The authenticated, active user, without the password hash. */
+  user: RequestUser;
+  /** The accepted access (or sliding) token's claims. */
+  tokenClaims: Claims;
+};
+
+/** What authenticating a request statelessly (from the token alone) gives the handlers after it. */
+export type StatelessValues = {
+  /** The user the token describes (no database lookup). */
+  tokenUser: TokenUser;
+  /** The accepted access (or sliding) token's claims. */
+  tokenClaims: Claims;
+};
 
 /** Where an adapter mounts Tessera's routes. */
 export interface MountOptions {
@@ -128,8 +146,8 @@ async function authenticateWith<T>(
     // With the request, cookie mode's access cookie is accepted too (CSRF-checked); without it, the header only.
     const value =
       cookies === undefined
-        ? await authenticate(context, header)
-        : (await authenticateWithCookie(context, cookies.request, tokenHeaderName(context), authenticate, cookies.userIdOf))?.value;
+        ? await authenticateAndReport(context, header, authenticate)
+        : await authenticateAndReport(context, header, async () => (await authenticateWithCookie(context, cookies.request, tokenHeaderName(context), authenticate, cookies.userIdOf))?.value);
     if (value === undefined) return { ok: false, response: refusal(TesseraError.of('not_authenticated'), context) };
     return { ok: true, value };
   } catch (error) {
@@ -165,6 +183,22 @@ export function authenticateRequest(context: TesseraContext, header: string | un
  */
 export function authenticateRequestStateless(context: TesseraContext, header: string | undefined, request?: AuthenticationRequest): Promise<AuthOutcome<TokenUser>> {
   return authenticateWith(context, header, authenticateStateless, request === undefined ? undefined : { request, userIdOf: (user) => user.id });
+}
+
+/**
+ * DRF's answer when a permission check refuses a request (`APIView.permission_denied`), the
+ * same in every adapter: when the request is not authenticated, 401 "Authentication credentials
+ * were not provided." with `WWW-Authenticate`; otherwise 403
+ * `{"detail":"You do not have permission to perform this action."}` (or the permission's own
+ * `message`, as DRF permission classes may set one).
+ *
+ * @example
+ * ```ts
+ * if (!user.isStaff) return send(permissionRefusal(tessera.context, true)); // 403
+ * ```
+ */
+export function permissionRefusal(context: TesseraContext, authenticated: boolean, message?: string): HttpResponse {
+  return refusal(authenticated ? TesseraError.of('permission_denied', message) : TesseraError.of('not_authenticated'), context);
 }
 
 /**

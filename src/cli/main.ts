@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { createSuperuserCommand } from './commands/createsuperuser.js';
 import { flushExpiredTokensCommand } from './commands/flushexpiredtokens.js';
+import { importDjangoCommand } from './commands/import-django.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
@@ -21,6 +22,7 @@ program.addCommand(createSuperuserCommand());
 program.addCommand(flushExpiredTokensCommand());
 program.addCommand(keysCommand());
 program.addCommand(throttleCommand());
+program.addCommand(importDjangoCommand());
 
 try {
   await program.parseAsync(process.argv);

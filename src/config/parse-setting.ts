@@ -8,9 +8,12 @@ import { isValidKid, type JwkObject } from '../tokens/jwk.js';
 import { parseRate } from '../throttling/rate.js';
 import { cookieName, cookiePath, corsOrigins, headerNames, nullableCookieName, nullableDuration, sameSite, trustedOrigins } from './browser-settings.js';
 import { parseDurationSeconds } from './duration.js';
+import { parseListenAddress } from './listen-address.js';
 import {
   AUTH_TOKEN_CLASS_NAMES,
   EMAIL_BACKEND_NAMES,
+  LOG_FORMATS,
+  LOG_LEVELS,
   SUPPORTED_ALGORITHMS,
   type DataSettingName,
   type Settings,
@@ -262,6 +265,20 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   EMAIL_TIMEOUT: duration,
   DEFAULT_FROM_EMAIL: nonEmptyString,
   EMAIL_TEMPLATE_DIR: nullableString,
+  METRICS_ENABLED: boolean,
+  METRICS_ADDR: (value, name) => {
+    const address = nonEmptyString(value, name);
+    if (parseListenAddress(address) !== undefined) return address.trim();
+    return fail(name, "host:port, such as '127.0.0.1:9464' or '[::1]:9464'", value);
+  },
+  AUDIT_RETENTION: (value, name) => {
+    if (value === null || (typeof value === 'string' && ['', 'none', 'null', 'forever'].includes(value.trim().toLowerCase()))) return null;
+    const seconds = duration(value, name);
+    if (seconds <= 0) throw new ConfigError(name, "must be positive; use 'forever' (or null) to keep audit events");
+    return seconds;
+  },
+  LOG_LEVEL: oneOf(LOG_LEVELS),
+  LOG_FORMAT: oneOf(LOG_FORMATS),
   JWT_AUTH_COOKIE: nullableCookieName,
   JWT_AUTH_REFRESH_COOKIE: nullableCookieName,
   JWT_AUTH_REFRESH_COOKIE_PATH: cookiePath,

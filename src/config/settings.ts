@@ -15,6 +15,13 @@ export const AUTH_TOKEN_CLASS_NAMES = ['AccessToken', 'SlidingToken'] as const;
 export type AuthTokenClassName = (typeof AUTH_TOKEN_CLASS_NAMES)[number];
 
 /** The mail backends, by the last part of Django's backend names (`filebased` is `file`, `locmem` is `memory`). */
+/** pino's levels, plus `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+/** `auto`: human-readable on a terminal outside production, JSON lines otherwise. */
+export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export const EMAIL_BACKEND_NAMES = ['console', 'file', 'memory', 'smtp'] as const;
 export type EmailBackendName = (typeof EMAIL_BACKEND_NAMES)[number];
 
@@ -243,6 +250,32 @@ export interface Settings {
   ALLOW_WEAK_DJANGO_HASHES: boolean;
 
   /**
+   * Prometheus metrics (docs/operations.md): counters of logins, refreshes, authentications,
+   * registrations, blacklisted tokens and key events; request latency per route; password
+   * hashing time; the process's default metrics. The bundled server serves them on
+   * METRICS_ADDR; a library app gets the registry as `tessera.metrics`. @default false
+   */
+  METRICS_ENABLED: boolean;
+  /**
+   * Where the bundled server serves `GET /metrics`, as `host:port`: a listener of its own, never
+   * the API's port. Loopback by default: exposing it further is a deliberate choice (a scraper
+   * on another host). @default '127.0.0.1:9464'
+   */
+  METRICS_ADDR: string;
+  /**
+   * How long audit events are kept, in seconds (`90d` works): `tessera flushexpiredtokens` and
+   * `tessera pruneaudit` delete older rows. `null` keeps them forever. @default 7776000 (90 days)
+   */
+  AUDIT_RETENTION: number | null;
+  /** The bundled server's log level: fatal, error, warn, info, debug, trace or silent. @default 'info' */
+  LOG_LEVEL: LogLevel;
+  /**
+   * `json` (one JSON object per line, for log shippers), `pretty` (for people), or `auto`:
+   * pretty on a terminal outside production (`NODE_ENV=production`), JSON otherwise. @default 'auto'
+   */
+  LOG_FORMAT: LogFormat;
+
+  /**
    * Cookie mode (dj-rest-auth's name): the access token's cookie, e.g. `__Host-access`. Set,
    * browser requests (those with an `Origin` header) get the tokens as HttpOnly cookies, and
    * authenticated views accept the cookie as well as the header; other clients are unaffected.
@@ -360,6 +393,11 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   EMAIL_TIMEOUT: 10,
   DEFAULT_FROM_EMAIL: 'webmaster@localhost',
   EMAIL_TEMPLATE_DIR: null,
+  METRICS_ENABLED: false,
+  METRICS_ADDR: '127.0.0.1:9464',
+  AUDIT_RETENTION: 7_776_000,
+  LOG_LEVEL: 'info',
+  LOG_FORMAT: 'auto',
   JWT_AUTH_COOKIE: null,
   JWT_AUTH_REFRESH_COOKIE: null,
   JWT_AUTH_REFRESH_COOKIE_PATH: null,

@@ -18,6 +18,8 @@ export interface HttpRequest {
   readonly ip?: string | undefined;
   /** The request reached the server over HTTPS (as the adapter determined it, proxies included). */
   readonly secure?: boolean | undefined;
+  /** The request id (logs, audit rows), when the adapter has one. */
+  readonly requestId?: string | undefined;
 }
 
 export interface HttpResponse {

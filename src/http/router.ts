@@ -6,7 +6,7 @@
  */
 import type { TesseraContext } from './context.js';
 import { TesseraError, TokenError, type Json } from '../errors.js';
-import { authenticateHeader, headerNameFromMetaKey } from '../auth/authenticate-request.js';
+import { authenticateAndReport, authenticateHeader, headerNameFromMetaKey } from '../auth/authenticate-request.js';
 import { header, type HttpRequest, type HttpResponse } from './http-types.js';
 import { negotiate } from '../drf/content-negotiation.js';
 import { authenticateWithCookie } from './cookie-authentication.js';
@@ -42,7 +42,9 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
     const indent = negotiated.renderer === 'json' ? negotiated.indent : 0;
     try {
       // The header, else (cookie mode) the access cookie, CSRF-checked: dj-rest-auth's JWTCookieAuthentication.
-      const auth = route.authenticated ? (await authenticateWithCookie(context, request, tokenHeader, authenticateHeader, (found) => found.user.id))?.value : undefined;
+      const auth = route.authenticated
+        ? await authenticateAndReport(context, header(request, tokenHeader), async () => (await authenticateWithCookie(context, request, tokenHeader, authenticateHeader, (found) => found.user.id))?.value)
+        : undefined;
       if (route.authenticated && auth === undefined) throw TesseraError.of('not_authenticated');
 
       const method = request.method === 'HEAD' && route.handlers.GET ? 'GET' : request.method;

@@ -8,6 +8,7 @@
  * - `blacklist` and `rotate` decide the winner inside the database: of N concurrent calls for
  *   one `jti`, exactly one returns `true`.
  */
+import type { DjangoImportStore } from './django-import.js';
 import type { NewUser, User, UserLookupField, UserPatch } from './user.js';
 
 /** A refresh or sliding token the server issued (simplejwt's `OutstandingToken`). */
@@ -54,18 +55,64 @@ export class UniqueViolationError extends Error {
   }
 }
 
+/** How strictly a new or changed username and email must differ from other users'. */
+export interface NameRules {
+  /** Refuse names equal to another user's after case folding (issue 12 §7). @default false */
+  readonly uniqueAfterFolding?: boolean;
+}
+
 export interface UserStore {
   /** The user whose `field` equals `value` exactly (case-sensitive, as Django's ModelBackend). */
   findUser(field: UserLookupField, value: string | number): Promise<User | undefined>;
-  /** Inserts a user; throws `UniqueViolationError` naming the field when username or email is taken. */
-  createUser(user: NewUser): Promise<User>;
+  /**
+   * Inserts a user; throws `UniqueViolationError` naming the field when username or email is
+   * taken. With `uniqueAfterFolding`, also when another user's username equals this one after
+   * NFKC and case folding, or their email after case folding (registration and the console;
+   * imports keep Django's exact rule). Stores that do not keep folded names ignore the option.
+   */
+  createUser(user: NewUser, options?: NameRules): Promise<User>;
   /** Changes some fields; returns the updated user, or `undefined` when there is no such user. */
-  updateUser(id: number, patch: UserPatch): Promise<User | undefined>;
+  updateUser(id: number, patch: UserPatch, options?: NameRules): Promise<User | undefined>;
   /** Whether any user has this email (case-insensitive, as registration checks it). */
   emailTaken(email: string): Promise<boolean>;
   /** Users ordered by id, optionally filtered by a substring of username, email or names. */
   listUsers(options?: { search?: string; limit?: number; offset?: number }): Promise<User[]>;
   deleteUser(id: number): Promise<boolean>;
+}
+
+/** A user's email address and whether it is verified (django-allauth's `EmailAddress`, migration 0007). */
+export interface EmailAddress {
+  readonly id: number;
+  readonly userId: number;
+  /** Lowercased, as django-allauth stores it. */
+  readonly email: string;
+  readonly verified: boolean;
+  readonly primary: boolean;
+}
+
+/**
+ * Account recovery: password change and reset, email verification (issue 16, migration 0007).
+ * Optional on `Store`: with a store without it (your own user store), Tessera serves the token
+ * endpoints and registration only, and says so at start-up.
+ */
+export interface AccountStore {
+  /** The user with this email, compared case-insensitively (Django's `email__iexact`); '' names nobody. */
+  findUserByEmail(email: string): Promise<User | undefined>;
+  /**
+   * Sets a user's password hash only if it is still `expected` (compare-and-set): of concurrent
+   * changes from one state, exactly one returns `true`. This keeps a password-reset token
+   * single-use under a burst (the token is bound to the old hash).
+   */
+  replacePassword(id: number, expected: string, next: string): Promise<boolean>;
+  /** The row of `userId` for `email` (compared lowercased), or `undefined`. */
+  findEmailAddress(userId: number, email: string): Promise<EmailAddress | undefined>;
+  findEmailAddressById(id: number): Promise<EmailAddress | undefined>;
+  /** The row of `userId` for `email`, added (unverified; primary if the user has none) when missing. */
+  addEmailAddress(userId: number, email: string): Promise<EmailAddress>;
+  /** Marks an address verified; `true` only for the call that changed it (`false` if already verified or gone). */
+  verifyEmailAddress(id: number): Promise<boolean>;
+  /** The rows of these users, for listings. */
+  listEmailAddresses(userIds: readonly number[]): Promise<EmailAddress[]>;
 }
 
 export interface TokenStore {
@@ -196,8 +243,16 @@ export interface KeyStore {
   retireSigningKey(kid: string, now: Date): Promise<boolean>;
 }
 
+/** The database's health, for readiness probes (`/readyz`). Optional on `Store`. */
+export interface HealthStore {
+  /** Whether the database answers a trivial query; never throws. */
+  ping(): Promise<boolean>;
+  /** Names of migrations not yet applied (empty when the schema is current). */
+  pendingMigrations(): Promise<string[]>;
+}
+
 /** A whole store: users and tokens in one database (and, for the admin console, its audit trail). */
-export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore> {
+export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<AccountStore>, Partial<DjangoImportStore>, Partial<HealthStore> {
   /** Applies pending schema migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

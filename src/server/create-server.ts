@@ -10,17 +10,23 @@
  */
 import { METHODS, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import type { LogLevel } from '../config/settings.js';
 import { corsPolicy, withCorsHeaders } from '../http/cors.js';
 import type { HttpRequest } from '../http/http-types.js';
 import { createPages } from './pages/create-pages.js';
 import { headerNameFromMetaKey } from '../auth/authenticate-request.js';
 import type { RouteOptions, Tessera } from '../app/tessera.js';
 import { answerThenLinger, applyConnectionLimits, httpServerOptions } from './connection-limits.js';
+import { registerProbes } from './probes.js';
+import { requestIdGenerator, routeLabeller, serverLogger } from './server-observability.js';
 
 export interface ServerOptions {
-  /** Log level for the server's own messages. Request lines are not logged. @default 'info' */
-  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Log level for the server's own messages. Request lines are not logged. @default LOG_LEVEL */
+  logLevel?: LogLevel;
+  /** The pino logger to write through (pass the one Tessera logs through). @default one from LOG_LEVEL and LOG_FORMAT */
+  logger?: PinoLogger;
 }
 
 /**
@@ -72,8 +78,13 @@ function withRepeatedHeadersJoined(headers: IncomingHttpHeaders, rawHeaders: rea
 }
 
 export function createServer(tessera: Tessera, options: ServerOptions = {}): FastifyInstance {
+  // Typed as Fastify's base logger so the instance keeps Fastify's default logger type.
+  const logger: FastifyBaseLogger = options.logger ?? serverLogger(tessera, options.logLevel);
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'info' },
+    loggerInstance: logger,
+    // Every line logged while answering carries the request's id (docs/operations.md).
+    genReqId: requestIdGenerator(tessera),
+    requestIdLogLabel: 'request_id',
     // Request lines would carry URLs (and, for careless clients, tokens in query strings).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: tessera.settings.MAX_BODY_BYTES,
@@ -112,6 +123,9 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
   const cors = corsPolicy(tessera.settings);
 
   registerAllMethods(app);
+  registerProbes(app, tessera);
+  const metrics = tessera.metrics;
+  const routeLabel = routeLabeller(tessera.routes(routeOptions).map((route) => route.path));
   const tokenHeader = headerNameFromMetaKey(tessera.settings.AUTH_HEADER_NAME);
   app.route({
     method: app.supportedMethods,
@@ -126,6 +140,7 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
         body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
         ip: request.ip,
         secure: request.protocol === 'https',
+        requestId: request.id,
       };
       // CORS preflights are answered before any page or route (django-cors-headers' middleware).
       const preflight = cors?.preflight(httpRequest);
@@ -142,6 +157,7 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
       if (setCookies.length > 0) headers['set-cookie'] = setCookies;
       reply.raw.writeHead(response.status, headers);
       reply.raw.end(body);
+      metrics?.observeRequest(request.method, routeLabel(httpRequest.path, page !== undefined), response.status, reply.elapsedTime / 1000);
     },
   });
 

@@ -16,10 +16,17 @@ import { randomUUID } from 'node:crypto';
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TokenError } from '../errors.js';
 import type { OutstandingToken, TokenState } from '../model/store.js';
+import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import type { User } from '../model/user.js';
 import { assertNotBlacklisted } from './blacklist-check.js';
+
+/** Metrics-only events of successful refreshes, shared objects (nothing allocated per refresh). */
+const REFRESH_ISSUED = Object.freeze({ action: 'refresh.issued' });
+const ROTATED = Object.freeze({ action: 'refresh.rotated', detail: Object.freeze({ blacklisted: false }) });
+const ROTATED_AND_BLACKLISTED = Object.freeze({ action: 'refresh.rotated', detail: Object.freeze({ blacklisted: true }) });
+const GRACE_REPLAY = Object.freeze({ action: 'refresh.grace_replay' });
 
 /** Reads a refresh (or sliding) token as simplejwt's `RefreshToken(token)` does, blacklist included. */
 export async function readBlacklistableToken(context: TesseraContext, raw: string, type: 'refresh' | 'sliding', nowMs: number): Promise<Claims> {
@@ -79,15 +86,31 @@ function isWithinGrace(grace: number, state: TokenState, nowMs: number): boolean
   );
 }
 
-/** Theft: an already-rotated token came back. Everything descending from that login dies. */
-async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs: number): Promise<never> {
+/**
+ * Theft: an already-rotated token came back. Everything descending from that login dies, and
+ * the audit log says so (once: later replays find the family already revoked).
+ */
+async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs: number, origin: RequestOrigin | undefined): Promise<never> {
   if (state.familyId !== null && state.familyRevokedAt === null) {
-    await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
+    const revoked = await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
+    const user = state.userId === null ? undefined : await context.store.findUser('id', state.userId);
+    await context.events.emit({
+      action: 'refresh.reuse_detected',
+      user: userRefOf(user),
+      subject: state.familyId,
+      detail: { revoked_tokens: revoked, replayed_jti: state.jti },
+      origin,
+    });
   }
   throw new TokenError('reuse_detected');
 }
 
-export async function refreshPair(context: TesseraContext, raw: string, options: RefreshOptions = {}): Promise<{ access: string; refresh?: string }> {
+export async function refreshPair(
+  context: TesseraContext,
+  raw: string,
+  origin?: RequestOrigin,
+  options: RefreshOptions = {},
+): Promise<{ access: string; refresh?: string }> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
   const grace = reuseGraceSeconds(context, options);
@@ -96,14 +119,17 @@ export async function refreshPair(context: TesseraContext, raw: string, options:
   // A revoked family refuses every member, even one a concurrent rotation added as it was revoked.
   if (state !== undefined && state.familyRevokedAt !== null && state.blacklistedAt === null) throw new TokenError('family_revoked');
   if (state !== undefined && state.blacklistedAt !== null) {
-    if (isWithinGrace(grace, state, nowMs)) return replayRotation(context, refresh, state, nowMs);
-    if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs);
+    if (isWithinGrace(grace, state, nowMs)) return replayRotation(context, refresh, state, nowMs, origin);
+    if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs, origin);
     throw new TokenError('blacklisted');
   }
   codec.checkClaims(refresh, 'refresh', nowMs);
   const user = await activeUserOf(context, refresh);
   const access = codec.encode(codec.accessFor(refresh, nowMs));
-  if (!settings.ROTATE_REFRESH_TOKENS) return { access };
+  if (!settings.ROTATE_REFRESH_TOKENS) {
+    void context.events.emit(REFRESH_ISSUED);
+    return { access };
+  }
 
   const familyId = state?.familyId ?? (await startFamilyFor(context, user, nowMs));
   const next = codec.rotated(refresh, nowMs);
@@ -123,12 +149,13 @@ export async function refreshPair(context: TesseraContext, raw: string, options:
       // token already spent. The family lives on. Within the grace, the loser gets the winner's
       // successor (in cookie mode: its cookie is set again, never cleared); otherwise a 401.
       const after = await tokenState(context, refresh);
-      if (after !== undefined && isWithinGrace(grace, after, nowMs)) return replayRotation(context, refresh, after, nowMs);
+      if (after !== undefined && isWithinGrace(grace, after, nowMs)) return replayRotation(context, refresh, after, nowMs, origin);
       throw new TokenError('concurrent_rotation');
     }
   } else {
     await store.recordOutstanding(recordedNext);
   }
+  void context.events.emit(settings.BLACKLIST_AFTER_ROTATION ? ROTATED_AND_BLACKLISTED : ROTATED);
   return { access, refresh: codec.encode(next) };
 }
 
@@ -143,11 +170,17 @@ export async function refreshPair(context: TesseraContext, raw: string, options:
  * simplejwt's 401, and the family is revoked). A successor presented concurrently with this
  * replay is harmless: the copy handed out here is then spent, and presenting it is a replay.
  */
-async function replayRotation(context: TesseraContext, refresh: Claims, state: TokenState, nowMs: number): Promise<{ access: string; refresh: string }> {
+async function replayRotation(
+  context: TesseraContext,
+  refresh: Claims,
+  state: TokenState,
+  nowMs: number,
+  origin: RequestOrigin | undefined,
+): Promise<{ access: string; refresh: string }> {
   const { codec, settings, store } = context;
   const successor = await store.findTokenState(state.replacedBy ?? '');
   if (successor === undefined || successor.createdAt === null) throw new TokenError('blacklisted');
-  if (successor.blacklistedAt !== null) return revokeForReuse(context, state, nowMs);
+  if (successor.blacklistedAt !== null) return revokeForReuse(context, state, nowMs, origin);
   codec.checkClaims(refresh, 'refresh', nowMs);
   await activeUserOf(context, refresh);
   const next: Claims = {
@@ -156,6 +189,7 @@ async function replayRotation(context: TesseraContext, refresh: Claims, state: T
     exp: Math.floor(successor.expiresAt.getTime() / 1000),
     iat: Math.floor(successor.createdAt.getTime() / 1000),
   };
+  void context.events.emit(GRACE_REPLAY);
   return { access: codec.encode(codec.accessFor(refresh, nowMs)), refresh: codec.encode(next) };
 }
 

@@ -3,9 +3,13 @@
  */
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TOKEN_MESSAGES, TokenError } from '../errors.js';
+import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
+import type { User } from '../model/user.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
+import type { RequestUser } from '../model/request-user.js';
 import { isAccessToken, verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
+import { endEverySession } from './end-every-session.js';
 import { readBlacklistableToken } from './refresh-tokens.js';
 
 /**
@@ -29,7 +33,7 @@ export async function verifyToken(context: TesseraContext, raw: string): Promise
 }
 
 /** Logout: blacklists a refresh token. Like simplejwt, holding the token is the authority (#713). */
-export async function blacklistToken(context: TesseraContext, raw: string): Promise<Record<string, never>> {
+export async function blacklistToken(context: TesseraContext, raw: string, origin?: RequestOrigin): Promise<Record<string, never>> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
   const refresh = await readBlacklistableToken(context, raw, 'refresh', nowMs);
@@ -43,15 +47,13 @@ export async function blacklistToken(context: TesseraContext, raw: string): Prom
   });
   // A concurrent logout of the same token got there first: answer as simplejwt does for a repeat.
   if (!blacklisted) throw new TokenError('blacklisted');
+  await context.events.emit({ action: 'logout', user: userRefOf(user), subject: codec.jti(refresh), origin });
   return {};
 }
 
-/**
- * Log out everywhere: blacklists every live refresh/sliding token of the user and revokes their
- * families. Access tokens already issued stay valid until they expire (at most
- * ACCESS_TOKEN_LIFETIME), as with any logout of stateless tokens.
- */
-export async function logoutEverywhere(context: TesseraContext, userId: number): Promise<Record<string, never>> {
-  await context.store.blacklistAllForUser(userId, new Date(context.codec.now()));
+/** Log out everywhere: ends every session of the user (`endEverySession`), and audits it. */
+export async function logoutEverywhere(context: TesseraContext, user: RequestUser, origin?: RequestOrigin): Promise<Record<string, never>> {
+  const { revokedTokens } = await endEverySession(context, user);
+  await context.events.emit({ action: 'logout_all', user: userRefOf(user), detail: { revoked_tokens: revokedTokens }, origin });
   return {};
 }

@@ -28,13 +28,25 @@ import {
   type AdminSession,
   type AuditEntry,
   type AuditStore,
+  type NameRules,
   type OutstandingToken,
   type Store,
   type TokenRecord,
   type TokenState,
 } from '../model/store.js';
-import type { KeyStore, SigningKeyState, StoredSigningKey } from '../model/store.js';
+import type { AccountStore, EmailAddress, KeyStore, SigningKeyState, StoredSigningKey } from '../model/store.js';
+import { KyselyAccountQueries } from './account-queries.js';
 import type { NullableTimestampColumn } from './schema.js';
+import { claimFoldedNames, foldedEmailTaken, releaseFoldedNames } from './name-keys.js';
+import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
+import { writeDjangoImport } from './django-import-writer.js';
+
+/** Thrown inside a dry run's transaction to roll it back, carrying what the run did. */
+class DryRunRollback extends Error {
+  constructor(readonly counts: DjangoImportCounts) {
+    super('dry run: rolled back');
+  }
+}
 
 const USERS = 'auth_user';
 const OUTSTANDING = 'token_blacklist_outstandingtoken';
@@ -78,7 +90,7 @@ function userIdFrom(value: string | number): number | undefined {
   return Number(value);
 }
 
-function userFromRow(row: Selectable<AuthUserTable>): User {
+export function userFromRow(row: Selectable<AuthUserTable>): User {
   return {
     id: row.id,
     username: row.username,
@@ -113,11 +125,38 @@ function userColumnsFrom(patch: UserPatch): Updateable<AuthUserTable> {
  * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives here
  * so that SQLite and PostgreSQL cannot drift apart.
  */
-export abstract class KyselyStore implements Store, AuditStore, KeyStore {
+export abstract class KyselyStore implements Store, AuditStore, KeyStore, AccountStore, DjangoImportStore {
   /** Which flavour of the migrations to run. */
   protected abstract readonly dialect: MigrationDialect;
+  readonly #accounts: KyselyAccountQueries;
 
-  constructor(protected readonly db: Kysely<Database>) {}
+  constructor(protected readonly db: Kysely<Database>) {
+    this.#accounts = new KyselyAccountQueries(db, userFromRow);
+  }
+
+  // ---- accounts (src/stores/account-queries.ts) ----
+
+  findUserByEmail(email: string): Promise<User | undefined> {
+    return this.#accounts.findUserByEmail(email);
+  }
+  replacePassword(id: number, expected: string, next: string): Promise<boolean> {
+    return this.#accounts.replacePassword(id, expected, next);
+  }
+  findEmailAddress(userId: number, email: string): Promise<EmailAddress | undefined> {
+    return this.#accounts.findEmailAddress(userId, email);
+  }
+  findEmailAddressById(id: number): Promise<EmailAddress | undefined> {
+    return this.#accounts.findEmailAddressById(id);
+  }
+  addEmailAddress(userId: number, email: string): Promise<EmailAddress> {
+    return this.#accounts.addEmailAddress(userId, email);
+  }
+  verifyEmailAddress(id: number): Promise<boolean> {
+    return this.#accounts.verifyEmailAddress(id);
+  }
+  listEmailAddresses(userIds: readonly number[]): Promise<EmailAddress[]> {
+    return this.#accounts.listEmailAddresses(userIds);
+  }
 
   /**
    * Runs `work` in one transaction that serialises against every other writer, on this and
@@ -137,18 +176,35 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
 
   async migrate(): Promise<void> {
     await this.withMigrationLock(async (db) => {
-      const migrator = new Migrator({
-        db,
-        provider: new TesseraMigrationProvider(this.dialect),
-        migrationTableName: MIGRATION_TABLE,
-        migrationLockTableName: MIGRATION_LOCK_TABLE,
-      });
-      const { error, results } = await migrator.migrateToLatest();
+      const { error, results } = await this.#migrator(db).migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
         const reason = error instanceof Error ? error.message : String(error);
         throw new Error(`Database migration ${failed} failed: ${reason}`, { cause: error });
       }
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    const migrations = await this.#migrator(this.db).getMigrations();
+    return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  }
+
+  #migrator(db: Kysely<Database>): Migrator {
+    return new Migrator({
+      db,
+      provider: new TesseraMigrationProvider(this.dialect),
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
     });
   }
 
@@ -173,36 +229,49 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
     return row === undefined ? undefined : userFromRow(row);
   }
 
-  async createUser(user: NewUser): Promise<User> {
+  async createUser(user: NewUser, options: NameRules = {}): Promise<User> {
     try {
-      const row = await this.db
-        .insertInto(USERS)
-        .values({
-          username: user.username,
-          email: user.email ?? '',
-          first_name: user.firstName ?? '',
-          last_name: user.lastName ?? '',
-          password: user.password,
-          is_active: user.isActive ?? true,
-          is_staff: user.isStaff ?? false,
-          is_superuser: user.isSuperuser ?? false,
-          last_login: null,
-          date_joined: user.dateJoined ?? new Date(),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return userFromRow(row);
+      return await this.inWriteTransaction(async (trx) => {
+        const row = await trx
+          .insertInto(USERS)
+          .values({
+            username: user.username,
+            email: user.email ?? '',
+            first_name: user.firstName ?? '',
+            last_name: user.lastName ?? '',
+            password: user.password,
+            is_active: user.isActive ?? true,
+            is_staff: user.isStaff ?? false,
+            is_superuser: user.isSuperuser ?? false,
+            last_login: null,
+            date_joined: user.dateJoined ?? new Date(),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        // Equal after case folding to another user's name or email: refused when asked (issue 12 §7).
+        await claimFoldedNames(trx, row.id, { username: user.username, email: user.email ?? '' }, options.uniqueAfterFolding === true);
+        return userFromRow(row);
+      });
     } catch (error) {
       throw this.#asUniqueViolation(error);
     }
   }
 
-  async updateUser(id: number, patch: UserPatch): Promise<User | undefined> {
+  async updateUser(id: number, patch: UserPatch, options: NameRules = {}): Promise<User | undefined> {
     const columns = userColumnsFrom(patch);
     if (Object.keys(columns).length === 0) return this.findUser('id', id);
+    const renames = patch.username !== undefined || patch.email !== undefined;
     try {
-      const row = await this.db.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
-      return row === undefined ? undefined : userFromRow(row);
+      if (!renames) {
+        const row = await this.db.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
+        return row === undefined ? undefined : userFromRow(row);
+      }
+      return await this.inWriteTransaction(async (trx) => {
+        const row = await trx.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
+        if (row === undefined) return undefined;
+        await claimFoldedNames(trx, id, { username: patch.username, email: patch.email }, options.uniqueAfterFolding === true);
+        return userFromRow(row);
+      });
     } catch (error) {
       throw this.#asUniqueViolation(error);
     }
@@ -210,6 +279,7 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
 
   async emailTaken(email: string): Promise<boolean> {
     if (email === '') return false;
+    if (await foldedEmailTaken(this.db, email)) return true;
     // Written exactly as the unique index's expression and predicate, so the index serves it.
     const row = await this.db
       .selectFrom(USERS)
@@ -245,12 +315,14 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
       // (Django emulates it), so detach the tokens explicitly: their blacklisting must outlive
       // the user.
       await trx.updateTable(OUTSTANDING).set({ user_id: null }).where('user_id', '=', id).execute();
+      await releaseFoldedNames(trx, id);
       const result = await trx.deleteFrom(USERS).where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
   }
 
   #asUniqueViolation(error: unknown): unknown {
+    if (error instanceof UniqueViolationError) return error;
     const field = this.uniqueViolationField(error);
     return field === undefined ? error : new UniqueViolationError(field);
   }
@@ -305,6 +377,11 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
         if (!(await this.#insertBlacklisted(trx, old.jti, new Date()))) throw new RotationLost();
         await this.#insertOutstanding(trx, next);
         await trx.updateTable(OUTSTANDING).set({ replaced_by: next.jti }).where('jti', '=', old.jti).execute();
+        // A token minted elsewhere (simplejwt, an import) had no family: it joins the one its
+        // first rotation starts, so that replaying it later revokes that family.
+        if (old.familyId !== null) {
+          await trx.updateTable(OUTSTANDING).set({ family_id: old.familyId }).where('jti', '=', old.jti).where('family_id', 'is', null).execute();
+        }
         return true;
       });
     } catch (error) {
@@ -636,6 +713,21 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore {
       .where('state', 'in', ['generated', 'inactive'])
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  // ---- import from Django ----
+
+  async importDjango(batch: DjangoImportBatch, options: DjangoImportWriteOptions): Promise<DjangoImportCounts> {
+    try {
+      return await this.inWriteTransaction(async (trx) => {
+        const counts = await writeDjangoImport(trx, this.dialect, batch, options.onProgress);
+        if (options.dryRun) throw new DryRunRollback(counts);
+        return counts;
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.counts;
+      throw error;
+    }
   }
 }
 

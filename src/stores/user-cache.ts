@@ -73,8 +73,8 @@ export function withUserCache(store: Store, options: UserCacheOptions): CachedSt
     findCachedUser: findUser,
     invalidateUser,
     onUserChanged: (listener) => void listeners.push(listener),
-    updateUser: async (id, patch) => {
-      const user = await store.updateUser(id, patch);
+    updateUser: async (id, patch, options) => {
+      const user = await store.updateUser(id, patch, options);
       changed(id);
       return user;
     },
@@ -84,6 +84,15 @@ export function withUserCache(store: Store, options: UserCacheOptions): CachedSt
       return deleted;
     },
   };
+  const replacePassword = store.replacePassword?.bind(store);
+  // Only a store that can change passwords gets the wrapper: `hasAccountStore` looks for the method.
+  if (replacePassword !== undefined) {
+    overrides.replacePassword = async (id, expected, next) => {
+      const replaced = await replacePassword(id, expected, next);
+      changed(id);
+      return replaced;
+    };
+  }
   return new Proxy(store, {
     get(target, property, receiver) {
       if (Object.hasOwn(overrides, property)) return overrides[property as keyof CachedStore];

@@ -19,6 +19,8 @@ export interface TestSmtpServer {
   readonly logins: string[];
   /** The most connections that were open at once. */
   readonly peakConnections: () => number;
+  /** From now on, refuse (or accept again) every recipient with 550. */
+  rejectAll(reject: boolean): void;
   /** Resolves once `count` mails have arrived in total. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
   const received: ReceivedMail[] = [];
   const logins: string[] = [];
   let waiters: (() => void)[] = [];
+  let rejecting = options.rejectAll ?? false;
   let open = 0;
   let peak = 0;
   const serverOptions: SMTPServerOptions = {
@@ -42,6 +45,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     allowInsecureAuth: true,
     authOptional: options.credentials === undefined,
     logger: false,
+    disableReverseLookup: true,
     onConnect(_session, callback) {
       open += 1;
       peak = Math.max(peak, open);
@@ -56,7 +60,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
       else callback(new Error('Invalid username or password'));
     },
     onRcptTo(_address, _session, callback) {
-      if (options.rejectAll) {
+      if (rejecting) {
         const error = new Error('Mailbox unavailable') as Error & { responseCode: number };
         error.responseCode = 550;
         callback(error);
@@ -88,6 +92,9 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     received,
     logins,
     peakConnections: () => peak,
+    rejectAll: (reject) => {
+      rejecting = reject;
+    },
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {

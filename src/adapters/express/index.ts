@@ -14,7 +14,7 @@ import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
 import type { TokenUser } from '../../auth/token-user.js';
-import type { User as TesseraUser } from '../../model/user.js';
+import type { RequestUser } from '../../model/request-user.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,
@@ -27,21 +27,25 @@ import {
   routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
+  type AuthenticatedValues,
   type MountOptions,
+  type StatelessValues,
 } from '../shared.js';
 
-export type { MountOptions } from '../shared.js';
-export type { User } from '../../model/user.js';
+export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
+export type { RequestUser } from '../../model/request-user.js';
 export type { TokenUser } from '../../auth/token-user.js';
 export type { Claims } from '../../tokens/token-codec.js';
 
 declare global {
   // Express's own extension point; `Express.User` is also what Passport's types use for `req.user`.
   namespace Express {
-    interface User extends TesseraUser {}
+    interface User extends RequestUser {}
     interface Request {
       /**
-       * The user `authenticate(tessera)` found; absent on routes it does not protect.
+       * The user `authenticate(tessera)` found (without the password hash); absent on routes it
+       * does not protect. Typed as optional, as Passport types it; the handlers after
+       * `authenticate(tessera)` also get it, never undefined, as `res.locals.user`.
        *
        * @default undefined
        * @example
@@ -122,7 +126,7 @@ export type TesseraRouterOptions = MountOptions;
  * const tessera = await createTessera();
  * const app = express();
  * app.use(tesseraRouter(tessera));
- * app.get('/protected/', authenticate(tessera), (req, res) => res.json({ hello: req.user?.username }));
+ * app.get('/protected/', authenticate(tessera), (req, res) => res.json({ hello: res.locals.user.username }));
  * app.listen(8000);
  * ```
  */
@@ -167,24 +171,44 @@ function statusOf(error: unknown): number {
 }
 
 /**
+ * What {@link authenticate} puts in `res.locals`, typed for the handlers after it on the same
+ * route (Express infers a route's `Locals` from its first handler).
+ */
+export type TesseraLocals = AuthenticatedValues;
+
+/** What {@link authenticateStateless} puts in `res.locals`. */
+export type TesseraStatelessLocals = StatelessValues;
+
+/**
+ * Express's handler type with `res.locals` typed as `Locals`; everything else is Express's
+ * default (`any` bodies, as Express types them), so the route's own handlers keep their types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own defaults for the bodies
+export type AuthenticatingHandler<Locals extends Record<string, unknown>> = RequestHandler<Request['params'], any, any, Request['query'], Locals>;
+
+/**
  * Middleware that requires a valid access token (AUTH_HEADER_NAME, `Authorization: Bearer
- * <token>` by default) for an active user, then sets `req.user` and `req.tokenClaims`.
- * Otherwise it answers as simplejwt does: 401 with `WWW-Authenticate` and DRF's body.
+ * <token>` by default) for an active user, then sets `res.locals.user` and
+ * `res.locals.tokenClaims` (typed for the route's next handlers), and `req.user` /
+ * `req.tokenClaims` as Passport-style code expects. Otherwise it answers as simplejwt does: 401
+ * with `WWW-Authenticate` and DRF's body.
  *
  * @example
  * ```ts
  * app.get('/protected/', authenticate(tessera), (req, res) => {
- *   res.json({ content: `Hello, ${req.user?.username}` });
+ *   res.json({ content: `Hello, ${res.locals.user.username}` });
  * });
  * ```
  */
-export function authenticate(tessera: Tessera): RequestHandler {
+export function authenticate(tessera: Tessera): AuthenticatingHandler<TesseraLocals> {
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
     authenticateRequest(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
       if (!outcome.ok) return send(res, outcome.response);
       req.user = outcome.value.user;
       req.tokenClaims = outcome.value.claims;
+      res.locals.user = outcome.value.user;
+      res.locals.tokenClaims = outcome.value.claims;
       next();
     }, next);
   };
@@ -192,20 +216,23 @@ export function authenticate(tessera: Tessera): RequestHandler {
 
 /**
  * Like {@link authenticate}, but builds a `TokenUser` from the token alone (no database lookup,
- * simplejwt's `JWTStatelessUserAuthentication`) and sets `req.tokenUser` and `req.tokenClaims`.
+ * simplejwt's `JWTStatelessUserAuthentication`) and sets `res.locals.tokenUser` and
+ * `res.locals.tokenClaims` (and `req.tokenUser`, `req.tokenClaims`).
  *
  * @example
  * ```ts
- * app.get('/me/', authenticateStateless(tessera), (req, res) => res.json({ id: req.tokenUser?.id }));
+ * app.get('/me/', authenticateStateless(tessera), (req, res) => res.json({ id: res.locals.tokenUser.id }));
  * ```
  */
-export function authenticateStateless(tessera: Tessera): RequestHandler {
+export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<TesseraStatelessLocals> {
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
     authenticateRequestStateless(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
       if (!outcome.ok) return send(res, outcome.response);
       req.tokenUser = outcome.value;
       req.tokenClaims = outcome.value.claims;
+      res.locals.tokenUser = outcome.value;
+      res.locals.tokenClaims = outcome.value.claims;
       next();
     }, next);
   };

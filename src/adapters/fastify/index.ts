@@ -17,7 +17,7 @@ import type { ErrorReporter } from '../../http/router.js';
 import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
 import type { TokenUser } from '../../auth/token-user.js';
-import type { User } from '../../model/user.js';
+import type { RequestUser } from '../../model/request-user.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,
@@ -34,7 +34,7 @@ import {
 } from '../shared.js';
 
 export type { MountOptions } from '../shared.js';
-export type { User } from '../../model/user.js';
+export type { RequestUser } from '../../model/request-user.js';
 export type { TokenUser } from '../../auth/token-user.js';
 export type { Claims } from '../../tokens/token-codec.js';
 
@@ -48,7 +48,7 @@ declare module 'fastify' {
      *
      * @example
      * ```ts
-     * app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ user: request.user?.username }));
+     * app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ user: request.user.username }));
      * ```
      */
     authenticate: preHandlerAsyncHookHandler;
@@ -58,42 +58,43 @@ declare module 'fastify' {
      *
      * @example
      * ```ts
-     * app.get('/me/', { preHandler: app.authenticateStateless }, async (request) => ({ id: request.tokenUser?.id }));
+     * app.get('/me/', { preHandler: app.authenticateStateless }, async (request) => ({ id: request.tokenUser.id }));
      * ```
      */
     authenticateStateless: preHandlerAsyncHookHandler;
   }
   interface FastifyRequest {
     /**
-     * The user `app.authenticate` found; `null` on routes it does not protect.
+     * The user `app.authenticate` found, without the password hash. Reading it on a route that
+     * `app.authenticate` does not protect throws an error saying so (a 500, reported), so the
+     * type never lies.
      *
-     * @default null
      * @example
      * ```ts
-     * app.get('/me/', { preHandler: app.authenticate }, async (request) => ({ email: request.user?.email }));
+     * app.get('/me/', { preHandler: app.authenticate }, async (request) => ({ email: request.user.email }));
      * ```
      */
-    user: User | null;
+    user: RequestUser;
     /**
-     * The claims of the token `app.authenticate` or `app.authenticateStateless` accepted.
+     * The claims of the token `app.authenticate` or `app.authenticateStateless` accepted. Reading
+     * it on a route neither protects throws an error saying so.
      *
-     * @default null
      * @example
      * ```ts
-     * const roles = request.tokenClaims?.roles; // a claim your customClaims hook added
+     * const roles = request.tokenClaims.roles; // a claim your customClaims hook added
      * ```
      */
-    tokenClaims: Claims | null;
+    tokenClaims: Claims;
     /**
-     * The user `app.authenticateStateless` built from the token alone.
+     * The user `app.authenticateStateless` built from the token alone. Reading it on a route
+     * `app.authenticateStateless` does not protect throws an error saying so.
      *
-     * @default null
      * @example
      * ```ts
-     * app.get('/me/', { preHandler: app.authenticateStateless }, async (request) => ({ id: request.tokenUser?.id }));
+     * app.get('/me/', { preHandler: app.authenticateStateless }, async (request) => ({ id: request.tokenUser.id }));
      * ```
      */
-    tokenUser: TokenUser | null;
+    tokenUser: TokenUser;
   }
 }
 
@@ -160,6 +161,28 @@ function splitUrl(url: string): { path: string; search: string } {
   return queryAt < 0 ? { path: url, search: '' } : { path: url.slice(0, queryAt), search: url.slice(queryAt) };
 }
 
+/** Where the guarded request properties keep their values (one symbol each, never enumerable JSON). */
+const SLOTS = { user: Symbol('tessera.user'), tokenClaims: Symbol('tessera.tokenClaims'), tokenUser: Symbol('tessera.tokenUser') } as const;
+
+/**
+ * A request property that only the preHandler `setBy` fills: reading it elsewhere throws an
+ * error naming the preHandler, instead of handing the route `undefined` typed as a user.
+ */
+function decorateGuarded(app: FastifyInstance, name: keyof typeof SLOTS, setBy: string): void {
+  const slot = SLOTS[name];
+  type Slotted = FastifyRequest & { [slot]?: unknown };
+  app.decorateRequest(name, {
+    getter(this: FastifyRequest) {
+      const value = (this as Slotted)[slot];
+      if (value === undefined) throw new Error(`tessera: request.${name} is only set on routes protected by ${setBy} (preHandler)`);
+      return value as never;
+    },
+    setter(this: FastifyRequest, value: unknown) {
+      (this as Slotted)[slot] = value;
+    },
+  });
+}
+
 const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) => {
   const { tessera } = options;
   const routeOptions = routeOptionsOf(options);
@@ -172,9 +195,9 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
   const cors = options.cors === true ? corsPolicyOf(tessera) : undefined;
   if (cors !== undefined) addCorsHooks(app, cors);
 
-  app.decorateRequest('user', null);
-  app.decorateRequest('tokenClaims', null);
-  app.decorateRequest('tokenUser', null);
+  decorateGuarded(app, 'user', 'app.authenticate');
+  decorateGuarded(app, 'tokenClaims', 'app.authenticate or app.authenticateStateless');
+  decorateGuarded(app, 'tokenUser', 'app.authenticateStateless');
 
   app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
     const outcome = await authenticateRequest(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request));
@@ -245,7 +268,7 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
  *
  * const app = Fastify();
  * await app.register(tesseraPlugin, { tessera: await createTessera() });
- * app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ hello: request.user?.username }));
+ * app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ hello: request.user.username }));
  * await app.listen({ port: 8000 });
  * ```
  */

@@ -13,7 +13,7 @@ import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
 import type { TokenUser } from '../../auth/token-user.js';
-import type { User } from '../../model/user.js';
+import type { RequestUser } from '../../model/request-user.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,
@@ -25,29 +25,21 @@ import {
   routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
+  type AuthenticatedValues,
   type MountOptions,
+  type StatelessValues,
 } from '../shared.js';
 
-export type { MountOptions } from '../shared.js';
-export type { User } from '../../model/user.js';
+export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
+export type { RequestUser } from '../../model/request-user.js';
 export type { TokenUser } from '../../auth/token-user.js';
 export type { Claims } from '../../tokens/token-codec.js';
 
 /** What {@link authenticate} puts in the context: `c.get('user')`, `c.get('tokenClaims')`. */
-export type TesseraVariables = {
-  /** The authenticated, active user. */
-  user: User;
-  /** The accepted access (or sliding) token's claims. */
-  tokenClaims: Claims;
-};
+export type TesseraVariables = AuthenticatedValues;
 
 /** What {@link authenticateStateless} puts in the context: `c.get('tokenUser')`, `c.get('tokenClaims')`. */
-export type TesseraStatelessVariables = {
-  /** The user the token describes (no database lookup). */
-  tokenUser: TokenUser;
-  /** The accepted access (or sliding) token's claims. */
-  tokenClaims: Claims;
-};
+export type TesseraStatelessVariables = StatelessValues;
 
 /** Options of {@link tesseraRoutes}. */
 export interface TesseraRoutesOptions extends MountOptions {

@@ -14,6 +14,7 @@ import { clearedCookies, csrfCookie, requestCookies, type CookieMode } from '../
 import { checkOrigin, csrfHeaderName, isCsrfTokenOf, issueCsrfToken } from '../csrf-check.js';
 import { MSG_REQUIRED } from '../../drf/fields.js';
 import type { HttpRequest } from '../http-types.js';
+import { originOf } from '../request-origin.js';
 import { NO_STORE } from '../responses.js';
 import { RefusalWithCookies, type Handler, type HandlerInput, type HandlerResult, type Route } from '../route.js';
 import { checkRefreshCookieCsrf, cookieAnswer, refreshTokenSource, tokenBody, wantsCookies } from './cookie-answers.js';
@@ -22,6 +23,8 @@ import { checkRefreshCookieCsrf, cookieAnswer, refreshTokenSource, tokenBody, wa
 export interface BaseViews {
   readonly loggedInUser: (input: HandlerInput) => Promise<User>;
   readonly oneField: (input: HandlerInput, name: string) => Promise<string>;
+  /** Runs a refresh, reporting a refusal to the events (metrics, audit). */
+  readonly reportingRefusal: <T>(context: TesseraContext, work: () => Promise<T>) => Promise<T>;
 }
 
 export interface CookieTokenViews {
@@ -69,18 +72,20 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
     // browser kept it back): refused by origin, as it would be with the cookie.
     if (source.kind === 'none') checkOrigin(request, context.settings);
     if (source.kind !== 'cookie' || mode === undefined) {
-      return { status: 200, body: tokenBody(context, await refreshPair(context, await base.oneField(input, 'refresh')), 'refresh'), headers: NO_STORE };
+      const raw = await base.oneField(input, 'refresh');
+      const tokens = await base.reportingRefusal(context, () => refreshPair(context, raw, originOf(request)));
+      return { status: 200, body: tokenBody(context, tokens, 'refresh'), headers: NO_STORE };
     }
     // Checked before anything changes: a forged cross-site refresh must not rotate the session.
     const userId = checkRefreshCookieCsrf(context, request, source.raw);
-    const tokens = await refreshPair(context, source.raw, { fromCookie: true });
+    const tokens = await base.reportingRefusal(context, () => refreshPair(context, source.raw, originOf(request), { fromCookie: true }));
     return cookieAnswer(context, request, mode, tokens, 'refresh', userId);
   };
 
   const blacklist: Handler = async (input) => {
     const { context, request } = input;
     const source = await refreshTokenSource(mode, request, 'refresh');
-    if (source.kind === 'body' || mode === undefined) return { status: 200, body: await blacklistToken(context, await base.oneField(input, 'refresh')) };
+    if (source.kind === 'body' || mode === undefined) return { status: 200, body: await blacklistToken(context, await base.oneField(input, 'refresh'), originOf(request)) };
     if (source.kind === 'none') {
       // A browser with no refresh cookie left (it expired): the other cookies still go.
       checkOrigin(request, context.settings);
@@ -94,11 +99,13 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
       checkOrigin(request, context.settings);
       throw new RefusalWithCookies(error, clearedCookies(mode, request));
     }
-    return clearingCookiesAfter(mode, request, async () => ({ status: 200, body: await blacklistToken(context, source.raw) }));
+    return clearingCookiesAfter(mode, request, async () => ({ status: 200, body: await blacklistToken(context, source.raw, originOf(request)) }));
   };
 
   const logoutAll: Handler = async ({ context, request, auth }) => {
-    const answer = async (): Promise<HandlerResult> => ({ status: 200, body: await logoutEverywhere(context, auth?.user.id ?? -1) });
+    // The route is authenticated: the router answered 401 before reaching here without a user.
+    if (auth === undefined) throw TesseraError.of('not_authenticated');
+    const answer = async (): Promise<HandlerResult> => ({ status: 200, body: await logoutEverywhere(context, auth.user, originOf(request)) });
     return wantsCookies(mode, request) ? clearingCookiesAfter(mode, request, answer) : answer();
   };
 

@@ -42,13 +42,14 @@ function labelOf(name: string): string {
 }
 
 function inputOf(name: string, kind: FieldSpec['kind']): FieldInput {
-  if (name.startsWith('password')) return 'password';
+  // password, password2, old_password, new_password1, new_password2
+  if (name.includes('password')) return 'password';
   if (name === 'refresh' || name === 'access' || name === 'token') return 'token';
   return kind === 'email' || name === 'email' ? 'email' : 'text';
 }
 
 function autocompleteOf(name: string, input: FieldInput, registering: boolean): string {
-  if (input === 'password') return registering ? 'new-password' : 'current-password';
+  if (input === 'password') return registering || name.startsWith('new_password') ? 'new-password' : 'current-password';
   if (input === 'token') return 'off';
   if (name === 'username') return 'username';
   if (name === 'email') return 'email';
@@ -58,7 +59,8 @@ function autocompleteOf(name: string, input: FieldInput, registering: boolean): 
 }
 
 function helpOf(name: string, route: Route, registering: boolean): string | undefined {
-  if (registering && name === 'password') return PASSWORD_HELP_TEXTS.join(' ');
+  if ((registering && name === 'password') || name === 'new_password1') return PASSWORD_HELP_TEXTS.join(' ');
+  if (route.name === 'Password Reset Confirm' && (name === 'uid' || name === 'token')) return `The ${name} from the link in the password reset mail.`;
   if (name === 'refresh') return 'A refresh token, as the login answered it.';
   if (name === 'token') return TOKEN_FIELD_TAKES_ACCESS.has(route.name) ? 'A token to check: the kept access token by default.' : 'A token.';
   return undefined;

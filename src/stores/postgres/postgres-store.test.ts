@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAccountStoreConformance } from '../../../test/stores/account-conformance.js';
 import { runStoreConformance } from '../../../test/stores/conformance.js';
 import { ConfigError } from '../../errors.js';
 import { TesseraMigrationProvider } from '../migrations/index.js';
@@ -70,6 +71,7 @@ afterAll(async () => {
 });
 
 runStoreConformance('PostgreSQL', () => openPostgresStore(DATABASE_URL, { schema: freshSchema() }));
+runAccountStoreConformance('PostgreSQL', () => openPostgresStore(DATABASE_URL, { schema: freshSchema() }));
 
 describe('openPostgresStore', () => {
   it('creates its schema on migrate and keeps every table in it', async () => {

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Libsql from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAccountStoreConformance } from '../../../test/stores/account-conformance.js';
 import { runStoreConformance } from '../../../test/stores/conformance.js';
 import { TesseraMigrationProvider } from '../migrations/index.js';
 import type { OutstandingToken } from '../../model/store.js';
@@ -54,6 +55,7 @@ afterAll(() => {
 });
 
 runStoreConformance('SQLite file', () => openSqliteStore(freshDbPath()));
+runAccountStoreConformance('SQLite', () => openSqliteStore(freshDbPath()));
 runStoreConformance('SQLite :memory:', () => openSqliteStore(':memory:'));
 
 describe('openSqliteStore', () => {

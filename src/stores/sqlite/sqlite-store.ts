@@ -28,6 +28,7 @@ import { KyselyStore } from '../kysely-store.js';
 import type { MigrationDialect } from '../migrations/index.js';
 import { EMAIL_UNIQUE_INDEX, type Database } from '../schema.js';
 import { kyselySqliteDatabase, type LibsqlConnection } from './libsql-database.js';
+import { querySpans } from '../../observability/query-spans.js';
 
 /** How long a writer waits for another process's write lock, in milliseconds. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -128,6 +129,6 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
     throw error;
   }
   const adapter: LibsqlConnection = connection;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(adapter) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(adapter) }), log: querySpans('sqlite') });
   return new SqliteStore(db, journalMode);
 }

@@ -78,6 +78,19 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(at(document, 'paths', '/api/token/refresh/', 'post', 'requestBody', 'content', 'application/json', 'schema', 'properties'))).toEqual(['refresh']);
   });
 
+  it('lists the account routes: password change and reset, with masked password fields', () => {
+    const change = at(document, 'paths', '/accounts/password/change/', 'post');
+    expect(change.security).toEqual([{ jwtAuth: [] }]);
+    expect(change.tags).toEqual(['Accounts']);
+    const changeBody = at(change, 'requestBody', 'content', 'application/json', 'schema');
+    expect(at(changeBody, 'required')).toEqual(['old_password', 'new_password1', 'new_password2']);
+    expect(at(changeBody, 'properties', 'new_password1')).toMatchObject({ format: 'password', writeOnly: true });
+    expect(at(change, 'responses', '200', 'content', 'application/json', 'schema', 'required')).toEqual(['detail', 'refresh', 'access']);
+    expect(at(document, 'paths', '/accounts/password/reset/', 'post', 'security')).toEqual([]);
+    const confirm = at(document, 'paths', '/accounts/password/reset/confirm/', 'post', 'requestBody', 'content', 'application/json', 'schema');
+    expect(at(confirm, 'required')).toEqual(['new_password1', 'new_password2', 'uid', 'token']);
+  });
+
   it('is rendered at /api/docs/ with an anchor per operation', async () => {
     const page = await served.app.inject({ url: '/api/docs/', headers: { accept: BROWSER_ACCEPT } });
     expect(page.statusCode).toBe(200);

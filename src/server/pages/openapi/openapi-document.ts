@@ -58,11 +58,33 @@ function successResponses(route: Route, settings: Settings): JsonObject {
       return { '201': { description: 'The user is registered. The body is empty.' } };
     case 'Protected':
       return { '200': json('The protected resource.', objectSchema({ content: stringProperty('"This view is protected"') }, ['content'])) };
+    case 'Password Change':
+      return {
+        '200': json(
+          'The password is changed and every other session has ended; the caller gets a new pair.',
+          objectSchema(
+            { detail: stringProperty('"New password has been saved."'), refresh: jwtProperty('A new refresh token.'), access: jwtProperty('A new access token.') },
+            ['detail', 'refresh', 'access'],
+          ),
+        ),
+      };
+    case 'Password Reset':
+      return { '200': json('The same answer whether or not the address belongs to an account.', detailSchema('"Password reset e-mail has been sent."')) };
+    case 'Password Reset Confirm':
+      return { '200': json('The password is reset and every session of the user has ended.', detailSchema('"Password has been reset with the new password."')) };
+    case 'Verify Email':
+      return { '200': json('The address is verified.', detailSchema('"ok"')), '404': { description: 'The key is malformed, expired or already used.' } };
+    case 'Resend Email Verification':
+      return { '200': json('The same answer whether or not a mail was sent.', detailSchema('"ok"')) };
     case 'Hello':
       return { '200': json('A greeting.', objectSchema({ message: stringProperty('"Hello, World!"') }, ['message'])) };
     default:
       return { '200': json('The resource.', {}) };
   }
+}
+
+function detailSchema(example: string): JsonObject {
+  return objectSchema({ detail: stringProperty(example) }, ['detail']);
 }
 
 function fieldSchema(field: RouteField): JsonObject {
@@ -101,15 +123,17 @@ function operationId(name: string, used: Set<string>): string {
   return id;
 }
 
+const ACCOUNT_ROUTE_NAMES = new Set(['Password Change', 'Password Reset', 'Password Reset Confirm', 'Verify Email', 'Resend Email Verification']);
+
 function tagOf(route: Route): string {
   if (route.name.startsWith('Token')) return 'Tokens';
-  if (route.name === 'Register') return 'Accounts';
+  if (route.name === 'Register' || ACCOUNT_ROUTE_NAMES.has(route.name)) return 'Accounts';
   return 'Resources';
 }
 
 const TAGS: readonly JsonObject[] = [
   { name: 'Tokens', description: 'Obtain, refresh, verify and revoke JSON web tokens (djangorestframework-simplejwt).' },
-  { name: 'Accounts', description: 'Create accounts.' },
+  { name: 'Accounts', description: 'Create accounts; change, reset and recover passwords; verify email addresses.' },
   { name: 'Resources', description: 'Views that need an access token.' },
 ];
 

@@ -1,0 +1,99 @@
+/**
+ * What `tessera import-django` hands the store to write, already validated: users with their
+ * Django ids (tokens name users by id), and groups, permissions and tokens by their natural keys
+ * (a permission by app label, model and codename; a group by name; a token by jti), so writing
+ * it twice changes nothing the second time.
+ */
+
+/** A user as Django had it. */
+export interface ImportedUser {
+  /** Where it came from, for messages (`auth_user id=5`). */
+  readonly source: string;
+  readonly id: number;
+  readonly username: string;
+  readonly email: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  /** Django's encoded password, as stored (any format, or `!...` for unusable). */
+  readonly password: string;
+  readonly isActive: boolean;
+  readonly isStaff: boolean;
+  readonly isSuperuser: boolean;
+  readonly lastLogin: Date | null;
+  readonly dateJoined: Date;
+}
+
+/** A permission by its natural key (Django's `Permission.natural_key()`), and its display name. */
+export interface ImportedPermission {
+  readonly appLabel: string;
+  readonly model: string;
+  readonly codename: string;
+  readonly name: string;
+}
+
+/** A group and its permissions. */
+export interface ImportedGroup {
+  readonly name: string;
+  readonly permissions: readonly ImportedPermission[];
+}
+
+/** A refresh (or sliding) token simplejwt issued: its jti and dates, never its text. */
+export interface ImportedToken {
+  readonly source: string;
+  readonly jti: string;
+  readonly userId: number | null;
+  readonly createdAt: Date | null;
+  readonly expiresAt: Date;
+  /** When Django blacklisted it, or `null`. */
+  readonly blacklistedAt: Date | null;
+}
+
+export interface DjangoImportBatch {
+  readonly users: readonly ImportedUser[];
+  /** Every permission of the source, whether or not a group uses it. */
+  readonly permissions: readonly ImportedPermission[];
+  readonly groups: readonly ImportedGroup[];
+  readonly userGroups: readonly { readonly userId: number; readonly group: string }[];
+  readonly userPermissions: readonly { readonly userId: number; readonly permission: ImportedPermission }[];
+  readonly tokens: readonly ImportedToken[];
+}
+
+/** How many rows of one kind the import created and how many were already there (or updated). */
+export interface ImportCount {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** What writing a batch did, per kind of row. */
+export interface DjangoImportCounts {
+  readonly users: ImportCount;
+  readonly groups: ImportCount;
+  readonly permissions: ImportCount;
+  /** Group-permission, user-group and user-permission links. */
+  readonly links: ImportCount;
+  readonly tokens: ImportCount;
+  readonly blacklisted: ImportCount;
+}
+
+/** Phases the writer reports progress in. */
+export type ImportPhase = 'users' | 'groups' | 'tokens';
+
+/** Writing options. */
+export interface DjangoImportWriteOptions {
+  /** Do everything, then roll back: the counts say what a real run would do. */
+  readonly dryRun: boolean;
+  /** Called as rows are written (for a progress bar). */
+  readonly onProgress?: (phase: ImportPhase, done: number, total: number) => void;
+}
+
+/** A store that can take an import, in one transaction. */
+export interface DjangoImportStore {
+  /**
+   * Writes `batch` in one transaction: everything or, on the first error, nothing. Users are
+   * matched by id (created, updated or left alone), the rest by natural key; nothing is
+   * deleted. Throws `ImportRowError` naming the row that cannot go in (a username or email
+   * another Tessera user has).
+   */
+  importDjango(batch: DjangoImportBatch, options: DjangoImportWriteOptions): Promise<DjangoImportCounts>;
+}

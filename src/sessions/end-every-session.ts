@@ -1,0 +1,46 @@
+/**
+ * "End every session of this user": the one place that decides what revoking all of a user's
+ * sessions means. Log out everywhere, a password change and a password reset all come here, so
+ * a stronger revocation (a per-user cut-off that also refuses access tokens already issued,
+ * issue 15) is added once, for all of them.
+ *
+ * Today it blacklists every live refresh and sliding token of the user and revokes their
+ * families (simplejwt #59: sessions that survive a password change), and signs the user out of
+ * the admin console. Access tokens already issued stay valid until they expire (at most
+ * ACCESS_TOKEN_LIFETIME), as with any logout of stateless tokens.
+ */
+import type { TesseraContext } from '../http/context.js';
+import type { RequestUser } from '../model/request-user.js';
+import { issuePair } from './issue-tokens.js';
+
+export interface EndSessionsOptions {
+  /**
+   * Mint a fresh pair for the caller once the old sessions are gone (after a password change,
+   * the caller stays signed in on this device only). The pair is issued after the revocation,
+   * so it is never caught by it.
+   */
+  readonly issueNewPair?: boolean;
+  /** An admin-console sign-in to keep (its cookie's hash): the browser that made the change. */
+  readonly keepAdminSession?: string;
+}
+
+export interface EndedSessions {
+  /** Refresh and sliding tokens blacklisted. */
+  readonly revokedTokens: number;
+  /** The caller's new pair, when `issueNewPair` was asked. */
+  readonly pair?: { refresh: string; access: string };
+}
+
+/**
+ * @example
+ * ```ts
+ * const { pair } = await endEverySession(context, user, { issueNewPair: true });
+ * ```
+ */
+export async function endEverySession(context: TesseraContext, user: RequestUser, options: EndSessionsOptions = {}): Promise<EndedSessions> {
+  const { store } = context;
+  const revokedTokens = await store.blacklistAllForUser(user.id, new Date(context.codec.now()));
+  await store.deleteAdminSessionsOfUser?.(user.id, options.keepAdminSession);
+  if (!options.issueNewPair) return { revokedTokens };
+  return { revokedTokens, pair: await issuePair(context, user) };
+}

@@ -1,0 +1,312 @@
+/**
+ * `tessera import-django` end to end, on an SQLite and a PostgreSQL target: the fixtures were made
+ * by real Django (./make-fixtures.sh), the import is the real CLI, and every check after it goes
+ * over real HTTP to the real `tessera serve`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/stores/open-store.js';
+import { serveCli, type CliServerProcess } from '../support/cli-server.js';
+import { dropTestSchemas, freshPostgresUrl, POSTGRES_URL, requirePostgres } from '../support/postgres.js';
+import {
+  FIXTURE_SECRET,
+  FIXTURES,
+  get,
+  importDjango,
+  importJson,
+  manifest,
+  post,
+  snapshot,
+  withDatabase,
+  type FixtureUser,
+  type JsonReport,
+} from './support.js';
+
+const STANDARD = manifest('django.json');
+const EMAIL = manifest('django-email.json');
+const WEAK = new Set(['md5', 'sha1', 'unsalted_md5', 'unsalted_sha1']);
+const NEVER_LOG_IN = new Set(['crypt', 'unusable']);
+const ALL = ['--with-groups', '--with-blacklist'];
+const folder = mkdtempSync(join(tmpdir(), 'tessera-django-import-'));
+
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function expectCounts(report: JsonReport, created: Partial<Record<keyof JsonReport['counts'], number>>): void {
+  for (const [kind, count] of Object.entries(report.counts)) {
+    expect(count.created, `${kind} created`).toBe(created[kind as keyof JsonReport['counts']] ?? 0);
+  }
+}
+
+function expectNothingChanged(report: JsonReport): void {
+  for (const [kind, count] of Object.entries(report.counts)) {
+    expect({ kind, created: count.created, updated: count.updated }).toEqual({ kind, created: 0, updated: 0 });
+  }
+}
+
+async function storedPassword(databaseUrl: string, id: number): Promise<string> {
+  return withDatabase(databaseUrl, async (db) => (await db.selectFrom('auth_user').select('password').where('id', '=', id).executeTakeFirstOrThrow()).password);
+}
+
+async function login(server: CliServerProcess, field: string, user: FixtureUser, password = user.password ?? 'any-password'): Promise<number> {
+  return (await post(server.baseUrl, '/api/token/', { [field]: user.login, password })).status;
+}
+
+/** A Django dump with one field of one object replaced: the malformed input. */
+function corruptedDump(model: string, pk: number, field: string, value: unknown): { path: string; objectNumber: number } {
+  const objects = JSON.parse(readFileSync(join(FIXTURES, 'django-dump.json'), 'utf8')) as { model: string; pk: number; fields: Record<string, unknown> }[];
+  const index = objects.findIndex((object) => object.model === model && object.pk === pk);
+  const target = objects[index];
+  if (target === undefined) throw new Error(`no ${model} ${pk} in the dump`);
+  target.fields[field] = value;
+  const path = join(folder, `corrupted-${randomBytes(4).toString('hex')}.json`);
+  writeFileSync(path, JSON.stringify(objects));
+  return { path, objectNumber: index + 1 };
+}
+
+function targetSuite(name: string, freshUrl: () => string): void {
+  describe(`import into ${name}`, () => {
+    const databaseUrl = freshUrl();
+    // All the fixture users log in at once, from one address: let them all queue for a hash.
+    const serverEnv = { TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl, TESSERA_HASH_QUEUE_PER_CLIENT: '32' };
+
+    it('imports every user of a real Django database, with its groups and the blacklisted token ids', async () => {
+      const report = await importJson(databaseUrl, ['--from', join(FIXTURES, 'django.sqlite3'), ...ALL]);
+      expectCounts(report, { users: 16, groups: 2, permissions: 32, links: 7, tokens: 2, blacklisted: 1 });
+      expect(report.notes.join('\n')).toMatch(/4 user\(s\) have a weak Django hash/);
+      await withDatabase(databaseUrl, async (db) => {
+        const users = await db.selectFrom('auth_user').select(['id', 'username', 'password']).orderBy('id').execute();
+        expect(users).toEqual(STANDARD.users.map((user) => ({ id: user.id, username: user.login, password: user.encoded })));
+        const memberships = await db
+          .selectFrom('auth_user_groups as ug')
+          .innerJoin('auth_group as g', 'g.id', 'ug.group_id')
+          .innerJoin('auth_user as u', 'u.id', 'ug.user_id')
+          .select(['u.username', 'g.name'])
+          .orderBy('g.name')
+          .execute();
+        expect(memberships).toEqual([
+          { username: 'ada', name: 'editors' },
+          { username: 'ada', name: 'readers' },
+          { username: 'blaise', name: 'readers' },
+        ]);
+        for (const [group, permissions] of Object.entries(STANDARD.groups)) {
+          const rows = await db
+            .selectFrom('auth_group_permissions as gp')
+            .innerJoin('auth_group as g', 'g.id', 'gp.group_id')
+            .innerJoin('auth_permission as p', 'p.id', 'gp.permission_id')
+            .innerJoin('django_content_type as c', 'c.id', 'p.content_type_id')
+            .select(['c.app_label', 'p.codename'])
+            .where('g.name', '=', group)
+            .execute();
+          expect(rows.map((row) => `${row.app_label}.${row.codename}`).sort()).toEqual(permissions);
+        }
+      });
+      // Only jtis cross over: the raw refresh tokens Django stored are nowhere in Tessera.
+      const everything = await snapshot(databaseUrl);
+      expect(everything).not.toContain(STANDARD.tokens.refresh);
+      expect(everything).not.toContain(STANDARD.tokens.blacklisted_refresh);
+    });
+
+    it('a second import changes nothing', async () => {
+      const before = await snapshot(databaseUrl);
+      expectNothingChanged(await importJson(databaseUrl, ['--from', join(FIXTURES, 'django.sqlite3'), ...ALL]));
+      expect(await snapshot(databaseUrl)).toBe(before);
+    });
+
+    it('each user logs in with the original password and is then stored as argon2id; the rest are refused', async () => {
+      const server = await serveCli(serverEnv);
+      try {
+        const users = STANDARD.users;
+        const statuses = await Promise.all(users.map((user) => login(server, 'username', user)));
+        for (const [index, user] of users.entries()) {
+          const expected = user.is_active && !WEAK.has(user.format) && !NEVER_LOG_IN.has(user.format) ? 200 : 401;
+          expect({ user: user.login, format: user.format, status: statuses[index] }).toEqual({ user: user.login, format: user.format, status: expected });
+          const stored = await storedPassword(databaseUrl, user.id);
+          if (expected === 200) expect(stored, user.login).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+          if (WEAK.has(user.format) || NEVER_LOG_IN.has(user.format)) expect(stored, user.login).toBe(user.encoded);
+        }
+        // Upgraded users log in again, now against their argon2id hash; a wrong password still fails.
+        const ada = users.find((user) => user.login === 'ada');
+        if (ada === undefined) throw new Error('no ada');
+        expect(await login(server, 'username', ada)).toBe(200);
+        expect(await login(server, 'username', ada, 'not-her-password')).toBe(401);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('weak Django hashes log in (and are upgraded) only with ALLOW_WEAK_DJANGO_HASHES', async () => {
+      const server = await serveCli({ ...serverEnv, TESSERA_ALLOW_WEAK_DJANGO_HASHES: 'true' });
+      try {
+        for (const user of STANDARD.users.filter((candidate) => WEAK.has(candidate.format))) {
+          expect(await login(server, 'username', user), user.login).toBe(200);
+          expect(await storedPassword(databaseUrl, user.id), user.login).toMatch(/^\$argon2id\$/);
+        }
+        const margaret = STANDARD.users.find((user) => user.format === 'unusable');
+        if (margaret === undefined) throw new Error('no unusable user');
+        for (const guess of ['any-password', margaret.encoded, margaret.encoded.slice(1)]) expect(await login(server, 'username', margaret, guess)).toBe(401);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('tokens the Django server issued keep working, and the one Django blacklisted is refused', async () => {
+      const server = await serveCli(serverEnv);
+      try {
+        expect(await get(server.baseUrl, '/protected/', STANDARD.tokens.access)).toEqual({ status: 200, body: { content: 'This view is protected' } });
+        const refreshed = await post(server.baseUrl, '/api/token/refresh/', { refresh: STANDARD.tokens.refresh });
+        expect(refreshed.status).toBe(200);
+        expect((await get(server.baseUrl, '/hello/', String(refreshed.body.access))).status).toBe(200);
+        expect(await post(server.baseUrl, '/api/token/refresh/', { refresh: STANDARD.tokens.blacklisted_refresh })).toEqual({
+          status: 401,
+          body: { detail: 'Token is blacklisted', code: 'token_not_valid' },
+        });
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('an imported refresh token joins a family at its first rotation, and its replay revokes that family', async () => {
+      const server = await serveCli({ ...serverEnv, TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' });
+      try {
+        const rotated = await post(server.baseUrl, '/api/token/refresh/', { refresh: STANDARD.tokens.refresh });
+        expect(rotated.status).toBe(200);
+        const next = String(rotated.body.refresh);
+        const nextJti = JSON.parse(Buffer.from(next.split('.')[1] ?? '', 'base64url').toString()) as { jti: string };
+        const family = await withDatabase(databaseUrl, async (db) =>
+          db
+            .selectFrom('token_blacklist_outstandingtoken as o')
+            .innerJoin('tessera_token_family as f', 'f.id', 'o.family_id')
+            .select(['f.id', 'f.user_id'])
+            .where('o.jti', '=', nextJti.jti)
+            .executeTakeFirst(),
+        );
+        expect(family?.user_id).toBe(STANDARD.tokens.user_id);
+        // The Django token, now spent, comes back: theft. Its family (the successor) dies with it.
+        expect((await post(server.baseUrl, '/api/token/refresh/', { refresh: STANDARD.tokens.refresh })).status).toBe(401);
+        expect((await post(server.baseUrl, '/api/token/refresh/', { refresh: next })).status).toBe(401);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('after logins and rotations, importing again still changes nothing', async () => {
+      const before = await snapshot(databaseUrl);
+      expectNothingChanged(await importJson(databaseUrl, ['--from', join(FIXTURES, 'django-dump.json'), ...ALL]));
+      expect(await snapshot(databaseUrl)).toBe(before);
+    });
+
+    it('a malformed dump stops with the row named, and leaves the database untouched', async () => {
+      const before = await snapshot(databaseUrl);
+      const { path, objectNumber } = corruptedDump('auth.user', 7, 'date_joined', 'yesterday');
+      const result = await importDjango(databaseUrl, ['--from', path, ...ALL]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`object #${objectNumber} (auth.user pk=7): date_joined: expected a datetime, got "yesterday"`);
+      expect(result.stderr).toContain('Nothing was imported.');
+      expect(await snapshot(databaseUrl)).toBe(before);
+    });
+
+    it('a row that fails halfway through writing rolls back every row before it', async () => {
+      // Tessera already has users 1..16 and an "olga" with id 17: Django's users 1..15 would
+      // update the first fifteen, then Django's olga (id 16) collides with Tessera's.
+      const url = freshUrl();
+      const store = await openStore(url);
+      await store.migrate();
+      for (let n = 1; n <= 16; n++) await store.createUser({ username: `tessera-${n}`, password: '!' });
+      await store.createUser({ username: 'olga', password: '!' });
+      await store.close();
+      const before = await snapshot(url);
+      const result = await importDjango(url, ['--from', join(FIXTURES, 'django.sqlite3'), ...ALL]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('auth_user id=16: username "olga" belongs to Tessera user id 17');
+      expect(await snapshot(url)).toBe(before);
+    });
+
+    it('--dry-run counts what it would do and writes nothing', async () => {
+      const url = freshUrl();
+      const store = await openStore(url);
+      await store.migrate();
+      await store.close();
+      const before = await snapshot(url);
+      const report = await importJson(url, ['--from', join(FIXTURES, 'django-dump.json'), ...ALL, '--dry-run']);
+      expectCounts(report, { users: 16, groups: 2, permissions: 32, links: 7, tokens: 2, blacklisted: 1 });
+      expect(await snapshot(url)).toBe(before);
+    });
+  });
+}
+
+describe('SQLite target', () => {
+  targetSuite('SQLite', () => `sqlite:${join(folder, `${randomBytes(4).toString('hex')}.sqlite3`)}`);
+});
+
+describe('PostgreSQL target', () => {
+  beforeAll(requirePostgres);
+  afterAll(dropTestSchemas);
+  targetSuite('PostgreSQL', freshPostgresUrl);
+});
+
+describe('the custom user model of the tutorials (log in by email)', () => {
+  for (const [source, url] of [
+    ['its dumpdata JSON into SQLite', () => `sqlite:${join(folder, `${randomBytes(4).toString('hex')}.sqlite3`)}`],
+    ['its SQLite database into PostgreSQL', freshPostgresUrl],
+  ] as const) {
+    it(`imports ${source}; users log in with {email, password}; its tokens work`, async () => {
+      const databaseUrl = url();
+      const from = source.startsWith('its dumpdata') ? 'django-email-dump.json' : 'django-email.sqlite3';
+      const report = await importJson(databaseUrl, ['--from', join(FIXTURES, from), '--user-model', 'users.CustomUser', '--map', 'name=first_name', ...ALL]);
+      expectCounts(report, { users: 6, groups: 2, permissions: 32, links: 7, tokens: 2, blacklisted: 1 });
+      expect(report.notes.join('\n')).toContain('TESSERA_USERNAME_FIELD=email');
+      const server = await serveCli({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl, TESSERA_USERNAME_FIELD: 'email' });
+      try {
+        for (const user of EMAIL.users) {
+          const expected = user.format === 'unusable' ? 401 : 200;
+          expect(await login(server, 'email', user), user.login).toBe(expected);
+          if (expected === 200) expect(await storedPassword(databaseUrl, user.id)).toMatch(/^\$argon2id\$/);
+        }
+        const ada = await withDatabase(databaseUrl, (db) => db.selectFrom('auth_user').selectAll().where('email', '=', 'ada@example.com').executeTakeFirstOrThrow());
+        expect({ username: ada.username, first_name: ada.first_name }).toEqual({ username: 'ada@example.com', first_name: 'Ada Lovelace' });
+        expect((await get(server.baseUrl, '/protected/', EMAIL.tokens.access)).status).toBe(200);
+        expect((await post(server.baseUrl, '/api/token/refresh/', { refresh: EMAIL.tokens.blacklisted_refresh })).status).toBe(401);
+      } finally {
+        await server.stop();
+      }
+      expectNothingChanged(await importJson(databaseUrl, ['--from', join(FIXTURES, from), '--user-model', 'users.CustomUser', '--map', 'name=first_name', ...ALL]));
+    });
+  }
+});
+
+describe('a Django database on PostgreSQL as the source', () => {
+  const schema = `django_source_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  beforeAll(async () => {
+    await requirePostgres();
+    await admin.connect();
+    // The pg_dump Django's own migrate + the fixture users made (make-fixtures.sh), in a fresh schema.
+    await admin.query(readFileSync(join(FIXTURES, 'django-postgres.sql'), 'utf8').replaceAll('django_fixture', schema));
+  });
+  afterAll(async () => {
+    await admin.query(`drop schema if exists "${schema}" cascade`);
+    await admin.end();
+  });
+
+  it('imports it (postgres://...?schema=) and its users and tokens work', async () => {
+    const databaseUrl = `sqlite:${join(folder, `${randomBytes(4).toString('hex')}.sqlite3`)}`;
+    const source = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+    const fixture = manifest('django-postgres.json');
+    const report = await importJson(databaseUrl, ['--from', source, ...ALL]);
+    expectCounts(report, { users: 16, groups: 2, permissions: 32, links: 7, tokens: 2, blacklisted: 1 });
+    const server = await serveCli({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl });
+    try {
+      for (const user of fixture.users.filter((candidate) => ['bcrypt_sha256', 'scrypt', 'argon2'].includes(candidate.format))) {
+        expect(await login(server, 'username', user), user.login).toBe(200);
+      }
+      expect((await get(server.baseUrl, '/protected/', fixture.tokens.access)).status).toBe(200);
+      expect((await post(server.baseUrl, '/api/token/refresh/', { refresh: fixture.tokens.blacklisted_refresh })).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+});
