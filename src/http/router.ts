@@ -48,7 +48,7 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
       if (route.authenticated && auth === undefined) throw TesseraError.of('not_authenticated');
 
       const method = request.method === 'HEAD' && route.handlers.GET ? 'GET' : request.method;
-      if (method === 'OPTIONS') return jsonResponse(200, optionsMetadata(route), allow, {}, indent);
+      if (method === 'OPTIONS') return jsonResponse(200, optionsMetadata(route), allow, undefined, indent);
       const handler = method === 'GET' || method === 'POST' ? route.handlers[method] : undefined;
       if (handler === undefined) throw new TesseraError('method_not_allowed', { detail: `Method "${request.method}" not allowed.` });
 
