@@ -8,6 +8,7 @@ import type { TesseraContext, TesseraHooks } from '../http/context.js';
 import { demoRoutes } from '../http/handlers/demo-views.js';
 import { registrationRoutes } from '../http/handlers/register-view.js';
 import { tokenRoutes } from '../http/handlers/token-views.js';
+import { cookieModeOf } from '../http/auth-cookies.js';
 import type { Route } from '../http/route.js';
 import { createRouter, type ErrorReporter, type RequestDispatcher } from '../http/router.js';
 import { openStore } from '../stores/open-store.js';
@@ -21,7 +22,7 @@ import { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
 import { openServerKeys, type ServerKeys } from '../keys/server-keys.js';
 import { jwksRoutes, withJwksResponse } from '../http/handlers/jwks-view.js';
 import { TokenCodec } from '../tokens/token-codec.js';
-import type { AuthEventSink } from '../model/auth-events.js';
+import type { AuthEvent, AuthEventSink } from '../model/auth-events.js';
 import { createEventSink } from '../observability/event-sink.js';
 import type { TesseraMetrics } from '../observability/metrics.js';
 import { readinessProbe, type Readiness, type ReadinessCheck } from '../observability/readiness.js';
@@ -119,8 +120,19 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
   }
   const mail = openMailer({ settings, log, sendMail: hooks.sendMail, templates: options.mailTemplates });
-  const throttledSignIns = throttledSignInLog(store, codec, events);
-  const context: TesseraContext = { settings, codec, store, hooks, limiter, mail, events, ...(throttledSignIns ? { throttledSignIns } : {}) };
+  const throttledSignIns = throttledAttemptLog(store, codec, events, { action: 'admin.sign_in_throttled', noun: 'sign-in' });
+  const throttledLogins = throttledAttemptLog(store, codec, events, { action: 'login.throttled_window', noun: 'login' });
+  const context: TesseraContext = {
+    settings,
+    codec,
+    store,
+    hooks,
+    limiter,
+    mail,
+    events,
+    ...(throttledSignIns ? { throttledSignIns } : {}),
+    ...(throttledLogins ? { throttledLogins } : {}),
+  };
   const readiness = readinessProbe(readinessChecks(store, redis));
 
   const routes = (routeOptions: RouteOptions = {}): Route[] => {
@@ -130,6 +142,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         prefix: routeOptions.tokenPrefix ?? '/api/token/',
         usernameField: settings.USERNAME_FIELD,
         sliding: settings.AUTH_TOKEN_CLASSES.includes('SlidingToken'),
+        cookieMode: cookieModeOf(settings, routeOptions.tokenPrefix ?? '/api/token/'),
       }),
       ...(accountsPrefix === false ? [] : registrationRoutes(accountsPrefix)),
       ...(accountsPrefix === false || !recovery
@@ -158,6 +171,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     close: async () => {
       keys.close();
       await throttledSignIns?.close();
+      await throttledLogins?.close();
       await mail.close();
       await bus?.close();
       await redis?.close();
@@ -184,10 +198,12 @@ function readinessChecks(store: Store, redis: { ping(): Promise<boolean> } | und
 }
 
 /**
- * One audit event per throttled key and minute, when the store keeps an audit trail: through
- * the event sink like every other (row, log line, `onAuditEvent`).
+ * One audit event per throttled key and minute (console sign-ins, API logins), when the store
+ * keeps an audit trail: through the event sink like every other (row, log line,
+ * `onAuditEvent`). Refused attempts are the cheapest flood there is (issue 12 §8); each one
+ * still moves the metrics (`login.throttled` is metrics-only).
  */
-function throttledSignInLog(store: CachedStore, codec: TokenCodec, events: AuthEventSink): ThrottledAttemptLog | undefined {
+function throttledAttemptLog(store: CachedStore, codec: TokenCodec, events: AuthEventSink, kind: { action: AuthEvent['action']; noun: string }): ThrottledAttemptLog | undefined {
   if (store.recordAudit === undefined) return undefined;
   return new ThrottledAttemptLog({
     now: () => codec.now(),
@@ -195,9 +211,9 @@ function throttledSignInLog(store: CachedStore, codec: TokenCodec, events: AuthE
     onError: () => undefined,
     write: async (summary) =>
       events.emit({
-        action: 'admin.sign_in_throttled',
+        action: kind.action,
         username: summary.username,
-        detail: `${summary.count} sign-in attempt${summary.count === 1 ? '' : 's'} refused (throttled) from ${summary.firstAt.toISOString()} to ${summary.lastAt.toISOString()}${summary.overflow ? ', several usernames and addresses' : ''}`,
+        detail: `${summary.count} ${kind.noun} attempt${summary.count === 1 ? '' : 's'} refused (throttled) from ${summary.firstAt.toISOString()} to ${summary.lastAt.toISOString()}${summary.overflow ? ', several usernames and addresses' : ''}`,
         origin: { ip: summary.ip },
       }),
   });

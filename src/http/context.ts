@@ -76,4 +76,6 @@ export interface TesseraContext {
    * the store keeps an audit trail); written at the end of each minute and at close.
    */
   readonly throttledSignIns?: ThrottledAttemptLog;
+  /** Throttled API logins, aggregated the same way (audit action `login.throttled`). */
+  readonly throttledLogins?: ThrottledAttemptLog;
 }

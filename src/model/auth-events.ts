@@ -12,6 +12,7 @@ export const AUTH_ACTIONS = {
   'login.succeeded': 'Logged in',
   'login.failed': 'Login failed',
   'login.throttled': 'Login throttled',
+  'login.throttled_window': 'Logins refused (throttled), per account, address and minute',
   'refresh.issued': 'Refreshed (no rotation)',
   'refresh.rotated': 'Refresh token rotated',
   'refresh.grace_replay': 'Rotated refresh token replayed within the grace window',
@@ -38,6 +39,8 @@ export type AuthAction = keyof typeof AUTH_ACTIONS;
  * every refused refresh): they move metrics and traces, not the audit log.
  */
 const METRICS_ONLY: ReadonlySet<string> = new Set<AuthAction>([
+  // One per refused attempt: the audit log gets them aggregated, as login.throttled_window.
+  'login.throttled',
   'refresh.issued',
   'refresh.rotated',
   'refresh.grace_replay',

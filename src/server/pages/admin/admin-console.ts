@@ -13,7 +13,7 @@ import { TesseraError } from '../../../errors.js';
 import { header, type HttpRequest } from '../../../http/http-types.js';
 import { hashPassword } from '../../../passwords/hasher.js';
 import { UniqueViolationError, type AuditStore, type Store } from '../../../model/store.js';
-import { accountLockKeys, clearAccountLocks, reserveLoginAttempt, type LoginAttempt } from '../../../throttling/login-throttle.js';
+import { clearAccountLocks, reserveLoginAttempt, throttledAttemptKey, type LoginAttempt } from '../../../throttling/login-throttle.js';
 import { checkCredentials } from '../../../users/login.js';
 import { hasControlCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../../../model/usernames.js';
 import type { User, UserPatch } from '../../../model/user.js';
@@ -183,7 +183,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     } catch (error) {
       if (!(error instanceof TesseraError) || error.code !== 'throttled') throw error;
       // Aggregated: one audit entry per account and minute, not one per refused attempt.
-      context.throttledSignIns?.note(`${accountLockKeys(username).accountKey}\u0000${visit.request.ip ?? ''}`, { username, ip: visit.request.ip });
+      context.throttledSignIns?.note(throttledAttemptKey(username, visit.request.ip), { username, ip: visit.request.ip });
       const response = loginForm(visit, 429, { next, username: username.slice(0, MAX_USERNAME_LENGTH), error: `Too many failed attempts. ${String(error.message)}` });
       response.headers['retry-after'] = error.headers['retry-after'] ?? '60';
       return response;
