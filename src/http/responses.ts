@@ -12,6 +12,12 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Every answer that carries a token: never stored by a browser, proxy or CDN (RFC 6749 §5.1:
+ * "Cache-Control: no-store" and "Pragma: no-cache"; simplejwt sends neither).
+ */
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+/**
  * The headers of an API answer without extras, one shared frozen object per `allow` value (and
  * per with/without body): building them with three spreads was 3.5% of a verify request's CPU
  * under `--cpu-prof` (docs/decisions.md D15). Frozen, so no caller can change them for all.

@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { LogLevel } from '../config/settings.js';
+import { corsPolicy, withCorsHeaders } from '../http/cors.js';
 import type { HttpRequest } from '../http/http-types.js';
 import { createPages } from './pages/create-pages.js';
 import { headerNameFromMetaKey } from '../auth/authenticate-request.js';
@@ -122,6 +123,7 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
   };
   const dispatch = tessera.dispatcher(routeOptions, reportError);
   const pages = createPages(tessera, { routes: tessera.routes(routeOptions), dispatch, reportError });
+  const cors = corsPolicy(tessera.settings);
 
   registerAllMethods(app);
   registerProbes(app, tessera);
@@ -140,17 +142,22 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
         headers: restoreClientHeaders(request.headers, request.raw.rawHeaders, tokenHeader),
         body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
         ip: request.ip,
+        secure: request.protocol === 'https',
         requestId: request.id,
       };
-      const page = await pages(httpRequest, { secure: request.protocol === 'https' });
-      const response = page ?? (await dispatch(httpRequest));
+      // CORS preflights are answered before any page or route (django-cors-headers' middleware).
+      const preflight = cors?.preflight(httpRequest);
+      const page = preflight === undefined ? await pages(httpRequest, { secure: request.protocol === 'https' }) : undefined;
+      const answered = preflight ?? page ?? (await dispatch(httpRequest));
+      const response = cors === undefined ? answered : withCorsHeaders(answered, cors.responseHeaders(httpRequest));
       // Written straight to Node's response: the headers are complete and final (DRF's exact
       // Content-Type, no charset added), and skipping Fastify's reply pipeline was ~10% of a
       // protected request's cost (docs/decisions.md D7).
       reply.hijack();
       const body = response.body === '' || request.method === 'HEAD' ? '' : response.body;
       const headers: Record<string, string | string[]> = { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) };
-      if (page?.setCookies !== undefined && page.setCookies.length > 0) headers['set-cookie'] = page.setCookies;
+      const setCookies = response.setCookies ?? [];
+      if (setCookies.length > 0) headers['set-cookie'] = setCookies;
       reply.raw.writeHead(response.status, headers);
       reply.raw.end(body);
       metrics?.observeRequest(request.method, routeLabel(httpRequest.path, page !== undefined), response.status, reply.elapsedTime / 1000);
