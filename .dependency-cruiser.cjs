@@ -39,8 +39,8 @@ const LAYERS = [
 /**
  * Known debt (issue 11, docs/architecture.md): the use cases still take the whole
  * `TesseraContext` (src/http/context.ts), which holds the whole `Settings`. Until each takes a
- * narrow context, a type-only import of that one file is allowed from below, and it may import
- * the settings type; a runtime import of it from below is still an error.
+ * narrow context, a type-only import of that one file is allowed from below, and http/ may import
+ * the settings type; a runtime import of either from below is still an error.
  */
 const CONTEXT = '^src/http/context\\.ts$';
 const SETTINGS = '^src/config/settings\\.ts$';
@@ -54,7 +54,7 @@ const upward = LAYERS.slice(1).flatMap(([name, path], index) => {
     comment: `src/${name} may import only folders below it (see docs/architecture.md): ${above.map(([a]) => a).join(', ')} are above it.`,
     severity: 'error',
     from: { path, pathNot: CONTEXT },
-    to: { path: above.map(([, a]) => a), ...(belowHttp ? { pathNot: CONTEXT } : {}) },
+    to: { path: above.map(([, a]) => a), ...(belowHttp ? { pathNot: CONTEXT } : name === 'http' ? { pathNot: SETTINGS } : {}) },
   };
   if (!belowHttp) return [rule];
   return [
@@ -68,6 +68,16 @@ const upward = LAYERS.slice(1).flatMap(([name, path], index) => {
     },
   ];
 });
+
+const httpSettingsRules = [
+  {
+    name: 'http-imports-settings-type-only',
+    comment: 'src/http may import the Settings type only (known debt, with TesseraContext).',
+    severity: 'error',
+    from: { path: '^src/http/' },
+    to: { path: SETTINGS, dependencyTypesNot: ['type-only'] },
+  },
+];
 
 const contextRules = [
   {
@@ -90,6 +100,7 @@ module.exports = {
   forbidden: [
     ...upward,
     ...contextRules,
+    ...httpSettingsRules,
     {
       name: 'unplaced-folder',
       comment: 'Every module of src/ belongs to a layer: add a new folder to LAYERS in .dependency-cruiser.cjs.',

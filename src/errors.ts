@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'throttled'
   | 'service_unavailable'
+  | 'csrf_failed'
   | 'internal_error';
 
 /**
@@ -73,6 +74,8 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   payload_too_large: { status: 413, wireCode: null, detail: 'Request body is too large.' },
   throttled: { status: 429, wireCode: null, detail: 'Request was throttled.' },
   service_unavailable: { status: 503, wireCode: null, detail: 'Service temporarily unavailable, try again later.' },
+  // DRF's answer when a cookie-authenticated request fails Django's CSRF check: "CSRF Failed: <reason>".
+  csrf_failed: { status: 403, wireCode: null, detail: 'CSRF Failed: CSRF token missing.' },
   internal_error: { status: 500, wireCode: null, detail: 'A server error occurred.' },
 };
 

@@ -36,3 +36,16 @@ export { hashPassword, verifyPassword, validatePassword } from './passwords/inde
 export type { HttpRequest, HttpResponse } from './http/http-types.js';
 export type { ErrorReporter, RequestDispatcher } from './http/router.js';
 export type { LoadSettingsOptions } from './config/load-settings.js';
+export {
+  AUTH_ACTIONS,
+  type AuthAction,
+  type AuthEvent,
+  type AuditRecord,
+  type AuthEventSink,
+  type EventDetail,
+  type RequestOrigin,
+  type UserRef,
+} from './model/auth-events.js';
+export type { TesseraMetrics } from './observability/metrics.js';
+export type { Readiness, CheckState } from './observability/readiness.js';
+export type { AuditEntry, AuditQuery, HealthStore } from './model/store.js';

@@ -8,6 +8,7 @@ import type { TesseraContext, TesseraHooks } from '../http/context.js';
 import { demoRoutes } from '../http/handlers/demo-views.js';
 import { registrationRoutes } from '../http/handlers/register-view.js';
 import { tokenRoutes } from '../http/handlers/token-views.js';
+import { cookieModeOf } from '../http/auth-cookies.js';
 import type { Route } from '../http/route.js';
 import { createRouter, type ErrorReporter, type RequestDispatcher } from '../http/router.js';
 import { openStore } from '../stores/open-store.js';
@@ -143,6 +144,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         prefix: routeOptions.tokenPrefix ?? '/api/token/',
         usernameField: settings.USERNAME_FIELD,
         sliding: settings.AUTH_TOKEN_CLASSES.includes('SlidingToken'),
+        cookieMode: cookieModeOf(settings, routeOptions.tokenPrefix ?? '/api/token/'),
       }),
       ...(accountsPrefix === false ? [] : registrationRoutes(accountsPrefix)),
       ...(accountsPrefix === false || !recovery

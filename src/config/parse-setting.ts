@@ -6,6 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { isValidKid, type JwkObject } from '../tokens/jwk.js';
 import { parseRate } from '../throttling/rate.js';
+import { cookieName, cookiePath, corsOrigins, headerNames, nullableCookieName, nullableDuration, sameSite, trustedOrigins } from './browser-settings.js';
 import { parseDurationSeconds } from './duration.js';
 import { parseListenAddress } from '../observability/listen-address.js';
 import {
@@ -224,7 +225,7 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   SLIDING_TOKEN_REFRESH_LIFETIME: duration,
   CHECK_USER_IS_ACTIVE: boolean,
   USERNAME_FIELD: oneOf(['username', 'email'] as const),
-  REFRESH_TOKEN_REUSE_GRACE: duration,
+  REFRESH_TOKEN_REUSE_GRACE: nullableDuration,
   USER_CACHE_TTL: duration,
   SESSION_LIFETIME: (value, name) => (value === null || value === '' ? null : duration(value, name)),
   SECRET_KEY: nonEmptyString,
@@ -281,6 +282,25 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   },
   LOG_LEVEL: oneOf(LOG_LEVELS),
   LOG_FORMAT: oneOf(LOG_FORMATS),
+  JWT_AUTH_COOKIE: nullableCookieName,
+  JWT_AUTH_REFRESH_COOKIE: nullableCookieName,
+  JWT_AUTH_REFRESH_COOKIE_PATH: cookiePath,
+  JWT_AUTH_HTTPONLY: boolean,
+  JWT_AUTH_SECURE: boolean,
+  JWT_AUTH_SAMESITE: sameSite,
+  JWT_AUTH_RETURN_EXPIRATION: boolean,
+  CSRF_TRUSTED_ORIGINS: trustedOrigins,
+  CSRF_COOKIE_NAME: cookieName,
+  CSRF_HEADER_NAME: (value, name) => {
+    const header = nonEmptyString(value, name);
+    if (/^HTTP_[A-Za-z0-9_]+$/.test(header)) return header;
+    return fail(name, "a Django META key such as 'HTTP_X_CSRFTOKEN'", value);
+  },
+  CORS_ALLOWED_ORIGINS: corsOrigins,
+  CORS_ALLOW_CREDENTIALS: boolean,
+  CORS_ALLOW_HEADERS: headerNames,
+  CORS_EXPOSE_HEADERS: headerNames,
+  CORS_PREFLIGHT_MAX_AGE: duration,
 };
 
 export function isDataSettingName(name: string): name is DataSettingName {

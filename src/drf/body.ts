@@ -37,6 +37,8 @@ import { parseUrlEncoded } from './parsers/urlencoded.js';
 
 export { MAX_FORM_FIELDS, MAX_FORM_FIELD_BYTES, MAX_FORM_FILES, UploadedFile, type FormBody } from './parsers/form-body.js';
 
+const JSON_MEDIA_TYPE = 'application/json';
+
 /** Options of {@link parseRequestBody}. */
 export interface RequestBodyOptions {
   /**
@@ -66,6 +68,12 @@ export function parseRequestBody(contentType: string | undefined, raw: Buffer, o
     const base = drfMediaType(mediaType)?.fullType;
     return base === FORM_URLENCODED || base === MULTIPART ? markHtmlFormInput({}) : {};
   }
+  // Nearly every API body says exactly this: DRF's JSONParser, UTF-8, without parsing the
+  // header's parameters twice (Django's and cgi's rules give this for it).
+  if (mediaType === JSON_MEDIA_TYPE) return parseJson(raw, 'utf-8', options.maxJsonDepth ?? REFERENCE_MAX_JSON_DEPTH);
+  // Nearly every API body says exactly this: DRF's JSONParser, UTF-8, without parsing the
+  // header's parameters twice (Django's and cgi's rules give this for it).
+  if (mediaType === JSON_MEDIA_TYPE) return parseJson(raw, 'utf-8', options.maxJsonDepth ?? REFERENCE_MAX_JSON_DEPTH);
   const codec = requestCodec(mediaType);
   switch (selectParser(mediaType)) {
     case 'json':

@@ -190,6 +190,15 @@ export interface ConsoleSignIn {
   readonly expiresAt: Date;
 }
 
+/** Which audit entries to list. */
+export interface AuditQuery {
+  readonly targetUserId?: number;
+  /** Only entries with this action code. */
+  readonly action?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
 /**
  * The admin console's audit trail (migration 0002). Optional on `Store`: a store without it
  * (your own user store) serves the API, and the bundled server's console then says it is
@@ -198,8 +207,10 @@ export interface ConsoleSignIn {
 export interface AuditTrail {
   /** Appends one entry to the trail. */
   recordAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
-  /** Entries newest first, optionally only those about one user. */
-  listAudit(options?: { targetUserId?: number; limit?: number; offset?: number }): Promise<AuditEntry[]>;
+  /** Entries newest first, optionally only those about one user, or with one action (`login.failed`). */
+  listAudit(options?: AuditQuery): Promise<AuditEntry[]>;
+  /** Deletes entries older than `before` (AUDIT_RETENTION); returns how many. Optional for older stores. */
+  pruneAudit?(before: Date): Promise<number>;
 }
 
 /** The admin console's signed-in browsers (migration 0002). Optional on `Store`, with the audit trail. */

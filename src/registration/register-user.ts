@@ -15,7 +15,6 @@ import type { TesseraContext } from '../http/context.js';
 import { TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
 import { measuredHashing } from '../passwords/measured-hashing.js';
-import { inClientLine } from '../passwords/hashing-slots.js';
 import { hasInvisibleCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
 import { validatePassword } from '../passwords/validators.js';
 import { UniqueViolationError } from '../model/store.js';
@@ -84,7 +83,7 @@ export async function registerUser(context: TesseraContext, input: Required<Regi
       username,
       email: input.email,
       firstName: input.first_name,
-      password: await inClientLine(client, () => measuredHashing(context.events, 'hash', () => hashPassword(input.password))),
+      password: await measuredHashing(context.events, 'hash', () => hashPassword(input.password, client)),
     }, { uniqueAfterFolding: true });
   } catch (error) {
     // The checks above can race with another registration; the unique index decides.

@@ -58,12 +58,29 @@ async function tokenState(context: TesseraContext, claims: Claims): Promise<Toke
   return context.store.findTokenState(jti);
 }
 
+/** How the refresh token reached the server. */
+export interface RefreshOptions {
+  /** It came in the refresh cookie (cookie mode), not in the body. */
+  readonly fromCookie?: boolean;
+}
+
 /**
- * A replay of a rotated token within REFRESH_TOKEN_REUSE_GRACE of its rotation: a client that
- * lost the response and retries, or several tabs refreshing at once. Not theft.
+ * REFRESH_TOKEN_REUSE_GRACE's automatic value for refresh tokens sent in a cookie: the tabs of a
+ * browser share one cookie jar, so a request sent just before another tab's rotation landed
+ * carries the old token. Five seconds covers a slow network; a body token gets none (simplejwt).
  */
-function isWithinGrace(context: TesseraContext, state: TokenState, nowMs: number): boolean {
-  const grace = context.settings.REFRESH_TOKEN_REUSE_GRACE;
+export const COOKIE_REUSE_GRACE_SECONDS = 5;
+
+function reuseGraceSeconds(context: TesseraContext, options: RefreshOptions): number {
+  return context.settings.REFRESH_TOKEN_REUSE_GRACE ?? (options.fromCookie === true ? COOKIE_REUSE_GRACE_SECONDS : 0);
+}
+
+/**
+ * A replay of a rotated token within the reuse grace of its rotation: a client that lost the
+ * response and retries, or several tabs refreshing at once. Not theft (yet: `replayRotation`
+ * also requires the successor to be unused).
+ */
+function isWithinGrace(grace: number, state: TokenState, nowMs: number): boolean {
   return (
     grace > 0 &&
     state.replacedBy !== null &&
@@ -92,15 +109,21 @@ async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs:
   throw new TokenError('reuse_detected');
 }
 
-export async function refreshPair(context: TesseraContext, raw: string, origin?: RequestOrigin): Promise<{ access: string; refresh?: string }> {
+export async function refreshPair(
+  context: TesseraContext,
+  raw: string,
+  origin?: RequestOrigin,
+  options: RefreshOptions = {},
+): Promise<{ access: string; refresh?: string }> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
+  const grace = reuseGraceSeconds(context, options);
   const refresh = codec.verifySignature(raw, nowMs);
   const state = await tokenState(context, refresh);
   // A revoked family refuses every member, even one a concurrent rotation added as it was revoked.
   if (state !== undefined && state.familyRevokedAt !== null && state.blacklistedAt === null) throw new TokenError('family_revoked');
   if (state !== undefined && state.blacklistedAt !== null) {
-    if (isWithinGrace(context, state, nowMs)) return replayRotation(context, refresh, state, nowMs);
+    if (isWithinGrace(grace, state, nowMs)) return replayRotation(context, refresh, state, nowMs, origin);
     if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs, origin);
     throw new TokenError('blacklisted');
   }
@@ -127,7 +150,10 @@ export async function refreshPair(context: TesseraContext, raw: string, origin?:
     if (!(await store.rotate(old, recordedNext, new Date(nowMs)))) {
       // Another request rotated (or logged out) this token while this one was in flight: the
       // token was still valid when both started, so they were concurrent, not a replay of a
-      // token already spent. The loser is refused; the family lives on.
+      // token already spent. The family lives on. Within the grace, the loser gets the winner's
+      // successor (in cookie mode: its cookie is set again, never cleared); otherwise a 401.
+      const after = await tokenState(context, refresh);
+      if (after !== undefined && isWithinGrace(grace, after, nowMs)) return replayRotation(context, refresh, after, nowMs, origin);
       throw new TokenError('concurrent_rotation');
     }
   } else {
@@ -141,12 +167,24 @@ export async function refreshPair(context: TesseraContext, raw: string, origin?:
  * A replay within the grace window gets the answer the rotation gave: the same successor token
  * (re-signed from its recorded jti, iat and exp, so byte-identical) and a fresh access token.
  * Every tab and every retry ends up holding one refresh token, and the family does not fork.
- * If the successor was itself spent or revoked meanwhile, the replay is simply refused.
+ *
+ * Only while the successor is unused: once it has been presented (rotated in turn, or logged
+ * out), whoever holds it is the session, and the old token coming back is a replay like any
+ * other (a simplejwt client that rotates, uses the new token, then replays the old one gets
+ * simplejwt's 401, and the family is revoked). A successor presented concurrently with this
+ * replay is harmless: the copy handed out here is then spent, and presenting it is a replay.
  */
-async function replayRotation(context: TesseraContext, refresh: Claims, state: TokenState, nowMs: number): Promise<{ access: string; refresh: string }> {
+async function replayRotation(
+  context: TesseraContext,
+  refresh: Claims,
+  state: TokenState,
+  nowMs: number,
+  origin: RequestOrigin | undefined,
+): Promise<{ access: string; refresh: string }> {
   const { codec, settings, store } = context;
   const successor = await store.findTokenState(state.replacedBy ?? '');
-  if (successor === undefined || successor.blacklistedAt !== null || successor.createdAt === null) throw new TokenError('blacklisted');
+  if (successor === undefined || successor.createdAt === null) throw new TokenError('blacklisted');
+  if (successor.blacklistedAt !== null) return revokeForReuse(context, state, nowMs, origin);
   codec.checkClaims(refresh, 'refresh', nowMs);
   const user = await activeUserOf(context, refresh);
   const next: Claims = {

@@ -45,6 +45,19 @@ describe.each(STORES)('the audit trail and console sign-ins on %s (migration 000
     expect((await audit.listAudit({ limit: 1, offset: 1 })).map((row) => row.action)).toEqual(['user.create']);
   });
 
+  it('filters by action, and prunes entries older than the retention (AUDIT_RETENTION)', async () => {
+    const entry = { actorId: null, actorUsername: 'kyoko', targetUserId: null, target: '', detail: '', ip: null };
+    await audit.recordAudit({ ...entry, at: at(1), action: 'login.failed' });
+    await audit.recordAudit({ ...entry, at: at(2), action: 'login.succeeded' });
+    await audit.recordAudit({ ...entry, at: at(3), action: 'login.failed' });
+    expect((await audit.listAudit({ action: 'login.failed' })).map((row) => row.at)).toEqual([at(3), at(1)]);
+    expect(await store.audit?.pruneAudit?.(at(2))).toBe(1);
+    expect((await audit.listAudit()).map((row) => row.action)).toEqual(['login.failed', 'login.succeeded']);
+    expect(await store.audit?.pruneAudit?.(at(2))).toBe(0);
+    expect(await store.audit?.pruneAudit?.(at(60))).toBe(2);
+    expect(await audit.listAudit()).toEqual([]);
+  });
+
   it('keeps the trail when the acting user is deleted', async () => {
     await audit.recordAudit({ at: at(1), actorId: userId, actorUsername: 'kyoko', action: 'admin.sign_in', targetUserId: userId, target: 'kyoko', detail: '', ip: null });
     await store.deleteUser(userId);

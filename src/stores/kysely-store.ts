@@ -18,7 +18,7 @@ import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js
 import { KyselyAuditTrail } from './kysely/audit-trail.js';
 import { KyselyConsoleSignIns } from './kysely/console-sign-ins.js';
 import { KyselyKeyStore } from './kysely/signing-keys.js';
-import { compiledReads, type SqlHandle } from './kysely/sql-handle.js';
+import { compiledStatements, type SqlHandle } from './kysely/sql-handle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore, userFromRow } from './kysely/users.js';
 import { KyselyAccountQueries } from './account-queries.js';
@@ -59,7 +59,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
       // Arrow functions: the subclass's hooks are called later, once it is fully built.
       inWriteTransaction: (work) => this.inWriteTransaction(work),
       uniqueViolationField: (error) => this.uniqueViolationField(error),
-      selectFirst: compiledReads(db),
+      ...compiledStatements(db),
     };
     this.#users = new KyselyUserStore(handle, options.now ?? (() => new Date()));
     this.#tokens = new KyselyTokenStore(handle);

@@ -9,7 +9,6 @@
  */
 import type { TesseraContext } from '../http/context.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hasher.js';
-import { inClientLine } from '../passwords/hashing-slots.js';
 import { measuredHashing } from '../passwords/measured-hashing.js';
 import type { User } from '../model/user.js';
 import { MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
@@ -22,8 +21,13 @@ const MAX_EMAIL_LENGTH = 254;
  * get the same answer for every refusal.
  */
 export type LoginCheck =
-  | { readonly user: User; readonly refused?: undefined }
-  | { readonly user?: undefined; readonly refused: 'bad_credentials' | 'inactive' };
+  | { readonly user: User; readonly refused?: undefined; readonly account?: undefined }
+  | {
+      readonly user?: undefined;
+      readonly refused: 'bad_credentials' | 'inactive';
+      /** The account the name belongs to, when there is one: its page shows the failed attempts. */
+      readonly account?: User;
+    };
 
 /** The name as stored, or `undefined` when it is too long to name any account. */
 function lookupName(field: 'username' | 'email', login: string): string | undefined {
@@ -41,7 +45,7 @@ function lookupName(field: 'username' | 'email', login: string): string | undefi
  * @throws HashQueueFullError (503) when the hashing queue has no room: nothing was checked.
  */
 export function checkLogin(context: TesseraContext, login: string, password: string, client?: string): Promise<LoginCheck> {
-  return inClientLine(client, () => checkInLine(context, login, password));
+  return checkInLine(context, login, password, client);
 }
 
 /**
@@ -52,24 +56,25 @@ export async function checkCredentials(context: TesseraContext, login: string, p
   return (await checkLogin(context, login, password, client)).user;
 }
 
-async function checkInLine(context: TesseraContext, login: string, password: string): Promise<LoginCheck> {
+/** `client` is the line the password work waits in (passed down, not carried: hashing-slots.ts). */
+async function checkInLine(context: TesseraContext, login: string, password: string, client: string | undefined): Promise<LoginCheck> {
   const { settings, store, events } = context;
   const name = lookupName(settings.USERNAME_FIELD, login);
   const user = name === undefined ? undefined : await store.findUser(settings.USERNAME_FIELD, name);
   if (user === undefined) {
-    await measuredHashing(events, 'verify', () => verifyAgainstDummy(password));
+    await measuredHashing(events, 'verify', () => verifyAgainstDummy(password, client));
     return { refused: 'bad_credentials' };
   }
   const { valid, needsRehash } = await measuredHashing(events, 'verify', () =>
-    verifyPassword(password, user.password, { allowWeakDjangoHashes: settings.ALLOW_WEAK_DJANGO_HASHES }),
+    verifyPassword(password, user.password, { allowWeakDjangoHashes: settings.ALLOW_WEAK_DJANGO_HASHES, client }),
   );
-  if (!valid) return { refused: 'bad_credentials' };
-  if (needsRehash) await upgradeHash(context, user, password);
-  return settings.USER_AUTHENTICATION_RULE(user) ? { user } : { refused: 'inactive' };
+  if (!valid) return { refused: 'bad_credentials', account: user };
+  if (needsRehash) await upgradeHash(context, user, password, client);
+  return settings.USER_AUTHENTICATION_RULE(user) ? { user } : { refused: 'inactive', account: user };
 }
 
 /** Re-hashes a legacy (any Django format) or weaker hash with the current argon2id parameters. */
-async function upgradeHash(context: TesseraContext, user: User, password: string): Promise<void> {
-  const hash = await measuredHashing(context.events, 'hash', () => hashPassword(password));
+async function upgradeHash(context: TesseraContext, user: User, password: string, client: string | undefined): Promise<void> {
+  const hash = await measuredHashing(context.events, 'hash', () => hashPassword(password, client));
   await context.store.updateUser(user.id, { password: hash });
 }

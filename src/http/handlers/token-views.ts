@@ -4,9 +4,8 @@
  */
 import { requireVerifiedEmail } from '../../accounts/email-verification.js';
 import { TesseraError, TokenError } from '../../errors.js';
-import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
-import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
-import { blacklistToken, logoutEverywhere } from '../../sessions/revoke-tokens.js';
+import { issueSliding } from '../../sessions/issue-tokens.js';
+import { refreshSliding } from '../../sessions/refresh-tokens.js';
 import { verifyToken } from '../../sessions/verify-token.js';
 import { reserveLoginAttempt, throttledAttemptKey } from '../../throttling/login-throttle.js';
 import { checkLogin } from '../../users/login.js';
@@ -19,10 +18,13 @@ import { userRefOf } from '../../model/auth-events.js';
 import { inSpan } from '../../observability/tracing.js';
 import type { TesseraContext } from '../context.js';
 import { untrimmed, validatedFields } from '../request-data.js';
+import { NO_STORE } from '../responses.js';
+import type { CookieMode } from '../auth-cookies.js';
 import type { Handler, HandlerInput, Route } from '../route.js';
+import { cookieTokenViews, csrfTokenRoute } from './cookie-token-views.js';
 
 /** Checks the login fields and credentials; the same 401 for every failure, whatever the reason. */
-async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
+export async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
   const usernameField = context.settings.USERNAME_FIELD;
   const { data, values } = await validatedFields(request, [
     { name: usernameField, kind: 'char' },
@@ -41,14 +43,14 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
     }
     throw error;
   });
-  const { user, refused } = await checkLogin(context, login, password, request.ip).catch(async (error: unknown) => {
+  const { user, refused, account } = await checkLogin(context, login, password, request.ip).catch(async (error: unknown) => {
     await attempt.settle('unchecked');
     throw error;
   });
   await attempt.settle(user === undefined ? 'failed' : 'succeeded');
   const info = { ip: request.ip, userAgent: header(request, 'user-agent') };
   if (user === undefined) {
-    await context.events.emit({ action: 'login.failed', username: login, detail: { reason: refused }, origin });
+    await context.events.emit({ action: 'login.failed', username: login, user: userRefOf(account), detail: { reason: refused }, origin });
     await context.hooks.onLoginFailed?.({ username: login }, info);
     throw TesseraError.of('no_active_account');
   }
@@ -61,7 +63,7 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
 }
 
 /** Runs a refresh; a refusal is counted (`tessera_refreshes_total{outcome="invalid"}`) with its precise reason. */
-async function reportingRefusal<T>(context: TesseraContext, work: () => Promise<T>): Promise<T> {
+export async function reportingRefusal<T>(context: TesseraContext, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -72,52 +74,35 @@ async function reportingRefusal<T>(context: TesseraContext, work: () => Promise<
   }
 }
 
-async function oneField(input: HandlerInput, name: string): Promise<string> {
+export async function oneField(input: HandlerInput, name: string): Promise<string> {
   const { values } = await validatedFields(input.request, [{ name, kind: 'char' }]);
   return values[name] ?? '';
 }
-
-/**
- * Every answer that carries a token: never stored by a browser, proxy or CDN (RFC 6749 §5.1:
- * "Cache-Control: no-store" and "Pragma: no-cache"; simplejwt sends neither).
- */
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
 /** The handler inside a span `tessera.token.<name>` (docs/operations.md: traces). */
 function traced(name: string, handler: Handler): Handler {
   return (input) => inSpan(`tessera.token.${name}`, {}, () => handler(input));
 }
 
-const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)), headers: NO_STORE });
 const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)), headers: NO_STORE });
-const refresh: Handler = async (input) => {
-  const raw = await oneField(input, 'refresh');
-  return { status: 200, body: await reportingRefusal(input.context, () => refreshPair(input.context, raw, originOf(input.request))), headers: NO_STORE };
-};
 const refreshSlidingToken: Handler = async (input) => {
   const raw = await oneField(input, 'token');
   return { status: 200, body: await reportingRefusal(input.context, () => refreshSliding(input.context, raw)), headers: NO_STORE };
 };
 const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
-const blacklist: Handler = async (input) => ({
-  status: 200,
-  body: await blacklistToken(input.context, await oneField(input, 'refresh'), originOf(input.request)),
-});
-
-const logoutAll: Handler = async ({ context, auth, request }) => {
-  // The route is authenticated: the router answered 401 before reaching here without a user.
-  if (auth === undefined) throw TesseraError.of('not_authenticated');
-  return { status: 200, body: await logoutEverywhere(context, auth.user, originOf(request)) };
-};
-
 const credentialFields = (usernameField: string) => [
   { name: usernameField, required: true },
   { name: 'password', required: true },
 ];
 
-/** The token routes under `prefix` (default `/api/token/`), with the sliding pair when SlidingToken is enabled. */
-export function tokenRoutes(options: { prefix: string; usernameField: string; sliding: boolean }): Route[] {
+/**
+ * The token routes under `prefix` (default `/api/token/`), with the sliding pair when
+ * SlidingToken is enabled, and the CSRF token view in cookie mode (`cookieMode`).
+ */
+export function tokenRoutes(options: { prefix: string; usernameField: string; sliding: boolean; cookieMode?: CookieMode | undefined }): Route[] {
   const { prefix, usernameField } = options;
+  // Login, refresh, logout and logout-all: simplejwt's, or with cookies in cookie mode (cookie-token-views.ts).
+  const { obtainPair, refresh, blacklist, logoutAll } = cookieTokenViews(options.cookieMode, { loggedInUser, oneField, reportingRefusal });
   const routes: Route[] = [
     {
       path: prefix,
@@ -165,6 +150,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       postFields: [],
     },
   ];
+  if (options.cookieMode !== undefined) routes.push(csrfTokenRoute(prefix, options.cookieMode));
   if (options.sliding) {
     routes.push(
       {

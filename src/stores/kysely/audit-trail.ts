@@ -2,7 +2,7 @@
  * The admin console's audit trail (migration 0002): who did what, when.
  */
 import type { Kysely } from 'kysely';
-import type { AuditEntry, AuditTrail } from '../../model/store.js';
+import type { AuditEntry, AuditQuery, AuditTrail } from '../../model/store.js';
 import { timestampFromDb, type BigIdColumn, type Database, type TimestampColumn } from '../schema.js';
 import { pageOf, type SqlHandle } from './sql-handle.js';
 
@@ -47,10 +47,16 @@ export class KyselyAuditTrail implements AuditTrail {
       .execute();
   }
 
-  async listAudit(options: { targetUserId?: number; limit?: number; offset?: number } = {}): Promise<AuditEntry[]> {
+  async pruneAudit(before: Date): Promise<number> {
+    const result = await this.#db.deleteFrom(AUDIT).where('created_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async listAudit(options: AuditQuery = {}): Promise<AuditEntry[]> {
     const { limit, offset } = pageOf(options);
     let query = this.#db.selectFrom(AUDIT).selectAll();
     if (options.targetUserId !== undefined) query = query.where('target_user_id', '=', options.targetUserId);
+    if (options.action !== undefined) query = query.where('action', '=', options.action);
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
     return rows.map((row) => ({
       id: Number(row.id),

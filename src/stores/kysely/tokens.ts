@@ -57,12 +57,19 @@ export class KyselyTokenStore implements TokenStore {
         // blacklist row; the unique token_id makes everyone else's insert a no-op.
         if (!(await this.#insertBlacklisted(trx, old.jti, now))) throw new RotationLost();
         await this.#insertOutstanding(trx, next);
-        await trx.updateTable(OUTSTANDING).set({ replaced_by: next.jti }).where('jti', '=', old.jti).execute();
-        // A token minted elsewhere (simplejwt, an import) had no family: it joins the one its
-        // first rotation starts, so that replaying it later revokes that family.
-        if (old.familyId !== null) {
-          await trx.updateTable(OUTSTANDING).set({ family_id: old.familyId }).where('jti', '=', old.jti).where('family_id', 'is', null).execute();
-        }
+        // One statement: the successor's name, and for a token minted elsewhere (simplejwt, an
+        // import) that had no family, the family its first rotation starts, so that replaying
+        // it later revokes that family (COALESCE keeps a family it already had).
+        await this.#sql.executeCompiled(
+          trx,
+          'setReplacedByAndFamily',
+          () =>
+            trx
+              .updateTable(OUTSTANDING)
+              .set((eb) => ({ replaced_by: next.jti, family_id: eb.fn.coalesce('family_id', eb.val(old.familyId)) }))
+              .where('jti', '=', old.jti),
+          [next.jti, old.familyId, old.jti],
+        );
         return true;
       });
     } catch (error) {
@@ -197,17 +204,19 @@ export class KyselyTokenStore implements TokenStore {
    */
   async #insertOutstanding(db: Kysely<Database>, token: OutstandingToken): Promise<void> {
     const { userId } = token;
-    await db
-      .insertInto(OUTSTANDING)
-      .values({
-        jti: token.jti,
-        user_id: userId === null ? null : (eb) => eb.selectFrom(USERS).select('auth_user.id').where('auth_user.id', '=', userId),
-        family_id: token.familyId,
-        created_at: token.createdAt,
-        expires_at: token.expiresAt,
-      })
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .execute();
+    const build = () =>
+      db
+        .insertInto(OUTSTANDING)
+        .values({
+          jti: token.jti,
+          user_id: userId === null ? null : (eb) => eb.selectFrom(USERS).select('auth_user.id').where('auth_user.id', '=', userId),
+          family_id: token.familyId,
+          created_at: token.createdAt,
+          expires_at: token.expiresAt,
+        })
+        .onConflict((oc) => oc.column('jti').doNothing());
+    const parameters = [token.jti, userId, token.familyId, token.createdAt, token.expiresAt];
+    await this.#sql.executeCompiled(db, userId === null ? 'insertOutstanding:noUser' : 'insertOutstanding:user', build, parameters);
   }
 
   /** Blacklists outstanding rows by id, in batches; returns how many this call blacklisted. */
@@ -230,15 +239,16 @@ export class KyselyTokenStore implements TokenStore {
 
   /** Blacklists the recorded token `jti`; `true` when this call did, `false` when it already was. */
   async #insertBlacklisted(db: Kysely<Database>, jti: string, now: Date): Promise<boolean> {
-    const inserted = await db
-      .insertInto(BLACKLISTED)
-      .values({
-        token_id: (eb) => eb.selectFrom(OUTSTANDING).select('id').where('jti', '=', jti),
-        blacklisted_at: now,
-      })
-      .onConflict((oc) => oc.column('token_id').doNothing())
-      .returning('id')
-      .execute();
-    return inserted.length === 1;
+    const build = () =>
+      db
+        .insertInto(BLACKLISTED)
+        .values({
+          token_id: (eb) => eb.selectFrom(OUTSTANDING).select('id').where('jti', '=', jti),
+          blacklisted_at: now,
+        })
+        .onConflict((oc) => oc.column('token_id').doNothing())
+        .returning('id');
+    const inserted = await this.#sql.executeCompiled(db, 'insertBlacklisted', build, [jti, now]);
+    return inserted.rows.length === 1;
   }
 }
