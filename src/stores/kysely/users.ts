@@ -30,8 +30,9 @@ export function userFromRow(row: Selectable<AuthUserTable> & { token_version?: n
     lastLogin: nullableTimestampFromDb(row.last_login),
     dateJoined: timestampFromDb(row.date_joined),
   };
-  // Only reads that join the cut-off table know the version; the others leave it out.
-  if (row.token_version === undefined) return user;
+  // Only reads that join the cut-off table know the version; a user who never had a cut-off
+  // (no row: version 0) gets no field, as from every other read.
+  if (row.token_version === undefined || row.token_version === null) return user;
   return { ...user, tokenVersion: Number(row.token_version ?? 0) };
 }
 
