@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = {
   'user.create': 'Created user',
   'user.update': 'Changed user',
   'user.set_password': 'Set password',
+  'user.password_reset_mail': 'Sent a password reset mail',
   'token.blacklist': 'Blacklisted token',
   'token.blacklist_all': "Blacklisted all of a user's tokens",
   'family.revoke': 'Revoked session (token family)',
