@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'user_not_found'
   | 'user_inactive'
   | 'not_authenticated'
+  | 'permission_denied'
   | 'method_not_allowed'
   | 'unsupported_media_type'
   | 'parse_error'
@@ -32,11 +33,18 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'throttled'
   | 'service_unavailable'
+  | 'csrf_failed'
   | 'internal_error';
+
+/**
+ * Every HTTP status a {@link TesseraError} can carry: a union, so frameworks that type their
+ * statuses accept it as is (Hono's `c.json(error.body, error.status)`).
+ */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503;
 
 interface ErrorSpec {
   /** HTTP status. */
-  readonly status: number;
+  readonly status: ErrorStatus;
   /** DRF's `code` key in the body, or `null` when DRF sends only `detail`. */
   readonly wireCode: string | null;
   /** Default English detail, as simplejwt/DRF word it. */
@@ -57,6 +65,7 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   user_not_found: { status: 401, wireCode: 'user_not_found', detail: 'User not found' },
   user_inactive: { status: 401, wireCode: 'user_inactive', detail: 'User is inactive' },
   not_authenticated: { status: 401, wireCode: null, detail: 'Authentication credentials were not provided.' },
+  permission_denied: { status: 403, wireCode: null, detail: 'You do not have permission to perform this action.' },
   method_not_allowed: { status: 405, wireCode: null, detail: 'Method not allowed.' },
   unsupported_media_type: { status: 415, wireCode: null, detail: 'Unsupported media type in request.' },
   parse_error: { status: 400, wireCode: null, detail: 'Malformed request.' },
@@ -65,6 +74,8 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   payload_too_large: { status: 413, wireCode: null, detail: 'Request body is too large.' },
   throttled: { status: 429, wireCode: null, detail: 'Request was throttled.' },
   service_unavailable: { status: 503, wireCode: null, detail: 'Service temporarily unavailable, try again later.' },
+  // DRF's answer when a cookie-authenticated request fails Django's CSRF check: "CSRF Failed: <reason>".
+  csrf_failed: { status: 403, wireCode: null, detail: 'CSRF Failed: CSRF token missing.' },
   internal_error: { status: 500, wireCode: null, detail: 'A server error occurred.' },
 };
 
@@ -85,12 +96,12 @@ export type FieldErrors = Record<string, string[]>;
  */
 export class TesseraError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
+  readonly status: ErrorStatus;
   readonly body: Json;
   /** Extra response headers (e.g. `Retry-After`). */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, body: Json, options: { status?: number; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, body: Json, options: { status?: ErrorStatus; headers?: Record<string, string>; cause?: unknown } = {}) {
     super(typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : code, { cause: options.cause });
     this.name = 'TesseraError';
     this.code = code;

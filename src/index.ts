@@ -29,6 +29,7 @@ export type { KeyStore, StoredSigningKey, SigningKeyState } from './model/store.
 export { authenticateHeader, type AuthenticatedRequest } from './auth/authenticate-request.js';
 export { authenticateStateless, tokenUserFromClaims, type TokenUser } from './auth/token-user.js';
 export type { User, NewUser, UserPatch, UserLookupField } from './model/user.js';
+export { requestUserOf, type RequestUser } from './model/request-user.js';
 export type { Store, UserStore, TokenStore, OutstandingToken, TokenRecord, TokenState } from './model/store.js';
 export { UniqueViolationError } from './model/store.js';
 export { hashPassword, verifyPassword, validatePassword } from './passwords/index.js';

@@ -8,7 +8,7 @@ import type { LoginRequestInfo, TesseraHooks } from '../src/http/context.js';
 import type { HttpResponse } from '../src/http/http-types.js';
 import { hashPassword } from '../src/passwords/hasher.js';
 import { createTessera, type Tessera } from '../src/app/tessera.js';
-import type { User } from '../src/model/user.js';
+import type { RequestUser } from '../src/model/request-user.js';
 import { KYOKO, claimsOf, client } from './http/api-suite.js';
 import { startAdapterApp, type RunningAdapterApp } from './support/adapter-apps.js';
 import { TEST_SECRET } from './support/cli-server.js';
@@ -57,7 +57,7 @@ async function harness(hooks: TesseraHooks, settingsEnv: Record<string, string> 
 }
 
 describe('customClaims', () => {
-  const customClaims = (user: User) => ({ username: user.username, is_staff: user.isStaff, roles: ['editor'] });
+  const customClaims = (user: RequestUser) => ({ username: user.username, is_staff: user.isStaff, roles: ['editor'] });
 
   it('adds the claims to the refresh and access tokens, after simplejwt’s own', async () => {
     const api = await harness({ customClaims });
@@ -94,18 +94,19 @@ describe('customClaims', () => {
 
 describe('login hooks', () => {
   it('calls onLoginSuccess with the user and request facts, never the password', async () => {
-    const calls: { user: User; info: LoginRequestInfo }[] = [];
+    const calls: { user: RequestUser; info: LoginRequestInfo }[] = [];
     const api = await harness({ onLoginSuccess: (user, info) => void calls.push({ user, info }) });
     expect((await api.post('/api/token/', KYOKO, { 'user-agent': 'hook-test/1.0' })).status).toBe(200);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.user.username).toBe('kyoko');
     expect(calls[0]?.info).toEqual({ ip: '203.0.113.7', userAgent: 'hook-test/1.0' });
     expect(JSON.stringify(calls)).not.toContain(KYOKO.password);
+    expect(JSON.stringify(calls)).not.toContain('$argon2');
   });
 
   it('calls onLoginFailed with the username only, for wrong passwords and unknown users alike', async () => {
     const calls: unknown[][] = [];
-    const successes: User[] = [];
+    const successes: RequestUser[] = [];
     const api = await harness({ onLoginFailed: (...args) => void calls.push(args), onLoginSuccess: (user) => void successes.push(user) });
     expect((await api.post('/api/token/', { username: 'kyoko', password: 'wrong-password-1' })).status).toBe(401);
     expect((await api.post('/api/token/', { username: 'nobody', password: 'wrong-password-2' })).status).toBe(401);

@@ -87,7 +87,7 @@ import { check, tesseraWithUser } from './check.mjs';
 const tessera = await tesseraWithUser(createTessera, hashPassword);
 const app = express();
 app.use(tesseraRouter(tessera));
-app.get('/protected/', authenticate(tessera), (req, res) => res.json({ content: 'Hello, ' + req.user.username }));
+app.get('/protected/', authenticate(tessera), (req, res) => res.json({ content: 'Hello, ' + res.locals.user.username }));
 const server = await new Promise((done) => { const s = app.listen(0, '127.0.0.1', () => done(s)); });
 console.log(await check('http://127.0.0.1:' + server.address().port));
 await new Promise((done) => server.close(done));
@@ -119,7 +119,7 @@ import { tesseraWithUser } from './check.mjs';
 const tessera = await tesseraWithUser(createTessera, hashPassword);
 const app = express();
 app.use(tesseraRouter(tessera));
-app.get('/protected/', authenticate(tessera), (req, res) => res.json({ content: 'Hello, ' + req.user.username }));
+app.get('/protected/', authenticate(tessera), (req, res) => res.json({ content: 'Hello, ' + res.locals.user.username }));
 const server = await new Promise((done) => { const s = app.listen(0, '127.0.0.1', () => done(s)); });
 const auth = createTesseraClient({ baseUrl: 'http://127.0.0.1:' + server.address().port });
 await auth.login({ username: 'packed', password: 'correct-horse-81' });
@@ -136,7 +136,7 @@ const CONSUMER_TS = `
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
-import { createTessera, type User } from 'tessera';
+import { createTessera, type RequestUser } from 'tessera';
 import { createTesseraClient, TesseraClientError, type AuthChange } from 'tessera/client';
 import { authenticate, tesseraRouter } from 'tessera/express';
 import { tesseraPlugin } from 'tessera/fastify';
@@ -147,23 +147,23 @@ const tessera = await createTessera();
 const app = express();
 app.use(tesseraRouter(tessera, { prefix: '/auth/', accountsPrefix: false }));
 app.get('/p', authenticate(tessera), (req, res) => {
-  const user: User | undefined = req.user;
-  // @ts-expect-error a Tessera user has no such field
-  void req.user?.nonexistent;
-  res.json({ name: user?.username });
+  const user: RequestUser = res.locals.user;
+  // @ts-expect-error the password hash is not on the user handlers get
+  void user.password;
+  res.json({ name: user.username, passport: req.user?.username });
 });
 
 const fastify = Fastify();
 await fastify.register(tesseraPlugin, { tessera, prefix: '/auth/' });
 fastify.get('/p', { preHandler: fastify.authenticate }, async (request) => {
-  const user: User | null = request.user;
-  return { name: user?.username };
+  const user: RequestUser = request.user;
+  return { name: user.username };
 });
 
 const hono = new Hono<{ Variables: TesseraVariables }>();
 hono.route('/', tesseraRoutes(tessera));
 hono.get('/p', honoAuthenticate(tessera), (c) => {
-  const user: User = c.get('user');
+  const user: RequestUser = c.get('user');
   return c.json({ name: user.username });
 });
 

@@ -13,7 +13,7 @@ import { TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword, verifyPassword } from '../passwords/hasher.js';
 import { endEverySession } from '../sessions/end-every-session.js';
 import { reserveLoginAttempt } from '../throttling/login-throttle.js';
-import type { User } from '../model/user.js';
+import type { RequestUser } from '../model/request-user.js';
 import { accountStore } from './account-store.js';
 import { ACCOUNT_MESSAGES, setPasswordErrors } from './password-form.js';
 
@@ -30,14 +30,15 @@ export interface PasswordChange {
  */
 export async function changePassword(
   context: TesseraContext,
-  caller: User,
+  caller: RequestUser,
   input: PasswordChange,
   fieldErrors: FieldErrors,
   ip: string | undefined,
 ): Promise<{ refresh: string; access: string }> {
   const store = accountStore(context);
   // The user as stored now: the request's user may come from the 5-second user cache.
-  const user = (await store.findUser('id', caller.id)) ?? caller;
+  const user = await store.findUser('id', caller.id);
+  if (user === undefined) throw TesseraError.of('user_not_found');
   if (input.oldPassword !== undefined) {
     const attempt = await reserveLoginAttempt(context, user.username, ip);
     const { valid } = await verifyPassword(input.oldPassword, user.password).catch(async (error: unknown) => {

@@ -7,7 +7,7 @@
  * status. Never a user, a token, an address or a raw URL (docs/operations.md lists them all).
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AuthEvent } from './auth-events.js';
+import type { AuthEvent } from '../model/auth-events.js';
 
 /** What the event stream and the HTTP layer report into. */
 export interface TesseraMetrics {
@@ -92,7 +92,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Tesse
   return {
     registry,
     observeEvent(event) {
-      const detail = event.detail ?? {};
+      const detail = typeof event.detail === 'object' ? event.detail : {};
       switch (event.action) {
         case 'login.succeeded':
           return logins.inc({ outcome: 'success' });

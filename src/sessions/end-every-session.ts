@@ -10,7 +10,7 @@
  * ACCESS_TOKEN_LIFETIME), as with any logout of stateless tokens.
  */
 import type { TesseraContext } from '../http/context.js';
-import type { User } from '../model/user.js';
+import type { RequestUser } from '../model/request-user.js';
 import { issuePair } from './issue-tokens.js';
 
 export interface EndSessionsOptions {
@@ -37,7 +37,7 @@ export interface EndedSessions {
  * const { pair } = await endEverySession(context, user, { issueNewPair: true });
  * ```
  */
-export async function endEverySession(context: TesseraContext, user: User, options: EndSessionsOptions = {}): Promise<EndedSessions> {
+export async function endEverySession(context: TesseraContext, user: RequestUser, options: EndSessionsOptions = {}): Promise<EndedSessions> {
   const { store } = context;
   const revokedTokens = await store.blacklistAllForUser(user.id, new Date(context.codec.now()));
   await store.deleteAdminSessionsOfUser?.(user.id, options.keepAdminSession);

@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { TesseraContext } from '../http/context.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { userIdClaim } from '../users/user-from-claim.js';
-import type { User } from '../model/user.js';
+import { requestUserOf, type RequestUser } from '../model/request-user.js';
 
 /** A new token of `type` for `user`, with the user's custom claims after simplejwt's own. */
-async function tokenForUser(context: TesseraContext, type: TokenType, user: User, nowMs: number): Promise<Claims> {
+async function tokenForUser(context: TesseraContext, type: TokenType, user: RequestUser, nowMs: number): Promise<Claims> {
   const claims = context.codec.create(type, userIdClaim(user, context.settings), nowMs);
   if (context.hooks.customClaims === undefined) return claims;
-  for (const [name, value] of Object.entries(await context.hooks.customClaims(user))) {
+  for (const [name, value] of Object.entries(await context.hooks.customClaims(requestUserOf(user)))) {
     // The claims Tessera checks are not the hook's to change: a token must mean what it says.
     if (name in claims) throw new TypeError(`customClaims may not set the reserved claim '${name}'`);
     claims[name] = value;
@@ -21,7 +21,7 @@ async function tokenForUser(context: TesseraContext, type: TokenType, user: User
 }
 
 /** Records a refresh or sliding token as outstanding, starting a new family (a session). */
-async function recordNewSession(context: TesseraContext, claims: Claims, user: User, nowMs: number): Promise<void> {
+async function recordNewSession(context: TesseraContext, claims: Claims, user: RequestUser, nowMs: number): Promise<void> {
   const familyId = randomUUID();
   await context.store.startFamily({ id: familyId, userId: user.id, createdAt: new Date(nowMs) });
   await context.store.recordOutstanding({
@@ -34,7 +34,7 @@ async function recordNewSession(context: TesseraContext, claims: Claims, user: U
 }
 
 /** `{"refresh": ..., "access": ...}`, in simplejwt's key order. */
-export async function issuePair(context: TesseraContext, user: User): Promise<{ refresh: string; access: string }> {
+export async function issuePair(context: TesseraContext, user: RequestUser): Promise<{ refresh: string; access: string }> {
   const nowMs = context.codec.now();
   const refresh = await tokenForUser(context, 'refresh', user, nowMs);
   await recordNewSession(context, refresh, user, nowMs);
@@ -42,7 +42,7 @@ export async function issuePair(context: TesseraContext, user: User): Promise<{ 
 }
 
 /** `{"token": ...}`: a sliding token. */
-export async function issueSliding(context: TesseraContext, user: User): Promise<{ token: string }> {
+export async function issueSliding(context: TesseraContext, user: RequestUser): Promise<{ token: string }> {
   const nowMs = context.codec.now();
   const sliding = await tokenForUser(context, 'sliding', user, nowMs);
   await recordNewSession(context, sliding, user, nowMs);

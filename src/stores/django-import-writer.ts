@@ -26,6 +26,7 @@ import type {
 } from '../model/django-import.js';
 import type { MigrationDialect } from './migrations/index.js';
 import { booleanFromDb, nullableTimestampFromDb, timestampFromDb, type AuthUserTable, type Database } from './schema.js';
+import { claimFoldedNames } from './name-keys.js';
 
 /** Rows per `IN (...)` list: well below SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
@@ -126,12 +127,16 @@ async function writeUsers(trx: Kysely<Database>, dialect: MigrationDialect, user
     const before = existing.get(user.id);
     if (before === undefined) {
       await trx.insertInto('auth_user').values({ id: user.id, ...columnsOf(user) }).execute();
+      // Django's exact rule for imported names; their folded forms are recorded so that a later
+      // registration of "KYOKO" meets an imported "kyoko" (migration 0009).
+      await claimFoldedNames(trx, user.id, { username: user.username, email: columnsOf(user).email }, false);
       counts.created++;
     } else {
       const changes = changedColumns(before, user);
       if (Object.keys(changes).length === 0) counts.unchanged++;
       else {
         await trx.updateTable('auth_user').set(changes).where('id', '=', user.id).execute();
+        await claimFoldedNames(trx, user.id, { username: user.username, email: columnsOf(user).email }, false);
         counts.updated++;
       }
     }

@@ -5,7 +5,7 @@
  */
 import type { Settings } from '../config/settings.js';
 import type { UserStore } from '../model/store.js';
-import type { User } from '../model/user.js';
+import type { User, UserLookupField } from '../model/user.js';
 
 export async function findUserByClaim(
   store: Pick<UserStore, 'findUser'>,
@@ -29,6 +29,6 @@ function integerId(claim: unknown): number | undefined {
 }
 
 /** The user id as it goes into a token: a JSON number for integer ids, as simplejwt 5.2.2 writes it. */
-export function userIdClaim(user: User, settings: Settings): number | string {
+export function userIdClaim(user: Pick<User, UserLookupField>, settings: Settings): number | string {
   return settings.USER_ID_FIELD === 'id' ? user.id : user[settings.USER_ID_FIELD];
 }

@@ -38,6 +38,20 @@ describe.each(ADAPTERS)('%s adapter: embedding', (adapter) => {
     expect(reply.json).toMatchObject({ username: 'kyoko', claims: { token_type: 'access', user_id: 1 } });
   });
 
+  it('gives handlers the user without the password hash, in answers and in every log line', async () => {
+    const logLines: string[] = [];
+    const app = await start({}, { logLines });
+    const { access } = await loginAt(app.baseUrl);
+    const reply = await client(app.baseUrl).get('/me/', access);
+    expect(reply.status).toBe(200);
+    expect(reply.json).toMatchObject({ id: 1, username: 'kyoko', email: 'kyoko@example.com', isStaff: true, isSuperuser: true, isActive: true });
+    expect(Object.keys(reply.json as object)).not.toContain('password');
+    expect(reply.text).not.toMatch(/argon2|pbkdf2/);
+    // The handler logged the user (inspected, and as JSON); the hash is in no line.
+    expect(logLines.some((line) => line.includes('kyoko'))).toBe(true);
+    for (const line of logLines) expect(line).not.toMatch(/argon2|pbkdf2|"password"|password:/);
+  });
+
   it('authenticates statelessly without looking the user up', async () => {
     const store = new MemoryStore();
     const app = await start({}, { tessera: { store } });
@@ -85,6 +99,20 @@ describe.each(ADAPTERS)('%s adapter: embedding', (adapter) => {
     expect(redirect.status).toBe(301);
     expect(redirect.headers.get('location')).toBe('/v1/api/token/refresh/');
     expect((await api.post('/api/token/', KYOKO)).status).toBe(404);
+  });
+});
+
+describe('fastify adapter: request.user is never a lie', () => {
+  it('throws, naming app.authenticate, when a route it does not protect reads request.user', async () => {
+    const logLines: string[] = [];
+    const app = await startAdapterApp('fastify', {}, { logLines });
+    try {
+      const reply = await client(app.baseUrl).get('/unguarded/');
+      expect(reply.status).toBe(500);
+      expect(logLines.some((line) => line.includes('request.user is only set on routes protected by app.authenticate'))).toBe(true);
+    } finally {
+      await app.stop();
+    }
   });
 });
 

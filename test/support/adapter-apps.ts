@@ -13,10 +13,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authenticate as expressAuthenticate, authenticateStateless as expressStateless, tesseraRouter } from '../../src/adapters/express/index.js';
+import { inspect } from 'node:util';
+import { authenticate as expressAuthenticate, authenticateStateless as expressStateless, tesseraCors as expressCors, tesseraRouter } from '../../src/adapters/express/index.js';
 import { tesseraPlugin } from '../../src/adapters/fastify/index.js';
 import type { MountOptions } from '../../src/adapters/shared.js';
-import { authenticate as honoAuthenticate, authenticateStateless as honoStateless, tesseraRoutes } from '../../src/adapters/hono/index.js';
+import { authenticate as honoAuthenticate, authenticateStateless as honoStateless, tesseraCors as honoCors, tesseraRoutes } from '../../src/adapters/hono/index.js';
 import type { HttpResponse } from '../../src/http/http-types.js';
 import { notFoundResponse } from '../../src/http/responses.js';
 import { hashPassword } from '../../src/passwords/hasher.js';
@@ -36,6 +37,11 @@ export interface AppOptions {
   mount?: MountOptions;
   /** Passed to `createTessera` (hooks, a store, ...). */
   tessera?: Omit<TesseraOptions, 'env' | 'configFile'>;
+  /**
+   * Every line the app logs: Fastify's pino logger (request logs included) and what the app's
+   * `/me/` handler logs in Express and Hono (the user, inspected and as JSON).
+   */
+  logLines?: string[];
 }
 
 export interface RunningAdapterApp extends RunningServer {
@@ -45,17 +51,30 @@ export interface RunningAdapterApp extends RunningServer {
 const PROTECTED = { content: 'This view is protected' };
 const HELLO = { message: 'Hello, World!' };
 
+/** A handler's log: what an app typically does with the user (inspect it, or print it as JSON). */
+function logUser(options: AppOptions, user: unknown): void {
+  options.logLines?.push(inspect(user, { depth: 5, showHidden: true }), JSON.stringify({ msg: 'me', user }));
+}
+
 function fastifyApp(tessera: Tessera, options: AppOptions) {
-  const app = Fastify({ logger: false });
+  const lines = options.logLines;
+  const app = Fastify({ logger: lines === undefined ? false : { level: 'trace', stream: { write: (line: string) => void lines.push(line) } } });
   // Tessera's decorators reach the scope the plugin is registered in (Fastify's encapsulation),
   // so the app's routes live there too; with `mountPath`, all of them sit under it.
   app.register(
     async (scope) => {
-      await scope.register(tesseraPlugin, { ...options.mount, tessera });
+      await scope.register(tesseraPlugin, { ...options.mount, tessera, cors: true });
       scope.get('/protected/', { preHandler: scope.authenticate }, async () => PROTECTED);
+      scope.post('/protected/', { preHandler: scope.authenticate }, async () => PROTECTED);
       scope.get('/hello/', { preHandler: scope.authenticate }, async () => HELLO);
-      scope.get('/whoami/', { preHandler: scope.authenticate }, async (request) => ({ username: request.user?.username, claims: request.tokenClaims }));
-      scope.get('/stateless/', { preHandler: scope.authenticateStateless }, async (request) => ({ id: request.tokenUser?.id, user: request.user }));
+      scope.get('/whoami/', { preHandler: scope.authenticate }, async (request) => ({ username: request.user.username, claims: request.tokenClaims }));
+      scope.get('/me/', { preHandler: scope.authenticate }, async (request) => {
+        request.log.info({ user: request.user }, 'me');
+        logUser(options, request.user);
+        return request.user;
+      });
+      scope.get('/stateless/', { preHandler: scope.authenticateStateless }, async (request) => ({ id: request.tokenUser.id, user: null }));
+      scope.get('/unguarded/', async (request) => ({ username: request.user.username }));
       scope.post('/echo/', async (request) => ({ echo: request.body }));
     },
     { prefix: options.mountPath ?? '' },
@@ -82,14 +101,21 @@ function sendPlain(res: express.Response, response: HttpResponse): void {
 
 function expressApp(tessera: Tessera, options: AppOptions) {
   const app = express();
+  app.use(expressCors(tessera));
   if (options.bodyParsersFirst) app.use(express.json(), express.urlencoded());
   const router = tesseraRouter(tessera, options.mount);
   if (options.mountPath) app.use(options.mountPath, router);
   else app.use(router);
   app.get('/protected/', expressAuthenticate(tessera), (_req, res) => void res.json(PROTECTED));
+  app.post('/protected/', expressAuthenticate(tessera), (_req, res) => void res.json(PROTECTED));
   app.get('/hello/', expressAuthenticate(tessera), (_req, res) => void res.json(HELLO));
-  app.get('/whoami/', expressAuthenticate(tessera), (req, res) => void res.json({ username: req.user?.username, claims: req.tokenClaims }));
-  app.get('/stateless/', expressStateless(tessera), (req, res) => void res.json({ id: req.tokenUser?.id, user: req.user ?? null }));
+  app.get('/whoami/', expressAuthenticate(tessera), (req, res) => void res.json({ username: res.locals.user.username, claims: res.locals.tokenClaims }));
+  app.get('/me/', expressAuthenticate(tessera), (req, res) => {
+    logUser(options, req.user);
+    logUser(options, res.locals.user);
+    res.json(res.locals.user);
+  });
+  app.get('/stateless/', expressStateless(tessera), (req, res) => void res.json({ id: res.locals.tokenUser.id, user: req.user ?? null }));
   app.post('/echo/', express.json(), (req, res) => void res.json({ echo: req.body as unknown }));
   app.use((_req: express.Request, res: express.Response) => sendPlain(res, notFoundResponse()));
   let server: Server | undefined;
@@ -104,10 +130,16 @@ function expressApp(tessera: Tessera, options: AppOptions) {
 
 function honoApp(tessera: Tessera, options: AppOptions) {
   const app = new Hono();
+  app.use('*', honoCors(tessera));
   app.route(options.mountPath ?? '/', tesseraRoutes(tessera, options.mount));
   app.get('/protected/', honoAuthenticate(tessera), (c) => c.json(PROTECTED));
+  app.post('/protected/', honoAuthenticate(tessera), (c) => c.json(PROTECTED));
   app.get('/hello/', honoAuthenticate(tessera), (c) => c.json(HELLO));
   app.get('/whoami/', honoAuthenticate(tessera), (c) => c.json({ username: c.get('user').username, claims: c.get('tokenClaims') }));
+  app.get('/me/', honoAuthenticate(tessera), (c) => {
+    logUser(options, c.get('user'));
+    return c.json(c.get('user'));
+  });
   app.get('/stateless/', honoStateless(tessera), (c) => c.json({ id: c.get('tokenUser').id, user: null }));
   app.post('/echo/', async (c) => c.json({ echo: (await c.req.json()) as unknown }));
   app.notFound(() => {
@@ -135,7 +167,9 @@ export async function startAdapterApp(
   const dir = mkdtempSync(join(tmpdir(), `tessera-${adapter}-`));
   const databaseUrl = `sqlite:${join(dir, 'db.sqlite3')}`;
   const env = { TESSERA_SECRET_KEY: TEST_SECRET, TESSERA_DATABASE_URL: databaseUrl, ...settingsEnv };
-  const tessera = await createTessera({ ...options.tessera, env, configFile: false });
+  const lines = options.logLines;
+  const logger = lines === undefined ? undefined : { info: (...args: unknown[]) => void lines.push(inspect(args)), warn: (...args: unknown[]) => void lines.push(inspect(args)), error: (...args: unknown[]) => void lines.push(inspect(args)) };
+  const tessera = await createTessera({ ...(logger === undefined ? {} : { logger }), ...options.tessera, env, configFile: false });
   await tessera.context.store.createUser({
     username: SUPERUSER.username,
     email: SUPERUSER.email,

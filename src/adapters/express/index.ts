@@ -9,36 +9,43 @@
  * valid requests work the same, but malformed bodies get that parser's answer, not DRF's.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { AuthenticationRequest } from '../../http/cookie-authentication.js';
 import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
 import type { TokenUser } from '../../auth/token-user.js';
-import type { User as TesseraUser } from '../../model/user.js';
+import type { RequestUser } from '../../model/request-user.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,
   bodyRefusal,
   consoleErrorReporter,
+  corsPolicyOf,
   dispatchedPaths,
   firstHeader,
+  mergedVary,
   routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
+  type AuthenticatedValues,
   type MountOptions,
+  type StatelessValues,
 } from '../shared.js';
 
-export type { MountOptions } from '../shared.js';
-export type { User } from '../../model/user.js';
+export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
+export type { RequestUser } from '../../model/request-user.js';
 export type { TokenUser } from '../../auth/token-user.js';
 export type { Claims } from '../../tokens/token-codec.js';
 
 declare global {
   // Express's own extension point; `Express.User` is also what Passport's types use for `req.user`.
   namespace Express {
-    interface User extends TesseraUser {}
+    interface User extends RequestUser {}
     interface Request {
       /**
-       * The user `authenticate(tessera)` found; absent on routes it does not protect.
+       * The user `authenticate(tessera)` found (without the password hash); absent on routes it
+       * does not protect. Typed as optional, as Passport types it; the handlers after
+       * `authenticate(tessera)` also get it, never undefined, as `res.locals.user`.
        *
        * @default undefined
        * @example
@@ -74,8 +81,15 @@ declare global {
 /** Sends an `HttpResponse` byte for byte (no Express content-type or charset handling). */
 function send(res: Response, response: HttpResponse): void {
   res.status(response.status);
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  // Vary is merged with what a CORS middleware (or the app) already set; Set-Cookie is appended.
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, name === 'vary' ? mergedVary(firstHeader(res.getHeader('vary') as string | string[] | undefined), value) : value);
+  for (const cookie of response.setCookies ?? []) res.append('set-cookie', cookie);
   res.end(response.body === '' ? undefined : response.body);
+}
+
+/** What authentication (cookie mode) reads of an Express request. */
+function authenticationRequest(req: Request): AuthenticationRequest {
+  return { method: req.method, headers: req.headers, secure: req.secure };
 }
 
 const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
@@ -112,7 +126,7 @@ export type TesseraRouterOptions = MountOptions;
  * const tessera = await createTessera();
  * const app = express();
  * app.use(tesseraRouter(tessera));
- * app.get('/protected/', authenticate(tessera), (req, res) => res.json({ hello: req.user?.username }));
+ * app.get('/protected/', authenticate(tessera), (req, res) => res.json({ hello: res.locals.user.username }));
  * app.listen(8000);
  * ```
  */
@@ -137,6 +151,7 @@ export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = 
       headers: { ...req.headers, 'content-type': contentType },
       body,
       ip: req.ip,
+      secure: req.secure,
     };
     send(res, withMountedLocation(await dispatch(httpRequest), req.baseUrl));
   };
@@ -156,24 +171,44 @@ function statusOf(error: unknown): number {
 }
 
 /**
+ * What {@link authenticate} puts in `res.locals`, typed for the handlers after it on the same
+ * route (Express infers a route's `Locals` from its first handler).
+ */
+export type TesseraLocals = AuthenticatedValues;
+
+/** What {@link authenticateStateless} puts in `res.locals`. */
+export type TesseraStatelessLocals = StatelessValues;
+
+/**
+ * Express's handler type with `res.locals` typed as `Locals`; everything else is Express's
+ * default (`any` bodies, as Express types them), so the route's own handlers keep their types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own defaults for the bodies
+export type AuthenticatingHandler<Locals extends Record<string, unknown>> = RequestHandler<Request['params'], any, any, Request['query'], Locals>;
+
+/**
  * Middleware that requires a valid access token (AUTH_HEADER_NAME, `Authorization: Bearer
- * <token>` by default) for an active user, then sets `req.user` and `req.tokenClaims`.
- * Otherwise it answers as simplejwt does: 401 with `WWW-Authenticate` and DRF's body.
+ * <token>` by default) for an active user, then sets `res.locals.user` and
+ * `res.locals.tokenClaims` (typed for the route's next handlers), and `req.user` /
+ * `req.tokenClaims` as Passport-style code expects. Otherwise it answers as simplejwt does: 401
+ * with `WWW-Authenticate` and DRF's body.
  *
  * @example
  * ```ts
  * app.get('/protected/', authenticate(tessera), (req, res) => {
- *   res.json({ content: `Hello, ${req.user?.username}` });
+ *   res.json({ content: `Hello, ${res.locals.user.username}` });
  * });
  * ```
  */
-export function authenticate(tessera: Tessera): RequestHandler {
+export function authenticate(tessera: Tessera): AuthenticatingHandler<TesseraLocals> {
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
-    authenticateRequest(tessera.context, firstHeader(req.headers[headerName])).then((outcome) => {
+    authenticateRequest(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
       if (!outcome.ok) return send(res, outcome.response);
       req.user = outcome.value.user;
       req.tokenClaims = outcome.value.claims;
+      res.locals.user = outcome.value.user;
+      res.locals.tokenClaims = outcome.value.claims;
       next();
     }, next);
   };
@@ -181,21 +216,50 @@ export function authenticate(tessera: Tessera): RequestHandler {
 
 /**
  * Like {@link authenticate}, but builds a `TokenUser` from the token alone (no database lookup,
- * simplejwt's `JWTStatelessUserAuthentication`) and sets `req.tokenUser` and `req.tokenClaims`.
+ * simplejwt's `JWTStatelessUserAuthentication`) and sets `res.locals.tokenUser` and
+ * `res.locals.tokenClaims` (and `req.tokenUser`, `req.tokenClaims`).
  *
  * @example
  * ```ts
- * app.get('/me/', authenticateStateless(tessera), (req, res) => res.json({ id: req.tokenUser?.id }));
+ * app.get('/me/', authenticateStateless(tessera), (req, res) => res.json({ id: res.locals.tokenUser.id }));
  * ```
  */
-export function authenticateStateless(tessera: Tessera): RequestHandler {
+export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<TesseraStatelessLocals> {
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
-    authenticateRequestStateless(tessera.context, firstHeader(req.headers[headerName])).then((outcome) => {
+    authenticateRequestStateless(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
       if (!outcome.ok) return send(res, outcome.response);
       req.tokenUser = outcome.value;
       req.tokenClaims = outcome.value.claims;
+      res.locals.tokenUser = outcome.value;
+      res.locals.tokenClaims = outcome.value.claims;
       next();
     }, next);
+  };
+}
+
+/**
+ * CORS for the whole app, from Tessera's CORS_* settings (django-cors-headers' names): answers
+ * preflights and adds `Access-Control-Allow-*` for allowed origins. Nothing is allowed until
+ * CORS_ALLOWED_ORIGINS lists an origin. Mount it first, before the routes it covers.
+ *
+ * @example
+ * ```ts
+ * // TESSERA_CORS_ALLOWED_ORIGINS=https://app.example.com TESSERA_CORS_ALLOW_CREDENTIALS=true
+ * app.use(tesseraCors(tessera));
+ * app.use(tesseraRouter(tessera));
+ * ```
+ */
+export function tesseraCors(tessera: Tessera): RequestHandler {
+  const policy = corsPolicyOf(tessera);
+  return (req, res, next) => {
+    if (policy === undefined) return next();
+    const preflight = policy.preflight(req);
+    if (preflight !== undefined) return send(res, preflight);
+    for (const [name, value] of Object.entries(policy.responseHeaders(req))) {
+      if (name === 'vary') res.vary(value);
+      else res.setHeader(name, value);
+    }
+    next();
   };
 }

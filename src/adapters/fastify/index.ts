@@ -8,20 +8,24 @@
  * parser (every body goes to Tessera's DRF-exact parsing) and error handler do not touch your
  * routes, which keep Fastify's JSON parser.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AuthenticationRequest } from '../../http/cookie-authentication.js';
+import type { CorsPolicy } from '../../http/cors.js';
 import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { ErrorReporter } from '../../http/router.js';
 import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
 import type { TokenUser } from '../../auth/token-user.js';
-import type { User } from '../../model/user.js';
+import type { RequestUser } from '../../model/request-user.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,
   bodyRefusal,
+  corsPolicyOf,
   dispatchedPaths,
   firstHeader,
+  mergedVary,
   routeOptionsOf,
   serverErrorResponse,
   tokenHeaderName,
@@ -30,7 +34,7 @@ import {
 } from '../shared.js';
 
 export type { MountOptions } from '../shared.js';
-export type { User } from '../../model/user.js';
+export type { RequestUser } from '../../model/request-user.js';
 export type { TokenUser } from '../../auth/token-user.js';
 export type { Claims } from '../../tokens/token-codec.js';
 
@@ -44,7 +48,7 @@ declare module 'fastify' {
      *
      * @example
      * ```ts
-     * app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ user: request.user?.username }));
+     * app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ user: request.user.username }));
      * ```
      */
     authenticate: preHandlerAsyncHookHandler;
@@ -54,47 +58,60 @@ declare module 'fastify' {
      *
      * @example
      * ```ts
-     * app.get('/me/', { preHandler: app.authenticateStateless }, async (request) => ({ id: request.tokenUser?.id }));
+     * app.get('/me/', { preHandler: app.authenticateStateless }, async (request) => ({ id: request.tokenUser.id }));
      * ```
      */
     authenticateStateless: preHandlerAsyncHookHandler;
   }
   interface FastifyRequest {
     /**
-     * The user `app.authenticate` found; `null` on routes it does not protect.
+     * The user `app.authenticate` found, without the password hash. Reading it on a route that
+     * `app.authenticate` does not protect throws an error saying so (a 500, reported), so the
+     * type never lies.
      *
-     * @default null
      * @example
      * ```ts
-     * app.get('/me/', { preHandler: app.authenticate }, async (request) => ({ email: request.user?.email }));
+     * app.get('/me/', { preHandler: app.authenticate }, async (request) => ({ email: request.user.email }));
      * ```
      */
-    user: User | null;
+    user: RequestUser;
     /**
-     * The claims of the token `app.authenticate` or `app.authenticateStateless` accepted.
+     * The claims of the token `app.authenticate` or `app.authenticateStateless` accepted. Reading
+     * it on a route neither protects throws an error saying so.
      *
-     * @default null
      * @example
      * ```ts
-     * const roles = request.tokenClaims?.roles; // a claim your customClaims hook added
+     * const roles = request.tokenClaims.roles; // a claim your customClaims hook added
      * ```
      */
-    tokenClaims: Claims | null;
+    tokenClaims: Claims;
     /**
-     * The user `app.authenticateStateless` built from the token alone.
+     * The user `app.authenticateStateless` built from the token alone. Reading it on a route
+     * `app.authenticateStateless` does not protect throws an error saying so.
      *
-     * @default null
      * @example
      * ```ts
-     * app.get('/me/', { preHandler: app.authenticateStateless }, async (request) => ({ id: request.tokenUser?.id }));
+     * app.get('/me/', { preHandler: app.authenticateStateless }, async (request) => ({ id: request.tokenUser.id }));
      * ```
      */
-    tokenUser: TokenUser | null;
+    tokenUser: TokenUser;
   }
 }
 
 /** Options of {@link tesseraPlugin}. */
 export interface TesseraPluginOptions extends MountOptions {
+  /**
+   * Answer CORS for the whole app from the CORS_* settings (django-cors-headers' names:
+   * CORS_ALLOWED_ORIGINS, CORS_ALLOW_CREDENTIALS, ...). Nothing is allowed until
+   * CORS_ALLOWED_ORIGINS lists an origin.
+   *
+   * @default false
+   * @example
+   * ```ts
+   * await app.register(tesseraPlugin, { tessera, cors: true });
+   * ```
+   */
+  cors?: boolean;
   /**
    * The Tessera instance to serve, from `createTessera()`. Required. The plugin does not close
    * it: close it after the app (`app.addHook('onClose', () => tessera.close())`).
@@ -112,12 +129,58 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 /** Sends an `HttpResponse` exactly: a Buffer, so Fastify adds no charset; nothing at all for an empty body. */
 function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   reply.code(response.status).headers(response.headers);
+  if (response.setCookies !== undefined && response.setCookies.length > 0) reply.header('set-cookie', response.setCookies);
   return response.body === '' ? reply.send() : reply.send(Buffer.from(response.body, 'utf8'));
+}
+
+/** What authentication (cookie mode) reads of a Fastify request. */
+function authenticationRequest(request: FastifyRequest): AuthenticationRequest {
+  return { method: request.method, headers: request.headers, secure: request.protocol === 'https' };
+}
+
+/**
+ * CORS for the whole app from Tessera's CORS_* settings: preflights answered before any route,
+ * `Access-Control-Allow-*` added to every answer to an allowed origin.
+ */
+function addCorsHooks(app: FastifyInstance, policy: CorsPolicy): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const preflight = policy.preflight(request);
+    if (preflight !== undefined) return send(reply, preflight);
+    return undefined;
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    for (const [name, value] of Object.entries(policy.responseHeaders(request))) {
+      reply.header(name, name === 'vary' ? mergedVary(firstHeader(reply.getHeader('vary') as string | string[] | undefined), value) : value);
+    }
+    return payload;
+  });
 }
 
 function splitUrl(url: string): { path: string; search: string } {
   const queryAt = url.indexOf('?');
   return queryAt < 0 ? { path: url, search: '' } : { path: url.slice(0, queryAt), search: url.slice(queryAt) };
+}
+
+/** Where the guarded request properties keep their values (one symbol each, never enumerable JSON). */
+const SLOTS = { user: Symbol('tessera.user'), tokenClaims: Symbol('tessera.tokenClaims'), tokenUser: Symbol('tessera.tokenUser') } as const;
+
+/**
+ * A request property that only the preHandler `setBy` fills: reading it elsewhere throws an
+ * error naming the preHandler, instead of handing the route `undefined` typed as a user.
+ */
+function decorateGuarded(app: FastifyInstance, name: keyof typeof SLOTS, setBy: string): void {
+  const slot = SLOTS[name];
+  type Slotted = FastifyRequest & { [slot]?: unknown };
+  app.decorateRequest(name, {
+    getter(this: FastifyRequest) {
+      const value = (this as Slotted)[slot];
+      if (value === undefined) throw new Error(`tessera: request.${name} is only set on routes protected by ${setBy} (preHandler)`);
+      return value as never;
+    },
+    setter(this: FastifyRequest, value: unknown) {
+      (this as Slotted)[slot] = value;
+    },
+  });
 }
 
 const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) => {
@@ -129,12 +192,15 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
   const dispatch = tessera.dispatcher(routeOptions, reportError);
   const headerName = tokenHeaderName(tessera.context);
 
-  app.decorateRequest('user', null);
-  app.decorateRequest('tokenClaims', null);
-  app.decorateRequest('tokenUser', null);
+  const cors = options.cors === true ? corsPolicyOf(tessera) : undefined;
+  if (cors !== undefined) addCorsHooks(app, cors);
+
+  decorateGuarded(app, 'user', 'app.authenticate');
+  decorateGuarded(app, 'tokenClaims', 'app.authenticate or app.authenticateStateless');
+  decorateGuarded(app, 'tokenUser', 'app.authenticateStateless');
 
   app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
-    const outcome = await authenticateRequest(tessera.context, firstHeader(request.headers[headerName]));
+    const outcome = await authenticateRequest(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request));
     if (!outcome.ok) return send(reply, outcome.response);
     request.user = outcome.value.user;
     request.tokenClaims = outcome.value.claims;
@@ -142,7 +208,7 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
   });
 
   app.decorate('authenticateStateless', async (request: FastifyRequest, reply: FastifyReply) => {
-    const outcome = await authenticateRequestStateless(tessera.context, firstHeader(request.headers[headerName]));
+    const outcome = await authenticateRequestStateless(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request));
     if (!outcome.ok) return send(reply, outcome.response);
     request.tokenUser = outcome.value;
     request.tokenClaims = outcome.value.claims;
@@ -180,6 +246,7 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
             headers: request.headers,
             body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
             ip: request.ip,
+            secure: request.protocol === 'https',
           };
           return send(reply, withMountedLocation(await dispatch(httpRequest), mountPath));
         },
@@ -201,7 +268,7 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
  *
  * const app = Fastify();
  * await app.register(tesseraPlugin, { tessera: await createTessera() });
- * app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ hello: request.user?.username }));
+ * app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ hello: request.user.username }));
  * await app.listen({ port: 8000 });
  * ```
  */

@@ -327,6 +327,13 @@ function tokensSection(visitor: Visitor, view: UserView): SafeHtml {
     families.set(token.familyId, family);
   }
   return html`<section aria-labelledby="tokens-heading">
+${view.manageable
+    ? html`<h2>Login locks</h2>
+<p>Failed logins for this username are counted per address and across addresses; past the limits, logins from addresses ${user.username} has not used before wait.</p>
+<form method="post" action="${base}login-locks/clear/">
+${csrfField(visitor.session)}<button type="submit">Clear login locks of ${user.username}</button>
+</form>`
+    : ''}
 <h2 id="tokens-heading">Tokens</h2>
 <p>${tokens.length === 0 ? 'This user has no recorded refresh tokens.' : html`${tokens.length} recorded refresh or sliding token${tokens.length === 1 ? '' : 's'}, ${liveCount} live. Access tokens are not recorded: they stay valid until they expire.`}</p>
 ${view.manageable && liveCount > 0
