@@ -231,6 +231,27 @@ export function tokenErrorReasonOf(error: unknown): TokenErrorReason | undefined
 }
 
 /**
+ * One of the app's hooks (`customClaims`, `onLoginSuccess`, `sendMail`, ...) threw: the message
+ * names the hook, the original error is the `cause`. The request gets a bare 500; the error
+ * reporter gets this.
+ *
+ * @example
+ * ```ts
+ * new HookError('customClaims', new TypeError("Cannot read properties of undefined (reading 'id')")).message;
+ * // "the customClaims hook threw: Cannot read properties of undefined (reading 'id')"
+ * ```
+ */
+export class HookError extends Error {
+  readonly hook: string;
+  constructor(hook: string, cause: unknown) {
+    super(`the ${hook} hook threw: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'HookError';
+    this.hook = hook;
+    if (cause instanceof Error && cause.stack !== undefined) this.stack = `${this.name}: ${this.message}\n  caused by ${cause.stack}`;
+  }
+}
+
+/**
  * Bad configuration. Start-up stops with this message, which always names the setting.
  */
 export class ConfigError extends Error {

@@ -21,6 +21,7 @@ import { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
 import { openServerKeys, type ServerKeys } from '../keys/server-keys.js';
 import { jwksRoutes, withJwksResponse } from '../http/handlers/jwks-view.js';
 import { TokenCodec } from '../tokens/token-codec.js';
+import { namedHooks } from './named-hooks.js';
 import { accountRoutes } from '../http/handlers/account-views.js';
 import { hasAccountStore } from '../accounts/account-store.js';
 import { ConfigError } from '../errors.js';
@@ -34,8 +35,24 @@ export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
   /** Your own store (e.g. over your existing users table). @default the store DATABASE_URL names */
   store?: Store;
   hooks?: TesseraHooks;
-  /** Where operational messages go (never secrets or tokens). @default JSON lines on stderr */
+  /**
+   * Where operational messages go (never secrets or tokens): the start-up warnings, and
+   * unexpected errors while answering requests when the adapter has no reporter of its own.
+   *
+   * @default JSON lines on stderr
+   * @example
+   * ```ts
+   * const tessera = await createTessera({ logger: { info: () => {}, warn: (msg) => myLog.warn(msg), error: (msg, err) => myLog.error(err, msg) } });
+   * ```
+   */
   logger?: Logger;
+  /**
+   * Whether to write the start-up warnings to the logger. The bundled server's workers turn it
+   * off (the primary has said them once). They stay in `tessera.warnings` either way.
+   *
+   * @default true
+   */
+  reportWarnings?: boolean;
   /** Throttle counters. @default Redis when REDIS_URL is set, else in memory per process */
   limiter?: RateLimiter;
   /** The clock, in milliseconds, for tests. @default Date.now */
@@ -61,8 +78,10 @@ export interface Tessera {
   /** The signing and verification keys, kept current from the key table (docs/keys.md). */
   readonly keys: ServerKeys;
   readonly settings: Settings;
-  /** Start-up warnings (development secret, short keys, ...). */
+  /** Start-up warnings (development secret, short keys, ...), already written to the logger. */
   readonly warnings: readonly string[];
+  /** Where operational messages go: the `logger` option, JSON lines on stderr by default. */
+  readonly log: Logger;
   /** Tessera's mails; with EMAIL_BACKEND=memory, `mail.backend.outbox` holds what was sent. */
   readonly mail: Mailer;
   /** The routes these options select. */
@@ -92,7 +111,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const redis = shared?.redis;
   const limiter = options.limiter ?? shared?.limiter ?? new MemoryRateLimiter();
   const bus = shared?.bus;
-  const hooks = options.hooks ?? {};
+  const hooks = namedHooks(options.hooks ?? {});
   const recovery = hasAccountStore(store);
   if (!recovery) {
     if (settings.ACCOUNT_EMAIL_VERIFICATION !== 'none') {
@@ -124,11 +143,15 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       ...(routeOptions.jwks === false ? [] : jwksRoutes(keys)),
     ];
   };
+  // Said once, where the app will see it: a development secret or database file written into
+  // the app's folder is not something to learn about later.
+  if (options.reportWarnings !== false) for (const warning of warnings) log.warn(warning);
   return {
     context,
     keys,
     settings,
     warnings,
+    log,
     mail,
     routes,
     dispatcher: (routeOptions, reportError) => withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),

@@ -50,10 +50,10 @@ export function serveCommand(): Command {
 }
 
 async function serveOne(options: ServeOptions): Promise<void> {
-  const tessera = await createTessera();
+  // Workers stay quiet about start-up warnings: the primary has said them once.
+  const tessera = await createTessera({ reportWarnings: cluster.isPrimary });
   joinWorkerCacheGroup(tessera.context.store);
   const app = createServer(tessera);
-  if (cluster.isPrimary) for (const warning of tessera.warnings) app.log.warn(warning);
   const shutdown = async (): Promise<void> => {
     await app.close();
     await tessera.close();
