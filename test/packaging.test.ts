@@ -7,7 +7,7 @@
  * Packs what `npm run build` last built (`npm test` builds first); fails when dist/ is missing.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,11 +27,20 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) || keep.has(name.toLowerCase())));
 }
 
-async function npm(args: string[], cwd: string): Promise<string> {
+function runNpm(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
   // The npm that runs `npm test` when there is one, else the one on PATH.
   const [command, prefix] = NPM_CLI !== undefined && NPM_CLI.endsWith('.js') ? [process.execPath, [NPM_CLI]] : ['npm', []];
-  const { stdout } = await run(command, [...prefix, ...args], { cwd, env: cleanEnv(), timeout: 110_000, maxBuffer: 16 * 1024 * 1024 });
-  return stdout;
+  return run(command, [...prefix, ...args], { cwd, env: cleanEnv(), timeout: 110_000, maxBuffer: 16 * 1024 * 1024 });
+}
+
+async function npm(args: string[], cwd: string): Promise<string> {
+  return (await runNpm(args, cwd)).stdout;
+}
+
+/** npm's stdout and stderr (its warnings go to stderr). */
+async function npmOutput(args: string[], cwd: string): Promise<string> {
+  const { stdout, stderr } = await runNpm(args, cwd);
+  return `${stdout}${stderr}`;
 }
 
 /** Logs in to `baseUrl` as the user the scripts create and calls `/protected/`; exits non-zero on any surprise. */
@@ -182,6 +191,40 @@ const auth: TesseraClient = createTesseraClient({ baseUrl: '', mode: 'cookie', s
 const answer: Promise<Response> = auth.fetch('/protected/', { method: 'POST', body: new FormData() });
 void answer;
 `;
+
+describe('the package manifest', () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+    sideEffects?: boolean;
+    dependencies: Record<string, string>;
+    peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    exports: Record<string, unknown>;
+  };
+
+  it('builds on pack, not on install (no prepare script: installs do not warn or compile)', () => {
+    expect(manifest.scripts.prepare).toBeUndefined();
+    expect(manifest.scripts.prepack).toBe('npm run build');
+  });
+
+  it('declares no side effects, and makes pg and redis optional peers', () => {
+    expect(manifest.sideEffects).toBe(false);
+    for (const name of ['pg', 'redis', 'jose']) expect(manifest.dependencies[name]).toBeUndefined();
+    expect(manifest.peerDependenciesMeta.pg?.optional).toBe(true);
+    expect(manifest.peerDependenciesMeta.redis?.optional).toBe(true);
+    expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './verifier', './tokens', './fastify', './express', './hono', './client']));
+  });
+
+  it('installs from the lockfile with no engine warning on the oldest supported Node', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-ci-'));
+    try {
+      for (const file of ['package.json', 'package-lock.json']) writeFileSync(join(dir, file), readFileSync(join(ROOT, file)));
+      const output = await npmOutput(['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
+      expect(output).not.toContain('EBADENGINE');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
 
 describe('the packed package', () => {
   let project: string;

@@ -22,6 +22,7 @@ import { openServerKeys, type ServerKeys } from '../keys/server-keys.js';
 import { jwksRoutes, withJwksResponse } from '../http/handlers/jwks-view.js';
 import { TokenCodec } from '../tokens/token-codec.js';
 import { namedHooks } from './named-hooks.js';
+import { importNeeding } from '../stores/optional-package.js';
 import { accountRoutes } from '../http/handlers/account-views.js';
 import { hasAccountStore } from '../accounts/account-store.js';
 import { ConfigError } from '../errors.js';
@@ -193,11 +194,12 @@ function throttledSignInLog(store: CachedStore, codec: TokenCodec, log: Logger):
  * when REDIS_URL is set, so a single SQLite server does not pay the client's start-up cost.
  */
 async function connectRedis(url: string, store: CachedStore, log: Logger) {
-  const [{ RedisLink }, { RedisRateLimiter }, { InvalidationBus }] = await Promise.all([
-    import('../stores/redis/redis-link.js'),
-    import('../stores/redis/redis-rate-limiter.js'),
-    import('../stores/redis/invalidation-bus.js'),
-  ]);
+  const [{ RedisLink }, { RedisRateLimiter }, { InvalidationBus }] = await importNeeding(
+    'redis',
+    'REDIS_URL',
+    () => Promise.all([import('../stores/redis/redis-link.js'), import('../stores/redis/redis-rate-limiter.js'), import('../stores/redis/invalidation-bus.js')]),
+    'sharing throttles and caches over Redis',
+  );
   const redis = RedisLink.open(url, log);
   return { redis, limiter: new RedisRateLimiter(redis, new MemoryRateLimiter()), bus: InvalidationBus.connect(redis, store) };
 }
