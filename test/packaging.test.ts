@@ -7,7 +7,7 @@
  * Packs what `npm run build` last built (`npm test` builds first); fails when dist/ is missing.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -183,6 +183,39 @@ await auth.login({ username: 'alice', password: 'x' }).catch((error: unknown) =>
 createTesseraClient({ baseUrl: '', mode: 'session' });
 `;
 
+/**
+ * A CommonJS project (`npm init -y` writes `"type": "commonjs"`): TypeScript compiles the imports
+ * to `require()`, which loads the ES modules on Node >= 20.19 (docs/decisions.md, D15).
+ */
+const COMMONJS_TS = `
+import express from 'express';
+import { createTessera, hashPassword } from 'tessera';
+import { authenticate, tesseraRouter } from 'tessera/express';
+import { createVerifier } from 'tessera/verifier';
+import type { AddressInfo } from 'node:net';
+
+async function main(): Promise<void> {
+  const tessera = await createTessera({
+    env: { TESSERA_SECRET_KEY: ${JSON.stringify(TEST_SECRET)}, TESSERA_DATABASE_URL: 'sqlite::memory:' },
+    configFile: false,
+    reportWarnings: false,
+  });
+  await tessera.context.store.createUser({ username: 'packed', password: await hashPassword('correct-horse-81') });
+  const app = express();
+  app.use(tesseraRouter(tessera));
+  app.get('/protected/', authenticate(tessera), (req, res) => { res.json({ content: 'Hello, ' + res.locals.user.username }); });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((done) => server.once('listening', done));
+  const base = 'http://127.0.0.1:' + (server.address() as AddressInfo).port;
+  const login = await fetch(base + '/api/token/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'packed', password: 'correct-horse-81' }) });
+  const { access } = (await login.json()) as { access: string };
+  console.log(typeof require === 'function' && typeof createVerifier === 'function', await (await fetch(base + '/protected/', { headers: { authorization: 'Bearer ' + access } })).text());
+  server.close();
+  await tessera.close();
+}
+void main();
+`;
+
 /** A browser app: the client's declarations must need nothing from Node (and skipLibCheck is off). */
 const BROWSER_TS = `
 import { createTesseraClient, type TesseraClient } from 'tessera/client';
@@ -272,6 +305,25 @@ describe('the packed package', () => {
       (error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }),
     );
     expect(result.stdout).toBe('');
+  });
+
+  it('works in a "type": "commonjs" project: strict nodenext type-check, then require() at run time', async () => {
+    const cjs = join(project, 'cjs');
+    mkdirSync(cjs, { recursive: true });
+    writeFileSync(join(cjs, 'package.json'), JSON.stringify({ name: 'tessera-cjs-consumer', private: true, type: 'commonjs' }));
+    writeFileSync(join(cjs, 'app.ts'), COMMONJS_TS);
+    writeFileSync(
+      join(cjs, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'out', types: ['node'] }, files: ['app.ts'] }),
+    );
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const compiled = await run(process.execPath, [tsc, '-p', cjs], { cwd: cjs, env: cleanEnv(), timeout: 60_000 }).catch(
+      (error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }),
+    );
+    expect(compiled.stdout).toBe('');
+    expect(readFileSync(join(cjs, 'out/app.js'), 'utf8')).toContain('require("tessera")');
+    const { stdout } = await run(process.execPath, [join(cjs, 'out/app.js')], { cwd: cjs, env: cleanEnv(), timeout: 30_000 });
+    expect(stdout.trim()).toBe('true {"content":"Hello, packed"}');
   });
 
   it('type-checks a browser app (DOM types, no Node types) using tessera/client', async () => {
