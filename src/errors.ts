@@ -41,7 +41,7 @@ export type ErrorCode =
  */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503;
 
-interface ErrorSpec {
+export interface ErrorSpec {
   /** HTTP status. */
   readonly status: ErrorStatus;
   /** DRF's `code` key in the body, or `null` when DRF sends only `detail`. */
