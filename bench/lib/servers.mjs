@@ -120,6 +120,13 @@ export async function prepareTessera({ secret, rotate = false, extraEnv = {} }) 
   const env = tesseraEnv({
     TESSERA_SECRET_KEY: secret,
     TESSERA_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}`,
+    // All bench traffic comes from one address: the per-address bound on waiting password
+    // checks (4 by default) would turn 8 concurrent logins into 503s. The reference has no
+    // such bound; the total bound (HASH_QUEUE_LIMIT, 64) still holds.
+    TESSERA_HASH_QUEUE_PER_CLIENT: '64',
+    // Same reason: the failed-login throttle per account and address reserves a place for each
+    // login in flight (5), so 8 concurrent good logins of the bench user would meet 429s.
+    TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off',
     ...(rotate ? { TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' } : {}),
     ...extraEnv,
   });
