@@ -31,15 +31,17 @@ export type ErrorCode =
   | 'not_found'
   | 'validation_failed'
   | 'payload_too_large'
+  | 'headers_too_large'
   | 'throttled'
   | 'service_unavailable'
+  | 'csrf_failed'
   | 'internal_error';
 
 /**
  * Every HTTP status a {@link TesseraError} can carry: a union, so frameworks that type their
  * statuses accept it as is (Hono's `c.json(error.body, error.status)`).
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 431 | 429 | 500 | 503;
 
 export interface ErrorSpec {
   /** HTTP status. */
@@ -71,8 +73,11 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   not_found: { status: 404, wireCode: null, detail: 'Not found.' },
   validation_failed: { status: 400, wireCode: null, detail: 'Invalid input.' },
   payload_too_large: { status: 413, wireCode: null, detail: 'Request body is too large.' },
+  headers_too_large: { status: 431, wireCode: null, detail: 'Request headers are too large.' },
   throttled: { status: 429, wireCode: null, detail: 'Request was throttled.' },
   service_unavailable: { status: 503, wireCode: null, detail: 'Service temporarily unavailable, try again later.' },
+  // DRF's answer when a cookie-authenticated request fails Django's CSRF check: "CSRF Failed: <reason>".
+  csrf_failed: { status: 403, wireCode: null, detail: 'CSRF Failed: CSRF token missing.' },
   internal_error: { status: 500, wireCode: null, detail: 'A server error occurred.' },
 };
 
@@ -131,6 +136,38 @@ export class TesseraError extends Error {
     return new TesseraError('validation_failed', { non_field_errors: [message] });
   }
 }
+
+/** DRF's field messages (`rest_framework/fields.py` 3.14), word for word. */
+export const FIELD_MESSAGES = {
+  required: 'This field is required.',
+  null: 'This field may not be null.',
+  notAString: 'Not a valid string.',
+  blank: 'This field may not be blank.',
+  nullCharacters: 'Null characters are not allowed.',
+  invalidEmail: 'Enter a valid email address.',
+  /** The serializer's own `null` message, for a `null` body. */
+  noData: 'No data provided',
+} as const;
+
+/** The tutorial's `RegisterSerializer` and Django's user model, word for word. */
+export const REGISTRATION_MESSAGES = {
+  passwordsDiffer: "Password fields didn't match.",
+  usernameTaken: 'User with this username already exists.',
+  emailTaken: 'User with this email already exists.',
+  invalidUsername: 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+} as const;
+
+/** dj-rest-auth's messages (password change and reset, email verification), word for word. */
+export const ACCOUNT_MESSAGES = {
+  passwordMismatch: 'The two password fields didn’t match.',
+  oldPasswordIncorrect: 'Your old password was entered incorrectly. Please enter it again.',
+  invalidValue: 'Invalid value',
+  resetMailSent: 'Password reset e-mail has been sent.',
+  passwordReset: 'Password has been reset with the new password.',
+  passwordChanged: 'New password has been saved.',
+  emailNotVerified: 'E-mail is not verified.',
+  ok: 'ok',
+} as const;
 
 /** simplejwt 5.2.2's token messages, word for word: what clients see in `detail` and `messages`. */
 export const TOKEN_MESSAGES = {

@@ -36,6 +36,19 @@ export { hashPassword, verifyPassword, validatePassword } from './passwords/inde
 export type { HttpRequest, HttpResponse } from './http/http-types.js';
 export type { ErrorReporter, RequestDispatcher } from './http/router.js';
 export type { LoadSettingsOptions } from './config/load-settings.js';
+export {
+  AUTH_ACTIONS,
+  type AuthAction,
+  type AuthEvent,
+  type AuditRecord,
+  type AuthEventSink,
+  type EventDetail,
+  type RequestOrigin,
+  type UserRef,
+} from './model/auth-events.js';
+export type { TesseraMetrics } from './observability/metrics.js';
+export type { Readiness, CheckState } from './observability/readiness.js';
+export type { AuditEntry, AuditQuery, HealthStore } from './model/store.js';
 
 // Types the public API above refers to, exported so that they are documented and nameable.
 export type { HmacAlgorithm, SignatureAlgorithm } from './tokens/algorithms.js';
@@ -58,7 +71,7 @@ export type { Route } from './http/route.js';
 export type { KeyImportOptions } from './keys/import-key.js';
 export type { KeyringOptions } from './keys/keyring.js';
 export type { TokenCodecOptions, UserIdClaim } from './tokens/token-codec.js';
-export type { EmailAddress, AdminSession, AuditEntry } from './model/store.js';
+export type { EmailAddress, AdminSession } from './model/store.js';
 export type { DjangoImportBatch, DjangoImportCounts, DjangoImportWriteOptions } from './model/django-import.js';
 export { HMAC_ALGORITHMS, SIGNATURE_ALGORITHMS } from './tokens/algorithms.js';
 export type { ImportedGroup, ImportedPermission, ImportedToken, ImportedUser, ImportCount, ImportPhase } from './model/django-import.js';

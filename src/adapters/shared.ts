@@ -7,10 +7,12 @@
 import type { TesseraContext } from '../http/context.js';
 import { ConfigError, TesseraError, TokenError } from '../errors.js';
 import type { HttpResponse } from '../http/http-types.js';
+import { authenticateWithCookie, type AuthenticationRequest } from '../http/cookie-authentication.js';
+import { corsPolicy, type CorsPolicy } from '../http/cors.js';
 import { errorResponse, jsonResponse } from '../http/responses.js';
 import type { ErrorReporter } from '../http/router.js';
 import type { RouteOptions, Tessera } from '../app/tessera.js';
-import { authenticateHeader, headerNameFromMetaKey, type AuthenticatedRequest } from '../auth/authenticate-request.js';
+import { authenticateAndReport, authenticateHeader, headerNameFromMetaKey, type AuthenticatedRequest } from '../auth/authenticate-request.js';
 import { authenticateStateless, type TokenUser } from '../auth/token-user.js';
 import type { RequestUser } from '../model/request-user.js';
 import type { Claims } from '../tokens/token-codec.js';
@@ -152,9 +154,14 @@ async function authenticateWith<T>(
   context: TesseraContext,
   header: string | undefined,
   authenticate: (context: TesseraContext, header: string | undefined) => Promise<T | undefined>,
+  cookies: { readonly request: AuthenticationRequest; readonly userIdOf: (value: T) => number | string } | undefined,
 ): Promise<AuthOutcome<T>> {
   try {
-    const value = await authenticate(context, header);
+    // With the request, cookie mode's access cookie is accepted too (CSRF-checked); without it, the header only.
+    const value =
+      cookies === undefined
+        ? await authenticateAndReport(context, header, authenticate)
+        : await authenticateAndReport(context, header, async () => (await authenticateWithCookie(context, cookies.request, tokenHeaderName(context), authenticate, cookies.userIdOf))?.value);
     return value === undefined ? refused(TesseraError.of('not_authenticated'), context) : { ok: true, value };
   } catch (error) {
     // The same mapping as the dispatcher's; anything else is the framework's to handle (a 500).
@@ -165,7 +172,9 @@ async function authenticateWith<T>(
 }
 
 /**
- * `authenticateHeader` (user looked up in the store) with the dispatcher's error answers.
+ * `authenticateHeader` (user looked up in the store) with the dispatcher's error answers. With
+ * `request` (its method, headers and whether it came over HTTPS), cookie mode's access cookie
+ * is accepted when there is no token header, and unsafe methods must then pass the CSRF check.
  *
  * @example
  * ```ts
@@ -173,8 +182,8 @@ async function authenticateWith<T>(
  * if (!outcome.ok) return send(outcome.response);
  * ```
  */
-export function authenticateRequest(context: TesseraContext, header: string | undefined): Promise<AuthOutcome<AuthenticatedRequest>> {
-  return authenticateWith(context, header, authenticateHeader);
+export function authenticateRequest(context: TesseraContext, header: string | undefined, request?: AuthenticationRequest): Promise<AuthOutcome<AuthenticatedRequest>> {
+  return authenticateWith(context, header, authenticateHeader, request === undefined ? undefined : { request, userIdOf: (found) => found.user.id });
 }
 
 /**
@@ -185,8 +194,8 @@ export function authenticateRequest(context: TesseraContext, header: string | un
  * const outcome = await authenticateRequestStateless(tessera.context, request.headers.authorization);
  * ```
  */
-export function authenticateRequestStateless(context: TesseraContext, header: string | undefined): Promise<AuthOutcome<TokenUser>> {
-  return authenticateWith(context, header, authenticateStateless);
+export function authenticateRequestStateless(context: TesseraContext, header: string | undefined, request?: AuthenticationRequest): Promise<AuthOutcome<TokenUser>> {
+  return authenticateWith(context, header, authenticateStateless, request === undefined ? undefined : { request, userIdOf: (user) => user.id });
 }
 
 /**
@@ -223,4 +232,20 @@ export function serverErrorResponse(): HttpResponse {
 /** The first value of a header as node:http gives headers. */
 export function firstHeader(value: string | readonly string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : value?.[0];
+}
+
+/**
+ * The CORS policy of the Tessera's settings (CORS_ALLOWED_ORIGINS, ...), for an adapter's CORS
+ * middleware; `undefined` when no origin is allowed (the middleware then does nothing).
+ */
+export function corsPolicyOf(tessera: Tessera): CorsPolicy | undefined {
+  return corsPolicy(tessera.settings);
+}
+
+/** `Vary` values merged (case-insensitively, no duplicates): `Accept` + `Origin` is `Accept, Origin`. */
+export function mergedVary(existing: string | undefined, added: string): string {
+  if (existing === undefined || existing === '') return added;
+  const present = new Set(existing.split(',').map((field) => field.trim().toLowerCase()));
+  const missing = added.split(',').map((field) => field.trim()).filter((field) => field !== '' && !present.has(field.toLowerCase()));
+  return missing.length === 0 ? existing : `${existing}, ${missing.join(', ')}`;
 }

@@ -8,6 +8,7 @@ import type { TesseraContext, TesseraHooks } from '../http/context.js';
 import { demoRoutes } from '../http/handlers/demo-views.js';
 import { registrationRoutes } from '../http/handlers/register-view.js';
 import { tokenRoutes } from '../http/handlers/token-views.js';
+import { cookieModeOf } from '../http/auth-cookies.js';
 import type { Route } from '../http/route.js';
 import { createRouter, type ErrorReporter, type RequestDispatcher } from '../http/router.js';
 import { openStore } from '../stores/open-store.js';
@@ -23,6 +24,10 @@ import { jwksRoutes, withJwksResponse } from '../http/handlers/jwks-view.js';
 import { TokenCodec } from '../tokens/token-codec.js';
 import { namedHooks } from './named-hooks.js';
 import { importNeeding } from '../stores/optional-package.js';
+import type { AuthEvent, AuthEventSink } from '../model/auth-events.js';
+import { createEventSink } from '../observability/event-sink.js';
+import type { TesseraMetrics } from '../observability/metrics.js';
+import { readinessProbe, type Readiness, type ReadinessCheck } from '../observability/readiness.js';
 import { accountRoutes } from '../http/handlers/account-views.js';
 import { hasAccountStore } from '../accounts/account-store.js';
 import { ConfigError } from '../errors.js';
@@ -81,14 +86,23 @@ export interface Tessera {
   readonly settings: Settings;
   /** Start-up warnings (development secret, short keys, ...), already written to the logger. */
   readonly warnings: readonly string[];
-  /** Where operational messages go: the `logger` option, JSON lines on stderr by default. */
-  readonly log: Logger;
   /** Tessera's mails; with EMAIL_BACKEND=memory, `mail.backend.outbox` holds what was sent. */
   readonly mail: Mailer;
   /** The routes these options select. */
   routes(options?: RouteOptions): Route[];
   /** A dispatcher over `routes(options)`. */
   dispatcher(options: RouteOptions, reportError: ErrorReporter): RequestDispatcher;
+  /** Prometheus metrics (prom-client), when METRICS_ENABLED: serve `metrics.registry` where you like. */
+  readonly metrics: TesseraMetrics | undefined;
+  /** Where authentication events go (metrics, audit log, `onAuditEvent`). */
+  readonly events: AuthEventSink;
+  /** Where operational messages go. */
+  readonly log: Logger;
+  /**
+   * Whether this instance can serve: the database answers, its migrations are applied, Redis
+   * answers when configured. Cheap (results reused for half a second): what `/readyz` answers.
+   */
+  readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
 
@@ -112,7 +126,10 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const redis = shared?.redis;
   const limiter = options.limiter ?? shared?.limiter ?? new MemoryRateLimiter();
   const bus = shared?.bus;
+  // prom-client is loaded only when metrics are on.
+  const metrics = settings.METRICS_ENABLED ? (await import('../observability/metrics.js')).createMetrics() : undefined;
   const hooks = namedHooks(options.hooks ?? {});
+  const events = createEventSink({ metrics, recordAudit: auditWriterOf(store), log, onAuditEvent: hooks.onAuditEvent, now: options.now });
   const recovery = hasAccountStore(store);
   if (!recovery) {
     if (settings.ACCOUNT_EMAIL_VERIFICATION !== 'none') {
@@ -121,8 +138,20 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
   }
   const mail = openMailer({ settings, log, sendMail: hooks.sendMail, templates: options.mailTemplates });
-  const throttledSignIns = throttledSignInLog(store, codec, log);
-  const context: TesseraContext = { settings, codec, store, hooks, limiter, mail, ...(throttledSignIns ? { throttledSignIns } : {}) };
+  const throttledSignIns = throttledAttemptLog(store, codec, events, { action: 'admin.sign_in_throttled', noun: 'sign-in' });
+  const throttledLogins = throttledAttemptLog(store, codec, events, { action: 'login.throttled_window', noun: 'login' });
+  const context: TesseraContext = {
+    settings,
+    codec,
+    store,
+    hooks,
+    limiter,
+    mail,
+    events,
+    ...(throttledSignIns ? { throttledSignIns } : {}),
+    ...(throttledLogins ? { throttledLogins } : {}),
+  };
+  const readiness = readinessProbe(readinessChecks(store, redis));
 
   const routes = (routeOptions: RouteOptions = {}): Route[] => {
     const accountsPrefix = routeOptions.accountsPrefix ?? '/accounts/';
@@ -131,6 +160,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
         prefix: routeOptions.tokenPrefix ?? '/api/token/',
         usernameField: settings.USERNAME_FIELD,
         sliding: settings.AUTH_TOKEN_CLASSES.includes('SlidingToken'),
+        cookieMode: cookieModeOf(settings, routeOptions.tokenPrefix ?? '/api/token/'),
       }),
       ...(accountsPrefix === false ? [] : registrationRoutes(accountsPrefix)),
       ...(accountsPrefix === false || !recovery
@@ -152,13 +182,17 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     keys,
     settings,
     warnings,
-    log,
     mail,
     routes,
     dispatcher: (routeOptions, reportError) => withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),
+    metrics,
+    events,
+    log,
+    readiness,
     close: async () => {
       keys.close();
       await throttledSignIns?.close();
+      await throttledLogins?.close();
       await mail.close();
       await bus?.close();
       await redis?.close();
@@ -168,23 +202,40 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   };
 }
 
-/** One audit entry per throttled key and minute, when the store keeps an audit trail. */
-function throttledSignInLog(store: CachedStore, codec: TokenCodec, log: Logger): ThrottledAttemptLog | undefined {
-  const recordAudit = store.recordAudit?.bind(store);
-  if (recordAudit === undefined) return undefined;
+/** Audit rows go to the store when it keeps them (your own store may not). */
+function auditWriterOf(store: Store) {
+  return store.recordAudit === undefined ? undefined : store.recordAudit.bind(store);
+}
+
+/** `/readyz`: the database answers and is fully migrated; Redis answers when configured. */
+function readinessChecks(store: Store, redis: { ping(): Promise<boolean> } | undefined): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [];
+  if (store.ping !== undefined) checks.push({ name: 'database', run: () => store.ping?.() ?? Promise.resolve(true) });
+  if (store.pendingMigrations !== undefined) {
+    checks.push({ name: 'migrations', run: async () => ((await store.pendingMigrations?.()) ?? []).length === 0 });
+  }
+  if (redis !== undefined) checks.push({ name: 'redis', run: () => redis.ping() });
+  return checks;
+}
+
+/**
+ * One audit event per throttled key and minute (console sign-ins, API logins), when the store
+ * keeps an audit trail: through the event sink like every other (row, log line,
+ * `onAuditEvent`). Refused attempts are the cheapest flood there is (issue 12 §8); each one
+ * still moves the metrics (`login.throttled` is metrics-only).
+ */
+function throttledAttemptLog(store: CachedStore, codec: TokenCodec, events: AuthEventSink, kind: { action: AuthEvent['action']; noun: string }): ThrottledAttemptLog | undefined {
+  if (store.recordAudit === undefined) return undefined;
   return new ThrottledAttemptLog({
     now: () => codec.now(),
-    onError: (error) => log.warn(`audit: could not record throttled sign-ins: ${error instanceof Error ? error.message : String(error)}`),
-    write: (summary) =>
-      recordAudit({
-        at: summary.lastAt,
-        actorId: null,
-        actorUsername: summary.username,
-        action: 'admin.sign_in_throttled',
-        targetUserId: null,
-        target: '',
-        detail: `${summary.count} sign-in attempt${summary.count === 1 ? '' : 's'} refused (throttled) from ${summary.firstAt.toISOString()} to ${summary.lastAt.toISOString()}${summary.overflow ? ', several usernames and addresses' : ''}`,
-        ip: summary.ip ?? null,
+    // The sink never rejects: a failed write is logged and counted there.
+    onError: () => undefined,
+    write: async (summary) =>
+      events.emit({
+        action: kind.action,
+        username: summary.username,
+        detail: `${summary.count} ${kind.noun} attempt${summary.count === 1 ? '' : 's'} refused (throttled) from ${summary.firstAt.toISOString()} to ${summary.lastAt.toISOString()}${summary.overflow ? ', several usernames and addresses' : ''}`,
+        origin: { ip: summary.ip },
       }),
   });
 }

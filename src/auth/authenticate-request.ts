@@ -5,7 +5,8 @@
  * the token's claims otherwise. This is the hot path: no allocation beyond what parsing needs.
  */
 import type { TesseraContext } from '../http/context.js';
-import { TesseraError, TokenError, type Json } from '../errors.js';
+import { TesseraError, TokenError, tokenErrorReasonOf, type Json } from '../errors.js';
+import type { AuthEvent } from '../model/auth-events.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
@@ -84,4 +85,38 @@ export async function authenticateHeader(context: TesseraContext, header: string
   if (user === undefined) throw TesseraError.of('user_not_found');
   if (settings.CHECK_USER_IS_ACTIVE && !user.isActive) throw TesseraError.of('user_inactive');
   return { user: requestUserOf(user), claims };
+}
+
+/** The event of every accepted request: one shared object, so the hot path allocates none. */
+const AUTHENTICATED: AuthEvent = Object.freeze({ action: 'request.authenticated' });
+const NOT_AUTHENTICATED: AuthEvent = Object.freeze({ action: 'request.refused', detail: Object.freeze({ reason: 'not_authenticated' }) });
+
+/** The stable reason a request's authentication failed: the token's own, or the error's code. */
+export function refusalReason(error: unknown): string {
+  return tokenErrorReasonOf(error) ?? (error instanceof TesseraError ? error.code : 'error');
+}
+
+/**
+ * Authenticates a request to a protected route (`authenticate`: `authenticateHeader` or the
+ * stateless one) and reports the outcome to the metrics: `ok`, `not_authenticated` when no
+ * credentials came, or the refusal's precise reason. What the router and the adapters call.
+ *
+ * @example
+ * ```ts
+ * const auth = await authenticateAndReport(context, header, authenticateHeader);
+ * ```
+ */
+export async function authenticateAndReport<T>(
+  context: TesseraContext,
+  header: string | undefined,
+  authenticate: (context: TesseraContext, header: string | undefined) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  try {
+    const value = await authenticate(context, header);
+    void context.events.emit(value === undefined ? NOT_AUTHENTICATED : AUTHENTICATED);
+    return value;
+  } catch (error) {
+    void context.events.emit({ action: 'request.refused', detail: { reason: refusalReason(error) } });
+    throw error;
+  }
 }

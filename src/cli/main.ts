@@ -10,6 +10,7 @@ import { flushExpiredTokensCommand } from './commands/flushexpiredtokens.js';
 import { importDjangoCommand } from './commands/import-django.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { pruneAuditCommand } from './commands/prune-audit.js';
 import { serveCommand } from './commands/serve.js';
 import { throttleCommand } from './commands/throttle.js';
 
@@ -28,6 +29,7 @@ program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
 program.addCommand(createSuperuserCommand());
 program.addCommand(flushExpiredTokensCommand());
+program.addCommand(pruneAuditCommand());
 program.addCommand(keysCommand());
 program.addCommand(throttleCommand());
 program.addCommand(importDjangoCommand());

@@ -175,3 +175,29 @@ describe('account and mail settings', () => {
     expect(configError(() => loadAccount({ TESSERA_ACCOUNT_EMAIL_CONFIRMATION_URL: 'https://app.example.com/verify' })).setting).toBe('ACCOUNT_EMAIL_CONFIRMATION_URL');
   });
 });
+
+describe('observability settings', () => {
+  it('default to metrics off on loopback, 90 days of audit, info logs chosen by terminal', () => {
+    expect(load({})).toMatchObject({ METRICS_ENABLED: false, METRICS_ADDR: '127.0.0.1:9464', AUDIT_RETENTION: 7_776_000, LOG_LEVEL: 'info', LOG_FORMAT: 'auto' });
+  });
+
+  it('read their operator-friendly forms', () => {
+    const settings = load({
+      TESSERA_METRICS_ENABLED: 'yes',
+      TESSERA_METRICS_ADDR: '[::1]:9100',
+      TESSERA_AUDIT_RETENTION: '30d',
+      TESSERA_LOG_LEVEL: 'debug',
+      TESSERA_LOG_FORMAT: 'json',
+    });
+    expect(settings).toMatchObject({ METRICS_ENABLED: true, METRICS_ADDR: '[::1]:9100', AUDIT_RETENTION: 2_592_000, LOG_LEVEL: 'debug', LOG_FORMAT: 'json' });
+    expect(load({ TESSERA_AUDIT_RETENTION: 'forever' }).AUDIT_RETENTION).toBeNull();
+  });
+
+  it('refuse bad values, naming the setting', () => {
+    expect(configError(() => load({ TESSERA_METRICS_ADDR: '9464' })).setting).toBe('METRICS_ADDR');
+    expect(configError(() => load({ TESSERA_METRICS_ADDR: '0.0.0.0:99999' })).setting).toBe('METRICS_ADDR');
+    expect(configError(() => load({ TESSERA_AUDIT_RETENTION: '0' })).setting).toBe('AUDIT_RETENTION');
+    expect(configError(() => load({ TESSERA_LOG_LEVEL: 'verbose' })).setting).toBe('LOG_LEVEL');
+    expect(configError(() => load({ TESSERA_LOG_FORMAT: 'xml' })).setting).toBe('LOG_FORMAT');
+  });
+});

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { HMAC_ALGORITHM_SPECS, isHmacAlgorithm } from '../tokens/algorithms.js';
+import { checkBrowserSettings } from './browser-settings.js';
 import { isDataSettingName, parseSetting } from './parse-setting.js';
 import { resolveSecretKey } from './secret-key.js';
 import {
@@ -147,6 +148,7 @@ function checkCombination(settings: Settings, production: boolean, warnings: str
     throw new ConfigError('ACCESS_TOKEN_LIFETIME', `${settings.ACCESS_TOKEN_LIFETIME} s outlives REFRESH_TOKEN_LIFETIME (${settings.REFRESH_TOKEN_LIFETIME} s)`);
   }
   checkMailSettings(settings, production, warnings);
+  checkBrowserSettings(settings, warnings);
   if (settings.BLACKLIST_AFTER_ROTATION && !settings.ROTATE_REFRESH_TOKENS) {
     warnings.push('BLACKLIST_AFTER_ROTATION has no effect unless ROTATE_REFRESH_TOKENS is true.');
   }

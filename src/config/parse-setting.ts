@@ -6,10 +6,14 @@
 import { ConfigError } from '../errors.js';
 import { isValidKid, type JwkObject } from '../tokens/jwk.js';
 import { parseRate } from '../throttling/rate.js';
+import { cookieName, cookiePath, corsOrigins, headerNames, nullableCookieName, nullableDuration, sameSite, trustedOrigins } from './browser-settings.js';
 import { parseDurationSeconds } from './duration.js';
+import { parseListenAddress } from './listen-address.js';
 import {
   AUTH_TOKEN_CLASS_NAMES,
   EMAIL_BACKEND_NAMES,
+  LOG_FORMATS,
+  LOG_LEVELS,
   SUPPORTED_ALGORITHMS,
   type DataSettingName,
   type Settings,
@@ -218,7 +222,7 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   SLIDING_TOKEN_REFRESH_LIFETIME: duration,
   CHECK_USER_IS_ACTIVE: boolean,
   USERNAME_FIELD: oneOf(['username', 'email'] as const),
-  REFRESH_TOKEN_REUSE_GRACE: duration,
+  REFRESH_TOKEN_REUSE_GRACE: nullableDuration,
   USER_CACHE_TTL: duration,
   SESSION_LIFETIME: (value, name) => (value === null || value === '' ? null : duration(value, name)),
   SECRET_KEY: nonEmptyString,
@@ -261,6 +265,39 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   EMAIL_TIMEOUT: duration,
   DEFAULT_FROM_EMAIL: nonEmptyString,
   EMAIL_TEMPLATE_DIR: nullableString,
+  METRICS_ENABLED: boolean,
+  METRICS_ADDR: (value, name) => {
+    const address = nonEmptyString(value, name);
+    if (parseListenAddress(address) !== undefined) return address.trim();
+    return fail(name, "host:port, such as '127.0.0.1:9464' or '[::1]:9464'", value);
+  },
+  AUDIT_RETENTION: (value, name) => {
+    if (value === null || (typeof value === 'string' && ['', 'none', 'null', 'forever'].includes(value.trim().toLowerCase()))) return null;
+    const seconds = duration(value, name);
+    if (seconds <= 0) throw new ConfigError(name, "must be positive; use 'forever' (or null) to keep audit events");
+    return seconds;
+  },
+  LOG_LEVEL: oneOf(LOG_LEVELS),
+  LOG_FORMAT: oneOf(LOG_FORMATS),
+  JWT_AUTH_COOKIE: nullableCookieName,
+  JWT_AUTH_REFRESH_COOKIE: nullableCookieName,
+  JWT_AUTH_REFRESH_COOKIE_PATH: cookiePath,
+  JWT_AUTH_HTTPONLY: boolean,
+  JWT_AUTH_SECURE: boolean,
+  JWT_AUTH_SAMESITE: sameSite,
+  JWT_AUTH_RETURN_EXPIRATION: boolean,
+  CSRF_TRUSTED_ORIGINS: trustedOrigins,
+  CSRF_COOKIE_NAME: cookieName,
+  CSRF_HEADER_NAME: (value, name) => {
+    const header = nonEmptyString(value, name);
+    if (/^HTTP_[A-Za-z0-9_]+$/.test(header)) return header;
+    return fail(name, "a Django META key such as 'HTTP_X_CSRFTOKEN'", value);
+  },
+  CORS_ALLOWED_ORIGINS: corsOrigins,
+  CORS_ALLOW_CREDENTIALS: boolean,
+  CORS_ALLOW_HEADERS: headerNames,
+  CORS_EXPOSE_HEADERS: headerNames,
+  CORS_PREFLIGHT_MAX_AGE: duration,
 };
 
 export function isDataSettingName(name: string): name is DataSettingName {

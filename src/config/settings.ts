@@ -15,6 +15,13 @@ export const AUTH_TOKEN_CLASS_NAMES = ['AccessToken', 'SlidingToken'] as const;
 export type AuthTokenClassName = (typeof AUTH_TOKEN_CLASS_NAMES)[number];
 
 /** The mail backends, by the last part of Django's backend names (`filebased` is `file`, `locmem` is `memory`). */
+/** pino's levels, plus `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+/** `auto`: human-readable on a terminal outside production, JSON lines otherwise. */
+export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export const EMAIL_BACKEND_NAMES = ['console', 'file', 'memory', 'smtp'] as const;
 export type EmailBackendName = (typeof EMAIL_BACKEND_NAMES)[number];
 
@@ -85,11 +92,14 @@ export interface Settings {
   USERNAME_FIELD: 'username' | 'email';
 
   /**
-   * Seconds after a rotation during which replaying the rotated refresh token is taken as a
-   * client retry or concurrent tabs: the replay gets the same successor token the rotation
-   * issued. After it, a replay is theft and revokes the whole family. @default 0
+   * Seconds after a rotation during which replaying the rotated refresh token, while its
+   * successor is still unused, is taken as a client retry or a concurrent tab: the replay gets
+   * the same successor token the rotation issued. Once the successor has been presented, or
+   * after the window, a replay is theft and revokes the whole family. `null`: 5 seconds for
+   * refresh tokens sent in the refresh cookie (tabs sharing one cookie jar), 0 for tokens in a
+   * body, as simplejwt. @default null
    */
-  REFRESH_TOKEN_REUSE_GRACE: number;
+  REFRESH_TOKEN_REUSE_GRACE: number | null;
   /**
    * Absolute cap on a session (a refresh-token family), in seconds from login: rotation cannot
    * extend it past this, and refresh stops working at it. `null` for none, as simplejwt. @default null
@@ -238,6 +248,74 @@ export interface Settings {
    * Off, such users must reset their password. Turn on only for the weeks after an import. @default false
    */
   ALLOW_WEAK_DJANGO_HASHES: boolean;
+
+  /**
+   * Prometheus metrics (docs/operations.md): counters of logins, refreshes, authentications,
+   * registrations, blacklisted tokens and key events; request latency per route; password
+   * hashing time; the process's default metrics. The bundled server serves them on
+   * METRICS_ADDR; a library app gets the registry as `tessera.metrics`. @default false
+   */
+  METRICS_ENABLED: boolean;
+  /**
+   * Where the bundled server serves `GET /metrics`, as `host:port`: a listener of its own, never
+   * the API's port. Loopback by default: exposing it further is a deliberate choice (a scraper
+   * on another host). @default '127.0.0.1:9464'
+   */
+  METRICS_ADDR: string;
+  /**
+   * How long audit events are kept, in seconds (`90d` works): `tessera flushexpiredtokens` and
+   * `tessera pruneaudit` delete older rows. `null` keeps them forever. @default 7776000 (90 days)
+   */
+  AUDIT_RETENTION: number | null;
+  /** The bundled server's log level: fatal, error, warn, info, debug, trace or silent. @default 'info' */
+  LOG_LEVEL: LogLevel;
+  /**
+   * `json` (one JSON object per line, for log shippers), `pretty` (for people), or `auto`:
+   * pretty on a terminal outside production (`NODE_ENV=production`), JSON otherwise. @default 'auto'
+   */
+  LOG_FORMAT: LogFormat;
+
+  /**
+   * Cookie mode (dj-rest-auth's name): the access token's cookie, e.g. `__Host-access`. Set,
+   * browser requests (those with an `Origin` header) get the tokens as HttpOnly cookies, and
+   * authenticated views accept the cookie as well as the header; other clients are unaffected.
+   * `null`: no cookies. @default null
+   */
+  JWT_AUTH_COOKIE: string | null;
+  /** The refresh token's cookie in cookie mode, e.g. `__Secure-refresh`; then it is left out of browser bodies. @default null */
+  JWT_AUTH_REFRESH_COOKIE: string | null;
+  /** Path of the refresh cookie, so it reaches the token routes and nothing else. @default the token routes' prefix ('/api/token/') */
+  JWT_AUTH_REFRESH_COOKIE_PATH: string | null;
+  /** The token cookies are HttpOnly: no script can read them. @default true */
+  JWT_AUTH_HTTPONLY: boolean;
+  /** The cookies are Secure. `false` is honoured only for requests to a loopback host (development over plain http). @default true */
+  JWT_AUTH_SECURE: boolean;
+  /** SameSite of the cookies: `Lax`, `Strict` or `None` (`None` needs JWT_AUTH_SECURE and CSRF_TRUSTED_ORIGINS). @default 'Lax' */
+  JWT_AUTH_SAMESITE: 'Lax' | 'Strict' | 'None';
+  /** Login and refresh bodies carry `access_expiration` and `refresh_expiration` (ISO 8601, UTC). @default false */
+  JWT_AUTH_RETURN_EXPIRATION: boolean;
+  /**
+   * Origins trusted for unsafe requests that a cookie authenticates, besides the server's own
+   * (Django's setting): `https://app.example.com`, `https://*.example.com`. @default []
+   */
+  CSRF_TRUSTED_ORIGINS: string[];
+  /** The CSRF cookie that scripts read and echo in CSRF_HEADER_NAME (Django's name and default). @default 'csrftoken' */
+  CSRF_COOKIE_NAME: string;
+  /** Django `META` key of the header carrying the CSRF token. @default 'HTTP_X_CSRFTOKEN' */
+  CSRF_HEADER_NAME: string;
+  /**
+   * Origins allowed to call the API from a browser (django-cors-headers' name): exact
+   * `scheme://host[:port]` values, or `*` for any (refused with CORS_ALLOW_CREDENTIALS). @default []
+   */
+  CORS_ALLOWED_ORIGINS: string[];
+  /** Allowed origins may send cookies (`Access-Control-Allow-Credentials: true`). @default false */
+  CORS_ALLOW_CREDENTIALS: boolean;
+  /** Request headers a preflight may allow. @default ['accept', 'authorization', 'content-type', 'user-agent', 'x-csrftoken', 'x-requested-with'] */
+  CORS_ALLOW_HEADERS: string[];
+  /** Response headers scripts of allowed origins may read (`X-CSRFToken` is always added in cookie mode). @default [] */
+  CORS_EXPOSE_HEADERS: string[];
+  /** How long browsers may cache a preflight answer, in seconds; 0 sends no `Access-Control-Max-Age`. @default 86400 */
+  CORS_PREFLIGHT_MAX_AGE: number;
 }
 
 /** Settings whose values are plain data (everything but functions): what files and env can set. */
@@ -277,7 +355,7 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   CHECK_USER_IS_ACTIVE: true,
   USER_AUTHENTICATION_RULE: defaultUserAuthenticationRule,
   USERNAME_FIELD: 'username',
-  REFRESH_TOKEN_REUSE_GRACE: 0,
+  REFRESH_TOKEN_REUSE_GRACE: null,
   USER_CACHE_TTL: 5,
   SESSION_LIFETIME: null,
   DATABASE_URL: 'sqlite:tessera.sqlite3',
@@ -315,6 +393,26 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   EMAIL_TIMEOUT: 10,
   DEFAULT_FROM_EMAIL: 'webmaster@localhost',
   EMAIL_TEMPLATE_DIR: null,
+  METRICS_ENABLED: false,
+  METRICS_ADDR: '127.0.0.1:9464',
+  AUDIT_RETENTION: 7_776_000,
+  LOG_LEVEL: 'info',
+  LOG_FORMAT: 'auto',
+  JWT_AUTH_COOKIE: null,
+  JWT_AUTH_REFRESH_COOKIE: null,
+  JWT_AUTH_REFRESH_COOKIE_PATH: null,
+  JWT_AUTH_HTTPONLY: true,
+  JWT_AUTH_SECURE: true,
+  JWT_AUTH_SAMESITE: 'Lax',
+  JWT_AUTH_RETURN_EXPIRATION: false,
+  CSRF_TRUSTED_ORIGINS: [],
+  CSRF_COOKIE_NAME: 'csrftoken',
+  CSRF_HEADER_NAME: 'HTTP_X_CSRFTOKEN',
+  CORS_ALLOWED_ORIGINS: [],
+  CORS_ALLOW_CREDENTIALS: false,
+  CORS_ALLOW_HEADERS: ['accept', 'authorization', 'content-type', 'user-agent', 'x-csrftoken', 'x-requested-with'],
+  CORS_EXPOSE_HEADERS: [],
+  CORS_PREFLIGHT_MAX_AGE: 86_400,
 };
 
 /** simplejwt settings that were removed; naming one is an error there and here. */

@@ -86,6 +86,9 @@ export function parseRequestBody(contentType: string | undefined, raw: Buffer, o
     const base = drfMediaType(mediaType)?.fullType;
     return base === FORM_URLENCODED || base === MULTIPART ? markHtmlFormInput({}) : {};
   }
+  // Nearly every API body says exactly this: DRF's JSONParser, UTF-8, without parsing the
+  // header's parameters twice (Django's and cgi's rules give this for it).
+  if (mediaType === JSON_MEDIA_TYPE) return parseJson(raw, 'utf-8', options.maxJsonDepth ?? REFERENCE_MAX_JSON_DEPTH);
   const codec = requestCodec(mediaType);
   switch (selectParser(mediaType)) {
     case 'json':
@@ -99,6 +102,7 @@ export function parseRequestBody(contentType: string | undefined, raw: Buffer, o
   }
 }
 
+const JSON_MEDIA_TYPE = 'application/json';
 const FORM_URLENCODED = 'application/x-www-form-urlencoded';
 const MULTIPART = 'multipart/form-data';
 

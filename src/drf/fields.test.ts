@@ -212,6 +212,12 @@ describe('validateFields options (checked against DRF 3.14 serializers run by th
     ['{"a":"ab\\u0000d"}', { a: [msgMaxLength(3), MSG_NULL_CHARACTERS] }],
     ['{"a":"\\u0000\\ud800\\ud801"}', { a: [MSG_NULL_CHARACTERS, 'Surrogate characters are not allowed: U+D800.'] }],
     ['{"a":"  abc  "}', { a: 'abc' }],
+    // Printable ASCII takes a fast path (fields.ts): its edges, and characters just outside it.
+    ['{"a":"abc"}', { a: 'abc' }],
+    ['{"a":"!~\\""}', { a: '!~"' }],
+    ['{"a":"ab\\u001f"}', { a: 'ab' }],
+    ['{"a":"\\u007f"}', { a: '\x7f' }],
+    ['{"a":"a b"}', { a: 'a b' }],
     ['{"a":"😀😀😀"}', { a: '😀😀😀' }],
     ['{"a":12345}', { a: [msgMaxLength(3)] }],
     ['{"a":"x","b":""}', { b: [MSG_BLANK] }],

@@ -23,7 +23,7 @@
  * code points.
  */
 
-import { TesseraError, type FieldErrors } from '../errors.js';
+import { FIELD_MESSAGES, TesseraError, type FieldErrors } from '../errors.js';
 import { PyFloat, PyInt, pythonFloatRepr } from './python-json.js';
 
 /** A string field of a serializer. */
@@ -39,14 +39,15 @@ export interface FieldSpec {
   maxLength?: number;
 }
 
-export const MSG_REQUIRED = 'This field is required.';
-export const MSG_NULL = 'This field may not be null.';
-export const MSG_NOT_A_STRING = 'Not a valid string.';
-export const MSG_BLANK = 'This field may not be blank.';
-export const MSG_NULL_CHARACTERS = 'Null characters are not allowed.';
-export const MSG_INVALID_EMAIL = 'Enter a valid email address.';
+// The messages live in the one registry (errors.ts); these names are what the parsers use.
+export const MSG_REQUIRED = FIELD_MESSAGES.required;
+export const MSG_NULL = FIELD_MESSAGES.null;
+export const MSG_NOT_A_STRING = FIELD_MESSAGES.notAString;
+export const MSG_BLANK = FIELD_MESSAGES.blank;
+export const MSG_NULL_CHARACTERS = FIELD_MESSAGES.nullCharacters;
+export const MSG_INVALID_EMAIL = FIELD_MESSAGES.invalidEmail;
 /** The serializer's own `null` message, for a `null` body. */
-export const MSG_NO_DATA = 'No data provided';
+export const MSG_NO_DATA = FIELD_MESSAGES.noData;
 
 /** `Ensure this field has no more than {max_length} characters.` */
 export function msgMaxLength(maxLength: number): string {
@@ -88,18 +89,34 @@ export function isHtmlFormInput(data: unknown): boolean {
  *   provided") or not a dictionary ("Invalid data. Expected a dictionary, but got list.").
  */
 export function validateFields(data: unknown, specs: readonly FieldSpec[]): Record<string, string> {
+  const { values, errors } = checkFields(data, specs);
+  if (Object.keys(errors).length > 0) throw TesseraError.fields(errors);
+  return values;
+}
+
+/**
+ * {@link validateFields} without the throw for field errors: the cleaned values of the fields
+ * that passed and the messages of those that did not, in `specs` order (a view that adds its own
+ * checks, like registration, merges both). A body that is no dictionary still throws.
+ *
+ * @example
+ * ```ts
+ * const { values, errors } = checkFields({ token: 'abc', extra: 1 }, [{ name: 'token', kind: 'char' }]);
+ * // values: { token: 'abc' }, errors: {}
+ * ```
+ */
+export function checkFields(data: unknown, specs: readonly FieldSpec[]): { values: Record<string, string>; errors: FieldErrors } {
   if (data === null || data === undefined) throw TesseraError.nonField(MSG_NO_DATA);
   if (!isMapping(data)) throw TesseraError.nonField(msgNotADictionary(pythonTypeName(data)));
   const fromForm = isHtmlFormInput(data);
-  const cleaned: Record<string, string> = {};
+  const values: Record<string, string> = {};
   const errors: FieldErrors = {};
   for (const spec of specs) {
     const outcome = validateField(fieldValue(data, spec, fromForm), spec);
     if (outcome.kind === 'errors') errors[spec.name] = outcome.messages;
-    else if (outcome.kind === 'value') cleaned[spec.name] = outcome.value;
+    else if (outcome.kind === 'value') values[spec.name] = outcome.value;
   }
-  if (Object.keys(errors).length > 0) throw TesseraError.fields(errors);
-  return cleaned;
+  return { values, errors };
 }
 
 /** The Python type name DRF prints for a parsed JSON value (`list`, `str`, `int`, ...). */
@@ -154,8 +171,23 @@ function fieldValue(data: Record<string, unknown>, spec: FieldSpec, fromForm: bo
   return value;
 }
 
+/**
+ * Printable ASCII, no space: the shape of every token and of most usernames. Such a string is
+ * not blank, `strip()` leaves it alone, it has no NUL and no surrogate, and each character is
+ * one code point, so only the length and email rules can refuse it.
+ */
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+
 /** `CharField.run_validation` (+ `EmailField`'s validator). */
 function validateField(data: unknown, spec: FieldSpec): FieldOutcome {
+  // The common case, without the per-character passes below (a token is ~250 characters; the
+  // passes were a third of the verify view's field validation: docs/decisions.md D15).
+  if (typeof data === 'string' && PRINTABLE_ASCII.test(data)) {
+    const messages: string[] = [];
+    if (spec.maxLength !== undefined && data.length > spec.maxLength) messages.push(msgMaxLength(spec.maxLength));
+    if (spec.kind === 'email' && !isValidEmail(data)) messages.push(MSG_INVALID_EMAIL);
+    return messages.length > 0 ? { kind: 'errors', messages } : { kind: 'value', value: data };
+  }
   const trim = spec.trimWhitespace ?? true;
   if (data === '' || (trim && isBlankWhenPrinted(data))) return { kind: 'errors', messages: [MSG_BLANK] };
   if (data === MISSING) return spec.required === false ? { kind: 'skipped' } : { kind: 'errors', messages: [MSG_REQUIRED] };

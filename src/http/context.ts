@@ -11,6 +11,7 @@ import type { RateLimiter } from '../throttling/rate-limiter.js';
 import type { Claims, TokenCodec } from '../tokens/token-codec.js';
 import type { RequestUser } from '../model/request-user.js';
 import type { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
+import type { AuditRecord, AuthEventSink } from '../model/auth-events.js';
 
 /** Extension points, all optional. */
 export interface TesseraHooks {
@@ -28,6 +29,18 @@ export interface TesseraHooks {
   onLoginSuccess?: (user: RequestUser, request: LoginRequestInfo) => void | Promise<void>;
   /** Called after a failed login; the password is never passed. */
   onLoginFailed?: (credentials: { username: string }, request: LoginRequestInfo) => void | Promise<void>;
+  /**
+   * Called with every audit event (logins, failed logins, logouts, reuse detection, admin
+   * actions, ...: docs/operations.md) once it is stored: ship it to a SIEM or a queue. Events
+   * never hold a password, a token, a cookie or a secret. A hook that throws is logged; the
+   * request goes on.
+   *
+   * @example
+   * ```ts
+   * onAuditEvent: (event) => queue.publish('auth-audit', { ...event, at: event.at.toISOString() })
+   * ```
+   */
+  onAuditEvent?: (event: AuditRecord) => void | Promise<void>;
   /**
    * Send Tessera's mails (password reset, verification) yourself, instead of EMAIL_BACKEND. Called
    * in the background: the HTTP answer does not wait for it, and a rejection is logged.
@@ -54,6 +67,8 @@ export interface TesseraContext {
   readonly hooks: TesseraHooks;
   /** Throttle counters: in memory by default, shared (Redis) when configured. */
   readonly limiter: RateLimiter;
+  /** Where use cases report what happened: metrics, the audit log, the `onAuditEvent` hook. */
+  readonly events: AuthEventSink;
   /** Sends mails in the background (EMAIL_BACKEND, or the `sendMail` hook). */
   readonly mail: Mailer;
   /**
@@ -61,4 +76,6 @@ export interface TesseraContext {
    * the store keeps an audit trail); written at the end of each minute and at close.
    */
   readonly throttledSignIns?: ThrottledAttemptLog;
+  /** Throttled API logins, aggregated the same way (audit action `login.throttled`). */
+  readonly throttledLogins?: ThrottledAttemptLog;
 }

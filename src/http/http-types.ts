@@ -16,17 +16,23 @@ export interface HttpRequest {
   readonly body: Buffer;
   /** The client address as the adapter determined it (proxy handling is the adapter's job). */
   readonly ip?: string | undefined;
+  /** The request reached the server over HTTPS (as the adapter determined it, proxies included). */
+  readonly secure?: boolean | undefined;
+  /** The request id (logs, audit rows), when the adapter has one. */
+  readonly requestId?: string | undefined;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
+  /** `Set-Cookie` values (cookie mode), written as separate headers. */
+  setCookies?: string[];
   /** The serialised body, or `''` for none. */
   body: string;
 }
 
 /** One header's value as a single string (the first, when repeated). */
-export function header(request: HttpRequest, name: string): string | undefined {
+export function header(request: Pick<HttpRequest, 'headers'>, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

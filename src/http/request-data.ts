@@ -4,7 +4,7 @@
  */
 import { TesseraError, type FieldErrors } from '../errors.js';
 import { parseRequestBody } from '../drf/body.js';
-import { validateFields, type FieldSpec } from '../drf/fields.js';
+import { checkFields, type FieldSpec } from '../drf/fields.js';
 import { header, type HttpRequest } from './http-types.js';
 
 /** The parsed body (DRF's `request.data`). */
@@ -14,21 +14,12 @@ export async function requestData(request: HttpRequest): Promise<unknown> {
   return parseRequestBody(header(request, 'content-type'), request.body, { contentLength: contentLength === undefined ? null : Number(contentLength) });
 }
 
-/** Validates fields one by one, collecting every field's errors in declaration order. */
+/**
+ * Validates the fields, collecting every field's errors in declaration order (a non-dict body
+ * is not a field problem: DRF answers it alone, before any field, and so it throws).
+ */
 export function collectFieldErrors(data: unknown, specs: readonly FieldSpec[]): { values: Record<string, string>; errors: FieldErrors } {
-  const values: Record<string, string> = {};
-  const errors: FieldErrors = {};
-  for (const spec of specs) {
-    try {
-      Object.assign(values, validateFields(data, [spec]));
-    } catch (error) {
-      if (!(error instanceof TesseraError) || typeof error.body !== 'object' || error.body === null || Array.isArray(error.body)) throw error;
-      // A non-dict body is not a field problem: DRF answers it alone, before any field.
-      if ('non_field_errors' in error.body) throw error;
-      Object.assign(errors, error.body as FieldErrors);
-    }
-  }
-  return { values, errors };
+  return checkFields(data, specs);
 }
 
 /** The declared fields' cleaned values, or a 400 with all their errors. */

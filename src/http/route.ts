@@ -11,7 +11,24 @@ import type { HttpRequest } from './http-types.js';
 export interface HandlerResult {
   readonly status: number;
   readonly body: Json | undefined;
+  /** Extra response headers (cookie mode's `X-CSRFToken`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** `Set-Cookie` values (cookie mode). */
+  readonly setCookies?: readonly string[];
+}
+
+/**
+ * A refusal that must still set cookies: a logout in cookie mode clears the cookies whatever
+ * the blacklist answered. The router answers `error` as usual, with these `Set-Cookie`s.
+ */
+export class RefusalWithCookies extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly setCookies: readonly string[],
+  ) {
+    super(error instanceof Error ? error.message : 'refused');
+    this.name = 'RefusalWithCookies';
+  }
 }
 
 export interface HandlerInput {

@@ -6,11 +6,12 @@
  */
 import type { TesseraContext } from './context.js';
 import { TesseraError, TokenError, type Json } from '../errors.js';
-import { authenticateHeader, headerNameFromMetaKey } from '../auth/authenticate-request.js';
+import { authenticateAndReport, authenticateHeader, headerNameFromMetaKey } from '../auth/authenticate-request.js';
 import { header, type HttpRequest, type HttpResponse } from './http-types.js';
 import { negotiate } from '../drf/content-negotiation.js';
+import { authenticateWithCookie } from './cookie-authentication.js';
 import { appendSlashRedirect, errorResponse, jsonResponse, notFoundResponse } from './responses.js';
-import type { Route } from './route.js';
+import { RefusalWithCookies, type Route } from './route.js';
 
 /** Reports unexpected errors; never receives request bodies or headers. */
 export type ErrorReporter = (error: unknown, where: { method: string; path: string }) => void;
@@ -40,25 +41,34 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
     if (negotiated === undefined) return jsonResponse(406, { detail: 'Could not satisfy the request Accept header.' }, allow);
     const indent = negotiated.renderer === 'json' ? negotiated.indent : 0;
     try {
-      const auth = route.authenticated ? await authenticateHeader(context, header(request, tokenHeader)) : undefined;
+      // The header, else (cookie mode) the access cookie, CSRF-checked: dj-rest-auth's JWTCookieAuthentication.
+      const auth = route.authenticated
+        ? await authenticateAndReport(context, header(request, tokenHeader), async () => (await authenticateWithCookie(context, request, tokenHeader, authenticateHeader, (found) => found.user.id))?.value)
+        : undefined;
       if (route.authenticated && auth === undefined) throw TesseraError.of('not_authenticated');
 
       const method = request.method === 'HEAD' && route.handlers.GET ? 'GET' : request.method;
-      if (method === 'OPTIONS') return jsonResponse(200, optionsMetadata(route), allow, {}, indent);
+      if (method === 'OPTIONS') return jsonResponse(200, optionsMetadata(route), allow, undefined, indent);
       const handler = method === 'GET' || method === 'POST' ? route.handlers[method] : undefined;
       if (handler === undefined) throw new TesseraError('method_not_allowed', { detail: `Method "${request.method}" not allowed.` });
 
       const result = await handler({ request, context, auth });
       const response = jsonResponse(result.status, result.body, allow, result.headers ?? {}, indent);
+      if (result.setCookies !== undefined) response.setCookies = [...result.setCookies];
       if (request.method === 'HEAD') response.body = '';
       return response;
     } catch (error) {
-      if (error instanceof TokenError) return errorResponse(TesseraError.fromToken(error), allow, authHeaderType, indent);
-      if (error instanceof TesseraError) return errorResponse(error, allow, authHeaderType, indent);
-      reportError(error, { method: request.method, path: request.path });
-      return errorResponse(TesseraError.of('internal_error'), allow, authHeaderType);
+      if (error instanceof RefusalWithCookies) return { ...refusal(error.error, request, allow, indent), setCookies: [...error.setCookies] };
+      return refusal(error, request, allow, indent);
     }
   };
+
+  function refusal(error: unknown, request: HttpRequest, allow: string, indent: number): HttpResponse {
+    if (error instanceof TokenError) return errorResponse(TesseraError.fromToken(error), allow, authHeaderType, indent);
+    if (error instanceof TesseraError) return errorResponse(error, allow, authHeaderType, indent);
+    reportError(error, { method: request.method, path: request.path });
+    return errorResponse(TesseraError.of('internal_error'), allow, authHeaderType);
+  }
 }
 
 function allowedMethods(route: Route): string {

@@ -55,13 +55,24 @@ export class UniqueViolationError extends Error {
   }
 }
 
+/** How strictly a new or changed username and email must differ from other users'. */
+export interface NameRules {
+  /** Refuse names equal to another user's after case folding (issue 12 §7). @default false */
+  readonly uniqueAfterFolding?: boolean;
+}
+
 export interface UserStore {
   /** The user whose `field` equals `value` exactly (case-sensitive, as Django's ModelBackend). */
   findUser(field: UserLookupField, value: string | number): Promise<User | undefined>;
-  /** Inserts a user; throws `UniqueViolationError` naming the field when username or email is taken. */
-  createUser(user: NewUser): Promise<User>;
+  /**
+   * Inserts a user; throws `UniqueViolationError` naming the field when username or email is
+   * taken. With `uniqueAfterFolding`, also when another user's username equals this one after
+   * NFKC and case folding, or their email after case folding (registration and the console;
+   * imports keep Django's exact rule). Stores that do not keep folded names ignore the option.
+   */
+  createUser(user: NewUser, options?: NameRules): Promise<User>;
   /** Changes some fields; returns the updated user, or `undefined` when there is no such user. */
-  updateUser(id: number, patch: UserPatch): Promise<User | undefined>;
+  updateUser(id: number, patch: UserPatch, options?: NameRules): Promise<User | undefined>;
   /** Whether any user has this email (case-insensitive, as registration checks it). */
   emailTaken(email: string): Promise<boolean>;
   /** Users ordered by id, optionally filtered by a substring of username, email or names. */
@@ -172,6 +183,15 @@ export interface AdminSession {
   readonly expiresAt: Date;
 }
 
+/** Which audit entries to list. */
+export interface AuditQuery {
+  readonly targetUserId?: number;
+  /** Only entries with this action code. */
+  readonly action?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
 /**
  * The admin console's own records: its audit trail and its sign-in sessions (migration 0002).
  * Optional on `Store`: a store without it (your own user store) serves the API, and the
@@ -180,8 +200,10 @@ export interface AdminSession {
 export interface AuditStore {
   /** Appends one entry to the trail. */
   recordAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
-  /** Entries newest first, optionally only those about one user. */
-  listAudit(options?: { targetUserId?: number; limit?: number; offset?: number }): Promise<AuditEntry[]>;
+  /** Entries newest first, optionally only those about one user, or with one action (`login.failed`). */
+  listAudit(options?: AuditQuery): Promise<AuditEntry[]>;
+  /** Deletes entries older than `before` (AUDIT_RETENTION); returns how many. Optional for older stores. */
+  pruneAudit?(before: Date): Promise<number>;
   createAdminSession(session: AdminSession): Promise<void>;
   findAdminSession(idHash: string): Promise<AdminSession | undefined>;
   /** Notes activity, for the idle timeout. */
@@ -232,8 +254,16 @@ export interface KeyStore {
   retireSigningKey(kid: string, now: Date): Promise<boolean>;
 }
 
+/** The database's health, for readiness probes (`/readyz`). Optional on `Store`. */
+export interface HealthStore {
+  /** Whether the database answers a trivial query; never throws. */
+  ping(): Promise<boolean>;
+  /** Names of migrations not yet applied (empty when the schema is current). */
+  pendingMigrations(): Promise<string[]>;
+}
+
 /** A whole store: users and tokens in one database (and, for the admin console, its audit trail). */
-export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<AccountStore>, Partial<DjangoImportStore> {
+export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<AccountStore>, Partial<DjangoImportStore>, Partial<HealthStore> {
   /** Applies pending schema migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../model/logger.js';
 import type { AuditEntry } from '../model/store.js';
-import { createEventSink, type AuditRecord } from './event-sink.js';
+import type { AuditRecord } from '../model/auth-events.js';
+import { createEventSink } from './event-sink.js';
 import { createMetrics } from './metrics.js';
 
 function memoryLog(): Logger & { lines: { level: string; message: string; fields?: unknown }[] } {

@@ -6,13 +6,8 @@
  */
 import type { Logger } from '../model/logger.js';
 import type { AuditEntry } from '../model/store.js';
-import { isAudited, type AuthEvent, type AuthEventSink, type EventDetail } from './auth-events.js';
+import { isAudited, type AuditRecord, type AuthEvent, type AuthEventSink, type EventDetail } from '../model/auth-events.js';
 import type { TesseraMetrics } from './metrics.js';
-
-/** An audited event as the app's hook and the log line see it: the event plus its time. */
-export interface AuditRecord extends AuthEvent {
-  readonly at: Date;
-}
 
 /** Called with every audited event once it is stored; errors are logged, never thrown back. */
 export type AuditHook = (record: AuditRecord) => void | Promise<void>;
@@ -25,7 +20,8 @@ const MAX_NAME_LENGTH = 150;
  * or the user themself) is the actor; the subject (jti, family, key id) is the target's label.
  */
 export function auditRowOf(record: AuditRecord): Omit<AuditEntry, 'id'> {
-  const actor = record.actor ?? record.user;
+  // A named attempt (`username`: a failed sign-in) has no actor account, even when it names a user.
+  const actor = record.actor ?? (record.username === undefined ? record.user : undefined);
   return {
     at: record.at,
     actorId: actor?.id ?? null,
@@ -39,8 +35,9 @@ export function auditRowOf(record: AuditRecord): Omit<AuditEntry, 'id'> {
 }
 
 /** `reason=inactive revoked_tokens=3`: the detail as the console shows it. */
-export function detailText(detail: EventDetail | undefined): string {
+export function detailText(detail: EventDetail | string | undefined): string {
   if (detail === undefined) return '';
+  if (typeof detail === 'string') return detail;
   return Object.entries(detail)
     .map(([key, value]) => `${key}=${String(value)}`)
     .join(' ');

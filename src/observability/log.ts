@@ -6,16 +6,10 @@
  * formatted for people by `pretty-lines.ts` instead.
  */
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import type { LogFormat, LogLevel } from '../config/settings.js';
 import type { Logger } from '../model/logger.js';
 import { prettyLines } from './pretty-lines.js';
 
-/** pino's levels, plus `silent`. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** `auto`: human-readable on a terminal outside production, JSON lines otherwise. */
-export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Keys whose values never reach a log line, at the top level and one or two levels down. */
 const SECRET_KEYS = [

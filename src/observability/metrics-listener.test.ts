@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from './metrics.js';
-import { listenForMetrics, parseListenAddress, type MetricsListener } from './metrics-listener.js';
+import { parseListenAddress } from '../config/listen-address.js';
+import { listenForMetrics, type MetricsListener } from './metrics-listener.js';
 
 describe('metrics listener', () => {
   let listener: MetricsListener | undefined;

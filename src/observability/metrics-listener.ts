@@ -5,15 +5,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+import { parseListenAddress } from '../config/listen-address.js';
 
-/** `host:port` split, with IPv6 hosts in brackets (`[::1]:9464`). */
-export function parseListenAddress(value: string): { host: string; port: number } | undefined {
-  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value.trim());
-  if (match === null) return undefined;
-  const port = Number(match[3]);
-  if (port > 65_535) return undefined;
-  return { host: match[1] ?? match[2] ?? '', port };
+
+/** What the listener serves: a prom-client registry, or anything that renders like one (the cluster aggregator). */
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  readonly contentType: string;
 }
 
 export interface MetricsListener {
@@ -32,7 +30,7 @@ export interface MetricsListener {
  * // curl http://127.0.0.1:9464/metrics
  * ```
  */
-export async function listenForMetrics(registry: Registry, address: string): Promise<MetricsListener> {
+export async function listenForMetrics(registry: MetricsSource, address: string): Promise<MetricsListener> {
   const where = parseListenAddress(address);
   if (where === undefined) throw new TypeError(`not a host:port address: ${address}`);
   const server: Server = createServer((request, response) => {

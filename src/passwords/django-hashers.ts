@@ -91,21 +91,22 @@ export function identifyHashFormat(encoded: string): DjangoHashFormat | 'argon2i
  */
 export async function verifyDjangoHash(plain: string, encoded: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const format = identifyHashFormat(encoded);
+  const { client } = options;
   if (WEAK_DJANGO_FORMATS.has(format as DjangoHashFormat) && options.allowWeakDjangoHashes !== true) return INVALID;
   try {
     switch (format) {
       case 'pbkdf2_sha256':
-        return await verifyPbkdf2(plain, encoded, 'sha256', 32);
+        return await verifyPbkdf2(plain, encoded, 'sha256', 32, client);
       case 'pbkdf2_sha1':
-        return await verifyPbkdf2(plain, encoded, 'sha1', 20);
+        return await verifyPbkdf2(plain, encoded, 'sha1', 20, client);
       case 'bcrypt_sha256':
         // Django hashes the password first (so bcrypt's 72-byte limit does not truncate it) and
         // feeds bcrypt the 64 hex digits of its SHA-256.
-        return await verifyBcrypt(createHash('sha256').update(plain, 'utf8').digest('hex'), encoded.slice('bcrypt_sha256$'.length));
+        return await verifyBcrypt(createHash('sha256').update(plain, 'utf8').digest('hex'), encoded.slice('bcrypt_sha256$'.length), client);
       case 'bcrypt':
-        return await verifyBcrypt(plain, encoded.slice('bcrypt$'.length));
+        return await verifyBcrypt(plain, encoded.slice('bcrypt$'.length), client);
       case 'scrypt':
-        return await verifyScrypt(plain, encoded);
+        return await verifyScrypt(plain, encoded, client);
       case 'md5':
       case 'sha1':
         return verifySaltedDigest(plain, encoded, format);
@@ -145,13 +146,13 @@ function canonicalInteger(text: string, max: number): number | undefined {
  * digest. Django re-encodes and compares whole strings, so only canonical iteration counts and
  * base64 match; the re-encoded base64 is compared the same way.
  */
-async function verifyPbkdf2(plain: string, encoded: string, digest: 'sha256' | 'sha1', keyLength: number): Promise<VerifyResult> {
+async function verifyPbkdf2(plain: string, encoded: string, digest: 'sha256' | 'sha1', keyLength: number, client: string | undefined): Promise<VerifyResult> {
   const parts = encoded.split('$');
   if (parts.length !== 4) return INVALID;
   const [, iterationsText, salt, stored] = parts as [string, string, string, string];
   const iterations = canonicalInteger(iterationsText, MAX_PBKDF2_ITERATIONS);
   if (iterations === undefined || salt === '') return INVALID;
-  const derived = await withHashingSlot(() => pbkdf2Async(plain, salt, iterations, keyLength, digest));
+  const derived = await withHashingSlot(() => pbkdf2Async(plain, salt, iterations, keyLength, digest), client);
   return matched(sameText(derived.toString('base64'), stored));
 }
 
@@ -159,17 +160,17 @@ async function verifyPbkdf2(plain: string, encoded: string, digest: 'sha256' | '
  * BCryptPasswordHasher: `bcrypt$` + the bcrypt string (`$2b$12$<salt><hash>`). bcrypt's own
  * comparison is constant-time. Passwords are cut at 72 bytes by bcrypt itself, as in Django.
  */
-async function verifyBcrypt(secret: string, bcryptHash: string): Promise<VerifyResult> {
+async function verifyBcrypt(secret: string, bcryptHash: string, client: string | undefined): Promise<VerifyResult> {
   const match = /^\$2[abxy]?\$(\d{2})\$[./A-Za-z0-9]{53}$/.exec(bcryptHash);
   if (match === null || Number(match[1]) > MAX_BCRYPT_COST) return INVALID;
-  return matched(await withHashingSlot(() => bcrypt.compare(secret, bcryptHash)));
+  return matched(await withHashingSlot(() => bcrypt.compare(secret, bcryptHash), client));
 }
 
 /**
  * ScryptPasswordHasher (Django 4.0+): `scrypt$<N>$<salt>$<r>$<p>$<base64(dk)>`, dk 64 bytes,
  * over the UTF-8 password and salt.
  */
-async function verifyScrypt(plain: string, encoded: string): Promise<VerifyResult> {
+async function verifyScrypt(plain: string, encoded: string, client: string | undefined): Promise<VerifyResult> {
   const parts = encoded.split('$');
   if (parts.length !== 6) return INVALID;
   const [, nText, salt, rText, pText, stored] = parts as [string, string, string, string, string, string];
@@ -180,7 +181,7 @@ async function verifyScrypt(plain: string, encoded: string): Promise<VerifyResul
   // N must be a power of two; the memory scrypt needs is 128 * N * r bytes.
   if ((cost & (cost - 1)) !== 0 || 128 * cost * blockSize > MAX_SCRYPT_MEMORY_BYTES) return INVALID;
   const options: ScryptOptions = { N: cost, r: blockSize, p: parallelization, maxmem: MAX_SCRYPT_MEMORY_BYTES + 1024 * 1024 };
-  const derived = await withHashingSlot(() => scryptAsync(plain, salt, 64, options));
+  const derived = await withHashingSlot(() => scryptAsync(plain, salt, 64, options), client);
   return matched(sameText(derived.toString('base64'), stored));
 }
 

@@ -57,7 +57,7 @@ const MAX_ARGON2_PARALLELISM = 16;
  *
  * @returns the PHC string, e.g. `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`.
  */
-export async function hashPassword(plain: string): Promise<string> {
+export async function hashPassword(plain: string, client?: string): Promise<string> {
   return withHashingSlot(() => hash(plain, {
     algorithm: ARGON2ID,
     version: ARGON2_VERSION_0x13,
@@ -65,7 +65,7 @@ export async function hashPassword(plain: string): Promise<string> {
     timeCost: ARGON2ID_PARAMS.timeCost,
     parallelism: ARGON2ID_PARAMS.parallelism,
     outputLen: ARGON2ID_PARAMS.outputLen,
-  }));
+  }), client);
 }
 
 /**
@@ -85,9 +85,9 @@ export async function hashPassword(plain: string): Promise<string> {
  */
 export async function verifyPassword(plain: string, encoded: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   try {
-    if (encoded.startsWith('$argon2')) return await verifyArgon2(plain, encoded, false);
+    if (encoded.startsWith('$argon2')) return await verifyArgon2(plain, encoded, false, options.client);
     // Django's Argon2PasswordHasher stores "argon2" + the PHC string.
-    if (encoded.startsWith('argon2$argon2')) return await verifyArgon2(plain, encoded.slice('argon2'.length), true);
+    if (encoded.startsWith('argon2$argon2')) return await verifyArgon2(plain, encoded.slice('argon2'.length), true, options.client);
     // Django's unusable passwords ("!" + random) and unknown formats do not match there either.
     return await verifyDjangoHash(plain, encoded, options);
   } catch (error) {
@@ -104,18 +104,18 @@ let dummyHash: Promise<string> | undefined;
  * user does not exist (or cannot log in) so that the response time does not tell an attacker
  * which usernames exist. The dummy hash is computed once, on first use.
  */
-export async function verifyAgainstDummy(plain: string): Promise<void> {
+export async function verifyAgainstDummy(plain: string, client?: string): Promise<void> {
   dummyHash ??= hashPassword('tessera-dummy-password').catch((error: unknown) => {
     dummyHash = undefined;
     throw error;
   });
-  await verifyPassword(plain, await dummyHash);
+  await verifyPassword(plain, await dummyHash, { client });
 }
 
-async function verifyArgon2(plain: string, phc: string, fromDjango: boolean): Promise<VerifyResult> {
+async function verifyArgon2(plain: string, phc: string, fromDjango: boolean, client: string | undefined): Promise<VerifyResult> {
   const params = parseOptions(phc);
   if (!withinArgon2Bounds(params)) return INVALID;
-  if (!(await withHashingSlot(() => verify(phc, plain)))) return INVALID;
+  if (!(await withHashingSlot(() => verify(phc, plain), client))) return INVALID;
   return { valid: true, needsRehash: fromDjango || isWeakerThanCurrent(params) };
 }
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configureHashingQueue, HashQueueFullError, inClientLine, waitingHashes, withHashingSlot } from './hashing-slots.js';
+import { configureHashingQueue, HashQueueFullError, waitingHashes, withHashingSlot } from './hashing-slots.js';
 
 const SLOTS = Math.max(1, availableParallelism() - 1);
 
@@ -12,7 +12,7 @@ function gate(log: string[], name: string) {
     log.push(name);
     await done;
   };
-  return { run: () => inClientLine(name.split('#')[0], () => withHashingSlot(work)), open: () => open() };
+  return { run: () => withHashingSlot(work, name.split('#')[0]), open: () => open() };
 }
 
 afterEach(() => configureHashingQueue({ total: 64, perClient: 4 }));

@@ -13,7 +13,6 @@
  *   together HASH_QUEUE_LIMIT; past either, the check is refused at once with
  *   {@link HashQueueFullError} (503 with `Retry-After`), never queued without end.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { TesseraError } from '../errors.js';
 
@@ -30,24 +29,10 @@ export class HashQueueFullError extends TesseraError {
 /** The line of work without a client address (CLI, library calls without one). */
 const NO_ADDRESS = '';
 
-/**
- * The client address whose line the current async work waits in: set once around a request's
- * password work ({@link inClientLine}), read by every hash and verification below it, so the
- * hashers (argon2, Django's formats) need not pass it along.
- */
-const currentClient = new AsyncLocalStorage<string>();
-
-/**
- * Runs `work` with its hashes and verifications waiting in `client`'s line.
- *
- * @example
- * ```ts
- * const user = await inClientLine(request.ip, () => checkCredentials(context, username, password));
- * ```
- */
-export function inClientLine<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
-  return currentClient.run(client ?? NO_ADDRESS, work);
-}
+// The client address is passed down explicitly (login -> hasher -> here), not carried in an
+// AsyncLocalStorage: in Node 20 the first `run()` installs V8 promise hooks for the whole
+// process, for good, and every request after the first login paid ~10 µs of CPU for them
+// (GET /protected/ 45 -> 56 µs; docs/decisions.md D15).
 
 let limits = { total: 64, perClient: 4 };
 let busy = 0;
@@ -66,13 +51,17 @@ export function waitingHashes(): number {
 }
 
 /**
- * Runs `work` (one hash or verification) when a slot is free, in the current client's turn
- * ({@link inClientLine}).
+ * Runs `work` (one hash or verification) when a slot is free, in `client`'s turn (the client
+ * address; none: the line of work without one).
  *
+ * @example
+ * ```ts
+ * const derived = await withHashingSlot(() => pbkdf2Async(plain, salt, 600_000, 32, 'sha256'), request.ip);
+ * ```
  * @throws HashQueueFullError when that client already has its share waiting, or the queue is full.
  */
-export async function withHashingSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (busy >= SLOTS) await waitInLine(currentClient.getStore() ?? NO_ADDRESS);
+export async function withHashingSlot<T>(work: () => Promise<T>, client: string = NO_ADDRESS): Promise<T> {
+  if (busy >= SLOTS) await waitInLine(client);
   else busy++;
   try {
     return await work();

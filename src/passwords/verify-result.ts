@@ -18,6 +18,11 @@ export interface VerifyOptions {
    * `ALLOW_WEAK_DJANGO_HASHES` setting turns it on, for the weeks after an import.
    */
   readonly allowWeakDjangoHashes?: boolean;
+  /**
+   * The client address whose line the check waits in (`hashing-slots.ts`); none: the line of
+   * work without an address (CLI, library calls).
+   */
+  readonly client?: string;
 }
 
 /** No match. */

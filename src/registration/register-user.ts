@@ -7,22 +7,22 @@
  * Improvements on the tutorial (docs/compatibility.md): usernames are checked like Django's
  * `UnicodeUsernameValidator` (max 150); the similarity validator runs with the submitted
  * attributes; emails are unique case-insensitively; uniqueness is enforced by the database, so
- * two concurrent registrations of one name cannot both succeed.
+ * two concurrent registrations of one name cannot both succeed. Usernames are stored NFKC-
+ * normalised, as Django's `create_user` stores them (the tutorial's `objects.create` does not),
+ * and names made of or hiding invisible characters (U+3164, U+200B) are refused (issue 12).
  */
 import type { TesseraContext } from '../http/context.js';
-import { TesseraError, type FieldErrors } from '../errors.js';
+import { REGISTRATION_MESSAGES, TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
+import { measuredHashing } from '../passwords/measured-hashing.js';
+import { hasInvisibleCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
 import { validatePassword } from '../passwords/validators.js';
 import { UniqueViolationError } from '../model/store.js';
 import type { FieldSpec } from '../drf/fields.js';
 import type { User } from '../model/user.js';
 
-export const REGISTRATION_MESSAGES = {
-  passwordsDiffer: "Password fields didn't match.",
-  usernameTaken: 'User with this username already exists.',
-  emailTaken: 'User with this email already exists.',
-  invalidUsername: 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
-} as const;
+/** The registration messages live in the one registry (errors.ts). */
+export { REGISTRATION_MESSAGES };
 
 /** Django's `UnicodeUsernameValidator`: `^[\w.@+-]+\Z` with Unicode `\w`. */
 const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]+$/u;
@@ -50,8 +50,13 @@ export interface RegistrationInput {
  * the username pattern and the password validators.
  */
 export function addFieldValidatorErrors(values: RegistrationInput, errors: FieldErrors): void {
-  if (values.username !== undefined && !USERNAME_PATTERN.test(values.username)) {
+  // The pattern checks the name as typed, as Django's validators run before its NFKC `clean()`;
+  // what is stored (the NFKC form) must hold no invisible characters and fit the column.
+  const username = values.username === undefined ? undefined : normalizeUsername(values.username);
+  if (username !== undefined && (!USERNAME_PATTERN.test(values.username ?? '') || !USERNAME_PATTERN.test(username) || hasInvisibleCharacters(username))) {
     errors.username = [REGISTRATION_MESSAGES.invalidUsername];
+  } else if (username !== undefined && [...username].length > MAX_USERNAME_LENGTH) {
+    errors.username = [`Ensure this field has no more than ${MAX_USERNAME_LENGTH} characters.`];
   }
   if (values.password !== undefined) {
     const messages = validatePassword(values.password, { username: values.username, firstName: values.first_name, email: values.email });
@@ -59,19 +64,23 @@ export function addFieldValidatorErrors(values: RegistrationInput, errors: Field
   }
 }
 
-/** The object-level checks and the insert; every field has passed its own validation. */
-export async function registerUser(context: TesseraContext, input: Required<RegistrationInput>): Promise<User> {
+/**
+ * The object-level checks and the insert; every field has passed its own validation. `client`
+ * (the client address) is the line the password hash waits in.
+ */
+export async function registerUser(context: TesseraContext, input: Required<RegistrationInput>, client?: string): Promise<User> {
   const { store } = context;
+  const username = normalizeUsername(input.username);
   if (input.password !== input.password2) throw TesseraError.fields({ password: [REGISTRATION_MESSAGES.passwordsDiffer] });
-  if ((await store.findUser('username', input.username)) !== undefined) throw TesseraError.fields({ username: [REGISTRATION_MESSAGES.usernameTaken] });
+  if ((await store.findUser('username', username)) !== undefined) throw TesseraError.fields({ username: [REGISTRATION_MESSAGES.usernameTaken] });
   if (await store.emailTaken(input.email)) throw TesseraError.fields({ email: [REGISTRATION_MESSAGES.emailTaken] });
   try {
     return await store.createUser({
-      username: input.username,
+      username,
       email: input.email,
       firstName: input.first_name,
-      password: await hashPassword(input.password),
-    });
+      password: await measuredHashing(context.events, 'hash', () => hashPassword(input.password, client)),
+    }, { uniqueAfterFolding: true });
   } catch (error) {
     // The checks above can race with another registration; the unique index decides.
     if (error instanceof UniqueViolationError) {

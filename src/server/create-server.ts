@@ -8,18 +8,26 @@
  * Fastify's own body parsing is replaced by one raw-buffer parser so that every body, of any
  * content type, reaches DRF's parsing rules (`http/body.ts`) and its exact error messages.
  */
-import { METHODS, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import type { LogLevel } from '../config/settings.js';
+import { corsPolicy, withCorsHeaders } from '../http/cors.js';
 import type { HttpRequest } from '../http/http-types.js';
 import { createPages } from './pages/create-pages.js';
 import { headerNameFromMetaKey } from '../auth/authenticate-request.js';
 import type { RouteOptions, Tessera } from '../app/tessera.js';
 import { answerThenLinger, applyConnectionLimits, httpServerOptions } from './connection-limits.js';
+import { registerProbes } from './probes.js';
+import { requestIdGenerator, routeLabeller, serverLogger } from './server-observability.js';
+import { ERRORS } from '../errors.js';
 
 export interface ServerOptions {
-  /** Log level for the server's own messages. Request lines are not logged. @default 'info' */
-  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Log level for the server's own messages. Request lines are not logged. @default LOG_LEVEL */
+  logLevel?: LogLevel;
+  /** The pino logger to write through (pass the one Tessera logs through). @default one from LOG_LEVEL and LOG_FORMAT */
+  logger?: PinoLogger;
 }
 
 /**
@@ -40,41 +48,52 @@ function answerUnparsableRequest(error: Error & { code?: string }, socket: Duple
   if (!socket.writable) return;
   const [status, reason] =
     error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
-  const body = JSON.stringify({ detail: status === 431 ? 'Request headers are too large.' : 'Malformed request.' });
+  const body = JSON.stringify({ detail: ERRORS[status === 431 ? 'headers_too_large' : 'parse_error'].detail });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
-/** Each request's Content-Type as the client sent it (see the onRequest hook). */
-const originalContentTypes = new WeakMap<IncomingMessage, string>();
-
-/** The headers as the client sent them: the original Content-Type, repeated token headers joined. */
-function clientHeaders(headers: IncomingHttpHeaders, raw: IncomingMessage, tokenHeader: string): IncomingHttpHeaders {
-  const contentType = originalContentTypes.get(raw);
-  const restored = contentType === undefined ? headers : { ...headers, 'content-type': contentType };
-  return withRepeatedHeadersJoined(restored, raw.rawHeaders, tokenHeader);
-}
-
 /**
+ * The headers as the client sent them, restored in place in one pass over the raw headers: the
+ * original Content-Type (the onRequest hook showed Fastify a neutral one), and repeated token
+ * headers joined.
+ *
  * Node keeps only the first of repeated `Authorization` headers; Django (under gunicorn) sees
  * them joined with commas, so simplejwt answers "must contain two space-delimited values".
  * Joining them the same way keeps that answer and refuses the ambiguity.
+ *
+ * The Content-Type used to travel through a WeakMap keyed by the request (set in the hook, read
+ * here): two hash-table operations per request for what the raw headers already hold.
  */
-function withRepeatedHeadersJoined(headers: IncomingHttpHeaders, rawHeaders: readonly string[], name: string): IncomingHttpHeaders {
-  let values: string[] | undefined;
+function restoreClientHeaders(headers: IncomingHttpHeaders, rawHeaders: readonly string[], tokenHeader: string): IncomingHttpHeaders {
+  let contentType: string | undefined;
+  let tokenValues: string[] | undefined;
   for (let index = 0; index < rawHeaders.length; index += 2) {
-    if (rawHeaders[index]?.toLowerCase() === name) (values ??= []).push(rawHeaders[index + 1] ?? '');
+    const name = rawHeaders[index] ?? '';
+    // Node keeps the first Content-Type of several, as here.
+    if (contentType === undefined && name.length === 12 && name.toLowerCase() === 'content-type') contentType = rawHeaders[index + 1] ?? '';
+    else if (name.length === tokenHeader.length && name.toLowerCase() === tokenHeader) (tokenValues ??= []).push(rawHeaders[index + 1] ?? '');
   }
-  return values === undefined || values.length < 2 ? headers : { ...headers, [name]: values.join(',') };
+  if (contentType !== undefined) headers['content-type'] = contentType;
+  if (tokenValues !== undefined && tokenValues.length > 1) headers[tokenHeader] = tokenValues.join(',');
+  return headers;
 }
 
 export function createServer(tessera: Tessera, options: ServerOptions = {}): FastifyInstance {
+  // Typed as Fastify's base logger so the instance keeps Fastify's default logger type.
+  const logger: FastifyBaseLogger = options.logger ?? serverLogger(tessera, options.logLevel);
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'info' },
+    loggerInstance: logger,
+    // Every line logged while answering carries the request's id (docs/operations.md).
+    genReqId: requestIdGenerator(tessera),
+    requestIdLogLabel: 'request_id',
     // Request lines would carry URLs (and, for careless clients, tokens in query strings).
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: nothing logs through request.log, and creating one (pino
+    // serialises its bindings) showed in every request's profile (docs/decisions.md D15).
+    childLoggerFactory: (logger) => logger,
     bodyLimit: tessera.settings.MAX_BODY_BYTES,
     // The client address throttles count by: only proxies named in TRUST_PROXY are believed.
     trustProxy: fastifyTrustProxy(tessera.settings.TRUST_PROXY),
@@ -93,12 +112,9 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
   // Fastify refuses a Content-Type it cannot parse (`x`, `a b`) with its own 415 before any
   // route runs, where Django would still resolve the URL (404, 301) and authenticate (401)
   // first. So Fastify only ever sees a neutral type; the client's goes to DRF's rules intact.
+  // The handler puts the client's back from the raw headers (restoreClientHeaders).
   app.addHook('onRequest', (request, _reply, done) => {
-    const contentType = request.headers['content-type'];
-    if (contentType !== undefined) {
-      originalContentTypes.set(request.raw, contentType);
-      request.headers['content-type'] = 'application/octet-stream';
-    }
+    if (request.headers['content-type'] !== undefined) request.headers['content-type'] = 'application/octet-stream';
     done();
   });
 
@@ -108,8 +124,12 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
   };
   const dispatch = tessera.dispatcher(routeOptions, reportError);
   const pages = createPages(tessera, { routes: tessera.routes(routeOptions), dispatch, reportError });
+  const cors = corsPolicy(tessera.settings);
 
   registerAllMethods(app);
+  registerProbes(app, tessera);
+  const metrics = tessera.metrics;
+  const routeLabel = routeLabeller(tessera.routes(routeOptions).map((route) => route.path));
   const tokenHeader = headerNameFromMetaKey(tessera.settings.AUTH_HEADER_NAME);
   app.route({
     method: app.supportedMethods,
@@ -120,21 +140,28 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
         method: request.method,
         path: queryAt < 0 ? request.url : request.url.slice(0, queryAt),
         search: queryAt < 0 ? '' : request.url.slice(queryAt),
-        headers: clientHeaders(request.headers, request.raw, tokenHeader),
+        headers: restoreClientHeaders(request.headers, request.raw.rawHeaders, tokenHeader),
         body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
         ip: request.ip,
+        secure: request.protocol === 'https',
+        requestId: request.id,
       };
-      const page = await pages(httpRequest, { secure: request.protocol === 'https' });
-      const response = page ?? (await dispatch(httpRequest));
+      // CORS preflights are answered before any page or route (django-cors-headers' middleware).
+      const preflight = cors?.preflight(httpRequest);
+      const page = preflight === undefined ? await pages(httpRequest, { secure: request.protocol === 'https' }) : undefined;
+      const answered = preflight ?? page ?? (await dispatch(httpRequest));
+      const response = cors === undefined ? answered : withCorsHeaders(answered, cors.responseHeaders(httpRequest));
       // Written straight to Node's response: the headers are complete and final (DRF's exact
       // Content-Type, no charset added), and skipping Fastify's reply pipeline was ~10% of a
       // protected request's cost (docs/decisions.md D7).
       reply.hijack();
       const body = response.body === '' || request.method === 'HEAD' ? '' : response.body;
       const headers: Record<string, string | string[]> = { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) };
-      if (page?.setCookies !== undefined && page.setCookies.length > 0) headers['set-cookie'] = page.setCookies;
+      const setCookies = response.setCookies ?? [];
+      if (setCookies.length > 0) headers['set-cookie'] = setCookies;
       reply.raw.writeHead(response.status, headers);
       reply.raw.end(body);
+      metrics?.observeRequest(request.method, routeLabel(httpRequest.path, page !== undefined), response.status, reply.elapsedTime / 1000);
     },
   });
 
@@ -142,7 +169,7 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     // Fastify's own refusals (body too large, bad framing) keep their 4xx, in DRF's shape.
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) app.log.error({ err: error }, 'unexpected error');
-    const detail = status === 413 ? 'Request body is too large.' : status === 500 ? 'A server error occurred.' : 'Malformed request.';
+    const detail = ERRORS[status === 413 ? 'payload_too_large' : status === 500 ? 'internal_error' : 'parse_error'].detail;
     if (status === 413) {
       reply.hijack();
       const headers = { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' };

@@ -16,10 +16,17 @@ import { randomUUID } from 'node:crypto';
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TokenError } from '../errors.js';
 import type { OutstandingToken, TokenState } from '../model/store.js';
+import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import type { User } from '../model/user.js';
 import { assertNotBlacklisted } from './blacklist-check.js';
+
+/** Metrics-only events of successful refreshes, shared objects (nothing allocated per refresh). */
+const REFRESH_ISSUED = Object.freeze({ action: 'refresh.issued' });
+const ROTATED = Object.freeze({ action: 'refresh.rotated', detail: Object.freeze({ blacklisted: false }) });
+const ROTATED_AND_BLACKLISTED = Object.freeze({ action: 'refresh.rotated', detail: Object.freeze({ blacklisted: true }) });
+const GRACE_REPLAY = Object.freeze({ action: 'refresh.grace_replay' });
 
 /** Reads a refresh (or sliding) token as simplejwt's `RefreshToken(token)` does, blacklist included. */
 export async function readBlacklistableToken(context: TesseraContext, raw: string, type: 'refresh' | 'sliding', nowMs: number): Promise<Claims> {
@@ -47,12 +54,29 @@ async function tokenState(context: TesseraContext, claims: Claims): Promise<Toke
   return context.store.findTokenState(jti);
 }
 
+/** How the refresh token reached the server. */
+export interface RefreshOptions {
+  /** It came in the refresh cookie (cookie mode), not in the body. */
+  readonly fromCookie?: boolean;
+}
+
 /**
- * A replay of a rotated token within REFRESH_TOKEN_REUSE_GRACE of its rotation: a client that
- * lost the response and retries, or several tabs refreshing at once. Not theft.
+ * REFRESH_TOKEN_REUSE_GRACE's automatic value for refresh tokens sent in a cookie: the tabs of a
+ * browser share one cookie jar, so a request sent just before another tab's rotation landed
+ * carries the old token. Five seconds covers a slow network; a body token gets none (simplejwt).
  */
-function isWithinGrace(context: TesseraContext, state: TokenState, nowMs: number): boolean {
-  const grace = context.settings.REFRESH_TOKEN_REUSE_GRACE;
+export const COOKIE_REUSE_GRACE_SECONDS = 5;
+
+function reuseGraceSeconds(context: TesseraContext, options: RefreshOptions): number {
+  return context.settings.REFRESH_TOKEN_REUSE_GRACE ?? (options.fromCookie === true ? COOKIE_REUSE_GRACE_SECONDS : 0);
+}
+
+/**
+ * A replay of a rotated token within the reuse grace of its rotation: a client that lost the
+ * response and retries, or several tabs refreshing at once. Not theft (yet: `replayRotation`
+ * also requires the successor to be unused).
+ */
+function isWithinGrace(grace: number, state: TokenState, nowMs: number): boolean {
   return (
     grace > 0 &&
     state.replacedBy !== null &&
@@ -62,30 +86,50 @@ function isWithinGrace(context: TesseraContext, state: TokenState, nowMs: number
   );
 }
 
-/** Theft: an already-rotated token came back. Everything descending from that login dies. */
-async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs: number): Promise<never> {
+/**
+ * Theft: an already-rotated token came back. Everything descending from that login dies, and
+ * the audit log says so (once: later replays find the family already revoked).
+ */
+async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs: number, origin: RequestOrigin | undefined): Promise<never> {
   if (state.familyId !== null && state.familyRevokedAt === null) {
-    await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
+    const revoked = await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
+    const user = state.userId === null ? undefined : await context.store.findUser('id', state.userId);
+    await context.events.emit({
+      action: 'refresh.reuse_detected',
+      user: userRefOf(user),
+      subject: state.familyId,
+      detail: { revoked_tokens: revoked, replayed_jti: state.jti },
+      origin,
+    });
   }
   throw new TokenError('reuse_detected');
 }
 
-export async function refreshPair(context: TesseraContext, raw: string): Promise<{ access: string; refresh?: string }> {
+export async function refreshPair(
+  context: TesseraContext,
+  raw: string,
+  origin?: RequestOrigin,
+  options: RefreshOptions = {},
+): Promise<{ access: string; refresh?: string }> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
+  const grace = reuseGraceSeconds(context, options);
   const refresh = codec.verifySignature(raw, nowMs);
   const state = await tokenState(context, refresh);
   // A revoked family refuses every member, even one a concurrent rotation added as it was revoked.
   if (state !== undefined && state.familyRevokedAt !== null && state.blacklistedAt === null) throw new TokenError('family_revoked');
   if (state !== undefined && state.blacklistedAt !== null) {
-    if (isWithinGrace(context, state, nowMs)) return replayRotation(context, refresh, state, nowMs);
-    if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs);
+    if (isWithinGrace(grace, state, nowMs)) return replayRotation(context, refresh, state, nowMs, origin);
+    if (state.replacedBy !== null) await revokeForReuse(context, state, nowMs, origin);
     throw new TokenError('blacklisted');
   }
   codec.checkClaims(refresh, 'refresh', nowMs);
   const user = await activeUserOf(context, refresh);
   const access = codec.encode(codec.accessFor(refresh, nowMs));
-  if (!settings.ROTATE_REFRESH_TOKENS) return { access };
+  if (!settings.ROTATE_REFRESH_TOKENS) {
+    void context.events.emit(REFRESH_ISSUED);
+    return { access };
+  }
 
   const familyId = state?.familyId ?? (await startFamilyFor(context, user, nowMs));
   const next = codec.rotated(refresh, nowMs);
@@ -102,12 +146,16 @@ export async function refreshPair(context: TesseraContext, raw: string): Promise
     if (!(await store.rotate(old, recordedNext))) {
       // Another request rotated (or logged out) this token while this one was in flight: the
       // token was still valid when both started, so they were concurrent, not a replay of a
-      // token already spent. The loser is refused; the family lives on.
+      // token already spent. The family lives on. Within the grace, the loser gets the winner's
+      // successor (in cookie mode: its cookie is set again, never cleared); otherwise a 401.
+      const after = await tokenState(context, refresh);
+      if (after !== undefined && isWithinGrace(grace, after, nowMs)) return replayRotation(context, refresh, after, nowMs, origin);
       throw new TokenError('concurrent_rotation');
     }
   } else {
     await store.recordOutstanding(recordedNext);
   }
+  void context.events.emit(settings.BLACKLIST_AFTER_ROTATION ? ROTATED_AND_BLACKLISTED : ROTATED);
   return { access, refresh: codec.encode(next) };
 }
 
@@ -115,12 +163,24 @@ export async function refreshPair(context: TesseraContext, raw: string): Promise
  * A replay within the grace window gets the answer the rotation gave: the same successor token
  * (re-signed from its recorded jti, iat and exp, so byte-identical) and a fresh access token.
  * Every tab and every retry ends up holding one refresh token, and the family does not fork.
- * If the successor was itself spent or revoked meanwhile, the replay is simply refused.
+ *
+ * Only while the successor is unused: once it has been presented (rotated in turn, or logged
+ * out), whoever holds it is the session, and the old token coming back is a replay like any
+ * other (a simplejwt client that rotates, uses the new token, then replays the old one gets
+ * simplejwt's 401, and the family is revoked). A successor presented concurrently with this
+ * replay is harmless: the copy handed out here is then spent, and presenting it is a replay.
  */
-async function replayRotation(context: TesseraContext, refresh: Claims, state: TokenState, nowMs: number): Promise<{ access: string; refresh: string }> {
+async function replayRotation(
+  context: TesseraContext,
+  refresh: Claims,
+  state: TokenState,
+  nowMs: number,
+  origin: RequestOrigin | undefined,
+): Promise<{ access: string; refresh: string }> {
   const { codec, settings, store } = context;
   const successor = await store.findTokenState(state.replacedBy ?? '');
-  if (successor === undefined || successor.blacklistedAt !== null || successor.createdAt === null) throw new TokenError('blacklisted');
+  if (successor === undefined || successor.createdAt === null) throw new TokenError('blacklisted');
+  if (successor.blacklistedAt !== null) return revokeForReuse(context, state, nowMs, origin);
   codec.checkClaims(refresh, 'refresh', nowMs);
   await activeUserOf(context, refresh);
   const next: Claims = {
@@ -129,6 +189,7 @@ async function replayRotation(context: TesseraContext, refresh: Claims, state: T
     exp: Math.floor(successor.expiresAt.getTime() / 1000),
     iat: Math.floor(successor.createdAt.getTime() / 1000),
   };
+  void context.events.emit(GRACE_REPLAY);
   return { access: codec.encode(codec.accessFor(refresh, nowMs)), refresh: codec.encode(next) };
 }
 

@@ -3,6 +3,8 @@
  */
 import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TOKEN_MESSAGES, TokenError } from '../errors.js';
+import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
+import type { User } from '../model/user.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import type { RequestUser } from '../model/request-user.js';
 import { isAccessToken, verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
@@ -31,7 +33,7 @@ export async function verifyToken(context: TesseraContext, raw: string): Promise
 }
 
 /** Logout: blacklists a refresh token. Like simplejwt, holding the token is the authority (#713). */
-export async function blacklistToken(context: TesseraContext, raw: string): Promise<Record<string, never>> {
+export async function blacklistToken(context: TesseraContext, raw: string, origin?: RequestOrigin): Promise<Record<string, never>> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
   const refresh = await readBlacklistableToken(context, raw, 'refresh', nowMs);
@@ -45,11 +47,13 @@ export async function blacklistToken(context: TesseraContext, raw: string): Prom
   });
   // A concurrent logout of the same token got there first: answer as simplejwt does for a repeat.
   if (!blacklisted) throw new TokenError('blacklisted');
+  await context.events.emit({ action: 'logout', user: userRefOf(user), subject: codec.jti(refresh), origin });
   return {};
 }
 
-/** Log out everywhere: ends every session of the user (`endEverySession`). */
-export async function logoutEverywhere(context: TesseraContext, user: RequestUser): Promise<Record<string, never>> {
-  await endEverySession(context, user);
+/** Log out everywhere: ends every session of the user (`endEverySession`), and audits it. */
+export async function logoutEverywhere(context: TesseraContext, user: RequestUser, origin?: RequestOrigin): Promise<Record<string, never>> {
+  const { revokedTokens } = await endEverySession(context, user);
+  await context.events.emit({ action: 'logout_all', user: userRefOf(user), detail: { revoked_tokens: revokedTokens }, origin });
   return {};
 }

@@ -3,7 +3,8 @@
  * on SQLite or PostgreSQL, so that running it again changes nothing.
  *
  * - Users keep their Django ids (tokens carry `user_id`). A user already in Tessera with that id
- *   is updated field by field, with two exceptions: a password Tessera has already upgraded to
+ *   and the same username is updated field by field (a different username there stops the
+ *   import: the two sides gave one id to two people), with two exceptions: a password Tessera has already upgraded to
  *   argon2id (the user logged in here since the last import) is kept, and `last_login` only
  *   moves forward. A username or email held by another Tessera user stops the import, naming
  *   the row (Tessera also refuses two accounts with one email, case-insensitively).
@@ -26,6 +27,7 @@ import type {
 } from '../model/django-import.js';
 import type { MigrationDialect } from './migrations/index.js';
 import { booleanFromDb, nullableTimestampFromDb, timestampFromDb, type AuthUserTable, type Database } from './schema.js';
+import { claimFoldedNames } from './name-keys.js';
 
 /** Rows per `IN (...)` list: well below SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
@@ -105,6 +107,15 @@ async function writeUsers(trx: Kysely<Database>, dialect: MigrationDialect, user
     if (row.email !== '') byEmail.set(row.email.toLowerCase(), row.id);
   }
   const claim = (user: ImportedUser): void => {
+    const holder = existing.get(user.id);
+    // Same id, another username: the two databases gave this id to different people (someone
+    // registered on Tessera after an earlier import). Updating would overwrite that account.
+    if (holder !== undefined && holder.username !== user.username) {
+      throw new ImportRowError(
+        user.source,
+        `Tessera user id ${user.id} is ${JSON.stringify(holder.username)}, not ${JSON.stringify(user.username)}: the two databases gave this id to different users (register on one side only during the move)`,
+      );
+    }
     const owner = byUsername.get(user.username);
     if (owner !== undefined && owner !== user.id) throw new ImportRowError(user.source, `username ${JSON.stringify(user.username)} belongs to Tessera user id ${owner}`);
     const email = user.email.toLowerCase();
@@ -126,12 +137,16 @@ async function writeUsers(trx: Kysely<Database>, dialect: MigrationDialect, user
     const before = existing.get(user.id);
     if (before === undefined) {
       await trx.insertInto('auth_user').values({ id: user.id, ...columnsOf(user) }).execute();
+      // Django's exact rule for imported names; their folded forms are recorded so that a later
+      // registration of "KYOKO" meets an imported "kyoko" (migration 0009).
+      await claimFoldedNames(trx, user.id, { username: user.username, email: columnsOf(user).email }, false);
       counts.created++;
     } else {
       const changes = changedColumns(before, user);
       if (Object.keys(changes).length === 0) counts.unchanged++;
       else {
         await trx.updateTable('auth_user').set(changes).where('id', '=', user.id).execute();
+        await claimFoldedNames(trx, user.id, { username: user.username, email: columnsOf(user).email }, false);
         counts.updated++;
       }
     }

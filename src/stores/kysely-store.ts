@@ -11,7 +11,7 @@
  * decides `createUser`, and the UNIQUE `token_id` of the blacklist table decides `blacklist` and
  * `rotate` (an insert that does nothing on conflict, whose RETURNING row tells who won).
  */
-import { CompiledQuery, Migrator, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { CompiledQuery, Migrator, sql, type Kysely, type QueryResult, type Selectable, type Updateable } from 'kysely';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, TesseraMigrationProvider, type MigrationDialect } from './migrations/index.js';
 import {
@@ -27,7 +27,9 @@ import {
   UniqueViolationError,
   type AdminSession,
   type AuditEntry,
+  type AuditQuery,
   type AuditStore,
+  type NameRules,
   type OutstandingToken,
   type Store,
   type TokenRecord,
@@ -36,6 +38,7 @@ import {
 import type { AccountStore, EmailAddress, KeyStore, SigningKeyState, StoredSigningKey } from '../model/store.js';
 import { KyselyAccountQueries } from './account-queries.js';
 import type { NullableTimestampColumn } from './schema.js';
+import { claimFoldedNames, foldedEmailTaken, releaseFoldedNames } from './name-keys.js';
 import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
 import { writeDjangoImport } from './django-import-writer.js';
 
@@ -174,18 +177,35 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
 
   async migrate(): Promise<void> {
     await this.withMigrationLock(async (db) => {
-      const migrator = new Migrator({
-        db,
-        provider: new TesseraMigrationProvider(this.dialect),
-        migrationTableName: MIGRATION_TABLE,
-        migrationLockTableName: MIGRATION_LOCK_TABLE,
-      });
-      const { error, results } = await migrator.migrateToLatest();
+      const { error, results } = await this.#migrator(db).migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
         const reason = error instanceof Error ? error.message : String(error);
         throw new Error(`Database migration ${failed} failed: ${reason}`, { cause: error });
       }
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    const migrations = await this.#migrator(this.db).getMigrations();
+    return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  }
+
+  #migrator(db: Kysely<Database>): Migrator {
+    return new Migrator({
+      db,
+      provider: new TesseraMigrationProvider(this.dialect),
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
     });
   }
 
@@ -210,36 +230,49 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
     return row === undefined ? undefined : userFromRow(row);
   }
 
-  async createUser(user: NewUser): Promise<User> {
+  async createUser(user: NewUser, options: NameRules = {}): Promise<User> {
     try {
-      const row = await this.db
-        .insertInto(USERS)
-        .values({
-          username: user.username,
-          email: user.email ?? '',
-          first_name: user.firstName ?? '',
-          last_name: user.lastName ?? '',
-          password: user.password,
-          is_active: user.isActive ?? true,
-          is_staff: user.isStaff ?? false,
-          is_superuser: user.isSuperuser ?? false,
-          last_login: null,
-          date_joined: user.dateJoined ?? new Date(),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return userFromRow(row);
+      return await this.inWriteTransaction(async (trx) => {
+        const row = await trx
+          .insertInto(USERS)
+          .values({
+            username: user.username,
+            email: user.email ?? '',
+            first_name: user.firstName ?? '',
+            last_name: user.lastName ?? '',
+            password: user.password,
+            is_active: user.isActive ?? true,
+            is_staff: user.isStaff ?? false,
+            is_superuser: user.isSuperuser ?? false,
+            last_login: null,
+            date_joined: user.dateJoined ?? new Date(),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        // Equal after case folding to another user's name or email: refused when asked (issue 12 §7).
+        await claimFoldedNames(trx, row.id, { username: user.username, email: user.email ?? '' }, options.uniqueAfterFolding === true);
+        return userFromRow(row);
+      });
     } catch (error) {
       throw this.#asUniqueViolation(error);
     }
   }
 
-  async updateUser(id: number, patch: UserPatch): Promise<User | undefined> {
+  async updateUser(id: number, patch: UserPatch, options: NameRules = {}): Promise<User | undefined> {
     const columns = userColumnsFrom(patch);
     if (Object.keys(columns).length === 0) return this.findUser('id', id);
+    const renames = patch.username !== undefined || patch.email !== undefined;
     try {
-      const row = await this.db.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
-      return row === undefined ? undefined : userFromRow(row);
+      if (!renames) {
+        const row = await this.db.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
+        return row === undefined ? undefined : userFromRow(row);
+      }
+      return await this.inWriteTransaction(async (trx) => {
+        const row = await trx.updateTable(USERS).set(columns).where('id', '=', id).returningAll().executeTakeFirst();
+        if (row === undefined) return undefined;
+        await claimFoldedNames(trx, id, { username: patch.username, email: patch.email }, options.uniqueAfterFolding === true);
+        return userFromRow(row);
+      });
     } catch (error) {
       throw this.#asUniqueViolation(error);
     }
@@ -247,6 +280,7 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
 
   async emailTaken(email: string): Promise<boolean> {
     if (email === '') return false;
+    if (await foldedEmailTaken(this.db, email)) return true;
     // Written exactly as the unique index's expression and predicate, so the index serves it.
     const row = await this.db
       .selectFrom(USERS)
@@ -282,12 +316,14 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
       // (Django emulates it), so detach the tokens explicitly: their blacklisting must outlive
       // the user.
       await trx.updateTable(OUTSTANDING).set({ user_id: null }).where('user_id', '=', id).execute();
+      await releaseFoldedNames(trx, id);
       const result = await trx.deleteFrom(USERS).where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
   }
 
   #asUniqueViolation(error: unknown): unknown {
+    if (error instanceof UniqueViolationError) return error;
     const field = this.uniqueViolationField(error);
     return field === undefined ? error : new UniqueViolationError(field);
   }
@@ -307,23 +343,38 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
     return row !== undefined;
   }
 
-  /** SQL text of the hot read queries, compiled once (see `#selectFirst`). */
+  /** SQL text of the hot statements, compiled once (see `#executeCompiled`). */
   readonly #compiledSql = new Map<string, string>();
 
   /**
-   * Runs a single-parameter read whose SQL is built and compiled only once: Kysely's builder
-   * and compiler cost ~60 µs a call against ~10 µs for the SQLite query itself (measured with
-   * `node --cpu-prof` on POST /api/token/verify/, docs/decisions.md D7). `build` must produce
-   * the same SQL whatever its parameter is, with `parameters` in the order they appear.
+   * Runs a hot statement whose SQL is built and compiled by Kysely only once per store: the
+   * builder and compiler cost ~60 µs a call against ~10 µs for the SQLite query itself
+   * (measured with `node --cpu-prof` on POST /api/token/verify/, docs/decisions.md D7; a
+   * rotation ran four such builds, D15). `build` must produce the same SQL for every call under
+   * one `name`, and `parameters` must be what it binds, in order: the first call checks that
+   * against Kysely's own compilation and throws on a mismatch, so a wrong order fails in the
+   * tests instead of binding wrong values.
    */
-  async #selectFirst<Row>(name: string, build: () => { compile(): CompiledQuery<Row> }, parameters: readonly unknown[]): Promise<Row | undefined> {
+  async #executeCompiled<Row>(
+    db: Kysely<Database>,
+    name: string,
+    build: () => { compile(): CompiledQuery<Row> },
+    parameters: readonly unknown[],
+  ): Promise<QueryResult<Row>> {
     let text = this.#compiledSql.get(name);
     if (text === undefined) {
-      text = build().compile().sql;
+      const compiled = build().compile();
+      const same = compiled.parameters.length === parameters.length && compiled.parameters.every((value, index) => Object.is(value, parameters[index]));
+      if (!same) throw new Error(`statement ${name}: the parameters given do not match what Kysely binds`);
+      text = compiled.sql;
       this.#compiledSql.set(name, text);
     }
-    const result = await this.db.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]));
-    return result.rows[0];
+    return db.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]));
+  }
+
+  /** A single-row read through {@link KyselyStore.#executeCompiled}. */
+  async #selectFirst<Row>(name: string, build: () => { compile(): CompiledQuery<Row> }, parameters: readonly unknown[]): Promise<Row | undefined> {
+    return (await this.#executeCompiled(this.db, name, build, parameters)).rows[0];
   }
 
   async blacklist(token: OutstandingToken): Promise<boolean> {
@@ -341,12 +392,19 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
         // blacklist row; the unique token_id makes everyone else's insert a no-op.
         if (!(await this.#insertBlacklisted(trx, old.jti, new Date()))) throw new RotationLost();
         await this.#insertOutstanding(trx, next);
-        await trx.updateTable(OUTSTANDING).set({ replaced_by: next.jti }).where('jti', '=', old.jti).execute();
-        // A token minted elsewhere (simplejwt, an import) had no family: it joins the one its
-        // first rotation starts, so that replaying it later revokes that family.
-        if (old.familyId !== null) {
-          await trx.updateTable(OUTSTANDING).set({ family_id: old.familyId }).where('jti', '=', old.jti).where('family_id', 'is', null).execute();
-        }
+        // One statement: the successor's name, and for a token minted elsewhere (simplejwt, an
+        // import) that had no family, the family its first rotation starts, so that replaying
+        // it later revokes that family (COALESCE keeps a family it already had).
+        await this.#executeCompiled(
+          trx,
+          'setReplacedByAndFamily',
+          () =>
+            trx
+              .updateTable(OUTSTANDING)
+              .set((eb) => ({ replaced_by: next.jti, family_id: eb.fn.coalesce('family_id', eb.val(old.familyId)) }))
+              .where('jti', '=', old.jti),
+          [next.jti, old.familyId, old.jti],
+        );
         return true;
       });
     } catch (error) {
@@ -483,17 +541,19 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
    */
   async #insertOutstanding(db: Kysely<Database>, token: OutstandingToken): Promise<void> {
     const { userId } = token;
-    await db
-      .insertInto(OUTSTANDING)
-      .values({
-        jti: token.jti,
-        user_id: userId === null ? null : (eb) => eb.selectFrom(USERS).select('auth_user.id').where('auth_user.id', '=', userId),
-        family_id: token.familyId,
-        created_at: token.createdAt,
-        expires_at: token.expiresAt,
-      })
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .execute();
+    const build = () =>
+      db
+        .insertInto(OUTSTANDING)
+        .values({
+          jti: token.jti,
+          user_id: userId === null ? null : (eb) => eb.selectFrom(USERS).select('auth_user.id').where('auth_user.id', '=', userId),
+          family_id: token.familyId,
+          created_at: token.createdAt,
+          expires_at: token.expiresAt,
+        })
+        .onConflict((oc) => oc.column('jti').doNothing());
+    const parameters = [token.jti, userId, token.familyId, token.createdAt, token.expiresAt];
+    await this.#executeCompiled(db, userId === null ? 'insertOutstanding:noUser' : 'insertOutstanding:user', build, parameters);
   }
 
   /** Blacklists outstanding rows by id, in batches; returns how many this call blacklisted. */
@@ -516,16 +576,17 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
 
   /** Blacklists the recorded token `jti`; `true` when this call did, `false` when it already was. */
   async #insertBlacklisted(db: Kysely<Database>, jti: string, now: Date): Promise<boolean> {
-    const inserted = await db
-      .insertInto(BLACKLISTED)
-      .values({
-        token_id: (eb) => eb.selectFrom(OUTSTANDING).select('id').where('jti', '=', jti),
-        blacklisted_at: now,
-      })
-      .onConflict((oc) => oc.column('token_id').doNothing())
-      .returning('id')
-      .execute();
-    return inserted.length === 1;
+    const build = () =>
+      db
+        .insertInto(BLACKLISTED)
+        .values({
+          token_id: (eb) => eb.selectFrom(OUTSTANDING).select('id').where('jti', '=', jti),
+          blacklisted_at: now,
+        })
+        .onConflict((oc) => oc.column('token_id').doNothing())
+        .returning('id');
+    const inserted = await this.#executeCompiled(db, 'insertBlacklisted', build, [jti, now]);
+    return inserted.rows.length === 1;
   }
 
   // ---- admin console: audit trail and sessions (migration 0002) ----
@@ -551,10 +612,16 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
       .execute();
   }
 
-  async listAudit(options: { targetUserId?: number; limit?: number; offset?: number } = {}): Promise<AuditEntry[]> {
+  async pruneAudit(before: Date): Promise<number> {
+    const result = await this.#admin.deleteFrom(AUDIT).where('created_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async listAudit(options: AuditQuery = {}): Promise<AuditEntry[]> {
     const { limit, offset } = pageOf(options);
     let query = this.#admin.selectFrom(AUDIT).selectAll();
     if (options.targetUserId !== undefined) query = query.where('target_user_id', '=', options.targetUserId);
+    if (options.action !== undefined) query = query.where('action', '=', options.action);
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
     return rows.map((row) => ({
       id: Number(row.id),

@@ -40,6 +40,15 @@ export type BooleanColumn = ColumnType<boolean | number, boolean, boolean>;
  */
 export type BigIdColumn = ColumnType<number | string, never, never>;
 
+/** Tessera's `tessera_user_name_key` (migration 0009): a user's folded username and email. */
+export interface UserNameKeyTable {
+  user_id: number;
+  /** `username` or `email`. */
+  kind: string;
+  /** `foldedKey(username)` or `emailKey(email)` (`model/usernames.ts`). */
+  folded: string;
+}
+
 /** Django's `auth_user` (the fields of `django.contrib.auth.models.User`). */
 export interface AuthUserTable {
   id: Generated<number>;
@@ -145,6 +154,7 @@ export interface Database {
   auth_user_groups: UserGroupTable;
   auth_user_user_permissions: UserPermissionTable;
   auth_user: AuthUserTable;
+  tessera_user_name_key: UserNameKeyTable;
   token_blacklist_outstandingtoken: OutstandingTokenTable;
   token_blacklist_blacklistedtoken: BlacklistedTokenTable;
 }
@@ -156,6 +166,8 @@ export interface Database {
  */
 export const USERNAME_UNIQUE_INDEX = 'auth_user_username_uniq';
 export const EMAIL_UNIQUE_INDEX = 'auth_user_email_ci_uniq';
+export const NAME_KEY_TABLE = 'tessera_user_name_key';
+export const NAME_KEY_UNIQUE_INDEX = 'tessera_user_name_key_kind_folded_uniq';
 
 const SQLITE_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 

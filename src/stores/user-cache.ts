@@ -73,8 +73,8 @@ export function withUserCache(store: Store, options: UserCacheOptions): CachedSt
     findCachedUser: findUser,
     invalidateUser,
     onUserChanged: (listener) => void listeners.push(listener),
-    updateUser: async (id, patch) => {
-      const user = await store.updateUser(id, patch);
+    updateUser: async (id, patch, options) => {
+      const user = await store.updateUser(id, patch, options);
       changed(id);
       return user;
     },

@@ -46,6 +46,11 @@ export function accountLockKeys(login: string): { accountKey: string; accountAdd
   return { accountKey: `login:a:${account}`, accountAddressPrefix: `login:aa:${account}:` };
 }
 
+/** The key throttled attempts are aggregated under for the audit trail: the account and the address. */
+export function throttledAttemptKey(login: string, ip: string | undefined): string {
+  return `${accountLockKeys(login).accountKey}\u0000${ip ?? ''}`;
+}
+
 function loginRules(settings: LoginThrottleSettings, login: string, ip: string | undefined, knownAddress: boolean) {
   const { accountKey, accountAddressPrefix } = accountLockKeys(login);
   const burst = parseSetting(settings.THROTTLE_LOGIN_ACCOUNT_ADDRESS);
@@ -53,9 +58,10 @@ function loginRules(settings: LoginThrottleSettings, login: string, ip: string |
   const perAccount = parseSetting(settings.THROTTLE_LOGIN_ACCOUNT);
   const resetOnSuccess: ThrottleRule[] = [];
   const refundOnSuccess: ThrottleRule[] = [];
-  if (burst !== undefined) {
-    // Without an address (a library caller that passes none) the burst rule is per account.
-    const key = `${accountAddressPrefix}${ip === undefined ? '-' : addressHash(ip)}`;
+  // Without an address (a library caller that passes none) there is no burst rule: shared by
+  // every client, five failures would lock the account for everyone.
+  if (burst !== undefined && ip !== undefined) {
+    const key = `${accountAddressPrefix}${addressHash(ip)}`;
     resetOnSuccess.push({ kind: 'backoff', key, rate: burst, maxDelaySeconds: ACCOUNT_ADDRESS_MAX_DELAY_SECONDS, forgetSeconds: ACCOUNT_ADDRESS_FORGET_SECONDS });
   }
   if (perAddress !== undefined && ip !== undefined) refundOnSuccess.push({ kind: 'window', key: `login:ip:${addressHash(ip)}`, rate: perAddress });

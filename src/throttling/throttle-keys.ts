@@ -5,7 +5,7 @@
  * Account names are case-folded first, so `KYOKO` and `ｋｙｏｋｏ` spend `kyoko`'s budget.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { foldedKey, MAX_USERNAME_LENGTH } from '../users/username.js';
+import { foldedKey, MAX_USERNAME_LENGTH } from '../model/usernames.js';
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);

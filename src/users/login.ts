@@ -9,12 +9,25 @@
  */
 import type { TesseraContext } from '../http/context.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hasher.js';
-import { inClientLine } from '../passwords/hashing-slots.js';
+import { measuredHashing } from '../passwords/measured-hashing.js';
 import type { User } from '../model/user.js';
-import { MAX_USERNAME_LENGTH, normalizeUsername } from './username.js';
+import { MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
 
 /** Django's `EmailField` max_length. */
 const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * What a login check found. The refusal reason is for metrics and the audit log only: clients
+ * get the same answer for every refusal.
+ */
+export type LoginCheck =
+  | { readonly user: User; readonly refused?: undefined; readonly account?: undefined }
+  | {
+      readonly user?: undefined;
+      readonly refused: 'bad_credentials' | 'inactive';
+      /** The account the name belongs to, when there is one: its page shows the failed attempts. */
+      readonly account?: User;
+    };
 
 /** The name as stored, or `undefined` when it is too long to name any account. */
 function lookupName(field: 'username' | 'email', login: string): string | undefined {
@@ -25,31 +38,43 @@ function lookupName(field: 'username' | 'email', login: string): string | undefi
 }
 
 /**
- * Returns the user whose credentials these are, if the login rule admits them; `undefined`
- * otherwise. `client` (the client address) is the line the password check waits in
- * (`passwords/hashing-slots.ts`).
+ * Checks credentials and says why they were refused (`inactive`: the right password, but the
+ * login rule refuses the user). `client` (the client address) is the line the password check
+ * waits in (`passwords/hashing-slots.ts`).
  *
  * @throws HashQueueFullError (503) when the hashing queue has no room: nothing was checked.
  */
-export function checkCredentials(context: TesseraContext, login: string, password: string, client?: string): Promise<User | undefined> {
-  return inClientLine(client, () => checkInLine(context, login, password));
+export function checkLogin(context: TesseraContext, login: string, password: string, client?: string): Promise<LoginCheck> {
+  return checkInLine(context, login, password, client);
 }
 
-async function checkInLine(context: TesseraContext, login: string, password: string): Promise<User | undefined> {
-  const { settings, store } = context;
+/**
+ * Returns the user whose credentials these are, if the login rule admits them; `undefined`
+ * otherwise (see {@link checkLogin}).
+ */
+export async function checkCredentials(context: TesseraContext, login: string, password: string, client?: string): Promise<User | undefined> {
+  return (await checkLogin(context, login, password, client)).user;
+}
+
+/** `client` is the line the password work waits in (passed down, not carried: hashing-slots.ts). */
+async function checkInLine(context: TesseraContext, login: string, password: string, client: string | undefined): Promise<LoginCheck> {
+  const { settings, store, events } = context;
   const name = lookupName(settings.USERNAME_FIELD, login);
   const user = name === undefined ? undefined : await store.findUser(settings.USERNAME_FIELD, name);
   if (user === undefined) {
-    await verifyAgainstDummy(password);
-    return undefined;
+    await measuredHashing(events, 'verify', () => verifyAgainstDummy(password, client));
+    return { refused: 'bad_credentials' };
   }
-  const { valid, needsRehash } = await verifyPassword(password, user.password, { allowWeakDjangoHashes: settings.ALLOW_WEAK_DJANGO_HASHES });
-  if (!valid) return undefined;
-  if (needsRehash) await upgradeHash(context, user, password);
-  return settings.USER_AUTHENTICATION_RULE(user) ? user : undefined;
+  const { valid, needsRehash } = await measuredHashing(events, 'verify', () =>
+    verifyPassword(password, user.password, { allowWeakDjangoHashes: settings.ALLOW_WEAK_DJANGO_HASHES, client }),
+  );
+  if (!valid) return { refused: 'bad_credentials', account: user };
+  if (needsRehash) await upgradeHash(context, user, password, client);
+  return settings.USER_AUTHENTICATION_RULE(user) ? { user } : { refused: 'inactive', account: user };
 }
 
 /** Re-hashes a legacy (any Django format) or weaker hash with the current argon2id parameters. */
-async function upgradeHash(context: TesseraContext, user: User, password: string): Promise<void> {
-  await context.store.updateUser(user.id, { password: await hashPassword(password) });
+async function upgradeHash(context: TesseraContext, user: User, password: string, client: string | undefined): Promise<void> {
+  const hash = await measuredHashing(context.events, 'hash', () => hashPassword(password, client));
+  await context.store.updateUser(user.id, { password: hash });
 }

@@ -119,7 +119,7 @@ describe('layered login throttling (issue 12 §2)', () => {
   });
 });
 
-describe('throttled console sign-ins are audited in aggregate (issue 12 §8)', () => {
+describe('throttled attempts are audited in aggregate (issue 12 §8)', () => {
   it('one entry per account, address and minute with the exact count, not one per attempt', async () => {
     const from = clientAddress(9);
     const token = await consoleCsrfToken(server.baseUrl, from);
@@ -137,6 +137,13 @@ describe('throttled console sign-ins are audited in aggregate (issue 12 §8)', (
       expect(throttled).toHaveLength(1);
       expect(throttled[0]?.detail).toContain(`${statuses[429]} sign-in attempts refused (throttled)`);
       expect(throttled[0]?.ip).toBe(from);
+      // The API's throttled logins too: the first test's 495 refusals are one entry.
+      const api = entries.filter((entry) => entry.actorUsername === 'target-one');
+      expect(api.filter((entry) => entry.action === 'login.failed')).toHaveLength(PER_ACCOUNT_ADDRESS);
+      expect(api.filter((entry) => entry.action === 'login.throttled')).toEqual([]);
+      const window = api.filter((entry) => entry.action === 'login.throttled_window');
+      expect(window.map((entry) => entry.ip)).toEqual([clientAddress(1)]);
+      expect(window[0]?.detail).toContain(`${500 - PER_ACCOUNT_ADDRESS} login attempts refused (throttled)`);
     } finally {
       await store.close();
     }

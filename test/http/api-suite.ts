@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
 import type { Store } from '../../src/model/store.js';
 import { describeAccountApi } from './accounts-suite.js';
+import { describeCookieMode } from './cookie-mode-suite.js';
 
 export interface ServedApi {
   readonly baseUrl: string;
@@ -57,6 +58,7 @@ async function login(api: ReturnType<typeof client>, credentials: { username: st
 
 export function describeApi(name: string, start: StartApi): void {
   describeAccountApi(name, start);
+  describeCookieMode(name, start);
   describe(`${name}: default settings`, () => {
     let served: ServedApi;
     let api: ReturnType<typeof client>;

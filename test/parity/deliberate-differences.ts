@@ -276,6 +276,29 @@ export const DELIBERATE_DIFFERENCES = {
     tessera: { status: 200, body: '{"access":"<jwt>"}' },
     alsoDiffers: "the access token's iat: the refresh token's iat (reference) vs now (Tessera); exp is now + 300 in both",
   },
+  'username-case-folding': {
+    kind: 'answer',
+    title: 'A new username equal to an existing one after case folding is refused',
+    reason:
+      'Django compares usernames exactly, so "KYOKO" registers beside "kyoko" and the two look like one person ' +
+      '(and "STRASSE" beside "straße"). Tessera refuses a new name equal to an existing one after NFKC and full ' +
+      'Unicode case folding, at registration and in the admin console, and compares emails with full case folding; ' +
+      'logins still match the name exactly (issue 12).',
+    appliesTo: ['POST /accounts/register/ with a username that equals an existing one after case folding'],
+    reference: REGISTERED,
+    tessera: { status: 400, body: '{"username":["User with this username already exists."]}', headers: JSON_400_HEADERS },
+  },
+  'username-nfkc': {
+    kind: 'answer',
+    title: 'Usernames are NFKC-normalised at registration and login',
+    reason:
+      "Django's create_user stores NFKC usernames, but the tutorial's serializer uses objects.create (no " +
+      'normalisation) and ModelBackend looks names up as typed, so a fullwidth "ｂｅａ" and "bea" are two names that ' +
+      'look alike. Tessera stores and looks up the NFKC form, so both spellings name one account (issue 12).',
+    appliesTo: ['POST /accounts/register/', 'POST /api/token/ with a name whose NFKC form differs'],
+    reference: { status: 401, body: '{"detail":"No active account found with the given credentials"}' },
+    tessera: { status: 200, body: '{"refresh":"<jwt>","access":"<jwt>"}' },
+  },
   'token-no-store': {
     kind: 'answer',
     title: 'Answers that carry a token say Cache-Control: no-store and Pragma: no-cache',
@@ -398,6 +421,17 @@ export const DELIBERATE_DIFFERENCES = {
     appliesTo: ['POST /api/token/logout-all/ with a valid access token'],
     reference: { status: 404, headers: { 'content-type': 'text/html' } },
     tessera: { status: 200, body: '{}', headers: { 'content-type': 'application/json' } },
+  },
+  'health-endpoints': {
+    kind: 'answer',
+    title: 'GET /healthz and GET /readyz answer probes (a Tessera addition)',
+    reason:
+      "The URLs do not exist on the reference (Django's HTML 404). Tessera's bundled server adds a liveness " +
+      'probe and a readiness probe (database reachable, migrations applied, Redis when configured) for load ' +
+      'balancers and orchestrators: plain JSON, never throttled, not browsable (docs/operations.md).',
+    appliesTo: ['GET /healthz', 'GET /readyz'],
+    reference: { status: 404, headers: { 'content-type': 'text/html' } },
+    tessera: { status: 200, body: /^\{"status":"(ok|ready)"(,"checks":\{"database":"ok","migrations":"ok"\})?\}$/ },
   },
   'method-unknown-to-node': {
     kind: 'answer',

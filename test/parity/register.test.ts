@@ -34,6 +34,17 @@ async function expectStatusAndBody(request: RawRequest, expected: { status: numb
 }
 
 describe('POST /accounts/register/', () => {
+  it('refuses a case variant of an existing username (deliberate difference username-case-folding)', async () => {
+    await expectDeliberateDifference(pair(), 'username-case-folding', register(registration('KYOKO', { email: 'kyoko-upper@example.com' })));
+  });
+
+  it('stores a fullwidth username as its NFKC form (deliberate difference username-nfkc)', async () => {
+    await expectStatusAndBody(register(registration('ｂｅａ', { email: 'bea@example.com' })), CREATED);
+    // The name as typed logs in on both; its NFKC form only on Tessera.
+    await loginBoth(pair(), 'ｂｅａ', GOOD_PASSWORD);
+    await expectDeliberateDifference(pair(), 'username-nfkc', jsonRequest(ROUTES.obtain, { username: 'bea', password: GOOD_PASSWORD }));
+  });
+
   it('creates a user: 201, an empty body and no Content-Type; the user can then log in', async () => {
     const { reference } = await expectParity(pair(), register(registration('ada')));
     expect({ status: reference.status, body: reference.body, type: reference.headers['content-type'] }).toEqual({ ...CREATED, type: null });

@@ -141,6 +141,24 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/**
+ * Settings every Tessera server of the run gets on top of the pair's own: `PARITY_TESSERA_ENV`,
+ * a JSON object of TESSERA_* variables. It runs the unchanged suite with an optional feature on
+ * (`PARITY_TESSERA_ENV='{"TESSERA_JWT_AUTH_COOKIE":"access","TESSERA_JWT_AUTH_REFRESH_COOKIE":"refresh"}'`:
+ * cookie mode must not change what a simplejwt client sees).
+ */
+const PARITY_TESSERA_ENV = 'PARITY_TESSERA_ENV';
+
+function parityExtraEnv(): Record<string, string> {
+  const text = process.env[PARITY_TESSERA_ENV];
+  if (text === undefined || text === '') return {};
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((value) => typeof value !== 'string')) {
+    throw new Error('PARITY_TESSERA_ENV must be a JSON object of strings');
+  }
+  return parsed as Record<string, string>;
+}
+
 /** Whether anything answers HTTP at `baseUrl` (any status counts). */
 async function answers(api: HttpClient): Promise<boolean> {
   try {
@@ -361,7 +379,7 @@ async function prepareTesseraDatabase(options: ServerOptions, label: string): Pr
 
 async function serveTesseraOnce(options: ServerOptions, database: TesseraDatabase, label: string): Promise<RunningServer> {
   const port = await freePort();
-  const serveEnv: Record<string, string> = { ...options.tesseraEnv, ...database.env };
+  const serveEnv: Record<string, string> = { ...parityExtraEnv(), ...options.tesseraEnv, ...database.env };
   if (options.mode === 'rotate') {
     serveEnv.TESSERA_ROTATE_REFRESH_TOKENS = 'true';
     serveEnv.TESSERA_BLACKLIST_AFTER_ROTATION = 'true';

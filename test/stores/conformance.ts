@@ -252,6 +252,40 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         expect(await store.findUser('id', user.id)).toBeUndefined();
       });
 
+      it('with uniqueAfterFolding, refuses names equal to another user\'s after NFKC and case folding (issue 12 §7)', async () => {
+        const strict = { uniqueAfterFolding: true };
+        await store.createUser(userInput('kyoko', { email: 'k@éxample.com' }), strict);
+        for (const [username, email, field] of [
+          ['KYOKO', 'other1@example.com', 'username'],
+          ['ｋｙｏｋｏ', 'other2@example.com', 'username'],
+          ['Kyoko', 'other3@example.com', 'username'],
+          ['kyoko2', 'k@Éxample.com', 'email'],
+          ['kyoko3', 'K@ÉXAMPLE.COM', 'email'],
+        ] as const) {
+          const error = await rejection(store.createUser(userInput(username, { email }), strict));
+          expect(error, username).toBeInstanceOf(UniqueViolationError);
+          expect((error as UniqueViolationError).field, username).toBe(field);
+        }
+        await store.createUser(userInput('straße'), strict);
+        expect(await rejection(store.createUser(userInput('STRASSE'), strict))).toBeInstanceOf(UniqueViolationError);
+        expect(await store.emailTaken('k@Éxample.com')).toBe(true);
+        // Without the option (imports), Django's exact rule: a case variant is another user.
+        expect((await store.createUser(userInput('KYOKO'))).username).toBe('KYOKO');
+        expect(await store.listUsers()).toHaveLength(3);
+      });
+
+      it('with uniqueAfterFolding, checks renames too; a deleted user frees its folded names', async () => {
+        const strict = { uniqueAfterFolding: true };
+        const alice = await store.createUser(userInput('alice'), strict);
+        const bob = await store.createUser(userInput('bob'), strict);
+        expect(await rejection(store.updateUser(bob.id, { username: 'ALICE' }, strict))).toBeInstanceOf(UniqueViolationError);
+        expect((await store.updateUser(bob.id, { username: 'Bobby' }, strict))?.username).toBe('Bobby');
+        // Bob's old name is free again, and so is Alice's once she is gone.
+        expect((await store.createUser(userInput('BOB'), strict)).username).toBe('BOB');
+        await store.deleteUser(alice.id);
+        expect((await store.createUser(userInput('Alice'), strict)).username).toBe('Alice');
+      });
+
       it('never gives a deleted user id to a new user', async () => {
         await store.createUser(userInput('first'));
         const last = await store.createUser(userInput('second'));

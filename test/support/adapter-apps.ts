@@ -14,10 +14,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { authenticate as expressAuthenticate, authenticateStateless as expressStateless, tesseraRouter } from '../../src/adapters/express/index.js';
+import { authenticate as expressAuthenticate, authenticateStateless as expressStateless, tesseraCors as expressCors, tesseraRouter } from '../../src/adapters/express/index.js';
 import { tesseraPlugin } from '../../src/adapters/fastify/index.js';
 import type { MountOptions } from '../../src/adapters/shared.js';
-import { authenticate as honoAuthenticate, authenticateStateless as honoStateless, tesseraRoutes } from '../../src/adapters/hono/index.js';
+import { authenticate as honoAuthenticate, authenticateStateless as honoStateless, tesseraCors as honoCors, tesseraRoutes } from '../../src/adapters/hono/index.js';
 import type { HttpResponse } from '../../src/http/http-types.js';
 import { notFoundResponse } from '../../src/http/responses.js';
 import { hashPassword } from '../../src/passwords/hasher.js';
@@ -63,8 +63,9 @@ function fastifyApp(tessera: Tessera, options: AppOptions) {
   // so the app's routes live there too; with `mountPath`, all of them sit under it.
   app.register(
     async (scope) => {
-      await scope.register(tesseraPlugin, { ...options.mount, tessera });
+      await scope.register(tesseraPlugin, { ...options.mount, tessera, cors: true });
       scope.get('/protected/', { preHandler: scope.authenticate }, async () => PROTECTED);
+      scope.post('/protected/', { preHandler: scope.authenticate }, async () => PROTECTED);
       scope.get('/hello/', { preHandler: scope.authenticate }, async () => HELLO);
       scope.get('/whoami/', { preHandler: scope.authenticate }, async (request) => ({ username: request.user.username, claims: request.tokenClaims }));
       scope.get('/me/', { preHandler: scope.authenticate }, async (request) => {
@@ -100,11 +101,13 @@ function sendPlain(res: express.Response, response: HttpResponse): void {
 
 function expressApp(tessera: Tessera, options: AppOptions) {
   const app = express();
+  app.use(expressCors(tessera));
   if (options.bodyParsersFirst) app.use(express.json(), express.urlencoded());
   const router = tesseraRouter(tessera, options.mount);
   if (options.mountPath) app.use(options.mountPath, router);
   else app.use(router);
   app.get('/protected/', expressAuthenticate(tessera), (_req, res) => void res.json(PROTECTED));
+  app.post('/protected/', expressAuthenticate(tessera), (_req, res) => void res.json(PROTECTED));
   app.get('/hello/', expressAuthenticate(tessera), (_req, res) => void res.json(HELLO));
   app.get('/whoami/', expressAuthenticate(tessera), (req, res) => void res.json({ username: res.locals.user.username, claims: res.locals.tokenClaims }));
   app.get('/me/', expressAuthenticate(tessera), (req, res) => {
@@ -127,8 +130,10 @@ function expressApp(tessera: Tessera, options: AppOptions) {
 
 function honoApp(tessera: Tessera, options: AppOptions) {
   const app = new Hono();
+  app.use('*', honoCors(tessera));
   app.route(options.mountPath ?? '/', tesseraRoutes(tessera, options.mount));
   app.get('/protected/', honoAuthenticate(tessera), (c) => c.json(PROTECTED));
+  app.post('/protected/', honoAuthenticate(tessera), (c) => c.json(PROTECTED));
   app.get('/hello/', honoAuthenticate(tessera), (c) => c.json(HELLO));
   app.get('/whoami/', honoAuthenticate(tessera), (c) => c.json({ username: c.get('user').username, claims: c.get('tokenClaims') }));
   app.get('/me/', honoAuthenticate(tessera), (c) => {

@@ -9,6 +9,7 @@
  * valid requests work the same, but malformed bodies get that parser's answer, not DRF's.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { AuthenticationRequest } from '../../http/cookie-authentication.js';
 import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
@@ -18,9 +19,11 @@ import {
   authenticateRequest,
   authenticateRequestStateless,
   bodyRefusal,
+  corsPolicyOf,
   defaultErrorReporter,
   dispatchedPaths,
   firstHeader,
+  mergedVary,
   routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
@@ -78,8 +81,15 @@ declare global {
 /** Sends an `HttpResponse` byte for byte (no Express content-type or charset handling). */
 function send(res: Response, response: HttpResponse): void {
   res.status(response.status);
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  // Vary is merged with what a CORS middleware (or the app) already set; Set-Cookie is appended.
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, name === 'vary' ? mergedVary(firstHeader(res.getHeader('vary') as string | string[] | undefined), value) : value);
+  for (const cookie of response.setCookies ?? []) res.append('set-cookie', cookie);
   res.end(response.body === '' ? undefined : response.body);
+}
+
+/** What authentication (cookie mode) reads of an Express request. */
+function authenticationRequest(req: Request): AuthenticationRequest {
+  return { method: req.method, headers: req.headers, secure: req.secure };
 }
 
 const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
@@ -141,6 +151,7 @@ export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = 
       headers: { ...req.headers, 'content-type': contentType },
       body,
       ip: req.ip,
+      secure: req.secure,
     };
     send(res, withMountedLocation(await dispatch(httpRequest), req.baseUrl));
   };
@@ -192,7 +203,7 @@ export type AuthenticatingHandler<Locals extends Record<string, unknown>> = Requ
 export function authenticate(tessera: Tessera): AuthenticatingHandler<TesseraLocals> {
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
-    authenticateRequest(tessera.context, firstHeader(req.headers[headerName])).then((outcome) => {
+    authenticateRequest(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
       if (!outcome.ok) return send(res, outcome.response);
       req.user = outcome.value.user;
       req.tokenClaims = outcome.value.claims;
@@ -216,7 +227,7 @@ export function authenticate(tessera: Tessera): AuthenticatingHandler<TesseraLoc
 export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<TesseraStatelessLocals> {
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
-    authenticateRequestStateless(tessera.context, firstHeader(req.headers[headerName])).then((outcome) => {
+    authenticateRequestStateless(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
       if (!outcome.ok) return send(res, outcome.response);
       req.tokenUser = outcome.value;
       req.tokenClaims = outcome.value.claims;
@@ -224,5 +235,31 @@ export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<T
       res.locals.tokenClaims = outcome.value.claims;
       next();
     }, next);
+  };
+}
+
+/**
+ * CORS for the whole app, from Tessera's CORS_* settings (django-cors-headers' names): answers
+ * preflights and adds `Access-Control-Allow-*` for allowed origins. Nothing is allowed until
+ * CORS_ALLOWED_ORIGINS lists an origin. Mount it first, before the routes it covers.
+ *
+ * @example
+ * ```ts
+ * // TESSERA_CORS_ALLOWED_ORIGINS=https://app.example.com TESSERA_CORS_ALLOW_CREDENTIALS=true
+ * app.use(tesseraCors(tessera));
+ * app.use(tesseraRouter(tessera));
+ * ```
+ */
+export function tesseraCors(tessera: Tessera): RequestHandler {
+  const policy = corsPolicyOf(tessera);
+  return (req, res, next) => {
+    if (policy === undefined) return next();
+    const preflight = policy.preflight(req);
+    if (preflight !== undefined) return send(res, preflight);
+    for (const [name, value] of Object.entries(policy.responseHeaders(req))) {
+      if (name === 'vary') res.vary(value);
+      else res.setHeader(name, value);
+    }
+    next();
   };
 }

@@ -10,6 +10,8 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AuthenticationRequest } from '../../http/cookie-authentication.js';
+import type { CorsPolicy } from '../../http/cors.js';
 import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { ErrorReporter } from '../../http/router.js';
 import type { Tessera } from '../../app/tessera.js';
@@ -20,9 +22,11 @@ import {
   authenticateRequest,
   authenticateRequestStateless,
   bodyRefusal,
+  corsPolicyOf,
   defaultErrorReporter,
   dispatchedPaths,
   firstHeader,
+  mergedVary,
   routeOptionsOf,
   serverErrorResponse,
   tokenHeaderName,
@@ -99,6 +103,18 @@ declare module 'fastify' {
 /** Options of {@link tesseraPlugin}. */
 export interface TesseraPluginOptions extends MountOptions {
   /**
+   * Answer CORS for the whole app from the CORS_* settings (django-cors-headers' names:
+   * CORS_ALLOWED_ORIGINS, CORS_ALLOW_CREDENTIALS, ...). Nothing is allowed until
+   * CORS_ALLOWED_ORIGINS lists an origin.
+   *
+   * @default false
+   * @example
+   * ```ts
+   * await app.register(tesseraPlugin, { tessera, cors: true });
+   * ```
+   */
+  cors?: boolean;
+  /**
    * The Tessera instance to serve, from `createTessera()`. Required. The plugin does not close
    * it: close it after the app (`app.addHook('onClose', () => tessera.close())`).
    *
@@ -115,7 +131,31 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 /** Sends an `HttpResponse` exactly: a Buffer, so Fastify adds no charset; nothing at all for an empty body. */
 function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   reply.code(response.status).headers(response.headers);
+  if (response.setCookies !== undefined && response.setCookies.length > 0) reply.header('set-cookie', response.setCookies);
   return response.body === '' ? reply.send() : reply.send(Buffer.from(response.body, 'utf8'));
+}
+
+/** What authentication (cookie mode) reads of a Fastify request. */
+function authenticationRequest(request: FastifyRequest): AuthenticationRequest {
+  return { method: request.method, headers: request.headers, secure: request.protocol === 'https' };
+}
+
+/**
+ * CORS for the whole app from Tessera's CORS_* settings: preflights answered before any route,
+ * `Access-Control-Allow-*` added to every answer to an allowed origin.
+ */
+function addCorsHooks(app: FastifyInstance, policy: CorsPolicy): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const preflight = policy.preflight(request);
+    if (preflight !== undefined) return send(reply, preflight);
+    return undefined;
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    for (const [name, value] of Object.entries(policy.responseHeaders(request))) {
+      reply.header(name, name === 'vary' ? mergedVary(firstHeader(reply.getHeader('vary') as string | string[] | undefined), value) : value);
+    }
+    return payload;
+  });
 }
 
 function splitUrl(url: string): { path: string; search: string } {
@@ -166,6 +206,9 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
   const dispatch = tessera.dispatcher(routeOptions, reportError);
   const headerName = tokenHeaderName(tessera.context);
 
+  const cors = options.cors === true ? corsPolicyOf(tessera) : undefined;
+  if (cors !== undefined) addCorsHooks(app, cors);
+
   decorateGuarded(app, 'user', 'app.authenticate');
   decorateGuarded(app, 'tokenClaims', 'app.authenticate or app.authenticateStateless');
   decorateGuarded(app, 'tokenUser', 'app.authenticateStateless');
@@ -179,14 +222,14 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
   restoreDefaultRefusals(app);
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
-    const outcome = await authenticateRequest(tessera.context, firstHeader(request.headers[headerName])).catch((error: unknown) => reportUnlogged(error, request));
+    const outcome = await authenticateRequest(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request)).catch((error: unknown) => reportUnlogged(error, request));
     if (!outcome.ok) throw refusalToThrow(request, outcome.error, outcome.response);
     request.user = outcome.value.user;
     request.tokenClaims = outcome.value.claims;
   });
 
   app.decorate('authenticateStateless', async (request: FastifyRequest) => {
-    const outcome = await authenticateRequestStateless(tessera.context, firstHeader(request.headers[headerName])).catch((error: unknown) =>
+    const outcome = await authenticateRequestStateless(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request)).catch((error: unknown) =>
       reportUnlogged(error, request),
     );
     if (!outcome.ok) throw refusalToThrow(request, outcome.error, outcome.response);
@@ -225,6 +268,7 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
             headers: request.headers,
             body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
             ip: request.ip,
+            secure: request.protocol === 'https',
           };
           return send(reply, withMountedLocation(await dispatch(httpRequest), mountPath));
         },

@@ -8,6 +8,7 @@
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { AuthenticationRequest } from '../../http/cookie-authentication.js';
 import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
@@ -17,8 +18,10 @@ import {
   authenticateRequest,
   authenticateRequestStateless,
   bodyRefusal,
+  corsPolicyOf,
   defaultErrorReporter,
   dispatchedPaths,
+  mergedVary,
   routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
@@ -57,7 +60,14 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** An `HttpResponse` as a fetch `Response`; no body (hence no added Content-Type) when empty. */
 function toResponse(response: HttpResponse): Response {
-  return new Response(response.body === '' ? null : response.body, { status: response.status, headers: response.headers });
+  const headers = new Headers(response.headers);
+  for (const cookie of response.setCookies ?? []) headers.append('set-cookie', cookie);
+  return new Response(response.body === '' ? null : response.body, { status: response.status, headers });
+}
+
+/** What authentication (cookie mode) reads of a Hono request. */
+function authenticationRequest(c: Context): AuthenticationRequest {
+  return { method: c.req.method, headers: Object.fromEntries(c.req.raw.headers), secure: new URL(c.req.url).protocol === 'https:' };
 }
 
 /** `@hono/node-server` passes `{ incoming, outgoing }` as the env; the socket knows the peer. */
@@ -111,6 +121,7 @@ export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = 
         headers: Object.fromEntries(c.req.raw.headers),
         body: Buffer.from(await c.req.arrayBuffer()),
         ip: clientIp(c),
+        secure: new URL(c.req.url).protocol === 'https:',
       };
       return toResponse(withMountedLocation(await dispatch(httpRequest), mountPath));
     });
@@ -131,7 +142,7 @@ export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = 
 export function authenticate(tessera: Tessera): MiddlewareHandler<{ Variables: TesseraVariables }> {
   const headerName = tokenHeaderName(tessera.context);
   return async (c, next) => {
-    const outcome = await authenticateRequest(tessera.context, c.req.header(headerName));
+    const outcome = await authenticateRequest(tessera.context, c.req.header(headerName), authenticationRequest(c));
     if (!outcome.ok) return toResponse(outcome.response);
     c.set('user', outcome.value.user);
     c.set('tokenClaims', outcome.value.claims);
@@ -152,11 +163,37 @@ export function authenticate(tessera: Tessera): MiddlewareHandler<{ Variables: T
 export function authenticateStateless(tessera: Tessera): MiddlewareHandler<{ Variables: TesseraStatelessVariables }> {
   const headerName = tokenHeaderName(tessera.context);
   return async (c, next) => {
-    const outcome = await authenticateRequestStateless(tessera.context, c.req.header(headerName));
+    const outcome = await authenticateRequestStateless(tessera.context, c.req.header(headerName), authenticationRequest(c));
     if (!outcome.ok) return toResponse(outcome.response);
     c.set('tokenUser', outcome.value);
     c.set('tokenClaims', outcome.value.claims);
     await next();
+    return undefined;
+  };
+}
+
+/**
+ * CORS for the whole app from Tessera's CORS_* settings (django-cors-headers' names): answers
+ * preflights and adds `Access-Control-Allow-*` for allowed origins. Nothing is allowed until
+ * CORS_ALLOWED_ORIGINS lists an origin.
+ *
+ * @example
+ * ```ts
+ * app.use('*', tesseraCors(tessera));
+ * app.route('/', tesseraRoutes(tessera));
+ * ```
+ */
+export function tesseraCors(tessera: Tessera): MiddlewareHandler {
+  const policy = corsPolicyOf(tessera);
+  return async (c, next) => {
+    if (policy === undefined) return next();
+    const request = { method: c.req.method, headers: Object.fromEntries(c.req.raw.headers) };
+    const preflight = policy.preflight(request);
+    if (preflight !== undefined) return toResponse(preflight);
+    await next();
+    for (const [name, value] of Object.entries(policy.responseHeaders(request))) {
+      c.res.headers.set(name, name === 'vary' ? mergedVary(c.res.headers.get('vary') ?? undefined, value) : value);
+    }
     return undefined;
   };
 }

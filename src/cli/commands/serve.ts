@@ -2,11 +2,13 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadSettings } from '../../config/load-settings.js';
-import { stderrLogger } from '../../model/logger.js';
 import { joinWorkerCacheGroup, runPrimary } from '../../server/cluster.js';
 import { createServer } from '../../server/create-server.js';
 import { openStore } from '../../stores/open-store.js';
 import { createTessera } from '../../app/tessera.js';
+import { createPinoLogger, tesseraLoggerOf } from '../../observability/log.js';
+import { startMetricsListener } from '../../server/server-observability.js';
+import { shareWorkerMetrics, startClusterMetricsListener } from '../../server/cluster-metrics.js';
 
 function port(value: string): number {
   const number = Number(value);
@@ -38,11 +40,14 @@ export function serveCommand(): Command {
       if (options.workers > 1 && cluster.isPrimary) {
         // Migrate once, before any worker starts; then workers skip straight to serving.
         const { settings, warnings } = loadSettings();
-        for (const warning of warnings) stderrLogger.warn(warning);
+        const log = tesseraLoggerOf(createPinoLogger({ level: settings.LOG_LEVEL, format: settings.LOG_FORMAT }));
+        for (const warning of warnings) log.warn(warning);
         const store = await openStore(settings.DATABASE_URL);
         await store.migrate();
         await store.close();
-        runPrimary(options.workers, stderrLogger);
+        // One /metrics for the instance: the primary sums its workers' registries.
+        if (settings.METRICS_ENABLED) await startClusterMetricsListener(settings.METRICS_ADDR);
+        runPrimary(options.workers, log);
         return;
       }
       await serveOne(options);
@@ -50,11 +55,16 @@ export function serveCommand(): Command {
 }
 
 async function serveOne(options: ServeOptions): Promise<void> {
+  const { settings } = loadSettings();
+  const pino = createPinoLogger({ level: settings.LOG_LEVEL, format: settings.LOG_FORMAT });
   // Workers stay quiet about start-up warnings: the primary has said them once.
-  const tessera = await createTessera({ reportWarnings: cluster.isPrimary });
+  const tessera = await createTessera({ logger: tesseraLoggerOf(pino), reportWarnings: cluster.isPrimary });
   joinWorkerCacheGroup(tessera.context.store);
-  const app = createServer(tessera);
+  const app = createServer(tessera, { logger: pino });
+  if (cluster.isWorker) shareWorkerMetrics(tessera);
+  const metricsListener = cluster.isPrimary ? await startMetricsListener(tessera) : undefined;
   const shutdown = async (): Promise<void> => {
+    await metricsListener?.close();
     await app.close();
     await tessera.close();
     process.exit(0);
@@ -62,4 +72,5 @@ async function serveOne(options: ServeOptions): Promise<void> {
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await app.listen({ host: options.host, port: options.port });
+  if (metricsListener !== undefined) app.log.info({ metrics_addr: settings.METRICS_ADDR }, 'metrics listening');
 }

@@ -3,20 +3,28 @@
  * validates its serializer fields, runs the use case, and answers 200 with its data.
  */
 import { requireVerifiedEmail } from '../../accounts/email-verification.js';
-import { TesseraError } from '../../errors.js';
-import { issuePair, issueSliding } from '../../sessions/issue-tokens.js';
-import { refreshPair, refreshSliding } from '../../sessions/refresh-tokens.js';
-import { blacklistToken, logoutEverywhere, verifyToken } from '../../sessions/verify-and-revoke.js';
-import { reserveLoginAttempt } from '../../throttling/login-throttle.js';
-import { checkCredentials } from '../../users/login.js';
+import { TesseraError, TokenError } from '../../errors.js';
+import { issueSliding } from '../../sessions/issue-tokens.js';
+import { refreshSliding } from '../../sessions/refresh-tokens.js';
+import { verifyToken } from '../../sessions/verify-and-revoke.js';
+import { reserveLoginAttempt, throttledAttemptKey } from '../../throttling/login-throttle.js';
+import { checkLogin } from '../../users/login.js';
 import type { User } from '../../model/user.js';
 import { requestUserOf } from '../../model/request-user.js';
 import { header } from '../http-types.js';
+import { originOf } from '../request-origin.js';
+import { refusalReason } from '../../auth/authenticate-request.js';
+import { userRefOf } from '../../model/auth-events.js';
+import { inSpan } from '../../observability/tracing.js';
+import type { TesseraContext } from '../context.js';
 import { untrimmed, validatedFields } from '../request-data.js';
+import { NO_STORE } from '../responses.js';
+import type { CookieMode } from '../auth-cookies.js';
 import type { Handler, HandlerInput, Route } from '../route.js';
+import { cookieTokenViews, csrfTokenRoute } from './cookie-token-views.js';
 
 /** Checks the login fields and credentials; the same 401 for every failure, whatever the reason. */
-async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
+export async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
   const usernameField = context.settings.USERNAME_FIELD;
   const { data, values } = await validatedFields(request, [
     { name: usernameField, kind: 'char' },
@@ -25,68 +33,83 @@ async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
   // DRF trims passwords too, which locks out passwords that end in a space; Tessera does not.
   const password = untrimmed(data, 'password', values.password ?? '');
   const login = values[usernameField] ?? '';
+  const origin = originOf(request);
   // Counted before the password is checked, so concurrent guesses cannot outrun the limits.
-  const attempt = await reserveLoginAttempt(context, login, request.ip);
-  const user = await checkCredentials(context, login, password, request.ip).catch(async (error: unknown) => {
+  const attempt = await reserveLoginAttempt(context, login, request.ip).catch(async (error: unknown) => {
+    if (error instanceof TesseraError && error.code === 'throttled') {
+      // Each refusal moves the metrics; the audit trail gets one entry per account, address and minute.
+      context.throttledLogins?.note(throttledAttemptKey(login, request.ip), { username: login, ip: request.ip });
+      await context.events.emit({ action: 'login.throttled', username: login, origin });
+    }
+    throw error;
+  });
+  const { user, refused, account } = await checkLogin(context, login, password, request.ip).catch(async (error: unknown) => {
     await attempt.settle('unchecked');
     throw error;
   });
   await attempt.settle(user === undefined ? 'failed' : 'succeeded');
   const info = { ip: request.ip, userAgent: header(request, 'user-agent') };
   if (user === undefined) {
+    await context.events.emit({ action: 'login.failed', username: login, user: userRefOf(account), detail: { reason: refused }, origin });
     await context.hooks.onLoginFailed?.({ username: login }, info);
     throw TesseraError.of('no_active_account');
   }
   // Only after the password proved the account: a pending verification reveals nothing to others.
   await requireVerifiedEmail(context, user);
   if (context.settings.UPDATE_LAST_LOGIN) await context.store.updateUser(user.id, { lastLogin: new Date(context.codec.now()) });
+  await context.events.emit({ action: 'login.succeeded', user: userRefOf(user), origin });
   await context.hooks.onLoginSuccess?.(requestUserOf(user), info);
   return user;
 }
 
-async function oneField(input: HandlerInput, name: string): Promise<string> {
+/** Runs a refresh; a refusal is counted (`tessera_refreshes_total{outcome="invalid"}`) with its precise reason. */
+export async function reportingRefusal<T>(context: TesseraContext, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TesseraError || error instanceof TokenError) {
+      await context.events.emit({ action: 'refresh.refused', detail: { reason: refusalReason(error) } });
+    }
+    throw error;
+  }
+}
+
+export async function oneField(input: HandlerInput, name: string): Promise<string> {
   const { values } = await validatedFields(input.request, [{ name, kind: 'char' }]);
   return values[name] ?? '';
 }
 
-/**
- * Every answer that carries a token: never stored by a browser, proxy or CDN (RFC 6749 §5.1:
- * "Cache-Control: no-store" and "Pragma: no-cache"; simplejwt sends neither).
- */
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+/** The handler inside a span `tessera.token.<name>` (docs/operations.md: traces). */
+function traced(name: string, handler: Handler): Handler {
+  return (input) => inSpan(`tessera.token.${name}`, {}, () => handler(input));
+}
 
-const obtainPair: Handler = async (input) => ({ status: 200, body: await issuePair(input.context, await loggedInUser(input)), headers: NO_STORE });
 const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)), headers: NO_STORE });
-const refresh: Handler = async (input) => ({ status: 200, body: await refreshPair(input.context, await oneField(input, 'refresh')), headers: NO_STORE });
-const refreshSlidingToken: Handler = async (input) => ({
-  status: 200,
-  body: await refreshSliding(input.context, await oneField(input, 'token')),
-  headers: NO_STORE,
-});
-const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
-const blacklist: Handler = async (input) => ({ status: 200, body: await blacklistToken(input.context, await oneField(input, 'refresh')) });
-
-const logoutAll: Handler = async ({ context, auth }) => {
-  // The route is authenticated: the router answered 401 before reaching here without a user.
-  if (auth === undefined) throw TesseraError.of('not_authenticated');
-  return { status: 200, body: await logoutEverywhere(context, auth.user) };
+const refreshSlidingToken: Handler = async (input) => {
+  const raw = await oneField(input, 'token');
+  return { status: 200, body: await reportingRefusal(input.context, () => refreshSliding(input.context, raw)), headers: NO_STORE };
 };
-
+const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
 const credentialFields = (usernameField: string) => [
   { name: usernameField, required: true },
   { name: 'password', required: true },
 ];
 
-/** The token routes under `prefix` (default `/api/token/`), with the sliding pair when SlidingToken is enabled. */
-export function tokenRoutes(options: { prefix: string; usernameField: string; sliding: boolean }): Route[] {
+/**
+ * The token routes under `prefix` (default `/api/token/`), with the sliding pair when
+ * SlidingToken is enabled, and the CSRF token view in cookie mode (`cookieMode`).
+ */
+export function tokenRoutes(options: { prefix: string; usernameField: string; sliding: boolean; cookieMode?: CookieMode | undefined }): Route[] {
   const { prefix, usernameField } = options;
+  // Login, refresh, logout and logout-all: simplejwt's, or with cookies in cookie mode (cookie-token-views.ts).
+  const { obtainPair, refresh, blacklist, logoutAll } = cookieTokenViews(options.cookieMode, { loggedInUser, oneField, reportingRefusal });
   const routes: Route[] = [
     {
       path: prefix,
       name: 'Token Obtain Pair',
       description:
         'Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.',
-      handlers: { POST: obtainPair },
+      handlers: { POST: traced('obtain', obtainPair) },
       authenticated: false,
       postFields: credentialFields(usernameField),
     },
@@ -94,7 +117,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       path: `${prefix}refresh/`,
       name: 'Token Refresh',
       description: 'Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.',
-      handlers: { POST: refresh },
+      handlers: { POST: traced('refresh', refresh) },
       authenticated: false,
       postFields: [
         { name: 'refresh', required: true },
@@ -106,7 +129,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       name: 'Token Verify',
       description:
         "Takes a token and indicates if it is valid.  This view provides no\ninformation about a token's fitness for a particular use.",
-      handlers: { POST: verify },
+      handlers: { POST: traced('verify', verify) },
       authenticated: false,
       postFields: [{ name: 'token', required: true }],
     },
@@ -114,7 +137,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       path: `${prefix}blacklist/`,
       name: 'Token Blacklist',
       description: 'Takes a token and blacklists it. Must be used with the\n`rest_framework_simplejwt.token_blacklist` app installed.',
-      handlers: { POST: blacklist },
+      handlers: { POST: traced('blacklist', blacklist) },
       authenticated: false,
       postFields: [{ name: 'refresh', required: true }],
     },
@@ -122,18 +145,19 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       path: `${prefix}logout-all/`,
       name: 'Token Logout All',
       description: "Blacklists every refresh token of the authenticated user: a log out from every device.",
-      handlers: { POST: logoutAll },
+      handlers: { POST: traced('logout_all', logoutAll) },
       authenticated: true,
       postFields: [],
     },
   ];
+  if (options.cookieMode !== undefined) routes.push(csrfTokenRoute(prefix, options.cookieMode));
   if (options.sliding) {
     routes.push(
       {
         path: `${prefix}sliding/`,
         name: 'Token Obtain Sliding',
         description: 'Takes a set of user credentials and returns a sliding JSON web token to\nprove the authentication of those credentials.',
-        handlers: { POST: obtainSliding },
+        handlers: { POST: traced('sliding', obtainSliding) },
         authenticated: false,
         postFields: credentialFields(usernameField),
       },
@@ -142,7 +166,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
         name: 'Token Refresh Sliding',
         description:
           "Takes a sliding JSON web token and returns a new, refreshed version if the\ntoken's refresh period has not expired.",
-        handlers: { POST: refreshSlidingToken },
+        handlers: { POST: traced('sliding_refresh', refreshSlidingToken) },
         authenticated: false,
         postFields: [{ name: 'token', required: true }],
       },

@@ -13,6 +13,7 @@ import { signingKeysMigration } from './0003_signing_keys.js';
 import { tokenFamiliesMigration } from './0004_token_families.js';
 import { groupsPermissionsMigration } from './0005_groups_permissions.js';
 import { emailAddressesMigration } from './0007_email_addresses.js';
+import { foldedNamesMigration } from './0009_folded_names.js';
 import type { MigrationDialect } from './column-types.js';
 
 export type { MigrationDialect } from './column-types.js';
@@ -28,6 +29,7 @@ const MIGRATIONS: Readonly<Record<string, (dialect: MigrationDialect) => Migrati
   '0004_token_families': tokenFamiliesMigration,
   '0005_groups_permissions': groupsPermissionsMigration,
   '0007_email_addresses': emailAddressesMigration,
+  '0009_folded_names': foldedNamesMigration,
 };
 
 /** A Kysely `MigrationProvider` yielding every Tessera migration written for `dialect`. */

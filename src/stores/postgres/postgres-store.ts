@@ -40,7 +40,8 @@ import {
 import { Pool } from 'pg';
 import { KyselyStore } from '../kysely-store.js';
 import type { MigrationDialect } from '../migrations/index.js';
-import { EMAIL_UNIQUE_INDEX, USERNAME_UNIQUE_INDEX, type Database } from '../schema.js';
+import { EMAIL_UNIQUE_INDEX, NAME_KEY_UNIQUE_INDEX, USERNAME_UNIQUE_INDEX, type Database } from '../schema.js';
+import { querySpans } from '../../observability/query-spans.js';
 
 /**
  * First key of the advisory lock `migrate()` takes: `pg_advisory_xact_lock(this,
@@ -178,6 +179,9 @@ export class PostgresStore extends KyselyStore {
   protected uniqueViolationField(error: unknown): 'username' | 'email' | undefined {
     if (sqlStateOf(error) !== '23505') return undefined;
     const constraint: unknown = (error as { constraint?: unknown }).constraint;
+    // Two concurrent registrations of folded-equal names (migration 0009): the loser's insert
+    // waits on the index, then fails; PostgreSQL's detail names the key, "(kind, folded)=(email, ...)".
+    if (constraint === NAME_KEY_UNIQUE_INDEX) return String((error as { detail?: unknown }).detail).includes('=(email,') ? 'email' : 'username';
     return typeof constraint === 'string' ? UNIQUE_USER_CONSTRAINTS[constraint] : undefined;
   }
 
@@ -227,6 +231,7 @@ export async function openPostgresStore(url: string, options: { schema?: string 
               await connection.executeQuery(CompiledQuery.raw(`set search_path to "${schema}"`));
             },
     }),
+    log: querySpans('postgresql'),
   });
   try {
     await sql`select 1`.execute(db);

@@ -55,6 +55,11 @@ export class RedisLink {
     }
   }
 
+  /** Whether Redis answers a PING now (readiness); never throws. */
+  async ping(): Promise<boolean> {
+    return (await this.run((client) => client.ping())) === 'PONG';
+  }
+
   get healthy(): boolean {
     return this.#healthy && this.client.isReady;
   }

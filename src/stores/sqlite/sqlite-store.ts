@@ -22,12 +22,18 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import Libsql from 'libsql';
 import { KyselyStore } from '../kysely-store.js';
 import type { MigrationDialect } from '../migrations/index.js';
 import { EMAIL_UNIQUE_INDEX, type Database } from '../schema.js';
 import { kyselySqliteDatabase, type LibsqlConnection } from './libsql-database.js';
+import { querySpans } from '../../observability/query-spans.js';
+
+// Compiled once: a rotation is a write transaction, and rebuilding these per call added to it.
+const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
 
 /** How long a writer waits for another process's write lock, in milliseconds. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -47,7 +53,7 @@ export class SqliteStore extends KyselyStore {
   protected async inWriteTransaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     // Kysely's own transaction() issues a deferred BEGIN; hold the connection and say IMMEDIATE.
     return this.db.connection().execute(async (connection) => {
-      await sql`begin immediate`.execute(connection);
+      await connection.executeQuery(BEGIN_IMMEDIATE);
       let result: T;
       try {
         result = await work(connection);
@@ -56,7 +62,7 @@ export class SqliteStore extends KyselyStore {
         throw error;
       }
       try {
-        await sql`commit`.execute(connection);
+        await connection.executeQuery(COMMIT);
       } catch (error) {
         await rollbackQuietly(connection);
         throw error;
@@ -84,7 +90,7 @@ export class SqliteStore extends KyselyStore {
 
 async function rollbackQuietly(connection: Kysely<Database>): Promise<void> {
   try {
-    await sql`rollback`.execute(connection);
+    await connection.executeQuery(ROLLBACK);
   } catch {
     // SQLite already rolled back (some errors, e.g. SQLITE_FULL, end the transaction); the
     // original error is the one worth reporting.
@@ -128,6 +134,6 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
     throw error;
   }
   const adapter: LibsqlConnection = connection;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(adapter) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(adapter) }), log: querySpans('sqlite') });
   return new SqliteStore(db, journalMode);
 }

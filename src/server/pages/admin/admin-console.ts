@@ -13,14 +13,15 @@ import { TesseraError } from '../../../errors.js';
 import { header, type HttpRequest } from '../../../http/http-types.js';
 import { hashPassword } from '../../../passwords/hasher.js';
 import { UniqueViolationError, type AuditStore, type Store } from '../../../model/store.js';
-import { accountLockKeys, reserveLoginAttempt, type LoginAttempt } from '../../../throttling/login-throttle.js';
+import { clearAccountLocks, reserveLoginAttempt, throttledAttemptKey, type LoginAttempt } from '../../../throttling/login-throttle.js';
 import { checkCredentials } from '../../../users/login.js';
-import { hasControlCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../../../users/username.js';
+import { hasControlCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../../../model/usernames.js';
 import type { User, UserPatch } from '../../../model/user.js';
 import { htmlResponse, movedPermanently, seeOther, type ConnectionInfo, type PageResponse } from '../page-response.js';
 import { AdminSessions, randomToken, SESSION_COOKIE } from './console-sign-ins.js';
 import { auditPage, loginPage, messagePage, newUserPage, overviewPage, userPage, usersPage, type Notice, type Visitor } from './admin-views.js';
 import { recordAudit, type AuditEvent } from './audit-trail.js';
+import { originOf } from '../../../http/request-origin.js';
 import { consoleCookie, expiredConsoleCookie, isCookieValue, parseCookies } from './cookies.js';
 import { formTokenMatches, isCrossOrigin, LOGIN_CSRF_COOKIE } from './csrf.js';
 import { checkNewPassword, checkUserFields, hasErrors, readPasswordForm, readUserForm, type FormErrors, type UserFormValues } from './user-form.js';
@@ -103,6 +104,8 @@ function noticeOf(query: URLSearchParams): Notice | undefined {
       return { kind: 'success', text: `The session was revoked: ${plural(n, 'token')} blacklisted.` };
     case 'flushed':
       return { kind: 'success', text: `${plural(n, 'expired token')} flushed.` };
+    case 'unlocked':
+      return { kind: 'success', text: `Login locks cleared (${plural(n, 'counter')}).` };
     case 'signed-out':
       return { kind: 'success', text: 'You are signed out.' };
     default:
@@ -135,8 +138,8 @@ interface Visit {
 export function createAdminConsole(context: TesseraContext): (request: HttpRequest, connection: ConnectionInfo) => Promise<PageResponse | undefined> {
   const { settings } = context;
 
-  const audit = (visit: Visit, event: Omit<AuditEvent, 'ip' | 'at'>): Promise<void> =>
-    recordAudit(visit.store, { ...event, ip: visit.request.ip, at: visit.now });
+  const audit = (visit: Visit, event: Omit<AuditEvent, 'origin'>): Promise<void> =>
+    recordAudit(context.events, { ...event, origin: originOf(visit.request) });
 
   async function currentVisitor(visit: Visit): Promise<Visitor | undefined> {
     const cookieValue = visit.cookies.get(SESSION_COOKIE);
@@ -180,7 +183,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     } catch (error) {
       if (!(error instanceof TesseraError) || error.code !== 'throttled') throw error;
       // Aggregated: one audit entry per account and minute, not one per refused attempt.
-      context.throttledSignIns?.note(`${accountLockKeys(username).accountKey}\u0000${visit.request.ip ?? ''}`, { username, ip: visit.request.ip });
+      context.throttledSignIns?.note(throttledAttemptKey(username, visit.request.ip), { username, ip: visit.request.ip });
       const response = loginForm(visit, 429, { next, username: username.slice(0, MAX_USERNAME_LENGTH), error: `Too many failed attempts. ${String(error.message)}` });
       response.headers['retry-after'] = error.headers['retry-after'] ?? '60';
       return response;
@@ -263,7 +266,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
         isStaff: values.isStaff,
         isSuperuser: values.isSuperuser,
         dateJoined: visit.now,
-      });
+      }, { uniqueAfterFolding: true });
     } catch (error) {
       if (error instanceof UniqueViolationError) return htmlResponse(400, newUserPage(visitor, { values, errors: uniqueViolationErrors(error) }));
       throw error;
@@ -312,12 +315,13 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     }
     if (changes.length === 0) return seeOther(`/admin/users/${target.id}/?done=unchanged`);
     try {
-      await visit.store.updateUser(target.id, patch);
+      await visit.store.updateUser(target.id, patch, { uniqueAfterFolding: true });
     } catch (error) {
       if (error instanceof UniqueViolationError) return renderUser(visit, visitor, target, 400, { editValues: values, editErrors: uniqueViolationErrors(error) });
       throw error;
     }
     await audit(visit, { actor: visitor.user, action: 'user.update', target: { userId: target.id, label: values.username }, detail: changes.join('; ') });
+    if (target.isActive && !values.isActive) await audit(visit, { actor: visitor.user, action: 'account.deactivated', target: { userId: target.id, label: values.username } });
     return seeOther(`/admin/users/${target.id}/?done=saved`);
   }
 
@@ -356,6 +360,13 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     const count = await visit.store.blacklistAllForUser(target.id, visit.now);
     await audit(visit, { actor: visitor.user, action: 'token.blacklist_all', target, detail: `${plural(count, 'token')} blacklisted, sessions revoked` });
     return seeOther(`/admin/users/${target.id}/?done=blacklisted-all&n=${count}`);
+  }
+
+  /** An administrator's unlock of the login throttles (issue 12): the account's and its per-address counters. */
+  async function clearLoginLocks(visit: Visit, visitor: Visitor, target: User): Promise<PageResponse> {
+    const count = await clearAccountLocks(context, target.username);
+    await audit(visit, { actor: visitor.user, action: 'user.clear_login_locks', target, detail: `${plural(count, 'throttle counter')} cleared` });
+    return seeOther(`/admin/users/${target.id}/?done=unlocked&n=${count}`);
   }
 
   async function revokeFamily(visit: Visit, visitor: Visitor, target: User, form: URLSearchParams): Promise<PageResponse> {
@@ -413,8 +424,16 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     if (path === '/admin/audit/') {
       if (!isGet) return notAllowed('GET, HEAD', visitor);
       const page = pageNumber(query);
-      const entries = await visit.store.listAudit({ limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
-      return htmlResponse(200, auditPage(visitor, { entries: entries.slice(0, PAGE_SIZE), page, hasNext: entries.length > PAGE_SIZE }));
+      const action = (query.get('action') ?? '').slice(0, 64);
+      const userText = query.get('user') ?? '';
+      const userId = /^\d{1,9}$/.test(userText) ? Number(userText) : undefined;
+      const entries = await visit.store.listAudit({
+        limit: PAGE_SIZE + 1,
+        offset: (page - 1) * PAGE_SIZE,
+        ...(action === '' ? {} : { action }),
+        ...(userId === undefined ? {} : { targetUserId: userId }),
+      });
+      return htmlResponse(200, auditPage(visitor, { entries: entries.slice(0, PAGE_SIZE), page, hasNext: entries.length > PAGE_SIZE, action, userId }));
     }
     if (path === '/admin/users/') {
       if (!isGet) return notAllowed('GET, HEAD', visitor);
@@ -429,7 +448,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     }
     if (path === '/admin/tokens/flush-expired/') return isPost ? flushExpired(visit, visitor) : notAllowed('POST', visitor);
 
-    const match = /^\/admin\/users\/(\d{1,15})\/(?:(password|tokens\/blacklist|tokens\/blacklist-all|families\/revoke)\/)?$/.exec(path);
+    const match = /^\/admin\/users\/(\d{1,15})\/(?:(password|tokens\/blacklist|tokens\/blacklist-all|families\/revoke|login-locks\/clear)\/)?$/.exec(path);
     if (match === null) return notFound(visitor);
     const target = await targetUser(visit, match[1] ?? '');
     if (target === undefined) return notFound(visitor);
@@ -450,6 +469,8 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
         return blacklistOne(visit, visitor, target, form);
       case 'tokens/blacklist-all':
         return blacklistAll(visit, visitor, target);
+      case 'login-locks/clear':
+        return clearLoginLocks(visit, visitor, target);
       default:
         return revokeFamily(visit, visitor, target, form);
     }

@@ -4,7 +4,7 @@
  * whom, and the details a reviewer needs; never a password, a password hash or a token (a
  * token's `jti` is its public id, not the token).
  */
-import type { AuditStore } from '../../../model/store.js';
+import { AUTH_ACTIONS, userRefOf, type AuthEventSink, type RequestOrigin, type UserRef } from '../../../model/auth-events.js';
 import type { User } from '../../../model/user.js';
 
 /** Every action the console records, with the label the audit page shows. */
@@ -17,51 +17,61 @@ export const AUDIT_ACTIONS = {
   'user.create': 'Created user',
   'user.update': 'Changed user',
   'user.set_password': 'Set password',
+  'user.clear_login_locks': 'Cleared login locks',
   'token.blacklist': 'Blacklisted token',
   'token.blacklist_all': "Blacklisted all of a user's tokens",
   'family.revoke': 'Revoked session (token family)',
   'tokens.flush_expired': 'Flushed expired tokens',
 } as const;
 
+/** Every action's label: the console's own and the authentication events (logins, refreshes, keys, ...). */
+const ALL_LABELS: Readonly<Record<string, string>> = { ...AUTH_ACTIONS, ...AUDIT_ACTIONS };
+
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+/** Every known action with its label, for the audit page's filter. */
+export function auditActionChoices(): readonly (readonly [string, string])[] {
+  return Object.entries(ALL_LABELS);
+}
 
 /** The label of an action code (codes written by later versions show as they are). */
 export function auditLabel(action: string): string {
-  return (AUDIT_ACTIONS as Record<string, string>)[action] ?? action;
+  return ALL_LABELS[action] ?? action;
 }
 
 export interface AuditEvent {
   /** The staff user acting, or the username a refused sign-in tried. */
   readonly actor: User | { readonly username: string };
-  readonly action: AuditAction;
+  readonly action: AuditAction | 'account.deactivated';
   readonly target?: User | { readonly userId: number | null; readonly label: string };
   readonly detail?: string;
-  readonly ip: string | undefined;
-  readonly at: Date;
+  readonly origin: RequestOrigin;
 }
 
-/** Appends `event` to the trail. */
-export async function recordAudit(store: AuditStore, event: AuditEvent): Promise<void> {
-  const actorId = 'id' in event.actor ? event.actor.id : null;
-  let targetUserId: number | null = null;
-  let target = '';
+/**
+ * Records a console action through the event sink, like every other audit event: a row in the
+ * trail, a log line, the app's `onAuditEvent` hook. The acting staff user is the actor; the
+ * user acted upon is the event's user, what was acted upon (a jti, a family) its subject.
+ */
+export async function recordAudit(events: AuthEventSink, event: AuditEvent): Promise<void> {
+  const actor = 'id' in event.actor ? userRefOf(event.actor) : undefined;
+  let user: UserRef | undefined;
+  let subject: string | undefined;
   if (event.target !== undefined) {
     if ('id' in event.target) {
-      targetUserId = event.target.id;
-      target = event.target.username;
+      user = userRefOf(event.target);
     } else {
-      targetUserId = event.target.userId;
-      target = event.target.label;
+      user = event.target.userId === null ? undefined : { id: event.target.userId, username: event.target.label };
+      subject = event.target.label;
     }
   }
-  await store.recordAudit({
-    at: event.at,
-    actorId,
-    actorUsername: event.actor.username,
+  await events.emit({
     action: event.action,
-    targetUserId,
-    target,
-    detail: event.detail ?? '',
-    ip: event.ip ?? null,
+    actor,
+    username: actor === undefined ? event.actor.username : undefined,
+    user,
+    subject,
+    detail: event.detail,
+    origin: event.origin,
   });
 }

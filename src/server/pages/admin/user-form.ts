@@ -7,6 +7,10 @@ import { isValidEmail } from '../../../drf/fields.js';
 import { validatePassword } from '../../../passwords/validators.js';
 import { addFieldValidatorErrors } from '../../../registration/register-user.js';
 import type { User } from '../../../model/user.js';
+import { hasControlCharacters, normalizeUsername } from '../../../model/usernames.js';
+
+/** Refused in every field of every console form (issue 12: a NUL password could never log in). */
+export const CONTROL_CHARACTER_MESSAGE = 'Control characters (such as NUL) are not allowed.';
 
 /** Field name to messages; `''` holds messages about the form as a whole. */
 export type FormErrors = Record<string, string[]>;
@@ -33,11 +37,11 @@ function addError(errors: FormErrors, field: string, message: string): void {
   (errors[field] ??= []).push(message);
 }
 
-/** The text fields trimmed (as Django's forms do) and the checkboxes as booleans. */
+/** The text fields trimmed (as Django's forms do), the username NFKC-normalised, the checkboxes as booleans. */
 export function readUserForm(form: URLSearchParams): UserFormValues {
   const text = (name: string): string => (form.get(name) ?? '').trim();
   return {
-    username: text('username'),
+    username: normalizeUsername(text('username')),
     email: text('email'),
     firstName: text('first_name'),
     lastName: text('last_name'),
@@ -55,6 +59,9 @@ export function readPasswordForm(form: URLSearchParams): PasswordFormValues {
 /** The checks of the account fields (not uniqueness, which the database decides). */
 export function checkUserFields(values: UserFormValues): FormErrors {
   const errors: FormErrors = {};
+  const texts = { username: values.username, email: values.email, first_name: values.firstName, last_name: values.lastName };
+  for (const [field, value] of Object.entries(texts)) if (hasControlCharacters(value)) addError(errors, field, CONTROL_CHARACTER_MESSAGE);
+  if (hasErrors(errors)) return errors;
   if (values.username === '') addError(errors, 'username', 'This field is required.');
   else if ([...values.username].length > MAX_NAME_LENGTH) addError(errors, 'username', `Ensure this value has at most ${MAX_NAME_LENGTH} characters.`);
   else addFieldValidatorErrors({ username: values.username }, errors);
@@ -70,6 +77,10 @@ export function checkNewPassword(values: PasswordFormValues, user: Pick<User, 'u
   if (values.password === '') addError(errors, 'password', 'This field is required.');
   if (values.password2 === '') addError(errors, 'password2', 'This field is required.');
   if (errors.password !== undefined || errors.password2 !== undefined) return errors;
+  if (hasControlCharacters(values.password) || hasControlCharacters(values.password2)) {
+    addError(errors, 'password', CONTROL_CHARACTER_MESSAGE);
+    return errors;
+  }
   if ([...values.password].length > maxLength) {
     addError(errors, 'password', `Ensure this value has at most ${maxLength} characters.`);
     return errors;

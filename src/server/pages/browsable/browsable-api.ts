@@ -11,7 +11,7 @@
  *
  * Pages answer 200, also around a failed call (DRF answers a browser's GET of a POST-only view
  * with 405 around its page): the page is what the browser asked for, and the API's status is
- * shown inside it.
+ * shown inside it. The exception is a CSRF refusal (cookie mode), which keeps its 403.
  */
 import { header, type HttpRequest } from '../../../http/http-types.js';
 import type { RequestDispatcher } from '../../../http/router.js';
@@ -40,7 +40,10 @@ export function createBrowsableApi(options: BrowsableApiOptions): (request: Http
     const contentType = (header(request, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (method === 'POST' && route?.handlers.POST !== undefined && contentType === 'application/x-www-form-urlencoded') {
       const answer = await options.dispatch(request);
-      return htmlResponse(200, renderEndpointPage(options, route, answer), { vary: 'Accept' });
+      // Cookie mode: a CSRF refusal keeps its 403 around the page (a cross-site form must not look
+      // accepted), and the cookies the API set or cleared are kept.
+      const status = answer.status === 403 ? 403 : 200;
+      return htmlResponse(status, renderEndpointPage(options, route, answer), { vary: 'Accept', ...(answer.setCookies === undefined ? {} : { setCookies: answer.setCookies }) });
     }
     return undefined;
   };

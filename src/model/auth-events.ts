@@ -12,6 +12,7 @@ export const AUTH_ACTIONS = {
   'login.succeeded': 'Logged in',
   'login.failed': 'Login failed',
   'login.throttled': 'Login throttled',
+  'login.throttled_window': 'Logins refused (throttled), per account, address and minute',
   'refresh.issued': 'Refreshed (no rotation)',
   'refresh.rotated': 'Refresh token rotated',
   'refresh.grace_replay': 'Rotated refresh token replayed within the grace window',
@@ -38,6 +39,8 @@ export type AuthAction = keyof typeof AUTH_ACTIONS;
  * every refused refresh): they move metrics and traces, not the audit log.
  */
 const METRICS_ONLY: ReadonlySet<string> = new Set<AuthAction>([
+  // One per refused attempt: the audit log gets them aggregated, as login.throttled_window.
+  'login.throttled',
   'refresh.issued',
   'refresh.rotated',
   'refresh.grace_replay',
@@ -56,6 +59,11 @@ export function isAudited(action: string): boolean {
 export interface UserRef {
   readonly id: number;
   readonly username: string;
+}
+
+/** The event's reference to a user (id and username), or `undefined` for none. */
+export function userRefOf(user: { readonly id: number; readonly username: string } | undefined): UserRef | undefined {
+  return user === undefined ? undefined : { id: user.id, username: user.username };
 }
 
 /** Where a request came from, for the audit log. Never headers or bodies. */
@@ -88,8 +96,14 @@ export interface AuthEvent {
   readonly username?: string | undefined;
   /** A public identifier of what was acted on: a token's jti, a family id, a key id. Never a token. */
   readonly subject?: string | undefined;
-  readonly detail?: EventDetail | undefined;
+  /** Short facts (`{ reason: 'inactive' }`), or, for admin console actions, a sentence for people. */
+  readonly detail?: EventDetail | string | undefined;
   readonly origin?: RequestOrigin | undefined;
+}
+
+/** An audited event as the app's hook and the log line see it: the event plus its time. */
+export interface AuditRecord extends AuthEvent {
+  readonly at: Date;
 }
 
 /**
