@@ -23,7 +23,7 @@ import { writeBenchmarksDoc } from './lib/docs.mjs';
 import { measureMemory, measureStartup } from './lib/resources.mjs';
 import { notes, latencyTable, renderText, resourceTable, summariseWorkload, targetTable, throughputTable } from './lib/report.mjs';
 import { formatResult, measureWorkload } from './lib/rounds.mjs';
-import { ALL_SERVERS, REFERENCE_START, REPO_DIR, SERVER_LABELS, TESSERA_CLI, startServer } from './lib/servers.mjs';
+import { ALL_SERVERS, DEFAULT_SERVERS, VARIANT_SERVERS, REFERENCE_START, REPO_DIR, SERVER_LABELS, TESSERA_CLI, startServer } from './lib/servers.mjs';
 import { randomSecret } from './lib/tokens.mjs';
 import { WORKLOADS } from './lib/workloads.mjs';
 import { ensureWrk } from './lib/wrk.mjs';
@@ -41,6 +41,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --load-cpus LIST    taskset CPU list for wrk (default 1)
   --only LIST         comma-separated subset of: ${[...WORKLOADS.map((w) => w.id), 'memory', 'startup'].join(', ')}
   --servers LIST      comma-separated subset of: ${ALL_SERVERS.join(', ')}
+                      (default: all but tessera-metrics, the METRICS_ENABLED variant:
+                      --only protected --servers tessera,tessera-metrics measures its cost)
   --build             run npm run build first even if dist/ exists
   REF_WORKERS=N       gunicorn workers for the reference (default 2)
   BENCH_TESSERA_CLI=PATH  measure another build of Tessera (default dist/cli/main.js; not built)
@@ -76,8 +78,8 @@ function parseOptions() {
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} takes a number, not ${values[name]}`);
     return value;
   };
-  const list = (name, allowed) => {
-    if (values[name] === undefined) return allowed;
+  const list = (name, allowed, fallback = allowed) => {
+    if (values[name] === undefined) return fallback;
     const chosen = values[name].split(',').map((s) => s.trim()).filter(Boolean);
     const unknown = chosen.filter((item) => !allowed.includes(item));
     if (unknown.length) throw new Error(`--${name}: unknown ${unknown.join(', ')} (known: ${allowed.join(', ')})`);
@@ -97,7 +99,7 @@ function parseOptions() {
     startupRuns: quick ? 2 : 5,
     refWorkers: referenceWorkers(),
     only: list('only', [...WORKLOADS.map((w) => w.id), 'memory', 'startup']),
-    servers: list('servers', ALL_SERVERS),
+    servers: list('servers', ALL_SERVERS, DEFAULT_SERVERS),
   };
 }
 
@@ -149,8 +151,9 @@ async function main() {
   ensureWrk(log);
   const problems = [];
   const unavailable = new Set();
-  if (options.servers.includes('tessera') && !ensureBuilt(options.build)) {
+  if (options.servers.some((server) => server.startsWith('tessera')) && !ensureBuilt(options.build)) {
     unavailable.add('tessera');
+    unavailable.add('tessera-metrics');
     problems.push(`Tessera: ${TESSERA_CLI} could not be built.`);
   }
   if (options.servers.includes('reference') && !existsSync(REFERENCE_START)) {
@@ -208,7 +211,7 @@ async function main() {
   }
 
   let startup;
-  const startupKinds = servers.filter((server) => server !== 'reference');
+  const startupKinds = servers.filter((server) => server !== 'reference' && !VARIANT_SERVERS.has(server));
   if (options.only.includes('startup') && startupKinds.length) {
     try {
       startup = await measureStartup({ secret, runs: options.startupRuns, kinds: startupKinds, cpus: options.cpus.server });

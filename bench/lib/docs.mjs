@@ -102,7 +102,12 @@ ${renderMarkdown(targets)}
   the servers of a round.
 - Logins: ${Math.min(connections, LOGIN_CONNECTIONS)} connections instead of ${connections}, for both servers. A login is CPU-bound (one
   password hash), so ${Math.min(connections, LOGIN_CONNECTIONS)} already keep every gunicorn worker and libuv's 4 hashing threads busy;
-  more would only lengthen the queue. Login runs last at least 5 s.
+  more would only lengthen the queue. Login runs last at least 5 s. Tessera runs with
+  \`TESSERA_HASH_QUEUE_PER_CLIENT=64\`: all the bench's requests come from one address, and the
+  default per-address bound (4 waiting password checks) would answer most of the 8 concurrent
+  logins with 503; and with \`TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS=off\`, whose reservations
+  (one per login in flight, 5 allowed) would answer some of them 429. The reference throttles
+  nothing.
 - Logins while protected traffic runs: two wrk processes at once, logins as above and GET
   /protected/ with ${Math.max(1, Math.floor(connections / 4))} connections; the row reports the protected route.
 - Memory: resident set size of the server's whole process group (gunicorn's master and

@@ -52,8 +52,8 @@ const formatRatio = (value) => (value === undefined ? '–' : `${value >= 10 ? v
 const formatMb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 /** Short column names: the tables are wide. */
-const SHORT = { reference: 'ref', tessera: 'Tessera', fastify: 'peer', bare: 'bare' };
-const RATIO_COLUMNS = [['reference', 'T/ref'], ['fastify', 'T/peer'], ['bare', 'T/bare']];
+const SHORT = { reference: 'ref', tessera: 'Tessera', 'tessera-metrics': 'T+metrics', fastify: 'peer', bare: 'bare' };
+const RATIO_COLUMNS = [['reference', 'T/ref'], ['tessera-metrics', 'T/T+metrics'], ['fastify', 'T/peer'], ['bare', 'T/bare']];
 const formatCpu = (value) => (value === undefined ? '–' : value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1));
 
 /**

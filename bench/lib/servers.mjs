@@ -42,10 +42,18 @@ function findReferenceStart() {
 export const SERVER_LABELS = {
   reference: 'reference',
   tessera: 'Tessera',
+  'tessera-metrics': 'Tessera, metrics on',
   fastify: 'Fastify+@fastify/jwt',
   bare: 'bare node:http',
 };
 export const ALL_SERVERS = Object.keys(SERVER_LABELS);
+/**
+ * Variants measured only when asked for (`--servers tessera,tessera-metrics`): Tessera with
+ * METRICS_ENABLED (issue 18's budget: under 5% of GET /protected/ throughput).
+ */
+export const VARIANT_SERVERS = new Set(['tessera-metrics']);
+/** The servers a run measures unless `--servers` says otherwise. */
+export const DEFAULT_SERVERS = ALL_SERVERS.filter((kind) => !VARIANT_SERVERS.has(kind));
 
 /** The peers' scripts in bench/peers/. */
 const PEER_FILES = { fastify: 'fastify-jwt.mjs', bare: 'bare-node.mjs' };
@@ -74,8 +82,11 @@ export async function startServer(kind, { secret, rotate = false, refWorkers = 2
   switch (kind) {
     case 'reference':
       return startReference({ secret, rotate, refWorkers, cpus });
-    case 'tessera': {
-      const prepared = await prepareTessera({ secret, rotate });
+    case 'tessera':
+    case 'tessera-metrics': {
+      // The variant serves /metrics on a listener of its own, as production would (nobody scrapes it here).
+      const extraEnv = kind === 'tessera-metrics' ? { TESSERA_METRICS_ENABLED: 'true', TESSERA_METRICS_ADDR: `127.0.0.1:${await freePort()}` } : {};
+      const prepared = await prepareTessera({ secret, rotate, extraEnv });
       try {
         const server = await spawnTesseraServe(prepared, { nodeArgs, cpus });
         return { ...server, stop: async () => { await server.stop(); prepared.remove(); } };
@@ -103,13 +114,21 @@ function tesseraEnv(extra) {
  * A fresh Tessera database, migrated, with the bench superuser: what `serve` needs. The
  * working directory is the temporary one, so no `tessera.config.json` from the repo is read.
  */
-export async function prepareTessera({ secret, rotate = false }) {
+export async function prepareTessera({ secret, rotate = false, extraEnv = {} }) {
   if (!existsSync(TESSERA_CLI)) throw new Error(`${TESSERA_CLI} is missing; run npm run build`);
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
   const env = tesseraEnv({
     TESSERA_SECRET_KEY: secret,
     TESSERA_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}`,
+    // All bench traffic comes from one address: the per-address bound on waiting password
+    // checks (4 by default) would turn 8 concurrent logins into 503s. The reference has no
+    // such bound; the total bound (HASH_QUEUE_LIMIT, 64) still holds.
+    TESSERA_HASH_QUEUE_PER_CLIENT: '64',
+    // Same reason: the failed-login throttle per account and address reserves a place for each
+    // login in flight (5), so 8 concurrent good logins of the bench user would meet 429s.
+    TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off',
     ...(rotate ? { TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' } : {}),
+    ...extraEnv,
   });
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {

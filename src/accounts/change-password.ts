@@ -16,6 +16,7 @@ import { reserveLoginAttempt } from '../throttling/login-throttle.js';
 import type { RequestUser } from '../model/request-user.js';
 import { accountStore } from './account-store.js';
 import { ACCOUNT_MESSAGES, setPasswordErrors } from './password-form.js';
+import { userRefOf } from '../model/auth-events.js';
 
 export interface PasswordChange {
   /** `undefined` when OLD_PASSWORD_FIELD_ENABLED is off, or when the field had its own error. */
@@ -54,7 +55,8 @@ export async function changePassword(
   const replaced = await store.replacePassword(user.id, user.password, await hashPassword(input.newPassword2 ?? ''));
   // A concurrent change won: the old password this request proved is no longer the password.
   if (!replaced) throw TesseraError.fields({ old_password: [ACCOUNT_MESSAGES.oldPasswordIncorrect] });
-  const { pair } = await endEverySession(context, user, { issueNewPair: true });
+  const { pair, revokedTokens } = await endEverySession(context, user, { issueNewPair: true });
+  await context.events.emit({ action: 'password.changed', user: userRefOf(user), detail: { revoked_tokens: revokedTokens }, origin: { ip } });
   return pair!;
 }
 

@@ -20,6 +20,7 @@ import { decodeUid } from '../tokens/password-reset-token.js';
 import { accountStore } from './account-store.js';
 import { ACCOUNT_MESSAGES, setPasswordErrors } from './password-form.js';
 import { resetTokens } from './request-password-reset.js';
+import { userRefOf } from '../model/auth-events.js';
 
 export interface ResetConfirmation {
   readonly uid: string;
@@ -46,5 +47,6 @@ export async function confirmPasswordReset(context: TesseraContext, input: Reset
   const replaced = await store.replacePassword(user.id, user.password, await hashPassword(input.newPassword2));
   // Another confirmation with this token (or a password change) got there first: the token is spent.
   if (!replaced) return refuse('token');
-  await endEverySession(context, user);
+  const { revokedTokens } = await endEverySession(context, user);
+  await context.events.emit({ action: 'password.reset', user: userRefOf(user), detail: { revoked_tokens: revokedTokens }, origin: { ip } });
 }

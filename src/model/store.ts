@@ -183,6 +183,15 @@ export interface AdminSession {
   readonly expiresAt: Date;
 }
 
+/** Which audit entries to list. */
+export interface AuditQuery {
+  readonly targetUserId?: number;
+  /** Only entries with this action code. */
+  readonly action?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
 /**
  * The admin console's own records: its audit trail and its sign-in sessions (migration 0002).
  * Optional on `Store`: a store without it (your own user store) serves the API, and the
@@ -191,8 +200,10 @@ export interface AdminSession {
 export interface AuditStore {
   /** Appends one entry to the trail. */
   recordAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
-  /** Entries newest first, optionally only those about one user. */
-  listAudit(options?: { targetUserId?: number; limit?: number; offset?: number }): Promise<AuditEntry[]>;
+  /** Entries newest first, optionally only those about one user, or with one action (`login.failed`). */
+  listAudit(options?: AuditQuery): Promise<AuditEntry[]>;
+  /** Deletes entries older than `before` (AUDIT_RETENTION); returns how many. Optional for older stores. */
+  pruneAudit?(before: Date): Promise<number>;
   createAdminSession(session: AdminSession): Promise<void>;
   findAdminSession(idHash: string): Promise<AdminSession | undefined>;
   /** Notes activity, for the idle timeout. */

@@ -7,6 +7,7 @@
  * status. Never a user, a token, an address or a raw URL (docs/operations.md lists them all).
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LeanCounter, LeanHistogram } from './lean-metrics.js';
 import type { AuthEvent } from '../model/auth-events.js';
 
 /** What the event stream and the HTTP layer report into. */
@@ -46,7 +47,7 @@ const HASH_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): TesseraMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const counter = (name: string, help: string, label: string) => new Counter({ name, help, labelNames: [label], registers: [registry] });
+  const counter = (name: string, help: string, label: string) => new LeanCounter({ name, help, labelNames: [label] as const, registers: [registry] });
 
   const logins = counter('tessera_logins_total', 'Login attempts by outcome: success, failure, inactive, throttled.', 'outcome');
   const refreshes = counter(
@@ -71,7 +72,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Tesse
     help: 'Audit events that could not be stored in the database.',
     registers: [registry],
   });
-  const requestDuration = new Histogram({
+  const requestDuration = new LeanHistogram<'method' | 'route' | 'status'>({
     name: 'tessera_http_request_duration_seconds',
     help: 'Time to answer a request, by method, route pattern and status.',
     labelNames: ['method', 'route', 'status'],
@@ -86,51 +87,48 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Tesse
     registers: [registry],
   });
 
-  /** Per-label-set histogram children, so the hot path skips prom-client's label validation. */
-  const requestSeries = new Map<string, { observe(value: number): void }>();
-
   return {
     registry,
     observeEvent(event) {
       const detail = typeof event.detail === 'object' ? event.detail : {};
       switch (event.action) {
         case 'login.succeeded':
-          return logins.inc({ outcome: 'success' });
+          return logins.add('success');
         case 'login.failed':
-          return logins.inc({ outcome: detail.reason === 'inactive' ? 'inactive' : 'failure' });
+          return logins.add(detail.reason === 'inactive' ? 'inactive' : 'failure');
         case 'login.throttled':
-          return logins.inc({ outcome: 'throttled' });
+          return logins.add('throttled');
         case 'refresh.issued':
-          return refreshes.inc({ outcome: 'issued' });
+          return refreshes.add('issued');
         case 'refresh.rotated':
-          refreshes.inc({ outcome: 'rotated' });
-          if (detail.blacklisted === true) blacklisted.inc({ cause: 'rotation' });
+          refreshes.add('rotated');
+          if (detail.blacklisted === true) blacklisted.add('rotation');
           return;
         case 'refresh.grace_replay':
-          return refreshes.inc({ outcome: 'grace_replay' });
+          return refreshes.add('grace_replay');
         case 'refresh.reuse_detected':
-          refreshes.inc({ outcome: 'reuse_detected' });
-          return blacklisted.inc({ cause: 'reuse_detected' }, numberOr(detail.revoked_tokens, 0));
+          refreshes.add('reuse_detected');
+          return blacklisted.add('reuse_detected', numberOr(detail.revoked_tokens, 0));
         case 'refresh.refused':
-          return refreshes.inc({ outcome: 'invalid' });
+          return refreshes.add('invalid');
         case 'request.authenticated':
-          return authentications.inc({ outcome: 'ok' });
+          return authentications.add('ok');
         case 'request.refused':
-          return authentications.inc({ outcome: typeof detail.reason === 'string' ? detail.reason : 'unknown' });
+          return authentications.add(typeof detail.reason === 'string' ? detail.reason : 'unknown');
         case 'registration.created':
-          return registrations.inc({ outcome: 'created' });
+          return registrations.add('created');
         case 'registration.refused':
-          return registrations.inc({ outcome: detail.reason === 'throttled' ? 'throttled' : 'invalid' });
+          return registrations.add(detail.reason === 'throttled' ? 'throttled' : 'invalid');
         case 'logout':
-          return blacklisted.inc({ cause: 'logout' });
+          return blacklisted.add('logout');
         case 'logout_all':
-          return blacklisted.inc({ cause: 'logout_all' }, numberOr(detail.revoked_tokens, 0));
+          return blacklisted.add('logout_all', numberOr(detail.revoked_tokens, 0));
         case 'key.generated':
-          return keyEvents.inc({ event: 'generated' });
+          return keyEvents.add('generated');
         case 'key.activated':
-          return keyEvents.inc({ event: 'activated' });
+          return keyEvents.add('activated');
         case 'key.retired':
-          return keyEvents.inc({ event: 'retired' });
+          return keyEvents.add('retired');
         default:
           return;
       }
@@ -140,13 +138,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Tesse
     },
     observeRequest(method, route, status, seconds) {
       const methodLabel = KNOWN_METHODS.has(method) ? method : 'OTHER';
-      const key = `${methodLabel} ${status} ${route}`;
-      let series = requestSeries.get(key);
-      if (series === undefined) {
-        series = requestDuration.labels(methodLabel, route, String(status));
-        requestSeries.set(key, series);
-      }
-      series.observe(seconds);
+      requestDuration.record(`${methodLabel} ${status} ${route}`, () => ({ method: methodLabel, route, status: String(status) }), seconds);
     },
     auditWriteFailed() {
       auditFailures.inc();

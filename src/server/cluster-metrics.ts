@@ -15,5 +15,8 @@ export async function startClusterMetricsListener(address: string): Promise<Metr
 
 /** In a worker: answers the primary's requests with this Tessera's registry. */
 export function shareWorkerMetrics(tessera: Tessera): void {
-  if (tessera.metrics !== undefined) AggregatorRegistry.setRegistries([tessera.metrics.registry]);
+  if (tessera.metrics === undefined) return;
+  // Constructing one is what makes prom-client answer the primary's requests in this worker.
+  new AggregatorRegistry();
+  AggregatorRegistry.setRegistries([tessera.metrics.registry]);
 }

@@ -41,6 +41,19 @@ describe.each(STORES)('AuditStore on %s (migration 0002)', (_name, open, postgre
     expect((await store.listAudit({ limit: 1, offset: 1 })).map((row) => row.action)).toEqual(['user.create']);
   });
 
+  it('filters by action, and prunes entries older than the retention (AUDIT_RETENTION)', async () => {
+    const entry = { actorId: null, actorUsername: 'kyoko', targetUserId: null, target: '', detail: '', ip: null };
+    await store.recordAudit({ ...entry, at: at(1), action: 'login.failed' });
+    await store.recordAudit({ ...entry, at: at(2), action: 'login.succeeded' });
+    await store.recordAudit({ ...entry, at: at(3), action: 'login.failed' });
+    expect((await store.listAudit({ action: 'login.failed' })).map((row) => row.at)).toEqual([at(3), at(1)]);
+    expect(await store.pruneAudit?.(at(2))).toBe(1);
+    expect((await store.listAudit()).map((row) => row.action)).toEqual(['login.failed', 'login.succeeded']);
+    expect(await store.pruneAudit?.(at(2))).toBe(0);
+    expect(await store.pruneAudit?.(at(60))).toBe(2);
+    expect(await store.listAudit()).toEqual([]);
+  });
+
   it('keeps the trail when the acting user is deleted', async () => {
     await store.recordAudit({ at: at(1), actorId: userId, actorUsername: 'kyoko', action: 'admin.sign_in', targetUserId: userId, target: 'kyoko', detail: '', ip: null });
     await store.deleteUser(userId);

@@ -3,7 +3,8 @@
  * on SQLite or PostgreSQL, so that running it again changes nothing.
  *
  * - Users keep their Django ids (tokens carry `user_id`). A user already in Tessera with that id
- *   is updated field by field, with two exceptions: a password Tessera has already upgraded to
+ *   and the same username is updated field by field (a different username there stops the
+ *   import: the two sides gave one id to two people), with two exceptions: a password Tessera has already upgraded to
  *   argon2id (the user logged in here since the last import) is kept, and `last_login` only
  *   moves forward. A username or email held by another Tessera user stops the import, naming
  *   the row (Tessera also refuses two accounts with one email, case-insensitively).
@@ -106,6 +107,15 @@ async function writeUsers(trx: Kysely<Database>, dialect: MigrationDialect, user
     if (row.email !== '') byEmail.set(row.email.toLowerCase(), row.id);
   }
   const claim = (user: ImportedUser): void => {
+    const holder = existing.get(user.id);
+    // Same id, another username: the two databases gave this id to different people (someone
+    // registered on Tessera after an earlier import). Updating would overwrite that account.
+    if (holder !== undefined && holder.username !== user.username) {
+      throw new ImportRowError(
+        user.source,
+        `Tessera user id ${user.id} is ${JSON.stringify(holder.username)}, not ${JSON.stringify(user.username)}: the two databases gave this id to different users (register on one side only during the move)`,
+      );
+    }
     const owner = byUsername.get(user.username);
     if (owner !== undefined && owner !== user.id) throw new ImportRowError(user.source, `username ${JSON.stringify(user.username)} belongs to Tessera user id ${owner}`);
     const email = user.email.toLowerCase();

@@ -27,6 +27,7 @@ import {
   UniqueViolationError,
   type AdminSession,
   type AuditEntry,
+  type AuditQuery,
   type AuditStore,
   type NameRules,
   type OutstandingToken,
@@ -611,10 +612,16 @@ export abstract class KyselyStore implements Store, AuditStore, KeyStore, Accoun
       .execute();
   }
 
-  async listAudit(options: { targetUserId?: number; limit?: number; offset?: number } = {}): Promise<AuditEntry[]> {
+  async pruneAudit(before: Date): Promise<number> {
+    const result = await this.#admin.deleteFrom(AUDIT).where('created_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async listAudit(options: AuditQuery = {}): Promise<AuditEntry[]> {
     const { limit, offset } = pageOf(options);
     let query = this.#admin.selectFrom(AUDIT).selectAll();
     if (options.targetUserId !== undefined) query = query.where('target_user_id', '=', options.targetUserId);
+    if (options.action !== undefined) query = query.where('action', '=', options.action);
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
     return rows.map((row) => ({
       id: Number(row.id),

@@ -21,8 +21,13 @@ const MAX_EMAIL_LENGTH = 254;
  * get the same answer for every refusal.
  */
 export type LoginCheck =
-  | { readonly user: User; readonly refused?: undefined }
-  | { readonly user?: undefined; readonly refused: 'bad_credentials' | 'inactive' };
+  | { readonly user: User; readonly refused?: undefined; readonly account?: undefined }
+  | {
+      readonly user?: undefined;
+      readonly refused: 'bad_credentials' | 'inactive';
+      /** The account the name belongs to, when there is one: its page shows the failed attempts. */
+      readonly account?: User;
+    };
 
 /** The name as stored, or `undefined` when it is too long to name any account. */
 function lookupName(field: 'username' | 'email', login: string): string | undefined {
@@ -63,9 +68,9 @@ async function checkInLine(context: TesseraContext, login: string, password: str
   const { valid, needsRehash } = await measuredHashing(events, 'verify', () =>
     verifyPassword(password, user.password, { allowWeakDjangoHashes: settings.ALLOW_WEAK_DJANGO_HASHES, client }),
   );
-  if (!valid) return { refused: 'bad_credentials' };
+  if (!valid) return { refused: 'bad_credentials', account: user };
   if (needsRehash) await upgradeHash(context, user, password, client);
-  return settings.USER_AUTHENTICATION_RULE(user) ? { user } : { refused: 'inactive' };
+  return settings.USER_AUTHENTICATION_RULE(user) ? { user } : { refused: 'inactive', account: user };
 }
 
 /** Re-hashes a legacy (any Django format) or weaker hash with the current argon2id parameters. */

@@ -4,13 +4,13 @@
  * over real HTTP to the real `tessera serve`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
-import { serveCli, type CliServerProcess } from '../support/cli-server.js';
+import type { CliServerProcess } from '../support/cli-server.js';
 import { dropTestSchemas, freshPostgresUrl, POSTGRES_URL, requirePostgres } from '../support/postgres.js';
 import {
   FIXTURE_SECRET,
@@ -20,6 +20,7 @@ import {
   importJson,
   manifest,
   post,
+  serve,
   snapshot,
   withDatabase,
   type FixtureUser,
@@ -117,7 +118,7 @@ function targetSuite(name: string, freshUrl: () => string): void {
     });
 
     it('each user logs in with the original password and is then stored as argon2id; the rest are refused', async () => {
-      const server = await serveCli(serverEnv);
+      const server = await serve(serverEnv);
       try {
         const users = STANDARD.users;
         const statuses = await Promise.all(users.map((user) => login(server, 'username', user)));
@@ -139,7 +140,7 @@ function targetSuite(name: string, freshUrl: () => string): void {
     });
 
     it('weak Django hashes log in (and are upgraded) only with ALLOW_WEAK_DJANGO_HASHES', async () => {
-      const server = await serveCli({ ...serverEnv, TESSERA_ALLOW_WEAK_DJANGO_HASHES: 'true' });
+      const server = await serve({ ...serverEnv, TESSERA_ALLOW_WEAK_DJANGO_HASHES: 'true' });
       try {
         for (const user of STANDARD.users.filter((candidate) => WEAK.has(candidate.format))) {
           expect(await login(server, 'username', user), user.login).toBe(200);
@@ -154,7 +155,7 @@ function targetSuite(name: string, freshUrl: () => string): void {
     });
 
     it('tokens the Django server issued keep working, and the one Django blacklisted is refused', async () => {
-      const server = await serveCli(serverEnv);
+      const server = await serve(serverEnv);
       try {
         expect(await get(server.baseUrl, '/protected/', STANDARD.tokens.access)).toEqual({ status: 200, body: { content: 'This view is protected' } });
         const refreshed = await post(server.baseUrl, '/api/token/refresh/', { refresh: STANDARD.tokens.refresh });
@@ -170,7 +171,7 @@ function targetSuite(name: string, freshUrl: () => string): void {
     });
 
     it('an imported refresh token joins a family at its first rotation, and its replay revokes that family', async () => {
-      const server = await serveCli({ ...serverEnv, TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' });
+      const server = await serve({ ...serverEnv, TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' });
       try {
         const rotated = await post(server.baseUrl, '/api/token/refresh/', { refresh: STANDARD.tokens.refresh });
         expect(rotated.status).toBe(200);
@@ -210,18 +211,18 @@ function targetSuite(name: string, freshUrl: () => string): void {
     });
 
     it('a row that fails halfway through writing rolls back every row before it', async () => {
-      // Tessera already has users 1..16 and an "olga" with id 17: Django's users 1..15 would
-      // update the first fifteen, then Django's olga (id 16) collides with Tessera's.
+      // Tessera already has Django's first fifteen users (without their emails), which the import
+      // updates, then someone else under id 16, where Django has olga: a different person.
       const url = freshUrl();
       const store = await openStore(url);
       await store.migrate();
-      for (let n = 1; n <= 16; n++) await store.createUser({ username: `tessera-${n}`, password: '!' });
-      await store.createUser({ username: 'olga', password: '!' });
+      for (const user of STANDARD.users.slice(0, 15)) await store.createUser({ username: user.login, password: '!' });
+      await store.createUser({ username: 'someone-else', password: '!' });
       await store.close();
       const before = await snapshot(url);
       const result = await importDjango(url, ['--from', join(FIXTURES, 'django.sqlite3'), ...ALL]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain('auth_user id=16: username "olga" belongs to Tessera user id 17');
+      expect(result.stderr).toContain('auth_user id=16: Tessera user id 16 is "someone-else", not "olga"');
       expect(await snapshot(url)).toBe(before);
     });
 
@@ -259,7 +260,7 @@ describe('the custom user model of the tutorials (log in by email)', () => {
       const report = await importJson(databaseUrl, ['--from', join(FIXTURES, from), '--user-model', 'users.CustomUser', '--map', 'name=first_name', ...ALL]);
       expectCounts(report, { users: 6, groups: 2, permissions: 32, links: 7, tokens: 2, blacklisted: 1 });
       expect(report.notes.join('\n')).toContain('TESSERA_USERNAME_FIELD=email');
-      const server = await serveCli({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl, TESSERA_USERNAME_FIELD: 'email' });
+      const server = await serve({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl, TESSERA_USERNAME_FIELD: 'email' });
       try {
         for (const user of EMAIL.users) {
           const expected = user.format === 'unusable' ? 401 : 200;
@@ -298,7 +299,7 @@ describe('a Django database on PostgreSQL as the source', () => {
     const fixture = manifest('django-postgres.json');
     const report = await importJson(databaseUrl, ['--from', source, ...ALL]);
     expectCounts(report, { users: 16, groups: 2, permissions: 32, links: 7, tokens: 2, blacklisted: 1 });
-    const server = await serveCli({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl });
+    const server = await serve({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl });
     try {
       for (const user of fixture.users.filter((candidate) => ['bcrypt_sha256', 'scrypt', 'argon2'].includes(candidate.format))) {
         expect(await login(server, 'username', user), user.login).toBe(200);
@@ -308,5 +309,21 @@ describe('a Django database on PostgreSQL as the source', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('import-django reports and refuses', () => {
+  it('skips expired tokens, saying why', async () => {
+    const { path } = corruptedDump('token_blacklist.outstandingtoken', 1, 'expires_at', '2020-01-01T00:00:00Z');
+    const report = await importJson(`sqlite:${join(folder, `${randomBytes(4).toString('hex')}.sqlite3`)}`, ['--from', path, ...ALL, '--dry-run']);
+    expect(report.counts.tokens.created).toBe(1);
+    expect(report.skipped).toEqual([{ what: '1 token', reason: 'expired: nothing to carry over' }]);
+  });
+
+  it('refuses a --map to a field users do not have, before touching anything', async () => {
+    const result = await importDjango(`sqlite:${join(folder, 'never-created.sqlite3')}`, ['--from', join(FIXTURES, 'django.sqlite3'), '--map', 'name=nickname']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('nickname is not a user field');
+    expect(existsSync(join(folder, 'never-created.sqlite3'))).toBe(false);
   });
 });

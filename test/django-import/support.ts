@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { openStore } from '../../src/stores/open-store.js';
 import type { Database } from '../../src/stores/schema.js';
-import { CLI } from '../support/cli-server.js';
+import { CLI, serveCli, type CliServerProcess } from '../support/cli-server.js';
 
 const run = promisify(execFile);
 
@@ -117,4 +117,18 @@ export async function post(baseUrl: string, path: string, body: unknown, headers
 export async function get(baseUrl: string, path: string, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/**
+ * `tessera serve` on a free port. Retried once when the process exits at start-up: the free
+ * port is picked before the server binds it, and on a machine shared by parallel test runs
+ * another process can take it in between (the server then exits with EADDRINUSE).
+ */
+export async function serve(env: Record<string, string>): Promise<CliServerProcess> {
+  try {
+    return await serveCli(env);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('tessera serve exited')) throw error;
+    return serveCli(env);
+  }
 }

@@ -422,6 +422,17 @@ export const DELIBERATE_DIFFERENCES = {
     reference: { status: 404, headers: { 'content-type': 'text/html' } },
     tessera: { status: 200, body: '{}', headers: { 'content-type': 'application/json' } },
   },
+  'health-endpoints': {
+    kind: 'answer',
+    title: 'GET /healthz and GET /readyz answer probes (a Tessera addition)',
+    reason:
+      "The URLs do not exist on the reference (Django's HTML 404). Tessera's bundled server adds a liveness " +
+      'probe and a readiness probe (database reachable, migrations applied, Redis when configured) for load ' +
+      'balancers and orchestrators: plain JSON, never throttled, not browsable (docs/operations.md).',
+    appliesTo: ['GET /healthz', 'GET /readyz'],
+    reference: { status: 404, headers: { 'content-type': 'text/html' } },
+    tessera: { status: 200, body: /^\{"status":"(ok|ready)"(,"checks":\{"database":"ok","migrations":"ok"\})?\}$/ },
+  },
   'method-unknown-to-node': {
     kind: 'answer',
     title: "A method Node's HTTP parser does not know is a 400, not DRF's 405 (platform limit)",

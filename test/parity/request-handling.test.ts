@@ -37,6 +37,13 @@ async function expectReference(request: RawRequest, status: number, body?: strin
   else expect({ status: reference.status, body: reference.body }).toEqual({ status, body });
 }
 
+describe('Tessera additions on URLs the reference does not have', () => {
+  it('answers the health probes (deliberate difference health-endpoints)', async () => {
+    await expectDeliberateDifference(pair(), 'health-endpoints', { method: 'GET', path: '/healthz', headers: [] });
+    await expectDeliberateDifference(pair(), 'health-endpoints', { method: 'GET', path: '/readyz', headers: [] });
+  });
+});
+
 describe('methods', () => {
   describe.each(TOKEN_ROUTES)('%s', (path) => {
     it.each(['GET', 'PUT', 'PATCH', 'DELETE', 'PURGE'])('%s is 405, allowing POST and OPTIONS', async (method) => {

@@ -9,8 +9,8 @@ import { USER_FIELDS, type UserField } from '../../django-import/build-import-ba
 import { importDjango } from '../../django-import/import-django.js';
 import { formatImportReport } from '../../django-import/import-report.js';
 import { ImportRowError } from '../../errors.js';
-import type { ImportPhase } from '../../model/django-import.js';
 import { openStore } from '../../stores/open-store.js';
+import { progressBar } from '../progress-bar.js';
 import { describeDatabase } from './migrate.js';
 
 interface Options {
@@ -30,21 +30,6 @@ function collectMapping(value: string, previous: Record<string, UserField>): Rec
   const [, column = '', field = ''] = match;
   if (!(USER_FIELDS as readonly string[]).includes(field)) throw new Error(`--map ${value}: ${field} is not a user field (${USER_FIELDS.join(', ')})`);
   return { ...previous, [column]: field as UserField };
-}
-
-/** A one-line progress bar on a terminal (stderr); nothing when stderr is not a TTY. */
-function progressBar(stream: NodeJS.WriteStream): ((phase: ImportPhase, done: number, total: number) => void) | undefined {
-  if (stream.isTTY !== true) return undefined;
-  let last = 0;
-  return (phase, done, total) => {
-    const now = Date.now();
-    if (done !== total && now - last < 50) return;
-    last = now;
-    const width = 30;
-    const filled = total === 0 ? width : Math.round((done / total) * width);
-    stream.write(`\r${phase.padEnd(7)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
-    if (done === total) stream.write('\n');
-  };
 }
 
 export function importDjangoCommand(): Command {

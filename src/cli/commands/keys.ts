@@ -12,17 +12,24 @@ import { KEY_ENCRYPTION_KEY_VARIABLE, KeyEncryptionKey } from '../../keys/key-en
 import { activatableAt, activateKey, generateSigningKey, retirableAt, retireKey, RSA_GENERATION_BITS } from '../../keys/key-rollover.js';
 import { openStore } from '../../stores/open-store.js';
 import type { KeyStore, StoredSigningKey } from '../../model/store.js';
+import type { AuthEventSink } from '../../model/auth-events.js';
+import { stderrLogger } from '../../model/logger.js';
+import { createEventSink } from '../../observability/event-sink.js';
 import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from '../../tokens/algorithms.js';
 
-/** Runs `work` with the settings and the migrated store's key table, closing the store after. */
-async function withKeyStore<T>(work: (keys: KeyStore, settings: Settings) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with the settings, the migrated store's key table and an event sink (key changes
+ * are audited: a row, and a JSON log line on stderr), closing the store after.
+ */
+async function withKeyStore<T>(work: (keys: KeyStore, settings: Settings, events: AuthEventSink) => Promise<T>): Promise<T> {
   const { settings } = loadSettings();
   const store = await openStore(settings.DATABASE_URL);
   try {
     await store.migrate();
     const keys = keyStoreOf(store);
     if (keys === undefined) throw new ConfigError('DATABASE_URL', 'this store keeps no signing keys');
-    return await work(keys, settings);
+    const events = createEventSink({ recordAudit: store.recordAudit?.bind(store), log: stderrLogger });
+    return await work(keys, settings, events);
   } finally {
     await store.close();
   }
@@ -67,10 +74,11 @@ export function keysCommand(): Command {
     .option('--rsa-bits <bits>', 'RSA modulus size', rsaBits, 3072)
     .action(async (options: { algorithm?: SignatureAlgorithm; rsaBits: number }) => {
       const kek = requiredKek();
-      await withKeyStore(async (store, settings) => {
+      await withKeyStore(async (store, settings, events) => {
         const chosen = options.algorithm ?? settings.ALGORITHM;
         if (!isSignatureAlgorithm(chosen)) throw new ConfigError('ALGORITHM', `is ${chosen}; pass --algorithm to generate an asymmetric key`);
         const key = await generateSigningKey(store, kek, chosen, { rsaBits: options.rsaBits });
+        await events.emit({ action: 'key.generated', subject: key.kid, detail: { algorithm: key.algorithm } });
         process.stdout.write(`${describe(key, settings, new Date())}\n`);
       });
     });
@@ -99,11 +107,12 @@ export function keysCommand(): Command {
     .option('--force', 'activate even if verifiers may not know the key yet')
     .action(async (kid: string, options: { force?: boolean }) => {
       const kek = requiredKek();
-      await withKeyStore(async (store, settings) => {
+      await withKeyStore(async (store, settings, events) => {
         const target = (await store.listSigningKeys()).find((row) => row.kid === kid);
         // Servers must be able to decrypt it: check the KEK opens it before it becomes the signer.
         if (target !== undefined) kek.open(target.encryptedPrivateKey, sealContext(target)).fill(0);
         const key = await activateKey(store, kid, settings, { force: options.force === true });
+        await events.emit({ action: 'key.activated', subject: key.kid, detail: { algorithm: key.algorithm, forced: options.force === true } });
         process.stdout.write(`${describe(key, settings, new Date())}\n`);
       });
     });
@@ -113,8 +122,9 @@ export function keysCommand(): Command {
     .description('Stop publishing and accepting a key, once every token it signed has expired.')
     .option('--force', 'retire now, invalidating the tokens it signed that are still live')
     .action(async (kid: string, options: { force?: boolean }) => {
-      await withKeyStore(async (store, settings) => {
+      await withKeyStore(async (store, settings, events) => {
         const key = await retireKey(store, kid, settings, { force: options.force === true });
+        await events.emit({ action: 'key.retired', subject: key.kid, detail: { algorithm: key.algorithm, forced: options.force === true } });
         process.stdout.write(`${describe(key, settings, new Date())}\n`);
       });
     });

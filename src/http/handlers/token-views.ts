@@ -43,14 +43,14 @@ export async function loggedInUser({ request, context }: HandlerInput): Promise<
     }
     throw error;
   });
-  const { user, refused } = await checkLogin(context, login, password, request.ip).catch(async (error: unknown) => {
+  const { user, refused, account } = await checkLogin(context, login, password, request.ip).catch(async (error: unknown) => {
     await attempt.settle('unchecked');
     throw error;
   });
   await attempt.settle(user === undefined ? 'failed' : 'succeeded');
   const info = { ip: request.ip, userAgent: header(request, 'user-agent') };
   if (user === undefined) {
-    await context.events.emit({ action: 'login.failed', username: login, detail: { reason: refused }, origin });
+    await context.events.emit({ action: 'login.failed', username: login, user: userRefOf(account), detail: { reason: refused }, origin });
     await context.hooks.onLoginFailed?.({ username: login }, info);
     throw TesseraError.of('no_active_account');
   }

@@ -194,6 +194,32 @@ describe('admin console over HTTP', () => {
       }
     });
 
+    it("filters the audit log by action and by user, and a user's page shows their authentication events", async () => {
+      const ines = await served.addUser('ines', STRONG);
+      const login = (username: string, password: string) => served.app.inject({ method: 'POST', url: '/api/token/', payload: { username, password } });
+      expect((await login('ines', STRONG)).statusCode).toBe(200);
+      expect((await login('ines', 'wrong-password-1')).statusCode).toBe(401);
+      expect((await login('ines', 'wrong-password-2')).statusCode).toBe(401);
+      const browser = new ConsoleBrowser(served.app);
+      await browser.signIn(SUPERUSER.username, SUPERUSER.password);
+
+      const failed = await browser.get('/admin/audit/?action=login.failed');
+      expect(failed.statusCode).toBe(200);
+      expect(failed.body.match(/<td>Login failed<\/td>/g)).toHaveLength(2);
+      expect(failed.body).not.toContain('<td>Logged in</td>');
+      expect(failed.body).toContain('<option value="login.failed" selected>');
+
+      const ofInes = await browser.get(`/admin/audit/?user=${ines.id}`);
+      expect(ofInes.body).toContain('<td>Logged in</td>');
+      expect(ofInes.body).not.toContain('<td>Signed in</td>');
+
+      const page = await browser.get(`/admin/users/${ines.id}/`);
+      expect(page.body).toContain('<td>Logged in</td>');
+      // Failed attempts on an existing account show on its page: "was this account attacked?"
+      expect(page.body.match(/<td>Login failed<\/td>/g)).toHaveLength(2);
+      for (const secret of [STRONG, 'wrong-password-1']) expect(`${failed.body}${ofInes.body}${page.body}`).not.toContain(secret);
+    });
+
     it('keeps staff without superuser status from granting it or changing staff accounts', async () => {
       await served.addUser('mod', STRONG, { isStaff: true });
       const moderator = new ConsoleBrowser(served.app);

@@ -441,8 +441,16 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     if (path === '/admin/audit/') {
       if (!isGet) return notAllowed('GET, HEAD', visitor);
       const page = pageNumber(query);
-      const entries = await visit.store.listAudit({ limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
-      return htmlResponse(200, auditPage(visitor, { entries: entries.slice(0, PAGE_SIZE), page, hasNext: entries.length > PAGE_SIZE }));
+      const action = (query.get('action') ?? '').slice(0, 64);
+      const userText = query.get('user') ?? '';
+      const userId = /^\d{1,9}$/.test(userText) ? Number(userText) : undefined;
+      const entries = await visit.store.listAudit({
+        limit: PAGE_SIZE + 1,
+        offset: (page - 1) * PAGE_SIZE,
+        ...(action === '' ? {} : { action }),
+        ...(userId === undefined ? {} : { targetUserId: userId }),
+      });
+      return htmlResponse(200, auditPage(visitor, { entries: entries.slice(0, PAGE_SIZE), page, hasNext: entries.length > PAGE_SIZE, action, userId }));
     }
     if (path === '/admin/users/') {
       if (!isGet) return notAllowed('GET, HEAD', visitor);

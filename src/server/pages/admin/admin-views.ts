@@ -8,7 +8,7 @@ import type { User } from '../../../model/user.js';
 import { flag, html, type SafeHtml } from '../html.js';
 import { renderPage } from '../layout.js';
 import { recoverySection, type RecoveryView } from './account-recovery-view.js';
-import { auditLabel } from './audit-trail.js';
+import { auditActionChoices, auditLabel } from './audit-trail.js';
 import type { FormErrors, UserFormValues } from './user-form.js';
 
 /** A signed-in staff member and their session. */
@@ -429,7 +429,8 @@ ${view.recovery === undefined ? '' : recoverySection(visitor.session, user, view
 ${tokensSection(visitor, view)}
 <section aria-labelledby="history-heading">
 <h2 id="history-heading">History</h2>
-${auditTable(view.audit, `What was done to ${user.username} in this console`)}
+${auditTable(view.audit, `Events concerning ${user.username}: logins, logouts, sessions revoked, changes made in this console`)}
+<p><a href="/admin/audit/?user=${String(user.id)}">All of ${user.username}’s events</a></p>
 </section>`;
   return adminPage(visitor, `User ${user.username}`, 'users', main);
 }
@@ -438,13 +439,34 @@ export interface AuditView {
   readonly entries: readonly AuditEntry[];
   readonly page: number;
   readonly hasNext: boolean;
+  /** The action filter (`login.failed`), or `''` for every action. */
+  readonly action: string;
+  /** Only events concerning this user, when set. */
+  readonly userId: number | undefined;
+}
+
+/** The audit page's filter: an action, and optionally one user. */
+function auditFilter(view: AuditView): SafeHtml {
+  return html`<form class="search" method="get" action="/admin/audit/" role="search">
+<div class="field"><label for="audit-action">Action</label>
+<select id="audit-action" name="action"><option value=""${flag('selected', view.action === '')}>Every action</option>${auditActionChoices().map(
+    ([code, label]) => html`<option value="${code}"${flag('selected', view.action === code)}>${label} (${code})</option>`,
+  )}</select></div>
+${view.userId === undefined ? '' : html`<input type="hidden" name="user" value="${String(view.userId)}">`}
+<button type="submit">Filter</button>
+${view.action === '' && view.userId === undefined ? '' : html`<a href="/admin/audit/">Show all</a>`}
+</form>`;
 }
 
 /** `/admin/audit/`: the whole trail, newest first. */
 export function auditPage(visitor: Visitor, view: AuditView): SafeHtml {
   const main = html`<h1>Audit log</h1>
-<p class="lede">Every sign-in and every change made in this console: who, what, when and from where. Passwords and tokens are never recorded.</p>
+<p class="lede">Every login, failed login, logout, refresh-token reuse, key change, and every change made in this console: who, what, when and from where. Passwords and tokens are never recorded.</p>
+${auditFilter(view)}
 ${auditTable(view.entries, 'Audit log, newest first')}
-${pager('/admin/audit/', view.page, view.hasNext)}`;
+${pager('/admin/audit/', view.page, view.hasNext, {
+    ...(view.action === '' ? {} : { action: view.action }),
+    ...(view.userId === undefined ? {} : { user: String(view.userId) }),
+  })}`;
   return adminPage(visitor, 'Audit log', 'audit', main);
 }

@@ -30,6 +30,11 @@ const ALL_LABELS: Readonly<Record<string, string>> = { ...AUTH_ACTIONS, ...AUDIT
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
+/** Every known action with its label, for the audit page's filter. */
+export function auditActionChoices(): readonly (readonly [string, string])[] {
+  return Object.entries(ALL_LABELS);
+}
+
 /** The label of an action code (codes written by later versions show as they are). */
 export function auditLabel(action: string): string {
   return ALL_LABELS[action] ?? action;
