@@ -67,7 +67,7 @@ describe('mail hooks and templates for embedding apps', () => {
       expect([known.status, known.body]).toEqual([unknown.status, unknown.body]);
       await tessera.mail.idle();
       expect(tessera.mail.failures).toBe(1);
-      expect(lines).toContain('mail: password_reset_key mail not sent: ECONNREFUSED');
+      expect(lines.join('\n')).toMatch(/mail: password_reset_key mail not sent: \w+/);
       expect(lines.join('\n')).not.toContain('mara@');
     } finally {
       await tessera.close();
