@@ -118,6 +118,14 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const { settings, warnings } = loadSettings({ ...options, overrides: options.settings });
   const store = withUserCache(options.store ?? (await openStore(settings.DATABASE_URL)), { ttlSeconds: settings.USER_CACHE_TTL });
   await store.migrate();
+  const recovery = hasAccountStore(store);
+  if (!recovery) {
+    if (settings.ACCOUNT_EMAIL_VERIFICATION !== 'none') {
+      await store.close();
+      throw new ConfigError('ACCOUNT_EMAIL_VERIFICATION', 'needs a store with email addresses (AccountStore); this store has none');
+    }
+    warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
+  }
   const log = options.logger ?? stderrLogger;
   const keys = await openServerKeys({ settings, store, env: options.env, warnings, onError: (error) => log.warn(`keys: ${error.message}`) });
   const codec = new TokenCodec({ settings, keys, now: options.now });
@@ -130,13 +138,6 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const metrics = settings.METRICS_ENABLED ? (await import('../observability/metrics.js')).createMetrics() : undefined;
   const hooks = namedHooks(options.hooks ?? {});
   const events = createEventSink({ metrics, recordAudit: auditWriterOf(store), log, onAuditEvent: hooks.onAuditEvent, now: options.now });
-  const recovery = hasAccountStore(store);
-  if (!recovery) {
-    if (settings.ACCOUNT_EMAIL_VERIFICATION !== 'none') {
-      throw new ConfigError('ACCOUNT_EMAIL_VERIFICATION', 'needs a store with email addresses (AccountStore); this store has none');
-    }
-    warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
-  }
   const mail = openMailer({ settings, log, sendMail: hooks.sendMail, templates: options.mailTemplates });
   const throttledSignIns = throttledAttemptLog(store, codec, events, { action: 'admin.sign_in_throttled', noun: 'sign-in' });
   const throttledLogins = throttledAttemptLog(store, codec, events, { action: 'login.throttled_window', noun: 'login' });
