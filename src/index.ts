@@ -17,7 +17,7 @@ export {
   type Json,
   type TokenErrorReason,
 } from './errors.js';
-export { TokenCodec, type Claims, type TokenType } from './tokens/token-codec.js';
+export { TokenCodec, type Claims, type CustomClaims, type TokenType } from './tokens/token-codec.js';
 export { HmacKey, type TokenKey, type TokenKeys, type KeyResolver } from './tokens/signing-key.js';
 export { AsymmetricKey } from './tokens/asymmetric-key.js';
 export type { PublicJwk, PublicJwkSet } from './tokens/jwk.js';
