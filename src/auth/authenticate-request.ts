@@ -10,7 +10,6 @@ import type { AuthEvent } from '../model/auth-events.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
-import { verifiedTokenCacheOf } from '../tokens/verified-token-cache.js';
 import { requestUserOf, type RequestUser } from '../model/request-user.js';
 
 export interface AuthenticatedRequest {
@@ -42,7 +41,7 @@ export function rawTokenFromHeader(context: Pick<TesseraContext, 'settings'>, he
 /** Validates `raw` against each of AUTH_TOKEN_CLASSES in turn, as simplejwt does. */
 export async function validatedClaims(context: TesseraContext, raw: string): Promise<Claims> {
   const nowMs = context.codec.now();
-  const cache = verifiedTokenCacheOf(context);
+  const cache = context.verifiedTokens;
   const cached = cache.get(raw, context.codec.key, nowMs / 1000, context.settings.LEEWAY);
   if (cached !== undefined) return cached;
   const messages: Json[] = [];

@@ -8,7 +8,7 @@ import { isValidKid, type JwkObject } from '../tokens/jwk.js';
 import { parseRate } from '../throttling/rate.js';
 import { cookieName, cookiePath, corsOrigins, headerNames, nullableCookieName, nullableDuration, sameSite, trustedOrigins } from './browser-settings.js';
 import { parseDurationSeconds } from './duration.js';
-import { parseListenAddress } from './listen-address.js';
+import { parseListenAddress } from '../observability/listen-address.js';
 import {
   AUTH_TOKEN_CLASS_NAMES,
   EMAIL_BACKEND_NAMES,

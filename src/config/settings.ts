@@ -6,6 +6,7 @@
 import type { Algorithm } from '../tokens/algorithms.js';
 import type { JwkObject } from '../tokens/jwk.js';
 import type { User, UserLookupField } from '../model/user.js';
+import type { LogFormat, LogLevel } from '../observability/log-options.js';
 
 /** HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA (docs/keys.md). */
 export { SUPPORTED_ALGORITHMS, type Algorithm } from '../tokens/algorithms.js';
@@ -15,12 +16,7 @@ export const AUTH_TOKEN_CLASS_NAMES = ['AccessToken', 'SlidingToken'] as const;
 export type AuthTokenClassName = (typeof AUTH_TOKEN_CLASS_NAMES)[number];
 
 /** The mail backends, by the last part of Django's backend names (`filebased` is `file`, `locmem` is `memory`). */
-/** pino's levels, plus `silent`. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-/** `auto`: human-readable on a terminal outside production, JSON lines otherwise. */
-export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+export { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../observability/log-options.js';
 
 export const EMAIL_BACKEND_NAMES = ['console', 'file', 'memory', 'smtp'] as const;
 export type EmailBackendName = (typeof EMAIL_BACKEND_NAMES)[number];

@@ -12,6 +12,7 @@ import type { Claims, TokenCodec } from '../tokens/token-codec.js';
 import type { RequestUser } from '../model/request-user.js';
 import type { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
 import type { AuditRecord, AuthEventSink } from '../model/auth-events.js';
+import type { VerifiedTokenCache } from '../tokens/verified-token-cache.js';
 
 /** Extension points, all optional. */
 export interface TesseraHooks {
@@ -78,4 +79,6 @@ export interface TesseraContext {
   readonly throttledSignIns?: ThrottledAttemptLog;
   /** Throttled API logins, aggregated the same way (audit action `login.throttled`). */
   readonly throttledLogins?: ThrottledAttemptLog;
+  /** Access tokens that passed full verification (`tokens/verified-token-cache.ts`), built by createTessera. */
+  readonly verifiedTokens: VerifiedTokenCache;
 }

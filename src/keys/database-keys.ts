@@ -25,14 +25,6 @@ export interface DatabaseKeys {
 
 export const NO_DATABASE_KEYS: DatabaseKeys = { active: undefined, published: [], fingerprint: '' };
 
-/** The store's key table, when it has one (custom stores may not). */
-export function keyStoreOf(store: Store | undefined): KeyStore | undefined {
-  if (store === undefined) return undefined;
-  const { listSigningKeys, addSigningKey, activateSigningKey, retireSigningKey } = store;
-  if (listSigningKeys === undefined || addSigningKey === undefined || activateSigningKey === undefined || retireSigningKey === undefined) return undefined;
-  return store as KeyStore;
-}
-
 /** The AAD context binding a sealed private key to its row. */
 export function sealContext(key: Pick<StoredSigningKey, 'kid' | 'algorithm'>): string {
   return `${key.kid}:${key.algorithm}`;

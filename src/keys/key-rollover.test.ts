@@ -7,9 +7,8 @@ import { openStore } from '../stores/open-store.js';
 import type { Store } from '../model/store.js';
 import { verifyJws } from '../tokens/jws.js';
 import { TokenCodec } from '../tokens/token-codec.js';
-import { keyStoreOf } from './database-keys.js';
 import { KeyEncryptionKey } from './key-encryption.js';
-import { activateKey, generateSigningKey, KeyRotationError, retireKey } from './key-rollover.js';
+import { activateKey, generateSigningKey, KeyRolloverError, retireKey } from './key-rollover.js';
 import { openServerKeys, type ServerKeys } from './server-keys.js';
 
 const KEK_TEXT = randomBytes(32).toString('base64');
@@ -47,18 +46,18 @@ afterEach(async () => {
   await store.close();
 });
 
-describe('the rotation lifecycle (generated → active → inactive → retired)', () => {
+describe('the rollover lifecycle (generated → active → inactive → retired)', () => {
   const settings = settingsWith();
 
   it('waits JWKS_MAX_AGE + KEY_POLL_INTERVAL before a new key may sign, and refreshes states atomically', async () => {
-    const keys = keyStoreOf(store)!;
+    const keys = store.keys!;
     const first = await generateSigningKey(keys, kek, 'ES256', { now: at(0) });
     expect(first.state).toBe('generated');
     expect(first.encryptedPrivateKey).toMatch(/^v1\./);
     expect(JSON.parse(first.publicJwk)).not.toHaveProperty('d');
 
     const early = await rejection(activateKey(keys, first.kid, settings, { now: at(34) }));
-    expect(early).toBeInstanceOf(KeyRotationError);
+    expect(early).toBeInstanceOf(KeyRolloverError);
     expect(early.message).toMatch(/JWKS_MAX_AGE 30 s \+ KEY_POLL_INTERVAL 5 s.*--force/);
     expect((await activateKey(keys, first.kid, settings, { now: at(35) })).state).toBe('active');
 
@@ -75,7 +74,7 @@ describe('the rotation lifecycle (generated → active → inactive → retired)
   });
 
   it('retires a key that never signed at once, and --force skips the waits', async () => {
-    const keys = keyStoreOf(store)!;
+    const keys = store.keys!;
     const unused = await generateSigningKey(keys, kek, 'ES256', { now: at(0) });
     expect((await retireKey(keys, unused.kid, settings, { now: at(1) })).state).toBe('retired');
     const forced = await generateSigningKey(keys, kek, 'ES256', { now: at(0) });
@@ -83,14 +82,14 @@ describe('the rotation lifecycle (generated → active → inactive → retired)
   });
 
   it('refuses a key of another algorithm than ALGORITHM unless forced, and an unknown kid', async () => {
-    const keys = keyStoreOf(store)!;
+    const keys = store.keys!;
     const ed = await generateSigningKey(keys, kek, 'EdDSA', { now: at(0) });
     expect((await rejection(activateKey(keys, ed.kid, settings, { now: at(100) }))).message).toMatch(/is EdDSA but ALGORITHM is ES256/);
     expect((await rejection(activateKey(keys, 'nope', settings))).message).toMatch(/no signing key "nope"/);
   });
 
   it('lets the database hold one active key at most, whatever the caller does', async () => {
-    const keys = keyStoreOf(store)!;
+    const keys = store.keys!;
     const a = await generateSigningKey(keys, kek, 'ES256', { now: at(0) });
     const b = await generateSigningKey(keys, kek, 'ES256', { now: at(0) });
     await Promise.all([keys.activateSigningKey(a.kid, at(50)), keys.activateSigningKey(b.kid, at(50))]);
@@ -102,7 +101,7 @@ describe('the rotation lifecycle (generated → active → inactive → retired)
 describe('servers follow the key table', () => {
   it('sign with the active key, verify with every published one, and drop retired ones at the next poll', async () => {
     const settings = settingsWith({ KEY_POLL_INTERVAL: 0.1 });
-    const keys = keyStoreOf(store)!;
+    const keys = store.keys!;
     const first = await generateSigningKey(keys, kek, 'ES256', { now: at(0) });
     await activateKey(keys, first.kid, settings, { force: true });
     serverKeys = await openServerKeys({ settings, store, env });
@@ -128,7 +127,7 @@ describe('servers follow the key table', () => {
 
   it('refuse to start without the KEK, or with another one, when the database has an active key', async () => {
     const settings = settingsWith();
-    const keys = keyStoreOf(store)!;
+    const keys = store.keys!;
     const key = await generateSigningKey(keys, kek, 'ES256');
     await activateKey(keys, key.kid, settings, { force: true });
     const missing = await rejection(openServerKeys({ settings, store, env: {} }));
@@ -146,7 +145,7 @@ describe('servers follow the key table', () => {
   });
 
   it('refuse database keys beside HMAC keys (one family per keyring)', async () => {
-    const keys = keyStoreOf(store)!;
+    const keys = store.keys!;
     await generateSigningKey(keys, kek, 'ES256');
     const hmac = settingsWith({ ALGORITHM: 'HS256', SIGNING_KEY: 'x'.repeat(32) });
     const error = await rejection(openServerKeys({ settings: hmac, store, env }));

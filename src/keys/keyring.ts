@@ -1,6 +1,6 @@
 /**
  * A keyring: the keys one Tessera instance signs and verifies with at one moment, immutable.
- * Rotation builds a new keyring and swaps it in (`./live-keys.ts`); a verification in flight
+ * A key rollover builds a new keyring and swaps it in (`./live-keys.ts`); a verification in flight
  * keeps the one it started with.
  *
  * Rules (SEC-11, SEC-12, Wycheproof `json_web_key_test.json`):

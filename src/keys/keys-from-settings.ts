@@ -5,7 +5,7 @@
  * needed and the reverse, a VERIFYING_KEY that is not SIGNING_KEY's pair, duplicate kids, or
  * HMAC and public keys mixed.
  */
-import type { Settings } from '../config/settings.js';
+import type { KeySettings } from './key-settings.js';
 import { ConfigError } from '../errors.js';
 import { isHmacAlgorithm, isSupportedAlgorithm, type Algorithm } from '../tokens/algorithms.js';
 import type { JwkObject } from '../tokens/jwk.js';
@@ -29,7 +29,7 @@ export interface ConfiguredKeys {
  *
  * @throws {ConfigError} naming the setting at fault.
  */
-export function keysFromSettings(settings: Settings): ConfiguredKeys {
+export function keysFromSettings(settings: KeySettings): ConfiguredKeys {
   const algorithm = settings.ALGORITHM;
   const kid = settings.SIGNING_KEY_ID ?? undefined;
   const signing =

@@ -4,11 +4,11 @@
  * rebuilt only when a key was added or changed state), so `tessera keys activate` on one machine
  * reaches every server within that interval, with no restart and no signal.
  */
-import type { Settings } from '../config/settings.js';
+import type { KeySettings } from './key-settings.js';
 import { ConfigError } from '../errors.js';
 import type { KeyStore, Store } from '../model/store.js';
 import { isHmacAlgorithm } from '../tokens/algorithms.js';
-import { keyStoreOf, loadDatabaseKeys, NO_DATABASE_KEYS, type DatabaseKeys } from './database-keys.js';
+import { loadDatabaseKeys, NO_DATABASE_KEYS, type DatabaseKeys } from './database-keys.js';
 import { KeyEncryptionKey } from './key-encryption.js';
 import { Keyring } from './keyring.js';
 import { keysFromSettings, type ConfiguredKeys } from './keys-from-settings.js';
@@ -16,7 +16,7 @@ import { LiveKeys } from './live-keys.js';
 import { RemoteKeySet } from './remote-key-set.js';
 
 export interface ServerKeysOptions {
-  readonly settings: Settings;
+  readonly settings: KeySettings;
   /** The store whose key table to read, when it has one. */
   readonly store?: Store;
   /** Where TESSERA_KEY_ENCRYPTION_KEY is read from. @default process.env */
@@ -47,7 +47,7 @@ export async function openServerKeys(options: ServerKeysOptions): Promise<Server
   const { settings } = options;
   const onError = options.onError ?? ((error: Error) => process.stderr.write(`tessera: keys: ${error.message}\n`));
   const configured = keysFromSettings(settings);
-  const keyStore = keyStoreOf(options.store);
+  const keyStore = options.store?.keys;
   const kek = KeyEncryptionKey.fromEnv(options.env ?? process.env);
 
   const database = keyStore === undefined ? NO_DATABASE_KEYS : await loadDatabaseKeys(keyStore, kek);

@@ -2,18 +2,18 @@
  * Builds the `Mailer` the settings describe: the backend EMAIL_BACKEND names (or the app's own
  * `sendMail` hook, which replaces it), DEFAULT_FROM_EMAIL, and the templates.
  */
-import type { Settings } from '../config/settings.js';
 import type { Logger } from '../model/logger.js';
 import { ConsoleMailBackend } from './console-backend.js';
 import { FileMailBackend } from './file-backend.js';
 import type { MailBackend, MailMessage } from './mail-message.js';
+import type { MailSettings } from './mail-settings.js';
 import { loadMailTemplates, type MailTemplateOverrides } from './mail-templates.js';
 import { Mailer } from './mailer.js';
 import { MemoryMailBackend } from './memory-backend.js';
 import { SmtpMailBackend } from './smtp-backend.js';
 
 export interface OpenMailerOptions {
-  readonly settings: Settings;
+  readonly settings: MailSettings;
   readonly log: Logger;
   /** Send mail yourself: replaces EMAIL_BACKEND. */
   readonly sendMail?: (message: MailMessage) => void | Promise<void>;
@@ -30,7 +30,7 @@ export function openMailer(options: OpenMailerOptions): Mailer {
   });
 }
 
-function backendFor(settings: Settings): MailBackend {
+function backendFor(settings: MailSettings): MailBackend {
   switch (settings.EMAIL_BACKEND) {
     case 'console':
       return new ConsoleMailBackend();

@@ -5,13 +5,10 @@
  * EMAIL_USE_SSL does not attempt STARTTLS. Certificates are always verified.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Settings } from '../config/settings.js';
 import type { MailBackend, MailMessage } from './mail-message.js';
+import type { SmtpSettings } from './mail-settings.js';
 
-export type SmtpSettings = Pick<
-  Settings,
-  'EMAIL_HOST' | 'EMAIL_PORT' | 'EMAIL_HOST_USER' | 'EMAIL_HOST_PASSWORD' | 'EMAIL_USE_TLS' | 'EMAIL_USE_SSL' | 'EMAIL_TIMEOUT'
->;
+export type { SmtpSettings } from './mail-settings.js';
 
 export class SmtpMailBackend implements MailBackend {
   readonly #transport: Transporter;

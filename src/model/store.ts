@@ -130,16 +130,17 @@ export interface TokenStore {
    */
   revokeFamily(familyId: string, now: Date, reason: string): Promise<number>;
   /**
-   * Blacklists `token` (recording it as outstanding first if it is not). Returns `true` when this
-   * call blacklisted it, `false` when it already was.
+   * Blacklists `token` (recording it as outstanding first if it is not), stamped `now` (the
+   * caller's clock). Returns `true` when this call blacklisted it, `false` when it already was.
    */
-  blacklist(token: OutstandingToken): Promise<boolean>;
+  blacklist(token: OutstandingToken, now: Date): Promise<boolean>;
   /**
    * Atomic rotation: blacklists `old`, records `next` and notes on `old` that `next` replaced
-   * it, in one transaction, only if `old` was not already blacklisted. Returns `false` (and changes nothing) when another rotation or a
+   * it, in one transaction, only if `old` was not already blacklisted. `old` is stamped
+   * blacklisted at `now`, the caller's clock, which REFRESH_TOKEN_REUSE_GRACE is measured on. Returns `false` (and changes nothing) when another rotation or a
    * logout got there first. This closes simplejwt's check-then-blacklist race (#985).
    */
-  rotate(old: OutstandingToken, next: OutstandingToken): Promise<boolean>;
+  rotate(old: OutstandingToken, next: OutstandingToken, now: Date): Promise<boolean>;
   /**
    * Blacklists every outstanding, unexpired token of a user and marks their families revoked
    * ("log out everywhere"); returns how many tokens it blacklisted.
@@ -171,7 +172,7 @@ export interface AuditEntry {
 }
 
 /** A signed-in browser of the admin console, kept server-side. */
-export interface AdminSession {
+export interface ConsoleSignIn {
   /** SHA-256 (hex) of the cookie's value; the value itself is never stored. */
   readonly idHash: string;
   readonly userId: number;
@@ -193,30 +194,34 @@ export interface AuditQuery {
 }
 
 /**
- * The admin console's own records: its audit trail and its sign-in sessions (migration 0002).
- * Optional on `Store`: a store without it (your own user store) serves the API, and the
- * bundled server's console then says it is unavailable instead of running unaudited.
+ * The admin console's audit trail (migration 0002). Optional on `Store`: a store without it
+ * (your own user store) serves the API, and the bundled server's console then says it is
+ * unavailable instead of running unaudited.
  */
-export interface AuditStore {
+export interface AuditTrail {
   /** Appends one entry to the trail. */
   recordAudit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
   /** Entries newest first, optionally only those about one user, or with one action (`login.failed`). */
   listAudit(options?: AuditQuery): Promise<AuditEntry[]>;
   /** Deletes entries older than `before` (AUDIT_RETENTION); returns how many. Optional for older stores. */
   pruneAudit?(before: Date): Promise<number>;
-  createAdminSession(session: AdminSession): Promise<void>;
-  findAdminSession(idHash: string): Promise<AdminSession | undefined>;
-  /** Notes activity, for the idle timeout. */
-  touchAdminSession(idHash: string, lastSeenAt: Date): Promise<void>;
-  /** Signs one browser out. */
-  deleteAdminSession(idHash: string): Promise<void>;
-  /** Signs a user out everywhere but `keepIdHash` (after a password change); returns how many ended. */
-  deleteAdminSessionsOfUser(userId: number, keepIdHash?: string): Promise<number>;
-  /** Deletes sessions past their absolute end or idle since `idleSince`; returns how many. */
-  deleteStaleAdminSessions(now: Date, idleSince: Date): Promise<number>;
 }
 
-/** Where a signing key stands in its rotation (docs/keys.md). */
+/** The admin console's signed-in browsers (migration 0002). Optional on `Store`, with the audit trail. */
+export interface ConsoleSignInStore {
+  createSignIn(signIn: ConsoleSignIn): Promise<void>;
+  findSignIn(idHash: string): Promise<ConsoleSignIn | undefined>;
+  /** Notes activity, for the idle timeout. */
+  touchSignIn(idHash: string, lastSeenAt: Date): Promise<void>;
+  /** Signs one browser out. */
+  deleteSignIn(idHash: string): Promise<void>;
+  /** Signs a user out everywhere but `keepIdHash` (after a password change); returns how many ended. */
+  deleteSignInsOfUser(userId: number, keepIdHash?: string): Promise<number>;
+  /** Deletes sign-ins past their absolute end or idle since `idleSince`; returns how many. */
+  deleteStaleSignIns(now: Date, idleSince: Date): Promise<number>;
+}
+
+/** Where a signing key stands in its rollover (docs/keys.md). */
 export type SigningKeyState = 'generated' | 'active' | 'inactive' | 'retired';
 
 /** A signing key kept in the database (migration 0003). The private key is stored encrypted, never in clear. */
@@ -237,7 +242,7 @@ export interface StoredSigningKey {
 }
 
 /**
- * Signing keys for rotation (`tessera keys ...`, migration 0003). Optional on `Store`: a store
+ * Signing keys and their rollover (`tessera keys ...`, migration 0003). Optional on `Store`: a store
  * without it (your own user store) uses the keys from settings only.
  */
 export interface KeyStore {
@@ -262,8 +267,14 @@ export interface HealthStore {
   pendingMigrations(): Promise<string[]>;
 }
 
-/** A whole store: users and tokens in one database (and, for the admin console, its audit trail). */
-export interface Store extends UserStore, TokenStore, Partial<AuditStore>, Partial<KeyStore>, Partial<AccountStore>, Partial<DjangoImportStore>, Partial<HealthStore> {
+/**
+ * A whole store: users and tokens in one database. The optional capabilities are fields, present
+ * or not: the admin console needs `audit` and `consoleSignIns`, database keys need `keys`.
+ */
+export interface Store extends UserStore, TokenStore, Partial<AccountStore>, Partial<DjangoImportStore>, Partial<HealthStore> {
+  readonly audit?: AuditTrail;
+  readonly consoleSignIns?: ConsoleSignInStore;
+  readonly keys?: KeyStore;
   /** Applies pending schema migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

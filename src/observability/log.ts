@@ -6,7 +6,7 @@
  * formatted for people by `pretty-lines.ts` instead.
  */
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import type { LogFormat, LogLevel } from '../config/settings.js';
+import type { LogFormat, LogLevel } from './log-options.js';
 import type { Logger } from '../model/logger.js';
 import { prettyLines } from './pretty-lines.js';
 

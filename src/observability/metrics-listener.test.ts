@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from './metrics.js';
-import { parseListenAddress } from '../config/listen-address.js';
+import { parseListenAddress } from './listen-address.js';
 import { listenForMetrics, type MetricsListener } from './metrics-listener.js';
 
 describe('metrics listener', () => {

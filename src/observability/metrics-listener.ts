@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseListenAddress } from '../config/listen-address.js';
+import { parseListenAddress } from './listen-address.js';
 
 
 /** What the listener serves: a prom-client registry, or anything that renders like one (the cluster aggregator). */

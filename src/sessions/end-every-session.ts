@@ -40,7 +40,7 @@ export interface EndedSessions {
 export async function endEverySession(context: TesseraContext, user: RequestUser, options: EndSessionsOptions = {}): Promise<EndedSessions> {
   const { store } = context;
   const revokedTokens = await store.blacklistAllForUser(user.id, new Date(context.codec.now()));
-  await store.deleteAdminSessionsOfUser?.(user.id, options.keepAdminSession);
+  await store.consoleSignIns?.deleteSignInsOfUser(user.id, options.keepAdminSession);
   if (!options.issueNewPair) return { revokedTokens };
   return { revokedTokens, pair: await issuePair(context, user) };
 }

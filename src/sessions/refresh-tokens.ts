@@ -143,7 +143,7 @@ export async function refreshPair(
   };
   if (settings.BLACKLIST_AFTER_ROTATION) {
     const old: OutstandingToken = { jti: codec.jti(refresh) ?? '', userId: user?.id ?? null, familyId, createdAt: null, expiresAt: codec.expiresAt(refresh) };
-    if (!(await store.rotate(old, recordedNext))) {
+    if (!(await store.rotate(old, recordedNext, new Date(nowMs)))) {
       // Another request rotated (or logged out) this token while this one was in flight: the
       // token was still valid when both started, so they were concurrent, not a replay of a
       // token already spent. The family lives on. Within the grace, the loser gets the winner's

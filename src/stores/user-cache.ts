@@ -8,8 +8,9 @@
  * pub/sub, cluster messages) calls `invalidate`. Misses are not cached: a new user is found
  * immediately.
  */
-import type { Store } from '../model/store.js';
-import type { User, UserLookupField } from '../model/user.js';
+import type { DjangoImportStore } from '../model/django-import.js';
+import type { AccountStore, AuditTrail, ConsoleSignInStore, HealthStore, KeyStore, NameRules, OutstandingToken, Store, TokenRecord, TokenState } from '../model/store.js';
+import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
 
 export interface UserCacheOptions {
   /** How long an entry may serve before it is read again. @default 5 */
@@ -38,66 +39,154 @@ interface Entry {
 }
 
 /**
- * Wraps `store` with the user cache. Every other method passes straight through, so stores
- * that grow new methods need no change here.
+ * Wraps `store` with the user cache. A plain wrapper: every `Store` method is written out, so a
+ * method added to `Store` is a compile error here until it is passed on (or cached) on purpose.
  */
 export function withUserCache(store: Store, options: UserCacheOptions): CachedStore {
-  const ttlMs = options.ttlSeconds * 1000;
-  const maxEntries = options.maxEntries ?? 10_000;
-  const now = options.now ?? Date.now;
-  const entries = new Map<number, Entry>();
-  const listeners: ((id: number) => void)[] = [];
+  return new UserCachingStore(store, options);
+}
 
-  const invalidateUser = (id?: number): void => {
-    if (id === undefined) entries.clear();
-    else entries.delete(id);
-  };
-  const changed = (id: number): void => {
-    invalidateUser(id);
-    for (const listener of listeners) listener(id);
-  };
+class UserCachingStore implements CachedStore {
+  readonly #inner: Store;
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+  readonly #entries = new Map<number, Entry>();
+  readonly #listeners: ((id: number) => void)[] = [];
+  readonly audit: AuditTrail | undefined;
+  readonly consoleSignIns: ConsoleSignInStore | undefined;
+  readonly keys: KeyStore | undefined;
+  // Optional methods stay absent when the inner store lacks them (`hasAccountStore` and the
+  // readiness probe look for them).
+  readonly findUserByEmail?: AccountStore['findUserByEmail'];
+  readonly replacePassword?: AccountStore['replacePassword'];
+  readonly findEmailAddress?: AccountStore['findEmailAddress'];
+  readonly findEmailAddressById?: AccountStore['findEmailAddressById'];
+  readonly addEmailAddress?: AccountStore['addEmailAddress'];
+  readonly verifyEmailAddress?: AccountStore['verifyEmailAddress'];
+  readonly listEmailAddresses?: AccountStore['listEmailAddresses'];
+  readonly importDjango?: DjangoImportStore['importDjango'];
+  readonly ping?: HealthStore['ping'];
+  readonly pendingMigrations?: HealthStore['pendingMigrations'];
 
-  const findUser = async (field: UserLookupField, value: string | number): Promise<User | undefined> => {
-    if (ttlMs <= 0 || field !== 'id' || typeof value !== 'number') return store.findUser(field, value);
-    const entry = entries.get(value);
-    if (entry !== undefined && entry.expiresAt > now()) return entry.user;
-    const user = await store.findUser(field, value);
+  constructor(inner: Store, options: UserCacheOptions) {
+    this.#inner = inner;
+    this.#ttlMs = options.ttlSeconds * 1000;
+    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#now = options.now ?? Date.now;
+    this.audit = inner.audit;
+    this.consoleSignIns = inner.consoleSignIns;
+    this.keys = inner.keys;
+    this.findUserByEmail = inner.findUserByEmail?.bind(inner);
+    const replacePassword = inner.replacePassword?.bind(inner);
+    // A password change is a user change: drop the entry and tell the other processes.
+    if (replacePassword !== undefined) {
+      this.replacePassword = async (id, expected, next) => {
+        const replaced = await replacePassword(id, expected, next);
+        this.#changed(id);
+        return replaced;
+      };
+    }
+    this.findEmailAddress = inner.findEmailAddress?.bind(inner);
+    this.findEmailAddressById = inner.findEmailAddressById?.bind(inner);
+    this.addEmailAddress = inner.addEmailAddress?.bind(inner);
+    this.verifyEmailAddress = inner.verifyEmailAddress?.bind(inner);
+    this.listEmailAddresses = inner.listEmailAddresses?.bind(inner);
+    this.importDjango = inner.importDjango?.bind(inner);
+    this.ping = inner.ping?.bind(inner);
+    this.pendingMigrations = inner.pendingMigrations?.bind(inner);
+  }
+
+  // ---- the cache ----
+
+  async findCachedUser(field: UserLookupField, value: string | number): Promise<User | undefined> {
+    if (this.#ttlMs <= 0 || field !== 'id' || typeof value !== 'number') return this.#inner.findUser(field, value);
+    const entry = this.#entries.get(value);
+    if (entry !== undefined && entry.expiresAt > this.#now()) return entry.user;
+    const user = await this.#inner.findUser(field, value);
     if (user !== undefined) {
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value ?? -1);
-      entries.set(value, { user, expiresAt: now() + ttlMs });
+      if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value ?? -1);
+      this.#entries.set(value, { user, expiresAt: this.#now() + this.#ttlMs });
     }
     return user;
-  };
-
-  const overrides: Partial<CachedStore> = {
-    findCachedUser: findUser,
-    invalidateUser,
-    onUserChanged: (listener) => void listeners.push(listener),
-    updateUser: async (id, patch, options) => {
-      const user = await store.updateUser(id, patch, options);
-      changed(id);
-      return user;
-    },
-    deleteUser: async (id) => {
-      const deleted = await store.deleteUser(id);
-      changed(id);
-      return deleted;
-    },
-  };
-  const replacePassword = store.replacePassword?.bind(store);
-  // Only a store that can change passwords gets the wrapper: `hasAccountStore` looks for the method.
-  if (replacePassword !== undefined) {
-    overrides.replacePassword = async (id, expected, next) => {
-      const replaced = await replacePassword(id, expected, next);
-      changed(id);
-      return replaced;
-    };
   }
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (Object.hasOwn(overrides, property)) return overrides[property as keyof CachedStore];
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as CachedStore;
+
+  invalidateUser(id?: number): void {
+    if (id === undefined) this.#entries.clear();
+    else this.#entries.delete(id);
+  }
+
+  onUserChanged(listener: (id: number) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #changed(id: number): void {
+    this.invalidateUser(id);
+    for (const listener of this.#listeners) listener(id);
+  }
+
+  // ---- writes that change a user: drop the entry, tell the other processes ----
+
+  async updateUser(id: number, patch: UserPatch, options?: NameRules): Promise<User | undefined> {
+    const user = await this.#inner.updateUser(id, patch, options);
+    this.#changed(id);
+    return user;
+  }
+
+  async deleteUser(id: number): Promise<boolean> {
+    const deleted = await this.#inner.deleteUser(id);
+    this.#changed(id);
+    return deleted;
+  }
+
+  // ---- everything else, passed on ----
+
+  findUser(field: UserLookupField, value: string | number): Promise<User | undefined> {
+    return this.#inner.findUser(field, value);
+  }
+  createUser(user: NewUser, options?: NameRules): Promise<User> {
+    return this.#inner.createUser(user, options);
+  }
+  emailTaken(email: string): Promise<boolean> {
+    return this.#inner.emailTaken(email);
+  }
+  listUsers(options?: { search?: string; limit?: number; offset?: number }): Promise<User[]> {
+    return this.#inner.listUsers(options);
+  }
+  recordOutstanding(token: OutstandingToken): Promise<void> {
+    return this.#inner.recordOutstanding(token);
+  }
+  isBlacklisted(jti: string): Promise<boolean> {
+    return this.#inner.isBlacklisted(jti);
+  }
+  findTokenState(jti: string): Promise<TokenState | undefined> {
+    return this.#inner.findTokenState(jti);
+  }
+  startFamily(family: { id: string; userId: number | null; createdAt: Date }): Promise<void> {
+    return this.#inner.startFamily(family);
+  }
+  revokeFamily(familyId: string, now: Date, reason: string): Promise<number> {
+    return this.#inner.revokeFamily(familyId, now, reason);
+  }
+  blacklist(token: OutstandingToken, now: Date): Promise<boolean> {
+    return this.#inner.blacklist(token, now);
+  }
+  rotate(old: OutstandingToken, next: OutstandingToken, now: Date): Promise<boolean> {
+    return this.#inner.rotate(old, next, now);
+  }
+  blacklistAllForUser(userId: number, now: Date): Promise<number> {
+    return this.#inner.blacklistAllForUser(userId, now);
+  }
+  listTokens(options?: { userId?: number; limit?: number; offset?: number }): Promise<TokenRecord[]> {
+    return this.#inner.listTokens(options);
+  }
+  flushExpired(now: Date): Promise<number> {
+    return this.#inner.flushExpired(now);
+  }
+  migrate(): Promise<void> {
+    return this.#inner.migrate();
+  }
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
 }

@@ -5,17 +5,34 @@
  * is exactly where simplejwt's `check_blacklist` runs.
  */
 import { randomUUID } from 'node:crypto';
-import type { Settings } from '../config/settings.js';
 import { TokenError } from '../errors.js';
 import { numericDate, registeredClaimsFailure, type ClaimRules } from './claims.js';
 import type { JsonObject } from './json-object.js';
+import type { TokenSettings } from './token-settings.js';
 import { signJws, verifyJws, type JwsResult } from './jws.js';
 import type { TokenKey, TokenKeys } from './signing-key.js';
 
 export type TokenType = 'access' | 'refresh' | 'sliding' | 'untyped';
 
-/** A token's claim set, in claim order. */
-export type Claims = JsonObject;
+/**
+ * The claims your `customClaims` hook adds, declared by your app (declaration merging, as
+ * @fastify/jwt's `FastifyJWT`), so that `request.tokenClaims.roles` is typed without a cast.
+ * Empty by default.
+ *
+ * @example
+ * ```ts
+ * declare module 'tessera' {
+ *   interface CustomClaims {
+ *     roles: string[];
+ *   }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by apps, by declaration merging
+export interface CustomClaims {}
+
+/** A token's claim set, in claim order; the claims declared in {@link CustomClaims} typed. */
+export type Claims = JsonObject & Partial<CustomClaims>;
 
 /** Claims a derived access token does not copy from its refresh token. */
 const NOT_COPIED_TO_ACCESS = new Set(['exp', 'iat', 'jti']);
@@ -24,7 +41,7 @@ const NOT_COPIED_TO_ACCESS = new Set(['exp', 'iat', 'jti']);
 export type UserIdClaim = number | string;
 
 export interface TokenCodecOptions {
-  readonly settings: Settings;
+  readonly settings: TokenSettings;
   /**
    * The key set: the signing key and every key that may verify (a keyring, a remote JWKS, or a
    * single `TokenKey`, which is a key set of one).
@@ -45,7 +62,7 @@ export interface TokenCodecOptions {
  * ```
  */
 export class TokenCodec {
-  readonly settings: Settings;
+  readonly settings: TokenSettings;
   /** The key set tokens are verified against. */
   readonly keys: TokenKeys;
   readonly now: () => number;

@@ -10,7 +10,6 @@
  * verification key it was checked with and misses once that key is replaced. Only access tokens
  * are cached: sliding tokens must meet the blacklist on every request.
  */
-import type { TesseraContext } from '../http/context.js';
 import type { Claims } from './token-codec.js';
 
 interface Entry {
@@ -21,6 +20,7 @@ interface Entry {
   readonly key: object;
 }
 
+/** One per Tessera instance: `createTessera` builds it and carries it on the context. */
 export class VerifiedTokenCache {
   readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
@@ -55,18 +55,7 @@ export class VerifiedTokenCache {
   }
 }
 
-/** One cache per Tessera instance (a WeakMap, so instances own nothing global). */
-const caches = new WeakMap<TesseraContext, VerifiedTokenCache>();
-
-/** The verified-access-token cache of this Tessera instance. */
-export function verifiedTokenCacheOf(context: TesseraContext): VerifiedTokenCache {
-  let cache = caches.get(context);
-  if (cache === undefined) caches.set(context, (cache = new VerifiedTokenCache()));
-  return cache;
-}
-
 /** Whether validated claims are an access token's (the only kind this cache holds). */
-export function isAccessToken(context: TesseraContext, claims: Claims): boolean {
-  const typeClaim = context.settings.TOKEN_TYPE_CLAIM;
-  return typeClaim !== null && claims[typeClaim] === 'access';
+export function isAccessToken(tokenTypeClaim: string | null, claims: Claims): boolean {
+  return tokenTypeClaim !== null && claims[tokenTypeClaim] === 'access';
 }

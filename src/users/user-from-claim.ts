@@ -3,13 +3,17 @@
  * Django casts the claim to the field's type and answers 500 when it cannot ("abc" for an
  * integer id); Tessera treats an uncastable id as an unknown user.
  */
-import type { Settings } from '../config/settings.js';
 import type { UserStore } from '../model/store.js';
 import type { User, UserLookupField } from '../model/user.js';
 
+/** The one setting that says which user field a token's user id claim holds. */
+export interface UserIdSettings {
+  readonly USER_ID_FIELD: UserLookupField;
+}
+
 export async function findUserByClaim(
   store: Pick<UserStore, 'findUser'>,
-  settings: Settings,
+  settings: UserIdSettings,
   claim: unknown,
   find: UserStore['findUser'] = (field, value) => store.findUser(field, value),
 ): Promise<User | undefined> {
@@ -29,6 +33,6 @@ function integerId(claim: unknown): number | undefined {
 }
 
 /** The user id as it goes into a token: a JSON number for integer ids, as simplejwt 5.2.2 writes it. */
-export function userIdClaim(user: Pick<User, UserLookupField>, settings: Settings): number | string {
+export function userIdClaim(user: Pick<User, UserLookupField>, settings: UserIdSettings): number | string {
   return settings.USER_ID_FIELD === 'id' ? user.id : user[settings.USER_ID_FIELD];
 }

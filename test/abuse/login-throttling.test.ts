@@ -130,7 +130,7 @@ describe('throttled attempts are audited in aggregate (issue 12 §8)', () => {
     await server.stop();
     const store = await openStore(server.databaseUrl);
     try {
-      const entries = (await store.listAudit?.({ limit: 1000 })) ?? [];
+      const entries = (await store.audit?.listAudit({ limit: 1000 })) ?? [];
       const mine = entries.filter((entry) => entry.actorUsername === 'audited-target');
       expect(mine.filter((entry) => entry.action === 'admin.sign_in_failed')).toHaveLength(PER_ACCOUNT_ADDRESS);
       const throttled = mine.filter((entry) => entry.action === 'admin.sign_in_throttled');

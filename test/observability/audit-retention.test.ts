@@ -19,7 +19,7 @@ async function databaseWithEvents(): Promise<string> {
     await store.migrate();
     const row = { actorId: null, actorUsername: 'kyoko', targetUserId: null, target: '', detail: '', ip: null };
     for (const [age, action] of [[40, 'login.failed'], [10, 'login.failed'], [0, 'login.succeeded']] as const) {
-      await store.recordAudit?.({ ...row, at: new Date(Date.now() - age * DAY), action });
+      await store.audit?.recordAudit({ ...row, at: new Date(Date.now() - age * DAY), action });
     }
   } finally {
     await store.close();
@@ -30,7 +30,7 @@ async function databaseWithEvents(): Promise<string> {
 async function actionsIn(url: string): Promise<string[]> {
   const store = await openStore(url);
   try {
-    return ((await store.listAudit?.()) ?? []).map((row) => row.action);
+    return ((await store.audit?.listAudit()) ?? []).map((row) => row.action);
   } finally {
     await store.close();
   }

@@ -25,7 +25,7 @@ describe('key events in the audit log', () => {
 
     const store = await openStore(databaseUrl);
     try {
-      const rows = ((await store.listAudit?.()) ?? []).reverse();
+      const rows = ((await store.audit?.listAudit()) ?? []).reverse();
       expect(rows.map((row) => [row.action, row.target])).toEqual([
         ['key.generated', first],
         ['key.activated', first],
@@ -34,7 +34,7 @@ describe('key events in the audit log', () => {
         ['key.retired', first],
       ]);
       expect(rows[1]?.detail).toBe('algorithm=ES256 forced=true');
-      const stored = (await store.listSigningKeys?.()) ?? [];
+      const stored = (await store.keys?.listSigningKeys()) ?? [];
       const coordinates = (jwk: string) => Object.entries(JSON.parse(jwk) as Record<string, string>).filter(([name]) => ['x', 'y', 'n', 'd'].includes(name)).map(([, value]) => value);
       const material = stored.flatMap((key) => [key.encryptedPrivateKey, ...coordinates(key.publicJwk)]);
       expect(material.length).toBeGreaterThan(4);

@@ -92,7 +92,7 @@ describe('metrics and the audit log after a scripted sequence', () => {
     // The audit table: the sequence, in order (the rotation is counted, not audited).
     const store = await openStore(server.databaseUrl);
     try {
-      const rows = (await store.listAudit?.({ limit: 50 })) ?? [];
+      const rows = (await store.audit?.listAudit({ limit: 50 })) ?? [];
       const sequence = rows.reverse().filter((row) => !row.action.startsWith('admin.'));
       expect(sequence.map((row) => row.action)).toEqual(['login.succeeded', 'login.failed', 'refresh.reuse_detected']);
       const [succeeded, failed, reuse] = sequence;

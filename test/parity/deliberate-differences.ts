@@ -360,7 +360,7 @@ export const DELIBERATE_DIFFERENCES = {
     title: 'A JSON body declared charset=utf-16 without a BOM is read as UTF-8 (known gap)',
     reason:
       'Tessera decodes UTF-8, UTF-8-SIG, ASCII and Latin-1, and every other declared charset as UTF-8 ' +
-      "(src/http/body.ts). Python's utf-16 codec needs a byte order mark, so the reference answers a parse " +
+      "(src/drf/parsers/codecs.ts). Python's utf-16 codec needs a byte order mark, so the reference answers a parse " +
       'error; Tessera parses the bytes as UTF-8. Not a choice but a documented gap: JSON on the wire is UTF-8 ' +
       '(RFC 8259 §8.1) and no client of these endpoints sends UTF-16.',
     appliesTo: ['POST with Content-Type: application/json; charset=utf-16 and a body without a BOM ({} to /api/token/ here)'],

@@ -325,9 +325,9 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         await store.recordOutstanding(token);
         expect(await store.isBlacklisted(token.jti)).toBe(false);
         const before = Date.now();
-        expect(await store.blacklist(token)).toBe(true);
+        expect(await store.blacklist(token, new Date())).toBe(true);
         expect(await store.isBlacklisted(token.jti)).toBe(true);
-        expect(await store.blacklist(token)).toBe(false);
+        expect(await store.blacklist(token, new Date())).toBe(false);
         const [record] = await store.listTokens();
         expect(record?.blacklistedAt?.getTime()).toBeGreaterThanOrEqual(before);
         expect(await store.listTokens()).toHaveLength(1);
@@ -339,7 +339,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
 
       it('records an unknown token when blacklisting it', async () => {
         const token = foreignToken(null, new Date(Date.now() + DAY));
-        expect(await store.blacklist(token)).toBe(true);
+        expect(await store.blacklist(token, new Date())).toBe(true);
         expect(await store.isBlacklisted(token.jti)).toBe(true);
         const [record] = await store.listTokens();
         expect(record).toMatchObject({ ...token, blacklistedAt: expect.any(Date) });
@@ -348,7 +348,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       it('lets exactly one of 20 concurrent blacklist calls win', async () => {
         const token = tokenFor(userId);
         await store.recordOutstanding(token);
-        const results = await Promise.all(Array.from({ length: 20 }, () => store.blacklist(token)));
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.blacklist(token, new Date())));
         expect(results.filter(Boolean)).toHaveLength(1);
       });
 
@@ -356,7 +356,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         const old = tokenFor(userId);
         const next = { ...tokenFor(userId), familyId: old.familyId };
         await store.recordOutstanding(old);
-        expect(await store.rotate(old, next)).toBe(true);
+        expect(await store.rotate(old, next, new Date())).toBe(true);
         expect(await store.isBlacklisted(old.jti)).toBe(true);
         expect(await store.isBlacklisted(next.jti)).toBe(false);
         const tokens = await store.listTokens();
@@ -366,7 +366,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       it('rotates a token it had not recorded', async () => {
         const old = foreignToken(userId, new Date(Date.now() + DAY));
         const next = tokenFor(userId);
-        expect(await store.rotate(old, next)).toBe(true);
+        expect(await store.rotate(old, next, new Date())).toBe(true);
         expect(await store.isBlacklisted(old.jti)).toBe(true);
         expect((await store.listTokens()).map((t) => t.jti).sort()).toEqual([old.jti, next.jti].sort());
       });
@@ -375,7 +375,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         const old = tokenFor(userId);
         await store.recordOutstanding(old);
         const nexts = Array.from({ length: 20 }, () => ({ ...tokenFor(userId), familyId: old.familyId }));
-        const results = await Promise.all(nexts.map((next) => store.rotate(old, next)));
+        const results = await Promise.all(nexts.map((next) => store.rotate(old, next, new Date())));
         expect(results.filter(Boolean)).toHaveLength(1);
         const winner = nexts[results.indexOf(true)]!;
         const recorded = (await store.listTokens()).map((t) => t.jti).sort();
@@ -385,9 +385,9 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       it('refuses to rotate a blacklisted token and records nothing', async () => {
         const old = tokenFor(userId);
         await store.recordOutstanding(old);
-        expect(await store.blacklist(old)).toBe(true);
+        expect(await store.blacklist(old, new Date())).toBe(true);
         const next = tokenFor(userId);
-        expect(await store.rotate(old, next)).toBe(false);
+        expect(await store.rotate(old, next, new Date())).toBe(false);
         expect((await store.listTokens()).map((t) => t.jti)).toEqual([old.jti]);
         expect(await store.isBlacklisted(next.jti)).toBe(false);
       });
@@ -395,9 +395,9 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       it('refuses a second rotation of the same token', async () => {
         const old = tokenFor(userId);
         await store.recordOutstanding(old);
-        expect(await store.rotate(old, tokenFor(userId))).toBe(true);
+        expect(await store.rotate(old, tokenFor(userId), new Date())).toBe(true);
         const late = tokenFor(userId);
-        expect(await store.rotate(old, late)).toBe(false);
+        expect(await store.rotate(old, late, new Date())).toBe(false);
         expect((await store.listTokens()).some((t) => t.jti === late.jti)).toBe(false);
       });
 
@@ -409,7 +409,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         const expired = tokenFor(userId, { ageMs: 2 * DAY });
         const othersToken = tokenFor(other);
         for (const token of [live1, live2, alreadyBlacklisted, expired, othersToken]) await store.recordOutstanding(token);
-        await store.blacklist(alreadyBlacklisted);
+        await store.blacklist(alreadyBlacklisted, new Date());
 
         const now = new Date();
         expect(await store.blacklistAllForUser(userId, now)).toBe(2);
@@ -430,8 +430,8 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         await store.recordOutstanding(newest);
         await store.recordOutstanding(oldest);
         await store.recordOutstanding(middle);
-        await store.blacklist(undated);
-        await store.blacklist(oldest);
+        await store.blacklist(undated, new Date());
+        await store.blacklist(oldest, new Date());
 
         const all = await store.listTokens();
         expect(all.map((t) => t.jti)).toEqual([newest.jti, middle.jti, oldest.jti, undated.jti]);
@@ -452,14 +452,14 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         const notExpired3 = foreignToken(null, new Date(Date.now() + lifetime));
         await store.recordOutstanding(notExpired1);
         await store.recordOutstanding(notExpired2);
-        await store.blacklist(notExpired2);
-        await store.blacklist(notExpired3);
+        await store.blacklist(notExpired2, new Date());
+        await store.blacklist(notExpired3, new Date());
 
         const expired1 = tokenFor(userId, { ageMs: lifetime + 1000, lifetimeMs: lifetime });
         const expired2 = foreignToken(null, new Date(Date.now() - 1000));
         await store.recordOutstanding(expired1);
-        await store.blacklist(expired1);
-        await store.blacklist(expired2);
+        await store.blacklist(expired1, new Date());
+        await store.blacklist(expired2, new Date());
 
         const notExpired4 = tokenFor(userId);
         await store.recordOutstanding(notExpired4);
@@ -496,17 +496,17 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         const live = tokenFor(userId);
         await store.recordOutstanding(blacklisted);
         await store.recordOutstanding(live);
-        await store.blacklist(blacklisted);
+        await store.blacklist(blacklisted, new Date());
 
         expect(await store.deleteUser(userId)).toBe(true);
 
         expect(await store.isBlacklisted(blacklisted.jti)).toBe(true);
-        expect(await store.rotate(blacklisted, tokenFor(null))).toBe(false);
+        expect(await store.rotate(blacklisted, tokenFor(null), new Date())).toBe(false);
         const tokens = await store.listTokens();
         expect(tokens.map((t) => t.userId)).toEqual([null, null]);
         // simplejwt: blacklist() still works after the user is deleted.
-        expect(await store.blacklist(live)).toBe(true);
-        expect(await store.blacklist({ ...tokenFor(userId) })).toBe(true);
+        expect(await store.blacklist(live, new Date())).toBe(true);
+        expect(await store.blacklist({ ...tokenFor(userId) }, new Date())).toBe(true);
       });
     });
 
@@ -546,7 +546,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         const first = tokenFor(userId, { familyId });
         const second = tokenFor(userId, { familyId });
         await store.recordOutstanding(first);
-        expect(await store.rotate(first, second)).toBe(true);
+        expect(await store.rotate(first, second, new Date())).toBe(true);
         const state = await store.findTokenState(first.jti);
         expect(state?.replacedBy).toBe(second.jti);
         expect(state?.blacklistedAt).toBeInstanceOf(Date);
@@ -560,7 +560,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         await store.startFamily({ id: otherFamily, userId, createdAt: new Date() });
         const members = [tokenFor(userId, { familyId }), tokenFor(userId, { familyId }), tokenFor(userId, { familyId })];
         for (const member of members) await store.recordOutstanding(member);
-        await store.blacklist(members[0] as OutstandingToken);
+        await store.blacklist(members[0] as OutstandingToken, new Date());
         const bystander = tokenFor(userId, { familyId: otherFamily });
         await store.recordOutstanding(bystander);
 

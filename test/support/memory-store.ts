@@ -157,18 +157,18 @@ export class MemoryStore implements Store {
     return blacklisted;
   }
 
-  async blacklist(token: OutstandingToken): Promise<boolean> {
+  async blacklist(token: OutstandingToken, now: Date): Promise<boolean> {
     const row = this.#insertOutstanding(token);
     if (row.blacklistedAt !== null) return false;
-    row.blacklistedAt = new Date();
+    row.blacklistedAt = now;
     return true;
   }
 
-  async rotate(old: OutstandingToken, next: OutstandingToken): Promise<boolean> {
+  async rotate(old: OutstandingToken, next: OutstandingToken, now: Date): Promise<boolean> {
     const oldRow = this.#tokens.get(old.jti);
     if (oldRow !== undefined && oldRow.blacklistedAt !== null) return false;
     const row = this.#insertOutstanding(old);
-    row.blacklistedAt = new Date();
+    row.blacklistedAt = now;
     row.replacedBy = next.jti;
     this.#insertOutstanding(next);
     return true;

@@ -1,5 +1,5 @@
 /**
- * `tessera keys generate|list|activate|retire`: signing-key rotation without downtime
+ * `tessera keys generate|list|activate|retire`: signing-key rollover without downtime
  * (docs/keys.md). Keys live in the database; private keys are sealed with
  * TESSERA_KEY_ENCRYPTION_KEY. Running servers pick changes up within KEY_POLL_INTERVAL.
  */
@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { Settings } from '../../config/settings.js';
 import { loadSettings } from '../../config/load-settings.js';
 import { ConfigError } from '../../errors.js';
-import { keyStoreOf, sealContext } from '../../keys/database-keys.js';
+import { sealContext } from '../../keys/database-keys.js';
 import { KEY_ENCRYPTION_KEY_VARIABLE, KeyEncryptionKey } from '../../keys/key-encryption.js';
 import { activatableAt, activateKey, generateSigningKey, retirableAt, retireKey, RSA_GENERATION_BITS } from '../../keys/key-rollover.js';
 import { openStore } from '../../stores/open-store.js';
@@ -26,9 +26,10 @@ async function withKeyStore<T>(work: (keys: KeyStore, settings: Settings, events
   const store = await openStore(settings.DATABASE_URL);
   try {
     await store.migrate();
-    const keys = keyStoreOf(store);
+    const keys = store.keys;
     if (keys === undefined) throw new ConfigError('DATABASE_URL', 'this store keeps no signing keys');
-    const events = createEventSink({ recordAudit: store.recordAudit?.bind(store), log: stderrLogger });
+    const { audit } = store;
+    const events = createEventSink({ recordAudit: audit === undefined ? undefined : (row) => audit.recordAudit(row), log: stderrLogger });
     return await work(keys, settings, events);
   } finally {
     await store.close();

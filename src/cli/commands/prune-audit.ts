@@ -12,8 +12,8 @@ import { openStore } from '../../stores/open-store.js';
 /** Deletes what AUDIT_RETENTION no longer keeps; returns the line to print (empty when it keeps everything). */
 export async function pruneAudit(store: Store, settings: Pick<Settings, 'AUDIT_RETENTION'>, now: Date): Promise<string> {
   const retention = settings.AUDIT_RETENTION;
-  if (retention === null || store.pruneAudit === undefined) return '';
-  const count = await store.pruneAudit(new Date(now.getTime() - retention * 1000));
+  if (retention === null || store.audit?.pruneAudit === undefined) return '';
+  const count = await store.audit.pruneAudit(new Date(now.getTime() - retention * 1000));
   const days = Math.round((retention / 86_400) * 10) / 10;
   return `Deleted ${count} audit event${count === 1 ? '' : 's'} older than ${days} day${days === 1 ? '' : 's'} (AUDIT_RETENTION).\n`;
 }

@@ -7,7 +7,7 @@ import type { TesseraContext } from '../context.js';
 import { TesseraError } from '../../errors.js';
 import { issuePair } from '../../sessions/issue-tokens.js';
 import { readBlacklistableToken, refreshPair } from '../../sessions/refresh-tokens.js';
-import { blacklistToken, logoutEverywhere } from '../../sessions/verify-and-revoke.js';
+import { blacklistToken, logoutEverywhere } from '../../sessions/revoke-tokens.js';
 import { validatedClaims } from '../../auth/authenticate-request.js';
 import type { User } from '../../model/user.js';
 import { clearedCookies, csrfCookie, requestCookies, type CookieMode } from '../auth-cookies.js';

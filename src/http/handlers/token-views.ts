@@ -6,7 +6,7 @@ import { requireVerifiedEmail } from '../../accounts/email-verification.js';
 import { TesseraError, TokenError } from '../../errors.js';
 import { issueSliding } from '../../sessions/issue-tokens.js';
 import { refreshSliding } from '../../sessions/refresh-tokens.js';
-import { verifyToken } from '../../sessions/verify-and-revoke.js';
+import { verifyToken } from '../../sessions/verify-token.js';
 import { reserveLoginAttempt, throttledAttemptKey } from '../../throttling/login-throttle.js';
 import { checkLogin } from '../../users/login.js';
 import type { User } from '../../model/user.js';

@@ -1,6 +1,6 @@
 /**
  * Whether a request gets a page (HTML) or the API's JSON: DRF's own content negotiation
- * (`../http/content-negotiation.ts`), so the choice is the one the reference server makes.
+ * (`../../drf/content-negotiation.ts`), so the choice is the one the reference server makes.
  * A browser's `text/html,...,*\/*;q=0.8` gets the page; `application/json`, `*\/*`, no header,
  * and `text/html, application/json` (DRF prefers its JSON renderer within a precedence group)
  * keep JSON.

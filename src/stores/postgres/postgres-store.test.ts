@@ -199,7 +199,7 @@ describe('PostgreSQL schema', () => {
     const store = await openPostgresStore(DATABASE_URL, { schema });
     await store.migrate();
     await store.createUser({ username: 'u', password: 'p', dateJoined: new Date('2024-01-02T03:04:05.678Z'), isStaff: true });
-    await store.blacklist({ ...token(), expiresAt: new Date('2030-05-06T07:08:09Z') });
+    await store.blacklist({ ...token(), expiresAt: new Date('2030-05-06T07:08:09Z') }, new Date());
     await store.close();
     expect(
       await rows(`select to_char(date_joined at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') as joined, is_staff, is_active from "${schema}".auth_user`),
@@ -244,10 +244,10 @@ describe('PostgreSQL schema', () => {
     // An invalid expiry makes recording `next` fail after `old` was blacklisted in the same
     // transaction: nothing of it may remain.
     const next = { ...token(), expiresAt: new Date(Number.NaN) };
-    await expect(store.rotate(old, next)).rejects.toThrow();
+    await expect(store.rotate(old, next, new Date())).rejects.toThrow();
     expect(await store.isBlacklisted(old.jti)).toBe(false);
     expect(await store.listTokens()).toEqual([]);
-    expect(await store.rotate(old, token())).toBe(true);
+    expect(await store.rotate(old, token(), new Date())).toBe(true);
     await store.close();
   });
 

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL store: the shared Kysely queries (`../kysely-store.ts`) over a `pg` pool, for
+ * The PostgreSQL store: the shared Kysely queries (`../kysely-store.ts`, `../kysely/`) over a `pg` pool, for
  * deployments that run several Tessera processes on several machines.
  *
  * Why the races `Store` promises to settle are settled here (READ COMMITTED, no table locks):

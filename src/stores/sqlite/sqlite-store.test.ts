@@ -117,7 +117,7 @@ describe('SQLite schema', () => {
     await store.migrate();
     await store.createUser({ username: 'u', password: 'p', dateJoined: new Date('2024-01-02T03:04:05.678Z'), isStaff: true });
     const t = { ...token(), expiresAt: new Date('2030-05-06T07:08:09Z') };
-    await store.blacklist(t);
+    await store.blacklist(t, new Date());
     await store.close();
     withRawConnection(path, (db) => {
       expect(db.prepare('SELECT date_joined, is_staff, is_active, is_superuser, typeof(is_staff) AS kind FROM auth_user').all()).toEqual([
@@ -167,7 +167,7 @@ describe('SQLite schema', () => {
     const store = await openSqliteStore(path);
     await store.migrate();
     const t = token();
-    await store.blacklist(t);
+    await store.blacklist(t, new Date());
     await store.close();
     withRawConnection(path, (db) => {
       db.exec('PRAGMA foreign_keys = ON');
@@ -183,10 +183,10 @@ describe('SQLite schema', () => {
     // An invalid expiry makes recording `next` throw after `old` was blacklisted in the same
     // transaction: nothing of it may remain.
     const next = { ...token(), expiresAt: new Date(Number.NaN) };
-    await expect(store.rotate(old, next)).rejects.toThrow(/invalid Date/);
+    await expect(store.rotate(old, next, new Date())).rejects.toThrow(/invalid Date/);
     expect(await store.isBlacklisted(old.jti)).toBe(false);
     expect(await store.listTokens()).toEqual([]);
-    expect(await store.rotate(old, token())).toBe(true);
+    expect(await store.rotate(old, token(), new Date())).toBe(true);
     await store.close();
   });
 });
@@ -296,7 +296,7 @@ describe('SQLite store shared by several processes', () => {
     const holder = startWorker(['hold-lock', '-', path, '1500']);
     expect(await nextLine(holder)).toBe('locked');
     const started = Date.now();
-    expect(await store.blacklist(token())).toBe(true);
+    expect(await store.blacklist(token(), new Date())).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(await holder.exited).toBe(0);
     await store.close();

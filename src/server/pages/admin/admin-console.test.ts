@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsoleBrowser, setCookiesOf, startPagesApp, type PagesApp } from '../../../../test/support/pages-app.js';
 import { SUPERUSER } from '../../../../test/support/cli-server.js';
-import { auditStoreOf } from './admin-console.js';
 
 const STRONG = 'piedra-lunar-7';
 
@@ -13,7 +12,7 @@ describe('admin console over HTTP', () => {
   afterEach(async () => {
     await served.close();
   });
-  const audit = async () => (await auditStoreOf(served.tessera.context.store)?.listAudit()) ?? [];
+  const audit = async () => (await served.tessera.context.store.audit?.listAudit()) ?? [];
 
   describe('anonymous and non-staff visitors', () => {
     it('sends anonymous GETs to the sign-in page and refuses anonymous POSTs', async () => {

@@ -12,13 +12,16 @@ import type { TesseraContext } from '../../../http/context.js';
 import { TesseraError } from '../../../errors.js';
 import { header, type HttpRequest } from '../../../http/http-types.js';
 import { hashPassword } from '../../../passwords/hasher.js';
-import { UniqueViolationError, type AuditStore, type Store } from '../../../model/store.js';
+import { UniqueViolationError, type AuditTrail, type Store } from '../../../model/store.js';
 import { clearAccountLocks, reserveLoginAttempt, throttledAttemptKey, type LoginAttempt } from '../../../throttling/login-throttle.js';
 import { checkCredentials } from '../../../users/login.js';
+import { hasAccountStore } from '../../../accounts/account-store.js';
+import { sendPasswordResetMail } from '../../../accounts/request-password-reset.js';
+import { recoveryViewOf } from './account-recovery.js';
 import { hasControlCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../../../model/usernames.js';
 import type { User, UserPatch } from '../../../model/user.js';
 import { htmlResponse, movedPermanently, seeOther, type ConnectionInfo, type PageResponse } from '../page-response.js';
-import { AdminSessions, randomToken, SESSION_COOKIE } from './console-sign-ins.js';
+import { ConsoleSignIns, randomToken, SESSION_COOKIE } from './console-sign-ins.js';
 import { auditPage, loginPage, messagePage, newUserPage, overviewPage, userPage, usersPage, type Notice, type Visitor } from './admin-views.js';
 import { recordAudit, type AuditEvent } from './audit-trail.js';
 import { originOf } from '../../../http/request-origin.js';
@@ -29,21 +32,6 @@ import { checkNewPassword, checkUserFields, hasErrors, readPasswordForm, readUse
 const PAGE_SIZE = 50;
 const CONTROL_CHARACTERS_REFUSED = 'Control characters (such as NUL) are not allowed in the username or password.';
 const SIGN_IN_REFUSED = 'Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive.';
-
-/** The store as the console needs it, when it has the audit tables. */
-export function auditStoreOf(store: Store): (Store & AuditStore) | undefined {
-  const methods: (keyof AuditStore)[] = [
-    'recordAudit',
-    'listAudit',
-    'createAdminSession',
-    'findAdminSession',
-    'touchAdminSession',
-    'deleteAdminSession',
-    'deleteAdminSessionsOfUser',
-    'deleteStaleAdminSessions',
-  ];
-  return methods.every((method) => typeof store[method] === 'function') ? (store as Store & AuditStore) : undefined;
-}
 
 /**
  * Whether `actor` may change `target`: superusers may change anyone; other staff may change
@@ -108,6 +96,10 @@ function noticeOf(query: URLSearchParams): Notice | undefined {
       return { kind: 'success', text: `Login locks cleared (${plural(n, 'counter')}).` };
     case 'signed-out':
       return { kind: 'success', text: 'You are signed out.' };
+    case 'reset-sent':
+      return { kind: 'success', text: 'A password reset mail is on its way to the user.' };
+    case 'reset-unavailable':
+      return { kind: 'error', text: 'No reset mail can be sent to this user.' };
     default:
       return undefined;
   }
@@ -125,8 +117,9 @@ function uniqueViolationErrors(error: UniqueViolationError): FormErrors {
 interface Visit {
   readonly request: HttpRequest;
   readonly connection: ConnectionInfo;
-  readonly store: Store & AuditStore;
-  readonly sessions: AdminSessions;
+  readonly store: Store;
+  readonly audit: AuditTrail;
+  readonly signIns: ConsoleSignIns;
   readonly now: Date;
   readonly cookies: Map<string, string>;
 }
@@ -144,12 +137,12 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
   async function currentVisitor(visit: Visit): Promise<Visitor | undefined> {
     const cookieValue = visit.cookies.get(SESSION_COOKIE);
     if (!isCookieValue(cookieValue)) return undefined;
-    const session = await visit.sessions.resume(cookieValue, visit.now);
+    const session = await visit.signIns.resume(cookieValue, visit.now);
     if (session === undefined) return undefined;
     // Read fresh, not from the per-process cache: a revoked staff member is out at once.
     const user = await visit.store.findUser('id', session.userId);
     if (user === undefined || !user.isActive || !user.isStaff) {
-      await visit.sessions.end(session);
+      await visit.signIns.end(session);
       return undefined;
     }
     return { user, session };
@@ -206,7 +199,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
       return loginForm(visit, 403, { next, username: username.slice(0, MAX_USERNAME_LENGTH), error: SIGN_IN_REFUSED });
     }
     // A new session id at every sign-in (no fixation); Django's login() also stamps last_login.
-    const { cookieValue } = await visit.sessions.start(user.id, visit.now);
+    const { cookieValue } = await visit.signIns.start(user.id, visit.now);
     await visit.store.updateUser(user.id, { lastLogin: visit.now });
     await audit(visit, { actor: user, action: 'admin.sign_in', target: user });
     return seeOther(next, [
@@ -216,7 +209,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
   }
 
   async function signOut(visit: Visit, visitor: Visitor): Promise<PageResponse> {
-    await visit.sessions.end(visitor.session);
+    await visit.signIns.end(visitor.session);
     await audit(visit, { actor: visitor.user, action: 'admin.sign_out', target: visitor.user });
     return seeOther('/admin/login/?done=signed-out', [expiredConsoleCookie(SESSION_COOKIE, visit.connection.secure)]);
   }
@@ -240,10 +233,14 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
   }
 
   async function renderUser(visit: Visit, visitor: Visitor, user: User, status: number, extra: Partial<Parameters<typeof userPage>[1]> = {}): Promise<PageResponse> {
-    const [tokens, history] = await Promise.all([visit.store.listTokens({ userId: user.id, limit: 200 }), visit.store.listAudit({ targetUserId: user.id, limit: 50 })]);
+    const [tokens, history, recovery] = await Promise.all([
+      visit.store.listTokens({ userId: user.id, limit: 200 }),
+      visit.audit.listAudit({ targetUserId: user.id, limit: 50 }),
+      recoveryViewOf(context, user),
+    ]);
     return htmlResponse(
       status,
-      userPage(visitor, { user, tokens, audit: history, manageable: mayManage(visitor.user, user), now: visit.now, notice: noticeOf(queryOf(visit.request)), ...extra }),
+      userPage(visitor, { user, tokens, audit: history, manageable: mayManage(visitor.user, user), now: visit.now, notice: noticeOf(queryOf(visit.request)), recovery, ...extra }),
     );
   }
 
@@ -331,7 +328,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     if (hasErrors(errors)) return renderUser(visit, visitor, target, 400, { passwordErrors: errors });
     await visit.store.updateUser(target.id, { password: await hashPassword(passwords.password) });
     // The old password's console sessions end (the visitor's own, if it is their password, stays).
-    const endedSessions = await visit.sessions.endAllOf(target.id, visitor.user.id === target.id ? visitor.session : undefined);
+    const endedSessions = await visit.signIns.endAllOf(target.id, visitor.user.id === target.id ? visitor.session : undefined);
     const blacklisted = form.get('logout_everywhere') === 'on' ? await visit.store.blacklistAllForUser(target.id, visit.now) : 0;
     const details = ['password changed'];
     if (form.get('logout_everywhere') === 'on') details.push(`${plural(blacklisted, 'refresh token')} blacklisted`);
@@ -340,13 +337,19 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     return seeOther(`/admin/users/${target.id}/?done=password&n=${blacklisted}`);
   }
 
+  async function sendResetMail(visit: Visit, visitor: Visitor, target: User): Promise<PageResponse> {
+    const sent = hasAccountStore(context.store) && sendPasswordResetMail(context, target);
+    if (sent) await audit(visit, { actor: visitor.user, action: 'user.password_reset_mail', target, detail: 'password reset mail sent' });
+    return seeOther(`/admin/users/${target.id}/?done=${sent ? 'reset-sent' : 'reset-unavailable'}`);
+  }
+
   // ---- tokens ----
 
   async function blacklistOne(visit: Visit, visitor: Visitor, target: User, form: URLSearchParams): Promise<PageResponse> {
     const jti = form.get('jti') ?? '';
     const token = jti === '' ? undefined : (await visit.store.listTokens({ userId: target.id })).find((candidate) => candidate.jti === jti);
     if (token === undefined) return seeOther(`/admin/users/${target.id}/?done=no-token`);
-    const done = await visit.store.blacklist(token);
+    const done = await visit.store.blacklist(token, visit.now);
     await audit(visit, {
       actor: visitor.user,
       action: 'token.blacklist',
@@ -418,7 +421,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
 
     if (path === '/admin/') {
       if (!isGet) return notAllowed('GET, HEAD', visitor);
-      return htmlResponse(200, overviewPage(visitor, { recent: await visit.store.listAudit({ limit: 10 }), notice: noticeOf(query) }));
+      return htmlResponse(200, overviewPage(visitor, { recent: await visit.audit.listAudit({ limit: 10 }), notice: noticeOf(query) }));
     }
     if (path === '/admin/logout/') return isPost ? signOut(visit, visitor) : notAllowed('POST', visitor);
     if (path === '/admin/audit/') {
@@ -427,7 +430,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
       const action = (query.get('action') ?? '').slice(0, 64);
       const userText = query.get('user') ?? '';
       const userId = /^\d{1,9}$/.test(userText) ? Number(userText) : undefined;
-      const entries = await visit.store.listAudit({
+      const entries = await visit.audit.listAudit({
         limit: PAGE_SIZE + 1,
         offset: (page - 1) * PAGE_SIZE,
         ...(action === '' ? {} : { action }),
@@ -448,7 +451,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     }
     if (path === '/admin/tokens/flush-expired/') return isPost ? flushExpired(visit, visitor) : notAllowed('POST', visitor);
 
-    const match = /^\/admin\/users\/(\d{1,15})\/(?:(password|tokens\/blacklist|tokens\/blacklist-all|families\/revoke|login-locks\/clear)\/)?$/.exec(path);
+    const match = /^\/admin\/users\/(\d{1,15})\/(?:(password|tokens\/blacklist|tokens\/blacklist-all|families\/revoke|login-locks\/clear|password-reset)\/)?$/.exec(path);
     if (match === null) return notFound(visitor);
     const target = await targetUser(visit, match[1] ?? '');
     if (target === undefined) return notFound(visitor);
@@ -465,6 +468,8 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
         return updateUser(visit, visitor, target, form);
       case 'password':
         return setPassword(visit, visitor, target, form);
+      case 'password-reset':
+        return sendResetMail(visit, visitor, target);
       case 'tokens/blacklist':
         return blacklistOne(visit, visitor, target, form);
       case 'tokens/blacklist-all':
@@ -480,15 +485,16 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     const { path } = request;
     if (path === '/admin') return movedPermanently(request);
     if (!path.startsWith('/admin/')) return undefined;
-    const store = auditStoreOf(context.store);
-    if (store === undefined) {
+    const { store } = context;
+    if (store.audit === undefined || store.consoleSignIns === undefined) {
       return htmlResponse(503, messagePage(undefined, 'Admin console unavailable', 'This server’s store keeps no audit trail, so the admin console is off. The bundled SQLite and PostgreSQL stores have one.'));
     }
     const visit: Visit = {
       request,
       connection,
       store,
-      sessions: new AdminSessions(store),
+      audit: store.audit,
+      signIns: new ConsoleSignIns(store.consoleSignIns),
       now: new Date(context.codec.now()),
       cookies: parseCookies(header(request, 'cookie')),
     };

@@ -3,17 +3,18 @@
  * form carries the session's CSRF token, every input has a label, and errors are announced
  * (a summary with `role="alert"` linking to the fields, `aria-invalid` and `aria-describedby`).
  */
-import type { AdminSession, AuditEntry, TokenRecord } from '../../../model/store.js';
+import type { ConsoleSignIn, AuditEntry, TokenRecord } from '../../../model/store.js';
 import type { User } from '../../../model/user.js';
 import { flag, html, type SafeHtml } from '../html.js';
 import { renderPage } from '../layout.js';
+import { recoverySection, type RecoveryView } from './account-recovery-view.js';
 import { auditActionChoices, auditLabel } from './audit-trail.js';
 import type { FormErrors, UserFormValues } from './user-form.js';
 
 /** A signed-in staff member and their session. */
 export interface Visitor {
   readonly user: User;
-  readonly session: AdminSession;
+  readonly session: ConsoleSignIn;
 }
 
 /** A notice shown once after an action (success or not). */
@@ -33,7 +34,7 @@ export function timeOf(date: Date | null): SafeHtml {
   return html`<time datetime="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC</time>`;
 }
 
-function csrfField(session: AdminSession): SafeHtml {
+function csrfField(session: ConsoleSignIn): SafeHtml {
   return html`<input type="hidden" name="csrf_token" value="${session.csrfToken}">`;
 }
 
@@ -298,6 +299,8 @@ export interface UserView {
   readonly editValues?: UserFormValues;
   readonly editErrors?: FormErrors;
   readonly passwordErrors?: FormErrors;
+  /** Verification state and the reset-mail button, when the store keeps email addresses. */
+  readonly recovery?: RecoveryView;
 }
 
 function tokenState(token: TokenRecord, now: Date): SafeHtml {
@@ -422,6 +425,7 @@ ${checkField('pw-', 'logout_everywhere', 'Also log out everywhere', true, 'Black
     : html`<p class="muted">Not available for this account.</p>`}
 </section>
 </div>
+${view.recovery === undefined ? '' : recoverySection(visitor.session, user, view.recovery, editable)}
 ${tokensSection(visitor, view)}
 <section aria-labelledby="history-heading">
 <h2 id="history-heading">History</h2>

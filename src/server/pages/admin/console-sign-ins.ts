@@ -10,7 +10,7 @@
  * refused on their very next click.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AdminSession, AuditStore } from '../../../model/store.js';
+import type { ConsoleSignIn, ConsoleSignInStore } from '../../../model/store.js';
 
 /** The console's session cookie. */
 export const SESSION_COOKIE = 'tessera_admin_session';
@@ -37,18 +37,18 @@ function hashOf(cookieValue: string): string {
   return createHash('sha256').update(cookieValue).digest('hex');
 }
 
-export class AdminSessions {
-  readonly #store: AuditStore;
+export class ConsoleSignIns {
+  readonly #store: ConsoleSignInStore;
 
-  constructor(store: AuditStore) {
+  constructor(store: ConsoleSignInStore) {
     this.#store = store;
   }
 
   /** Starts a session for `userId`; returns the cookie value (shown to nobody else) and the session. */
-  async start(userId: number, now: Date): Promise<{ cookieValue: string; session: AdminSession }> {
-    await this.#store.deleteStaleAdminSessions(now, new Date(now.getTime() - SESSION_IDLE_SECONDS * 1000));
+  async start(userId: number, now: Date): Promise<{ cookieValue: string; session: ConsoleSignIn }> {
+    await this.#store.deleteStaleSignIns(now, new Date(now.getTime() - SESSION_IDLE_SECONDS * 1000));
     const cookieValue = randomToken();
-    const session: AdminSession = {
+    const session: ConsoleSignIn = {
       idHash: hashOf(cookieValue),
       userId,
       csrfToken: randomToken(),
@@ -56,30 +56,30 @@ export class AdminSessions {
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000),
     };
-    await this.#store.createAdminSession(session);
+    await this.#store.createSignIn(session);
     return { cookieValue, session };
   }
 
   /** The live session a cookie names, noting the activity; `undefined` (and the row gone) when it has ended. */
-  async resume(cookieValue: string, now: Date): Promise<AdminSession | undefined> {
-    const session = await this.#store.findAdminSession(hashOf(cookieValue));
+  async resume(cookieValue: string, now: Date): Promise<ConsoleSignIn | undefined> {
+    const session = await this.#store.findSignIn(hashOf(cookieValue));
     if (session === undefined) return undefined;
     const idleFor = (now.getTime() - session.lastSeenAt.getTime()) / 1000;
     if (session.expiresAt.getTime() <= now.getTime() || idleFor >= SESSION_IDLE_SECONDS) {
-      await this.#store.deleteAdminSession(session.idHash);
+      await this.#store.deleteSignIn(session.idHash);
       return undefined;
     }
-    if (idleFor >= TOUCH_EVERY_SECONDS) await this.#store.touchAdminSession(session.idHash, now);
+    if (idleFor >= TOUCH_EVERY_SECONDS) await this.#store.touchSignIn(session.idHash, now);
     return session;
   }
 
   /** Ends one session. */
-  async end(session: AdminSession): Promise<void> {
-    await this.#store.deleteAdminSession(session.idHash);
+  async end(session: ConsoleSignIn): Promise<void> {
+    await this.#store.deleteSignIn(session.idHash);
   }
 
   /** Ends every session of a user but `keep` (after their password changed). */
-  async endAllOf(userId: number, keep?: AdminSession): Promise<number> {
-    return this.#store.deleteAdminSessionsOfUser(userId, keep?.idHash);
+  async endAllOf(userId: number, keep?: ConsoleSignIn): Promise<number> {
+    return this.#store.deleteSignInsOfUser(userId, keep?.idHash);
   }
 }
