@@ -7,7 +7,8 @@
 
 /** Top to bottom. Each entry is one folder of src/ (or a top-level file). */
 const LAYERS = [
-  ['index', '^src/index\\.ts$'],
+  // The package's entry points (index.ts and the subpath entries beside it), errors.ts aside.
+  ['index', '^src/(?!errors\\.ts$)[^/]+\\.ts$'],
   // The browser and Node client: speaks to a Tessera server over HTTP, imports nothing of it.
   ['client', '^src/client/'],
   ['cli', '^src/cli/'],

@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'not_found'
   | 'validation_failed'
   | 'payload_too_large'
+  | 'headers_too_large'
   | 'throttled'
   | 'service_unavailable'
   | 'csrf_failed'
@@ -40,9 +41,9 @@ export type ErrorCode =
  * Every HTTP status a {@link TesseraError} can carry: a union, so frameworks that type their
  * statuses accept it as is (Hono's `c.json(error.body, error.status)`).
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 431 | 429 | 500 | 503;
 
-interface ErrorSpec {
+export interface ErrorSpec {
   /** HTTP status. */
   readonly status: ErrorStatus;
   /** DRF's `code` key in the body, or `null` when DRF sends only `detail`. */
@@ -72,6 +73,7 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   not_found: { status: 404, wireCode: null, detail: 'Not found.' },
   validation_failed: { status: 400, wireCode: null, detail: 'Invalid input.' },
   payload_too_large: { status: 413, wireCode: null, detail: 'Request body is too large.' },
+  headers_too_large: { status: 431, wireCode: null, detail: 'Request headers are too large.' },
   throttled: { status: 429, wireCode: null, detail: 'Request was throttled.' },
   service_unavailable: { status: 503, wireCode: null, detail: 'Service temporarily unavailable, try again later.' },
   // DRF's answer when a cookie-authenticated request fails Django's CSRF check: "CSRF Failed: <reason>".
@@ -134,6 +136,38 @@ export class TesseraError extends Error {
     return new TesseraError('validation_failed', { non_field_errors: [message] });
   }
 }
+
+/** DRF's field messages (`rest_framework/fields.py` 3.14), word for word. */
+export const FIELD_MESSAGES = {
+  required: 'This field is required.',
+  null: 'This field may not be null.',
+  notAString: 'Not a valid string.',
+  blank: 'This field may not be blank.',
+  nullCharacters: 'Null characters are not allowed.',
+  invalidEmail: 'Enter a valid email address.',
+  /** The serializer's own `null` message, for a `null` body. */
+  noData: 'No data provided',
+} as const;
+
+/** The tutorial's `RegisterSerializer` and Django's user model, word for word. */
+export const REGISTRATION_MESSAGES = {
+  passwordsDiffer: "Password fields didn't match.",
+  usernameTaken: 'User with this username already exists.',
+  emailTaken: 'User with this email already exists.',
+  invalidUsername: 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+} as const;
+
+/** dj-rest-auth's messages (password change and reset, email verification), word for word. */
+export const ACCOUNT_MESSAGES = {
+  passwordMismatch: 'The two password fields didn’t match.',
+  oldPasswordIncorrect: 'Your old password was entered incorrectly. Please enter it again.',
+  invalidValue: 'Invalid value',
+  resetMailSent: 'Password reset e-mail has been sent.',
+  passwordReset: 'Password has been reset with the new password.',
+  passwordChanged: 'New password has been saved.',
+  emailNotVerified: 'E-mail is not verified.',
+  ok: 'ok',
+} as const;
 
 /** simplejwt 5.2.2's token messages, word for word: what clients see in `detail` and `messages`. */
 export const TOKEN_MESSAGES = {
@@ -233,6 +267,27 @@ export class TokenError extends Error {
 export function tokenErrorReasonOf(error: unknown): TokenErrorReason | undefined {
   if (error instanceof TokenError) return error.reason;
   return error instanceof Error && error.cause instanceof TokenError ? error.cause.reason : undefined;
+}
+
+/**
+ * One of the app's hooks (`customClaims`, `onLoginSuccess`, `sendMail`, ...) threw: the message
+ * names the hook, the original error is the `cause`. The request gets a bare 500; the error
+ * reporter gets this.
+ *
+ * @example
+ * ```ts
+ * new HookError('customClaims', new TypeError("Cannot read properties of undefined (reading 'id')")).message;
+ * // "the customClaims hook threw: Cannot read properties of undefined (reading 'id')"
+ * ```
+ */
+export class HookError extends Error {
+  readonly hook: string;
+  constructor(hook: string, cause: unknown) {
+    super(`the ${hook} hook threw: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'HookError';
+    this.hook = hook;
+    if (cause instanceof Error && cause.stack !== undefined) this.stack = `${this.name}: ${this.message}\n  caused by ${cause.stack}`;
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ export {
   type Json,
   type TokenErrorReason,
 } from './errors.js';
-export { TokenCodec, type Claims, type TokenType } from './tokens/token-codec.js';
+export { TokenCodec, type Claims, type CustomClaims, type TokenType } from './tokens/token-codec.js';
 export { HmacKey, type TokenKey, type TokenKeys, type KeyResolver } from './tokens/signing-key.js';
 export { AsymmetricKey } from './tokens/asymmetric-key.js';
 export type { PublicJwk, PublicJwkSet } from './tokens/jwk.js';
@@ -49,3 +49,35 @@ export {
 export type { TesseraMetrics } from './observability/metrics.js';
 export type { Readiness, CheckState } from './observability/readiness.js';
 export type { AuditEntry, AuditQuery, HealthStore } from './model/store.js';
+
+// Types the public API above refers to, exported so that they are documented and nameable.
+export type { HmacAlgorithm, SignatureAlgorithm } from './tokens/algorithms.js';
+export type { JsonObject } from './tokens/json-object.js';
+export type { JwkObject } from './tokens/jwk.js';
+export type { ErrorSpec, ErrorStatus, FieldErrors } from './errors.js';
+export { HookError } from './errors.js';
+export type { ServerKeys } from './keys/server-keys.js';
+export type { Logger } from './model/logger.js';
+export type { Mailer } from './mail/mailer.js';
+export type { MailMessage } from './mail/mail-message.js';
+export type { MailKind, MailTemplate, MailTemplateOverrides } from './mail/mail-templates.js';
+export type { RateLimiter } from './throttling/rate-limiter.js';
+export type { CachedStore } from './stores/user-cache.js';
+export type { ThrottledAttemptLog } from './throttling/throttled-attempts.js';
+export type { LoadedSettings } from './config/load-settings.js';
+export type { VerifyOptions, VerifyResult, PasswordUserAttributes } from './passwords/index.js';
+export { ARGON2ID_PARAMS } from './passwords/index.js';
+export type { Route } from './http/route.js';
+export type { KeyImportOptions } from './keys/import-key.js';
+export type { KeyringOptions } from './keys/keyring.js';
+export type { TokenCodecOptions, UserIdClaim } from './tokens/token-codec.js';
+export type { EmailAddress, ConsoleSignIn } from './model/store.js';
+export type { DjangoImportBatch, DjangoImportCounts, DjangoImportWriteOptions } from './model/django-import.js';
+export { HMAC_ALGORITHMS, SIGNATURE_ALGORITHMS } from './tokens/algorithms.js';
+export type { ImportedGroup, ImportedPermission, ImportedToken, ImportedUser, ImportCount, ImportPhase } from './model/django-import.js';
+export type { KeyRole } from './keys/import-key.js';
+export type { MailBackend } from './mail/mail-message.js';
+export type { MailVariables } from './mail/mail-templates.js';
+export type { Handler, HandlerInput, HandlerResult, FieldMetadata } from './http/route.js';
+export type { Reservation, ThrottleRule, WindowRule, BackoffRule } from './throttling/rate-limiter.js';
+export type { Rate } from './throttling/rate.js';

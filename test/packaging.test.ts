@@ -7,7 +7,7 @@
  * Packs what `npm run build` last built (`npm test` builds first); fails when dist/ is missing.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,11 +27,20 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) || keep.has(name.toLowerCase())));
 }
 
-async function npm(args: string[], cwd: string): Promise<string> {
+function runNpm(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
   // The npm that runs `npm test` when there is one, else the one on PATH.
   const [command, prefix] = NPM_CLI !== undefined && NPM_CLI.endsWith('.js') ? [process.execPath, [NPM_CLI]] : ['npm', []];
-  const { stdout } = await run(command, [...prefix, ...args], { cwd, env: cleanEnv(), timeout: 110_000, maxBuffer: 16 * 1024 * 1024 });
-  return stdout;
+  return run(command, [...prefix, ...args], { cwd, env: cleanEnv(), timeout: 110_000, maxBuffer: 16 * 1024 * 1024 });
+}
+
+async function npm(args: string[], cwd: string): Promise<string> {
+  return (await runNpm(args, cwd)).stdout;
+}
+
+/** npm's stdout and stderr (its warnings go to stderr). */
+async function npmOutput(args: string[], cwd: string): Promise<string> {
+  const { stdout, stderr } = await runNpm(args, cwd);
+  return `${stdout}${stderr}`;
 }
 
 /** Logs in to `baseUrl` as the user the scripts create and calls `/protected/`; exits non-zero on any surprise. */
@@ -142,7 +151,13 @@ import { authenticate, tesseraRouter } from 'tessera/express';
 import { tesseraPlugin } from 'tessera/fastify';
 import { authenticate as honoAuthenticate, tesseraRoutes, type TesseraVariables } from 'tessera/hono';
 
-const tessera = await createTessera();
+declare module 'tessera' {
+  interface CustomClaims {
+    roles: string[];
+  }
+}
+
+const tessera = await createTessera({ hooks: { customClaims: (user) => ({ roles: user.isStaff ? ['staff'] : [] }) } });
 
 const app = express();
 app.use(tesseraRouter(tessera, { prefix: '/auth/', accountsPrefix: false }));
@@ -157,7 +172,11 @@ const fastify = Fastify();
 await fastify.register(tesseraPlugin, { tessera, prefix: '/auth/' });
 fastify.get('/p', { preHandler: fastify.authenticate }, async (request) => {
   const user: RequestUser = request.user;
-  return { name: user.username };
+  // Typed by the declaration above: no cast.
+  const roles: string[] | undefined = request.tokenClaims.roles;
+  // @ts-expect-error roles are strings
+  const wrong: number[] | undefined = request.tokenClaims.roles;
+  return { name: user.username, roles, wrong };
 });
 
 const hono = new Hono<{ Variables: TesseraVariables }>();
@@ -174,6 +193,39 @@ await auth.login({ username: 'alice', password: 'x' }).catch((error: unknown) =>
 createTesseraClient({ baseUrl: '', mode: 'session' });
 `;
 
+/**
+ * A CommonJS project (`npm init -y` writes `"type": "commonjs"`): TypeScript compiles the imports
+ * to `require()`, which loads the ES modules on Node >= 20.19 (docs/decisions.md, D18).
+ */
+const COMMONJS_TS = `
+import express from 'express';
+import { createTessera, hashPassword } from 'tessera';
+import { authenticate, tesseraRouter } from 'tessera/express';
+import { createVerifier } from 'tessera/verifier';
+import type { AddressInfo } from 'node:net';
+
+async function main(): Promise<void> {
+  const tessera = await createTessera({
+    env: { TESSERA_SECRET_KEY: ${JSON.stringify(TEST_SECRET)}, TESSERA_DATABASE_URL: 'sqlite::memory:' },
+    configFile: false,
+    reportWarnings: false,
+  });
+  await tessera.context.store.createUser({ username: 'packed', password: await hashPassword('correct-horse-81') });
+  const app = express();
+  app.use(tesseraRouter(tessera));
+  app.get('/protected/', authenticate(tessera), (req, res) => { res.json({ content: 'Hello, ' + res.locals.user.username }); });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((done) => server.once('listening', done));
+  const base = 'http://127.0.0.1:' + (server.address() as AddressInfo).port;
+  const login = await fetch(base + '/api/token/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'packed', password: 'correct-horse-81' }) });
+  const { access } = (await login.json()) as { access: string };
+  console.log(typeof require === 'function' && typeof createVerifier === 'function', await (await fetch(base + '/protected/', { headers: { authorization: 'Bearer ' + access } })).text());
+  server.close();
+  await tessera.close();
+}
+void main();
+`;
+
 /** A browser app: the client's declarations must need nothing from Node (and skipLibCheck is off). */
 const BROWSER_TS = `
 import { createTesseraClient, type TesseraClient } from 'tessera/client';
@@ -182,6 +234,43 @@ const auth: TesseraClient = createTesseraClient({ baseUrl: '', mode: 'cookie', s
 const answer: Promise<Response> = auth.fetch('/protected/', { method: 'POST', body: new FormData() });
 void answer;
 `;
+
+describe('the package manifest', () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+    sideEffects?: boolean;
+    dependencies: Record<string, string>;
+    peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    exports: Record<string, unknown>;
+  };
+
+  it('builds on pack, not on install (no prepare script: installs do not warn or compile)', () => {
+    expect(manifest.scripts.prepare).toBeUndefined();
+    expect(manifest.scripts.prepack).toBe('npm run build');
+  });
+
+  it('declares no side effects, and makes pg and redis optional peers', () => {
+    expect(manifest.sideEffects).toBe(false);
+    for (const name of ['pg', 'redis', 'jose']) expect(manifest.dependencies[name]).toBeUndefined();
+    expect(manifest.peerDependenciesMeta.pg?.optional).toBe(true);
+    expect(manifest.peerDependenciesMeta.redis?.optional).toBe(true);
+    expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './verifier', './tokens', './fastify', './express', './hono', './client']));
+  });
+
+  it('installs from the lockfile with no engine warning from a transitive dependency on the oldest supported Node', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-ci-'));
+    try {
+      for (const file of ['package.json', 'package-lock.json']) writeFileSync(join(dir, file), readFileSync(join(ROOT, file)));
+      const output = await npmOutput(['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
+      // npm names each package it warns about: "package: 'cookie@2.0.2'".
+      const warned = [...output.matchAll(/EBADENGINE\s+package: '([^']+)@[^@']+'/g)].map((match) => match[1]);
+      // Only a direct dependency may (it is a decision, docs/decisions.md): never one pulled in unseen.
+      expect(warned.filter((name) => name !== undefined && !(name in manifest.dependencies))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
 
 describe('the packed package', () => {
   let project: string;
@@ -229,6 +318,25 @@ describe('the packed package', () => {
       (error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }),
     );
     expect(result.stdout).toBe('');
+  });
+
+  it('works in a "type": "commonjs" project: strict nodenext type-check, then require() at run time', async () => {
+    const cjs = join(project, 'cjs');
+    mkdirSync(cjs, { recursive: true });
+    writeFileSync(join(cjs, 'package.json'), JSON.stringify({ name: 'tessera-cjs-consumer', private: true, type: 'commonjs' }));
+    writeFileSync(join(cjs, 'app.ts'), COMMONJS_TS);
+    writeFileSync(
+      join(cjs, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'out', types: ['node'] }, files: ['app.ts'] }),
+    );
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const compiled = await run(process.execPath, [tsc, '-p', cjs], { cwd: cjs, env: cleanEnv(), timeout: 60_000 }).catch(
+      (error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }),
+    );
+    expect(compiled.stdout).toBe('');
+    expect(readFileSync(join(cjs, 'out/app.js'), 'utf8')).toContain('require("tessera")');
+    const { stdout } = await run(process.execPath, [join(cjs, 'out/app.js')], { cwd: cjs, env: cleanEnv(), timeout: 30_000 });
+    expect(stdout.trim()).toBe('true {"content":"Hello, packed"}');
   });
 
   it('type-checks a browser app (DOM types, no Node types) using tessera/client', async () => {

@@ -2,21 +2,13 @@
  * What dj-rest-auth's password serializers and Django's `SetPasswordForm` share: the two
  * new-password fields, their check, and the messages, word for word (Django's ’ included).
  */
-import type { FieldErrors } from '../errors.js';
+import { ACCOUNT_MESSAGES, type FieldErrors } from '../errors.js';
 import type { FieldSpec } from '../drf/fields.js';
 import { validatePassword } from '../passwords/validators.js';
 import type { User } from '../model/user.js';
 
-export const ACCOUNT_MESSAGES = {
-  passwordMismatch: 'The two password fields didn’t match.',
-  oldPasswordIncorrect: 'Your old password was entered incorrectly. Please enter it again.',
-  invalidValue: 'Invalid value',
-  resetMailSent: 'Password reset e-mail has been sent.',
-  passwordReset: 'Password has been reset with the new password.',
-  passwordChanged: 'New password has been saved.',
-  emailNotVerified: 'E-mail is not verified.',
-  ok: 'ok',
-} as const;
+/** The account messages live in the one registry (errors.ts). */
+export { ACCOUNT_MESSAGES };
 
 /** dj-rest-auth declares `CharField(max_length=128)` for each new password. */
 export const NEW_PASSWORD_MAX_LENGTH = 128;

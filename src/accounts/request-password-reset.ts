@@ -31,6 +31,25 @@ export function resetLink(template: string | null, uid: string, token: string): 
   return fillUrlTemplate(template, { uid, token });
 }
 
+/** Whether Django's PasswordResetForm would mail `user`: active, with an address and a usable password. */
+export function mayResetPassword(user: User | undefined): user is User {
+  return user !== undefined && user.isActive && user.email !== '' && hasUsablePassword(user);
+}
+
+/** Renders the reset mail for `user` (a fresh token and its link). */
+function resetMail(context: TesseraContext, user: User) {
+  const uid = encodeUid(user.id === 0 ? 1 : user.id);
+  const token = resetTokens(context).make(user);
+  return context.mail.render('password_reset_key', user.email, {
+    username: user.username,
+    email: user.email,
+    uid,
+    token,
+    password_reset_url: resetLink(context.settings.PASSWORD_RESET_CONFIRM_URL, uid, token),
+    timeout_minutes: String(Math.round(context.settings.PASSWORD_RESET_TIMEOUT / 60)),
+  });
+}
+
 /**
  * Sends (in the background) a reset mail to the account with `email`, if there is one that may
  * reset its password. Throws only the throttle's 429, which depends on the submitted address
@@ -39,17 +58,14 @@ export function resetLink(template: string | null, uid: string, token: string): 
 export async function requestPasswordReset(context: TesseraContext, email: string, ip: string | undefined): Promise<void> {
   await throttleMailRequest(context, 'reset', email, ip);
   const found = await accountStore(context).findUserByEmail(email);
-  const eligible = found !== undefined && found.isActive && hasUsablePassword(found);
-  const user = eligible ? found : decoyUser(email);
-  const uid = encodeUid(user.id === 0 ? 1 : user.id);
-  const token = resetTokens(context).make(user);
-  const message = context.mail.render('password_reset_key', user.email, {
-    username: user.username,
-    email: user.email,
-    uid,
-    token,
-    password_reset_url: resetLink(context.settings.PASSWORD_RESET_CONFIRM_URL, uid, token),
-    timeout_minutes: String(Math.round(context.settings.PASSWORD_RESET_TIMEOUT / 60)),
-  });
+  const eligible = mayResetPassword(found);
+  const message = resetMail(context, eligible ? found : decoyUser(email));
   if (eligible) context.mail.queue('password_reset_key', message);
+}
+
+/** Queues a reset mail for `user` (an administrator's action); `false` when the user may not reset. */
+export function sendPasswordResetMail(context: TesseraContext, user: User): boolean {
+  if (!mayResetPassword(user)) return false;
+  context.mail.queue('password_reset_key', resetMail(context, user));
+  return true;
 }

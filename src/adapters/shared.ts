@@ -62,7 +62,8 @@ export interface MountOptions {
    * Receives unexpected errors (a database down, a bug) while a request is answered with a bare
    * 500. Never given request bodies or headers.
    *
-   * @default logs to `console.error` (the Fastify plugin: to the app's logger)
+   * @default Tessera's logger (`createTessera({ logger })`, JSON lines on stderr by default); the
+   *   Fastify plugin uses the app's logger instead when it is on
    * @example
    * ```ts
    * { reportError: (error, { method, path }) => logger.error({ err: error, method, path }) }
@@ -109,10 +110,17 @@ export function withMountedLocation(response: HttpResponse, mountPath: string): 
   return { ...response, headers: { ...response.headers, location: `${mountPath.replace(/\/$/, '')}${location}` } };
 }
 
-/** The default reporter: one line on stderr, with the stack. */
-export const consoleErrorReporter: ErrorReporter = (error, where) => {
-  console.error(`tessera: unexpected error while handling ${where.method} ${where.path}`, error);
-};
+/**
+ * The default reporter: Tessera's logger (the `logger` option of `createTessera`, JSON lines on
+ * stderr by default), one line with the method, the path and the error, stack included. The
+ * message names the hook when one of the app's hooks threw.
+ */
+export function defaultErrorReporter(tessera: Pick<Tessera, 'log'>): ErrorReporter {
+  return (error, where) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    tessera.log.error(`tessera: unexpected error while handling ${where.method} ${where.path}: ${reason}`, error);
+  };
+}
 
 /** The lower-case HTTP header name AUTH_HEADER_NAME designates (`authorization` by default). */
 export function tokenHeaderName(context: TesseraContext): string {
@@ -120,7 +128,9 @@ export function tokenHeaderName(context: TesseraContext): string {
 }
 
 /** The outcome of authenticating a request: a value for the handler, or the answer to send. */
-export type AuthOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: HttpResponse };
+export type AuthOutcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: TesseraError; readonly response: HttpResponse };
 
 /**
  * An authentication error as the bundled server answers it on an authenticated view: DRF's
@@ -136,6 +146,10 @@ function withoutAllow(response: HttpResponse): HttpResponse {
   return { ...response, headers };
 }
 
+function refused(error: TesseraError, context: TesseraContext): { ok: false; error: TesseraError; response: HttpResponse } {
+  return { ok: false, error, response: refusal(error, context) };
+}
+
 async function authenticateWith<T>(
   context: TesseraContext,
   header: string | undefined,
@@ -148,12 +162,11 @@ async function authenticateWith<T>(
       cookies === undefined
         ? await authenticateAndReport(context, header, authenticate)
         : await authenticateAndReport(context, header, async () => (await authenticateWithCookie(context, cookies.request, tokenHeaderName(context), authenticate, cookies.userIdOf))?.value);
-    if (value === undefined) return { ok: false, response: refusal(TesseraError.of('not_authenticated'), context) };
-    return { ok: true, value };
+    return value === undefined ? refused(TesseraError.of('not_authenticated'), context) : { ok: true, value };
   } catch (error) {
     // The same mapping as the dispatcher's; anything else is the framework's to handle (a 500).
-    if (error instanceof TokenError) return { ok: false, response: refusal(TesseraError.fromToken(error), context) };
-    if (error instanceof TesseraError) return { ok: false, response: refusal(error, context) };
+    if (error instanceof TokenError) return refused(TesseraError.fromToken(error), context);
+    if (error instanceof TesseraError) return refused(error, context);
     throw error;
   }
 }

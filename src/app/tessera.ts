@@ -23,6 +23,8 @@ import { openServerKeys, type ServerKeys } from '../keys/server-keys.js';
 import { jwksRoutes, withJwksResponse } from '../http/handlers/jwks-view.js';
 import { TokenCodec } from '../tokens/token-codec.js';
 import { VerifiedTokenCache } from '../tokens/verified-token-cache.js';
+import { namedHooks } from './named-hooks.js';
+import { importNeeding } from '../stores/optional-package.js';
 import type { AuthEvent, AuthEventSink } from '../model/auth-events.js';
 import { createEventSink } from '../observability/event-sink.js';
 import type { TesseraMetrics } from '../observability/metrics.js';
@@ -40,8 +42,24 @@ export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
   /** Your own store (e.g. over your existing users table). @default the store DATABASE_URL names */
   store?: Store;
   hooks?: TesseraHooks;
-  /** Where operational messages go (never secrets or tokens). @default JSON lines on stderr */
+  /**
+   * Where operational messages go (never secrets or tokens): the start-up warnings, and
+   * unexpected errors while answering requests when the adapter has no reporter of its own.
+   *
+   * @default JSON lines on stderr
+   * @example
+   * ```ts
+   * const tessera = await createTessera({ logger: { info: () => {}, warn: (msg) => myLog.warn(msg), error: (msg, err) => myLog.error(err, msg) } });
+   * ```
+   */
   logger?: Logger;
+  /**
+   * Whether to write the start-up warnings to the logger. The bundled server's workers turn it
+   * off (the primary has said them once). They stay in `tessera.warnings` either way.
+   *
+   * @default true
+   */
+  reportWarnings?: boolean;
   /** Throttle counters. @default Redis when REDIS_URL is set, else in memory per process */
   limiter?: RateLimiter;
   /** The clock, in milliseconds, for tests. @default Date.now */
@@ -67,7 +85,7 @@ export interface Tessera {
   /** The signing and verification keys, kept current from the key table (docs/keys.md). */
   readonly keys: ServerKeys;
   readonly settings: Settings;
-  /** Start-up warnings (development secret, short keys, ...). */
+  /** Start-up warnings (development secret, short keys, ...), already written to the logger. */
   readonly warnings: readonly string[];
   /** Tessera's mails; with EMAIL_BACKEND=memory, `mail.backend.outbox` holds what was sent. */
   readonly mail: Mailer;
@@ -101,6 +119,14 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const { settings, warnings } = loadSettings({ ...options, overrides: options.settings });
   const store = withUserCache(options.store ?? (await openStore(settings.DATABASE_URL)), { ttlSeconds: settings.USER_CACHE_TTL });
   await store.migrate();
+  const recovery = hasAccountStore(store);
+  if (!recovery) {
+    if (settings.ACCOUNT_EMAIL_VERIFICATION !== 'none') {
+      await store.close();
+      throw new ConfigError('ACCOUNT_EMAIL_VERIFICATION', 'needs a store with email addresses (AccountStore); this store has none');
+    }
+    warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
+  }
   const log = options.logger ?? stderrLogger;
   const keys = await openServerKeys({ settings, store, env: options.env, warnings, onError: (error) => log.warn(`keys: ${error.message}`) });
   const codec = new TokenCodec({ settings, keys, now: options.now });
@@ -111,15 +137,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   const bus = shared?.bus;
   // prom-client is loaded only when metrics are on.
   const metrics = settings.METRICS_ENABLED ? (await import('../observability/metrics.js')).createMetrics() : undefined;
-  const hooks = options.hooks ?? {};
+  const hooks = namedHooks(options.hooks ?? {});
   const events = createEventSink({ metrics, recordAudit: auditWriterOf(store), log, onAuditEvent: hooks.onAuditEvent, now: options.now });
-  const recovery = hasAccountStore(store);
-  if (!recovery) {
-    if (settings.ACCOUNT_EMAIL_VERIFICATION !== 'none') {
-      throw new ConfigError('ACCOUNT_EMAIL_VERIFICATION', 'needs a store with email addresses (AccountStore); this store has none');
-    }
-    warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
-  }
   const mail = openMailer({ settings, log, sendMail: hooks.sendMail, templates: options.mailTemplates });
   const throttledSignIns = throttledAttemptLog(store, codec, events, { action: 'admin.sign_in_throttled', noun: 'sign-in' });
   const throttledLogins = throttledAttemptLog(store, codec, events, { action: 'login.throttled_window', noun: 'login' });
@@ -158,6 +177,9 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       ...(routeOptions.jwks === false ? [] : jwksRoutes(keys)),
     ];
   };
+  // Said once, where the app will see it: a development secret or database file written into
+  // the app's folder is not something to learn about later.
+  if (options.reportWarnings !== false) for (const warning of warnings) log.warn(warning);
   return {
     context,
     keys,
@@ -227,11 +249,12 @@ function throttledAttemptLog(store: CachedStore, codec: TokenCodec, events: Auth
  * when REDIS_URL is set, so a single SQLite server does not pay the client's start-up cost.
  */
 async function connectRedis(url: string, store: CachedStore, log: Logger) {
-  const [{ RedisLink }, { RedisRateLimiter }, { InvalidationBus }] = await Promise.all([
-    import('../stores/redis/redis-link.js'),
-    import('../stores/redis/redis-rate-limiter.js'),
-    import('../stores/redis/invalidation-bus.js'),
-  ]);
+  const [{ RedisLink }, { RedisRateLimiter }, { InvalidationBus }] = await importNeeding(
+    'redis',
+    'REDIS_URL',
+    () => Promise.all([import('../stores/redis/redis-link.js'), import('../stores/redis/redis-rate-limiter.js'), import('../stores/redis/invalidation-bus.js')]),
+    'sharing throttles and caches over Redis',
+  );
   const redis = RedisLink.open(url, log);
   return { redis, limiter: new RedisRateLimiter(redis, new MemoryRateLimiter()), bus: InvalidationBus.connect(redis, store) };
 }

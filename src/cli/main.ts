@@ -2,6 +2,7 @@
 /**
  * `tessera`: the command line (Django's manage.py commands, under the same names).
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { createSuperuserCommand } from './commands/createsuperuser.js';
@@ -13,8 +14,15 @@ import { pruneAuditCommand } from './commands/prune-audit.js';
 import { serveCommand } from './commands/serve.js';
 import { throttleCommand } from './commands/throttle.js';
 
+/** The installed package's version, read from its package.json (two folders above dist/cli/). */
+function packageVersion(): string {
+  const manifest: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return typeof manifest === 'object' && manifest !== null && 'version' in manifest && typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
+
 const program = new Command('tessera')
   .description('JWT authentication server, wire-compatible with djangorestframework-simplejwt')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError();
 
 program.addCommand(serveCommand());

@@ -23,7 +23,7 @@
  * code points.
  */
 
-import { TesseraError, type FieldErrors } from '../errors.js';
+import { FIELD_MESSAGES, TesseraError, type FieldErrors } from '../errors.js';
 import { PyFloat, PyInt, pythonFloatRepr } from './python-json.js';
 import { isValidEmail } from './email-validator.js';
 import { PYTHON_BLANK, codePointCount, firstLoneSurrogate, pythonStrip } from './python-text.js';
@@ -45,14 +45,15 @@ export interface FieldSpec {
   maxLength?: number;
 }
 
-export const MSG_REQUIRED = 'This field is required.';
-export const MSG_NULL = 'This field may not be null.';
-export const MSG_NOT_A_STRING = 'Not a valid string.';
-export const MSG_BLANK = 'This field may not be blank.';
-export const MSG_NULL_CHARACTERS = 'Null characters are not allowed.';
-export const MSG_INVALID_EMAIL = 'Enter a valid email address.';
+// The messages live in the one registry (errors.ts); these names are what the parsers use.
+export const MSG_REQUIRED = FIELD_MESSAGES.required;
+export const MSG_NULL = FIELD_MESSAGES.null;
+export const MSG_NOT_A_STRING = FIELD_MESSAGES.notAString;
+export const MSG_BLANK = FIELD_MESSAGES.blank;
+export const MSG_NULL_CHARACTERS = FIELD_MESSAGES.nullCharacters;
+export const MSG_INVALID_EMAIL = FIELD_MESSAGES.invalidEmail;
 /** The serializer's own `null` message, for a `null` body. */
-export const MSG_NO_DATA = 'No data provided';
+export const MSG_NO_DATA = FIELD_MESSAGES.noData;
 
 /** `Ensure this field has no more than {max_length} characters.` */
 export function msgMaxLength(maxLength: number): string {

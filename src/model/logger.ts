@@ -10,7 +10,8 @@ export interface Logger {
 }
 
 function line(level: string, message: string, fields?: Readonly<Record<string, unknown>>, error?: unknown): string {
-  const entry: Record<string, unknown> = { level, time: Date.now(), ...fields, msg: message };
+  // pino's shape (observability/log.ts): level by name, time, pid, fields, msg; so one parser reads both.
+  const entry: Record<string, unknown> = { level, time: Date.now(), pid: process.pid, ...fields, msg: message };
   if (error instanceof Error) entry.err = { type: error.name, message: error.message, stack: error.stack };
   return `${JSON.stringify(entry)}\n`;
 }

@@ -12,7 +12,7 @@
  * and names made of or hiding invisible characters (U+3164, U+200B) are refused (issue 12).
  */
 import type { TesseraContext } from '../http/context.js';
-import { TesseraError, type FieldErrors } from '../errors.js';
+import { REGISTRATION_MESSAGES, TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
 import { measuredHashing } from '../passwords/measured-hashing.js';
 import { hasInvisibleCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
@@ -21,12 +21,8 @@ import { UniqueViolationError } from '../model/store.js';
 import type { FieldSpec } from '../drf/fields.js';
 import type { User } from '../model/user.js';
 
-export const REGISTRATION_MESSAGES = {
-  passwordsDiffer: "Password fields didn't match.",
-  usernameTaken: 'User with this username already exists.',
-  emailTaken: 'User with this email already exists.',
-  invalidUsername: 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
-} as const;
+/** The registration messages live in the one registry (errors.ts). */
+export { REGISTRATION_MESSAGES };
 
 /** Django's `UnicodeUsernameValidator`: `^[\w.@+-]+\Z` with Unicode `\w`. */
 const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]+$/u;

@@ -21,6 +21,7 @@ import type { RouteOptions, Tessera } from '../app/tessera.js';
 import { answerThenLinger, applyConnectionLimits, httpServerOptions } from './connection-limits.js';
 import { registerProbes } from './probes.js';
 import { requestIdGenerator, routeLabeller, serverLogger } from './server-observability.js';
+import { ERRORS } from '../errors.js';
 
 export interface ServerOptions {
   /** Log level for the server's own messages. Request lines are not logged. @default LOG_LEVEL */
@@ -47,7 +48,7 @@ function answerUnparsableRequest(error: Error & { code?: string }, socket: Duple
   if (!socket.writable) return;
   const [status, reason] =
     error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
-  const body = JSON.stringify({ detail: status === 431 ? 'Request headers are too large.' : 'Malformed request.' });
+  const body = JSON.stringify({ detail: ERRORS[status === 431 ? 'headers_too_large' : 'parse_error'].detail });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
@@ -168,7 +169,7 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     // Fastify's own refusals (body too large, bad framing) keep their 4xx, in DRF's shape.
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) app.log.error({ err: error }, 'unexpected error');
-    const detail = status === 413 ? 'Request body is too large.' : status === 500 ? 'A server error occurred.' : 'Malformed request.';
+    const detail = ERRORS[status === 413 ? 'payload_too_large' : status === 500 ? 'internal_error' : 'parse_error'].detail;
     if (status === 413) {
       reply.hijack();
       const headers = { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' };

@@ -16,6 +16,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { importNeeding } from './optional-package.js';
 import type { Store } from '../model/store.js';
 
 const SETTING = 'DATABASE_URL';
@@ -43,9 +44,10 @@ export async function openStore(databaseUrl: string): Promise<Store> {
     }
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {
+    // Loaded only when asked for: `pg` is an optional peer dependency, and costs start-up time
+    // an SQLite server need not pay.
+    const { openPostgresStore } = await importNeeding('pg', SETTING, () => import('./postgres/postgres-store.js'), 'a postgres:// URL');
     try {
-      // Loaded only when asked for: `pg` costs start-up time an SQLite server need not pay.
-      const { openPostgresStore } = await import('./postgres/postgres-store.js');
       return await openPostgresStore(...postgresTarget(url));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

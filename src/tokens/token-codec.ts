@@ -14,8 +14,25 @@ import type { TokenKey, TokenKeys } from './signing-key.js';
 
 export type TokenType = 'access' | 'refresh' | 'sliding' | 'untyped';
 
-/** A token's claim set, in claim order. */
-export type Claims = JsonObject;
+/**
+ * The claims your `customClaims` hook adds, declared by your app (declaration merging, as
+ * @fastify/jwt's `FastifyJWT`), so that `request.tokenClaims.roles` is typed without a cast.
+ * Empty by default.
+ *
+ * @example
+ * ```ts
+ * declare module 'tessera' {
+ *   interface CustomClaims {
+ *     roles: string[];
+ *   }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by apps, by declaration merging
+export interface CustomClaims {}
+
+/** A token's claim set, in claim order; the claims declared in {@link CustomClaims} typed. */
+export type Claims = JsonObject & Partial<CustomClaims>;
 
 /** Claims a derived access token does not copy from its refresh token. */
 const NOT_COPIED_TO_ACCESS = new Set(['exp', 'iat', 'jti']);

@@ -7,6 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS, startAdapterApp, type RunningAdapterApp } from '../support/adapter-apps.js';
 import { routeOptionsOf } from '../../src/adapters/shared.js';
 import { MemoryStore } from '../support/memory-store.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { tesseraPlugin } from '../../src/adapters/fastify/index.js';
+import { createTessera } from '../../src/app/tessera.js';
+import { TesseraError } from '../../src/errors.js';
+import { TEST_SECRET } from '../support/cli-server.js';
 import { describeApi, client, KYOKO } from './api-suite.js';
 
 for (const adapter of ADAPTERS) {
@@ -99,6 +104,45 @@ describe.each(ADAPTERS)('%s adapter: embedding', (adapter) => {
     expect(redirect.status).toBe(301);
     expect(redirect.headers.get('location')).toBe('/v1/api/token/refresh/');
     expect((await api.post('/api/token/', KYOKO)).status).toBe(404);
+  });
+});
+
+describe('fastify adapter: app.authenticate throws, as @fastify/jwt does', () => {
+  async function appWith(errorHandler?: Parameters<FastifyInstance['setErrorHandler']>[0]) {
+    const tessera = await createTessera({ store: new MemoryStore(), env: { TESSERA_SECRET_KEY: TEST_SECRET }, configFile: false });
+    const app = Fastify();
+    await app.register(tesseraPlugin, { tessera });
+    if (errorHandler !== undefined) app.setErrorHandler(errorHandler);
+    app.get('/protected/', { preHandler: app.authenticate }, async (request) => ({ hello: request.user.username }));
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    return { url, close: async () => (await app.close(), await tessera.close()) };
+  }
+
+  it("lets the app's setErrorHandler reshape the refusal, given the TesseraError", async () => {
+    const app = await appWith((error, _request, reply) => {
+      if (error instanceof TesseraError) return reply.code(error.status).send({ error: error.code, status: error.status, body: error.body });
+      return reply.send(error);
+    });
+    try {
+      const reply = await client(app.url).get('/protected/');
+      expect(reply.status).toBe(401);
+      expect(reply.json).toEqual({ error: 'not_authenticated', status: 401, body: { detail: 'Authentication credentials were not provided.' } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("keeps simplejwt's exact answer when the error handler passes the error on", async () => {
+    const app = await appWith((error, _request, reply) => reply.send(error));
+    try {
+      const reply = await client(app.url).get('/protected/', 'not-a-token');
+      expect(reply.status).toBe(401);
+      expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+      expect(reply.headers.get('content-type')).toBe('application/json');
+      expect(reply.json).toMatchObject({ detail: 'Given token not valid for any token type', code: 'token_not_valid' });
+    } finally {
+      await app.close();
+    }
   });
 });
 

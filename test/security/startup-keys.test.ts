@@ -66,6 +66,13 @@ describe('start-up refuses weak or missing keys (SEC-10, SEC-50)', () => {
     expectRefusedToStart(await serve({ ...PRODUCTION, TESSERA_SECRET_KEY: secret }), 'SECRET_KEY', secret);
   });
 
+  it('production with a short key of few characters: the message says too short, not "typed"', async () => {
+    const run = await serve({ ...PRODUCTION, TESSERA_SECRET_KEY: 'abc123' });
+    expectRefusedToStart(run, 'SECRET_KEY', 'abc123');
+    expect(run.output).toContain('TESSERA_SECRET_KEY is too short: at least 32 bytes are needed; this one is 6');
+    expect(run.output).not.toContain('distinct characters');
+  });
+
   it('production with no key at all: refuses to start', async () => {
     expectRefusedToStart(await serve(PRODUCTION), 'SECRET_KEY');
   });
@@ -96,7 +103,7 @@ describe('start-up refuses weak or missing keys (SEC-10, SEC-50)', () => {
     const secret = 'dev-key-9';
     const run = await serve({ TESSERA_SECRET_KEY: secret });
     expect(run.outcome, run.output).toBe('started');
-    expect(run.output).toMatch(/SECRET_KEY must be at least 32 bytes/);
+    expect(run.output).toMatch(/SECRET_KEY is too short: at least 32 bytes are needed; this one is 9/);
     expect(run.output.includes(secret)).toBe(false);
   });
 });

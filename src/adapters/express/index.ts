@@ -19,8 +19,8 @@ import {
   authenticateRequest,
   authenticateRequestStateless,
   bodyRefusal,
-  consoleErrorReporter,
   corsPolicyOf,
+  defaultErrorReporter,
   dispatchedPaths,
   firstHeader,
   mergedVary,
@@ -132,7 +132,7 @@ export type TesseraRouterOptions = MountOptions;
  */
 export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = {}): Router {
   const routeOptions = routeOptionsOf(options);
-  const dispatch = tessera.dispatcher(routeOptions, options.reportError ?? consoleErrorReporter);
+  const dispatch = tessera.dispatcher(routeOptions, options.reportError ?? defaultErrorReporter(tessera));
   const paths = new Set(dispatchedPaths(tessera, routeOptions));
   // No inflation: Django reads bodies as sent, and a compressed body is no place to spend CPU.
   const readRawBody = express.raw({ type: () => true, limit: tessera.settings.MAX_BODY_BYTES, inflate: false });

@@ -23,6 +23,7 @@ import {
   authenticateRequestStateless,
   bodyRefusal,
   corsPolicyOf,
+  defaultErrorReporter,
   dispatchedPaths,
   firstHeader,
   mergedVary,
@@ -32,6 +33,7 @@ import {
   withMountedLocation,
   type MountOptions,
 } from '../shared.js';
+import { refusalToThrow, restoreDefaultRefusals } from './refusals.js';
 
 export type { MountOptions } from '../shared.js';
 export type { RequestUser } from '../../model/request-user.js';
@@ -183,12 +185,24 @@ function decorateGuarded(app: FastifyInstance, name: keyof typeof SLOTS, setBy: 
   });
 }
 
+/** Whether the app's logger writes errors: plain `Fastify()` has a logger that writes nothing. */
+function logsErrors(app: FastifyInstance): boolean {
+  // pino's `isLevelEnabled`; Fastify's types only promise the level methods.
+  const log: object = app.log;
+  return 'isLevelEnabled' in log && typeof log.isLevelEnabled === 'function' && log.isLevelEnabled.call(app.log, 'error') === true;
+}
+
+function fastifyLogReporter(app: FastifyInstance): ErrorReporter {
+  return (error, where) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    app.log.error({ err: error, method: where.method, path: where.path }, `tessera: unexpected error while handling ${where.method} ${where.path}: ${reason}`);
+  };
+}
+
 const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) => {
   const { tessera } = options;
   const routeOptions = routeOptionsOf(options);
-  const reportError: ErrorReporter =
-    options.reportError ??
-    ((error, where) => app.log.error({ err: error, method: where.method, path: where.path }, 'tessera: unexpected error while handling a request'));
+  const reportError: ErrorReporter = options.reportError ?? (logsErrors(app) ? fastifyLogReporter(app) : defaultErrorReporter(tessera));
   const dispatch = tessera.dispatcher(routeOptions, reportError);
   const headerName = tokenHeaderName(tessera.context);
 
@@ -199,20 +213,28 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
   decorateGuarded(app, 'tokenClaims', 'app.authenticate or app.authenticateStateless');
   decorateGuarded(app, 'tokenUser', 'app.authenticateStateless');
 
-  app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
-    const outcome = await authenticateRequest(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request));
-    if (!outcome.ok) return send(reply, outcome.response);
+  // Unexpected failures (a database down) go to the app's error handling as thrown errors; with
+  // plain `Fastify()` nothing would log them, so they are reported here first.
+  const reportUnlogged = (error: unknown, request: FastifyRequest): never => {
+    if (!logsErrors(app)) reportError(error, { method: request.method, path: splitUrl(request.url).path });
+    throw error;
+  };
+  restoreDefaultRefusals(app);
+
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    const outcome = await authenticateRequest(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request)).catch((error: unknown) => reportUnlogged(error, request));
+    if (!outcome.ok) throw refusalToThrow(request, outcome.error, outcome.response);
     request.user = outcome.value.user;
     request.tokenClaims = outcome.value.claims;
-    return undefined;
   });
 
-  app.decorate('authenticateStateless', async (request: FastifyRequest, reply: FastifyReply) => {
-    const outcome = await authenticateRequestStateless(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request));
-    if (!outcome.ok) return send(reply, outcome.response);
+  app.decorate('authenticateStateless', async (request: FastifyRequest) => {
+    const outcome = await authenticateRequestStateless(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request)).catch((error: unknown) =>
+      reportUnlogged(error, request),
+    );
+    if (!outcome.ok) throw refusalToThrow(request, outcome.error, outcome.response);
     request.tokenUser = outcome.value;
     request.tokenClaims = outcome.value.claims;
-    return undefined;
   });
 
   await app.register(async (routes) => {

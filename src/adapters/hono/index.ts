@@ -18,8 +18,8 @@ import {
   authenticateRequest,
   authenticateRequestStateless,
   bodyRefusal,
-  consoleErrorReporter,
   corsPolicyOf,
+  defaultErrorReporter,
   dispatchedPaths,
   mergedVary,
   routeOptionsOf,
@@ -102,7 +102,7 @@ function nodeServerIp(c: Context): string | undefined {
  */
 export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = {}): Hono {
   const routeOptions = routeOptionsOf(options);
-  const dispatch = tessera.dispatcher(routeOptions, options.reportError ?? consoleErrorReporter);
+  const dispatch = tessera.dispatcher(routeOptions, options.reportError ?? defaultErrorReporter(tessera));
   const clientIp = options.clientIp ?? nodeServerIp;
   const limit = bodyLimit({ maxSize: tessera.settings.MAX_BODY_BYTES, onError: () => toResponse(bodyRefusal(413)) });
   const app = new Hono();

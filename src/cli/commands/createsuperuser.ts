@@ -25,6 +25,12 @@ export function createSuperuserCommand(): Command {
     .option('--no-input', 'ask nothing: the password comes from TESSERA_SUPERUSER_PASSWORD')
     .action(async (options: Options) => {
       const { settings } = loadSettings();
+      // Without a terminal there is nobody to answer: say so, rather than wait on a closed stdin.
+      if (options.input && process.stdin.isTTY !== true) {
+        throw new Error(
+          'createsuperuser: not running in a terminal, so nothing can be asked. Use --no-input with --username (and --email), the password in TESSERA_SUPERUSER_PASSWORD.',
+        );
+      }
       const username = options.username ?? (options.input ? await ask('Username: ') : undefined);
       if (username === undefined || username.trim() === '') throw new Error('You must use --username with --no-input.');
       const password = options.input ? await askPassword(username, options.email ?? '') : process.env.TESSERA_SUPERUSER_PASSWORD;

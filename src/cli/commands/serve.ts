@@ -33,8 +33,8 @@ interface ServeOptions {
 export function serveCommand(): Command {
   return new Command('serve')
     .description('Apply migrations and serve the API.')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on', port, 8000)
+    .option('--host <host>', 'address to listen on (default: $HOST, else 127.0.0.1)', process.env.HOST ?? '127.0.0.1')
+    .option('--port <port>', 'port to listen on (default: $PORT, else 8000)', port, process.env.PORT === undefined ? 8000 : port(process.env.PORT))
     .option('--workers <n>', 'worker processes sharing the port (a number, or auto: one per core)', workers, 1)
     .action(async (options: ServeOptions) => {
       if (options.workers > 1 && cluster.isPrimary) {
@@ -57,10 +57,10 @@ export function serveCommand(): Command {
 async function serveOne(options: ServeOptions): Promise<void> {
   const { settings } = loadSettings();
   const pino = createPinoLogger({ level: settings.LOG_LEVEL, format: settings.LOG_FORMAT });
-  const tessera = await createTessera({ logger: tesseraLoggerOf(pino) });
+  // Workers stay quiet about start-up warnings: the primary has said them once.
+  const tessera = await createTessera({ logger: tesseraLoggerOf(pino), reportWarnings: cluster.isPrimary });
   joinWorkerCacheGroup(tessera.context.store);
   const app = createServer(tessera, { logger: pino });
-  if (cluster.isPrimary) for (const warning of tessera.warnings) app.log.warn(warning);
   if (cluster.isWorker) shareWorkerMetrics(tessera);
   const metricsListener = cluster.isPrimary ? await startMetricsListener(tessera) : undefined;
   const shutdown = async (): Promise<void> => {

@@ -15,6 +15,9 @@ import { hashPassword } from '../../../passwords/hasher.js';
 import { UniqueViolationError, type AuditTrail, type Store } from '../../../model/store.js';
 import { clearAccountLocks, reserveLoginAttempt, throttledAttemptKey, type LoginAttempt } from '../../../throttling/login-throttle.js';
 import { checkCredentials } from '../../../users/login.js';
+import { hasAccountStore } from '../../../accounts/account-store.js';
+import { sendPasswordResetMail } from '../../../accounts/request-password-reset.js';
+import { recoveryViewOf } from './account-recovery.js';
 import { hasControlCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../../../model/usernames.js';
 import type { User, UserPatch } from '../../../model/user.js';
 import { htmlResponse, movedPermanently, seeOther, type ConnectionInfo, type PageResponse } from '../page-response.js';
@@ -94,6 +97,10 @@ function noticeOf(query: URLSearchParams): Notice | undefined {
       return { kind: 'success', text: `Login locks cleared (${plural(n, 'counter')}).` };
     case 'signed-out':
       return { kind: 'success', text: 'You are signed out.' };
+    case 'reset-sent':
+      return { kind: 'success', text: 'A password reset mail is on its way to the user.' };
+    case 'reset-unavailable':
+      return { kind: 'error', text: 'No reset mail can be sent to this user.' };
     default:
       return undefined;
   }
@@ -227,10 +234,14 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
   }
 
   async function renderUser(visit: Visit, visitor: Visitor, user: User, status: number, extra: Partial<Parameters<typeof userPage>[1]> = {}): Promise<PageResponse> {
-    const [tokens, history] = await Promise.all([visit.store.listTokens({ userId: user.id, limit: 200 }), visit.audit.listAudit({ targetUserId: user.id, limit: 50 })]);
+    const [tokens, history, recovery] = await Promise.all([
+      visit.store.listTokens({ userId: user.id, limit: 200 }),
+      visit.audit.listAudit({ targetUserId: user.id, limit: 50 }),
+      recoveryViewOf(context, user),
+    ]);
     return htmlResponse(
       status,
-      userPage(visitor, { user, tokens, audit: history, manageable: mayManage(visitor.user, user), now: visit.now, notice: noticeOf(queryOf(visit.request)), ...extra }),
+      userPage(visitor, { user, tokens, audit: history, manageable: mayManage(visitor.user, user), now: visit.now, notice: noticeOf(queryOf(visit.request)), recovery, ...extra }),
     );
   }
 
@@ -333,6 +344,12 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     if (endedSessions > 0) details.push(`${plural(endedSessions, 'console session')} ended`);
     await audit(visit, { actor: visitor.user, action: 'user.set_password', target, detail: details.join('; ') });
     return seeOther(`/admin/users/${target.id}/?done=password&n=${blacklisted}`);
+  }
+
+  async function sendResetMail(visit: Visit, visitor: Visitor, target: User): Promise<PageResponse> {
+    const sent = hasAccountStore(context.store) && sendPasswordResetMail(context, target);
+    if (sent) await audit(visit, { actor: visitor.user, action: 'user.password_reset_mail', target, detail: 'password reset mail sent' });
+    return seeOther(`/admin/users/${target.id}/?done=${sent ? 'reset-sent' : 'reset-unavailable'}`);
   }
 
   // ---- tokens ----
@@ -443,7 +460,7 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     }
     if (path === '/admin/tokens/flush-expired/') return isPost ? flushExpired(visit, visitor) : notAllowed('POST', visitor);
 
-    const match = /^\/admin\/users\/(\d{1,15})\/(?:(password|tokens\/blacklist|tokens\/blacklist-all|families\/revoke|login-locks\/clear)\/)?$/.exec(path);
+    const match = /^\/admin\/users\/(\d{1,15})\/(?:(password|tokens\/blacklist|tokens\/blacklist-all|families\/revoke|login-locks\/clear|password-reset)\/)?$/.exec(path);
     if (match === null) return notFound(visitor);
     const target = await targetUser(visit, match[1] ?? '');
     if (target === undefined) return notFound(visitor);
@@ -460,6 +477,8 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
         return updateUser(visit, visitor, target, form);
       case 'password':
         return setPassword(visit, visitor, target, form);
+      case 'password-reset':
+        return sendResetMail(visit, visitor, target);
       case 'tokens/blacklist':
         return blacklistOne(visit, visitor, target, form);
       case 'tokens/blacklist-all':

@@ -7,6 +7,7 @@ import type { ConsoleSignIn, AuditEntry, TokenRecord } from '../../../model/stor
 import type { User } from '../../../model/user.js';
 import { flag, html, type SafeHtml } from '../html.js';
 import { renderPage } from '../layout.js';
+import { recoverySection, type RecoveryView } from './account-recovery-view.js';
 import { auditActionChoices, auditLabel } from './audit-trail.js';
 import type { FormErrors, UserFormValues } from './user-form.js';
 
@@ -298,6 +299,8 @@ export interface UserView {
   readonly editValues?: UserFormValues;
   readonly editErrors?: FormErrors;
   readonly passwordErrors?: FormErrors;
+  /** Verification state and the reset-mail button, when the store keeps email addresses. */
+  readonly recovery?: RecoveryView;
 }
 
 function tokenState(token: TokenRecord, now: Date): SafeHtml {
@@ -422,6 +425,7 @@ ${checkField('pw-', 'logout_everywhere', 'Also log out everywhere', true, 'Black
     : html`<p class="muted">Not available for this account.</p>`}
 </section>
 </div>
+${view.recovery === undefined ? '' : recoverySection(visitor.session, user, view.recovery, editable)}
 ${tokensSection(visitor, view)}
 <section aria-labelledby="history-heading">
 <h2 id="history-heading">History</h2>

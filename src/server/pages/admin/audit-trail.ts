@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = {
   'user.create': 'Created user',
   'user.update': 'Changed user',
   'user.set_password': 'Set password',
+  'user.password_reset_mail': 'Sent a password reset mail',
   'user.clear_login_locks': 'Cleared login locks',
   'token.blacklist': 'Blacklisted token',
   'token.blacklist_all': "Blacklisted all of a user's tokens",
