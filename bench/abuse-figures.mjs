@@ -93,6 +93,26 @@ for (let i = 0; i < 5; i++) {
   await burst;
 }
 console.log(`3a. valid login from 127.0.0.3 sent 50 ms after 400 concurrent bad logins from 127.0.0.5: median ${median(behindBurst).toFixed(0)} ms (idle ${median([...idle]).toFixed(0)} ms)`);
+// 3c. The same burst, and a request that needs no password at all (GET /hello/ without a token):
+// how long the burst's own HTTP work holds the event loop.
+const hello = (from) =>
+  new Promise((resolve, reject) => {
+    const started = performance.now();
+    const outgoing = request({ host: '127.0.0.1', port, path: '/hello/', method: 'GET', localAddress: from, agent: false }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(performance.now() - started));
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+const helloBehindBurst = [];
+for (let i = 0; i < 5; i++) {
+  const burst = Promise.all(Array.from({ length: 400 }, (_, n) => login('127.0.0.6', `hello-burst-${i}-${n}`, 'wrong')));
+  await pause(50);
+  helloBehindBurst.push(await hello('127.0.0.3'));
+  await burst;
+}
+console.log(`3c. GET /hello/ (no password work) sent 50 ms after the same burst: median ${median(helloBehindBurst).toFixed(0)} ms`);
 let flooding = true;
 const statuses = {};
 const flood = Promise.all(

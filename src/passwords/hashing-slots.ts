@@ -70,11 +70,26 @@ export async function withHashingSlot<T>(work: () => Promise<T>, client: string 
   }
 }
 
-function waitInLine(client: string): Promise<void> {
-  const line = lines.get(client) ?? [];
+/** Whether `client`'s check would be refused now: its line or the whole queue is full. */
+function isFull(client: string): boolean {
+  if (busy < SLOTS) return false;
   // Work without an address (the CLI, a library caller that passes none) has only the total bound.
-  const overShare = client !== NO_ADDRESS && line.length >= limits.perClient;
-  if (overShare || waitingCount >= limits.total) throw new HashQueueFullError();
+  const overShare = client !== NO_ADDRESS && (lines.get(client)?.length ?? 0) >= limits.perClient;
+  return overShare || waitingCount >= limits.total;
+}
+
+/**
+ * Throws {@link HashQueueFullError} at once when the current client's check could not wait for
+ * a slot: called before the work that leads to the hash (a database lookup), so a flood's
+ * excess costs as little as possible.
+ */
+export function refuseWhenHashQueueFull(client: string = NO_ADDRESS): void {
+  if (isFull(client)) throw new HashQueueFullError();
+}
+
+function waitInLine(client: string): Promise<void> {
+  if (isFull(client)) throw new HashQueueFullError();
+  const line = lines.get(client) ?? [];
   return new Promise<void>((resolve) => {
     line.push(resolve);
     lines.set(client, line);

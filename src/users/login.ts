@@ -9,6 +9,7 @@
  */
 import type { TesseraContext } from '../http/context.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hasher.js';
+import { refuseWhenHashQueueFull } from '../passwords/hashing-slots.js';
 import { measuredHashing } from '../passwords/measured-hashing.js';
 import type { User } from '../model/user.js';
 import { MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
@@ -59,6 +60,8 @@ export async function checkCredentials(context: TesseraContext, login: string, p
 /** `client` is the line the password work waits in (passed down, not carried: hashing-slots.ts). */
 async function checkInLine(context: TesseraContext, login: string, password: string, client: string | undefined): Promise<LoginCheck> {
   const { settings, store, events } = context;
+  // A check that could not get into the hashing queue is refused before the database is asked.
+  refuseWhenHashQueueFull(client);
   const name = lookupName(settings.USERNAME_FIELD, login);
   const user = name === undefined ? undefined : await store.findUser(settings.USERNAME_FIELD, name);
   if (user === undefined) {
