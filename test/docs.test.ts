@@ -17,6 +17,10 @@ const ROOT = resolve(import.meta.dirname, '..');
  */
 const NOT_SETTINGS: Readonly<Record<string, string>> = {
   NODE_ENV: "Node's environment switch (production mode)",
+  BENCH_TESSERA_CLI: "the benchmark's switch to measure another build (bench/lib/servers.mjs)",
+  PASSWORD_HASHERS: "a Django setting (the Django project's, named in the comparison)",
+  AUTH_USER_MODEL: "a Django setting (the Django project's custom user model)",
+  SIMPLE_JWT: "the Django project's simplejwt settings dictionary",
   HTTP_AUTHORIZATION: 'a Django META key: the value of AUTH_HEADER_NAME',
   HTTP_X_ACCESS_TOKEN: 'a Django META key: an example value of AUTH_HEADER_NAME',
 };

@@ -26,6 +26,9 @@ const ROTATION_MODE = {
   TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off',
   TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off',
   TESSERA_THROTTLE_LOGIN_IP: 'off',
+  // ...and the hash queue's per-address bound into 503s: this test is about durability.
+  TESSERA_HASH_QUEUE_LIMIT: '512',
+  TESSERA_HASH_QUEUE_PER_CLIENT: '512',
 };
 const SESSIONS = 24;
 const REGISTRATIONS = 80;

@@ -6,8 +6,9 @@
  * Every method runs without awaiting anything in between, so each is atomic in one process,
  * which is what the interface's concurrency rules ask of a store.
  */
-import { UniqueViolationError, type OutstandingToken, type Store, type TokenRecord, type TokenState } from '../../src/model/store.js';
+import { UniqueViolationError, type NameRules, type OutstandingToken, type Store, type TokenRecord, type TokenState } from '../../src/model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../../src/model/user.js';
+import { emailKey, foldedKey } from '../../src/model/usernames.js';
 
 interface TokenRow {
   /** Insertion order, the tie-breaker of listings (a SQL store's row id). */
@@ -63,8 +64,9 @@ export class MemoryStore implements Store {
     return [...this.#users.values()].find((user) => user[field] === text);
   }
 
-  async createUser(user: NewUser): Promise<User> {
+  async createUser(user: NewUser, options: NameRules = {}): Promise<User> {
     this.#checkUnique(user.username, user.email ?? '', undefined);
+    if (options.uniqueAfterFolding === true) this.#checkFolded(user.username, user.email ?? '', undefined);
     const created: User = {
       id: this.#nextUserId++,
       username: user.username,
@@ -82,12 +84,13 @@ export class MemoryStore implements Store {
     return created;
   }
 
-  async updateUser(id: number, patch: UserPatch): Promise<User | undefined> {
+  async updateUser(id: number, patch: UserPatch, options: NameRules = {}): Promise<User | undefined> {
     const user = this.#users.get(id);
     if (user === undefined) return undefined;
     const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     const updated: User = { ...user, ...defined };
     this.#checkUnique(updated.username, updated.email, id);
+    if (options.uniqueAfterFolding === true) this.#checkFolded(updated.username, updated.email, id);
     this.#users.set(id, updated);
     return updated;
   }
@@ -114,6 +117,15 @@ export class MemoryStore implements Store {
   async deleteUser(id: number): Promise<boolean> {
     for (const token of this.#tokens.values()) if (token.userId === id) token.userId = null;
     return this.#users.delete(id);
+  }
+
+  /** `uniqueAfterFolding`: another user's name or email equal after NFKC and case folding is taken. */
+  #checkFolded(username: string, email: string, exceptId: number | undefined): void {
+    for (const other of this.#users.values()) {
+      if (other.id === exceptId) continue;
+      if (foldedKey(other.username) === foldedKey(username)) throw new UniqueViolationError('username');
+      if (email !== '' && other.email !== '' && emailKey(other.email) === emailKey(email)) throw new UniqueViolationError('email');
+    }
   }
 
   #checkUnique(username: string, email: string, exceptId: number | undefined): void {
