@@ -32,7 +32,9 @@ for (const path of Object.keys(createRequire(import.meta.url).cache)) process.st
 
 /** What a verifying service must not pay for. */
 const HEAVY = /node_modules\/(kysely|libsql|@libsql|pg|pg-[a-z]+|redis|@redis|@node-rs\/argon2[^/]*|bcrypt|nodemailer|fastify|pino|prom-client)\//;
-const SERVER_LAYERS = /dist\/(stores|passwords|mail|server|cli|http|sessions\/(?!blacklist-check)|observability)\//;
+// observability/'s setting parsers (log level and format, a listen address) are plain functions
+// the settings schema uses; the logging, metrics and tracing modules are what must stay out.
+const SERVER_LAYERS = /dist\/(stores|passwords|mail|server|cli|http|sessions\/(?!blacklist-check)|observability\/(?!log-options|listen-address))\//;
 
 let dir: string;
 

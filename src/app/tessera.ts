@@ -128,15 +128,23 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
   }
   const log = options.logger ?? stderrLogger;
-  const keys = await openServerKeys({ settings, store, env: options.env, warnings, onError: (error) => log.warn(`keys: ${error.message}`) });
+  // prom-client is loaded only when metrics are on.
+  const metrics = settings.METRICS_ENABLED ? (await import('../observability/metrics.js')).createMetrics() : undefined;
+  const keys = await openServerKeys({
+    settings,
+    store,
+    env: options.env,
+    warnings,
+    onError: (error) => log.warn(`keys: ${error.message}`),
+    // `tessera keys` audits its own changes; the server that sees them counts them.
+    onKeyChange: (change) => metrics?.observeEvent({ action: `key.${change}` }),
+  });
   const codec = new TokenCodec({ settings, keys, now: options.now });
   configureHashingQueue({ total: settings.HASH_QUEUE_LIMIT, perClient: settings.HASH_QUEUE_PER_CLIENT });
   const shared = settings.REDIS_URL === null ? undefined : await connectRedis(settings.REDIS_URL, store, log);
   const redis = shared?.redis;
   const limiter = options.limiter ?? shared?.limiter ?? new MemoryRateLimiter();
   const bus = shared?.bus;
-  // prom-client is loaded only when metrics are on.
-  const metrics = settings.METRICS_ENABLED ? (await import('../observability/metrics.js')).createMetrics() : undefined;
   const hooks = namedHooks(options.hooks ?? {});
   const events = createEventSink({ metrics, recordAudit: auditWriterOf(store), log, onAuditEvent: hooks.onAuditEvent, now: options.now });
   const mail = openMailer({ settings, log, sendMail: hooks.sendMail, templates: options.mailTemplates });

@@ -25,6 +25,32 @@ export interface DatabaseKeys {
 
 export const NO_DATABASE_KEYS: DatabaseKeys = { active: undefined, published: [], fingerprint: '' };
 
+/** A change a poll of the key table saw, as `tessera keys` made it (possibly in another process). */
+export type KeyStateChange = 'generated' | 'activated' | 'retired';
+
+/**
+ * What changed in the key table between two reads, from their fingerprints (`kid:state` pairs of
+ * the keys not retired): a new kid was generated (and activated, if it already signs), a kid
+ * that became active was activated, a kid that left the table was retired.
+ *
+ * @example
+ * ```ts
+ * keyStateChanges(before, after); // ['generated', 'activated']
+ * ```
+ */
+export function keyStateChanges(before: DatabaseKeys, after: DatabaseKeys): KeyStateChange[] {
+  const statesOf = (keys: DatabaseKeys) => new Map(keys.fingerprint.split(',').filter(Boolean).map((pair) => pair.split(':') as [string, string]));
+  const [was, now] = [statesOf(before), statesOf(after)];
+  const changes: KeyStateChange[] = [];
+  for (const [kid, state] of now) {
+    const previous = was.get(kid);
+    if (previous === undefined) changes.push('generated');
+    if (state === 'active' && previous !== 'active') changes.push('activated');
+  }
+  for (const kid of was.keys()) if (!now.has(kid)) changes.push('retired');
+  return changes;
+}
+
 /** The AAD context binding a sealed private key to its row. */
 export function sealContext(key: Pick<StoredSigningKey, 'kid' | 'algorithm'>): string {
   return `${key.kid}:${key.algorithm}`;

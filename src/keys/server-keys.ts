@@ -8,7 +8,7 @@ import type { KeySettings } from './key-settings.js';
 import { ConfigError } from '../errors.js';
 import type { KeyStore, Store } from '../model/store.js';
 import { isHmacAlgorithm } from '../tokens/algorithms.js';
-import { loadDatabaseKeys, NO_DATABASE_KEYS, type DatabaseKeys } from './database-keys.js';
+import { keyStateChanges, loadDatabaseKeys, NO_DATABASE_KEYS, type DatabaseKeys, type KeyStateChange } from './database-keys.js';
 import { KeyEncryptionKey } from './key-encryption.js';
 import { Keyring } from './keyring.js';
 import { keysFromSettings, type ConfiguredKeys } from './keys-from-settings.js';
@@ -27,6 +27,8 @@ export interface ServerKeysOptions {
   readonly onError?: (error: Error) => void;
   /** For JWK_URL. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /** Hears each key change a poll finds (`tessera keys` runs in its own process): for metrics. */
+  readonly onKeyChange?: (change: KeyStateChange) => void;
 }
 
 /** A server's live key set, with the means to reload it and to stop polling. */
@@ -68,7 +70,7 @@ export async function openServerKeys(options: ServerKeysOptions): Promise<Server
       if (!(await remote.refresh())) options.warnings?.push('JWK_URL could not be fetched at start-up; tokens it should verify are refused until it can.');
     }
   }
-  const poll = keyStore === undefined ? undefined : { keyStore, kek, intervalMs: settings.KEY_POLL_INTERVAL * 1000, onError };
+  const poll = keyStore === undefined ? undefined : { keyStore, kek, intervalMs: settings.KEY_POLL_INTERVAL * 1000, onError, onKeyChange: options.onKeyChange };
   return new PolledKeys(configured, database, keyring, remote, poll);
 }
 
@@ -77,6 +79,7 @@ interface PollOptions {
   readonly kek: KeyEncryptionKey | undefined;
   readonly intervalMs: number;
   readonly onError: (error: Error) => void;
+  readonly onKeyChange: ((change: KeyStateChange) => void) | undefined;
 }
 
 /** Live keys that follow the key table: a timer re-reads it, one read at a time. */
@@ -102,7 +105,9 @@ class PolledKeys extends LiveKeys implements ServerKeys {
     const next = await loadDatabaseKeys(this.#poll.keyStore, this.#poll.kek);
     if (next.fingerprint === this.#database.fingerprint) return false;
     this.replace(keyringOf(this.#configured, next, 'DATABASE_URL'));
+    const changes = keyStateChanges(this.#database, next);
     this.#database = next;
+    for (const change of changes) this.#poll.onKeyChange?.(change);
     return true;
   }
 

@@ -142,7 +142,9 @@ describe('serve --workers 2 on one SQLite file', () => {
   let server: CliServerProcess;
   let api: Api;
   beforeAll(async () => {
-    const first = await startCliServer(rotation);
+    // Eight logins at once from one address: past the hash queue's per-address share (503) and the
+    // account+address burst rule (attempts are reserved before they are checked: 429) unless raised.
+    const first = await startCliServer({ ...rotation, TESSERA_HASH_QUEUE_PER_CLIENT: '64', TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off' });
     await first.stop();
     server = await serveCli(first.env, ['--workers', '2']);
     api = client(server.baseUrl);
