@@ -85,7 +85,7 @@ beforeAll(async () => {
   await tessera(['migrate'], env);
   firstKid = await keys('generate');
   // The very first key: no server runs yet, so nobody can miss it; --force skips the wait.
-  await keys('activate', firstKid, '--force');
+  await keys('activate', '--force', '--', firstKid);
   a = await startCliServer(env, { databaseUrl });
   b = await startCliServer(env, { databaseUrl });
 });
@@ -139,14 +139,14 @@ describe('key rotation under load', () => {
     await expect.poll(async () => jwksKids(b), { timeout: 5000 }).toEqual([firstKid, secondKid]);
 
     // Too early: a verifier might not have the new key yet.
-    expect(await keysRefused('activate', secondKid)).toMatch(/verifiers may not know it yet/);
-    expect(await keysOnceAllowed('activate', secondKid)).toBe(secondKid);
+    expect(await keysRefused('activate', '--', secondKid)).toMatch(/verifiers may not know it yet/);
+    expect(await keysOnceAllowed('activate', '--', secondKid)).toBe(secondKid);
     await expect.poll(async () => kidOf((await login(a)).access), { timeout: 5000 }).toBe(secondKid);
     await expect.poll(async () => kidOf((await login(b)).access), { timeout: 5000 }).toBe(secondKid);
 
     // Too early: tokens the first key signed are still live.
-    expect(await keysRefused('retire', firstKid)).toMatch(/may still be valid until/);
-    expect(await keysOnceAllowed('retire', firstKid)).toBe(firstKid);
+    expect(await keysRefused('retire', '--', firstKid)).toMatch(/may still be valid until/);
+    expect(await keysOnceAllowed('retire', '--', firstKid)).toBe(firstKid);
     await expect.poll(async () => jwksKids(a), { timeout: 5000 }).toEqual([secondKid]);
     await expect.poll(async () => jwksKids(b), { timeout: 5000 }).toEqual([secondKid]);
     await sleep(1000);
