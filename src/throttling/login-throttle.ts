@@ -102,11 +102,8 @@ export async function reserveLoginAttempt(context: Pick<TesseraContext, 'setting
   const rules = [...resetOnSuccess, ...refundOnSuccess];
   const reservation = await limiter.reserve(rules, nowMs);
   if (!reservation.granted) throw throttledError(reservation.retryAfter);
-  let settled = false;
   return {
-    async settle(outcome) {
-      if (settled) return;
-      settled = true;
+    settle: settleOnce(async (outcome: LoginOutcome) => {
       if (outcome === 'failed') return;
       if (outcome === 'unchecked') return limiter.refund(rules, reservation.ticket);
       await limiter.refund(refundOnSuccess, reservation.ticket);
@@ -114,7 +111,7 @@ export async function reserveLoginAttempt(context: Pick<TesseraContext, 'setting
       const { accountKey } = accountLockKeys(login);
       await limiter.reset([...resetOnSuccess.map((rule) => rule.key), accountKey]);
       if (knownKey !== undefined) await limiter.mark(knownKey, settings.LOGIN_KNOWN_ADDRESS_LIFETIME, context.codec.now());
-    },
+    }),
   };
 }
 
@@ -133,4 +130,17 @@ export async function clearAccountLocks(context: Pick<TesseraContext, 'limiter'>
 /** Forgets an address's failures across accounts (`tessera throttle clear --address IP`). */
 export async function clearAddressLocks(context: Pick<TesseraContext, 'limiter'>, ip: string): Promise<number> {
   return context.limiter.resetPrefix(`login:ip:${addressHash(ip)}`);
+}
+
+/**
+ * A reservation's settle function that acts once: a request settles its attempt on every path
+ * out (success, failure, an error before the check), and only the first call may refund or reset.
+ */
+export function settleOnce<Outcome extends string>(settle: (outcome: Outcome) => Promise<void>): (outcome: Outcome) => Promise<void> {
+  let settled = false;
+  return async (outcome) => {
+    if (settled) return;
+    settled = true;
+    await settle(outcome);
+  };
 }

@@ -11,7 +11,7 @@
  *   far as the password form gives its reservation back.
  */
 import type { TesseraContext } from '../http/context.js';
-import { throttledError } from './login-throttle.js';
+import { settleOnce, throttledError } from './login-throttle.js';
 import { parseRate } from './rate.js';
 import type { ThrottleRule } from './rate-limiter.js';
 import { accountHash, addressHash } from './throttle-keys.js';
@@ -44,13 +44,10 @@ export async function reserveResetConfirmation(context: RecoveryThrottleContext,
   const rules = recoveryRules(context, 'reset-confirm', uid, ip);
   const reservation = await context.limiter.reserve(rules, context.codec.now());
   if (!reservation.granted) throw throttledError(reservation.retryAfter);
-  let settled = false;
   return {
-    async settle(outcome) {
-      if (settled) return;
-      settled = true;
+    settle: settleOnce(async (outcome: 'failed' | 'passed') => {
       if (outcome === 'failed') return;
       await context.limiter.refund(rules, reservation.ticket);
-    },
+    }),
   };
 }
