@@ -286,6 +286,14 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         expect((await store.createUser(userInput('Alice'), strict)).username).toBe('Alice');
       });
 
+      it('counts every one of a burst of concurrent token cut-offs, and findUser reads the version (issue 15)', async () => {
+        const user = await store.createUser(userInput('cutoff'));
+        expect((await store.findUser('id', user.id))?.tokenVersion ?? 0).toBe(0);
+        const versions = await Promise.all(Array.from({ length: 12 }, () => store.cutOffTokens(user.id, new Date())));
+        expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, index) => index + 1));
+        expect((await store.findUser('username', 'cutoff'))?.tokenVersion).toBe(12);
+      });
+
       it('never gives a deleted user id to a new user', async () => {
         await store.createUser(userInput('first'));
         const last = await store.createUser(userInput('second'));
