@@ -4,23 +4,16 @@
  * (a permission by app label, model and codename; a group by name; a token by jti), so writing
  * it twice changes nothing the second time.
  */
+import type { User } from './user.js';
 
-/** A user as Django had it. */
-export interface ImportedUser {
+/**
+ * A user as Django had it: `User`'s fields (Django's `auth.User`, column for column), whose
+ * `password` is Django's encoded password as stored (any format, or `!...` for unusable), plus
+ * where the row came from.
+ */
+export interface ImportedUser extends Omit<User, 'tokenVersion'> {
   /** Where it came from, for messages (`auth_user id=5`). */
   readonly source: string;
-  readonly id: number;
-  readonly username: string;
-  readonly email: string;
-  readonly firstName: string;
-  readonly lastName: string;
-  /** Django's encoded password, as stored (any format, or `!...` for unusable). */
-  readonly password: string;
-  readonly isActive: boolean;
-  readonly isStaff: boolean;
-  readonly isSuperuser: boolean;
-  readonly lastLogin: Date | null;
-  readonly dateJoined: Date;
 }
 
 /** A permission by its natural key (Django's `Permission.natural_key()`), and its display name. */
