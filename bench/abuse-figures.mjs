@@ -18,9 +18,15 @@ import { join } from 'node:path';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'tessera-abuse-'));
-const env = { ...process.env, TESSERA_SECRET_KEY: 'abuse-figures-secret-0123456789abcdef-0123456789', TESSERA_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}` };
+const env = {
+  ...process.env,
+  TESSERA_SECRET_KEY: 'abuse-figures-secret-0123456789abcdef-0123456789',
+  TESSERA_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}`,
+};
 execFileSync(process.execPath, [CLI, 'migrate'], { env });
-execFileSync(process.execPath, [CLI, 'createsuperuser', '--username', 'kyoko', '--email', 'k@example.com', '--no-input'], { env: { ...env, TESSERA_SUPERUSER_PASSWORD: 'contrasenasegura' } });
+execFileSync(process.execPath, [CLI, 'createsuperuser', '--username', 'kyoko', '--email', 'k@example.com', '--no-input'], {
+  env: { ...env, TESSERA_SUPERUSER_PASSWORD: 'contrasenasegura' },
+});
 const port = await new Promise((resolve) => {
   const probe = createServer().listen(0, '127.0.0.1', () => {
     const { port: free } = probe.address();
@@ -44,7 +50,15 @@ function login(from, username, password) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const outgoing = request(
-      { host: '127.0.0.1', port, path: '/api/token/', method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/token/',
+        method: 'POST',
+        localAddress: from,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (response) => {
         response.resume();
         response.on('end', () => resolve({ status: response.statusCode, ms: performance.now() - started }));
@@ -61,11 +75,15 @@ await login('127.0.0.2', 'warm-up', 'wrong');
 const rounds = [rssMb()];
 for (let round = 0; round < 3; round++) {
   for (let batch = 0; batch < 20; batch++) {
-    await Promise.all(Array.from({ length: 10 }, (_, i) => login(`127.0.0.${10 + i}`, `${round}-${batch}-${i}-${'u'.repeat(900 * 1024)}`, 'wrong')));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => login(`127.0.0.${10 + i}`, `${round}-${batch}-${i}-${'u'.repeat(900 * 1024)}`, 'wrong')),
+    );
   }
   rounds.push(rssMb());
 }
-console.log(`1. RSS: ${rounds[0]} MB before; after each of three rounds of 200 failed logins with distinct 900 KB usernames (540 MB of names in all): ${rounds.slice(1).join(', ')} MB`);
+console.log(
+  `1. RSS: ${rounds[0]} MB before; after each of three rounds of 200 failed logins with distinct 900 KB usernames (540 MB of names in all): ${rounds.slice(1).join(', ')} MB`,
+);
 
 // 2. Stalled body.
 const stalledFor = await new Promise((resolve) => {
@@ -92,7 +110,9 @@ for (let i = 0; i < 5; i++) {
   behindBurst.push((await login('127.0.0.3', 'kyoko', 'contrasenasegura')).ms);
   await burst;
 }
-console.log(`3a. valid login from 127.0.0.3 sent 50 ms after 400 concurrent bad logins from 127.0.0.5: median ${median(behindBurst).toFixed(0)} ms (idle ${median([...idle]).toFixed(0)} ms)`);
+console.log(
+  `3a. valid login from 127.0.0.3 sent 50 ms after 400 concurrent bad logins from 127.0.0.5: median ${median(behindBurst).toFixed(0)} ms (idle ${median([...idle]).toFixed(0)} ms)`,
+);
 // 3c. The same burst, and a request that needs no password at all (GET /hello/ without a token):
 // how long the burst's own HTTP work holds the event loop.
 const hello = (from) =>
@@ -129,5 +149,7 @@ const loaded = [];
 for (let i = 0; i < 7; i++) loaded.push((await login('127.0.0.3', 'kyoko', 'contrasenasegura')).ms);
 flooding = false;
 await flood;
-console.log(`3b. valid login from 127.0.0.3: median ${median(idle).toFixed(0)} ms idle, ${median(loaded).toFixed(0)} ms (max ${Math.max(...loaded).toFixed(0)} ms) while 127.0.0.4 floods with 400 concurrent logins (its answers: ${JSON.stringify(statuses)})`);
+console.log(
+  `3b. valid login from 127.0.0.3: median ${median(idle).toFixed(0)} ms idle, ${median(loaded).toFixed(0)} ms (max ${Math.max(...loaded).toFixed(0)} ms) while 127.0.0.4 floods with 400 concurrent logins (its answers: ${JSON.stringify(statuses)})`,
+);
 server.kill('SIGTERM');

@@ -14,7 +14,12 @@ const tessera = await createTessera({
 await tessera.context.store.createUser({ username: 'kyoko', password: await hashPassword('contrasenasegura') });
 const dispatch = tessera.dispatcher({ demoViews: true }, (error) => console.error(error));
 const body = Buffer.from('{"username":"kyoko","password":"contrasenasegura"}');
-const login = await dispatch({ method: 'POST', path: '/api/token/', headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body });
+const login = await dispatch({
+  method: 'POST',
+  path: '/api/token/',
+  headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+  body,
+});
 const { access } = JSON.parse(login.body);
 const request = { method: 'GET', path: '/protected/', headers: { authorization: `Bearer ${access}` }, body: Buffer.alloc(0) };
 

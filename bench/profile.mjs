@@ -21,12 +21,17 @@ const { values, positionals } = parseArgs({
   options: { duration: { type: 'string', default: '8' }, out: { type: 'string' }, top: { type: 'string', default: '25' } },
 });
 const workload = WORKLOADS.find((w) => w.id === (positionals[0] ?? 'protected'));
-if (!workload || !workload.servers.includes('tessera')) throw new Error(`unknown workload ${positionals[0]}; known: ${WORKLOADS.map((w) => w.id).join(', ')}`);
+if (!workload || !workload.servers.includes('tessera'))
+  throw new Error(`unknown workload ${positionals[0]}; known: ${WORKLOADS.map((w) => w.id).join(', ')}`);
 ensureWrk((m) => process.stderr.write(`${m}\n`));
 
 const out = resolve(values.out ?? join('/tmp', `tessera-profile-${Date.now()}`));
 mkdirSync(out, { recursive: true });
-const server = await startServer('tessera', { secret: randomSecret(64), rotate: workload.rotate, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${out}`] });
+const server = await startServer('tessera', {
+  secret: randomSecret(64),
+  rotate: workload.rotate,
+  nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${out}`],
+});
 let result;
 try {
   const plan = await workload.prepare(server, { connections: 32, runs: 2 });
@@ -36,7 +41,9 @@ try {
 } finally {
   await server.stop();
 }
-const file = readdirSync(out).filter((name) => name.endsWith('.cpuprofile')).map((name) => join(out, name))[0];
+const file = readdirSync(out)
+  .filter((name) => name.endsWith('.cpuprofile'))
+  .map((name) => join(out, name))[0];
 if (!file) throw new Error(`no profile in ${out}: did the server exit on SIGTERM?`);
 // The last (duration - 0.5) s: the measured run only, less the server's stop.
 const summary = summariseCpuProfile(file, { lastSeconds: Math.max(1, Number(values.duration) - 0.5) });
@@ -54,7 +61,10 @@ process.stdout.write(
     ...summary.inclusive.slice(0, top).map(([name, share]) => `${pct(share)}  ${name}`),
     '',
     'Inclusive time by function (Tessera and its packages):',
-    ...summary.inclusiveByFunction.filter(([name]) => !/ node:| \(/.test(name)).slice(0, top).map(([name, share]) => `${pct(share)}  ${name}`),
+    ...summary.inclusiveByFunction
+      .filter(([name]) => !/ node:| \(/.test(name))
+      .slice(0, top)
+      .map(([name, share]) => `${pct(share)}  ${name}`),
     '',
   ].join('\n'),
 );

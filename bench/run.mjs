@@ -23,7 +23,16 @@ import { writeBenchmarksDoc } from './lib/docs.mjs';
 import { measureMemory, measureStartup } from './lib/resources.mjs';
 import { notes, latencyTable, renderText, resourceTable, summariseWorkload, targetTable, throughputTable } from './lib/report.mjs';
 import { formatResult, measureWorkload } from './lib/rounds.mjs';
-import { ALL_SERVERS, DEFAULT_SERVERS, VARIANT_SERVERS, REFERENCE_START, REPO_DIR, SERVER_LABELS, TESSERA_CLI, startServer } from './lib/servers.mjs';
+import {
+  ALL_SERVERS,
+  DEFAULT_SERVERS,
+  VARIANT_SERVERS,
+  REFERENCE_START,
+  REPO_DIR,
+  SERVER_LABELS,
+  TESSERA_CLI,
+  startServer,
+} from './lib/servers.mjs';
 import { randomSecret } from './lib/tokens.mjs';
 import { WORKLOADS } from './lib/workloads.mjs';
 import { ensureWrk } from './lib/wrk.mjs';
@@ -80,7 +89,10 @@ function parseOptions() {
   };
   const list = (name, allowed, fallback = allowed) => {
     if (values[name] === undefined) return fallback;
-    const chosen = values[name].split(',').map((s) => s.trim()).filter(Boolean);
+    const chosen = values[name]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = chosen.filter((item) => !allowed.includes(item));
     if (unknown.length) throw new Error(`--${name}: unknown ${unknown.join(', ')} (known: ${allowed.join(', ')})`);
     return chosen;
@@ -202,7 +214,9 @@ async function main() {
         } finally {
           await stopLive(server);
         }
-        log(`[memory] ${SERVER_LABELS[kind]}: idle ${(memory[kind].idleBytes / 1048576).toFixed(1)} MB, peak ${(memory[kind].peakBytes / 1048576).toFixed(1)} MB at 256 connections (${formatResult(memory[kind].load)})`);
+        log(
+          `[memory] ${SERVER_LABELS[kind]}: idle ${(memory[kind].idleBytes / 1048576).toFixed(1)} MB, peak ${(memory[kind].peakBytes / 1048576).toFixed(1)} MB at 256 connections (${formatResult(memory[kind].load)})`,
+        );
       } catch (error) {
         log(`[memory] ${SERVER_LABELS[kind]}: FAILED ${error.message}`);
         problems.push(`Memory, ${SERVER_LABELS[kind]}: ${error.message.split('\n')[0]}`);
@@ -215,7 +229,8 @@ async function main() {
   if (options.only.includes('startup') && startupKinds.length) {
     try {
       startup = await measureStartup({ secret, runs: options.startupRuns, kinds: startupKinds, cpus: options.cpus.server });
-      for (const [kind, times] of Object.entries(startup)) log(`[startup] ${SERVER_LABELS[kind]}: ${times.map((ms) => `${Math.round(ms)} ms`).join(', ')}`);
+      for (const [kind, times] of Object.entries(startup))
+        log(`[startup] ${SERVER_LABELS[kind]}: ${times.map((ms) => `${Math.round(ms)} ms`).join(', ')}`);
     } catch (error) {
       log(`[startup] FAILED ${error.message}`);
       problems.push(`Start-up: ${error.message.split('\n')[0]}`);
@@ -228,9 +243,10 @@ async function main() {
   const titles = Object.fromEntries(WORKLOADS.map((w) => [w.id, w.title]));
   const targets = targetTable(summaries, titles, memory, startup?.tessera, { pinned: options.cpus.server !== undefined });
   const noteLines = notes(workloads, summaries);
-  const placementLine = options.cpus.server === undefined
-    ? 'unpinned (servers and wrk share every CPU)'
-    : `servers pinned to CPU ${options.cpus.server}, wrk to CPU ${options.cpus.load}`;
+  const placementLine =
+    options.cpus.server === undefined
+      ? 'unpinned (servers and wrk share every CPU)'
+      : `servers pinned to CPU ${options.cpus.server}, wrk to CPU ${options.cpus.load}`;
 
   const out = [
     '',
@@ -248,7 +264,10 @@ async function main() {
 
   if (options.writeDocs) {
     const args = process.argv.slice(2).join(' ');
-    const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args ? ` -- ${args}` : ''}` : `node bench/run.mjs${args ? ` ${args}` : ''}`;
+    const command =
+      process.env.npm_lifecycle_event === 'bench'
+        ? `npm run bench${args ? ` -- ${args}` : ''}`
+        : `node bench/run.mjs${args ? ` ${args}` : ''}`;
     const path = writeBenchmarksDoc({
       machine,
       command,

@@ -11,7 +11,10 @@ import path from 'node:path';
 
 const root = process.cwd();
 const rewriteOnly = process.argv.includes('--rewrite-only');
-const lines = readFileSync(process.argv.filter((a) => !a.startsWith('--'))[2], 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const lines = readFileSync(process.argv.filter((a) => !a.startsWith('--'))[2], 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
 const tracked = execFileSync('git', ['ls-files'], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
 /** old file -> new file, folders expanded. */
@@ -29,14 +32,19 @@ for (const line of lines) {
 const newPathOf = (file) => moves.get(file) ?? file;
 
 const SOURCE = /\.(ts|mts|mjs|js|cjs)$/;
-const files = tracked.filter((f) => SOURCE.test(f) && /^(src|test|bench|examples|scripts)\//.test(f) && !f.startsWith('scripts/move-files'));
+const files = tracked.filter(
+  (f) => SOURCE.test(f) && /^(src|test|bench|examples|scripts)\//.test(f) && !f.startsWith('scripts/move-files'),
+);
 
 /** A specifier's target as a tracked src path (`src/x.ts`), with whether it went via dist/. */
 function resolveTarget(fromFile, spec) {
   const abs = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), spec));
   let viaDist = false;
   let candidate = abs;
-  if (candidate.startsWith('dist/')) { viaDist = true; candidate = 'src/' + candidate.slice(5); }
+  if (candidate.startsWith('dist/')) {
+    viaDist = true;
+    candidate = 'src/' + candidate.slice(5);
+  }
   const tsCandidates = [candidate.replace(/\.js$/, '.ts'), candidate, candidate.replace(/\.mjs$/, '.mts')];
   for (const c of tsCandidates) if (moves.has(c) || tracked.includes(c)) return { target: c, viaDist, ext: c === candidate ? '' : 'js' };
   return undefined;
@@ -64,7 +72,10 @@ for (const file of files) {
     if (resolved.viaDist) targetPath = 'dist/' + targetPath.slice(4);
     return `${lead}${quote}${relativeSpec(newFile, targetPath)}${quote}`;
   });
-  if (out !== text) { contents.set(file, out); changed++; }
+  if (out !== text) {
+    contents.set(file, out);
+    changed++;
+  }
 }
 for (const [from, to] of rewriteOnly ? [] : moves) {
   execFileSync('mkdir', ['-p', path.posix.dirname(to)]);

@@ -11,11 +11,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The settings, in declaration order: name, type, description, default. */
 export function readSettings(source) {
-  const body = source.slice(source.indexOf('export interface Settings {'), source.indexOf('\n}\n', source.indexOf('export interface Settings {')));
+  const body = source.slice(
+    source.indexOf('export interface Settings {'),
+    source.indexOf('\n}\n', source.indexOf('export interface Settings {')),
+  );
   const settings = [];
   const pattern = /\/\*\*([\s\S]*?)\*\/\s*\n\s*([A-Z_]+):\s*([^;]+);/g;
   for (const [, comment, name, type] of body.matchAll(pattern)) {
-    const text = comment.split('\n').map((line) => line.replace(/^\s*\*\s?/, '').trim()).join(' ').replace(/\s+/g, ' ').trim();
+    const text = comment
+      .split('\n')
+      .map((line) => line.replace(/^\s*\*\s?/, '').trim())
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     const defaultAt = text.indexOf('@default');
     const description = (defaultAt < 0 ? text : text.slice(0, defaultAt)).trim();
     const fallback = defaultAt < 0 ? '' : text.slice(defaultAt + '@default'.length).trim();

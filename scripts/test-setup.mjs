@@ -120,17 +120,27 @@ async function checkPostgres(plan) {
   if (state !== 'down') return plan.problems.push(postgresRefusal(state));
   const local = ['127.0.0.1', 'localhost', '[::1]', ''].includes(new URL(POSTGRES_URL).hostname);
   const program = programOf(POSTGRES_START);
-  if (!local) plan.problems.push(`PostgreSQL is not answering at ${POSTGRES_URL}. Fix: start it, or set TESSERA_TEST_POSTGRES_URL to one that runs.`);
-  else if (!installed(program)) plan.problems.push(`PostgreSQL is not running at ${POSTGRES_URL} and is not installed (no ${program}). Fix: ${SUDO}apt-get install -y postgresql`);
+  if (!local)
+    plan.problems.push(`PostgreSQL is not answering at ${POSTGRES_URL}. Fix: start it, or set TESSERA_TEST_POSTGRES_URL to one that runs.`);
+  else if (!installed(program))
+    plan.problems.push(
+      `PostgreSQL is not running at ${POSTGRES_URL} and is not installed (no ${program}). Fix: ${SUDO}apt-get install -y postgresql`,
+    );
   else if (!IS_ROOT) plan.problems.push(`PostgreSQL is installed but stopped, and only root can start it. Fix: sudo ${POSTGRES_START}`);
   else plan.actions.push({ done: 'started PostgreSQL', command: POSTGRES_START, ready: async () => (await postgresState()) === 'up' });
 }
 
 /** Redis: the program (the Redis suites start their own), and the server on its port. */
 async function checkRedis(plan) {
-  if (!installed('redis-server')) return plan.problems.push(`Redis is not installed (no redis-server; the Redis suites start their own). Fix: ${SUDO}apt-get install -y redis-server`);
+  if (!installed('redis-server'))
+    return plan.problems.push(
+      `Redis is not installed (no redis-server; the Redis suites start their own). Fix: ${SUDO}apt-get install -y redis-server`,
+    );
   if ((await redisState()) === 'up') return;
-  if (!IS_ROOT) plan.problems.push(`Redis is installed but not running on 127.0.0.1:${REDIS_PORT}, and only root can start it. Fix: sudo ${REDIS_START}`);
+  if (!IS_ROOT)
+    plan.problems.push(
+      `Redis is installed but not running on 127.0.0.1:${REDIS_PORT}, and only root can start it. Fix: sudo ${REDIS_START}`,
+    );
   else plan.actions.push({ done: 'started Redis', command: REDIS_START, ready: async () => (await redisState()) === 'up' });
 }
 
@@ -142,8 +152,14 @@ function checkPackages(plan) {
   const packages = missing.flatMap((entry) => entry.packages);
   const install = (sudo) => `${sudo}apt-get update && ${sudo}apt-get install -y ${packages.join(' ')}`;
   if (!IS_ROOT) plan.problems.push(`${needs}. Only root can install them. Fix: ${install('sudo ')}`);
-  else if (!installed('apt-get')) plan.problems.push(`${needs}. This machine has no apt-get. Fix: install ${packages.join(', ')} with its package manager.`);
-  else plan.actions.push({ done: `installed ${packages.join(', ')}`, command: install(''), ready: async () => missingPackages().length === 0 });
+  else if (!installed('apt-get'))
+    plan.problems.push(`${needs}. This machine has no apt-get. Fix: install ${packages.join(', ')} with its package manager.`);
+  else
+    plan.actions.push({
+      done: `installed ${packages.join(', ')}`,
+      command: install(''),
+      ready: async () => missingPackages().length === 0,
+    });
 }
 
 /** Looks at everything first: the actions to take and the problems no action can fix. */
@@ -162,11 +178,16 @@ async function diagnose() {
 /** Runs each action and waits until it took effect; the first that does not ends the set-up. */
 async function perform(actions) {
   for (const { command, ready } of actions) {
-    const ran = spawnSync('/bin/sh', ['-c', command], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (ran.status !== 0) return `npm test could not set up this machine: \`${command}\` failed (exit code ${ran.status}); its output is above.`;
+    const ran = spawnSync('/bin/sh', ['-c', command], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (ran.status !== 0)
+      return `npm test could not set up this machine: \`${command}\` failed (exit code ${ran.status}); its output is above.`;
     const deadline = Date.now() + 30_000;
     while (!(await ready())) {
-      if (Date.now() > deadline) return `npm test could not set up this machine: \`${command}\` ran, but 30 s later it had not taken effect.`;
+      if (Date.now() > deadline)
+        return `npm test could not set up this machine: \`${command}\` ran, but 30 s later it had not taken effect.`;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -183,4 +204,8 @@ if (failure !== undefined) {
   console.error(failure);
   process.exit(1);
 }
-console.log(actions.length === 0 ? 'test set-up: everything the suites need is here.' : `test set-up: ${actions.map((action) => action.done).join('; ')}.`);
+console.log(
+  actions.length === 0
+    ? 'test set-up: everything the suites need is here.'
+    : `test set-up: ${actions.map((action) => action.done).join('; ')}.`,
+);

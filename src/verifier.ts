@@ -14,7 +14,17 @@ export { RemoteKeySet, type RemoteKeySetOptions } from './keys/remote-key-set.js
 export { keyFromText, keyFromJwk } from './keys/import-key.js';
 export { Keyring } from './keys/keyring.js';
 export { tokenUserFromClaims, type TokenUser } from './auth/token-user.js';
-export { TesseraError, TokenError, ConfigError, TOKEN_ERROR_REASONS, tokenErrorReasonOf, type ErrorCode, type ErrorStatus, type Json, type TokenErrorReason } from './errors.js';
+export {
+  TesseraError,
+  TokenError,
+  ConfigError,
+  TOKEN_ERROR_REASONS,
+  tokenErrorReasonOf,
+  type ErrorCode,
+  type ErrorStatus,
+  type Json,
+  type TokenErrorReason,
+} from './errors.js';
 export type { Claims, TokenType } from './tokens/token-codec.js';
 export type { Algorithm } from './config/index.js';
 export type { PublicJwk, PublicJwkSet } from './tokens/jwk.js';

@@ -59,7 +59,10 @@ function anchors(file: string): Set<string> {
   const found = new Set<string>();
   for (const [, heading] of parts(readFileSync(file, 'utf8')).prose.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
     const text = heading!.replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const slug = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const slug = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const count = seen.get(slug) ?? 0;
     seen.set(slug, count + 1);
     found.add(count === 0 ? slug : `${slug}-${count}`);
@@ -94,7 +97,8 @@ const declaredNames = (() => {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
       else if (/\.(ts|mjs)$/.test(name)) {
-        for (const [, declared] of readFileSync(path, 'utf8').matchAll(/\b(?:const|let|var|function|class|enum)\s+([A-Z][A-Z0-9_]+)\b/g)) names.add(declared!);
+        for (const [, declared] of readFileSync(path, 'utf8').matchAll(/\b(?:const|let|var|function|class|enum)\s+([A-Z][A-Z0-9_]+)\b/g))
+          names.add(declared!);
       }
     }
   };
@@ -107,11 +111,15 @@ const declaredNames = (() => {
 function unknownName(name: string): string | undefined {
   if (name.startsWith('TESSERA_')) {
     const setting = name.slice('TESSERA_'.length);
-    return SETTINGS.has(setting) || NON_SETTING_ENV.has(name) ? undefined : `${name}: ${setting} is not a setting, and ${name} is not a known variable`;
+    return SETTINGS.has(setting) || NON_SETTING_ENV.has(name)
+      ? undefined
+      : `${name}: ${setting} is not a setting, and ${name} is not a known variable`;
   }
   if (name.endsWith('_*')) {
     const prefix = name.slice(0, -1);
-    return [...SETTINGS, ...SIMPLEJWT_ONLY].some((known) => known.startsWith(prefix)) ? undefined : `${name}: no setting starts with ${prefix}`;
+    return [...SETTINGS, ...SIMPLEJWT_ONLY].some((known) => known.startsWith(prefix))
+      ? undefined
+      : `${name}: no setting starts with ${prefix}`;
   }
   if (SETTINGS.has(name) || SIMPLEJWT_ONLY.has(name) || name in NOT_SETTINGS || declaredNames.has(name)) return undefined;
   return `${name}: not a setting of src/config, nor a constant of the code`;
@@ -141,13 +149,19 @@ describe('the docs check itself', () => {
 
   it('finds broken links and anchors', () => {
     expect(brokenLink(readme, 'docs/nowhere.md')).toBe('docs/nowhere.md: docs/nowhere.md does not exist');
-    expect(brokenLink(readme, 'docs/settings.md#no-such-heading')).toContain('no heading in docs/settings.md has the anchor #no-such-heading');
+    expect(brokenLink(readme, 'docs/settings.md#no-such-heading')).toContain(
+      'no heading in docs/settings.md has the anchor #no-such-heading',
+    );
     expect(brokenLink(readme, '#tests')).toBeUndefined();
     expect(linkTargets('[a](x.md) `[b](y.md)` [c](<z.md> "title")\n[d]: w.md\n```\n[e](v.md)\n```')).toEqual(['x.md', 'z.md', 'w.md']);
   });
 
   it('finds names that are not settings', () => {
-    expect(namesUsed('`ROTATE_REFRESH_TOKENS` `NO_SUCH_SETTING=1` TESSERA_NOPE=2 `lower_case`')).toEqual(['ROTATE_REFRESH_TOKENS', 'NO_SUCH_SETTING', 'TESSERA_NOPE']);
+    expect(namesUsed('`ROTATE_REFRESH_TOKENS` `NO_SUCH_SETTING=1` TESSERA_NOPE=2 `lower_case`')).toEqual([
+      'ROTATE_REFRESH_TOKENS',
+      'NO_SUCH_SETTING',
+      'TESSERA_NOPE',
+    ]);
     expect(unknownName('ROTATE_REFRESH_TOKENS')).toBeUndefined();
     expect(unknownName('TESSERA_ROTATE_REFRESH_TOKENS')).toBeUndefined();
     expect(unknownName('TESSERA_CONFIG')).toBeUndefined();

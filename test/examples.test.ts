@@ -64,7 +64,13 @@ describe.each(FRAMEWORKS)('examples/%s', (framework) => {
 
   it('registers a user who logs in and reaches the protected and hello views', async () => {
     const api = client(example.baseUrl);
-    const user = { email: 'ana@example.com', username: 'ana', first_name: 'Ana', password: 'correct-horse-80', password2: 'correct-horse-80' };
+    const user = {
+      email: 'ana@example.com',
+      username: 'ana',
+      first_name: 'Ana',
+      password: 'correct-horse-80',
+      password2: 'correct-horse-80',
+    };
     expect((await api.post('/accounts/register/', user)).status).toBe(201);
 
     const login = await api.post('/api/token/', { username: 'ana', password: user.password });

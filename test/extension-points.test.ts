@@ -34,7 +34,12 @@ async function harness(hooks: TesseraHooks, settingsEnv: Record<string, string> 
   const store = new MemoryStore();
   const tessera = await createTessera({ store, hooks, env: { TESSERA_SECRET_KEY: TEST_SECRET, ...settingsEnv }, configFile: false });
   open.push(tessera);
-  await store.createUser({ username: KYOKO.username, email: 'kyoko@example.com', password: await hashPassword(KYOKO.password), isStaff: true });
+  await store.createUser({
+    username: KYOKO.username,
+    email: 'kyoko@example.com',
+    password: await hashPassword(KYOKO.password),
+    isStaff: true,
+  });
   const reported: unknown[] = [];
   const dispatch = tessera.dispatcher({ demoViews: true }, (error) => reported.push(error));
   return {
@@ -134,7 +139,13 @@ describe('a store of your own', () => {
     const store = new MemoryStore();
     running = await startAdapterApp('express', {}, { tessera: { store } });
     const api = client(running.baseUrl);
-    const user = { email: 'mem@example.com', username: 'mem', first_name: 'Mem', password: 'correct-horse-79', password2: 'correct-horse-79' };
+    const user = {
+      email: 'mem@example.com',
+      username: 'mem',
+      first_name: 'Mem',
+      password: 'correct-horse-79',
+      password2: 'correct-horse-79',
+    };
     expect((await api.post('/accounts/register/', user)).status).toBe(201);
     expect((await store.findUser('username', 'mem'))?.email).toBe('mem@example.com');
     const login = await api.post('/api/token/', { username: 'mem', password: user.password });

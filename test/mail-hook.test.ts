@@ -33,7 +33,12 @@ describe('mail hooks and templates for embedding apps', () => {
     const tessera = await createTessera({
       env: {},
       configFile: false,
-      settings: { SECRET_KEY: TEST_SECRET, DATABASE_URL: 'sqlite::memory:', DEFAULT_FROM_EMAIL: 'Acme <no-reply@acme.test>', PASSWORD_RESET_CONFIRM_URL: 'https://acme.test/r/{uid}/{token}' },
+      settings: {
+        SECRET_KEY: TEST_SECRET,
+        DATABASE_URL: 'sqlite::memory:',
+        DEFAULT_FROM_EMAIL: 'Acme <no-reply@acme.test>',
+        PASSWORD_RESET_CONFIRM_URL: 'https://acme.test/r/{uid}/{token}',
+      },
       hooks: { sendMail: (message) => void sent.push(message) },
       mailTemplates: { password_reset_key: { subject: 'Acme: reset for {{ username }}', html: null } },
     });

@@ -31,17 +31,21 @@ for (const path of Object.keys(createRequire(import.meta.url).cache)) process.st
 `;
 
 /** What a verifying service must not pay for. */
-const HEAVY = /node_modules\/(kysely|libsql|@libsql|pg|pg-[a-z]+|redis|@redis|@node-rs\/argon2[^/]*|bcrypt|nodemailer|fastify|pino|prom-client)\//;
+const HEAVY =
+  /node_modules\/(kysely|libsql|@libsql|pg|pg-[a-z]+|redis|@redis|@node-rs\/argon2[^/]*|bcrypt|nodemailer|fastify|pino|prom-client)\//;
 // observability/'s setting parsers (log level and format, a listen address) are plain functions
 // the settings schema uses; the logging, metrics and tracing modules are what must stay out.
-const SERVER_LAYERS = /dist\/(stores|passwords|mail|server|cli|http|sessions\/(?!blacklist-check)|observability\/(?!log-options|listen-address))\//;
+const SERVER_LAYERS =
+  /dist\/(stores|passwords|mail|server|cli|http|sessions\/(?!blacklist-check)|observability\/(?!log-options|listen-address))\//;
 
 let dir: string;
 
 /** The modules loaded by importing `entry` (a dist path) in a fresh process. */
 async function modulesLoadedBy(entry: string): Promise<string[]> {
   const register = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(pathToFileURL(join(dir, 'loader.mjs')).href)})`;
-  const { stdout } = await run(process.execPath, ['--import', register, join(dir, 'main.mjs'), pathToFileURL(join(DIST, entry)).href], { timeout: 30_000 });
+  const { stdout } = await run(process.execPath, ['--import', register, join(dir, 'main.mjs'), pathToFileURL(join(DIST, entry)).href], {
+    timeout: 30_000,
+  });
   return stdout
     .split('\n')
     .filter((line) => line.startsWith('module '))

@@ -41,11 +41,15 @@ let dir: string;
 
 async function startWithout(hidden: string, env: Record<string, string>): Promise<string> {
   const register = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(pathToFileURL(join(dir, 'loader.mjs')).href)})`;
-  const { stdout } = await run(process.execPath, ['--import', register, join(dir, 'main.mjs'), pathToFileURL(join(DIST, 'index.js')).href], {
-    env: { PATH: process.env.PATH ?? '', HIDE: hidden, TESSERA_SECRET_KEY: TEST_SECRET, ...env },
-    cwd: dir,
-    timeout: 30_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', register, join(dir, 'main.mjs'), pathToFileURL(join(DIST, 'index.js')).href],
+    {
+      env: { PATH: process.env.PATH ?? '', HIDE: hidden, TESSERA_SECRET_KEY: TEST_SECRET, ...env },
+      cwd: dir,
+      timeout: 30_000,
+    },
+  );
   return stdout.trim();
 }
 
@@ -65,7 +69,9 @@ describe('optional peer dependencies', () => {
 
   it('REDIS_URL without redis installed: a ConfigError naming REDIS_URL and redis', async () => {
     const output = await startWithout('redis', { TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_REDIS_URL: 'redis://127.0.0.1:6379' });
-    expect(output).toBe('ConfigError: REDIS_URL: sharing throttles and caches over Redis needs the redis package, which is not installed: npm install redis');
+    expect(output).toBe(
+      'ConfigError: REDIS_URL: sharing throttles and caches over Redis needs the redis package, which is not installed: npm install redis',
+    );
   });
 
   it('an SQLite deployment never needs either', async () => {

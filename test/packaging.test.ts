@@ -23,7 +23,13 @@ const NPM_CLI = process.env.npm_execpath;
  * `npm_config_local_prefix` there would make `npm install` install into this repository.
  */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile', 'npm_config_registry']);
+  const keep = new Set([
+    'npm_config_cache',
+    'npm_config_userconfig',
+    'npm_config_globalconfig',
+    'npm_config_cafile',
+    'npm_config_registry',
+  ]);
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) || keep.has(name.toLowerCase())));
 }
 
@@ -254,7 +260,9 @@ describe('the package manifest', () => {
     for (const name of ['pg', 'redis', 'jose']) expect(manifest.dependencies[name]).toBeUndefined();
     expect(manifest.peerDependenciesMeta.pg?.optional).toBe(true);
     expect(manifest.peerDependenciesMeta.redis?.optional).toBe(true);
-    expect(Object.keys(manifest.exports)).toEqual(expect.arrayContaining(['.', './verifier', './tokens', './fastify', './express', './hono', './client']));
+    expect(Object.keys(manifest.exports)).toEqual(
+      expect.arrayContaining(['.', './verifier', './tokens', './fastify', './express', './hono', './client']),
+    );
   });
 
   it('installs from the lockfile with no engine warning from a transitive dependency on the oldest supported Node', async () => {
@@ -277,16 +285,32 @@ describe('the packed package', () => {
   let packDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/adapters/express/index.js'))) throw new Error('dist/ is not built: run `npm run build` first (`npm test` does)');
+    if (!existsSync(join(ROOT, 'dist/adapters/express/index.js')))
+      throw new Error('dist/ is not built: run `npm run build` first (`npm test` does)');
     packDir = mkdtempSync(join(tmpdir(), 'tessera-pack-'));
     // The build is the test run's; scripts would rebuild (prepare) or do nothing useful.
-    const packed = JSON.parse(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], ROOT)) as { filename: string }[];
+    const packed = JSON.parse(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], ROOT)) as {
+      filename: string;
+    }[];
     const tarball = join(packDir, packed[0]?.filename ?? 'missing.tgz');
 
     project = mkdtempSync(join(tmpdir(), 'tessera-consumer-'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tessera-consumer', private: true, type: 'module' }));
     await npm(
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, 'express@5', 'hono@4', '@hono/node-server', 'fastify@5', '@types/express@5', '@types/node@20'],
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--loglevel=error',
+        tarball,
+        'express@5',
+        'hono@4',
+        '@hono/node-server',
+        'fastify@5',
+        '@types/express@5',
+        '@types/node@20',
+      ],
       project,
     );
     writeFileSync(join(project, 'check.mjs'), CHECK);
@@ -308,7 +332,15 @@ describe('the packed package', () => {
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+        },
         files: ['consumer.ts'],
       }),
     );
@@ -327,7 +359,17 @@ describe('the packed package', () => {
     writeFileSync(join(cjs, 'app.ts'), COMMONJS_TS);
     writeFileSync(
       join(cjs, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'out', types: ['node'] }, files: ['app.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          outDir: 'out',
+          types: ['node'],
+        },
+        files: ['app.ts'],
+      }),
     );
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     const compiled = await run(process.execPath, [tsc, '-p', cjs], { cwd: cjs, env: cleanEnv(), timeout: 60_000 }).catch(
@@ -344,14 +386,24 @@ describe('the packed package', () => {
     writeFileSync(
       join(project, 'tsconfig.browser.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, types: [] },
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2022', 'DOM'],
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          strict: true,
+          noEmit: true,
+          types: [],
+        },
         files: ['browser.ts'],
       }),
     );
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const result = await run(process.execPath, [tsc, '-p', join(project, 'tsconfig.browser.json')], { cwd: project, env: cleanEnv(), timeout: 60_000 }).catch(
-      (error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }),
-    );
+    const result = await run(process.execPath, [tsc, '-p', join(project, 'tsconfig.browser.json')], {
+      cwd: project,
+      env: cleanEnv(),
+      timeout: 60_000,
+    }).catch((error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }));
     expect(result.stdout).toBe('');
   });
 });

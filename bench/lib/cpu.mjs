@@ -34,7 +34,8 @@ export const CLOCK_TICKS = (() => {
  */
 export function placement({ pin = true, serverCpus = '0', loadCpus = '1' } = {}) {
   if (!pin) return { server: undefined, load: undefined };
-  if (spawnSync('taskset', ['--version'], { stdio: 'ignore' }).error) throw new Error('taskset is missing (util-linux); pass --no-pin to measure unpinned');
+  if (spawnSync('taskset', ['--version'], { stdio: 'ignore' }).error)
+    throw new Error('taskset is missing (util-linux); pass --no-pin to measure unpinned');
   if (availableParallelism() < 2) throw new Error('pinning needs 2 CPUs; pass --no-pin');
   return { server: serverCpus, load: loadCpus };
 }

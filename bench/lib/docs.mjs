@@ -8,7 +8,21 @@ import { LOGIN_CONNECTIONS, MANY_TOKENS } from './workloads.mjs';
 export const DOCS_PATH = join(REPO_DIR, 'docs', 'benchmarks.md');
 
 /** Renders and writes the page; returns its path. */
-export function writeBenchmarksDoc({ machine, command, date, minutes, loadAfter, settings, placement, throughput, latency, resources, targets, notes, problems }) {
+export function writeBenchmarksDoc({
+  machine,
+  command,
+  date,
+  minutes,
+  loadAfter,
+  settings,
+  placement,
+  throughput,
+  latency,
+  resources,
+  targets,
+  notes,
+  problems,
+}) {
   const { seconds, warmup, rounds, connections, memorySeconds, startupRuns, refWorkers } = settings;
   const page = `# Benchmarks
 

@@ -43,7 +43,9 @@ export function describeMachine() {
     peers: `fastify ${packageVersion('fastify')}, @fastify/jwt ${packageVersion('@fastify/jwt')} (fast-jwt ${packageVersion('fast-jwt')})`,
     tessera: process.env.BENCH_TESSERA_CLI
       ? `the build at ${process.env.BENCH_TESSERA_CLI} (BENCH_TESSERA_CLI), not this checkout's dist/`
-      : commit ? `commit ${commit}${dirty ? ', with uncommitted changes in src/' : ''}` : 'unknown',
+      : commit
+        ? `commit ${commit}${dirty ? ', with uncommitted changes in src/' : ''}`
+        : 'unknown',
     loadBefore: loadavg()[0].toFixed(2),
   };
 }

@@ -39,7 +39,10 @@ export function probe(url, { method = 'GET', headers = {}, body } = {}) {
  * Polls `url` every `intervalMs` until `accept(response)` holds; resolves to the milliseconds
  * waited. Rejects after `timeoutMs`, or as soon as `isDead()` says the server has exited.
  */
-export async function waitFor(url, { accept = (r) => r !== undefined, timeoutMs = 20_000, intervalMs = 20, isDead = () => false, init } = {}) {
+export async function waitFor(
+  url,
+  { accept = (r) => r !== undefined, timeoutMs = 20_000, intervalMs = 20, isDead = () => false, init } = {},
+) {
   const started = performance.now();
   for (;;) {
     const response = await probe(url, init);

@@ -53,7 +53,12 @@ const formatMb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 /** Short column names: the tables are wide. */
 const SHORT = { reference: 'ref', tessera: 'Tessera', 'tessera-metrics': 'T+metrics', fastify: 'peer', bare: 'bare' };
-const RATIO_COLUMNS = [['reference', 'T/ref'], ['tessera-metrics', 'T/T+metrics'], ['fastify', 'T/peer'], ['bare', 'T/bare']];
+const RATIO_COLUMNS = [
+  ['reference', 'T/ref'],
+  ['tessera-metrics', 'T/T+metrics'],
+  ['fastify', 'T/peer'],
+  ['bare', 'T/bare'],
+];
 const formatCpu = (value) => (value === undefined ? '–' : value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1));
 
 /**
@@ -90,13 +95,15 @@ export function throughputTable(workloads, summaries, servers = ALL_SERVERS) {
 /** p99 latency per server and workload (median over rounds). */
 export function latencyTable(workloads, summaries, servers = ALL_SERVERS) {
   const header = ['Workload', ...servers.map((server) => `p99 ${SHORT[server]}`)];
-  const rows = workloads.filter((w) => summaries[w.id]).map((workload) => [
-    workload.title,
-    ...servers.map((server) => {
-      const s = summaries[workload.id].servers[server];
-      return s ? formatMs(s.p99Ms) : '–';
-    }),
-  ]);
+  const rows = workloads
+    .filter((w) => summaries[w.id])
+    .map((workload) => [
+      workload.title,
+      ...servers.map((server) => {
+        const s = summaries[workload.id].servers[server];
+        return s ? formatMs(s.p99Ms) : '–';
+      }),
+    ]);
   return { header, rows, align: header.map((_, i) => (i === 0 ? 'left' : 'right')) };
 }
 
@@ -107,7 +114,9 @@ export function resourceTable(memory, startup = {}, servers = ALL_SERVERS) {
   for (const server of servers) {
     const m = memory[server];
     const times = startup[server];
-    const started = times?.length ? `${Math.round(median(times))} ms median, ${Math.round(Math.max(...times))} ms worst of ${times.length}` : '–';
+    const started = times?.length
+      ? `${Math.round(median(times))} ms median, ${Math.round(Math.max(...times))} ms worst of ${times.length}`
+      : '–';
     if (!m && started === '–') continue;
     rows.push([
       SERVER_LABELS[server],
@@ -134,7 +143,8 @@ export function targetTable(summaries, titles, memory, startupMs, { pinned = tru
     const r = summaries[workloadId]?.ratios[server];
     const byCpu = summaries[workloadId]?.cpuRatios[server];
     const label = { reference: 'the reference', fastify: 'the peer', bare: 'bare node:http' }[server];
-    const spread = (x) => (x === undefined ? '–' : `${formatRatio(x.median)}${x.rounds > 1 ? ` (${formatRatio(x.min)}-${formatRatio(x.max)})` : ''}`);
+    const spread = (x) =>
+      x === undefined ? '–' : `${formatRatio(x.median)}${x.rounds > 1 ? ` (${formatRatio(x.min)}-${formatRatio(x.max)})` : ''}`;
     rows.push([`${titles[workloadId]}: ≥ ${minimum}x ${label}`, spread(r), spread(byCpu), verdict(r?.median, (v) => v >= minimum)]);
   };
   for (const id of ['protected', 'protected-many']) {
@@ -148,11 +158,26 @@ export function targetTable(summaries, titles, memory, startupMs, { pinned = tru
   ratioTarget('rotation', 'reference', refreshMinimum);
   ratioTarget('login', 'reference', 3);
   const mixed = summaries.mixed?.servers.tessera?.p99Ms;
-  rows.push(['GET /protected/ p99 while logins saturate the CPU: < 50 ms', mixed === undefined ? '–' : formatMs(mixed), '', verdict(mixed, (v) => v < 50)]);
+  rows.push([
+    'GET /protected/ p99 while logins saturate the CPU: < 50 ms',
+    mixed === undefined ? '–' : formatMs(mixed),
+    '',
+    verdict(mixed, (v) => v < 50),
+  ]);
   const peak = memory.tessera?.peakBytes;
-  rows.push(['Peak RSS with 256 open connections: ≤ 150 MB', peak === undefined ? '–' : formatMb(peak), '', verdict(peak, (v) => v <= 150 * 1048576)]);
+  rows.push([
+    'Peak RSS with 256 open connections: ≤ 150 MB',
+    peak === undefined ? '–' : formatMb(peak),
+    '',
+    verdict(peak, (v) => v <= 150 * 1048576),
+  ]);
   const worst = startupMs?.length ? Math.max(...startupMs) : undefined;
-  rows.push(['`tessera serve` to first 200: < 1 s (worst run)', worst === undefined ? '–' : `${Math.round(worst)} ms`, '', verdict(worst, (v) => v < 1000)]);
+  rows.push([
+    '`tessera serve` to first 200: < 1 s (worst run)',
+    worst === undefined ? '–' : `${Math.round(worst)} ms`,
+    '',
+    verdict(worst, (v) => v < 1000),
+  ]);
   return {
     header: ['Target (issue 20)', 'Measured by req/s: median (range over rounds)', 'Same ratio by CPU µs/request', 'Result (by req/s)'],
     rows,
@@ -187,10 +212,15 @@ export function notes(workloads, summaries) {
   const lines = [];
   for (const workload of workloads) {
     for (const [server, s] of Object.entries(summaries[workload.id]?.servers ?? {})) {
-      if (s.failures) lines.push(`! ${workload.title}, ${SERVER_LABELS[server]}: ${s.failures} non-2xx responses or socket errors over ${s.rounds} round(s); req/s counts successes only.`);
+      if (s.failures)
+        lines.push(
+          `! ${workload.title}, ${SERVER_LABELS[server]}: ${s.failures} non-2xx responses or socket errors over ${s.rounds} round(s); req/s counts successes only.`,
+        );
       if (workload.id === 'mixed' && s.extra.length) {
         const logins = median(s.extra.map((e) => e.loginRps));
-        lines.push(`${workload.title}, ${SERVER_LABELS[server]}: ${formatRps(logins)} logins/s alongside (${s.extra[0].protectedConnections} connections on /protected/).`);
+        lines.push(
+          `${workload.title}, ${SERVER_LABELS[server]}: ${formatRps(logins)} logins/s alongside (${s.extra[0].protectedConnections} connections on /protected/).`,
+        );
       }
     }
   }

@@ -17,7 +17,14 @@ export async function measureMemory(server, { connections = 256, seconds, loadCp
   await sleep(500);
   const idleBytes = groupRssBytes(server.pgid);
   const sampler = sampleRss(server.pgid);
-  const load = await runWrk({ url: `${server.baseUrl}/protected/`, script: 'get-bearer.lua', env: { BENCH_TOKEN: token }, connections, seconds, cpus: loadCpus });
+  const load = await runWrk({
+    url: `${server.baseUrl}/protected/`,
+    script: 'get-bearer.lua',
+    env: { BENCH_TOKEN: token },
+    connections,
+    seconds,
+    cpus: loadCpus,
+  });
   const peakBytes = sampler.stop();
   return { idleBytes, peakBytes, load };
 }
@@ -37,9 +44,10 @@ export async function measureStartup({ secret, runs, kinds, cpus }) {
   try {
     for (let i = 0; i < runs; i++) {
       for (const kind of i % 2 === 0 ? kinds : [...kinds].reverse()) {
-        const server = kind === 'tessera'
-          ? await spawnTesseraServe(prepared, { ready: 'none', cpus })
-          : await startPeer(kind, undefined, secret, { ready: 'none', cpus });
+        const server =
+          kind === 'tessera'
+            ? await spawnTesseraServe(prepared, { ready: 'none', cpus })
+            : await startPeer(kind, undefined, secret, { ready: 'none', cpus });
         try {
           await waitFor(`${server.baseUrl}/protected/`, {
             init: { headers: { authorization: `Bearer ${token}` } },

@@ -85,11 +85,18 @@ export async function startServer(kind, { secret, rotate = false, refWorkers = 2
     case 'tessera':
     case 'tessera-metrics': {
       // The variant serves /metrics on a listener of its own, as production would (nobody scrapes it here).
-      const extraEnv = kind === 'tessera-metrics' ? { TESSERA_METRICS_ENABLED: 'true', TESSERA_METRICS_ADDR: `127.0.0.1:${await freePort()}` } : {};
+      const extraEnv =
+        kind === 'tessera-metrics' ? { TESSERA_METRICS_ENABLED: 'true', TESSERA_METRICS_ADDR: `127.0.0.1:${await freePort()}` } : {};
       const prepared = await prepareTessera({ secret, rotate, extraEnv });
       try {
         const server = await spawnTesseraServe(prepared, { nodeArgs, cpus });
-        return { ...server, stop: async () => { await server.stop(); prepared.remove(); } };
+        return {
+          ...server,
+          stop: async () => {
+            await server.stop();
+            prepared.remove();
+          },
+        };
       } catch (error) {
         prepared.remove();
         throw error;
@@ -155,7 +162,15 @@ export async function spawnTesseraServe(prepared, { nodeArgs = [], ready = 'any'
   const logPath = join(prepared.dir, `serve-${port}.log`);
   const log = openSync(logPath, 'a');
   const spawnedAt = performance.now();
-  const [command, args] = pinned(cpus, process.execPath, [...nodeArgs, TESSERA_CLI, 'serve', '--host', '127.0.0.1', '--port', String(port)]);
+  const [command, args] = pinned(cpus, process.execPath, [
+    ...nodeArgs,
+    TESSERA_CLI,
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+  ]);
   const child = spawn(command, args, {
     env: prepared.env,
     cwd: prepared.dir,
@@ -163,7 +178,14 @@ export async function spawnTesseraServe(prepared, { nodeArgs = [], ready = 'any'
     stdio: ['ignore', log, log],
   });
   closeSync(log);
-  const server = nodeServer('tessera', child, baseUrl, logPath, async () => (await login(baseUrl)).access, (count) => accessTokensByRefresh(baseUrl, count));
+  const server = nodeServer(
+    'tessera',
+    child,
+    baseUrl,
+    logPath,
+    async () => (await login(baseUrl)).access,
+    (count) => accessTokensByRefresh(baseUrl, count),
+  );
   if (ready === 'any') await server.ready();
   return { ...server, spawnedAt };
 }
@@ -186,8 +208,18 @@ export async function startPeer(kind, file = PEER_FILES[kind], secret, { ready =
     stdio: ['ignore', log, log],
   });
   closeSync(log);
-  const server = nodeServer(kind, child, baseUrl, logPath, async () => mintAccessToken(secret), async (count) => Array.from({ length: count }, () => mintAccessToken(secret)));
-  const stop = async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); };
+  const server = nodeServer(
+    kind,
+    child,
+    baseUrl,
+    logPath,
+    async () => mintAccessToken(secret),
+    async (count) => Array.from({ length: count }, () => mintAccessToken(secret)),
+  );
+  const stop = async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   if (ready === 'any') {
     try {
       await server.ready();
@@ -201,7 +233,9 @@ export async function startPeer(kind, file = PEER_FILES[kind], secret, { ready =
 /** The common shape of a Node server we spawned as the leader of its own process group. */
 function nodeServer(kind, child, baseUrl, logPath, accessToken, accessTokens) {
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
   const tail = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').slice(-2000) : '');
   return {
     kind,
@@ -231,7 +265,8 @@ async function startReference({ secret, rotate, refWorkers, cpus }) {
     env: { ...process.env, REF_WORKERS: String(refWorkers), REF_SECRET_KEY: secret },
   });
   const pid = Number(stdout.trim().split('\n').pop());
-  if (!Number.isInteger(pid) || groupPids(pid).length === 0) throw new Error(`the reference did not start (start.sh printed ${JSON.stringify(stdout)})`);
+  if (!Number.isInteger(pid) || groupPids(pid).length === 0)
+    throw new Error(`the reference did not start (start.sh printed ${JSON.stringify(stdout)})`);
   // start.sh keeps the database, pid file and log in a temporary directory named on the
   // gunicorn command line (-p DIR/pid); it is removed with the server.
   const stateDir = referenceStateDir(pid);

@@ -44,8 +44,12 @@ async function expect(description, responsePromise, check) {
 }
 
 /** The protected route answers `token` with its 200 body. */
-const expectProtected = (server, token) => expect('GET /protected/', probe(`${server.baseUrl}/protected/`, { headers: { authorization: `Bearer ${token}` } }),
-  (r) => r.status === 200 && JSON.parse(r.body).content === 'This view is protected');
+const expectProtected = (server, token) =>
+  expect(
+    'GET /protected/',
+    probe(`${server.baseUrl}/protected/`, { headers: { authorization: `Bearer ${token}` } }),
+    (r) => r.status === 200 && JSON.parse(r.body).content === 'This view is protected',
+  );
 
 const post = (url, body) => probe(url, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
 
@@ -80,7 +84,14 @@ export const WORKLOADS = [
       const token = await server.accessToken();
       await expectProtected(server, token);
       return {
-        run: (seconds) => runWrk({ url: `${server.baseUrl}/protected/`, script: 'get-bearer.lua', env: { BENCH_TOKEN: token }, seconds, ...wrkOn(server, load) }),
+        run: (seconds) =>
+          runWrk({
+            url: `${server.baseUrl}/protected/`,
+            script: 'get-bearer.lua',
+            env: { BENCH_TOKEN: token },
+            seconds,
+            ...wrkOn(server, load),
+          }),
       };
     },
   },
@@ -97,7 +108,14 @@ export const WORKLOADS = [
       const file = join(dir, 'tokens');
       writeFileSync(file, `${tokens.join('\n')}\n`);
       return {
-        run: (seconds) => runWrk({ url: `${server.baseUrl}/protected/`, script: 'get-many.lua', env: { BENCH_TOKENS_FILE: file }, seconds, ...wrkOn(server, load) }),
+        run: (seconds) =>
+          runWrk({
+            url: `${server.baseUrl}/protected/`,
+            script: 'get-many.lua',
+            env: { BENCH_TOKENS_FILE: file },
+            seconds,
+            ...wrkOn(server, load),
+          }),
         cleanup: () => rmSync(dir, { recursive: true, force: true }),
       };
     },
@@ -111,7 +129,10 @@ export const WORKLOADS = [
       const token = await server.accessToken();
       const url = `${server.baseUrl}/api/token/verify/`;
       await expect('POST /api/token/verify/', post(url, { token }), (r) => r.status === 200 && r.body === '{}');
-      return { run: (seconds) => runWrk({ url, script: 'post-json.lua', env: { BENCH_BODY: JSON.stringify({ token }) }, seconds, ...wrkOn(server, load) }) };
+      return {
+        run: (seconds) =>
+          runWrk({ url, script: 'post-json.lua', env: { BENCH_BODY: JSON.stringify({ token }) }, seconds, ...wrkOn(server, load) }),
+      };
     },
   },
   {
@@ -126,7 +147,10 @@ export const WORKLOADS = [
         const body = r.status === 200 ? JSON.parse(r.body) : {};
         return typeof body.access === 'string' && body.refresh === undefined;
       });
-      return { run: (seconds) => runWrk({ url, script: 'post-json.lua', env: { BENCH_BODY: JSON.stringify({ refresh }) }, seconds, ...wrkOn(server, load) }) };
+      return {
+        run: (seconds) =>
+          runWrk({ url, script: 'post-json.lua', env: { BENCH_BODY: JSON.stringify({ refresh }) }, seconds, ...wrkOn(server, load) }),
+      };
     },
   },
   {
@@ -170,9 +194,15 @@ export const WORKLOADS = [
       const url = `${server.baseUrl}/api/token/`;
       await expect('POST /api/token/', post(url, JSON.parse(LOGIN_BODY)), (r) => r.status === 200);
       return {
-        run: (seconds, { warmup = false } = {}) => runWrk({
-          url, script: 'post-json.lua', env: { BENCH_BODY: LOGIN_BODY }, ...wrkOn(server, load), connections: Math.min(load.connections, LOGIN_CONNECTIONS), seconds: warmup ? seconds : Math.max(seconds, LOGIN_MIN_SECONDS),
-        }),
+        run: (seconds, { warmup = false } = {}) =>
+          runWrk({
+            url,
+            script: 'post-json.lua',
+            env: { BENCH_BODY: LOGIN_BODY },
+            ...wrkOn(server, load),
+            connections: Math.min(load.connections, LOGIN_CONNECTIONS),
+            seconds: warmup ? seconds : Math.max(seconds, LOGIN_MIN_SECONDS),
+          }),
       };
     },
   },
@@ -194,8 +224,22 @@ export const WORKLOADS = [
         async run(seconds, { warmup = false } = {}) {
           if (!warmup) seconds = Math.max(seconds, LOGIN_MIN_SECONDS);
           const [protectedResult, loginResult] = await Promise.all([
-            runWrk({ url: `${server.baseUrl}/protected/`, script: 'get-bearer.lua', env: { BENCH_TOKEN: token }, connections: protectedConnections, seconds, cpus }),
-            runWrk({ url: `${server.baseUrl}/api/token/`, script: 'post-json.lua', env: { BENCH_BODY: LOGIN_BODY }, connections: Math.min(connections, LOGIN_CONNECTIONS), seconds, cpus }),
+            runWrk({
+              url: `${server.baseUrl}/protected/`,
+              script: 'get-bearer.lua',
+              env: { BENCH_TOKEN: token },
+              connections: protectedConnections,
+              seconds,
+              cpus,
+            }),
+            runWrk({
+              url: `${server.baseUrl}/api/token/`,
+              script: 'post-json.lua',
+              env: { BENCH_BODY: LOGIN_BODY },
+              connections: Math.min(connections, LOGIN_CONNECTIONS),
+              seconds,
+              cpus,
+            }),
           ]);
           return { ...protectedResult, extra: { loginRps: loginResult.rps, protectedConnections } };
         },

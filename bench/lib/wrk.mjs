@@ -62,7 +62,19 @@ export async function runWrk({ url, script, env = {}, connections, threads = 1, 
 }
 
 function spawnWrk({ url, script, env, connections, threads, seconds, timeoutSeconds, cpus }) {
-  const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--timeout', `${timeoutSeconds}s`, '-s', join(LUA_DIR, script), url];
+  const args = [
+    '-t',
+    String(threads),
+    '-c',
+    String(connections),
+    '-d',
+    `${seconds}s`,
+    '--timeout',
+    `${timeoutSeconds}s`,
+    '-s',
+    join(LUA_DIR, script),
+    url,
+  ];
   const [command, commandArgs] = pinned(cpus, 'wrk', args);
   return new Promise((resolve, reject) => {
     const child = spawn(command, commandArgs, {
@@ -71,8 +83,12 @@ function spawnWrk({ url, script, env, connections, threads, seconds, timeoutSeco
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     child.once('error', reject);
     child.once('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));

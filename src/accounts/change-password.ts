@@ -49,14 +49,20 @@ export async function changePassword(
     await attempt.settle(valid ? 'succeeded' : 'failed');
     if (!valid) fieldErrors.old_password = [ACCOUNT_MESSAGES.oldPasswordIncorrect];
   }
-  if (Object.keys(fieldErrors).length > 0) throw TesseraError.fields(orderedLike(['old_password', 'new_password1', 'new_password2'], fieldErrors));
+  if (Object.keys(fieldErrors).length > 0)
+    throw TesseraError.fields(orderedLike(['old_password', 'new_password1', 'new_password2'], fieldErrors));
   const errors = setPasswordErrors(user, input.newPassword1 ?? '', input.newPassword2 ?? '');
   if (errors !== undefined) throw TesseraError.fields(errors);
   const replaced = await store.replacePassword(user.id, user.password, await hashPassword(input.newPassword2 ?? ''));
   // A concurrent change won: the old password this request proved is no longer the password.
   if (!replaced) throw TesseraError.fields({ old_password: [ACCOUNT_MESSAGES.oldPasswordIncorrect] });
   const { pair, revokedTokens } = await endEverySession(context, user, { issueNewPair: true });
-  await context.events.emit({ action: 'password.changed', user: userRefOf(user), detail: { revoked_tokens: revokedTokens }, origin: { ip } });
+  await context.events.emit({
+    action: 'password.changed',
+    user: userRefOf(user),
+    detail: { revoked_tokens: revokedTokens },
+    origin: { ip },
+  });
   return pair!;
 }
 

@@ -24,7 +24,12 @@ export const NEW_PASSWORD_FIELDS: readonly FieldSpec[] = [
  */
 export function setPasswordErrors(user: User, password1: string, password2: string): FieldErrors | undefined {
   if (password1 !== password2) return { new_password2: [ACCOUNT_MESSAGES.passwordMismatch] };
-  const messages = validatePassword(password2, { username: user.username, firstName: user.firstName, lastName: user.lastName, email: user.email });
+  const messages = validatePassword(password2, {
+    username: user.username,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    email: user.email,
+  });
   return messages.length > 0 ? { new_password2: messages } : undefined;
 }
 
@@ -46,7 +51,10 @@ export function hasUsablePassword(user: User): boolean {
 export function fillUrlTemplate(template: string, values: Readonly<Record<string, string>>): string {
   let url = template;
   for (const [name, value] of Object.entries(values)) {
-    url = url.replaceAll(`{${name}}`, value.replace(/[^A-Za-z0-9_.~:-]/g, (char) => encodeURIComponent(char)));
+    url = url.replaceAll(
+      `{${name}}`,
+      value.replace(/[^A-Za-z0-9_.~:-]/g, (char) => encodeURIComponent(char)),
+    );
   }
   return url;
 }

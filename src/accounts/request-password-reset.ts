@@ -17,12 +17,28 @@ import { fillUrlTemplate, hasUsablePassword } from './password-form.js';
 
 /** Django's token generator, with Tessera's secret, timeout and clock. */
 export function resetTokens(context: TesseraContext): PasswordResetTokens {
-  return new PasswordResetTokens({ secret: context.settings.SECRET_KEY, timeoutSeconds: context.settings.PASSWORD_RESET_TIMEOUT, now: () => context.codec.now() });
+  return new PasswordResetTokens({
+    secret: context.settings.SECRET_KEY,
+    timeoutSeconds: context.settings.PASSWORD_RESET_TIMEOUT,
+    now: () => context.codec.now(),
+  });
 }
 
 /** Stands in for a missing user so that the unknown-address path does the same work. */
 function decoyUser(email: string): User {
-  return { id: 0, username: '', email, firstName: '', lastName: '', password: '', isActive: false, isStaff: false, isSuperuser: false, lastLogin: null, dateJoined: new Date(0) };
+  return {
+    id: 0,
+    username: '',
+    email,
+    firstName: '',
+    lastName: '',
+    password: '',
+    isActive: false,
+    isStaff: false,
+    isSuperuser: false,
+    lastLogin: null,
+    dateJoined: new Date(0),
+  };
 }
 
 /** The link the mail carries: PASSWORD_RESET_CONFIRM_URL filled in, never the request's Host. */

@@ -6,7 +6,11 @@ import { permissionRefusal } from './shared.js';
 describe('permissionRefusal (DRF APIView.permission_denied)', () => {
   let tessera: Tessera;
   beforeAll(async () => {
-    tessera = await createTessera({ store: new MemoryStore(), env: { TESSERA_SECRET_KEY: 'permission-test-secret-0123456789abcdef-0123' }, configFile: false });
+    tessera = await createTessera({
+      store: new MemoryStore(),
+      env: { TESSERA_SECRET_KEY: 'permission-test-secret-0123456789abcdef-0123' },
+      configFile: false,
+    });
   });
   afterAll(async () => tessera.close());
 

@@ -12,7 +12,12 @@ import { corsPolicy, type CorsPolicy } from '../http/cors.js';
 import { errorResponse, jsonResponse } from '../http/responses.js';
 import type { ErrorReporter } from '../http/router.js';
 import type { RouteOptions, Tessera } from '../app/tessera.js';
-import { authenticateAndReport, authenticateHeader, headerNameFromMetaKey, type AuthenticatedRequest } from '../auth/authenticate-request.js';
+import {
+  authenticateAndReport,
+  authenticateHeader,
+  headerNameFromMetaKey,
+  type AuthenticatedRequest,
+} from '../auth/authenticate-request.js';
 import { authenticateStateless, type TokenUser } from '../auth/token-user.js';
 import type { RequestUser } from '../model/request-user.js';
 import type { Claims } from '../tokens/token-codec.js';
@@ -129,8 +134,7 @@ export function tokenHeaderName(context: TesseraContext): string {
 
 /** The outcome of authenticating a request: a value for the handler, or the answer to send. */
 export type AuthOutcome<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: TesseraError; readonly response: HttpResponse };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: TesseraError; readonly response: HttpResponse };
 
 /**
  * An authentication error as the bundled server answers it on an authenticated view: DRF's
@@ -161,7 +165,12 @@ async function authenticateWith<T>(
     const value =
       cookies === undefined
         ? await authenticateAndReport(context, header, authenticate)
-        : await authenticateAndReport(context, header, async () => (await authenticateWithCookie(context, cookies.request, tokenHeaderName(context), authenticate, cookies.userIdOf))?.value);
+        : await authenticateAndReport(
+            context,
+            header,
+            async () =>
+              (await authenticateWithCookie(context, cookies.request, tokenHeaderName(context), authenticate, cookies.userIdOf))?.value,
+          );
     return value === undefined ? refused(TesseraError.of('not_authenticated'), context) : { ok: true, value };
   } catch (error) {
     // The same mapping as the dispatcher's; anything else is the framework's to handle (a 500).
@@ -182,8 +191,17 @@ async function authenticateWith<T>(
  * if (!outcome.ok) return send(outcome.response);
  * ```
  */
-export function authenticateRequest(context: TesseraContext, header: string | undefined, request?: AuthenticationRequest): Promise<AuthOutcome<AuthenticatedRequest>> {
-  return authenticateWith(context, header, authenticateHeader, request === undefined ? undefined : { request, userIdOf: (found) => found.user.id });
+export function authenticateRequest(
+  context: TesseraContext,
+  header: string | undefined,
+  request?: AuthenticationRequest,
+): Promise<AuthOutcome<AuthenticatedRequest>> {
+  return authenticateWith(
+    context,
+    header,
+    authenticateHeader,
+    request === undefined ? undefined : { request, userIdOf: (found) => found.user.id },
+  );
 }
 
 /**
@@ -194,8 +212,17 @@ export function authenticateRequest(context: TesseraContext, header: string | un
  * const outcome = await authenticateRequestStateless(tessera.context, request.headers.authorization);
  * ```
  */
-export function authenticateRequestStateless(context: TesseraContext, header: string | undefined, request?: AuthenticationRequest): Promise<AuthOutcome<TokenUser>> {
-  return authenticateWith(context, header, authenticateStateless, request === undefined ? undefined : { request, userIdOf: (user) => user.id });
+export function authenticateRequestStateless(
+  context: TesseraContext,
+  header: string | undefined,
+  request?: AuthenticationRequest,
+): Promise<AuthOutcome<TokenUser>> {
+  return authenticateWith(
+    context,
+    header,
+    authenticateStateless,
+    request === undefined ? undefined : { request, userIdOf: (user) => user.id },
+  );
 }
 
 /**
@@ -246,6 +273,9 @@ export function corsPolicyOf(tessera: Tessera): CorsPolicy | undefined {
 export function mergedVary(existing: string | undefined, added: string): string {
   if (existing === undefined || existing === '') return added;
   const present = new Set(existing.split(',').map((field) => field.trim().toLowerCase()));
-  const missing = added.split(',').map((field) => field.trim()).filter((field) => field !== '' && !present.has(field.toLowerCase()));
+  const missing = added
+    .split(',')
+    .map((field) => field.trim())
+    .filter((field) => field !== '' && !present.has(field.toLowerCase()));
   return missing.length === 0 ? existing : `${existing}, ${missing.join(', ')}`;
 }

@@ -125,7 +125,9 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       await store.close();
       throw new ConfigError('ACCOUNT_EMAIL_VERIFICATION', 'needs a store with email addresses (AccountStore); this store has none');
     }
-    warnings.push('This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.');
+    warnings.push(
+      'This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.',
+    );
   }
   const log = options.logger ?? stderrLogger;
   // prom-client is loaded only when metrics are on.
@@ -195,7 +197,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     warnings,
     mail,
     routes,
-    dispatcher: (routeOptions, reportError) => withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),
+    dispatcher: (routeOptions, reportError) =>
+      withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),
     metrics,
     events,
     log,
@@ -236,7 +239,12 @@ function readinessChecks(store: Store, redis: { ping(): Promise<boolean> } | und
  * `onAuditEvent`). Refused attempts are the cheapest flood there is (issue 12 §8); each one
  * still moves the metrics (`login.throttled` is metrics-only).
  */
-function throttledAttemptLog(store: CachedStore, codec: TokenCodec, events: AuthEventSink, kind: { action: AuthEvent['action']; noun: string }): ThrottledAttemptLog | undefined {
+function throttledAttemptLog(
+  store: CachedStore,
+  codec: TokenCodec,
+  events: AuthEventSink,
+  kind: { action: AuthEvent['action']; noun: string },
+): ThrottledAttemptLog | undefined {
   if (store.audit === undefined) return undefined;
   return new ThrottledAttemptLog({
     now: () => codec.now(),
@@ -260,7 +268,12 @@ async function connectRedis(url: string, store: CachedStore, log: Logger) {
   const [{ RedisLink }, { RedisRateLimiter }, { InvalidationBus }] = await importNeeding(
     'redis',
     'REDIS_URL',
-    () => Promise.all([import('../stores/redis/redis-link.js'), import('../stores/redis/redis-rate-limiter.js'), import('../stores/redis/invalidation-bus.js')]),
+    () =>
+      Promise.all([
+        import('../stores/redis/redis-link.js'),
+        import('../stores/redis/redis-rate-limiter.js'),
+        import('../stores/redis/invalidation-bus.js'),
+      ]),
     'sharing throttles and caches over Redis',
   );
   const redis = RedisLink.open(url, log);

@@ -26,7 +26,12 @@ describe('createVerifier', () => {
   const verifier = createVerifier({ algorithm: 'ES256', keys: [signer.publicJwk()], settings: { AUDIENCE: null } });
 
   it('authenticates an access token as simplejwt TokenUser, with no database', async () => {
-    expect(await verifier.authenticateHeader(`Bearer ${access()}`)).toMatchObject({ id: 7, username: 'kyoko', isActive: true, isStaff: false });
+    expect(await verifier.authenticateHeader(`Bearer ${access()}`)).toMatchObject({
+      id: 7,
+      username: 'kyoko',
+      isActive: true,
+      isStaff: false,
+    });
     expect(await verifier.authenticateHeader('Basic abc')).toBeUndefined();
     expect((await refusal(verifier.authenticateHeader('Bearer a b'))).body).toMatchObject({ code: 'bad_authorization_header' });
   });
@@ -43,7 +48,9 @@ describe('createVerifier', () => {
     const forged = signJws({ token_type: 'access', exp: now + 300, jti: 'b'.repeat(32), user_id: 1 }, other);
     expect((await refusal(verifier.authenticateHeader(`Bearer ${forged}`))).status).toBe(401);
     const { user_id: _id, ...anonymous } = { token_type: 'access', exp: now + 300, jti: 'c'.repeat(32), user_id: 1 };
-    expect((await refusal(verifier.authenticateHeader(`Bearer ${signJws(anonymous, signer)}`))).body).toMatchObject({ code: 'token_not_valid' });
+    expect((await refusal(verifier.authenticateHeader(`Bearer ${signJws(anonymous, signer)}`))).body).toMatchObject({
+      code: 'token_not_valid',
+    });
   });
 
   it('applies AUDIENCE and ISSUER when given', async () => {
@@ -77,7 +84,15 @@ describe('createVerifier', () => {
     };
     expect(setting(() => createVerifier({ algorithm: 'ES256' }))).toBe('JWK_URL');
     expect(setting(() => createVerifier({ algorithm: 'HS256', jwkUrl: 'https://auth.example/jwks.json' }))).toBe('JWK_URL');
-    expect(setting(() => createVerifier({ algorithm: 'ES256', jwkUrl: 'https://auth.example/jwks.json', settings: { AUTH_TOKEN_CLASSES: ['SlidingToken'] } }))).toBe('AUTH_TOKEN_CLASSES');
+    expect(
+      setting(() =>
+        createVerifier({
+          algorithm: 'ES256',
+          jwkUrl: 'https://auth.example/jwks.json',
+          settings: { AUTH_TOKEN_CLASSES: ['SlidingToken'] },
+        }),
+      ),
+    ).toBe('AUTH_TOKEN_CLASSES');
     expect(setting(() => createVerifier({ algorithm: 'ES256', keys: [{ ...signer.publicJwk(), d: 'AAAA' }] }))).toBe('VERIFYING_KEYS');
     expect(setting(() => createVerifier({ algorithm: 'none' as 'HS256', keys: [] }))).toBe('ALGORITHM');
   });

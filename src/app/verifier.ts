@@ -89,9 +89,13 @@ export interface Verifier {
 export function createVerifier(options: VerifierOptions): Verifier {
   const settings = verifierSettings(options);
   if (settings.AUTH_TOKEN_CLASSES.includes('SlidingToken')) {
-    throw new ConfigError('AUTH_TOKEN_CLASSES', 'sliding tokens are checked against the blacklist, which needs the database; a verifier takes access tokens');
+    throw new ConfigError(
+      'AUTH_TOKEN_CLASSES',
+      'sliding tokens are checked against the blacklist, which needs the database; a verifier takes access tokens',
+    );
   }
-  if (options.jwkUrl === undefined && (options.keys ?? []).length === 0) throw new ConfigError('JWK_URL', 'a verifier needs a JWKS URL or keys');
+  if (options.jwkUrl === undefined && (options.keys ?? []).length === 0)
+    throw new ConfigError('JWK_URL', 'a verifier needs a JWKS URL or keys');
   let keyring: Keyring;
   try {
     keyring = new Keyring({ keys: (options.keys ?? []).map((jwk) => verifyingKeyFromJwk(jwk, options.algorithm)) });
@@ -100,7 +104,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
   let remote: RemoteKeySet | undefined;
   if (options.jwkUrl !== undefined) {
-    if (isHmacAlgorithm(options.algorithm)) throw new ConfigError('JWK_URL', `needs an asymmetric ALGORITHM; ${options.algorithm} secrets are never published`);
+    if (isHmacAlgorithm(options.algorithm))
+      throw new ConfigError('JWK_URL', `needs an asymmetric ALGORITHM; ${options.algorithm} secrets are never published`);
     try {
       remote = new RemoteKeySet({ ...options, url: options.jwkUrl, algorithm: options.algorithm });
     } catch (error) {
@@ -147,4 +152,3 @@ function verifierSettings(options: VerifierOptions): Settings {
   // No secret and no signing key: a verifier never signs.
   return { ...DEFAULT_SETTINGS, SECRET_KEY: '', SIGNING_KEY: '', ...parsed } as Settings;
 }
-

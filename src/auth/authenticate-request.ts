@@ -22,7 +22,10 @@ export interface AuthenticatedRequest {
 
 /** `HTTP_X_ACCESS_TOKEN` (Django's META key) to `x-access-token` (an HTTP header name). */
 export function headerNameFromMetaKey(metaKey: string): string {
-  return metaKey.replace(/^HTTP_/, '').replaceAll('_', '-').toLowerCase();
+  return metaKey
+    .replace(/^HTTP_/, '')
+    .replaceAll('_', '-')
+    .toLowerCase();
 }
 
 export const TOKEN_CLASSES: Readonly<Record<string, TokenType>> = { AccessToken: 'access', SlidingToken: 'sliding' };
@@ -89,7 +92,12 @@ export async function authenticateHeader(context: TesseraContext, header: string
   if (isCutOff(settings, claims, user)) {
     const error = new TokenError('cut_off');
     const className = settings.AUTH_TOKEN_CLASSES[0] ?? 'AccessToken';
-    throw TesseraError.of('token_not_valid_for_any_type', undefined, { messages: [{ token_class: className, token_type: TOKEN_CLASSES[className] ?? 'access', message: error.message }] }, error);
+    throw TesseraError.of(
+      'token_not_valid_for_any_type',
+      undefined,
+      { messages: [{ token_class: className, token_type: TOKEN_CLASSES[className] ?? 'access', message: error.message }] },
+      error,
+    );
   }
   return { user: requestUserOf(user), claims };
 }

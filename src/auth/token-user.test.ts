@@ -80,7 +80,10 @@ describe('stateless authentication (simplejwt TokenUser)', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(TesseraError);
-    expect((error as TesseraError).body).toEqual({ detail: 'Token contained no recognizable user identification', code: 'token_not_valid' });
+    expect((error as TesseraError).body).toEqual({
+      detail: 'Token contained no recognizable user identification',
+      code: 'token_not_valid',
+    });
     expect(() => tokenUserFromClaims(tessera.context, { user_id: null })).toThrow(TesseraError);
   });
 

@@ -31,7 +31,6 @@ export interface TokenUser {
   readonly claims: Claims;
 }
 
-
 /**
  * The `TokenUser` a validated token describes.
  *

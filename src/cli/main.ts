@@ -17,7 +17,9 @@ import { throttleCommand } from './commands/throttle.js';
 /** The installed package's version, read from its package.json (two folders above dist/cli/). */
 function packageVersion(): string {
   const manifest: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  return typeof manifest === 'object' && manifest !== null && 'version' in manifest && typeof manifest.version === 'string' ? manifest.version : 'unknown';
+  return typeof manifest === 'object' && manifest !== null && 'version' in manifest && typeof manifest.version === 'string'
+    ? manifest.version
+    : 'unknown';
 }
 
 const program = new Command('tessera')

@@ -23,7 +23,9 @@ describe('progressBar', () => {
     now = 110;
     onProgress?.('users', 4, 4); // the end of a phase is always drawn
     expect(text()).toBe(
-      `\rusers   [########${'.'.repeat(22)}] 1/4` + `\rusers   [#######################${'.'.repeat(7)}] 3/4` + `\rusers   [${'#'.repeat(30)}] 4/4\n`,
+      `\rusers   [########${'.'.repeat(22)}] 1/4` +
+        `\rusers   [#######################${'.'.repeat(7)}] 3/4` +
+        `\rusers   [${'#'.repeat(30)}] 4/4\n`,
     );
   });
 });

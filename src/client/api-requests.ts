@@ -50,7 +50,12 @@ export class ApiRequests {
   }
 
   /** A JSON POST (or GET) to one of the token routes; network failures reject as fetch does. */
-  async call(method: 'GET' | 'POST', path: string, body: Record<string, unknown> | undefined, csrfToken: string | null = null): Promise<ApiAnswer> {
+  async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: Record<string, unknown> | undefined,
+    csrfToken: string | null = null,
+  ): Promise<ApiAnswer> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.mode === 'cookie' && csrfToken !== null && method !== 'GET') headers[this.options.csrfHeaderName] = csrfToken;

@@ -21,7 +21,12 @@ const STATE = Symbol('tessera');
 type ConfigWithState = InternalAxiosRequestConfig & { [STATE]?: TesseraRequestState };
 
 function isAxiosErrorWithConfig(error: unknown): error is AxiosError & { config: ConfigWithState } {
-  return typeof error === 'object' && error !== null && (error as { isAxiosError?: unknown }).isAxiosError === true && (error as AxiosError).config !== undefined;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { isAxiosError?: unknown }).isAxiosError === true &&
+    (error as AxiosError).config !== undefined
+  );
 }
 
 /**

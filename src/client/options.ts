@@ -130,7 +130,8 @@ function fraction(name: string, value: number | undefined, fallback: number): nu
 /** Checks the options once, so a mistake shows at start-up, not at the first refresh. */
 export function resolveOptions(options: TesseraClientOptions): ResolvedOptions {
   const mode = options.mode ?? 'bearer';
-  if (mode !== 'bearer' && mode !== 'cookie') throw new RangeError(`tessera client: mode must be 'bearer' or 'cookie', got ${String(mode)}`);
+  if (mode !== 'bearer' && mode !== 'cookie')
+    throw new RangeError(`tessera client: mode must be 'bearer' or 'cookie', got ${String(mode)}`);
   if (typeof options.baseUrl !== 'string') throw new TypeError('tessera client: baseUrl is required');
   const fetchFunction = options.fetch ?? globalThis.fetch;
   if (typeof fetchFunction !== 'function') throw new TypeError('tessera client: no fetch available; pass options.fetch');

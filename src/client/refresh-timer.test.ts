@@ -6,7 +6,10 @@ const session = { access: 'a', refresh: 'r', obtainedAt: 10_000, accessExpiresAt
 
 describe('RefreshTimer', () => {
   it('is due between refreshAt - refreshJitter and refreshAt of the lifetime, spread at random', () => {
-    const timer = new RefreshTimer({ refreshAt: 0.75, refreshJitter: 0.1, retryInitialMs: 1000, retryMaxMs: 30_000, clock: Date.now }, () => undefined);
+    const timer = new RefreshTimer(
+      { refreshAt: 0.75, refreshJitter: 0.1, retryInitialMs: 1000, retryMaxMs: 30_000, clock: Date.now },
+      () => undefined,
+    );
     const moments = Array.from({ length: 200 }, () => timer.dueAt(session));
     for (const moment of moments) {
       expect(moment).toBeGreaterThanOrEqual(10_000 + 65_000);
@@ -17,7 +20,10 @@ describe('RefreshTimer', () => {
 
   it('backs off after failures, doubling up to the cap', async () => {
     let fired = 0;
-    const timer = new RefreshTimer({ refreshAt: 0.75, refreshJitter: 0, retryInitialMs: 20, retryMaxMs: 40, clock: Date.now }, () => (fired += 1));
+    const timer = new RefreshTimer(
+      { refreshAt: 0.75, refreshJitter: 0, retryInitialMs: 20, retryMaxMs: 40, clock: Date.now },
+      () => (fired += 1),
+    );
     const started = Date.now();
     timer.backOff();
     await new Promise((wake) => setTimeout(wake, 30));
@@ -39,7 +45,12 @@ describe('resolveOptions', () => {
   });
   it('fills in the defaults and trims the trailing slash of baseUrl', () => {
     const options = resolveOptions({ baseUrl: 'https://api.example.com/' });
-    expect(options).toMatchObject({ baseUrl: 'https://api.example.com', mode: 'bearer', refreshAt: 0.75, channel: 'tessera:https://api.example.com' });
+    expect(options).toMatchObject({
+      baseUrl: 'https://api.example.com',
+      mode: 'bearer',
+      refreshAt: 0.75,
+      channel: 'tessera:https://api.example.com',
+    });
     expect(options.routes.refresh).toBe('/api/token/refresh/');
   });
 });

@@ -60,10 +60,13 @@ export class RefreshTimer {
 
   private in(delayMs: number): void {
     this.cancel();
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.onDue();
-    }, Math.max(0, delayMs));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.onDue();
+      },
+      Math.max(0, delayMs),
+    );
     // Node: a pending refresh must not keep a script alive.
     (this.timer as { unref?: () => void }).unref?.();
   }

@@ -13,7 +13,13 @@ describe('jwtPayload', () => {
     expect(jwtPayload(token({ exp: 10, name: 'Zoë 京' }))).toEqual({ exp: 10, name: 'Zoë 京' });
   });
   it('gives nothing for what is not a JWS payload', () => {
-    for (const bad of ['', 'abc', 'a.!!!.c', `a.${Buffer.from('[1]').toString('base64url')}.c`, `a.${Buffer.from('nope').toString('base64url')}.c`]) {
+    for (const bad of [
+      '',
+      'abc',
+      'a.!!!.c',
+      `a.${Buffer.from('[1]').toString('base64url')}.c`,
+      `a.${Buffer.from('nope').toString('base64url')}.c`,
+    ]) {
       expect(jwtPayload(bad)).toBeUndefined();
     }
   });

@@ -65,7 +65,13 @@ export interface TokenAnswer {
  * The session after a login or refresh answer. `previous` supplies what a refresh answer
  * leaves out: the refresh token when the server does not rotate, and the CSRF token.
  */
-export function sessionFromAnswer(mode: AuthMode, body: TokenAnswer, now: number, previous: Session | null, csrfToken: string | null): Session {
+export function sessionFromAnswer(
+  mode: AuthMode,
+  body: TokenAnswer,
+  now: number,
+  previous: Session | null,
+  csrfToken: string | null,
+): Session {
   const accessLifetime = tokenLifetimeMs(body.access) ?? remainingFromTimestamp(body.access_expiration, now) ?? FALLBACK_LIFETIME_MS;
   const refreshLifetime = tokenLifetimeMs(body.refresh) ?? remainingFromTimestamp(body.refresh_expiration, now);
   const bearer = mode === 'bearer';

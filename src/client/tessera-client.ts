@@ -270,7 +270,8 @@ class Client implements TesseraClient {
   // ---- state ----
 
   private adoptAnswer(response: Response, body: unknown, previous: Session | null, reason: 'signed-in' | 'refreshed'): void {
-    const csrf = this.mode === 'cookie' ? (csrfTokenFrom(response, this.options.csrfHeaderName) ?? readCookie(this.options.csrfCookieName)) : null;
+    const csrf =
+      this.mode === 'cookie' ? (csrfTokenFrom(response, this.options.csrfHeaderName) ?? readCookie(this.options.csrfCookieName)) : null;
     const answer = typeof body === 'object' && body !== null ? (body as TokenAnswer) : {};
     const session = sessionFromAnswer(this.mode, answer, this.options.clock(), previous, csrf);
     this.setSession(session);
@@ -323,7 +324,12 @@ class Client implements TesseraClient {
   }
 
   private emit(reason: AuthChangeReason, fromOtherTab: boolean): void {
-    const change: AuthChange = { signedIn: this.session !== null, reason, fromOtherTab, accessExpiresAt: this.session?.accessExpiresAt ?? null };
+    const change: AuthChange = {
+      signedIn: this.session !== null,
+      reason,
+      fromOtherTab,
+      accessExpiresAt: this.session?.accessExpiresAt ?? null,
+    };
     for (const listener of [...this.listeners]) {
       try {
         listener(change);

@@ -50,13 +50,20 @@ describe('cookie mode, CSRF and CORS settings', () => {
     expect(refusedSetting({ TESSERA_CORS_ALLOWED_ORIGINS: 'https://app.example.com/path' })).toBe('CORS_ALLOWED_ORIGINS');
     expect(refusedSetting({ TESSERA_CSRF_TRUSTED_ORIGINS: 'app.example.com' })).toBe('CSRF_TRUSTED_ORIGINS');
     expect(refusedSetting({ ...COOKIES, TESSERA_JWT_AUTH_SECURE: 'false' })).toBe('JWT_AUTH_COOKIE');
-    expect(refusedSetting({ TESSERA_JWT_AUTH_COOKIE: 'access', TESSERA_JWT_AUTH_REFRESH_COOKIE: '__Host-refresh' })).toBe('JWT_AUTH_REFRESH_COOKIE');
+    expect(refusedSetting({ TESSERA_JWT_AUTH_COOKIE: 'access', TESSERA_JWT_AUTH_REFRESH_COOKIE: '__Host-refresh' })).toBe(
+      'JWT_AUTH_REFRESH_COOKIE',
+    );
     expect(refusedSetting({ TESSERA_JWT_AUTH_REFRESH_COOKIE: 'refresh' })).toBe('JWT_AUTH_REFRESH_COOKIE');
     expect(refusedSetting({ TESSERA_JWT_AUTH_COOKIE: 'csrftoken' })).toBe('JWT_AUTH_COOKIE');
     expect(refusedSetting({ ...COOKIES, TESSERA_JWT_AUTH_SAMESITE: 'None' })).toBe('JWT_AUTH_SAMESITE');
-    expect(refusedSetting({ TESSERA_JWT_AUTH_COOKIE: 'access', TESSERA_JWT_AUTH_SECURE: 'false', TESSERA_JWT_AUTH_SAMESITE: 'None', TESSERA_CSRF_TRUSTED_ORIGINS: 'https://a.example' })).toBe(
-      'JWT_AUTH_SAMESITE',
-    );
+    expect(
+      refusedSetting({
+        TESSERA_JWT_AUTH_COOKIE: 'access',
+        TESSERA_JWT_AUTH_SECURE: 'false',
+        TESSERA_JWT_AUTH_SAMESITE: 'None',
+        TESSERA_CSRF_TRUSTED_ORIGINS: 'https://a.example',
+      }),
+    ).toBe('JWT_AUTH_SAMESITE');
     expect(refusedSetting({ TESSERA_JWT_AUTH_COOKIE: 'bad name' })).toBe('JWT_AUTH_COOKIE');
     expect(refusedSetting({ TESSERA_JWT_AUTH_SAMESITE: 'sometimes' })).toBe('JWT_AUTH_SAMESITE');
     expect(refusedSetting({ TESSERA_REFRESH_TOKEN_REUSE_GRACE: 'soon' })).toBe('REFRESH_TOKEN_REUSE_GRACE');

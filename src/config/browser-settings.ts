@@ -14,8 +14,15 @@ function fail(name: string, expected: string, value: unknown): never {
 
 /** A list from an array or a comma-separated string; empty is allowed (`''` or `[]`). */
 function list(value: unknown, name: string): string[] {
-  const items = typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : value;
-  if (!Array.isArray(items) || items.some((item) => typeof item !== 'string' || item.trim() === '')) return fail(name, 'a list of strings', value);
+  const items =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '')
+      : value;
+  if (!Array.isArray(items) || items.some((item) => typeof item !== 'string' || item.trim() === ''))
+    return fail(name, 'a list of strings', value);
   return items.map((item: string) => item.trim());
 }
 
@@ -24,7 +31,7 @@ const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export function cookieName(value: unknown, name: string): string {
   if (typeof value === 'string' && COOKIE_NAME.test(value)) return value;
-  return fail(name, 'a cookie name (letters, digits and !#$%&\'*+-.^_`|~)', value);
+  return fail(name, "a cookie name (letters, digits and !#$%&'*+-.^_`|~)", value);
 }
 
 export function nullableCookieName(value: unknown, name: string): string | null {
@@ -59,7 +66,10 @@ function normalisedOrigin(text: string): string | undefined {
 export function corsOrigins(value: unknown, name: string): string[] {
   const origins = list(value, name);
   if (origins.includes('*')) return origins.length === 1 ? ['*'] : fail(name, "either '*' alone or a list of origins", value);
-  return origins.map((origin) => normalisedOrigin(origin) ?? fail(name, "origins such as 'https://app.example.com' (scheme, host, optional port; no path)", origin));
+  return origins.map(
+    (origin) =>
+      normalisedOrigin(origin) ?? fail(name, "origins such as 'https://app.example.com' (scheme, host, optional port; no path)", origin),
+  );
 }
 
 /** CSRF_TRUSTED_ORIGINS: origins, where the host may start with `*.` (any subdomain), as Django. */
@@ -74,7 +84,9 @@ export function trustedOrigins(value: unknown, name: string): string[] {
 
 /** Header names (RFC 9110 tokens), lower-cased. */
 export function headerNames(value: unknown, name: string): string[] {
-  return list(value, name).map((header) => (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header) ? header.toLowerCase() : fail(name, 'header names', header)));
+  return list(value, name).map((header) =>
+    /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header) ? header.toLowerCase() : fail(name, 'header names', header),
+  );
 }
 
 /** REFRESH_TOKEN_REUSE_GRACE: seconds, or `null` for the automatic default. */
@@ -88,13 +100,20 @@ export function nullableDuration(value: unknown, name: string): number | null {
 export function checkBrowserSettings(settings: Settings, warnings: string[]): void {
   checkCookies(settings);
   if (settings.JWT_AUTH_SAMESITE === 'None' && settings.JWT_AUTH_COOKIE !== null) {
-    if (!settings.JWT_AUTH_SECURE) throw new ConfigError('JWT_AUTH_SAMESITE', 'None requires JWT_AUTH_SECURE: browsers drop SameSite=None cookies that are not Secure');
+    if (!settings.JWT_AUTH_SECURE)
+      throw new ConfigError('JWT_AUTH_SAMESITE', 'None requires JWT_AUTH_SECURE: browsers drop SameSite=None cookies that are not Secure');
     if (settings.CSRF_TRUSTED_ORIGINS.length === 0) {
-      throw new ConfigError('JWT_AUTH_SAMESITE', 'None sends the cookies from other sites: list the front end that needs it in CSRF_TRUSTED_ORIGINS');
+      throw new ConfigError(
+        'JWT_AUTH_SAMESITE',
+        'None sends the cookies from other sites: list the front end that needs it in CSRF_TRUSTED_ORIGINS',
+      );
     }
   }
   if (settings.CORS_ALLOWED_ORIGINS.includes('*') && settings.CORS_ALLOW_CREDENTIALS) {
-    throw new ConfigError('CORS_ALLOWED_ORIGINS', "'*' together with CORS_ALLOW_CREDENTIALS would let every site act as the signed-in user: list the origins");
+    throw new ConfigError(
+      'CORS_ALLOWED_ORIGINS',
+      "'*' together with CORS_ALLOW_CREDENTIALS would let every site act as the signed-in user: list the origins",
+    );
   }
   if (settings.CORS_ALLOW_CREDENTIALS && settings.CORS_ALLOWED_ORIGINS.length === 0) {
     warnings.push('CORS_ALLOW_CREDENTIALS has no effect until CORS_ALLOWED_ORIGINS lists an origin.');
@@ -103,10 +122,15 @@ export function checkBrowserSettings(settings: Settings, warnings: string[]): vo
 
 function checkCookies(settings: Settings): void {
   const { JWT_AUTH_COOKIE: access, JWT_AUTH_REFRESH_COOKIE: refresh, CSRF_COOKIE_NAME: csrf } = settings;
-  if (refresh !== null && access === null) throw new ConfigError('JWT_AUTH_REFRESH_COOKIE', 'needs JWT_AUTH_COOKIE (cookie mode) to be set too');
+  if (refresh !== null && access === null)
+    throw new ConfigError('JWT_AUTH_REFRESH_COOKIE', 'needs JWT_AUTH_COOKIE (cookie mode) to be set too');
   if (access === null) return;
   const names = [access, refresh, csrf].filter((cookie) => cookie !== null);
-  if (new Set(names).size !== names.length) throw new ConfigError('JWT_AUTH_COOKIE', `JWT_AUTH_COOKIE, JWT_AUTH_REFRESH_COOKIE and CSRF_COOKIE_NAME must differ (${names.join(', ')})`);
+  if (new Set(names).size !== names.length)
+    throw new ConfigError(
+      'JWT_AUTH_COOKIE',
+      `JWT_AUTH_COOKIE, JWT_AUTH_REFRESH_COOKIE and CSRF_COOKIE_NAME must differ (${names.join(', ')})`,
+    );
   // RFC 6265bis §4.1.3: browsers drop prefixed cookies that break the prefix's rules.
   for (const [setting, cookie, path] of [
     ['JWT_AUTH_COOKIE', access, '/'],
@@ -115,9 +139,13 @@ function checkCookies(settings: Settings): void {
   ] as const) {
     if (cookie === null) continue;
     const prefixed = cookie.startsWith('__Host-') || cookie.startsWith('__Secure-');
-    if (prefixed && !settings.JWT_AUTH_SECURE) throw new ConfigError(setting, `${cookie}: __Host- and __Secure- cookies must be Secure; JWT_AUTH_SECURE is false`);
+    if (prefixed && !settings.JWT_AUTH_SECURE)
+      throw new ConfigError(setting, `${cookie}: __Host- and __Secure- cookies must be Secure; JWT_AUTH_SECURE is false`);
     if (cookie.startsWith('__Host-') && path !== '/') {
-      throw new ConfigError(setting, `${cookie}: a __Host- cookie must have Path=/; use __Secure- for a cookie limited to ${path ?? 'the token routes'}`);
+      throw new ConfigError(
+        setting,
+        `${cookie}: a __Host- cookie must have Path=/; use __Secure- for a cookie limited to ${path ?? 'the token routes'}`,
+      );
     }
   }
 }

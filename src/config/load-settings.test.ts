@@ -95,13 +95,17 @@ describe('loadSettings', () => {
 describe('the secret key', () => {
   it('is required in production, and at least 32 bytes', () => {
     expect(configError(() => loadSettings({ configFile: false, production: true, env: {} })).setting).toBe('SECRET_KEY');
-    expect(configError(() => loadSettings({ configFile: false, production: true, env: { TESSERA_SECRET_KEY: 'short' } })).setting).toBe('SECRET_KEY');
+    expect(configError(() => loadSettings({ configFile: false, production: true, env: { TESSERA_SECRET_KEY: 'short' } })).setting).toBe(
+      'SECRET_KEY',
+    );
     expect(loadSettings({ configFile: false, production: true, env: { TESSERA_SECRET_KEY: SECRET } }).settings.SECRET_KEY).toBe(SECRET);
   });
 
   it('refuses placeholder secrets in production, however long (SEC-10)', () => {
     for (const placeholder of ['django-insecure-0123456789abcdefghijklmnopqrstuvwxyz', 'a'.repeat(64), 'abcabcabc'.repeat(8)]) {
-      expect(configError(() => loadSettings({ configFile: false, production: true, env: { TESSERA_SECRET_KEY: placeholder } })).setting).toBe('SECRET_KEY');
+      expect(
+        configError(() => loadSettings({ configFile: false, production: true, env: { TESSERA_SECRET_KEY: placeholder } })).setting,
+      ).toBe('SECRET_KEY');
     }
   });
 
@@ -162,7 +166,9 @@ describe('account and mail settings', () => {
     expect(configError(() => loadAccount({ TESSERA_EMAIL_USE_TLS: 'true', TESSERA_EMAIL_USE_SSL: 'true' })).setting).toBe('EMAIL_USE_TLS');
     expect(configError(() => loadAccount({ TESSERA_EMAIL_PORT: '70000' })).setting).toBe('EMAIL_PORT');
     expect(configError(() => loadAccount({ TESSERA_ACCOUNT_EMAIL_VERIFICATION: 'sometimes' })).setting).toBe('ACCOUNT_EMAIL_VERIFICATION');
-    const password = configError(() => loadSettings({ configFile: false, env: { TESSERA_SECRET_KEY: SECRET }, overrides: { EMAIL_HOST_PASSWORD: 42 as unknown as string } }));
+    const password = configError(() =>
+      loadSettings({ configFile: false, env: { TESSERA_SECRET_KEY: SECRET }, overrides: { EMAIL_HOST_PASSWORD: 42 as unknown as string } }),
+    );
     expect(password.message).toBe('EMAIL_HOST_PASSWORD: expected a string, got (hidden)');
   });
 
@@ -172,13 +178,21 @@ describe('account and mail settings', () => {
     for (const bad of ['https://app.example.com/reset/{uid}', '/reset/{uid}/{token}', 'javascript:{uid}{token}']) {
       expect(configError(() => loadAccount({ TESSERA_PASSWORD_RESET_CONFIRM_URL: bad })).setting).toBe('PASSWORD_RESET_CONFIRM_URL');
     }
-    expect(configError(() => loadAccount({ TESSERA_ACCOUNT_EMAIL_CONFIRMATION_URL: 'https://app.example.com/verify' })).setting).toBe('ACCOUNT_EMAIL_CONFIRMATION_URL');
+    expect(configError(() => loadAccount({ TESSERA_ACCOUNT_EMAIL_CONFIRMATION_URL: 'https://app.example.com/verify' })).setting).toBe(
+      'ACCOUNT_EMAIL_CONFIRMATION_URL',
+    );
   });
 });
 
 describe('observability settings', () => {
   it('default to metrics off on loopback, 90 days of audit, info logs chosen by terminal', () => {
-    expect(load({})).toMatchObject({ METRICS_ENABLED: false, METRICS_ADDR: '127.0.0.1:9464', AUDIT_RETENTION: 7_776_000, LOG_LEVEL: 'info', LOG_FORMAT: 'auto' });
+    expect(load({})).toMatchObject({
+      METRICS_ENABLED: false,
+      METRICS_ADDR: '127.0.0.1:9464',
+      AUDIT_RETENTION: 7_776_000,
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'auto',
+    });
   });
 
   it('read their operator-friendly forms', () => {
@@ -189,7 +203,13 @@ describe('observability settings', () => {
       TESSERA_LOG_LEVEL: 'debug',
       TESSERA_LOG_FORMAT: 'json',
     });
-    expect(settings).toMatchObject({ METRICS_ENABLED: true, METRICS_ADDR: '[::1]:9100', AUDIT_RETENTION: 2_592_000, LOG_LEVEL: 'debug', LOG_FORMAT: 'json' });
+    expect(settings).toMatchObject({
+      METRICS_ENABLED: true,
+      METRICS_ADDR: '[::1]:9100',
+      AUDIT_RETENTION: 2_592_000,
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+    });
     expect(load({ TESSERA_AUDIT_RETENTION: 'forever' }).AUDIT_RETENTION).toBeNull();
   });
 

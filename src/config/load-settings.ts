@@ -11,13 +11,7 @@ import { HMAC_ALGORITHM_SPECS, isHmacAlgorithm } from '../tokens/algorithms.js';
 import { checkBrowserSettings } from './browser-settings.js';
 import { isDataSettingName, parseSetting } from './parse-setting.js';
 import { resolveSecretKey } from './secret-key.js';
-import {
-  DEFAULT_SETTINGS,
-  PYTHON_ONLY_SETTINGS,
-  REMOVED_SETTINGS,
-  type DataSettingName,
-  type Settings,
-} from './settings.js';
+import { DEFAULT_SETTINGS, PYTHON_ONLY_SETTINGS, REMOVED_SETTINGS, type DataSettingName, type Settings } from './settings.js';
 
 /** Environment variables that start with `TESSERA_` but are not settings. */
 export const NON_SETTING_ENV: ReadonlySet<string> = new Set([
@@ -91,9 +85,12 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
     ...parsed,
     SECRET_KEY: secretKey,
     // Django's default backend is SMTP; printing mails (reset links) is for development only.
-    EMAIL_BACKEND: (parsed.EMAIL_BACKEND as Settings['EMAIL_BACKEND'] | undefined) ?? (production ? 'smtp' : DEFAULT_SETTINGS.EMAIL_BACKEND),
+    EMAIL_BACKEND:
+      (parsed.EMAIL_BACKEND as Settings['EMAIL_BACKEND'] | undefined) ?? (production ? 'smtp' : DEFAULT_SETTINGS.EMAIL_BACKEND),
     // SECRET_KEY is an HMAC secret: it is never a default for an asymmetric algorithm's key.
-    SIGNING_KEY: (parsed.SIGNING_KEY as string | undefined) ?? (isHmacAlgorithm(String(parsed.ALGORITHM ?? DEFAULT_SETTINGS.ALGORITHM)) ? secretKey : ''),
+    SIGNING_KEY:
+      (parsed.SIGNING_KEY as string | undefined) ??
+      (isHmacAlgorithm(String(parsed.ALGORITHM ?? DEFAULT_SETTINGS.ALGORITHM)) ? secretKey : ''),
   } as Settings;
   checkCombination(settings, production, warnings);
   return { settings, warnings };
@@ -141,11 +138,19 @@ function checkCombination(settings: Settings, production: boolean, warnings: str
     warnings.push(`SIGNING_KEY: ${message}. Allowed outside production only.`);
   }
   // SEC-50: lifetimes that make no sense are configuration mistakes, not choices.
-  for (const name of ['ACCESS_TOKEN_LIFETIME', 'REFRESH_TOKEN_LIFETIME', 'SLIDING_TOKEN_LIFETIME', 'SLIDING_TOKEN_REFRESH_LIFETIME'] as const) {
+  for (const name of [
+    'ACCESS_TOKEN_LIFETIME',
+    'REFRESH_TOKEN_LIFETIME',
+    'SLIDING_TOKEN_LIFETIME',
+    'SLIDING_TOKEN_REFRESH_LIFETIME',
+  ] as const) {
     if (settings[name] <= 0) throw new ConfigError(name, 'must be longer than 0 seconds');
   }
   if (settings.ACCESS_TOKEN_LIFETIME > settings.REFRESH_TOKEN_LIFETIME) {
-    throw new ConfigError('ACCESS_TOKEN_LIFETIME', `${settings.ACCESS_TOKEN_LIFETIME} s outlives REFRESH_TOKEN_LIFETIME (${settings.REFRESH_TOKEN_LIFETIME} s)`);
+    throw new ConfigError(
+      'ACCESS_TOKEN_LIFETIME',
+      `${settings.ACCESS_TOKEN_LIFETIME} s outlives REFRESH_TOKEN_LIFETIME (${settings.REFRESH_TOKEN_LIFETIME} s)`,
+    );
   }
   checkMailSettings(settings, production, warnings);
   checkBrowserSettings(settings, warnings);
@@ -162,6 +167,8 @@ function checkMailSettings(settings: Settings, production: boolean, warnings: st
     throw new ConfigError('EMAIL_USE_TLS', 'EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive: set one of them');
   }
   if (production && (settings.EMAIL_BACKEND === 'console' || settings.EMAIL_BACKEND === 'memory')) {
-    warnings.push(`EMAIL_BACKEND: ${settings.EMAIL_BACKEND} in production: no mail leaves this server, and printed mails put reset links in your logs.`);
+    warnings.push(
+      `EMAIL_BACKEND: ${settings.EMAIL_BACKEND} in production: no mail leaves this server, and printed mails put reset links in your logs.`,
+    );
   }
 }

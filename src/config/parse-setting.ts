@@ -6,7 +6,16 @@
 import { ConfigError } from '../errors.js';
 import { isValidKid, type JwkObject } from '../tokens/jwk.js';
 import { parseRate } from '../throttling/rate.js';
-import { cookieName, cookiePath, corsOrigins, headerNames, nullableCookieName, nullableDuration, sameSite, trustedOrigins } from './browser-settings.js';
+import {
+  cookieName,
+  cookiePath,
+  corsOrigins,
+  headerNames,
+  nullableCookieName,
+  nullableDuration,
+  sameSite,
+  trustedOrigins,
+} from './browser-settings.js';
 import { parseDurationSeconds } from './duration.js';
 import { parseListenAddress } from '../observability/listen-address.js';
 import {
@@ -87,7 +96,8 @@ function positiveDuration(value: unknown, name: string): number {
 
 /** A DRF throttle rate (`100/hour`), or `null`/`off`/`none` for no limit. */
 function rate(value: unknown, name: string): string | null {
-  if (value === null || value === '' || (typeof value === 'string' && ['off', 'none', 'null'].includes(value.trim().toLowerCase()))) return null;
+  if (value === null || value === '' || (typeof value === 'string' && ['off', 'none', 'null'].includes(value.trim().toLowerCase())))
+    return null;
   if (typeof value === 'string' && parseRate(value) !== undefined) return value.trim();
   return fail(name, "a rate such as '100/hour' or '5/minute', or 'off'", value);
 }
@@ -141,7 +151,8 @@ function jwkList(value: unknown, name: string): JwkObject[] {
       return fail(name, 'a JSON list of JWKs or a JWK Set', value);
     }
   }
-  const keys = typeof data === 'object' && data !== null && !Array.isArray(data) && 'keys' in data ? (data as { keys: unknown }).keys : data;
+  const keys =
+    typeof data === 'object' && data !== null && !Array.isArray(data) && 'keys' in data ? (data as { keys: unknown }).keys : data;
   if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'object' || key === null || Array.isArray(key))) {
     return fail(name, 'a JSON list of JWKs or a JWK Set', value);
   }

@@ -27,9 +27,12 @@ export function resolveSecretKey(input: ResolveSecretKeyInput): string {
     // Too short first: a short key is simply too short, whatever its characters.
     const bytes = Buffer.byteLength(input.configured, 'utf8');
     const placeholder =
-      bytes < MIN_SECRET_KEY_BYTES ? `is too short: at least ${MIN_SECRET_KEY_BYTES} bytes are needed; this one is ${bytes}` : placeholderReason(input.configured);
+      bytes < MIN_SECRET_KEY_BYTES
+        ? `is too short: at least ${MIN_SECRET_KEY_BYTES} bytes are needed; this one is ${bytes}`
+        : placeholderReason(input.configured);
     if (placeholder !== undefined) {
-      if (input.production) throw new ConfigError('SECRET_KEY', `TESSERA_SECRET_KEY ${placeholder}; generate one (e.g. \`openssl rand -base64 48\`)`);
+      if (input.production)
+        throw new ConfigError('SECRET_KEY', `TESSERA_SECRET_KEY ${placeholder}; generate one (e.g. \`openssl rand -base64 48\`)`);
       input.warnings.push(`SECRET_KEY ${placeholder}. Allowed outside production only.`);
     }
     return input.configured;
@@ -44,7 +47,10 @@ export function resolveSecretKey(input: ResolveSecretKeyInput): string {
   if (existsSync(path)) {
     const secret = readFileSync(path, 'utf8').trim();
     if (Buffer.byteLength(secret) < MIN_SECRET_KEY_BYTES) {
-      throw new ConfigError('SECRET_KEY', `the development secret in ${path} is shorter than ${MIN_SECRET_KEY_BYTES} bytes; delete the file to regenerate it`);
+      throw new ConfigError(
+        'SECRET_KEY',
+        `the development secret in ${path} is shorter than ${MIN_SECRET_KEY_BYTES} bytes; delete the file to regenerate it`,
+      );
     }
     input.warnings.push(`Using the development secret kept in ${path}. Set TESSERA_SECRET_KEY in production.`);
     return secret;

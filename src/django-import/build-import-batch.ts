@@ -119,7 +119,8 @@ function fieldValues(row: DjangoRow, columnMap: Readonly<Record<string, UserFiel
     const mapped = columnMap[column];
     if (mapped !== undefined) fields.set(mapped, value);
     // A column named like a field feeds it, unless --map feeds that field from another column.
-    else if ((USER_FIELDS as readonly string[]).includes(column) && !mappedFields.has(column as UserField)) fields.set(column as UserField, value);
+    else if ((USER_FIELDS as readonly string[]).includes(column) && !mappedFields.has(column as UserField))
+      fields.set(column as UserField, value);
   }
   return fields;
 }
@@ -132,7 +133,9 @@ function userOf(row: DjangoRow, columnMap: Readonly<Record<string, UserField>>, 
   const email = has('email') ? textOf(row, 'email', fields.get('email'), 254) : '';
   // A model without a username (the tutorials' email-login model) logs in by email: the
   // email doubles as the username, so either USERNAME_FIELD finds the user.
-  const username = has('username') ? textOf(row, 'username', fields.get('username'), 150, false) : textOf(row, 'email (used as the username)', email, 150, false);
+  const username = has('username')
+    ? textOf(row, 'username', fields.get('username'), 150, false)
+    : textOf(row, 'email (used as the username)', email, 150, false);
   return {
     source: row.label,
     id: idOf(row, 'id', fields.get('id')),
@@ -158,7 +161,10 @@ function checkUnique(users: readonly ImportedUser[]): void {
       const earlier = seen.get(key);
       if (earlier !== undefined) {
         const what = key.slice(0, key.indexOf(':'));
-        throw new ImportRowError(user.source, `same ${what} as ${earlier.source}${what === 'email' ? ' (Tessera allows one account per email, in any case)' : ''}`);
+        throw new ImportRowError(
+          user.source,
+          `same ${what} as ${earlier.source}${what === 'email' ? ' (Tessera allows one account per email, in any case)' : ''}`,
+        );
       }
       seen.set(key, user);
     }
@@ -196,7 +202,11 @@ function lookup<T>(map: ReadonlyMap<number, T>, row: DjangoRow, column: string, 
   return found;
 }
 
-async function readGroups(tables: DjangoTables, model: UserModel, userIds: ReadonlySet<number>): Promise<Pick<DjangoImportBatch, 'permissions' | 'groups' | 'userGroups' | 'userPermissions'>> {
+async function readGroups(
+  tables: DjangoTables,
+  model: UserModel,
+  userIds: ReadonlySet<number>,
+): Promise<Pick<DjangoImportBatch, 'permissions' | 'groups' | 'userGroups' | 'userPermissions'>> {
   const permissions = await readPermissions(tables);
   const groupNames = new Map<number, string>();
   const groupPermissions = new Map<string, ImportedPermission[]>();
@@ -231,7 +241,10 @@ async function readGroups(tables: DjangoTables, model: UserModel, userIds: Reado
 async function readTokens(tables: DjangoTables, now: Date, skipped: Skipped[]): Promise<ImportedToken[]> {
   for (const table of [DJANGO_TABLES.outstanding, DJANGO_TABLES.blacklisted]) {
     if (!(await tables.has(table))) {
-      throw new ImportRowError(tables.description, `no ${table} table: is rest_framework_simplejwt.token_blacklist installed (and in the dump)?`);
+      throw new ImportRowError(
+        tables.description,
+        `no ${table} table: is rest_framework_simplejwt.token_blacklist installed (and in the dump)?`,
+      );
     }
   }
   const blacklistedAt = new Map<number, Date>();
@@ -264,7 +277,10 @@ async function readTokens(tables: DjangoTables, now: Date, skipped: Skipped[]): 
 export async function buildImportBatch(tables: DjangoTables, options: BuildOptions): Promise<BuiltBatch> {
   const { userModel } = options;
   if (!(await tables.has(userModel.table))) {
-    throw new ImportRowError(tables.description, `no ${userModel.table} table for the user model ${userModel.label} (name a custom one with --user-model app.Model)`);
+    throw new ImportRowError(
+      tables.description,
+      `no ${userModel.table} table for the user model ${userModel.label} (name a custom one with --user-model app.Model)`,
+    );
   }
   const userRows = await tables.rows(userModel.table);
   const users = userRows.map((row) => userOf(row, options.columnMap, options.now));

@@ -79,13 +79,23 @@ export async function importDjango(store: DjangoImportStore, options: ImportDjan
       now: options.now ?? new Date(),
     });
     const dryRun = options.dryRun ?? false;
-    const counts = await store.importDjango(built.batch, { dryRun, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
+    const counts = await store.importDjango(built.batch, {
+      dryRun,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
     const passwordFormats: Record<string, number> = {};
     for (const user of built.batch.users) {
       const format = identifyHashFormat(user.password);
       passwordFormats[format] = (passwordFormats[format] ?? 0) + 1;
     }
-    return { source: tables.description, dryRun, counts, skipped: built.skipped, passwordFormats, notes: notesFor(passwordFormats, built.logsInByEmail) };
+    return {
+      source: tables.description,
+      dryRun,
+      counts,
+      skipped: built.skipped,
+      passwordFormats,
+      notes: notesFor(passwordFormats, built.logsInByEmail),
+    };
   } finally {
     await tables.close();
   }
@@ -96,13 +106,18 @@ function notesFor(formats: Readonly<Record<string, number>>, logsInByEmail: bool
   const total = (names: readonly string[]): number => names.reduce((sum, name) => sum + (formats[name] ?? 0), 0);
   const weak = total([...WEAK_DJANGO_FORMATS]);
   if (weak > 0) {
-    notes.push(`${weak} user(s) have a weak Django hash (md5, sha1 or unsalted): they can log in only with TESSERA_ALLOW_WEAK_DJANGO_HASHES=true (upgraded to argon2id at that login), or after a password reset`);
+    notes.push(
+      `${weak} user(s) have a weak Django hash (md5, sha1 or unsalted): they can log in only with TESSERA_ALLOW_WEAK_DJANGO_HASHES=true (upgraded to argon2id at that login), or after a password reset`,
+    );
   }
   const unsupported = total(['crypt', 'unknown']);
-  if (unsupported > 0) notes.push(`${unsupported} user(s) have a password format Tessera cannot verify (crypt or unknown): they must reset their password`);
+  if (unsupported > 0)
+    notes.push(`${unsupported} user(s) have a password format Tessera cannot verify (crypt or unknown): they must reset their password`);
   const unusable = formats.unusable ?? 0;
   if (unusable > 0) notes.push(`${unusable} user(s) have an unusable password (Django's "!"): it stays unusable`);
-  if (logsInByEmail) notes.push('the user model has no username: each user\'s email is also its username; serve with TESSERA_USERNAME_FIELD=email so clients log in with {"email", "password"}');
+  if (logsInByEmail)
+    notes.push(
+      'the user model has no username: each user\'s email is also its username; serve with TESSERA_USERNAME_FIELD=email so clients log in with {"email", "password"}',
+    );
   return notes;
 }
-

@@ -20,7 +20,11 @@ export function formatImportReport(report: ImportDjangoReport): string {
     line('memberships', counts.links, 'added'),
     line('tokens', counts.tokens),
     line('blacklisted', counts.blacklisted),
-    `  ${'passwords:'.padEnd(14)}${Object.entries(report.passwordFormats).map(([format, n]) => `${format} ${n}`).join(', ') || 'none'}`,
+    `  ${'passwords:'.padEnd(14)}${
+      Object.entries(report.passwordFormats)
+        .map(([format, n]) => `${format} ${n}`)
+        .join(', ') || 'none'
+    }`,
   ];
   for (const skipped of report.skipped) lines.push(`  skipped ${skipped.what}: ${skipped.reason}`);
   for (const note of report.notes) lines.push(`  note: ${note}`);

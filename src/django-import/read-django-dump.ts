@@ -83,11 +83,17 @@ class DumpTables {
         else if (object.model === userModel && (field === 'groups' || field === 'user_permissions')) {
           const target = field === 'groups' ? 'group_id' : 'permission_id';
           for (const [index, ref] of this.#list(object, field, value).entries()) {
-            this.#add(`${userTable}_${field}`, { label: `${object.label} ${field}[${index}]`, values: { [userColumn]: object.pk, [target]: this.#resolve(object, field, ref) } });
+            this.#add(`${userTable}_${field}`, {
+              label: `${object.label} ${field}[${index}]`,
+              values: { [userColumn]: object.pk, [target]: this.#resolve(object, field, ref) },
+            });
           }
         } else if (object.model === 'auth.group' && field === 'permissions') {
           for (const [index, ref] of this.#list(object, field, value).entries()) {
-            this.#add(DJANGO_TABLES.groupPermissions, { label: `${object.label} permissions[${index}]`, values: { group_id: object.pk, permission_id: this.#resolve(object, field, ref) } });
+            this.#add(DJANGO_TABLES.groupPermissions, {
+              label: `${object.label} permissions[${index}]`,
+              values: { group_id: object.pk, permission_id: this.#resolve(object, field, ref) },
+            });
           }
         } else row[field] = value;
       }
@@ -111,7 +117,8 @@ class DumpTables {
     if (!Array.isArray(ref)) return ref;
     const matches = (model: string, test: (fields: Record<string, unknown>) => boolean): unknown => {
       const found = this.#objects.find((candidate) => candidate.model === model && test(candidate.fields));
-      if (found === undefined) throw new ImportRowError(object.label, `${field}: natural key ${JSON.stringify(ref)} names nothing in the dump`);
+      if (found === undefined)
+        throw new ImportRowError(object.label, `${field}: natural key ${JSON.stringify(ref)} names nothing in the dump`);
       return found.pk;
     };
     const [a, b, c] = ref as unknown[];
@@ -123,7 +130,9 @@ class DumpTables {
         const contentType = matches('contenttypes.contenttype', (f) => f.app_label === b && f.model === c);
         return matches(
           'auth.permission',
-          (f) => f.codename === a && (Array.isArray(f.content_type) ? f.content_type[0] === b && f.content_type[1] === c : f.content_type === contentType),
+          (f) =>
+            f.codename === a &&
+            (Array.isArray(f.content_type) ? f.content_type[0] === b && f.content_type[1] === c : f.content_type === contentType),
         );
       }
       case 'groups':

@@ -40,7 +40,7 @@ describe('JSON bodies', () => {
     expect(parse(JSON_CT, '{"username": "kyoko", "n": [1, 1.0]}')).toEqual({ username: 'kyoko', n: [new PyInt(1n), new PyFloat(1)] });
   });
 
-  it('answer malformed JSON with DRF\'s parse error', () => {
+  it("answer malformed JSON with DRF's parse error", () => {
     // printf '{' | curl -s -X POST -H 'Content-Type: application/json' --data-binary @- http://127.0.0.1:8300/api/token/
     // -> 400 {"detail":"JSON parse error - Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"}
     const refused = refusal(JSON_CT, '{');
@@ -48,12 +48,16 @@ describe('JSON bodies', () => {
       status: 400,
       body: { detail: 'JSON parse error - Expecting property name enclosed in double quotes: line 1 column 2 (char 1)' },
     });
-    expect(JSON.stringify(refused.body)).toBe('{"detail":"JSON parse error - Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"}');
+    expect(JSON.stringify(refused.body)).toBe(
+      '{"detail":"JSON parse error - Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"}',
+    );
   });
 
   it('refuse NaN and Infinity (STRICT_JSON)', () => {
     // printf '{"a":NaN}' | curl ... -> 400 {"detail":"JSON parse error - Out of range float values are not JSON compliant: 'NaN'"}
-    expect(refusal(JSON_CT, '{"a":NaN}').body).toEqual({ detail: "JSON parse error - Out of range float values are not JSON compliant: 'NaN'" });
+    expect(refusal(JSON_CT, '{"a":NaN}').body).toEqual({
+      detail: "JSON parse error - Out of range float values are not JSON compliant: 'NaN'",
+    });
     // printf '{"username":-0.0,"password":-Infinity}' | curl ... -> "... compliant: '-Infinity'"
     expect(refusal(JSON_CT, '{"username":-0.0,"password":-Infinity}').body).toEqual({
       detail: "JSON parse error - Out of range float values are not JSON compliant: '-Infinity'",
@@ -79,7 +83,11 @@ describe('JSON body decoding', () => {
     // printf '{"username":"\xff"}' | curl ... -H 'Content-Type: application/json; charset=bogus'  (unknown charset -> UTF-8)
     ['{"username":"\xff"}', 'application/json; charset=bogus', "'utf-8' codec can't decode byte 0xff in position 13: invalid start byte"],
     // printf '{"username":"\xff"}' | curl ... -H 'Content-Type: application/json; charset=ascii'
-    ['{"username":"\xff"}', 'application/json; charset=ascii', "'ascii' codec can't decode byte 0xff in position 13: ordinal not in range(128)"],
+    [
+      '{"username":"\xff"}',
+      'application/json; charset=ascii',
+      "'ascii' codec can't decode byte 0xff in position 13: ordinal not in range(128)",
+    ],
     // printf '\xef\xbb\xbf{}' | curl ... -H 'Content-Type: application/json'
     ['\xef\xbb\xbf{}', JSON_CT, 'Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)'],
     // printf '{"username":"\xe2\x82' | curl ...   (the cut sequence is dropped, then the string is unterminated)
@@ -204,7 +212,13 @@ describe('multipart bodies', () => {
   it('parse text fields', () => {
     // printf -- '--XyZ\r\nContent-Disposition: form-data; name="username"\r\n\r\n  \r\n--XyZ\r\nContent-Disposition: form-data; name="password"\r\n\r\nx\r\n--XyZ--\r\n' \
     //   | curl ... -H 'Content-Type: multipart/form-data; boundary=XyZ' -> 400 {"username":["This field may not be blank."]}
-    const data = parse(MULTIPART_CT, multipart([['Content-Disposition: form-data; name="username"', '  '], ['Content-Disposition: form-data; name="password"', 'x']]));
+    const data = parse(
+      MULTIPART_CT,
+      multipart([
+        ['Content-Disposition: form-data; name="username"', '  '],
+        ['Content-Disposition: form-data; name="password"', 'x'],
+      ]),
+    );
     expect(data).toEqual({ username: '  ', password: 'x' });
     expect(isHtmlFormInput(data)).toBe(true);
   });
@@ -243,16 +257,23 @@ describe('multipart bodies', () => {
   it('filename="" makes a text field; a file name makes an upload', () => {
     // printf -- '--XyZ\r\nContent-Disposition: form-data; name="username"; filename=""\r\n\r\n  \r\n--XyZ--' | curl ...
     // -> {"username":["This field may not be blank."],"password":["This field is required."]}
-    expect(parse(MULTIPART_CT, multipart([['Content-Disposition: form-data; name="username"; filename=""', '  ']]))).toEqual({ username: '  ' });
+    expect(parse(MULTIPART_CT, multipart([['Content-Disposition: form-data; name="username"; filename=""', '  ']]))).toEqual({
+      username: '  ',
+    });
     // printf -- '--XyZ\r\nContent-Disposition: form-data; name="username"; filename="a.txt"\r\n\r\nabc\r\n--XyZ--' | curl ...
     // -> {"username":["Not a valid string."],"password":["This field is required."]}
-    const data = parse(MULTIPART_CT, multipart([['Content-Disposition: form-data; name="username"; filename="a.txt"\r\nContent-Type: text/plain', 'abc']]));
+    const data = parse(
+      MULTIPART_CT,
+      multipart([['Content-Disposition: form-data; name="username"; filename="a.txt"\r\nContent-Type: text/plain', 'abc']]),
+    );
     expect(data).toEqual({ username: new UploadedFile('username', 'a.txt', 'text/plain', Buffer.from('abc')) });
   });
 
   it('an upload only counts once another part follows it', () => {
     // printf -- '--XyZ\r\nContent-Disposition: form-data; name="username"; filename="a.txt"\r\n\r\nabc\r\n--XyZ' | curl ... -> both fields required
-    expect(parse(MULTIPART_CT, multipart([['Content-Disposition: form-data; name="username"; filename="a.txt"', 'abc']], '--XyZ'))).toEqual({});
+    expect(parse(MULTIPART_CT, multipart([['Content-Disposition: form-data; name="username"; filename="a.txt"', 'abc']], '--XyZ'))).toEqual(
+      {},
+    );
   });
 
   it('a file is the last value of its name', () => {
@@ -270,7 +291,8 @@ describe('multipart bodies', () => {
 
   it('sanitises file names as Django does', () => {
     const fileName = (name: string): unknown =>
-      (parse(MULTIPART_CT, multipart([[`Content-Disposition: form-data; name="f"; filename="${name}"`, 'x']])) as Record<string, unknown>).f;
+      (parse(MULTIPART_CT, multipart([[`Content-Disposition: form-data; name="f"; filename="${name}"`, 'x']])) as Record<string, unknown>)
+        .f;
     // filename=" " -> kept; DRF then says "This field may not be blank." (observed)
     expect(String(fileName(' '))).toBe(' ');
     // filename="a/.." -> dropped: username required (observed)
@@ -293,10 +315,17 @@ describe('multipart bodies', () => {
       ),
     ).toEqual({ username: 'kiok', password: '' });
     // A text field that is not valid base64 is kept as sent.
-    expect(parse(MULTIPART_CT, multipart([['Content-Disposition: form-data; name="u"\r\nContent-Transfer-Encoding: base64', 'a2lva']]))).toEqual({ u: 'a2lva' });
+    expect(
+      parse(MULTIPART_CT, multipart([['Content-Disposition: form-data; name="u"\r\nContent-Transfer-Encoding: base64', 'a2lva']])),
+    ).toEqual({ u: 'a2lva' });
     // A file that is not: printf -- '...filename="f"\r\nContent-Transfer-Encoding: base64\r\n\r\na2lva\r\n--XyZ--' | curl ...
     // -> 400 {"detail":"Multipart form parse error - Could not decode base64 data."}
-    expect(refusal(MULTIPART_CT, multipart([['Content-Disposition: form-data; name="u"; filename="f"\r\nContent-Transfer-Encoding: base64', 'a2lva']]))).toEqual({
+    expect(
+      refusal(
+        MULTIPART_CT,
+        multipart([['Content-Disposition: form-data; name="u"; filename="f"\r\nContent-Transfer-Encoding: base64', 'a2lva']]),
+      ),
+    ).toEqual({
       status: 400,
       body: { detail: 'Multipart form parse error - Could not decode base64 data.' },
     });
@@ -305,7 +334,9 @@ describe('multipart bodies', () => {
   it('decode with the charset and RFC 2231 names', () => {
     // printf -- '...name="username"\r\n\r\n  \r\n--XyZ\r\n...name="password"\r\n\r\n\xff\r\n--XyZ--' | curl ... -H '...; charset=latin-1'
     // -> 400 {"username":["This field may not be blank."]}
-    expect(parse(`${MULTIPART_CT}; charset=latin-1`, multipart([['Content-Disposition: form-data; name="password"', '\xff']]))).toEqual({ password: 'ÿ' });
+    expect(parse(`${MULTIPART_CT}; charset=latin-1`, multipart([['Content-Disposition: form-data; name="password"', '\xff']]))).toEqual({
+      password: 'ÿ',
+    });
     expect(parse(MULTIPART_CT, multipart([['Content-Disposition: form-data; name="password"', '\xff']]))).toEqual({ password: '\ufffd' });
     // printf -- "--XyZ\r\nContent-Disposition: form-data; name*=UTF-8''%75sername\r\n\r\n \r\n--XyZ--" | curl ... -> username blank
     expect(parse(MULTIPART_CT, multipart([["Content-Disposition: form-data; name*=UTF-8''%75sername", ' ']]))).toEqual({ username: ' ' });
@@ -317,7 +348,8 @@ describe('multipart bodies', () => {
     // 101 files: curl ... -> 400 text/html "Bad Request (400)"
     expect(refusal(MULTIPART_CT, files(101)).status).toBe(400);
     expect(() => parse(MULTIPART_CT, files(100))).not.toThrow();
-    const fields = (n: number): string => multipart(Array.from({ length: n }, (_, i) => [`Content-Disposition: form-data; name="f${i}"`, 'x'] as const));
+    const fields = (n: number): string =>
+      multipart(Array.from({ length: n }, (_, i) => [`Content-Disposition: form-data; name="f${i}"`, 'x'] as const));
     expect(refusal(MULTIPART_CT, fields(1001)).status).toBe(400);
     expect(() => parse(MULTIPART_CT, fields(1000))).not.toThrow();
   });

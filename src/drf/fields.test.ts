@@ -133,13 +133,21 @@ describe('validateFields on the register serializer (observed on /accounts/regis
     // -> {"email":["Null characters are not allowed.","Surrogate characters are not allowed: U+D800.","Enter a valid email address."],
     //     "username":["Null characters are not allowed."],"password":["This field may not be blank."],"password2":["Not a valid string."],
     //     "first_name":["Surrogate characters are not allowed: U+D800."]}
-    expect(JSON.stringify(answer('{"email":"\\u0000\\ud800","username":"\\u0000","first_name":"\\ud800","password":"","password2":[]}', REGISTER))).toBe(
+    expect(
+      JSON.stringify(
+        answer('{"email":"\\u0000\\ud800","username":"\\u0000","first_name":"\\ud800","password":"","password2":[]}', REGISTER),
+      ),
+    ).toBe(
       '{"email":["Null characters are not allowed.","Surrogate characters are not allowed: U+D800.","Enter a valid email address."],' +
         '"username":["Null characters are not allowed."],"password":["This field may not be blank."],"password2":["Not a valid string."],' +
         '"first_name":["Surrogate characters are not allowed: U+D800."]}',
     );
     // curl ... --data-binary '{"email":"  \u0000@x.com  "}' -> email: ["Null characters are not allowed.","Enter a valid email address."]
-    expect(answer('{"email":"  \\u0000@x.com  "}', REGISTER)).toEqual({ email: [MSG_NULL_CHARACTERS, MSG_INVALID_EMAIL], username: [MSG_REQUIRED], ...REQUIRED_REST });
+    expect(answer('{"email":"  \\u0000@x.com  "}', REGISTER)).toEqual({
+      email: [MSG_NULL_CHARACTERS, MSG_INVALID_EMAIL],
+      username: [MSG_REQUIRED],
+      ...REQUIRED_REST,
+    });
   });
 
   it('EmailField: numbers are printed, then validated', () => {
@@ -234,7 +242,10 @@ describe('validateFields options (checked against DRF 3.14 serializers run by th
 
   it('form bodies: an optional field sent empty counts as absent', () => {
     // DRF Field.get_value for QueryDict input: '' on a non-required field is `empty`.
-    const specs: readonly FieldSpec[] = [{ name: 'a', kind: 'char' }, { name: 'b', kind: 'char', required: false }];
+    const specs: readonly FieldSpec[] = [
+      { name: 'a', kind: 'char' },
+      { name: 'b', kind: 'char', required: false },
+    ];
     expect(validateFields(markHtmlFormInput({ a: 'x', b: '' }), specs)).toEqual({ a: 'x' });
     expect(() => validateFields({ a: 'x', b: '' }, specs)).toThrow(TesseraError);
     // Required fields still say blank:
@@ -262,7 +273,12 @@ describe('validateFields options (checked against DRF 3.14 serializers run by th
   });
 
   it('plain JS numbers print as int when integral', () => {
-    expect(validateFields({ a: 7, b: 0.5 }, [{ name: 'a', kind: 'char' }, { name: 'b', kind: 'char' }])).toEqual({ a: '7', b: '0.5' });
+    expect(
+      validateFields({ a: 7, b: 0.5 }, [
+        { name: 'a', kind: 'char' },
+        { name: 'b', kind: 'char' },
+      ]),
+    ).toEqual({ a: '7', b: '0.5' });
   });
 });
 
@@ -283,7 +299,7 @@ describe("isValidEmail (Django 3.2's EmailValidator)", () => {
     ['KYOKO@EXAMPLE.COM', true],
     ['a@localhost', true],
     ['a@LOCALHOST', false],
-    ['!#$%&\'*+/=?^_`{}|~-@example.com', true],
+    ["!#$%&'*+/=?^_`{}|~-@example.com", true],
     ['.a@example.com', false],
     ['a.@example.com', false],
     ['"q\\"x"@example.com', true],

@@ -146,10 +146,7 @@ export function pythonTypeName(value: unknown): string {
 /** A field absent from the body (DRF's `empty` sentinel). */
 const MISSING: unique symbol = Symbol('missing');
 
-type FieldOutcome =
-  | { kind: 'value'; value: string }
-  | { kind: 'skipped' }
-  | { kind: 'errors'; messages: string[] };
+type FieldOutcome = { kind: 'value'; value: string } | { kind: 'skipped' } | { kind: 'errors'; messages: string[] };
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;

@@ -129,10 +129,27 @@ describe('parsePythonJson numbers', () => {
 
   it("prints them as Python's str() does", () => {
     // /usr/bin/python3 -c 'import json; print([str(x) for x in json.loads("[...]")])'
-    const printed = (parsePythonJson('[123, -0, 1.0, 1.5, 1e20, 1e16, 1e15, 1e-5, 0.0001, -0.0, 12.30, 1E400, -1e400, 5e-324]', {
-      numbers: 'python',
-    }) as (PyInt | PyFloat)[]).map(String);
-    expect(printed).toEqual(['123', '0', '1.0', '1.5', '1e+20', '1e+16', '1000000000000000.0', '1e-05', '0.0001', '-0.0', '12.3', 'inf', '-inf', '5e-324']);
+    const printed = (
+      parsePythonJson('[123, -0, 1.0, 1.5, 1e20, 1e16, 1e15, 1e-5, 0.0001, -0.0, 12.30, 1E400, -1e400, 5e-324]', {
+        numbers: 'python',
+      }) as (PyInt | PyFloat)[]
+    ).map(String);
+    expect(printed).toEqual([
+      '123',
+      '0',
+      '1.0',
+      '1.5',
+      '1e+20',
+      '1e+16',
+      '1000000000000000.0',
+      '1e-05',
+      '0.0001',
+      '-0.0',
+      '12.3',
+      'inf',
+      '-inf',
+      '5e-324',
+    ]);
   });
 
   it('gives plain numbers by default, as JSON.parse', () => {

@@ -78,7 +78,12 @@ function secureFor(mode: CookieMode, request: Pick<HttpRequest, 'headers'>): boo
   return mode.secure || !isLoopbackHostname(requestHostname(request));
 }
 
-function attributes(mode: CookieMode, request: Pick<HttpRequest, 'headers'>, path: string, httpOnly: boolean): Omit<SetCookie, 'name' | 'value'> {
+function attributes(
+  mode: CookieMode,
+  request: Pick<HttpRequest, 'headers'>,
+  path: string,
+  httpOnly: boolean,
+): Omit<SetCookie, 'name' | 'value'> {
   return { path, httpOnly, secure: secureFor(mode, request), sameSite: mode.sameSite };
 }
 
@@ -101,11 +106,23 @@ export function tokenCookies(
   nowMs: number,
 ): string[] {
   const cookies = [
-    stringifySetCookie({ name: mode.accessCookie, value: tokens.access.value, maxAge: secondsUntil(tokens.access.expiresAtMs, nowMs), ...attributes(mode, request, '/', mode.httpOnly) }),
+    stringifySetCookie({
+      name: mode.accessCookie,
+      value: tokens.access.value,
+      maxAge: secondsUntil(tokens.access.expiresAtMs, nowMs),
+      ...attributes(mode, request, '/', mode.httpOnly),
+    }),
   ];
   if (mode.refreshCookie !== null && tokens.refresh !== undefined) {
     const maxAge = secondsUntil(tokens.refresh.expiresAtMs, nowMs);
-    cookies.push(stringifySetCookie({ name: mode.refreshCookie, value: tokens.refresh.value, maxAge, ...attributes(mode, request, mode.refreshPath, mode.httpOnly) }));
+    cookies.push(
+      stringifySetCookie({
+        name: mode.refreshCookie,
+        value: tokens.refresh.value,
+        maxAge,
+        ...attributes(mode, request, mode.refreshPath, mode.httpOnly),
+      }),
+    );
   }
   if (tokens.csrf !== undefined) cookies.push(csrfCookie(mode, request, tokens.csrf, nowMs));
   return cookies;
@@ -113,14 +130,22 @@ export function tokenCookies(
 
 /** The CSRF cookie. Not HttpOnly: the page's script reads it and echoes it in X-CSRFToken (Django's double submit). */
 export function csrfCookie(mode: CookieMode, request: Pick<HttpRequest, 'headers'>, token: CookieToken, nowMs: number): string {
-  return stringifySetCookie({ name: mode.csrfCookie, value: token.value, maxAge: secondsUntil(token.expiresAtMs, nowMs), ...attributes(mode, request, '/', false) });
+  return stringifySetCookie({
+    name: mode.csrfCookie,
+    value: token.value,
+    maxAge: secondsUntil(token.expiresAtMs, nowMs),
+    ...attributes(mode, request, '/', false),
+  });
 }
 
 /** Logout: every cookie cleared with the attributes it was set with (else the browser keeps it). */
 export function clearedCookies(mode: CookieMode, request: Pick<HttpRequest, 'headers'>): string[] {
   const expired = { value: '', maxAge: 0, expires: new Date(0) };
   const cookies = [stringifySetCookie({ name: mode.accessCookie, ...expired, ...attributes(mode, request, '/', mode.httpOnly) })];
-  if (mode.refreshCookie !== null) cookies.push(stringifySetCookie({ name: mode.refreshCookie, ...expired, ...attributes(mode, request, mode.refreshPath, mode.httpOnly) }));
+  if (mode.refreshCookie !== null)
+    cookies.push(
+      stringifySetCookie({ name: mode.refreshCookie, ...expired, ...attributes(mode, request, mode.refreshPath, mode.httpOnly) }),
+    );
   cookies.push(stringifySetCookie({ name: mode.csrfCookie, ...expired, ...attributes(mode, request, '/', false) }));
   return cookies;
 }

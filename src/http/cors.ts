@@ -13,7 +13,13 @@ import { header, type HttpRequest, type HttpResponse } from './http-types.js';
 
 type CorsSettings = Pick<
   Settings,
-  'CORS_ALLOWED_ORIGINS' | 'CORS_ALLOW_CREDENTIALS' | 'CORS_ALLOW_HEADERS' | 'CORS_EXPOSE_HEADERS' | 'CORS_PREFLIGHT_MAX_AGE' | 'JWT_AUTH_COOKIE' | 'CSRF_HEADER_NAME'
+  | 'CORS_ALLOWED_ORIGINS'
+  | 'CORS_ALLOW_CREDENTIALS'
+  | 'CORS_ALLOW_HEADERS'
+  | 'CORS_EXPOSE_HEADERS'
+  | 'CORS_PREFLIGHT_MAX_AGE'
+  | 'JWT_AUTH_COOKIE'
+  | 'CSRF_HEADER_NAME'
 >;
 
 /** What CORS reads of a request (adapters build it from their framework's request). */
@@ -31,7 +37,11 @@ export interface CorsPolicy {
 
 /** A request is a preflight when it is an `OPTIONS` with `Origin` and `Access-Control-Request-Method`. */
 export function isPreflight(request: CorsRequest): boolean {
-  return request.method === 'OPTIONS' && header(request, 'origin') !== undefined && header(request, 'access-control-request-method') !== undefined;
+  return (
+    request.method === 'OPTIONS' &&
+    header(request, 'origin') !== undefined &&
+    header(request, 'access-control-request-method') !== undefined
+  );
 }
 
 /**
@@ -52,7 +62,9 @@ export function corsPolicy(settings: CorsSettings): CorsPolicy | undefined {
   const allowed = new Set(origins);
   const exposed = [...settings.CORS_EXPOSE_HEADERS];
   // Cookie mode sends the CSRF token in a response header, for front ends on another site.
-  const csrfHeader = settings.CSRF_HEADER_NAME.replace(/^HTTP_/, '').replaceAll('_', '-').toLowerCase();
+  const csrfHeader = settings.CSRF_HEADER_NAME.replace(/^HTTP_/, '')
+    .replaceAll('_', '-')
+    .toLowerCase();
   if (settings.JWT_AUTH_COOKIE !== null && !exposed.includes(csrfHeader)) exposed.push(csrfHeader);
 
   const allowedOrigin = (request: CorsRequest): string | undefined => {
@@ -102,7 +114,12 @@ export function withCorsHeaders(response: HttpResponse, extra: Record<string, st
   const headers = { ...response.headers, ...extra };
   const vary = response.headers.vary;
   if (vary !== undefined && extra.vary !== undefined) {
-    headers.vary = vary.toLowerCase().split(/\s*,\s*/).includes('origin') ? vary : `${vary}, Origin`;
+    headers.vary = vary
+      .toLowerCase()
+      .split(/\s*,\s*/)
+      .includes('origin')
+      ? vary
+      : `${vary}, Origin`;
   }
   return { ...response, headers };
 }

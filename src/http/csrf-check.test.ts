@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../errors.js';
 import { checkCsrf, isCsrfTokenOf, isTrustedOrigin, issueCsrfToken } from './csrf-check.js';
 
-const settings = { SECRET_KEY: 'k'.repeat(40), CSRF_TRUSTED_ORIGINS: ['https://*.example.com'], CSRF_COOKIE_NAME: 'csrftoken', CSRF_HEADER_NAME: 'HTTP_X_CSRFTOKEN' };
+const settings = {
+  SECRET_KEY: 'k'.repeat(40),
+  CSRF_TRUSTED_ORIGINS: ['https://*.example.com'],
+  CSRF_COOKIE_NAME: 'csrftoken',
+  CSRF_HEADER_NAME: 'HTTP_X_CSRFTOKEN',
+};
 
 function refusal(run: () => void): string {
   try {
@@ -37,26 +42,38 @@ describe('origins', () => {
 
 describe('checkCsrf', () => {
   const token = issueCsrfToken(settings, 1);
-  const request = (headers: Record<string, string>, method = 'POST', secure = true) => ({ method, secure, headers: { host: 'api.example.org', cookie: `csrftoken=${token}`, ...headers } });
+  const request = (headers: Record<string, string>, method = 'POST', secure = true) => ({
+    method,
+    secure,
+    headers: { host: 'api.example.org', cookie: `csrftoken=${token}`, ...headers },
+  });
 
   it('never checks safe methods', () => {
     expect(refusal(() => checkCsrf(request({ origin: 'https://evil.test' }, 'GET'), settings, 1))).toBe('accepted');
   });
 
   it("applies Django's Referer rules to secure requests without Origin", () => {
-    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token }), settings, 1))).toBe('CSRF Failed: Referer checking failed - no Referer.');
+    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token }), settings, 1))).toBe(
+      'CSRF Failed: Referer checking failed - no Referer.',
+    );
     expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token, referer: 'http://api.example.org/x' }), settings, 1))).toBe(
       'CSRF Failed: Referer checking failed - Referer is insecure while host is secure.',
     );
     expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token, referer: 'https://evil.test/' }), settings, 1))).toBe(
       'CSRF Failed: Referer checking failed - https://evil.test/ does not match any trusted origins.',
     );
-    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token, referer: 'https://app.example.com/page' }), settings, 1))).toBe('accepted');
+    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token, referer: 'https://app.example.com/page' }), settings, 1))).toBe(
+      'accepted',
+    );
   });
 
   it('refuses a null Origin and a token issued to someone else', () => {
-    expect(refusal(() => checkCsrf(request({ origin: 'null', 'x-csrftoken': token }), settings, 1))).toBe('CSRF Failed: Origin checking failed - null does not match any trusted origins.');
-    expect(refusal(() => checkCsrf(request({ origin: 'https://api.example.org', 'x-csrftoken': token }), settings, 2))).toBe('CSRF Failed: CSRF token incorrect.');
+    expect(refusal(() => checkCsrf(request({ origin: 'null', 'x-csrftoken': token }), settings, 1))).toBe(
+      'CSRF Failed: Origin checking failed - null does not match any trusted origins.',
+    );
+    expect(refusal(() => checkCsrf(request({ origin: 'https://api.example.org', 'x-csrftoken': token }), settings, 2))).toBe(
+      'CSRF Failed: CSRF token incorrect.',
+    );
     expect(refusal(() => checkCsrf(request({ origin: 'https://api.example.org', 'x-csrftoken': token }), settings, 1))).toBe('accepted');
   });
 });

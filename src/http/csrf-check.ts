@@ -42,7 +42,9 @@ function csrfKey(settings: CsrfSettings): Buffer {
 }
 
 function mac(settings: CsrfSettings, userId: number | string, nonce: string): string {
-  return createHmac('sha256', csrfKey(settings)).update(`${String(userId)}:${nonce}`).digest('base64url');
+  return createHmac('sha256', csrfKey(settings))
+    .update(`${String(userId)}:${nonce}`)
+    .digest('base64url');
 }
 
 /** A new CSRF token for `userId` (one per login and per refresh answer that sets cookies). */
@@ -82,7 +84,9 @@ export function isTrustedOrigin(origin: string, own: string, trusted: readonly s
 
 /** The CSRF header, by its Django META name (`HTTP_X_CSRFTOKEN` is `x-csrftoken`). */
 export function csrfHeaderName(settings: Pick<Settings, 'CSRF_HEADER_NAME'>): string {
-  return settings.CSRF_HEADER_NAME.replace(/^HTTP_/, '').replaceAll('_', '-').toLowerCase();
+  return settings.CSRF_HEADER_NAME.replace(/^HTTP_/, '')
+    .replaceAll('_', '-')
+    .toLowerCase();
 }
 
 /**
@@ -112,7 +116,8 @@ export function checkOrigin(request: Omit<CsrfRequest, 'method'>, settings: Pick
     return refuse('Referer checking failed - Referer is malformed.');
   }
   if (!refererOrigin.startsWith('https://')) refuse('Referer checking failed - Referer is insecure while host is secure.');
-  if (!isTrustedOrigin(refererOrigin, own, settings.CSRF_TRUSTED_ORIGINS)) refuse(`Referer checking failed - ${referer} does not match any trusted origins.`);
+  if (!isTrustedOrigin(refererOrigin, own, settings.CSRF_TRUSTED_ORIGINS))
+    refuse(`Referer checking failed - ${referer} does not match any trusted origins.`);
 }
 
 /**

@@ -11,7 +11,9 @@ import { header, type HttpRequest } from './http-types.js';
 export async function requestData(request: HttpRequest): Promise<unknown> {
   // Django reads no body without a Content-Length (a chunked request), and neither do we.
   const contentLength = header(request, 'content-length');
-  return parseRequestBody(header(request, 'content-type'), request.body, { contentLength: contentLength === undefined ? null : Number(contentLength) });
+  return parseRequestBody(header(request, 'content-type'), request.body, {
+    contentLength: contentLength === undefined ? null : Number(contentLength),
+  });
 }
 
 /**
@@ -23,7 +25,10 @@ export function collectFieldErrors(data: unknown, specs: readonly FieldSpec[]): 
 }
 
 /** The declared fields' cleaned values, or a 400 with all their errors. */
-export async function validatedFields(request: HttpRequest, specs: readonly FieldSpec[]): Promise<{ data: unknown; values: Record<string, string> }> {
+export async function validatedFields(
+  request: HttpRequest,
+  specs: readonly FieldSpec[],
+): Promise<{ data: unknown; values: Record<string, string> }> {
   const data = await requestData(request);
   const { values, errors } = collectFieldErrors(data, specs);
   if (Object.keys(errors).length > 0) throw TesseraError.fields(errors);

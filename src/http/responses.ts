@@ -69,8 +69,7 @@ export function notFoundResponse(): HttpResponse {
   return {
     status: 404,
     headers: { 'content-type': 'text/html', ...SECURITY_HEADERS },
-    body:
-      '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n',
+    body: '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n',
   };
 }
 

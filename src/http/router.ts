@@ -43,7 +43,11 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
     try {
       // The header, else (cookie mode) the access cookie, CSRF-checked: dj-rest-auth's JWTCookieAuthentication.
       const auth = route.authenticated
-        ? await authenticateAndReport(context, header(request, tokenHeader), async () => (await authenticateWithCookie(context, request, tokenHeader, authenticateHeader, (found) => found.user.id))?.value)
+        ? await authenticateAndReport(
+            context,
+            header(request, tokenHeader),
+            async () => (await authenticateWithCookie(context, request, tokenHeader, authenticateHeader, (found) => found.user.id))?.value,
+          )
         : undefined;
       if (route.authenticated && auth === undefined) throw TesseraError.of('not_authenticated');
 
@@ -58,7 +62,8 @@ export function createRouter(context: TesseraContext, routes: readonly Route[], 
       if (request.method === 'HEAD') response.body = '';
       return response;
     } catch (error) {
-      if (error instanceof RefusalWithCookies) return { ...refusal(error.error, request, allow, indent), setCookies: [...error.setCookies] };
+      if (error instanceof RefusalWithCookies)
+        return { ...refusal(error.error, request, allow, indent), setCookies: [...error.setCookies] };
       return refusal(error, request, allow, indent);
     }
   };

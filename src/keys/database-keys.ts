@@ -39,7 +39,13 @@ export type KeyStateChange = 'generated' | 'activated' | 'retired';
  * ```
  */
 export function keyStateChanges(before: DatabaseKeys, after: DatabaseKeys): KeyStateChange[] {
-  const statesOf = (keys: DatabaseKeys) => new Map(keys.fingerprint.split(',').filter(Boolean).map((pair) => pair.split(':') as [string, string]));
+  const statesOf = (keys: DatabaseKeys) =>
+    new Map(
+      keys.fingerprint
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split(':') as [string, string]),
+    );
   const [was, now] = [statesOf(before), statesOf(after)];
   const changes: KeyStateChange[] = [];
   for (const [kid, state] of now) {
@@ -75,7 +81,8 @@ export async function loadDatabaseKeys(store: KeyStore, kek: KeyEncryptionKey | 
 }
 
 function checkedAlgorithm(row: StoredSigningKey): SignatureAlgorithm {
-  if (!isSignatureAlgorithm(row.algorithm)) throw new ConfigError('DATABASE_URL', `signing key ${row.kid} has an unsupported algorithm ${JSON.stringify(row.algorithm)}`);
+  if (!isSignatureAlgorithm(row.algorithm))
+    throw new ConfigError('DATABASE_URL', `signing key ${row.kid} has an unsupported algorithm ${JSON.stringify(row.algorithm)}`);
   return row.algorithm;
 }
 
@@ -93,7 +100,10 @@ function publicKeyOf(row: StoredSigningKey): TokenKey {
 function activeKeyOf(row: StoredSigningKey, kek: KeyEncryptionKey | undefined): TokenKey {
   const algorithm = checkedAlgorithm(row);
   if (kek === undefined) {
-    throw new ConfigError(KEY_ENCRYPTION_KEY_VARIABLE, `is required: the database holds the active signing key ${row.kid}, encrypted under it`);
+    throw new ConfigError(
+      KEY_ENCRYPTION_KEY_VARIABLE,
+      `is required: the database holds the active signing key ${row.kid}, encrypted under it`,
+    );
   }
   let der: Buffer;
   try {

@@ -10,7 +10,13 @@
  * setting, or skip the key (a remote JWKS).
  */
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { HMAC_ALGORITHM_SPECS, isHmacAlgorithm, type Algorithm, type HmacAlgorithm, type SignatureAlgorithm } from '../tokens/algorithms.js';
+import {
+  HMAC_ALGORITHM_SPECS,
+  isHmacAlgorithm,
+  type Algorithm,
+  type HmacAlgorithm,
+  type SignatureAlgorithm,
+} from '../tokens/algorithms.js';
 import { AsymmetricKey } from '../tokens/asymmetric-key.js';
 import { jwkIntentProblem, parseJwkText, PRIVATE_JWK_MEMBERS, type JwkObject } from '../tokens/jwk.js';
 import { HmacKey, type TokenKey } from '../tokens/signing-key.js';
@@ -39,11 +45,14 @@ export function keyFromText(text: string, algorithm: Algorithm, options: KeyImpo
   const jwk = text.trimStart().startsWith('{') ? parseJwkText(text) : undefined;
   if (jwk !== undefined) return keyFromJwk(jwk, algorithm, options);
   if (isHmacAlgorithm(algorithm)) {
-    if (parsesAsAsymmetricKey(text)) throw new TypeError(`this is a PEM key, not an ${algorithm} secret; asymmetric keys need an asymmetric ALGORITHM`);
+    if (parsesAsAsymmetricKey(text))
+      throw new TypeError(`this is a PEM key, not an ${algorithm} secret; asymmetric keys need an asymmetric ALGORITHM`);
     return hmacKey(Buffer.from(text, 'utf8'), algorithm, options);
   }
   if (!text.includes('-----BEGIN ')) {
-    throw new TypeError(`${algorithm} needs a ${options.role === 'sign' ? 'private' : 'public'} key as PEM or JWK; this value is neither (an HMAC secret?)`);
+    throw new TypeError(
+      `${algorithm} needs a ${options.role === 'sign' ? 'private' : 'public'} key as PEM or JWK; this value is neither (an HMAC secret?)`,
+    );
   }
   const keys = options.role === 'sign' ? { privateKey: pemPrivateKey(text) } : { publicKey: pemPublicKey(text) };
   return AsymmetricKey.fromKeyObjects(algorithm, keys, options.kid);
@@ -60,7 +69,8 @@ export function keyFromJwk(jwk: JwkObject, algorithm: Algorithm, options: KeyImp
   if (intentProblem !== undefined) throw new TypeError(`the JWK cannot be used for ${algorithm}: ${intentProblem}`);
   const kid = options.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined);
   if (isHmacAlgorithm(algorithm)) {
-    if (jwk.kty !== 'oct' || typeof jwk.k !== 'string') throw new TypeError(`${algorithm} needs an "oct" JWK with "k", not kty ${JSON.stringify(jwk.kty)}`);
+    if (jwk.kty !== 'oct' || typeof jwk.k !== 'string')
+      throw new TypeError(`${algorithm} needs an "oct" JWK with "k", not kty ${JSON.stringify(jwk.kty)}`);
     const secret = Buffer.from(jwk.k, 'base64url');
     if (secret.toString('base64url') !== jwk.k) throw new TypeError('the JWK\'s "k" is not canonical base64url');
     return hmacKey(secret, algorithm, { ...options, kid });
@@ -77,7 +87,11 @@ export function keyFromJwk(jwk: JwkObject, algorithm: Algorithm, options: KeyImp
   } catch (error) {
     throw new TypeError(`the JWK is not a valid key: ${(error as Error).message}`);
   }
-  return AsymmetricKey.fromKeyObjects(algorithm as SignatureAlgorithm, hasPrivateMembers ? { privateKey: keyObject } : { publicKey: keyObject }, kid);
+  return AsymmetricKey.fromKeyObjects(
+    algorithm as SignatureAlgorithm,
+    hasPrivateMembers ? { privateKey: keyObject } : { publicKey: keyObject },
+    kid,
+  );
 }
 
 function hmacKey(secret: Buffer, algorithm: HmacAlgorithm, options: KeyImportOptions): HmacKey {
@@ -94,7 +108,11 @@ function pemPrivateKey(text: string): KeyObject {
     return createPrivateKey(text);
   } catch (error) {
     const publicToo = parsesAsAsymmetricKey(text);
-    throw new TypeError(publicToo ? 'a signing key must be private: this PEM holds a public key or certificate' : `not a readable private key PEM: ${(error as Error).message}`);
+    throw new TypeError(
+      publicToo
+        ? 'a signing key must be private: this PEM holds a public key or certificate'
+        : `not a readable private key PEM: ${(error as Error).message}`,
+    );
   }
 }
 

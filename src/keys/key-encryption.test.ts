@@ -34,7 +34,12 @@ describe('KeyEncryptionKey', () => {
     for (const text of [bytes.toString('hex'), bytes.toString('base64'), bytes.toString('base64url'), ` ${bytes.toString('base64')}\n`]) {
       expect(KeyEncryptionKey.parse(text).open(KeyEncryptionKey.parse(bytes.toString('hex')).seal(secret, 'c'), 'c')).toEqual(secret);
     }
-    for (const text of ['short', randomBytes(16).toString('hex'), randomBytes(31).toString('base64'), 'correct horse battery staple, but longer than 44']) {
+    for (const text of [
+      'short',
+      randomBytes(16).toString('hex'),
+      randomBytes(31).toString('base64'),
+      'correct horse battery staple, but longer than 44',
+    ]) {
       let error: unknown;
       try {
         KeyEncryptionKey.parse(text);

@@ -36,7 +36,10 @@ export class KeyEncryptionKey {
         ? Buffer.from(value.replace(/\+/g, '-').replace(/\//g, '_').replace(/=$/, ''), 'base64url')
         : undefined;
     if (bytes === undefined || bytes.length !== 32) {
-      throw new ConfigError(KEY_ENCRYPTION_KEY_VARIABLE, 'must be 32 random bytes, as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)');
+      throw new ConfigError(
+        KEY_ENCRYPTION_KEY_VARIABLE,
+        'must be 32 random bytes, as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)',
+      );
     }
     return new KeyEncryptionKey(bytes);
   }
@@ -53,7 +56,9 @@ export class KeyEncryptionKey {
     const cipher = createCipheriv('aes-256-gcm', this.#bytes, iv, { authTagLength: 16 });
     cipher.setAAD(Buffer.from(`tessera-signing-key:${VERSION}:${context}`, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return [VERSION, iv, ciphertext, cipher.getAuthTag()].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+    return [VERSION, iv, ciphertext, cipher.getAuthTag()]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.');
   }
 
   /**
@@ -74,7 +79,9 @@ export class KeyEncryptionKey {
       decipher.setAuthTag(tagBytes);
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
     } catch {
-      throw new Error(`the private key cannot be decrypted: ${KEY_ENCRYPTION_KEY_VARIABLE} is not the key it was sealed with, or the row was altered`);
+      throw new Error(
+        `the private key cannot be decrypted: ${KEY_ENCRYPTION_KEY_VARIABLE} is not the key it was sealed with, or the row was altered`,
+      );
     }
   }
 

@@ -21,7 +21,14 @@ function settingsWith(overrides: Partial<Settings> = {}): Settings {
   return loadSettings({
     env: { TESSERA_SECRET_KEY: 'not-used-for-es256-0123456789abcdef0123456789' },
     configFile: false,
-    overrides: { ALGORITHM: 'ES256', ACCESS_TOKEN_LIFETIME: 60, REFRESH_TOKEN_LIFETIME: 600, JWKS_MAX_AGE: 30, KEY_POLL_INTERVAL: 5, ...overrides },
+    overrides: {
+      ALGORITHM: 'ES256',
+      ACCESS_TOKEN_LIFETIME: 60,
+      REFRESH_TOKEN_LIFETIME: 600,
+      JWKS_MAX_AGE: 30,
+      KEY_POLL_INTERVAL: 5,
+      ...overrides,
+    },
   }).settings;
 }
 
@@ -67,9 +74,13 @@ describe('the rollover lifecycle (generated → active → inactive → retired)
     expect(states).toEqual({ [first.kid]: 'inactive', [second.kid]: 'active' });
 
     // The old key verifies until its last token can have expired: poll 5 + refresh 600 s.
-    expect((await rejection(retireKey(keys, first.kid, settings, { now: at(135 + 604) }))).message).toMatch(/may still be valid until 2030-01-01T00:12:20.000Z/);
+    expect((await rejection(retireKey(keys, first.kid, settings, { now: at(135 + 604) }))).message).toMatch(
+      /may still be valid until 2030-01-01T00:12:20.000Z/,
+    );
     expect((await retireKey(keys, first.kid, settings, { now: at(135 + 605) })).state).toBe('retired');
-    expect((await rejection(retireKey(keys, second.kid, settings, { now: at(9999) }))).message).toMatch(/is signing; activate another key first/);
+    expect((await rejection(retireKey(keys, second.kid, settings, { now: at(9999) }))).message).toMatch(
+      /is signing; activate another key first/,
+    );
     expect((await rejection(activateKey(keys, first.kid, settings, { now: at(9999) }))).message).toMatch(/is retired/);
   });
 
@@ -133,7 +144,9 @@ describe('servers follow the key table', () => {
     const missing = await rejection(openServerKeys({ settings, store, env: {} }));
     expect(missing).toBeInstanceOf(ConfigError);
     expect((missing as ConfigError).setting).toBe('TESSERA_KEY_ENCRYPTION_KEY');
-    const wrong = await rejection(openServerKeys({ settings, store, env: { TESSERA_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex') } }));
+    const wrong = await rejection(
+      openServerKeys({ settings, store, env: { TESSERA_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex') } }),
+    );
     expect(wrong.message).toMatch(/not the key it was sealed with/);
     expect(wrong.message).not.toContain(KEK_TEXT);
   });

@@ -120,7 +120,9 @@ export async function activateKey(
   if (key.state === 'active') throw new KeyRolloverError(`key ${kid} is already active`);
   if (key.state === 'retired') throw new KeyRolloverError(`key ${kid} is retired; generate a new one`);
   if (key.algorithm !== settings.ALGORITHM && !options.force) {
-    throw new KeyRolloverError(`key ${kid} is ${key.algorithm} but ALGORITHM is ${settings.ALGORITHM}; set ALGORITHM first, or pass --force`);
+    throw new KeyRolloverError(
+      `key ${kid} is ${key.algorithm} but ALGORITHM is ${settings.ALGORITHM}; set ALGORITHM first, or pass --force`,
+    );
   }
   const allowedAt = activatableAt(key, settings);
   if (now < allowedAt && !options.force) {

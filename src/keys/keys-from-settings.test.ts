@@ -15,7 +15,8 @@ const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
 const ed25519 = generateKeyPairSync('ed25519');
 const pem = (key: import('node:crypto').KeyObject, type: 'pkcs8' | 'spki' | 'pkcs1' | 'sec1' = key.type === 'private' ? 'pkcs8' : 'spki') =>
   key.export({ format: 'pem', type } as never).toString();
-const jwkText = (key: import('node:crypto').KeyObject, extra: Record<string, unknown> = {}) => JSON.stringify({ ...key.export({ format: 'jwk' }), ...extra });
+const jwkText = (key: import('node:crypto').KeyObject, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ ...key.export({ format: 'jwk' }), ...extra });
 
 function settingsWith(overrides: Partial<Settings>): Settings {
   return loadSettings({ env: { TESSERA_SECRET_KEY: SECRET }, configFile: false, overrides }).settings;
@@ -48,8 +49,12 @@ describe('keysFromSettings: keys that fit their algorithm', () => {
   });
 
   it('uses SIGNING_KEY_ID, or the JWK kid, as the kid', () => {
-    expect(keysFromSettings(settingsWith({ ALGORITHM: 'ES256', SIGNING_KEY: pem(p256.privateKey), SIGNING_KEY_ID: 'k-2026' })).primary?.kid).toBe('k-2026');
-    expect(keysFromSettings(settingsWith({ ALGORITHM: 'ES256', SIGNING_KEY: jwkText(p256.privateKey, { kid: 'from-jwk' }) })).primary?.kid).toBe('from-jwk');
+    expect(
+      keysFromSettings(settingsWith({ ALGORITHM: 'ES256', SIGNING_KEY: pem(p256.privateKey), SIGNING_KEY_ID: 'k-2026' })).primary?.kid,
+    ).toBe('k-2026');
+    expect(
+      keysFromSettings(settingsWith({ ALGORITHM: 'ES256', SIGNING_KEY: jwkText(p256.privateKey, { kid: 'from-jwk' }) })).primary?.kid,
+    ).toBe('from-jwk');
   });
 
   it('keeps HS keys kid-less by default: headers stay byte-identical to simplejwt', () => {
@@ -62,7 +67,9 @@ describe('keysFromSettings: keys that fit their algorithm', () => {
 
   it('accepts a VERIFYING_KEY that is the pair of SIGNING_KEY, as PEM or JWK', () => {
     expect(refusal({ ALGORITHM: 'RS256', SIGNING_KEY: pem(rsa.privateKey), VERIFYING_KEY: pem(rsa.publicKey) }).setting).toBe('accepted');
-    expect(refusal({ ALGORITHM: 'ES256', SIGNING_KEY: pem(p256.privateKey), VERIFYING_KEY: jwkText(p256.publicKey) }).setting).toBe('accepted');
+    expect(refusal({ ALGORITHM: 'ES256', SIGNING_KEY: pem(p256.privateKey), VERIFYING_KEY: jwkText(p256.publicKey) }).setting).toBe(
+      'accepted',
+    );
   });
 
   it('a VERIFYING_KEY alone makes a verification-only key', () => {
@@ -77,15 +84,44 @@ describe('keysFromSettings: start-up refusals name the setting (SEC-09, SEC-10)'
     ['a PEM private key for HS256', { SIGNING_KEY: pem(rsa.privateKey) }, 'SIGNING_KEY', /PEM key, not an HS256 secret/],
     ['a PEM public key for HS256', { SIGNING_KEY: pem(rsa.publicKey) }, 'SIGNING_KEY', /PEM key, not an HS256 secret/],
     ['an RSA JWK for HS512', { ALGORITHM: 'HS512', SIGNING_KEY: jwkText(rsa.privateKey) }, 'SIGNING_KEY', /needs an "oct" JWK/],
-    ['a 1024-bit RSA key', { ALGORITHM: 'RS256', SIGNING_KEY: pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey) }, 'SIGNING_KEY', /1024 bits/],
-    ['an RSA key for ES256', { ALGORITHM: 'ES256', SIGNING_KEY: pem(rsa.privateKey) }, 'SIGNING_KEY', /needs an EC key on P-256, not an RSA key/],
-    ['a P-384 key for ES256', { ALGORITHM: 'ES256', SIGNING_KEY: pem(p384.privateKey) }, 'SIGNING_KEY', /needs the curve P-256, not secp384r1/],
+    [
+      'a 1024-bit RSA key',
+      { ALGORITHM: 'RS256', SIGNING_KEY: pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey) },
+      'SIGNING_KEY',
+      /1024 bits/,
+    ],
+    [
+      'an RSA key for ES256',
+      { ALGORITHM: 'ES256', SIGNING_KEY: pem(rsa.privateKey) },
+      'SIGNING_KEY',
+      /needs an EC key on P-256, not an RSA key/,
+    ],
+    [
+      'a P-384 key for ES256',
+      { ALGORITHM: 'ES256', SIGNING_KEY: pem(p384.privateKey) },
+      'SIGNING_KEY',
+      /needs the curve P-256, not secp384r1/,
+    ],
     ['an EC key for EdDSA', { ALGORITHM: 'EdDSA', SIGNING_KEY: pem(p256.privateKey) }, 'SIGNING_KEY', /needs an Ed25519 key/],
     ['an Ed25519 key for PS256', { ALGORITHM: 'PS256', SIGNING_KEY: jwkText(ed25519.privateKey) }, 'SIGNING_KEY', /needs an RSA key/],
     ['a public key as SIGNING_KEY', { ALGORITHM: 'ES256', SIGNING_KEY: pem(p256.publicKey) }, 'SIGNING_KEY', /must be private/],
     ['a private key as VERIFYING_KEY', { ALGORITHM: 'ES256', VERIFYING_KEY: pem(p256.privateKey) }, 'VERIFYING_KEY', /must be public/],
-    ['a VERIFYING_KEY of another pair', { ALGORITHM: 'ES256', SIGNING_KEY: pem(p256.privateKey), VERIFYING_KEY: pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey) }, 'VERIFYING_KEY', /not the public key of SIGNING_KEY/],
-    ['a JWK whose alg is another', { ALGORITHM: 'ES256', SIGNING_KEY: jwkText(p256.privateKey, { alg: 'ES384' }) }, 'SIGNING_KEY', /"alg" is "ES384", not ES256/],
+    [
+      'a VERIFYING_KEY of another pair',
+      {
+        ALGORITHM: 'ES256',
+        SIGNING_KEY: pem(p256.privateKey),
+        VERIFYING_KEY: pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey),
+      },
+      'VERIFYING_KEY',
+      /not the public key of SIGNING_KEY/,
+    ],
+    [
+      'a JWK whose alg is another',
+      { ALGORITHM: 'ES256', SIGNING_KEY: jwkText(p256.privateKey, { alg: 'ES384' }) },
+      'SIGNING_KEY',
+      /"alg" is "ES384", not ES256/,
+    ],
   ] as const)('%s', (_name, overrides, setting, message) => {
     const error = refusal(overrides as Partial<Settings>);
     expect(error.setting).toBe(setting);
@@ -97,9 +133,20 @@ describe('keysFromSettings: start-up refusals name the setting (SEC-09, SEC-10)'
   });
 
   it.each([
-    ['duplicate kids', [{ ...p256.publicKey.export({ format: 'jwk' }), kid: 'a' }, { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid: 'a' }], /two keys have the kid "a"/],
+    [
+      'duplicate kids',
+      [
+        { ...p256.publicKey.export({ format: 'jwk' }), kid: 'a' },
+        { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid: 'a' },
+      ],
+      /two keys have the kid "a"/,
+    ],
     ['a private JWK', [{ ...p256.privateKey.export({ format: 'jwk' }), kid: 'a' }], /must be public/],
-    ['an HMAC secret among public keys', [{ kty: 'oct', k: Buffer.alloc(32, 7).toString('base64url'), kid: 'h', alg: 'HS256' }], /cannot mix HMAC secrets and public keys/],
+    [
+      'an HMAC secret among public keys',
+      [{ kty: 'oct', k: Buffer.alloc(32, 7).toString('base64url'), kid: 'h', alg: 'HS256' }],
+      /cannot mix HMAC secrets and public keys/,
+    ],
     ['a key for encryption', [{ ...p256.publicKey.export({ format: 'jwk' }), kid: 'e', use: 'enc' }], /"use" is "enc"/],
   ])('VERIFYING_KEYS with %s', (_name, keys, message) => {
     const error = refusal({ ALGORITHM: 'ES256', SIGNING_KEY: pem(p256.privateKey), VERIFYING_KEYS: keys as Settings['VERIFYING_KEYS'] });
@@ -108,7 +155,11 @@ describe('keysFromSettings: start-up refusals name the setting (SEC-09, SEC-10)'
   });
 
   it('VERIFYING_KEYS for HS*: oct keys with a kid and the full length', () => {
-    const oct = (bytes: number, kid?: string) => ({ kty: 'oct', k: Buffer.alloc(bytes, 1).toString('base64url'), ...(kid === undefined ? {} : { kid }) });
+    const oct = (bytes: number, kid?: string) => ({
+      kty: 'oct',
+      k: Buffer.alloc(bytes, 1).toString('base64url'),
+      ...(kid === undefined ? {} : { kid }),
+    });
     expect(refusal({ VERIFYING_KEYS: [oct(32, 'old')] }).setting).toBe('accepted');
     expect(refusal({ VERIFYING_KEYS: [oct(31, 'old')] }).message).toMatch(/at least 32 bytes/);
     expect(refusal({ VERIFYING_KEYS: [oct(32)] }).message).toMatch(/needs a "kid"/);
@@ -118,15 +169,25 @@ describe('keysFromSettings: start-up refusals name the setting (SEC-09, SEC-10)'
 describe('key selection by kid', () => {
   const settings = settingsWith({ ALGORITHM: 'ES256', SIGNING_KEY: pem(p256.privateKey), SIGNING_KEY_ID: 'current' });
   const previous = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const old = new TokenCodec({ settings: settingsWith({ ALGORITHM: 'ES256', SIGNING_KEY: pem(previous.privateKey), SIGNING_KEY_ID: 'previous' }), keys: keysFromSettings(settingsWith({ ALGORITHM: 'ES256', SIGNING_KEY: pem(previous.privateKey), SIGNING_KEY_ID: 'previous' })).primary! });
-  const configured = keysFromSettings({ ...settings, VERIFYING_KEYS: [{ ...previous.publicKey.export({ format: 'jwk' }), kid: 'previous' }] });
+  const old = new TokenCodec({
+    settings: settingsWith({ ALGORITHM: 'ES256', SIGNING_KEY: pem(previous.privateKey), SIGNING_KEY_ID: 'previous' }),
+    keys: keysFromSettings(settingsWith({ ALGORITHM: 'ES256', SIGNING_KEY: pem(previous.privateKey), SIGNING_KEY_ID: 'previous' }))
+      .primary!,
+  });
+  const configured = keysFromSettings({
+    ...settings,
+    VERIFYING_KEYS: [{ ...previous.publicKey.export({ format: 'jwk' }), kid: 'previous' }],
+  });
   const keyring = new Keyring({ signingKey: configured.primary, defaultKey: configured.primary, keys: configured.verifying });
 
-  it('verifies a previous key\'s tokens by their kid, signs with the current one', () => {
+  it("verifies a previous key's tokens by their kid, signs with the current one", () => {
     const token = old.encode({ exp: 4102444800 });
     expect(verifyJws(token, keyring)).toMatchObject({ ok: true, header: { kid: 'previous' } });
     const codec = new TokenCodec({ settings, keys: keyring });
-    expect(verifyJws(codec.encode({ exp: 4102444800 }), keyring)).toMatchObject({ ok: true, header: { alg: 'ES256', kid: 'current', typ: 'JWT' } });
+    expect(verifyJws(codec.encode({ exp: 4102444800 }), keyring)).toMatchObject({
+      ok: true,
+      header: { alg: 'ES256', kid: 'current', typ: 'JWT' },
+    });
   });
 
   it('refuses an unknown kid, and an empty or malformed one, before any signature check', () => {
@@ -137,10 +198,13 @@ describe('key selection by kid', () => {
       expect(verifyJws(withHeader({ alg: 'ES256', kid }), keyring)).toEqual({ ok: false, failure: 'kid_mismatch' });
     }
     // Slashes and dots are kid characters (provider kids are base64); it is still only a map key.
-    expect(verifyJws(withHeader({ alg: 'ES256', kid: '../../../../dev/null' }), keyring)).toMatchObject({ ok: false, failure: 'unknown_kid' });
+    expect(verifyJws(withHeader({ alg: 'ES256', kid: '../../../../dev/null' }), keyring)).toMatchObject({
+      ok: false,
+      failure: 'unknown_kid',
+    });
   });
 
-  it('verifies tokens without kid (simplejwt\'s) with SIGNING_KEY\'s key only', () => {
+  it("verifies tokens without kid (simplejwt's) with SIGNING_KEY's key only", () => {
     const [, payload] = old.encode({ exp: 4102444800 }).split('.');
     const current = configured.primary!;
     const input = `${Buffer.from('{"alg":"ES256","typ":"JWT"}').toString('base64url')}.${payload}`;

@@ -80,5 +80,7 @@ function imported(setting: string, build: () => TokenKey, where?: string): Token
 
 function samePublicJwk(a: TokenKey, b: TokenKey): boolean {
   const [x, y] = [a.publicJwk(), b.publicJwk()];
-  return x !== undefined && y !== undefined && x.kty === y.kty && x.n === y.n && x.e === y.e && x.crv === y.crv && x.x === y.x && x.y === y.y;
+  return (
+    x !== undefined && y !== undefined && x.kty === y.kty && x.n === y.n && x.e === y.e && x.crv === y.crv && x.x === y.x && x.y === y.y
+  );
 }

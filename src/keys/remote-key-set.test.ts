@@ -87,7 +87,11 @@ describe('RemoteKeySet', () => {
 
   it('honours the max-age of the response, refetching in the background while answering from cache', async () => {
     const host = await jwksHost({ keys: [es256('a').publicJwk()] });
-    host.answer = { status: 200, body: JSON.stringify({ keys: [es256('a').publicJwk()] }), headers: { 'cache-control': 'public, max-age=60' } };
+    host.answer = {
+      status: 200,
+      body: JSON.stringify({ keys: [es256('a').publicJwk()] }),
+      headers: { 'cache-control': 'public, max-age=60' },
+    };
     let now = 0;
     const set = new RemoteKeySet({ url: host.url, algorithm: 'ES256', now: () => now });
     await set.refresh();
@@ -103,7 +107,13 @@ describe('RemoteKeySet', () => {
     const host = await jwksHost({ keys: [es256('a').publicJwk()] });
     let now = 0;
     const errors: string[] = [];
-    const set = new RemoteKeySet({ url: host.url, algorithm: 'ES256', now: () => now, staleIfErrorMs: 3_600_000, onError: (error) => errors.push(error.message) });
+    const set = new RemoteKeySet({
+      url: host.url,
+      algorithm: 'ES256',
+      now: () => now,
+      staleIfErrorMs: 3_600_000,
+      onError: (error) => errors.push(error.message),
+    });
     await set.refresh();
 
     for (const answer of [

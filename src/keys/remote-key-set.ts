@@ -68,7 +68,8 @@ export class RemoteKeySet implements KeyResolver {
   #inFlight: Promise<boolean> | undefined;
 
   constructor(options: RemoteKeySetOptions) {
-    if (!isSignatureAlgorithm(options.algorithm)) throw new TypeError(`JWK_URL needs an asymmetric ALGORITHM; ${options.algorithm} keys are secrets and are never published`);
+    if (!isSignatureAlgorithm(options.algorithm))
+      throw new TypeError(`JWK_URL needs an asymmetric ALGORITHM; ${options.algorithm} keys are secrets and are never published`);
     if (!/^https?:\/\//i.test(options.url)) throw new TypeError('JWK_URL must be an http(s) URL');
     this.url = options.url;
     this.#algorithm = options.algorithm;

@@ -67,10 +67,14 @@ export async function openServerKeys(options: ServerKeysOptions): Promise<Server
       options.warnings?.push(`JWK_URL is ignored with ${settings.ALGORITHM}, as simplejwt ignores it: HMAC keys are never published.`);
     } else {
       remote = new RemoteKeySet({ url: settings.JWK_URL, algorithm: settings.ALGORITHM, fetch: options.fetch, onError });
-      if (!(await remote.refresh())) options.warnings?.push('JWK_URL could not be fetched at start-up; tokens it should verify are refused until it can.');
+      if (!(await remote.refresh()))
+        options.warnings?.push('JWK_URL could not be fetched at start-up; tokens it should verify are refused until it can.');
     }
   }
-  const poll = keyStore === undefined ? undefined : { keyStore, kek, intervalMs: settings.KEY_POLL_INTERVAL * 1000, onError, onKeyChange: options.onKeyChange };
+  const poll =
+    keyStore === undefined
+      ? undefined
+      : { keyStore, kek, intervalMs: settings.KEY_POLL_INTERVAL * 1000, onError, onKeyChange: options.onKeyChange };
   return new PolledKeys(configured, database, keyring, remote, poll);
 }
 
@@ -90,7 +94,13 @@ class PolledKeys extends LiveKeys implements ServerKeys {
   #database: DatabaseKeys;
   #polling = false;
 
-  constructor(configured: ConfiguredKeys, database: DatabaseKeys, keyring: Keyring, remote: RemoteKeySet | undefined, poll: PollOptions | undefined) {
+  constructor(
+    configured: ConfiguredKeys,
+    database: DatabaseKeys,
+    keyring: Keyring,
+    remote: RemoteKeySet | undefined,
+    poll: PollOptions | undefined,
+  ) {
     super(keyring, remote);
     this.#configured = configured;
     this.#database = database;

@@ -8,7 +8,12 @@ import { ConsoleMailBackend, MAIL_SEPARATOR } from './console-backend.js';
 import { FileMailBackend } from './file-backend.js';
 import { MemoryMailBackend } from './memory-backend.js';
 
-const message = { from: 'noreply@example.com', to: ['alice@example.com'], subject: 'Password reset', text: 'Your link: https://app.example.com/r/MQ/t\n' };
+const message = {
+  from: 'noreply@example.com',
+  to: ['alice@example.com'],
+  subject: 'Password reset',
+  text: 'Your link: https://app.example.com/r/MQ/t\n',
+};
 
 describe('local mail backends', () => {
   it('console: prints the RFC 5322 mail and a separator line', async () => {

@@ -21,7 +21,10 @@ describe('mail templates', () => {
     writeFileSync(join(folder, 'password_reset_key_subject.txt'), 'Acme: reset\n');
     writeFileSync(join(folder, 'password_reset_key_message.txt'), 'Go to {{ password_reset_url }}');
     writeFileSync(join(folder, 'unrelated.txt'), 'ignored');
-    const templates = loadMailTemplates(folder, { password_reset_key: { html: null }, email_confirmation: { subject: 'Verify {{ email }}' } });
+    const templates = loadMailTemplates(folder, {
+      password_reset_key: { html: null },
+      email_confirmation: { subject: 'Verify {{ email }}' },
+    });
     expect(templates.password_reset_key).toEqual({ subject: 'Acme: reset\n', text: 'Go to {{ password_reset_url }}', html: null });
     expect(templates.email_confirmation.subject).toBe('Verify {{ email }}');
     expect(templates.email_confirmation.text).toBe(DEFAULT_MAIL_TEMPLATES.email_confirmation.text);

@@ -115,9 +115,13 @@ export interface RenderedMail {
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 export function renderMailTemplate(template: MailTemplate, variables: MailVariables): RenderedMail {
-  const fill = (text: string, escape: (value: string) => string) => text.replace(PLACEHOLDER, (_match, name: string) => escape(variables[name] ?? ''));
+  const fill = (text: string, escape: (value: string) => string) =>
+    text.replace(PLACEHOLDER, (_match, name: string) => escape(variables[name] ?? ''));
   return {
-    subject: fill(template.subject, (value) => value).split(/\r\n|\r|\n/).join('').trim(),
+    subject: fill(template.subject, (value) => value)
+      .split(/\r\n|\r|\n/)
+      .join('')
+      .trim(),
     text: fill(template.text, (value) => value),
     html: template.html === null ? null : fill(template.html, escapeHtml),
   };

@@ -23,7 +23,12 @@ describe('Mailer under a burst', () => {
       },
     };
     const warnings: string[] = [];
-    const mailer = new Mailer({ backend, from: 'accounts@example.com', templates: DEFAULT_MAIL_TEMPLATES, log: { info: () => undefined, warn: (message) => warnings.push(message), error: () => undefined } });
+    const mailer = new Mailer({
+      backend,
+      from: 'accounts@example.com',
+      templates: DEFAULT_MAIL_TEMPLATES,
+      log: { info: () => undefined, warn: (message) => warnings.push(message), error: () => undefined },
+    });
     const message: MailMessage = { from: 'accounts@example.com', to: ['ana@example.com'], subject: 'Reset', text: 'link' };
     // 4 start at once, 1,000 wait, 10 are dropped.
     for (let index = 0; index < 1014; index++) mailer.queue('password_reset_key', message);

@@ -47,7 +47,13 @@ export class Mailer {
   /** Renders the mail `kind` for `to`; sending it is `queue`'s job. */
   render(kind: MailKind, to: string, variables: MailVariables): MailMessage {
     const rendered = renderMailTemplate(this.#options.templates[kind], variables);
-    return { from: this.#options.from, to: [to], subject: rendered.subject, text: rendered.text, ...(rendered.html === null ? {} : { html: rendered.html }) };
+    return {
+      from: this.#options.from,
+      to: [to],
+      subject: rendered.subject,
+      text: rendered.text,
+      ...(rendered.html === null ? {} : { html: rendered.html }),
+    };
   }
 
   /** Queues `message` for delivery and returns at once; never throws. */

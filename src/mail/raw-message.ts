@@ -9,6 +9,12 @@ import type { MailMessage } from './mail-message.js';
 const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
 export async function rawMessage(message: MailMessage): Promise<Buffer> {
-  const info = await composer.sendMail({ from: message.from, to: [...message.to], subject: message.subject, text: message.text, html: message.html });
+  const info = await composer.sendMail({
+    from: message.from,
+    to: [...message.to],
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+  });
   return info.message as Buffer;
 }

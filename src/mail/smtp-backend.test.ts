@@ -84,7 +84,10 @@ describe('Mailer', () => {
       templates: DEFAULT_MAIL_TEMPLATES,
       log,
     });
-    const rendered = mailer.render('password_reset_key', 'victim@example.com', { username: 'victim', password_reset_url: 'https://app.example.com/r/MQ/tok-123' });
+    const rendered = mailer.render('password_reset_key', 'victim@example.com', {
+      username: 'victim',
+      password_reset_url: 'https://app.example.com/r/MQ/tok-123',
+    });
     mailer.queue('password_reset_key', rendered);
     expect(mailer.failures).toBe(0);
     await mailer.idle();
@@ -97,7 +100,12 @@ describe('Mailer', () => {
 
   it('delivers a burst with at most four connections at once, every mail arriving', async () => {
     const smtp = await server();
-    const mailer = new Mailer({ backend: new SmtpMailBackend(smtpSettings(smtp.port)), from: 'noreply@example.com', templates: DEFAULT_MAIL_TEMPLATES, log: recordingLogger() });
+    const mailer = new Mailer({
+      backend: new SmtpMailBackend(smtpSettings(smtp.port)),
+      from: 'noreply@example.com',
+      templates: DEFAULT_MAIL_TEMPLATES,
+      log: recordingLogger(),
+    });
     for (let index = 0; index < 20; index += 1) {
       mailer.queue('email_confirmation', mailer.render('email_confirmation', `user${index}@example.com`, { key: `k${index}` }));
     }

@@ -29,7 +29,13 @@ export class SmtpMailBackend implements MailBackend {
   }
 
   async send(message: MailMessage): Promise<void> {
-    await this.#transport.sendMail({ from: message.from, to: [...message.to], subject: message.subject, text: message.text, html: message.html });
+    await this.#transport.sendMail({
+      from: message.from,
+      to: [...message.to],
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+    });
   }
 
   async close(): Promise<void> {

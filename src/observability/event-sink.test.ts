@@ -59,7 +59,13 @@ describe('event sink', () => {
         level: 'info',
         message: 'audit',
         fields: {
-          audit: expect.objectContaining({ action: 'refresh.reuse_detected', user_id: 7, subject: 'family-1', request_id: 'r-1', ip: '203.0.113.9' }),
+          audit: expect.objectContaining({
+            action: 'refresh.reuse_detected',
+            user_id: 7,
+            subject: 'family-1',
+            request_id: 'r-1',
+            ip: '203.0.113.9',
+          }),
         },
       },
     ]);

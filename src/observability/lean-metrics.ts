@@ -7,7 +7,15 @@
  * override `get`, the method registries and the cluster aggregator read), so the text format,
  * the registry and `serve --workers` aggregation are unchanged.
  */
-import { Counter, Histogram, type MetricObjectWithValues, type MetricValue, type MetricType, type MetricValueWithName, type Registry } from 'prom-client';
+import {
+  Counter,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  type MetricType,
+  type MetricValueWithName,
+  type Registry,
+} from 'prom-client';
 
 interface Series {
   readonly labels: Record<string, string>;
@@ -30,7 +38,13 @@ export class LeanHistogram<L extends string> extends Histogram<L | 'le'> {
   readonly #series = new Map<string, Series>();
 
   constructor(configuration: { name: string; help: string; labelNames: readonly L[]; buckets: number[]; registers: Registry[] }) {
-    super({ name: configuration.name, help: configuration.help, labelNames: [...configuration.labelNames], buckets: configuration.buckets, registers: configuration.registers });
+    super({
+      name: configuration.name,
+      help: configuration.help,
+      labelNames: [...configuration.labelNames],
+      buckets: configuration.buckets,
+      registers: configuration.registers,
+    });
     this.#name = configuration.name;
     this.#help = configuration.help;
     this.#bounds = [...configuration.buckets].sort((a, b) => a - b);
@@ -63,7 +77,11 @@ export class LeanHistogram<L extends string> extends Histogram<L | 'le'> {
         cumulative += series.counts[index] ?? 0;
         values.push(value({ ...series.labels, le: bound }, cumulative, '_bucket'));
       });
-      values.push(value({ ...series.labels, le: '+Inf' }, series.count, '_bucket'), value(series.labels, series.sum, '_sum'), value(series.labels, series.count, '_count'));
+      values.push(
+        value({ ...series.labels, le: '+Inf' }, series.count, '_bucket'),
+        value(series.labels, series.sum, '_sum'),
+        value(series.labels, series.count, '_count'),
+      );
     }
     // prom-client's typings declare MetricType as a numeric enum; at run time every metric's type is its name.
     const type = 'histogram' as unknown as MetricType;
@@ -83,7 +101,12 @@ export class LeanCounter<L extends string> extends Counter<L> {
   readonly #tallies = new Map<string, number>();
 
   constructor(configuration: { name: string; help: string; labelNames: readonly [L]; registers: Registry[] }) {
-    super({ name: configuration.name, help: configuration.help, labelNames: [...configuration.labelNames], registers: configuration.registers });
+    super({
+      name: configuration.name,
+      help: configuration.help,
+      labelNames: [...configuration.labelNames],
+      registers: configuration.registers,
+    });
     this.#label = configuration.labelNames[0];
   }
 
@@ -95,7 +118,8 @@ export class LeanCounter<L extends string> extends Counter<L> {
   override async get(): Promise<MetricObjectWithValues<MetricValue<L>>> {
     const base = await super.get();
     const values: MetricValue<L>[] = [];
-    for (const [label, count] of this.#tallies) values.push({ labels: { [this.#label]: label } as Partial<Record<L, string>>, value: count });
+    for (const [label, count] of this.#tallies)
+      values.push({ labels: { [this.#label]: label } as Partial<Record<L, string>>, value: count });
     return { ...base, values };
   }
 

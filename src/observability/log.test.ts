@@ -11,7 +11,11 @@ function capture(): { stream: PassThrough; lines: () => Record<string, unknown>[
   return {
     stream,
     text,
-    lines: () => text().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>),
+    lines: () =>
+      text()
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
 
@@ -37,7 +41,8 @@ describe('structured logs', () => {
       username: 'alice',
     });
     const text = out.text();
-    for (const secret of ['hunter2-password', 'eyJhbGciOiJIUzI1NiJ9', 'tok-123', 'Bearer eyJabc', 's3cret', 'x=y']) expect(text).not.toContain(secret);
+    for (const secret of ['hunter2-password', 'eyJhbGciOiJIUzI1NiJ9', 'tok-123', 'Bearer eyJabc', 's3cret', 'x=y'])
+      expect(text).not.toContain(secret);
     expect(out.lines()[0]).toMatchObject({ username: 'alice', password: '[redacted]', msg: 'oops' });
   });
 
@@ -56,7 +61,9 @@ describe('structured logs', () => {
 
   it('formats errors with their stack and passes through lines that are not JSON', () => {
     const error = new Error('boom');
-    const line = formatLine(JSON.stringify({ level: 50, time: 0, msg: 'failed', err: { type: 'Error', message: 'boom', stack: error.stack } }));
+    const line = formatLine(
+      JSON.stringify({ level: 50, time: 0, msg: 'failed', err: { type: 'Error', message: 'boom', stack: error.stack } }),
+    );
     expect(line).toMatch(/^00:00:00\.000 ERROR failed\n {2}Error: boom\n/);
     expect(formatLine('plain text')).toBe('plain text');
   });

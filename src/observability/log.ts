@@ -10,7 +10,6 @@ import type { LogFormat, LogLevel } from './log-options.js';
 import type { Logger } from '../model/logger.js';
 import { prettyLines } from './pretty-lines.js';
 
-
 /** Keys whose values never reach a log line, at the top level and one or two levels down. */
 const SECRET_KEYS = [
   'password',
@@ -59,7 +58,9 @@ export function wantsPretty(format: LogFormat, destination: NodeJS.WritableStrea
 export function createPinoLogger(options: LogOptions): PinoLogger {
   const destination = options.destination ?? process.stderr;
   const production = options.production ?? process.env.NODE_ENV === 'production';
-  const stream: DestinationStream = wantsPretty(options.format, destination, production) ? prettyLines(destination) : (destination as DestinationStream);
+  const stream: DestinationStream = wantsPretty(options.format, destination, production)
+    ? prettyLines(destination)
+    : (destination as DestinationStream);
   return pino(
     {
       level: options.level,

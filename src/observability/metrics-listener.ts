@@ -7,7 +7,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseListenAddress } from './listen-address.js';
 
-
 /** What the listener serves: a prom-client registry, or anything that renders like one (the cluster aggregator). */
 export interface MetricsSource {
   metrics(): Promise<string>;

@@ -47,7 +47,8 @@ const HASH_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): TesseraMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const counter = (name: string, help: string, label: string) => new LeanCounter({ name, help, labelNames: [label] as const, registers: [registry] });
+  const counter = (name: string, help: string, label: string) =>
+    new LeanCounter({ name, help, labelNames: [label] as const, registers: [registry] });
 
   const logins = counter('tessera_logins_total', 'Login attempts by outcome: success, failure, inactive, throttled.', 'outcome');
   const refreshes = counter(

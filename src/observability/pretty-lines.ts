@@ -20,7 +20,8 @@ export function formatLine(line: string): string {
   }
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return line;
   const record = entry as Record<string, unknown>;
-  const level = typeof record.level === 'number' ? (LEVEL_NAMES[record.level] ?? String(record.level)) : String(record.level ?? '').toUpperCase();
+  const level =
+    typeof record.level === 'number' ? (LEVEL_NAMES[record.level] ?? String(record.level)) : String(record.level ?? '').toUpperCase();
   const time = typeof record.time === 'number' ? new Date(record.time).toISOString().slice(11, 23) : '';
   const fields = Object.entries(record)
     .filter(([key]) => !HEAD_KEYS.has(key))

@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { readinessProbe, type ReadinessCheck } from './readiness.js';
 
 function counting(result: () => Promise<boolean>): ReadinessCheck & { runs: number } {
-  const check = { name: 'database', runs: 0, run: () => {
-    check.runs += 1;
-    return result();
-  } };
+  const check = {
+    name: 'database',
+    runs: 0,
+    run: () => {
+      check.runs += 1;
+      return result();
+    },
+  };
   return check;
 }
 

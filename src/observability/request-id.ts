@@ -37,7 +37,10 @@ export function proxyTrust(setting: boolean | number | string): (peer: string | 
   if (setting === true) return () => true;
   if (typeof setting === 'number') return () => setting > 0;
   const list = new BlockList();
-  for (const entry of setting.split(',').map((item) => item.trim()).filter((item) => item !== '')) {
+  for (const entry of setting
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')) {
     for (const range of NAMED_RANGES[entry] ?? [entry]) addRange(list, range);
   }
   return (peer) => {

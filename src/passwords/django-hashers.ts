@@ -146,7 +146,13 @@ function canonicalInteger(text: string, max: number): number | undefined {
  * digest. Django re-encodes and compares whole strings, so only canonical iteration counts and
  * base64 match; the re-encoded base64 is compared the same way.
  */
-async function verifyPbkdf2(plain: string, encoded: string, digest: 'sha256' | 'sha1', keyLength: number, client: string | undefined): Promise<VerifyResult> {
+async function verifyPbkdf2(
+  plain: string,
+  encoded: string,
+  digest: 'sha256' | 'sha1',
+  keyLength: number,
+  client: string | undefined,
+): Promise<VerifyResult> {
   const parts = encoded.split('$');
   if (parts.length !== 4) return INVALID;
   const [, iterationsText, salt, stored] = parts as [string, string, string, string];
@@ -191,7 +197,14 @@ function verifySaltedDigest(plain: string, encoded: string, digest: 'md5' | 'sha
   if (parts.length !== 3) return INVALID;
   const [, salt, stored] = parts as [string, string, string];
   if (salt === '') return INVALID;
-  return matched(sameText(createHash(digest).update(salt + plain, 'utf8').digest('hex'), stored));
+  return matched(
+    sameText(
+      createHash(digest)
+        .update(salt + plain, 'utf8')
+        .digest('hex'),
+      stored,
+    ),
+  );
 }
 
 /** UnsaltedMD5PasswordHasher / UnsaltedSHA1PasswordHasher: hex(H(password)). */

@@ -11,11 +11,9 @@ import { ARGON2ID_PARAMS, hashPassword, verifyAgainstDummy, verifyPassword } fro
  *   settings.configure(PASSWORD_HASHERS=['django.contrib.auth.hashers.Argon2PasswordHasher'])
  * the same make_password call for DJANGO_ARGON2 (Django 3.2 writes a 16-byte tag, m=102400,t=2,p=8).
  */
-const DJANGO_PBKDF2_SHA256 =
-  'pbkdf2_sha256$260000$jzX9xFSqcHo4MqgDIbfFBT$wwsfOlgsBopGtXAhWML+aXuJTHnOOco0rUA456aYupM=';
+const DJANGO_PBKDF2_SHA256 = 'pbkdf2_sha256$260000$jzX9xFSqcHo4MqgDIbfFBT$wwsfOlgsBopGtXAhWML+aXuJTHnOOco0rUA456aYupM=';
 const DJANGO_PBKDF2_SHA1 = 'pbkdf2_sha1$260000$qybiZ1oAxaEeIn7Nr0MHas$5QtbW1oYZRzY2w/dKlecy/eBCAA=';
-const DJANGO_ARGON2 =
-  'argon2$argon2id$v=19$m=102400,t=2,p=8$eE55Z2swWnliS1oxOVF4dW90dkljYg$6Y5UYZm5+8F6n/JY2/fSug';
+const DJANGO_ARGON2 = 'argon2$argon2id$v=19$m=102400,t=2,p=8$eE55Z2swWnliS1oxOVF4dW90dkljYg$6Y5UYZm5+8F6n/JY2/fSug';
 const PASSWORD = 'contrasenasegura';
 
 describe('hashPassword / verifyPassword with argon2id', () => {

@@ -58,14 +58,18 @@ const MAX_ARGON2_PARALLELISM = 16;
  * @returns the PHC string, e.g. `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`.
  */
 export async function hashPassword(plain: string, client?: string): Promise<string> {
-  return withHashingSlot(() => hash(plain, {
-    algorithm: ARGON2ID,
-    version: ARGON2_VERSION_0x13,
-    memoryCost: ARGON2ID_PARAMS.memoryCost,
-    timeCost: ARGON2ID_PARAMS.timeCost,
-    parallelism: ARGON2ID_PARAMS.parallelism,
-    outputLen: ARGON2ID_PARAMS.outputLen,
-  }), client);
+  return withHashingSlot(
+    () =>
+      hash(plain, {
+        algorithm: ARGON2ID,
+        version: ARGON2_VERSION_0x13,
+        memoryCost: ARGON2ID_PARAMS.memoryCost,
+        timeCost: ARGON2ID_PARAMS.timeCost,
+        parallelism: ARGON2ID_PARAMS.parallelism,
+        outputLen: ARGON2ID_PARAMS.outputLen,
+      }),
+    client,
+  );
 }
 
 /**
@@ -121,9 +125,7 @@ async function verifyArgon2(plain: string, phc: string, fromDjango: boolean, cli
 
 function withinArgon2Bounds(params: ParsedHashOptions): boolean {
   return (
-    params.memoryCost <= MAX_ARGON2_MEMORY_KIB &&
-    params.timeCost <= MAX_ARGON2_TIME_COST &&
-    params.parallelism <= MAX_ARGON2_PARALLELISM
+    params.memoryCost <= MAX_ARGON2_MEMORY_KIB && params.timeCost <= MAX_ARGON2_TIME_COST && params.parallelism <= MAX_ARGON2_PARALLELISM
   );
 }
 

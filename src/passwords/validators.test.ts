@@ -86,18 +86,14 @@ describe('UserAttributeSimilarityValidator', () => {
   });
 
   it('compares with each part split on non-word characters', () => {
-    expect(validatePassword('Kyokotanaka', { username: 'zz', firstName: 'Kyoko', lastName: 'Tanaka' })).toEqual([
-      similarTo('last name'),
-    ]);
+    expect(validatePassword('Kyokotanaka', { username: 'zz', firstName: 'Kyoko', lastName: 'Tanaka' })).toEqual([similarTo('last name')]);
     expect(validatePassword('kyoko123', { firstName: 'Kyoko' })).toEqual([similarTo('first name')]);
     // 2 * 5 shared / (10 + 5) = 0.67, under the 0.7 bound.
     expect(validatePassword('kyokokyoko', { firstName: 'Kyoko' })).toEqual([]);
   });
 
   it('reports only the first similar attribute', () => {
-    expect(validatePassword('kyokotanaka', { username: 'kyokotanaka', email: 'kyokotanaka@example.com' })).toEqual([
-      similarTo('username'),
-    ]);
+    expect(validatePassword('kyokotanaka', { username: 'kyokotanaka', email: 'kyokotanaka@example.com' })).toEqual([similarTo('username')]);
   });
 
   it('splits and lowercases Unicode like Python (\\W, lower())', () => {

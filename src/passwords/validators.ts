@@ -135,7 +135,9 @@ let commonPasswordSet: ReadonlySet<string> | undefined;
 function commonPasswords(): ReadonlySet<string> {
   if (commonPasswordSet === undefined) {
     const file = new URL('../../data/common-passwords.txt.gz', import.meta.url);
-    const lines = gunzipSync(readFileSync(file)).toString('utf8').split(/\r\n|\r|\n/);
+    const lines = gunzipSync(readFileSync(file))
+      .toString('utf8')
+      .split(/\r\n|\r|\n/);
     // Python's line iteration yields no empty line after the final newline.
     if (lines[lines.length - 1] === '') lines.pop();
     commonPasswordSet = new Set(lines.map(pythonStrip));
@@ -148,9 +150,8 @@ function commonPasswords(): ReadonlySet<string> {
  * JavaScript's `trim()`: includes U+001C..U+001F and U+0085, excludes U+FEFF.
  */
 const PYTHON_WHITESPACE = new Set([
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001,
-  0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f,
-  0x205f, 0x3000,
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
+  0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
 
 // A loop rather than a regex: /\s+$/-style patterns backtrack quadratically on long input.

@@ -53,7 +53,10 @@ export function addFieldValidatorErrors(values: RegistrationInput, errors: Field
   // The pattern checks the name as typed, as Django's validators run before its NFKC `clean()`;
   // what is stored (the NFKC form) must hold no invisible characters and fit the column.
   const username = values.username === undefined ? undefined : normalizeUsername(values.username);
-  if (username !== undefined && (!USERNAME_PATTERN.test(values.username ?? '') || !USERNAME_PATTERN.test(username) || hasInvisibleCharacters(username))) {
+  if (
+    username !== undefined &&
+    (!USERNAME_PATTERN.test(values.username ?? '') || !USERNAME_PATTERN.test(username) || hasInvisibleCharacters(username))
+  ) {
     errors.username = [REGISTRATION_MESSAGES.invalidUsername];
   } else if (username !== undefined && [...username].length > MAX_USERNAME_LENGTH) {
     errors.username = [`Ensure this field has no more than ${MAX_USERNAME_LENGTH} characters.`];
@@ -72,19 +75,25 @@ export async function registerUser(context: TesseraContext, input: Required<Regi
   const { store } = context;
   const username = normalizeUsername(input.username);
   if (input.password !== input.password2) throw TesseraError.fields({ password: [REGISTRATION_MESSAGES.passwordsDiffer] });
-  if ((await store.findUser('username', username)) !== undefined) throw TesseraError.fields({ username: [REGISTRATION_MESSAGES.usernameTaken] });
+  if ((await store.findUser('username', username)) !== undefined)
+    throw TesseraError.fields({ username: [REGISTRATION_MESSAGES.usernameTaken] });
   if (await store.emailTaken(input.email)) throw TesseraError.fields({ email: [REGISTRATION_MESSAGES.emailTaken] });
   try {
-    return await store.createUser({
-      username,
-      email: input.email,
-      firstName: input.first_name,
-      password: await measuredHashing(context.events, 'hash', () => hashPassword(input.password, client)),
-    }, { uniqueAfterFolding: true });
+    return await store.createUser(
+      {
+        username,
+        email: input.email,
+        firstName: input.first_name,
+        password: await measuredHashing(context.events, 'hash', () => hashPassword(input.password, client)),
+      },
+      { uniqueAfterFolding: true },
+    );
   } catch (error) {
     // The checks above can race with another registration; the unique index decides.
     if (error instanceof UniqueViolationError) {
-      throw TesseraError.fields({ [error.field]: [error.field === 'username' ? REGISTRATION_MESSAGES.usernameTaken : REGISTRATION_MESSAGES.emailTaken] });
+      throw TesseraError.fields({
+        [error.field]: [error.field === 'username' ? REGISTRATION_MESSAGES.usernameTaken : REGISTRATION_MESSAGES.emailTaken],
+      });
     }
     throw error;
   }

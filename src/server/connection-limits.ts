@@ -54,7 +54,13 @@ export const LINGER_IDLE_MS = 1000;
  * with unread data in the socket sends a TCP reset, and a client that writes its whole body
  * before reading (Node's fetch) then sees EPIPE or ECONNRESET instead of the 413 (issue 12).
  */
-export function answerThenLinger(request: IncomingMessage, status: number, reason: string, headers: Record<string, string>, body: string): void {
+export function answerThenLinger(
+  request: IncomingMessage,
+  status: number,
+  reason: string,
+  headers: Record<string, string>,
+  body: string,
+): void {
   const socket = request.socket;
   if (!socket.writable) return;
   const head = Object.entries({ ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' })

@@ -47,7 +47,11 @@ function registerAllMethods(app: FastifyInstance): void {
 function answerUnparsableRequest(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable) return;
   const [status, reason] =
-    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
   const body = JSON.stringify({ detail: ERRORS[status === 431 ? 'headers_too_large' : 'parse_error'].detail });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -74,7 +78,8 @@ function restoreClientHeaders(headers: IncomingHttpHeaders, rawHeaders: readonly
     const name = rawHeaders[index] ?? '';
     // Node keeps the first Content-Type of several, as here.
     if (contentType === undefined && name.length === 12 && name.toLowerCase() === 'content-type') contentType = rawHeaders[index + 1] ?? '';
-    else if (name.length === tokenHeader.length && name.toLowerCase() === tokenHeader) (tokenValues ??= []).push(rawHeaders[index + 1] ?? '');
+    else if (name.length === tokenHeader.length && name.toLowerCase() === tokenHeader)
+      (tokenValues ??= []).push(rawHeaders[index + 1] ?? '');
   }
   if (contentType !== undefined) headers['content-type'] = contentType;
   if (tokenValues !== undefined && tokenValues.length > 1) headers[tokenHeader] = tokenValues.join(',');
@@ -156,7 +161,10 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
       // protected request's cost (docs/decisions.md D7).
       reply.hijack();
       const body = response.body === '' || request.method === 'HEAD' ? '' : response.body;
-      const headers: Record<string, string | string[]> = { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)) };
+      const headers: Record<string, string | string[]> = {
+        ...response.headers,
+        'content-length': String(Buffer.byteLength(response.body)),
+      };
       const setCookies = response.setCookies ?? [];
       if (setCookies.length > 0) headers['set-cookie'] = setCookies;
       reply.raw.writeHead(response.status, headers);
@@ -175,7 +183,10 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
       const headers = { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' };
       return answerThenLinger(request.raw, 413, 'Payload Too Large', headers, JSON.stringify({ detail }));
     }
-    return reply.code(status).header('content-type', 'application/json').send(Buffer.from(JSON.stringify({ detail })));
+    return reply
+      .code(status)
+      .header('content-type', 'application/json')
+      .send(Buffer.from(JSON.stringify({ detail })));
   });
 
   return app;

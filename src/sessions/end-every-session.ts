@@ -39,7 +39,11 @@ export interface EndedSessions {
  * const { pair } = await endEverySession(context, user, { issueNewPair: true });
  * ```
  */
-export async function endEverySession(context: TesseraContext, user: RequestUser, options: EndSessionsOptions = {}): Promise<EndedSessions> {
+export async function endEverySession(
+  context: TesseraContext,
+  user: RequestUser,
+  options: EndSessionsOptions = {},
+): Promise<EndedSessions> {
   const { store } = context;
   const now = new Date(context.codec.now());
   const tokenVersion = await store.cutOffTokens(user.id, now);

@@ -22,7 +22,8 @@ async function addCustomClaims(context: TesseraContext, claims: Claims, user: Re
   if (context.hooks.customClaims === undefined) return claims;
   for (const [name, value] of Object.entries(await context.hooks.customClaims(requestUserOf(user)))) {
     // The claims Tessera checks are not the hook's to change: a token must mean what it says.
-    if (name in claims || name === context.settings.TOKEN_VERSION_CLAIM) throw new TypeError(`customClaims may not set the reserved claim '${name}'`);
+    if (name in claims || name === context.settings.TOKEN_VERSION_CLAIM)
+      throw new TypeError(`customClaims may not set the reserved claim '${name}'`);
     claims[name] = value;
   }
   return claims;
@@ -37,7 +38,12 @@ async function addCustomClaims(context: TesseraContext, claims: Claims, user: Re
 export async function withRecomputedClaims(context: TesseraContext, token: Claims, user: RequestUser | undefined): Promise<Claims> {
   if (context.settings.CLAIMS_ON_REFRESH !== 'recompute' || user === undefined) return token;
   const { settings } = context;
-  const own = new Set<string>([...Object.keys(context.codec.create('refresh', user.id, 0)), settings.USER_ID_CLAIM, settings.TOKEN_VERSION_CLAIM, settings.SLIDING_TOKEN_REFRESH_EXP_CLAIM]);
+  const own = new Set<string>([
+    ...Object.keys(context.codec.create('refresh', user.id, 0)),
+    settings.USER_ID_CLAIM,
+    settings.TOKEN_VERSION_CLAIM,
+    settings.SLIDING_TOKEN_REFRESH_EXP_CLAIM,
+  ]);
   const kept: Claims = {};
   for (const [name, value] of Object.entries(token)) if (own.has(name)) kept[name] = value;
   return addCustomClaims(context, kept, user);

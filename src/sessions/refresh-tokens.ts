@@ -31,7 +31,12 @@ const ROTATED_AND_BLACKLISTED = Object.freeze({ action: 'refresh.rotated', detai
 const GRACE_REPLAY = Object.freeze({ action: 'refresh.grace_replay' });
 
 /** Reads a refresh (or sliding) token as simplejwt's `RefreshToken(token)` does, blacklist included. */
-export async function readBlacklistableToken(context: TesseraContext, raw: string, type: 'refresh' | 'sliding', nowMs: number): Promise<Claims> {
+export async function readBlacklistableToken(
+  context: TesseraContext,
+  raw: string,
+  type: 'refresh' | 'sliding',
+  nowMs: number,
+): Promise<Claims> {
   const claims = context.codec.verifySignature(raw, nowMs);
   await assertNotBlacklisted(context, claims);
   context.codec.checkClaims(claims, type, nowMs);
@@ -94,7 +99,12 @@ function isWithinGrace(grace: number, state: TokenState, nowMs: number): boolean
  * Theft: an already-rotated token came back. Everything descending from that login dies, and
  * the audit log says so (once: later replays find the family already revoked).
  */
-async function revokeForReuse(context: TesseraContext, state: TokenState, nowMs: number, origin: RequestOrigin | undefined): Promise<never> {
+async function revokeForReuse(
+  context: TesseraContext,
+  state: TokenState,
+  nowMs: number,
+  origin: RequestOrigin | undefined,
+): Promise<never> {
   if (state.familyId !== null && state.familyRevokedAt === null) {
     const revoked = await context.store.revokeFamily(state.familyId, new Date(nowMs), 'reuse_detected');
     const user = state.userId === null ? undefined : await context.store.findUser('id', state.userId);
@@ -146,7 +156,13 @@ export async function refreshPair(
     expiresAt: codec.expiresAt(next),
   };
   if (settings.BLACKLIST_AFTER_ROTATION) {
-    const old: OutstandingToken = { jti: codec.jti(refresh) ?? '', userId: user?.id ?? null, familyId, createdAt: null, expiresAt: codec.expiresAt(refresh) };
+    const old: OutstandingToken = {
+      jti: codec.jti(refresh) ?? '',
+      userId: user?.id ?? null,
+      familyId,
+      createdAt: null,
+      expiresAt: codec.expiresAt(refresh),
+    };
     if (!(await store.rotate(old, recordedNext, new Date(nowMs)))) {
       // Another request rotated (or logged out) this token while this one was in flight: the
       // token was still valid when both started, so they were concurrent, not a replay of a

@@ -55,7 +55,9 @@ describe('token cut-off (SQLite store, injected clock)', () => {
     expect(codec.decode(after.access, 'access', clock).iat).toBe(codec.decode(before.access, 'access', clock).iat);
     expect(codec.decode(after.access, 'access', clock).ver).toBe(1);
 
-    await expect(authenticateHeader(tessera.context, bearer(before.access))).rejects.toMatchObject({ code: 'token_not_valid_for_any_type' });
+    await expect(authenticateHeader(tessera.context, bearer(before.access))).rejects.toMatchObject({
+      code: 'token_not_valid_for_any_type',
+    });
     await expect(verifyToken(tessera.context, before.access)).rejects.toMatchObject({ reason: 'cut_off' });
     await expect(refreshPair(tessera.context, before.refresh)).rejects.toMatchObject({ reason: 'blacklisted' });
 
@@ -67,7 +69,10 @@ describe('token cut-off (SQLite store, injected clock)', () => {
   it('refuses an unrecorded refresh token minted before the cut-off (one the blacklist never saw)', async () => {
     const before = await issuePair(tessera.context, user);
     // A refresh token minted with the same key elsewhere (simplejwt) is not in the outstanding table.
-    const foreign = tessera.context.codec.encode({ ...tessera.context.codec.decode(before.refresh, 'refresh', clock), jti: 'f'.repeat(32) });
+    const foreign = tessera.context.codec.encode({
+      ...tessera.context.codec.decode(before.refresh, 'refresh', clock),
+      jti: 'f'.repeat(32),
+    });
     await tessera.context.store.cutOffTokens(user.id, new Date(clock));
     await expect(refreshPair(tessera.context, foreign)).rejects.toMatchObject({ reason: 'cut_off' });
   });

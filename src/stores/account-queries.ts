@@ -41,12 +41,22 @@ export class KyselyAccountQueries implements AccountStore {
   }
 
   async replacePassword(id: number, expected: string, next: string): Promise<boolean> {
-    const result = await this.db.updateTable(USERS).set({ password: next }).where('id', '=', id).where('password', '=', expected).executeTakeFirst();
+    const result = await this.db
+      .updateTable(USERS)
+      .set({ password: next })
+      .where('id', '=', id)
+      .where('password', '=', expected)
+      .executeTakeFirst();
     return result.numUpdatedRows === 1n;
   }
 
   async findEmailAddress(userId: number, email: string): Promise<EmailAddress | undefined> {
-    const row = await this.db.selectFrom(ADDRESSES).selectAll().where('user_id', '=', userId).where('email', '=', email.toLowerCase()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom(ADDRESSES)
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('email', '=', email.toLowerCase())
+      .executeTakeFirst();
     return row === undefined ? undefined : addressFromRow(row);
   }
 
@@ -61,7 +71,12 @@ export class KyselyAccountQueries implements AccountStore {
     for (const primaryAllowed of [true, false]) {
       const existing = await this.findEmailAddress(userId, lower);
       if (existing !== undefined) return existing;
-      const hasPrimary = await this.db.selectFrom(ADDRESSES).select('id').where('user_id', '=', userId).where('primary', '=', true).executeTakeFirst();
+      const hasPrimary = await this.db
+        .selectFrom(ADDRESSES)
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('primary', '=', true)
+        .executeTakeFirst();
       await this.db
         .insertInto(ADDRESSES)
         .values({ email: lower, verified: false, primary: primaryAllowed && hasPrimary === undefined, user_id: userId })
@@ -81,7 +96,14 @@ export class KyselyAccountQueries implements AccountStore {
       .where('id', '=', id)
       .where('verified', '=', false)
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom(`${ADDRESSES} as other`).select('other.id').whereRef('other.email', '=', `${ADDRESSES}.email`).where('other.verified', '=', true))),
+        not(
+          exists(
+            selectFrom(`${ADDRESSES} as other`)
+              .select('other.id')
+              .whereRef('other.email', '=', `${ADDRESSES}.email`)
+              .where('other.verified', '=', true),
+          ),
+        ),
       )
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
@@ -90,7 +112,12 @@ export class KyselyAccountQueries implements AccountStore {
   async listEmailAddresses(userIds: readonly number[]): Promise<EmailAddress[]> {
     const addresses: EmailAddress[] = [];
     for (let start = 0; start < userIds.length; start += IN_BATCH) {
-      const rows = await this.db.selectFrom(ADDRESSES).selectAll().where('user_id', 'in', userIds.slice(start, start + IN_BATCH)).orderBy('id').execute();
+      const rows = await this.db
+        .selectFrom(ADDRESSES)
+        .selectAll()
+        .where('user_id', 'in', userIds.slice(start, start + IN_BATCH))
+        .orderBy('id')
+        .execute();
       addresses.push(...rows.map(addressFromRow));
     }
     return addresses;

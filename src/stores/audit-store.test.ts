@@ -40,7 +40,15 @@ describe.each(STORES)('the audit trail and console sign-ins on %s (migration 000
     await audit.recordAudit({ ...entry, at: at(2), action: 'token.blacklist_all', targetUserId: 7, target: 'amaya' });
     const all = await audit.listAudit();
     expect(all.map((row) => row.action)).toEqual(['token.blacklist_all', 'user.create', 'admin.sign_in']);
-    expect(all[1]).toMatchObject({ at: at(2), actorId: userId, actorUsername: 'kyoko', targetUserId: 7, target: 'amaya', detail: 'active: yes', ip: '127.0.0.1' });
+    expect(all[1]).toMatchObject({
+      at: at(2),
+      actorId: userId,
+      actorUsername: 'kyoko',
+      targetUserId: 7,
+      target: 'amaya',
+      detail: 'active: yes',
+      ip: '127.0.0.1',
+    });
     expect((await audit.listAudit({ targetUserId: 7 })).map((row) => row.action)).toEqual(['token.blacklist_all', 'user.create']);
     expect((await audit.listAudit({ limit: 1, offset: 1 })).map((row) => row.action)).toEqual(['user.create']);
   });
@@ -59,7 +67,16 @@ describe.each(STORES)('the audit trail and console sign-ins on %s (migration 000
   });
 
   it('keeps the trail when the acting user is deleted', async () => {
-    await audit.recordAudit({ at: at(1), actorId: userId, actorUsername: 'kyoko', action: 'admin.sign_in', targetUserId: userId, target: 'kyoko', detail: '', ip: null });
+    await audit.recordAudit({
+      at: at(1),
+      actorId: userId,
+      actorUsername: 'kyoko',
+      action: 'admin.sign_in',
+      targetUserId: userId,
+      target: 'kyoko',
+      detail: '',
+      ip: null,
+    });
     await store.deleteUser(userId);
     expect(await audit.listAudit()).toHaveLength(1);
   });

@@ -91,12 +91,18 @@ function changedColumns(existing: Selectable<AuthUserTable>, user: ImportedUser)
     if (booleanFromDb(existing[key]) !== wanted[key]) changes[key] = wanted[key];
   }
   const lastLogin = nullableTimestampFromDb(existing.last_login);
-  if (wanted.last_login !== null && (lastLogin === null || wanted.last_login.getTime() > lastLogin.getTime())) changes.last_login = wanted.last_login;
+  if (wanted.last_login !== null && (lastLogin === null || wanted.last_login.getTime() > lastLogin.getTime()))
+    changes.last_login = wanted.last_login;
   if (timestampFromDb(existing.date_joined).getTime() !== wanted.date_joined.getTime()) changes.date_joined = wanted.date_joined;
   return changes;
 }
 
-async function writeUsers(trx: Kysely<Database>, dialect: MigrationDialect, users: readonly ImportedUser[], onProgress: Progress): Promise<ImportCount> {
+async function writeUsers(
+  trx: Kysely<Database>,
+  dialect: MigrationDialect,
+  users: readonly ImportedUser[],
+  onProgress: Progress,
+): Promise<ImportCount> {
   const counts = count();
   const existing = new Map((await trx.selectFrom('auth_user').selectAll().execute()).map((row) => [row.id, row]));
   // Who holds each username and (lower-cased, non-empty) email, kept current as rows change.
@@ -117,11 +123,15 @@ async function writeUsers(trx: Kysely<Database>, dialect: MigrationDialect, user
       );
     }
     const owner = byUsername.get(user.username);
-    if (owner !== undefined && owner !== user.id) throw new ImportRowError(user.source, `username ${JSON.stringify(user.username)} belongs to Tessera user id ${owner}`);
+    if (owner !== undefined && owner !== user.id)
+      throw new ImportRowError(user.source, `username ${JSON.stringify(user.username)} belongs to Tessera user id ${owner}`);
     const email = user.email.toLowerCase();
     const emailOwner = email === '' ? undefined : byEmail.get(email);
     if (emailOwner !== undefined && emailOwner !== user.id) {
-      throw new ImportRowError(user.source, `email ${JSON.stringify(user.email)} belongs to Tessera user id ${emailOwner} (Tessera allows one account per email, in any case)`);
+      throw new ImportRowError(
+        user.source,
+        `email ${JSON.stringify(user.email)} belongs to Tessera user id ${emailOwner} (Tessera allows one account per email, in any case)`,
+      );
     }
     const before = existing.get(user.id);
     if (before !== undefined) {
@@ -136,7 +146,10 @@ async function writeUsers(trx: Kysely<Database>, dialect: MigrationDialect, user
     claim(user);
     const before = existing.get(user.id);
     if (before === undefined) {
-      await trx.insertInto('auth_user').values({ id: user.id, ...columnsOf(user) }).execute();
+      await trx
+        .insertInto('auth_user')
+        .values({ id: user.id, ...columnsOf(user) })
+        .execute();
       // Django's exact rule for imported names; their folded forms are recorded so that a later
       // registration of "KYOKO" meets an imported "kyoko" (migration 0009).
       await claimFoldedNames(trx, user.id, { username: user.username, email: columnsOf(user).email }, false);
@@ -176,13 +189,22 @@ async function writeGroups(
   if (total === 0) return { groups, permissions, links };
 
   const contentTypeIds = new Map(
-    (await trx.selectFrom('django_content_type').select(['id', 'app_label', 'model']).execute()).map((row) => [`${row.app_label}.${row.model}`, row.id]),
+    (await trx.selectFrom('django_content_type').select(['id', 'app_label', 'model']).execute()).map((row) => [
+      `${row.app_label}.${row.model}`,
+      row.id,
+    ]),
   );
   const contentTypeOf = async (permission: ImportedPermission): Promise<number> => {
     const key = `${permission.appLabel}.${permission.model}`;
     let id = contentTypeIds.get(key);
     if (id === undefined) {
-      id = (await trx.insertInto('django_content_type').values({ app_label: permission.appLabel, model: permission.model }).returning('id').executeTakeFirstOrThrow()).id;
+      id = (
+        await trx
+          .insertInto('django_content_type')
+          .values({ app_label: permission.appLabel, model: permission.model })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
       contentTypeIds.set(key, id);
     }
     return id;
@@ -222,7 +244,9 @@ async function writeGroups(
 
   const groupIds = new Map((await trx.selectFrom('auth_group').select(['id', 'name']).execute()).map((row) => [row.name, row.id]));
   const groupPairs = new Set(
-    (await trx.selectFrom('auth_group_permissions').select(['group_id', 'permission_id']).execute()).map((row) => `${row.group_id}:${row.permission_id}`),
+    (await trx.selectFrom('auth_group_permissions').select(['group_id', 'permission_id']).execute()).map(
+      (row) => `${row.group_id}:${row.permission_id}`,
+    ),
   );
   for (const group of batch.groups) {
     let groupId = groupIds.get(group.name);
@@ -243,10 +267,13 @@ async function writeGroups(
     step();
   }
 
-  const userGroupPairs = new Set((await trx.selectFrom('auth_user_groups').select(['user_id', 'group_id']).execute()).map((row) => `${row.user_id}:${row.group_id}`));
+  const userGroupPairs = new Set(
+    (await trx.selectFrom('auth_user_groups').select(['user_id', 'group_id']).execute()).map((row) => `${row.user_id}:${row.group_id}`),
+  );
   for (const { userId, group } of batch.userGroups) {
     const groupId = groupIds.get(group);
-    if (groupId === undefined) throw new ImportRowError(`user id ${userId}`, `member of group ${JSON.stringify(group)}, which the source does not define`);
+    if (groupId === undefined)
+      throw new ImportRowError(`user id ${userId}`, `member of group ${JSON.stringify(group)}, which the source does not define`);
     if (userGroupPairs.has(`${userId}:${groupId}`)) links.unchanged++;
     else {
       await trx.insertInto('auth_user_groups').values({ user_id: userId, group_id: groupId }).execute();
@@ -257,7 +284,9 @@ async function writeGroups(
   }
 
   const userPermissionPairs = new Set(
-    (await trx.selectFrom('auth_user_user_permissions').select(['user_id', 'permission_id']).execute()).map((row) => `${row.user_id}:${row.permission_id}`),
+    (await trx.selectFrom('auth_user_user_permissions').select(['user_id', 'permission_id']).execute()).map(
+      (row) => `${row.user_id}:${row.permission_id}`,
+    ),
   );
   for (const { userId, permission } of batch.userPermissions) {
     const permissionId = await permissionIdOf(permission);
@@ -274,7 +303,11 @@ async function writeGroups(
 
 // ---- tokens ----
 
-async function writeTokens(trx: Kysely<Database>, tokens: readonly ImportedToken[], onProgress: Progress): Promise<{ tokens: ImportCount; blacklisted: ImportCount }> {
+async function writeTokens(
+  trx: Kysely<Database>,
+  tokens: readonly ImportedToken[],
+  onProgress: Progress,
+): Promise<{ tokens: ImportCount; blacklisted: ImportCount }> {
   const counts = { tokens: count(), blacklisted: count() };
   let done = 0;
   for (const group of chunks(tokens)) {
@@ -290,7 +323,11 @@ async function writeTokens(trx: Kysely<Database>, tokens: readonly ImportedToken
       ).map((row) => [row.jti, row]),
     );
     const userIds = [...new Set(group.flatMap((token) => (token.userId === null ? [] : [token.userId])))];
-    const presentUsers = new Set(userIds.length === 0 ? [] : (await trx.selectFrom('auth_user').select('id').where('id', 'in', userIds).execute()).map((row) => row.id));
+    const presentUsers = new Set(
+      userIds.length === 0
+        ? []
+        : (await trx.selectFrom('auth_user').select('id').where('id', 'in', userIds).execute()).map((row) => row.id),
+    );
     for (const token of group) {
       let row = known.get(token.jti);
       if (row === undefined) {
@@ -311,7 +348,10 @@ async function writeTokens(trx: Kysely<Database>, tokens: readonly ImportedToken
       if (token.blacklistedAt !== null) {
         if (row.blacklist_id !== null) counts.blacklisted.unchanged++;
         else {
-          await trx.insertInto('token_blacklist_blacklistedtoken').values({ token_id: row.id, blacklisted_at: token.blacklistedAt }).execute();
+          await trx
+            .insertInto('token_blacklist_blacklistedtoken')
+            .values({ token_id: row.id, blacklisted_at: token.blacklistedAt })
+            .execute();
           counts.blacklisted.created++;
         }
       }

@@ -13,7 +13,18 @@
  */
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
-import type { AccountStore, AuditTrail, ConsoleSignInStore, EmailAddress, KeyStore, NameRules, OutstandingToken, Store, TokenRecord, TokenState } from '../model/store.js';
+import type {
+  AccountStore,
+  AuditTrail,
+  ConsoleSignInStore,
+  EmailAddress,
+  KeyStore,
+  NameRules,
+  OutstandingToken,
+  Store,
+  TokenRecord,
+  TokenState,
+} from '../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
 import { KyselyAuditTrail } from './kysely/audit-trail.js';
 import { KyselyConsoleSignIns } from './kysely/console-sign-ins.js';

@@ -35,7 +35,12 @@ export async function claimFoldedNames(
   const keys = keysOf(names);
   if (strict) {
     for (const key of keys) {
-      const holder = await trx.selectFrom(NAME_KEY_TABLE).select('user_id').where('kind', '=', key.kind).where('folded', '=', key.folded).executeTakeFirst();
+      const holder = await trx
+        .selectFrom(NAME_KEY_TABLE)
+        .select('user_id')
+        .where('kind', '=', key.kind)
+        .where('folded', '=', key.folded)
+        .executeTakeFirst();
       if (holder !== undefined && holder.user_id !== userId) throw new UniqueViolationError(key.kind);
     }
   }
@@ -51,7 +56,12 @@ export async function claimFoldedNames(
 /** Whether another user holds `email`'s folded form. */
 export async function foldedEmailTaken(db: Kysely<Database>, email: string): Promise<boolean> {
   if (email === '') return false;
-  const row = await db.selectFrom(NAME_KEY_TABLE).select('user_id').where('kind', '=', 'email').where('folded', '=', emailKey(email)).executeTakeFirst();
+  const row = await db
+    .selectFrom(NAME_KEY_TABLE)
+    .select('user_id')
+    .where('kind', '=', 'email')
+    .where('folded', '=', emailKey(email))
+    .executeTakeFirst();
   return row !== undefined;
 }
 

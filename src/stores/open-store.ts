@@ -66,7 +66,8 @@ function postgresTarget(url: string): [string, { schema?: string }] {
   const queryAt = url.indexOf('?');
   if (queryAt < 0) return [url, {}];
   const params = new URLSearchParams(url.slice(queryAt + 1));
-  const schema = params.get('schema') ?? /(?:^|\s)-c\s*search_path\s*=\s*"?([A-Za-z_][A-Za-z0-9_]*)"?/.exec(params.get('options') ?? '')?.[1];
+  const schema =
+    params.get('schema') ?? /(?:^|\s)-c\s*search_path\s*=\s*"?([A-Za-z_][A-Za-z0-9_]*)"?/.exec(params.get('options') ?? '')?.[1];
   params.delete('schema');
   const rest = params.toString();
   return [`${url.slice(0, queryAt)}${rest === '' ? '' : `?${rest}`}`, schema === undefined ? {} : { schema }];

@@ -26,7 +26,8 @@ export async function importNeeding<T>(name: string, setting: string, load: () =
   try {
     return await load();
   } catch (error) {
-    if (isMissingPackage(error, name)) throw new ConfigError(setting, `${what} needs the ${name} package, which is not installed: npm install ${name}`);
+    if (isMissingPackage(error, name))
+      throw new ConfigError(setting, `${what} needs the ${name} package, which is not installed: npm install ${name}`);
     throw error;
   }
 }

@@ -9,7 +9,18 @@
  * immediately.
  */
 import type { DjangoImportStore } from '../model/django-import.js';
-import type { AccountStore, AuditTrail, ConsoleSignInStore, HealthStore, KeyStore, NameRules, OutstandingToken, Store, TokenRecord, TokenState } from '../model/store.js';
+import type {
+  AccountStore,
+  AuditTrail,
+  ConsoleSignInStore,
+  HealthStore,
+  KeyStore,
+  NameRules,
+  OutstandingToken,
+  Store,
+  TokenRecord,
+  TokenState,
+} from '../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
 
 export interface UserCacheOptions {

@@ -6,10 +6,17 @@ import { MemoryRateLimiter } from './memory-rate-limiter.js';
 
 function contextAt(clock: { now: number }, overrides: Partial<TesseraContext['settings']> = {}) {
   const settings = { ...DEFAULT_SETTINGS, SECRET_KEY: 'unit-test-secret-0123456789abcdef', ...overrides } as TesseraContext['settings'];
-  return { settings, limiter: new MemoryRateLimiter(), codec: { now: () => clock.now } } as unknown as Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>;
+  return { settings, limiter: new MemoryRateLimiter(), codec: { now: () => clock.now } } as unknown as Pick<
+    TesseraContext,
+    'settings' | 'limiter' | 'codec'
+  >;
 }
 
-async function fail(context: Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>, login: string, ip: string | undefined): Promise<number | 'ok'> {
+async function fail(
+  context: Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>,
+  login: string,
+  ip: string | undefined,
+): Promise<number | 'ok'> {
   try {
     await (await reserveLoginAttempt(context, login, ip)).settle('failed');
     return 'ok';

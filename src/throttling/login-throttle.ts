@@ -62,9 +62,16 @@ function loginRules(settings: LoginThrottleSettings, login: string, ip: string |
   // every client, five failures would lock the account for everyone.
   if (burst !== undefined && ip !== undefined) {
     const key = `${accountAddressPrefix}${addressHash(ip)}`;
-    resetOnSuccess.push({ kind: 'backoff', key, rate: burst, maxDelaySeconds: ACCOUNT_ADDRESS_MAX_DELAY_SECONDS, forgetSeconds: ACCOUNT_ADDRESS_FORGET_SECONDS });
+    resetOnSuccess.push({
+      kind: 'backoff',
+      key,
+      rate: burst,
+      maxDelaySeconds: ACCOUNT_ADDRESS_MAX_DELAY_SECONDS,
+      forgetSeconds: ACCOUNT_ADDRESS_FORGET_SECONDS,
+    });
   }
-  if (perAddress !== undefined && ip !== undefined) refundOnSuccess.push({ kind: 'window', key: `login:ip:${addressHash(ip)}`, rate: perAddress });
+  if (perAddress !== undefined && ip !== undefined)
+    refundOnSuccess.push({ kind: 'window', key: `login:ip:${addressHash(ip)}`, rate: perAddress });
   if (perAccount !== undefined && !knownAddress) resetOnSuccess.push({ kind: 'window', key: accountKey, rate: perAccount });
   return { resetOnSuccess, refundOnSuccess };
 }
@@ -93,7 +100,11 @@ export function throttledError(retryAfter: number): TesseraError {
  * await attempt.settle(user === undefined ? 'failed' : 'succeeded');
  * ```
  */
-export async function reserveLoginAttempt(context: Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>, login: string, ip: string | undefined): Promise<LoginAttempt> {
+export async function reserveLoginAttempt(
+  context: Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>,
+  login: string,
+  ip: string | undefined,
+): Promise<LoginAttempt> {
   const { settings, limiter } = context;
   const nowMs = context.codec.now();
   const knownKey = ip === undefined ? undefined : knownAddressKey(settings.SECRET_KEY, login, ip);

@@ -11,7 +11,15 @@
  * - at most `maxKeys` keys per group: past it, the least recently touched key is dropped.
  */
 import { randomUUID } from 'node:crypto';
-import { horizonMs, maxEventsKept, toRetryAfterSeconds, waitMs, type RateLimiter, type Reservation, type ThrottleRule } from './rate-limiter.js';
+import {
+  horizonMs,
+  maxEventsKept,
+  toRetryAfterSeconds,
+  waitMs,
+  type RateLimiter,
+  type Reservation,
+  type ThrottleRule,
+} from './rate-limiter.js';
 
 interface Entry {
   readonly times: number[];

@@ -24,12 +24,18 @@ function recoveryRules(context: RecoveryThrottleContext, purpose: string, accoun
   const accountRate = perAccount === null ? undefined : parseRate(perAccount);
   if (accountRate !== undefined) rules.push({ kind: 'window', key: `${purpose}:a:${accountHash(account)}`, rate: accountRate });
   const addressRate = perAddress === null ? undefined : parseRate(perAddress);
-  if (addressRate !== undefined && ip !== undefined) rules.push({ kind: 'window', key: `${purpose}:ip:${addressHash(ip)}`, rate: addressRate });
+  if (addressRate !== undefined && ip !== undefined)
+    rules.push({ kind: 'window', key: `${purpose}:ip:${addressHash(ip)}`, rate: addressRate });
   return rules;
 }
 
 /** Counts a request that may send a mail of `purpose` to `email`, or throws DRF's 429. */
-export async function throttleMailRequest(context: RecoveryThrottleContext, purpose: 'reset' | 'verify', email: string, ip: string | undefined): Promise<void> {
+export async function throttleMailRequest(
+  context: RecoveryThrottleContext,
+  purpose: 'reset' | 'verify',
+  email: string,
+  ip: string | undefined,
+): Promise<void> {
   const reservation = await context.limiter.reserve(recoveryRules(context, `mail-${purpose}`, email, ip), context.codec.now());
   if (!reservation.granted) throw throttledError(reservation.retryAfter);
 }
@@ -40,7 +46,11 @@ export interface ResetConfirmAttempt {
 }
 
 /** Reserves one confirmation attempt for `uid` from `ip`, or throws DRF's 429 counting nothing. */
-export async function reserveResetConfirmation(context: RecoveryThrottleContext, uid: string, ip: string | undefined): Promise<ResetConfirmAttempt> {
+export async function reserveResetConfirmation(
+  context: RecoveryThrottleContext,
+  uid: string,
+  ip: string | undefined,
+): Promise<ResetConfirmAttempt> {
   const rules = recoveryRules(context, 'reset-confirm', uid, ip);
   const reservation = await context.limiter.reserve(rules, context.codec.now());
   if (!reservation.granted) throw throttledError(reservation.retryAfter);

@@ -31,6 +31,9 @@ export function addressHash(ip: string): string {
  */
 export function knownAddressKey(secret: string, login: string, ip: string): string {
   const key = createHash('sha256').update(`tessera known-address key\u0000${secret}`).digest();
-  const mac = createHmac('sha256', key).update(`${accountHash(login)}\u0000${ip}`).digest('base64url').slice(0, 22);
+  const mac = createHmac('sha256', key)
+    .update(`${accountHash(login)}\u0000${ip}`)
+    .digest('base64url')
+    .slice(0, 22);
   return `login:known:${mac}`;
 }

@@ -10,7 +10,10 @@ import { parseRate } from './rate.js';
 import { addressHash } from './throttle-keys.js';
 
 /** Counts a registration attempt from `ip`, or throws DRF's 429 with `Retry-After`. */
-export async function throttleRegistration(context: Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>, ip: string | undefined): Promise<void> {
+export async function throttleRegistration(
+  context: Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>,
+  ip: string | undefined,
+): Promise<void> {
   const setting = context.settings.THROTTLE_REGISTER_IP;
   const rate = setting === null ? undefined : parseRate(setting);
   if (ip === undefined || rate === undefined) return;

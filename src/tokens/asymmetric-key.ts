@@ -120,9 +120,14 @@ export class AsymmetricKey implements TokenKey {
    *   the private key is not the public key's pair. Callers wrap it in a `ConfigError` naming the
    *   setting it came from.
    */
-  static fromKeyObjects(algorithm: SignatureAlgorithm, keys: { publicKey?: KeyObject; privateKey?: KeyObject }, kid?: string): AsymmetricKey {
+  static fromKeyObjects(
+    algorithm: SignatureAlgorithm,
+    keys: { publicKey?: KeyObject; privateKey?: KeyObject },
+    kid?: string,
+  ): AsymmetricKey {
     const { privateKey } = keys;
-    if (privateKey !== undefined && privateKey.type !== 'private') throw new TypeError(`a ${privateKey.type} key where a private key is needed`);
+    if (privateKey !== undefined && privateKey.type !== 'private')
+      throw new TypeError(`a ${privateKey.type} key where a private key is needed`);
     const publicKey = keys.publicKey ?? (privateKey === undefined ? undefined : createPublicKey(privateKey));
     if (publicKey === undefined) throw new TypeError('no key given');
     const problem = signatureKeyProblem(publicKey, algorithm);
@@ -175,6 +180,9 @@ export function samePublicKey(a: KeyObject, b: KeyObject): boolean {
 /** The JWK a JWKS publishes: the public members node:crypto exports, plus kid, use and alg. */
 function publishedJwk(jwk: JwkObject, kid: string, algorithm: SignatureAlgorithm): PublicJwk {
   const kty = jwk.kty as PublicJwk['kty'];
-  const members = kty === 'RSA' ? { n: jwk.n as string, e: jwk.e as string } : { crv: jwk.crv as string, x: jwk.x as string, ...(kty === 'EC' ? { y: jwk.y as string } : {}) };
+  const members =
+    kty === 'RSA'
+      ? { n: jwk.n as string, e: jwk.e as string }
+      : { crv: jwk.crv as string, x: jwk.x as string, ...(kty === 'EC' ? { y: jwk.y as string } : {}) };
   return Object.freeze({ kty, kid, use: 'sig', alg: algorithm, ...members });
 }

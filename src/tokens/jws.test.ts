@@ -7,8 +7,7 @@ import { HmacKey, type KeyResolver } from './signing-key.js';
 
 // Fixtures minted by PyJWT 2.6.0 (what simplejwt 5.2.2 uses), e.g.:
 //   python3 -c 'import jwt; print(jwt.encode({"exp":946684800}, "not very secret in tests", algorithm="HS256"))'
-const PYJWT_EXP_ONLY =
-  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjk0NjY4NDgwMH0.iqxxOHV63sjeqNR1GDxX3LPvMymfVB76sOIDqTbjAgk';
+const PYJWT_EXP_ONLY = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjk0NjY4NDgwMH0.iqxxOHV63sjeqNR1GDxX3LPvMymfVB76sOIDqTbjAgk';
 const REFERENCE_SECRET = 'reference-secret-key-change-me-0123456789abcdef';
 // {"token_type":"access","exp":4102444800,"iat":1700000000,"jti":"0123...","user_id":1,"name":"José ☃"}
 const PYJWT_NON_ASCII =
@@ -32,7 +31,14 @@ describe('signJws', () => {
   });
 
   it('escapes non-ASCII claims as Python json.dumps does', () => {
-    const payload = { token_type: 'access', exp: 4102444800, iat: 1700000000, jti: '0123456789abcdef0123456789abcdef', user_id: 1, name: 'José ☃' };
+    const payload = {
+      token_type: 'access',
+      exp: 4102444800,
+      iat: 1700000000,
+      jti: '0123456789abcdef0123456789abcdef',
+      user_id: 1,
+      name: 'José ☃',
+    };
     expect(signJws(payload, HmacKey.fromSecret(REFERENCE_SECRET, 'HS256'))).toBe(PYJWT_NON_ASCII);
   });
 });
@@ -97,7 +103,7 @@ describe('verifyJws', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const sibling = alphabet[alphabet.indexOf(last) + 1] ?? '';
     const token = PYJWT_EXP_ONLY.slice(0, -1) + sibling;
-    expect(decodeBase64Url(sibling === '' ? '' : token.split('.')[2] ?? '')).toBeUndefined();
+    expect(decodeBase64Url(sibling === '' ? '' : (token.split('.')[2] ?? ''))).toBeUndefined();
     expect(verifyJws(token, key)).toEqual({ ok: false, failure: 'bad_base64url' });
   });
 
@@ -137,8 +143,14 @@ describe('verifyJws with a key resolver', () => {
   const keys: KeyResolver = { keyFor: (kid) => (kid === 'current' ? current : kid === 'previous' ? previous : undefined) };
 
   it('verifies with the key the kid names, and with no other', () => {
-    expect(verifyJws(signJws({ exp: 1 }, previous), keys)).toMatchObject({ ok: true, header: { alg: 'HS256', kid: 'previous', typ: 'JWT' } });
-    expect(verifyJws(forge({ alg: 'HS256', kid: 'current' }, { exp: 1 }, 'p'.repeat(32)), keys)).toEqual({ ok: false, failure: 'bad_signature' });
+    expect(verifyJws(signJws({ exp: 1 }, previous), keys)).toMatchObject({
+      ok: true,
+      header: { alg: 'HS256', kid: 'previous', typ: 'JWT' },
+    });
+    expect(verifyJws(forge({ alg: 'HS256', kid: 'current' }, { exp: 1 }, 'p'.repeat(32)), keys)).toEqual({
+      ok: false,
+      failure: 'bad_signature',
+    });
   });
 
   it('reports an unknown kid with the kid (a remote key set may fetch it), and a missing one without', () => {
@@ -151,7 +163,11 @@ describe('verifyJws with a key resolver', () => {
     const named = HmacKey.fromSecret('not very secret in tests', 'HS256', 'mine');
     expect(verifyJws(forge({ alg: 'HS256', kid: 'mine' }, { exp: 1 }), named)).toMatchObject({ ok: true });
     expect(verifyJws(forge({ alg: 'HS256' }, { exp: 1 }), named)).toMatchObject({ ok: true });
-    expect(verifyJws(forge({ alg: 'HS256', kid: 'theirs' }, { exp: 1 }), named)).toEqual({ ok: false, failure: 'unknown_kid', kid: 'theirs' });
+    expect(verifyJws(forge({ alg: 'HS256', kid: 'theirs' }, { exp: 1 }), named)).toEqual({
+      ok: false,
+      failure: 'unknown_kid',
+      kid: 'theirs',
+    });
   });
 
   it('never asks the resolver about a kid outside the allowed syntax', () => {
@@ -162,7 +178,16 @@ describe('verifyJws with a key resolver', () => {
   });
 
   it('refuses to sign with a key that can only verify', () => {
-    const verifyOnly = { ...key, canSign: false, algorithm: key.algorithm, kid: undefined, keyFor: () => undefined, sign: key.sign.bind(key), verify: key.verify.bind(key), publicJwk: () => undefined };
+    const verifyOnly = {
+      ...key,
+      canSign: false,
+      algorithm: key.algorithm,
+      kid: undefined,
+      keyFor: () => undefined,
+      sign: key.sign.bind(key),
+      verify: key.verify.bind(key),
+      publicJwk: () => undefined,
+    };
     expect(() => signJws({ exp: 1 }, verifyOnly)).toThrow(/can only verify/);
   });
 });

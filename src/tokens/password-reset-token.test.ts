@@ -34,7 +34,14 @@ describe('PasswordResetTokens', () => {
 
   it('refuses malformed, re-timestamped and other-secret tokens', () => {
     const checker = tokensAt(T0);
-    for (const bad of ['', '-', token.toUpperCase(), `${token}-x`, `${token}0`, token.replace(/^[^-]+/, (ts) => (Number.parseInt(ts, 36) + 1).toString(36))]) {
+    for (const bad of [
+      '',
+      '-',
+      token.toUpperCase(),
+      `${token}-x`,
+      `${token}0`,
+      token.replace(/^[^-]+/, (ts) => (Number.parseInt(ts, 36) + 1).toString(36)),
+    ]) {
       expect(checker.check(user, bad)).toBe(false);
     }
     const other = new PasswordResetTokens({ secret: `${secret}x`, timeoutSeconds: 3600, now: () => T0 }).make(user);

@@ -16,6 +16,8 @@ import { createHash, createHmac } from 'node:crypto';
  * ```
  */
 export function saltedHmac(keySalt: string, value: string, secret: string): Buffer {
-  const key = createHash('sha256').update(keySalt + secret, 'utf8').digest();
+  const key = createHash('sha256')
+    .update(keySalt + secret, 'utf8')
+    .digest();
   return createHmac('sha256', key).update(value, 'utf8').digest();
 }

@@ -17,7 +17,14 @@ function codecWith(overrides: Partial<Settings> = {}): TokenCodec {
 const codec = codecWith();
 const now = Math.floor(NOW_MS / 1000);
 const sign = (claims: Claims) => signJws(claims, codec.key);
-const valid = (extra: Claims = {}): Claims => ({ token_type: 'access', exp: now + 60, iat: now, jti: 'a'.repeat(32), user_id: 1, ...extra });
+const valid = (extra: Claims = {}): Claims => ({
+  token_type: 'access',
+  exp: now + 60,
+  iat: now,
+  jti: 'a'.repeat(32),
+  user_id: 1,
+  ...extra,
+});
 
 function messageOf(run: () => unknown): string {
   try {
@@ -139,7 +146,13 @@ describe('AUDIENCE and ISSUER', () => {
   it('requires a matching aud (string or list) and iss', () => {
     expect(strict.decode(signStrict(valid({ aud: 'admin', iss: 'https://auth.example' })), 'access').aud).toBe('admin');
     expect(strict.decode(signStrict(valid({ aud: ['x', 'api'], iss: 'https://auth.example' })), 'access').aud).toEqual(['x', 'api']);
-    for (const extra of [{ iss: 'https://auth.example' }, { aud: 'other', iss: 'https://auth.example' }, { aud: 'api' }, { aud: [], iss: 'https://auth.example' }, { aud: [1], iss: 'https://auth.example' }]) {
+    for (const extra of [
+      { iss: 'https://auth.example' },
+      { aud: 'other', iss: 'https://auth.example' },
+      { aud: 'api' },
+      { aud: [], iss: 'https://auth.example' },
+      { aud: [1], iss: 'https://auth.example' },
+    ]) {
       expect(messageOf(() => strict.decode(signStrict(valid(extra)), 'access'))).toBe(TOKEN_MESSAGES.invalid);
     }
   });

@@ -22,7 +22,14 @@ function codecWith(overrides: Partial<Settings> = {}): TokenCodec {
 
 const codec = codecWith();
 const sign = (claims: Claims) => signJws(claims, codec.key);
-const valid = (extra: Claims = {}): Claims => ({ token_type: 'access', exp: now + 60, iat: now, jti: 'a'.repeat(32), user_id: 1, ...extra });
+const valid = (extra: Claims = {}): Claims => ({
+  token_type: 'access',
+  exp: now + 60,
+  iat: now,
+  jti: 'a'.repeat(32),
+  user_id: 1,
+  ...extra,
+});
 const segment = (value: unknown) => encodeBase64Url(JSON.stringify(value));
 
 function refusal(run: () => unknown): TokenError {
@@ -39,11 +46,21 @@ const cases: [string, TokenErrorReason, () => string, string, TokenType?][] = [
   ['not three segments', 'malformed', () => 'abc.def', TOKEN_MESSAGES.invalid],
   ['a tampered signature', 'bad_signature', () => `${sign(valid()).slice(0, -4)}AAAA`, TOKEN_MESSAGES.invalid],
   ['alg "none"', 'alg_mismatch', () => `${segment({ alg: 'none', typ: 'JWT' })}.${segment(valid())}.`, TOKEN_MESSAGES.invalid],
-  ['an HS512 header under an HS256 key', 'alg_mismatch', () => {
-    const [, payload, signature] = sign(valid()).split('.');
-    return `${segment({ alg: 'HS512', typ: 'JWT' })}.${payload}.${signature}`;
-  }, TOKEN_MESSAGES.invalid],
-  ['a key brought in the header', 'embedded_key', () => `${segment({ alg: 'HS256', jwk: {} })}.${segment(valid())}.AAAA`, TOKEN_MESSAGES.invalid],
+  [
+    'an HS512 header under an HS256 key',
+    'alg_mismatch',
+    () => {
+      const [, payload, signature] = sign(valid()).split('.');
+      return `${segment({ alg: 'HS512', typ: 'JWT' })}.${payload}.${signature}`;
+    },
+    TOKEN_MESSAGES.invalid,
+  ],
+  [
+    'a key brought in the header',
+    'embedded_key',
+    () => `${segment({ alg: 'HS256', jwk: {} })}.${segment(valid())}.AAAA`,
+    TOKEN_MESSAGES.invalid,
+  ],
   ['an expired exp', 'expired', () => sign(valid({ exp: now - 1 })), TOKEN_MESSAGES.invalid],
   ['a future nbf', 'not_yet_valid', () => sign(valid({ nbf: now + 600 })), TOKEN_MESSAGES.invalid],
   ['a string iat', 'bad_claim', () => sign(valid({ iat: 'yesterday' })), TOKEN_MESSAGES.invalid],
@@ -63,8 +80,12 @@ describe('TokenError reasons', () => {
   it('tells issuer and audience mismatches apart', () => {
     const strict = codecWith({ ISSUER: 'https://issuer.example', AUDIENCE: 'api' });
     const signStrict = (claims: Claims) => signJws(claims, strict.key);
-    expect(refusal(() => strict.decode(signStrict(valid({ iss: 'https://other.example', aud: 'api' })), 'access')).reason).toBe('issuer_mismatch');
-    expect(refusal(() => strict.decode(signStrict(valid({ iss: 'https://issuer.example', aud: 'web' })), 'access')).reason).toBe('audience_mismatch');
+    expect(refusal(() => strict.decode(signStrict(valid({ iss: 'https://other.example', aud: 'api' })), 'access')).reason).toBe(
+      'issuer_mismatch',
+    );
+    expect(refusal(() => strict.decode(signStrict(valid({ iss: 'https://issuer.example', aud: 'web' })), 'access')).reason).toBe(
+      'audience_mismatch',
+    );
   });
 
   it("names a passed sliding refresh_exp as claim_expired with simplejwt's message", () => {

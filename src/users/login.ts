@@ -53,7 +53,12 @@ export function checkLogin(context: TesseraContext, login: string, password: str
  * Returns the user whose credentials these are, if the login rule admits them; `undefined`
  * otherwise (see {@link checkLogin}).
  */
-export async function checkCredentials(context: TesseraContext, login: string, password: string, client?: string): Promise<User | undefined> {
+export async function checkCredentials(
+  context: TesseraContext,
+  login: string,
+  password: string,
+  client?: string,
+): Promise<User | undefined> {
   return (await checkLogin(context, login, password, client)).user;
 }
 

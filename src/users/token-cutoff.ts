@@ -29,7 +29,11 @@ export function tokenVersionOf(settings: TokenVersionSettings, claims: Readonly<
  * if (isCutOff(settings, claims, user)) throw new TokenError('cut_off');
  * ```
  */
-export function isCutOff(settings: TokenVersionSettings, claims: Readonly<Record<string, unknown>>, user: Pick<User, 'tokenVersion'>): boolean {
+export function isCutOff(
+  settings: TokenVersionSettings,
+  claims: Readonly<Record<string, unknown>>,
+  user: Pick<User, 'tokenVersion'>,
+): boolean {
   return tokenVersionOf(settings, claims) < (user.tokenVersion ?? 0);
 }
 
@@ -48,7 +52,11 @@ export interface CutOffPolicySettings {
  * if (changeCutsOffTokens(settings, target, values)) await store.cutOffTokens(target.id, now);
  * ```
  */
-export function changeCutsOffTokens(settings: CutOffPolicySettings, before: Pick<User, 'isActive' | 'isStaff' | 'isSuperuser'>, after: Pick<User, 'isActive' | 'isStaff' | 'isSuperuser'>): boolean {
+export function changeCutsOffTokens(
+  settings: CutOffPolicySettings,
+  before: Pick<User, 'isActive' | 'isStaff' | 'isSuperuser'>,
+  after: Pick<User, 'isActive' | 'isStaff' | 'isSuperuser'>,
+): boolean {
   if (before.isActive && !after.isActive) return true;
   if (!settings.REVOKE_ON_PRIVILEGE_CHANGE) return false;
   return before.isActive !== after.isActive || before.isStaff !== after.isStaff || before.isSuperuser !== after.isSuperuser;

@@ -107,7 +107,11 @@ describe('a client that writes its whole oversized body first reads the 413 (lin
 
   it("Node's fetch, twenty times", async () => {
     for (let i = 0; i < 20; i++) {
-      const reply = await fetch(`${server.baseUrl}/api/token/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: twoMegabytes });
+      const reply = await fetch(`${server.baseUrl}/api/token/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: twoMegabytes,
+      });
       expect(reply.status).toBe(413);
       expect(await reply.json()).toEqual({ detail: 'Request body is too large.' });
     }
@@ -117,7 +121,17 @@ describe('a client that writes its whole oversized body first reads the 413 (lin
     for (const chunked of [false, true, false, true]) {
       const status = await new Promise<number>((resolve, reject) => {
         const outgoing = request(
-          { host: '127.0.0.1', port, method: 'POST', path: '/api/token/', agent: false, headers: { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(Buffer.byteLength(twoMegabytes)) }) } },
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/token/',
+            agent: false,
+            headers: {
+              'content-type': 'application/json',
+              ...(chunked ? {} : { 'content-length': String(Buffer.byteLength(twoMegabytes)) }),
+            },
+          },
           (response) => {
             response.resume();
             resolve(response.statusCode ?? 0);

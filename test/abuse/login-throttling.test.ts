@@ -66,7 +66,9 @@ describe('login throttles hold under concurrency (issue 12 §1)', () => {
   it(`200 concurrent console sign-ins from one address: ${PER_ACCOUNT_ADDRESS} checked, the rest 429 with Retry-After`, async () => {
     const from = clientAddress(3);
     const token = await consoleCsrfToken(server.baseUrl, from);
-    const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => consoleSignInFrom(server.baseUrl, from, token, 'console-target', `guess-${i}`)));
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => consoleSignInFrom(server.baseUrl, from, token, 'console-target', `guess-${i}`)),
+    );
     expect(countStatuses(replies)).toEqual({ 403: PER_ACCOUNT_ADDRESS, 429: 200 - PER_ACCOUNT_ADDRESS });
     expectRetryAfter(replies, 60);
   });
@@ -92,7 +94,8 @@ describe('login throttles hold under concurrency (issue 12 §1)', () => {
 describe('layered login throttling (issue 12 §2)', () => {
   it('per account and address: five failures, then a wait of a minute', async () => {
     const from = clientAddress(5);
-    for (let i = 0; i < PER_ACCOUNT_ADDRESS; i++) expect((await loginFrom(server.baseUrl, from, 'slow-target', `guess-${i}`)).status).toBe(401);
+    for (let i = 0; i < PER_ACCOUNT_ADDRESS; i++)
+      expect((await loginFrom(server.baseUrl, from, 'slow-target', `guess-${i}`)).status).toBe(401);
     const refused = await loginFrom(server.baseUrl, from, 'slow-target', 'one-more');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(50);
@@ -106,7 +109,9 @@ describe('layered login throttling (issue 12 §2)', () => {
     const brandNew = clientAddress(8);
     expect((await loginFrom(server.baseUrl, usual, SUPERUSER.username, SUPERUSER.password)).status).toBe(200);
     // 40 attackers, one guess each, at once, at "KYOKO" (folded to kyoko's account).
-    const attacks = await Promise.all(Array.from({ length: 40 }, (_, i) => loginFrom(server.baseUrl, clientAddress(100 + i), 'KYOKO', `guess-${i}`)));
+    const attacks = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => loginFrom(server.baseUrl, clientAddress(100 + i), 'KYOKO', `guess-${i}`)),
+    );
     expect(countStatuses(attacks)).toEqual({ 401: PER_ACCOUNT, 429: 40 - PER_ACCOUNT });
     expectRetryAfter(attacks, 86_400);
     // The right password from an address kyoko never used: locked (NIST's limit holds).
@@ -123,7 +128,9 @@ describe('throttled attempts are audited in aggregate (issue 12 §8)', () => {
   it('one entry per account, address and minute with the exact count, not one per attempt', async () => {
     const from = clientAddress(9);
     const token = await consoleCsrfToken(server.baseUrl, from);
-    const replies = await Promise.all(Array.from({ length: 300 }, (_, i) => consoleSignInFrom(server.baseUrl, from, token, 'audited-target', `guess-${i}`)));
+    const replies = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => consoleSignInFrom(server.baseUrl, from, token, 'audited-target', `guess-${i}`)),
+    );
     const statuses = countStatuses(replies);
     expect(statuses).toEqual({ 403: PER_ACCOUNT_ADDRESS, 429: 300 - PER_ACCOUNT_ADDRESS });
     // Counts are written at the end of their minute or at shutdown.

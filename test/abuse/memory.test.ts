@@ -30,7 +30,12 @@ let baseUrl: string;
 const limiter = new MemoryRateLimiter();
 
 beforeAll(async () => {
-  tessera = await createTessera({ env: {}, configFile: false, limiter, settings: { SECRET_KEY: TEST_SECRET, DATABASE_URL: 'sqlite::memory:' } });
+  tessera = await createTessera({
+    env: {},
+    configFile: false,
+    limiter,
+    settings: { SECRET_KEY: TEST_SECRET, DATABASE_URL: 'sqlite::memory:' },
+  });
   app = createServer(tessera, { logLevel: 'silent' });
   await app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -73,7 +73,9 @@ describe('soak: mixed good and bad traffic with Redis (issue 12)', () => {
           }
           const { access, refresh } = JSON.parse(login.text) as { access: string; refresh: string };
           const calls: AddressedReply[] = [
-            await sendFrom(server.baseUrl, user.address, 'GET', '/protected/', undefined, { headers: { authorization: `Bearer ${access}` } }),
+            await sendFrom(server.baseUrl, user.address, 'GET', '/protected/', undefined, {
+              headers: { authorization: `Bearer ${access}` },
+            }),
             await sendFrom(server.baseUrl, user.address, 'POST', '/api/token/refresh/', { refresh }),
           ];
           for (const call of calls) {
@@ -108,7 +110,9 @@ describe('soak: mixed good and bad traffic with Redis (issue 12)', () => {
 
       expect(statuses.filter((status) => status >= 500)).toEqual([]);
       expect(userFailures).toEqual([]);
-      expect(new Set(statuses.filter((status) => status >= 400))).toEqual(new Set([401, 429].filter((status) => statuses.includes(status))));
+      expect(new Set(statuses.filter((status) => status >= 400))).toEqual(
+        new Set([401, 429].filter((status) => statuses.includes(status))),
+      );
       expect(rssAfter - rssBefore).toBeLessThan(64 * 1024 * 1024);
 
       const client = createClient({ url: redis.url });

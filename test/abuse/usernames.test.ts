@@ -21,7 +21,13 @@ afterAll(async () => {
 });
 
 const register = (username: string, email: string, from = clientAddress(1)) =>
-  sendFrom(server.baseUrl, from, 'POST', '/accounts/register/', { username, email, password: PASSWORD, password2: PASSWORD, first_name: 'U' });
+  sendFrom(server.baseUrl, from, 'POST', '/accounts/register/', {
+    username,
+    email,
+    password: PASSWORD,
+    password2: PASSWORD,
+    first_name: 'U',
+  });
 
 describe('usernames (issue 12 §7)', () => {
   it('NFKC at registration and login: a fullwidth name is stored and found as ASCII', async () => {
@@ -46,7 +52,10 @@ describe('usernames (issue 12 §7)', () => {
   });
 
   it('20 concurrent registrations of case variants of one new name: exactly one succeeds', async () => {
-    const variants = Array.from({ length: 20 }, (_, i) => [...'racer'].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join('') + (i >= 16 ? 'Ｘ' : 'x'));
+    const variants = Array.from(
+      { length: 20 },
+      (_, i) => [...'racer'].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join('') + (i >= 16 ? 'Ｘ' : 'x'),
+    );
     const replies = await Promise.all(variants.map((name, i) => register(name, `racer${i}@example.com`, clientAddress(20 + i))));
     expect(countStatuses(replies)).toEqual({ 201: 1, 400: 19 });
   });
@@ -55,7 +64,9 @@ describe('usernames (issue 12 §7)', () => {
     for (const name of ['\u3164', 'kyo\u200bko', '\u3164kyoko']) {
       const reply = await register(name, `${name.length}@example.com`);
       expect(reply.status, JSON.stringify(name)).toBe(400);
-      expect(JSON.parse(reply.text).username).toEqual(['Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.']);
+      expect(JSON.parse(reply.text).username).toEqual([
+        'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+      ]);
     }
   });
 
@@ -78,7 +89,13 @@ describe('usernames (issue 12 §7)', () => {
       expect(reply.text).toContain('Control characters (such as NUL) are not allowed.');
     }
     // A fullwidth name typed in the console is stored NFKC.
-    const created = await console.post('/admin/users/new/', { username: 'ｍｅｉ', email: 'mei@example.com', password: PASSWORD, password2: PASSWORD, is_active: 'on' });
+    const created = await console.post('/admin/users/new/', {
+      username: 'ｍｅｉ',
+      email: 'mei@example.com',
+      password: PASSWORD,
+      password2: PASSWORD,
+      is_active: 'on',
+    });
     expect(created.status).toBe(303);
     expect((await loginFrom(server.baseUrl, clientAddress(2), 'mei', PASSWORD)).status).toBe(200);
   });
@@ -89,7 +106,9 @@ describe("an administrator clears an account's login locks in the console (issue
     const staff = clientAddress(3);
     const console = await consoleSessionFrom(server.baseUrl, staff, SUPERUSER.username, SUPERUSER.password);
     expect((await register('locked', 'locked@example.com', clientAddress(4))).status).toBe(201);
-    const attacks = await Promise.all(Array.from({ length: 10 }, (_, i) => loginFrom(server.baseUrl, clientAddress(60 + i), 'locked', `guess-${i}`)));
+    const attacks = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => loginFrom(server.baseUrl, clientAddress(60 + i), 'locked', `guess-${i}`)),
+    );
     expect(countStatuses(attacks)).toEqual({ 401: 5, 429: 5 });
     const newDevice = clientAddress(80);
     expect((await loginFrom(server.baseUrl, newDevice, 'locked', PASSWORD)).status).toBe(429);

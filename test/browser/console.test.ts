@@ -169,7 +169,10 @@ describe('the pages in Chromium', () => {
     await expect.poll(() => status.textContent()).toContain('HTTP 200 OK for POST /api/token/');
     // No reload happened: the form still holds what was typed.
     expect(await api.getByLabel('Username').inputValue()).toBe(NEW_USER.username);
-    const body = JSON.parse((await api.locator('#response-detail pre.json').textContent()) ?? '{}') as { access?: string; refresh?: string };
+    const body = JSON.parse((await api.locator('#response-detail pre.json').textContent()) ?? '{}') as {
+      access?: string;
+      refresh?: string;
+    };
     expect(Object.keys(body)).toEqual(['refresh', 'access']);
     expect(await api.locator('#response-detail pre.headers').textContent()).toContain('content-type: application/json');
     // The pair is kept for the tab; the claims are decoded and the expiry counts down.
@@ -183,13 +186,18 @@ describe('the pages in Chromium', () => {
     await screenshot(api, '05-api-token-obtained');
 
     // ---- call /protected/ from its page, with the kept access token ----
-    await api.getByRole('navigation', { name: 'Endpoints' }).getByRole('link', { name: /^Protected/ }).click();
+    await api
+      .getByRole('navigation', { name: 'Endpoints' })
+      .getByRole('link', { name: /^Protected/ })
+      .click();
     await api.waitForURL(`${server.baseUrl}/protected/`);
     await expectAccessibleBasics(api);
     expect(await api.getByLabel(/Send the kept access token/).isChecked()).toBe(true);
     await api.getByRole('button', { name: 'Send GET /protected/' }).click();
     await expect.poll(() => status.textContent()).toContain('HTTP 200 OK for GET /protected/');
-    expect(JSON.parse((await api.locator('#response-detail pre.json').textContent()) ?? '{}')).toEqual({ content: 'This view is protected' });
+    expect(JSON.parse((await api.locator('#response-detail pre.json').textContent()) ?? '{}')).toEqual({
+      content: 'This view is protected',
+    });
     await screenshot(api, '06-api-protected');
 
     // ---- the console: the token is listed; blacklist all of the user's tokens ----
@@ -219,7 +227,8 @@ describe('the pages in Chromium', () => {
     await admin.getByRole('link', { name: 'Audit log' }).click();
     await admin.waitForURL(`${server.baseUrl}/admin/audit/`);
     const log = (await admin.locator('main table').textContent()) ?? '';
-    for (const line of ['Signed in', 'Created user', "Blacklisted all of a user's tokens", '1 token blacklisted']) expect(log).toContain(line);
+    for (const line of ['Signed in', 'Created user', "Blacklisted all of a user's tokens", '1 token blacklisted'])
+      expect(log).toContain(line);
     expect(log).not.toContain(NEW_USER.password);
     await expectAccessibleBasics(admin);
     await screenshot(admin, '10-admin-audit');

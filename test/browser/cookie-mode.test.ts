@@ -148,7 +148,16 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -161,53 +170,62 @@ afterAll(async () => {
 });
 
 describe('cookie mode in Chromium', () => {
-  it('refuses cross-site form posts and fetches to refresh and logout-all (403); the trusted origin with X-CSRFToken succeeds', { timeout: 60_000 }, async () => {
-    const tab = await openTab();
-    await tab.evaluate(`window.auth.login(${JSON.stringify(LOGIN)})`);
-    // No refresh on a timer here: any change to the refresh cookie would be the attacker's.
-    await tab.evaluate('window.auth.close()');
-    const refreshBefore = await cookieValue(REFRESH_COOKIE);
-    expect(refreshBefore).not.toBe('');
+  it(
+    'refuses cross-site form posts and fetches to refresh and logout-all (403); the trusted origin with X-CSRFToken succeeds',
+    { timeout: 60_000 },
+    async () => {
+      const tab = await openTab();
+      await tab.evaluate(`window.auth.login(${JSON.stringify(LOGIN)})`);
+      // No refresh on a timer here: any change to the refresh cookie would be the attacker's.
+      await tab.evaluate('window.auth.close()');
+      const refreshBefore = await cookieValue(REFRESH_COOKIE);
+      expect(refreshBefore).not.toBe('');
 
-    for (const form of ['refresh', 'logout-all']) {
+      for (const form of ['refresh', 'logout-all']) {
+        const evil = await context.newPage();
+        await evil.goto(`${attackerOrigin}/attack.html`);
+        const [answer] = await Promise.all([
+          evil.waitForResponse((response) => response.request().method() === 'POST'),
+          evil.evaluate(`document.getElementById('${form}').submit()`),
+        ]);
+        // The browser did send the cookies (SameSite=None): the CSRF check refused them.
+        expect((await answer.request().allHeaders()).cookie ?? '').toContain(`${REFRESH_COOKIE}=`);
+        expect(answer.status(), form).toBe(403);
+        await evil.close();
+      }
       const evil = await context.newPage();
       await evil.goto(`${attackerOrigin}/attack.html`);
-      const [answer] = await Promise.all([evil.waitForResponse((response) => response.request().method() === 'POST'), evil.evaluate(`document.getElementById('${form}').submit()`)]);
-      // The browser did send the cookies (SameSite=None): the CSRF check refused them.
-      expect((await answer.request().allHeaders()).cookie ?? '').toContain(`${REFRESH_COOKIE}=`);
-      expect(answer.status(), form).toBe(403);
-      await evil.close();
-    }
-    const evil = await context.newPage();
-    await evil.goto(`${attackerOrigin}/attack.html`);
-    for (const path of ['/api/token/refresh/', '/api/token/logout-all/']) {
-      const [answer] = await Promise.all([
-        evil.waitForResponse((response) => response.url().endsWith(path)),
-        // no-cors: the attacker cannot read the answer anyway, and the browser sends it with the cookies.
-        evil.evaluate(`fetch(${JSON.stringify(api.baseUrl + path)}, { method: 'POST', mode: 'no-cors', credentials: 'include', body: 'x=1' }).then(() => 'sent')`),
-      ]);
-      // Chromium keeps third-party cookies back from a cross-site fetch; the Origin check refuses it either way.
-      expect(answer.status(), path).toBe(403);
-    }
-    // Nothing changed: the refresh cookie was not rotated, the session was not ended.
-    expect(await cookieValue(REFRESH_COOKIE)).toBe(refreshBefore);
-    expect(reuseDetections()).toBe(0);
+      for (const path of ['/api/token/refresh/', '/api/token/logout-all/']) {
+        const [answer] = await Promise.all([
+          evil.waitForResponse((response) => response.url().endsWith(path)),
+          // no-cors: the attacker cannot read the answer anyway, and the browser sends it with the cookies.
+          evil.evaluate(
+            `fetch(${JSON.stringify(api.baseUrl + path)}, { method: 'POST', mode: 'no-cors', credentials: 'include', body: 'x=1' }).then(() => 'sent')`,
+          ),
+        ]);
+        // Chromium keeps third-party cookies back from a cross-site fetch; the Origin check refuses it either way.
+        expect(answer.status(), path).toBe(403);
+      }
+      // Nothing changed: the refresh cookie was not rotated, the session was not ended.
+      expect(await cookieValue(REFRESH_COOKIE)).toBe(refreshBefore);
+      expect(reuseDetections()).toBe(0);
 
-    // The same calls from the trusted front end, with the CSRF token, succeed.
-    const csrf = await cookieValue('csrftoken');
-    const call = (path: string) =>
-      tab.evaluate(
-        `fetch(${JSON.stringify(api.baseUrl + path)}, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-csrftoken': ${JSON.stringify(csrf)} }, body: '{}' }).then((answer) => answer.status)`,
-      );
-    expect(await call('/api/token/refresh/')).toBe(200);
-    expect(await cookieValue(REFRESH_COOKIE)).not.toBe(refreshBefore);
-    expect(await call('/api/token/logout-all/')).toBe(200);
-    expect(await cookieValue(REFRESH_COOKIE)).toBe('');
-    // The client learns it on its next call; logging out clears what it stored.
-    await tab.evaluate('window.auth.logout().catch(() => undefined)');
-    await evil.close();
-    await tab.close();
-  });
+      // The same calls from the trusted front end, with the CSRF token, succeed.
+      const csrf = await cookieValue('csrftoken');
+      const call = (path: string) =>
+        tab.evaluate(
+          `fetch(${JSON.stringify(api.baseUrl + path)}, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-csrftoken': ${JSON.stringify(csrf)} }, body: '{}' }).then((answer) => answer.status)`,
+        );
+      expect(await call('/api/token/refresh/')).toBe(200);
+      expect(await cookieValue(REFRESH_COOKIE)).not.toBe(refreshBefore);
+      expect(await call('/api/token/logout-all/')).toBe(200);
+      expect(await cookieValue(REFRESH_COOKIE)).toBe('');
+      // The client learns it on its next call; logging out clears what it stored.
+      await tab.evaluate('window.auth.logout().catch(() => undefined)');
+      await evil.close();
+      await tab.close();
+    },
+  );
 
   it('never sends the refresh cookie to /protected/', { timeout: 60_000 }, async () => {
     const tab = await openTab();
@@ -231,42 +249,65 @@ describe('cookie mode in Chromium', () => {
     await tab.close();
   });
 
-  it('three tabs, 2-second tokens, 30 seconds of calls: no sign-out, no reuse detected; a replay after the grace signs every tab out', { timeout: 120_000 }, async () => {
-    const tabs = [await openTab(), await openTab(), await openTab()];
-    const tokensBefore = outstandingTokens();
-    await tabs[0]?.evaluate(`window.auth.login(${JSON.stringify(LOGIN)})`);
-    await expect.poll(() => Promise.all(tabs.map((tab) => tab.evaluate('window.auth.signedIn'))), { timeout: 5000 }).toEqual([true, true, true]);
-    const stolen = await cookieValue(REFRESH_COOKIE);
-    const csrf = await cookieValue('csrftoken');
+  it(
+    'three tabs, 2-second tokens, 30 seconds of calls: no sign-out, no reuse detected; a replay after the grace signs every tab out',
+    { timeout: 120_000 },
+    async () => {
+      const tabs = [await openTab(), await openTab(), await openTab()];
+      const tokensBefore = outstandingTokens();
+      await tabs[0]?.evaluate(`window.auth.login(${JSON.stringify(LOGIN)})`);
+      await expect
+        .poll(() => Promise.all(tabs.map((tab) => tab.evaluate('window.auth.signedIn'))), { timeout: 5000 })
+        .toEqual([true, true, true]);
+      const stolen = await cookieValue(REFRESH_COOKIE);
+      const csrf = await cookieValue('csrftoken');
 
-    await Promise.all(tabs.map((tab) => tab.evaluate('window.callFor(30000)')));
-    const stats = (await Promise.all(tabs.map((tab) => tab.evaluate('window.stats')))) as { statuses: Record<string, number>; signOuts: number; refreshed: number }[];
-    const refreshes = outstandingTokens() - tokensBefore - 1;
-    console.info(`three tabs, 30 s: calls per tab ${stats.map((each) => JSON.stringify(each.statuses)).join(' ')}; refreshes by tab ${stats.map((each) => each.refreshed).join(', ')}; ${refreshes} rotations in all`);
-    expect(stats.map((each) => each.signOuts)).toEqual([0, 0, 0]);
-    for (const each of stats) expect(Object.keys(each.statuses)).toEqual(['200']);
-    expect(reuseDetections()).toBe(0);
-    // N tabs make one refresh, not N: at most one rotation per refresh period (0.25 s at the shortest), not three.
-    expect(refreshes).toBeGreaterThan(10);
-    expect(refreshes).toBeLessThanOrEqual(30_000 / 500 + 5);
+      await Promise.all(tabs.map((tab) => tab.evaluate('window.callFor(30000)')));
+      const stats = (await Promise.all(tabs.map((tab) => tab.evaluate('window.stats')))) as {
+        statuses: Record<string, number>;
+        signOuts: number;
+        refreshed: number;
+      }[];
+      const refreshes = outstandingTokens() - tokensBefore - 1;
+      console.info(
+        `three tabs, 30 s: calls per tab ${stats.map((each) => JSON.stringify(each.statuses)).join(' ')}; refreshes by tab ${stats.map((each) => each.refreshed).join(', ')}; ${refreshes} rotations in all`,
+      );
+      expect(stats.map((each) => each.signOuts)).toEqual([0, 0, 0]);
+      for (const each of stats) expect(Object.keys(each.statuses)).toEqual(['200']);
+      expect(reuseDetections()).toBe(0);
+      // N tabs make one refresh, not N: at most one rotation per refresh period (0.25 s at the shortest), not three.
+      expect(refreshes).toBeGreaterThan(10);
+      expect(refreshes).toBeLessThanOrEqual(30_000 / 500 + 5);
 
-    // A thief replays the refresh cookie stolen 30 s ago (its successor long used): the session ends.
-    const replayedAt = Date.now();
-    const replay = await fetch(`${api.baseUrl}/api/token/refresh/`, {
-      method: 'POST',
-      headers: { origin: frontOrigin, 'content-type': 'application/json', cookie: `${REFRESH_COOKIE}=${stolen}; csrftoken=${csrf}`, 'x-csrftoken': csrf },
-      body: '{}',
-    });
-    expect(replay.status).toBe(401);
-    expect(reuseDetections()).toBe(1);
-    const refreshedBefore = stats.map((each) => each.refreshed);
-    await Promise.all(tabs.map((tab) => tab.evaluate('window.callFor(5000)')));
-    await expect.poll(() => Promise.all(tabs.map((tab) => tab.evaluate('window.auth.signedIn'))), { timeout: 5000 }).toEqual([false, false, false]);
-    const after = (await Promise.all(tabs.map((tab) => tab.evaluate('window.stats')))) as { signOuts: number; refreshed: number; signedOutAt: number }[];
-    // Signed out by the very next refresh after the replay: no tab refreshed successfully again.
-    expect(after.map((each) => each.refreshed)).toEqual(refreshedBefore);
-    expect(after.map((each) => each.signOuts)).toEqual([1, 1, 1]);
-    console.info(`replay to every tab signed out: ${Math.max(...after.map((each) => each.signedOutAt)) - replayedAt} ms`);
-    for (const tab of tabs) await tab.close();
-  });
+      // A thief replays the refresh cookie stolen 30 s ago (its successor long used): the session ends.
+      const replayedAt = Date.now();
+      const replay = await fetch(`${api.baseUrl}/api/token/refresh/`, {
+        method: 'POST',
+        headers: {
+          origin: frontOrigin,
+          'content-type': 'application/json',
+          cookie: `${REFRESH_COOKIE}=${stolen}; csrftoken=${csrf}`,
+          'x-csrftoken': csrf,
+        },
+        body: '{}',
+      });
+      expect(replay.status).toBe(401);
+      expect(reuseDetections()).toBe(1);
+      const refreshedBefore = stats.map((each) => each.refreshed);
+      await Promise.all(tabs.map((tab) => tab.evaluate('window.callFor(5000)')));
+      await expect
+        .poll(() => Promise.all(tabs.map((tab) => tab.evaluate('window.auth.signedIn'))), { timeout: 5000 })
+        .toEqual([false, false, false]);
+      const after = (await Promise.all(tabs.map((tab) => tab.evaluate('window.stats')))) as {
+        signOuts: number;
+        refreshed: number;
+        signedOutAt: number;
+      }[];
+      // Signed out by the very next refresh after the replay: no tab refreshed successfully again.
+      expect(after.map((each) => each.refreshed)).toEqual(refreshedBefore);
+      expect(after.map((each) => each.signOuts)).toEqual([1, 1, 1]);
+      console.info(`replay to every tab signed out: ${Math.max(...after.map((each) => each.signedOutAt)) - replayedAt} ms`);
+      for (const tab of tabs) await tab.close();
+    },
+  );
 });

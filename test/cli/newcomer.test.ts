@@ -37,7 +37,10 @@ describe('tessera, from a newcomer', () => {
 
   it('serve listens on PORT and HOST when no flag says otherwise', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'serve'], {
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: 'ignore',
+    });
     try {
       let status: number | undefined;
       for (let attempt = 0; attempt < 200 && status === undefined; attempt++) {

@@ -16,7 +16,11 @@ let server: CliServerProcess;
 const clients: TesseraClient[] = [];
 
 beforeAll(async () => {
-  server = await startCliServer({ TESSERA_ACCESS_TOKEN_LIFETIME: '2', TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' });
+  server = await startCliServer({
+    TESSERA_ACCESS_TOKEN_LIFETIME: '2',
+    TESSERA_ROTATE_REFRESH_TOKENS: 'true',
+    TESSERA_BLACKLIST_AFTER_ROTATION: 'true',
+  });
 });
 
 afterAll(async () => {
@@ -46,7 +50,11 @@ describe('tessera/client/axios', () => {
     const answers = await Promise.all(Array.from({ length: 5 }, () => api.get('/hello/')));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
     expect(callsTo(calls, '/api/token/refresh/')).toHaveLength(1);
-    expect(callsTo(calls, '/hello/').map((call) => call.status).sort()).toEqual([200, 200, 200, 200, 200, 401, 401, 401, 401, 401]);
+    expect(
+      callsTo(calls, '/hello/')
+        .map((call) => call.status)
+        .sort(),
+    ).toEqual([200, 200, 200, 200, 200, 401, 401, 401, 401, 401]);
     frozenAt = undefined;
     await client.logout();
   });
@@ -57,7 +65,12 @@ describe('tessera/client/axios', () => {
     const failure = await api.get('/protected/').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AxiosError);
     expect((failure as AxiosError).response?.status).toBe(401);
-    expect(calls.map((call) => `${call.path} ${call.status}`)).toEqual(['/api/token/ 200', '/protected/ 401', '/api/token/refresh/ 200', '/protected/ 401']);
+    expect(calls.map((call) => `${call.path} ${call.status}`)).toEqual([
+      '/api/token/ 200',
+      '/protected/ 401',
+      '/api/token/refresh/ 200',
+      '/protected/ 401',
+    ]);
   });
 
   it('adds nothing to requests for other origins, and detaches', async () => {

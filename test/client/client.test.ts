@@ -6,7 +6,14 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTesseraClient, memoryStorage, TesseraClientError, TesseraNetworkError, type TesseraClient, type TesseraClientOptions } from '../../src/client/index.js';
+import {
+  createTesseraClient,
+  memoryStorage,
+  TesseraClientError,
+  TesseraNetworkError,
+  type TesseraClient,
+  type TesseraClientOptions,
+} from '../../src/client/index.js';
 import { startCliServer, SUPERUSER, type CliServerProcess } from '../support/cli-server.js';
 import { callsTo, changesOf, recordingFetch, sleep, startRelay } from './support.js';
 
@@ -30,7 +37,11 @@ function nextChannel(): string {
 }
 
 async function rawRefresh(refresh: string): Promise<number> {
-  const response = await fetch(`${server.baseUrl}${REFRESH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh }) });
+  const response = await fetch(`${server.baseUrl}${REFRESH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refresh }),
+  });
   return response.status;
 }
 
@@ -96,7 +107,9 @@ describe('tessera/client, bearer mode, against the bundled server', () => {
     const changes = changesOf(auth);
     await auth.login(LOGIN);
     // Two-second tokens: the timer refreshes again and again while nothing else happens.
-    await expect.poll(() => changes.filter((change) => change.reason === 'refreshed').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => changes.filter((change) => change.reason === 'refreshed').length, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(2);
     expect(callsTo(recorder.calls, REFRESH).length).toBeGreaterThanOrEqual(2);
     expect(callsTo(recorder.calls, REFRESH).every((call) => call.status === 200)).toBe(true);
     expect(recorder.calls.filter((call) => call.path !== REFRESH && call.path !== '/api/token/')).toEqual([]);
@@ -189,38 +202,42 @@ describe('tessera/client, bearer mode, against the bundled server', () => {
 });
 
 describe('tabs sharing a session over a BroadcastChannel', () => {
-  it('a sign-in in one tab signs in the others; three tabs make one refresh at a time and never sign out', { timeout: 30_000 }, async () => {
-    const channel = nextChannel();
-    const recorder = recordingFetch();
-    const tabs = [0, 1, 2].map(() => client({ channel, fetch: recorder.fetch, refreshAt: 0.5, refreshJitter: 0.1 }));
-    const changes = tabs.map((tab) => changesOf(tab));
-    await tabs[0]?.login(LOGIN);
-    await expect.poll(() => tabs.every((tab) => tab.signedIn)).toBe(true);
+  it(
+    'a sign-in in one tab signs in the others; three tabs make one refresh at a time and never sign out',
+    { timeout: 30_000 },
+    async () => {
+      const channel = nextChannel();
+      const recorder = recordingFetch();
+      const tabs = [0, 1, 2].map(() => client({ channel, fetch: recorder.fetch, refreshAt: 0.5, refreshJitter: 0.1 }));
+      const changes = tabs.map((tab) => changesOf(tab));
+      await tabs[0]?.login(LOGIN);
+      await expect.poll(() => tabs.every((tab) => tab.signedIn)).toBe(true);
 
-    const started = Date.now();
-    const statuses: number[] = [];
-    await Promise.all(
-      tabs.map(async (tab) => {
-        while (Date.now() - started < 8000) {
-          statuses.push((await tab.fetch('/protected/')).status);
-          await sleep(50);
-        }
-      }),
-    );
-    const elapsed = Date.now() - started;
-    expect(statuses.length).toBeGreaterThan(0);
-    expect(statuses.every((status) => status === 200)).toBe(true);
-    expect(changes.flat().filter((change) => !change.signedIn)).toEqual([]);
-    const refreshes = callsTo(recorder.calls, REFRESH);
-    expect(refreshes.every((call) => call.status === 200)).toBe(true);
-    // One tab's worth of refreshes (one per 0.8 s at most, plus the last one in flight), not three.
-    expect(refreshes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 800) + 1);
-    // No reuse was detected: the family is alive, and the tabs hold its newest token.
-    expect(await tabs[2]?.refresh()).toBe(true);
-    expect(tabs.every((tab) => tab.signedIn)).toBe(true);
-    await tabs[1]?.logout();
-    await expect.poll(() => tabs.some((tab) => tab.signedIn)).toBe(false);
-  });
+      const started = Date.now();
+      const statuses: number[] = [];
+      await Promise.all(
+        tabs.map(async (tab) => {
+          while (Date.now() - started < 8000) {
+            statuses.push((await tab.fetch('/protected/')).status);
+            await sleep(50);
+          }
+        }),
+      );
+      const elapsed = Date.now() - started;
+      expect(statuses.length).toBeGreaterThan(0);
+      expect(statuses.every((status) => status === 200)).toBe(true);
+      expect(changes.flat().filter((change) => !change.signedIn)).toEqual([]);
+      const refreshes = callsTo(recorder.calls, REFRESH);
+      expect(refreshes.every((call) => call.status === 200)).toBe(true);
+      // One tab's worth of refreshes (one per 0.8 s at most, plus the last one in flight), not three.
+      expect(refreshes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 800) + 1);
+      // No reuse was detected: the family is alive, and the tabs hold its newest token.
+      expect(await tabs[2]?.refresh()).toBe(true);
+      expect(tabs.every((tab) => tab.signedIn)).toBe(true);
+      await tabs[1]?.logout();
+      await expect.poll(() => tabs.some((tab) => tab.signedIn)).toBe(false);
+    },
+  );
 
   it('a refresh refused by the server signs every tab out', async () => {
     const channel = nextChannel();
@@ -231,7 +248,11 @@ describe('tabs sharing a session over a BroadcastChannel', () => {
     await expect.poll(() => tabs[1]?.signedIn).toBe(true);
     // The refresh token is revoked behind the client's back (a logout elsewhere).
     const refresh = (JSON.parse(storage.getItem('tessera.session') ?? '{}') as { refresh: string }).refresh;
-    const revoked = await fetch(`${server.baseUrl}/api/token/blacklist/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh }) });
+    const revoked = await fetch(`${server.baseUrl}/api/token/blacklist/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh }),
+    });
     expect(revoked.status).toBe(200);
     expect(await tabs[0]?.refresh()).toBe(false);
     await expect.poll(() => tabs.every((tab) => !tab.signedIn)).toBe(true);

@@ -49,16 +49,28 @@ function expectNothingChanged(report: JsonReport): void {
 }
 
 async function storedPassword(databaseUrl: string, id: number): Promise<string> {
-  return withDatabase(databaseUrl, async (db) => (await db.selectFrom('auth_user').select('password').where('id', '=', id).executeTakeFirstOrThrow()).password);
+  return withDatabase(
+    databaseUrl,
+    async (db) => (await db.selectFrom('auth_user').select('password').where('id', '=', id).executeTakeFirstOrThrow()).password,
+  );
 }
 
-async function login(server: CliServerProcess, field: string, user: FixtureUser, password = user.password ?? 'any-password'): Promise<number> {
+async function login(
+  server: CliServerProcess,
+  field: string,
+  user: FixtureUser,
+  password = user.password ?? 'any-password',
+): Promise<number> {
   return (await post(server.baseUrl, '/api/token/', { [field]: user.login, password })).status;
 }
 
 /** A Django dump with one field of one object replaced: the malformed input. */
 function corruptedDump(model: string, pk: number, field: string, value: unknown): { path: string; objectNumber: number } {
-  const objects = JSON.parse(readFileSync(join(FIXTURES, 'django-dump.json'), 'utf8')) as { model: string; pk: number; fields: Record<string, unknown> }[];
+  const objects = JSON.parse(readFileSync(join(FIXTURES, 'django-dump.json'), 'utf8')) as {
+    model: string;
+    pk: number;
+    fields: Record<string, unknown>;
+  }[];
   const index = objects.findIndex((object) => object.model === model && object.pk === pk);
   const target = objects[index];
   if (target === undefined) throw new Error(`no ${model} ${pk} in the dump`);
@@ -124,7 +136,11 @@ function targetSuite(name: string, freshUrl: () => string): void {
         const statuses = await Promise.all(users.map((user) => login(server, 'username', user)));
         for (const [index, user] of users.entries()) {
           const expected = user.is_active && !WEAK.has(user.format) && !NEVER_LOG_IN.has(user.format) ? 200 : 401;
-          expect({ user: user.login, format: user.format, status: statuses[index] }).toEqual({ user: user.login, format: user.format, status: expected });
+          expect({ user: user.login, format: user.format, status: statuses[index] }).toEqual({
+            user: user.login,
+            format: user.format,
+            status: expected,
+          });
           const stored = await storedPassword(databaseUrl, user.id);
           if (expected === 200) expect(stored, user.login).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
           if (WEAK.has(user.format) || NEVER_LOG_IN.has(user.format)) expect(stored, user.login).toBe(user.encoded);
@@ -148,7 +164,8 @@ function targetSuite(name: string, freshUrl: () => string): void {
         }
         const margaret = STANDARD.users.find((user) => user.format === 'unusable');
         if (margaret === undefined) throw new Error('no unusable user');
-        for (const guess of ['any-password', margaret.encoded, margaret.encoded.slice(1)]) expect(await login(server, 'username', margaret, guess)).toBe(401);
+        for (const guess of ['any-password', margaret.encoded, margaret.encoded.slice(1)])
+          expect(await login(server, 'username', margaret, guess)).toBe(401);
       } finally {
         await server.stop();
       }
@@ -157,7 +174,10 @@ function targetSuite(name: string, freshUrl: () => string): void {
     it('tokens the Django server issued keep working, and the one Django blacklisted is refused', async () => {
       const server = await serve(serverEnv);
       try {
-        expect(await get(server.baseUrl, '/protected/', STANDARD.tokens.access)).toEqual({ status: 200, body: { content: 'This view is protected' } });
+        expect(await get(server.baseUrl, '/protected/', STANDARD.tokens.access)).toEqual({
+          status: 200,
+          body: { content: 'This view is protected' },
+        });
         const refreshed = await post(server.baseUrl, '/api/token/refresh/', { refresh: STANDARD.tokens.refresh });
         expect(refreshed.status).toBe(200);
         expect((await get(server.baseUrl, '/hello/', String(refreshed.body.access))).status).toBe(200);
@@ -257,24 +277,48 @@ describe('the custom user model of the tutorials (log in by email)', () => {
     it(`imports ${source}; users log in with {email, password}; its tokens work`, async () => {
       const databaseUrl = url();
       const from = source.startsWith('its dumpdata') ? 'django-email-dump.json' : 'django-email.sqlite3';
-      const report = await importJson(databaseUrl, ['--from', join(FIXTURES, from), '--user-model', 'users.CustomUser', '--map', 'name=first_name', ...ALL]);
+      const report = await importJson(databaseUrl, [
+        '--from',
+        join(FIXTURES, from),
+        '--user-model',
+        'users.CustomUser',
+        '--map',
+        'name=first_name',
+        ...ALL,
+      ]);
       expectCounts(report, { users: 6, groups: 2, permissions: 32, links: 7, tokens: 2, blacklisted: 1 });
       expect(report.notes.join('\n')).toContain('TESSERA_USERNAME_FIELD=email');
-      const server = await serve({ TESSERA_SECRET_KEY: FIXTURE_SECRET, TESSERA_DATABASE_URL: databaseUrl, TESSERA_USERNAME_FIELD: 'email' });
+      const server = await serve({
+        TESSERA_SECRET_KEY: FIXTURE_SECRET,
+        TESSERA_DATABASE_URL: databaseUrl,
+        TESSERA_USERNAME_FIELD: 'email',
+      });
       try {
         for (const user of EMAIL.users) {
           const expected = user.format === 'unusable' ? 401 : 200;
           expect(await login(server, 'email', user), user.login).toBe(expected);
           if (expected === 200) expect(await storedPassword(databaseUrl, user.id)).toMatch(/^\$argon2id\$/);
         }
-        const ada = await withDatabase(databaseUrl, (db) => db.selectFrom('auth_user').selectAll().where('email', '=', 'ada@example.com').executeTakeFirstOrThrow());
+        const ada = await withDatabase(databaseUrl, (db) =>
+          db.selectFrom('auth_user').selectAll().where('email', '=', 'ada@example.com').executeTakeFirstOrThrow(),
+        );
         expect({ username: ada.username, first_name: ada.first_name }).toEqual({ username: 'ada@example.com', first_name: 'Ada Lovelace' });
         expect((await get(server.baseUrl, '/protected/', EMAIL.tokens.access)).status).toBe(200);
         expect((await post(server.baseUrl, '/api/token/refresh/', { refresh: EMAIL.tokens.blacklisted_refresh })).status).toBe(401);
       } finally {
         await server.stop();
       }
-      expectNothingChanged(await importJson(databaseUrl, ['--from', join(FIXTURES, from), '--user-model', 'users.CustomUser', '--map', 'name=first_name', ...ALL]));
+      expectNothingChanged(
+        await importJson(databaseUrl, [
+          '--from',
+          join(FIXTURES, from),
+          '--user-model',
+          'users.CustomUser',
+          '--map',
+          'name=first_name',
+          ...ALL,
+        ]),
+      );
     });
   }
 });
@@ -315,13 +359,23 @@ describe('a Django database on PostgreSQL as the source', () => {
 describe('import-django reports and refuses', () => {
   it('skips expired tokens, saying why', async () => {
     const { path } = corruptedDump('token_blacklist.outstandingtoken', 1, 'expires_at', '2020-01-01T00:00:00Z');
-    const report = await importJson(`sqlite:${join(folder, `${randomBytes(4).toString('hex')}.sqlite3`)}`, ['--from', path, ...ALL, '--dry-run']);
+    const report = await importJson(`sqlite:${join(folder, `${randomBytes(4).toString('hex')}.sqlite3`)}`, [
+      '--from',
+      path,
+      ...ALL,
+      '--dry-run',
+    ]);
     expect(report.counts.tokens.created).toBe(1);
     expect(report.skipped).toEqual([{ what: '1 token', reason: 'expired: nothing to carry over' }]);
   });
 
   it('refuses a --map to a field users do not have, before touching anything', async () => {
-    const result = await importDjango(`sqlite:${join(folder, 'never-created.sqlite3')}`, ['--from', join(FIXTURES, 'django.sqlite3'), '--map', 'name=nickname']);
+    const result = await importDjango(`sqlite:${join(folder, 'never-created.sqlite3')}`, [
+      '--from',
+      join(FIXTURES, 'django.sqlite3'),
+      '--map',
+      'name=nickname',
+    ]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('nickname is not a user field');
     expect(existsSync(join(folder, 'never-created.sqlite3'))).toBe(false);

@@ -59,7 +59,10 @@ export async function importDjango(databaseUrl: string, args: readonly string[],
 
 /** The JSON summary of a successful `import-django --json` run. */
 export interface JsonReport {
-  readonly counts: Record<'users' | 'groups' | 'permissions' | 'links' | 'tokens' | 'blacklisted', { created: number; updated: number; unchanged: number }>;
+  readonly counts: Record<
+    'users' | 'groups' | 'permissions' | 'links' | 'tokens' | 'blacklisted',
+    { created: number; updated: number; unchanged: number }
+  >;
   readonly skipped: { what: string; reason: string }[];
   readonly notes: string[];
 }
@@ -104,7 +107,12 @@ export async function snapshot(databaseUrl: string): Promise<string> {
   });
 }
 
-export async function post(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function post(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -26,7 +26,12 @@ const RESET_SENT = '{"detail":"Password reset e-mail has been sent."}';
 type Api = ReturnType<typeof client>;
 
 function smtpEnv(smtp: TestSmtpServer): Record<string, string> {
-  return { TESSERA_EMAIL_BACKEND: 'smtp', TESSERA_EMAIL_HOST: '127.0.0.1', TESSERA_EMAIL_PORT: String(smtp.port), TESSERA_DEFAULT_FROM_EMAIL: 'accounts@example.com' };
+  return {
+    TESSERA_EMAIL_BACKEND: 'smtp',
+    TESSERA_EMAIL_HOST: '127.0.0.1',
+    TESSERA_EMAIL_PORT: String(smtp.port),
+    TESSERA_DEFAULT_FROM_EMAIL: 'accounts@example.com',
+  };
 }
 
 /** The mails that reached `address`, once there are at least `count`. */
@@ -59,7 +64,12 @@ async function loginPair(api: Api, user: { username: string; password: string })
 }
 
 /** Requests a reset for `email` and returns the uid and token of the link in the mail. */
-async function resetLinkFor(api: Api, smtp: TestSmtpServer, email: string, nth = 1): Promise<{ uid: string; token: string; mail: ReceivedMail }> {
+async function resetLinkFor(
+  api: Api,
+  smtp: TestSmtpServer,
+  email: string,
+  nth = 1,
+): Promise<{ uid: string; token: string; mail: ReceivedMail }> {
   expect((await api.post('/accounts/password/reset/', { email })).text).toBe(RESET_SENT);
   const mail = (await mailsTo(smtp, email, nth))[nth - 1]!;
   const match = RESET_LINK.exec(String(mail.parsed.text));
@@ -80,7 +90,11 @@ export function describeAccountApi(name: string, start: StartApi): void {
     let store: Store;
     beforeAll(async () => {
       smtp = await startSmtpServer();
-      served = await start({ ...smtpEnv(smtp), TESSERA_PASSWORD_RESET_CONFIRM_URL: FRONT_END, TESSERA_THROTTLE_PASSWORD_RESET_ACCOUNT: '3/minute' });
+      served = await start({
+        ...smtpEnv(smtp),
+        TESSERA_PASSWORD_RESET_CONFIRM_URL: FRONT_END,
+        TESSERA_THROTTLE_PASSWORD_RESET_ACCOUNT: '3/minute',
+      });
       api = client(served.baseUrl);
       store = await openStore(served.databaseUrl);
     });
@@ -113,7 +127,11 @@ export function describeAccountApi(name: string, start: StartApi): void {
       const confirmed = await api.post('/accounts/password/reset/confirm/', body);
       expect(confirmed.status).toBe(200);
       expect(confirmed.text).toBe('{"detail":"Password has been reset with the new password."}');
-      const again = await api.post('/accounts/password/reset/confirm/', { ...body, new_password1: 'other-pass-1234', new_password2: 'other-pass-1234' });
+      const again = await api.post('/accounts/password/reset/confirm/', {
+        ...body,
+        new_password1: 'other-pass-1234',
+        new_password2: 'other-pass-1234',
+      });
       expect(again.status).toBe(400);
       expect(again.text).toBe('{"token":["Invalid value"]}');
       expect((await api.post('/api/token/refresh/', { refresh: before.refresh })).status).toBe(401);
@@ -126,12 +144,20 @@ export function describeAccountApi(name: string, start: StartApi): void {
       const { uid, token } = await resetLinkFor(api, smtp, user.email);
       const replies = await Promise.all(
         Array.from({ length: 8 }, (_, index) =>
-          api.post('/accounts/password/reset/confirm/', { uid, token, new_password1: `burst-pass-${index}-x`, new_password2: `burst-pass-${index}-x` }),
+          api.post('/accounts/password/reset/confirm/', {
+            uid,
+            token,
+            new_password1: `burst-pass-${index}-x`,
+            new_password2: `burst-pass-${index}-x`,
+          }),
         ),
       );
       // The losers' token is spent (400); once three have failed, the uid's budget (3/minute here) answers 429.
       const statuses = replies.map((reply) => reply.status);
-      expect(statuses.filter((status) => status === 200), replies.map((reply) => reply.text).join('\n')).toHaveLength(1);
+      expect(
+        statuses.filter((status) => status === 200),
+        replies.map((reply) => reply.text).join('\n'),
+      ).toHaveLength(1);
       expect(statuses.every((status) => status === 200 || status === 400 || status === 429)).toBe(true);
       const winner = replies.findIndex((reply) => reply.status === 200);
       await loginPair(api, { ...user, password: `burst-pass-${winner}-x` });
@@ -140,13 +166,21 @@ export function describeAccountApi(name: string, start: StartApi): void {
     it('refuses expired, tampered and foreign tokens and unknown uids', async () => {
       const user = await newUser(api, 'tamper');
       const stored = (await store.findUser('username', user.username))!;
-      const tokensAt = (offsetSeconds: number) => new PasswordResetTokens({ secret: TEST_SECRET, timeoutSeconds: 3600, now: () => Date.now() + offsetSeconds * 1000 });
+      const tokensAt = (offsetSeconds: number) =>
+        new PasswordResetTokens({ secret: TEST_SECRET, timeoutSeconds: 3600, now: () => Date.now() + offsetSeconds * 1000 });
       const uid = encodeUid(stored.id);
       const confirm = (fields: Record<string, string>) =>
-        api.post('/accounts/password/reset/confirm/', { uid, new_password1: 'valid-pass-4242', new_password2: 'valid-pass-4242', ...fields });
+        api.post('/accounts/password/reset/confirm/', {
+          uid,
+          new_password1: 'valid-pass-4242',
+          new_password2: 'valid-pass-4242',
+          ...fields,
+        });
       expect((await confirm({ token: tokensAt(-3700).make(stored) })).text).toBe('{"token":["Invalid value"]}');
       const fresh = tokensAt(-60).make(stored);
-      expect((await confirm({ token: `${fresh.slice(0, -1)}${fresh.endsWith('0') ? '1' : '0'}` })).text).toBe('{"token":["Invalid value"]}');
+      expect((await confirm({ token: `${fresh.slice(0, -1)}${fresh.endsWith('0') ? '1' : '0'}` })).text).toBe(
+        '{"token":["Invalid value"]}',
+      );
       expect((await confirm({ token: fresh, uid: encodeUid(stored.id + 100_000) })).text).toBe('{"uid":["Invalid value"]}');
       expect((await confirm({ token: fresh, uid: 'not base64!' })).text).toBe('{"uid":["Invalid value"]}');
       // The same token, untouched and made with the server's secret an hour later, is accepted.
@@ -156,7 +190,8 @@ export function describeAccountApi(name: string, start: StartApi): void {
     it("applies Django's validators and SetPasswordForm's checks to the new password", async () => {
       const user = await newUser(api, 'validate');
       const { uid, token } = await resetLinkFor(api, smtp, user.email);
-      const confirm = (new_password1: string, new_password2: string) => api.post('/accounts/password/reset/confirm/', { uid, token, new_password1, new_password2 });
+      const confirm = (new_password1: string, new_password2: string) =>
+        api.post('/accounts/password/reset/confirm/', { uid, token, new_password1, new_password2 });
       expect((await confirm('12345', '12345')).text).toBe(
         '{"new_password2":["This password is too short. It must contain at least 8 characters.","This password is too common.","This password is entirely numeric."]}',
       );
@@ -173,13 +208,23 @@ export function describeAccountApi(name: string, start: StartApi): void {
       const user = await newUser(api, 'change');
       const other = await loginPair(api, user);
       const mine = await loginPair(api, user);
-      expect((await api.post('/accounts/password/change/', { old_password: user.password, new_password1: 'x', new_password2: 'x' })).status).toBe(401);
+      expect(
+        (await api.post('/accounts/password/change/', { old_password: user.password, new_password1: 'x', new_password2: 'x' })).status,
+      ).toBe(401);
       const headers = { authorization: `Bearer ${mine.access}` };
-      const wrong = await api.post('/accounts/password/change/', { old_password: 'not-it', new_password1: 'changed-pass-77', new_password2: 'changed-pass-77' }, headers);
+      const wrong = await api.post(
+        '/accounts/password/change/',
+        { old_password: 'not-it', new_password1: 'changed-pass-77', new_password2: 'changed-pass-77' },
+        headers,
+      );
       expect(wrong.text).toBe('{"old_password":["Your old password was entered incorrectly. Please enter it again."]}');
       const missing = await api.post('/accounts/password/change/', { old_password: user.password }, headers);
       expect(missing.text).toBe('{"new_password1":["This field is required."],"new_password2":["This field is required."]}');
-      const changed = await api.post('/accounts/password/change/', { old_password: user.password, new_password1: 'changed-pass-77', new_password2: 'changed-pass-77' }, headers);
+      const changed = await api.post(
+        '/accounts/password/change/',
+        { old_password: user.password, new_password1: 'changed-pass-77', new_password2: 'changed-pass-77' },
+        headers,
+      );
       expect(changed.status, changed.text).toBe(200);
       const { detail, refresh, access } = changed.json as { detail: string; refresh: string; access: string };
       expect(detail).toBe('New password has been saved.');
@@ -222,7 +267,11 @@ export function describeAccountApi(name: string, start: StartApi): void {
     let api: Api;
     beforeAll(async () => {
       smtp = await startSmtpServer();
-      served = await start({ ...smtpEnv(smtp), TESSERA_ACCOUNT_EMAIL_VERIFICATION: 'mandatory', TESSERA_ACCOUNT_EMAIL_CONFIRMATION_URL: 'https://app.example.com/verify/{key}' });
+      served = await start({
+        ...smtpEnv(smtp),
+        TESSERA_ACCOUNT_EMAIL_VERIFICATION: 'mandatory',
+        TESSERA_ACCOUNT_EMAIL_CONFIRMATION_URL: 'https://app.example.com/verify/{key}',
+      });
       api = client(served.baseUrl);
     });
     afterAll(async () => {

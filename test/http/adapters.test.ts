@@ -49,7 +49,14 @@ describe.each(ADAPTERS)('%s adapter: embedding', (adapter) => {
     const { access } = await loginAt(app.baseUrl);
     const reply = await client(app.baseUrl).get('/me/', access);
     expect(reply.status).toBe(200);
-    expect(reply.json).toMatchObject({ id: 1, username: 'kyoko', email: 'kyoko@example.com', isStaff: true, isSuperuser: true, isActive: true });
+    expect(reply.json).toMatchObject({
+      id: 1,
+      username: 'kyoko',
+      email: 'kyoko@example.com',
+      isStaff: true,
+      isSuperuser: true,
+      isActive: true,
+    });
     expect(Object.keys(reply.json as object)).not.toContain('password');
     expect(reply.text).not.toMatch(/argon2|pbkdf2/);
     // The handler logged the user (inspected, and as JSON); the hash is in no line.
@@ -120,13 +127,18 @@ describe('fastify adapter: app.authenticate throws, as @fastify/jwt does', () =>
 
   it("lets the app's setErrorHandler reshape the refusal, given the TesseraError", async () => {
     const app = await appWith((error, _request, reply) => {
-      if (error instanceof TesseraError) return reply.code(error.status).send({ error: error.code, status: error.status, body: error.body });
+      if (error instanceof TesseraError)
+        return reply.code(error.status).send({ error: error.code, status: error.status, body: error.body });
       return reply.send(error);
     });
     try {
       const reply = await client(app.url).get('/protected/');
       expect(reply.status).toBe(401);
-      expect(reply.json).toEqual({ error: 'not_authenticated', status: 401, body: { detail: 'Authentication credentials were not provided.' } });
+      expect(reply.json).toEqual({
+        error: 'not_authenticated',
+        status: 401,
+        body: { detail: 'Authentication credentials were not provided.' },
+      });
     } finally {
       await app.close();
     }

@@ -101,7 +101,10 @@ export function describeApi(name: string, start: StartApi): void {
     });
 
     it('refuses wrong credentials alike, with WWW-Authenticate', async () => {
-      for (const credentials of [{ ...KYOKO, password: 'wrong' }, { username: 'nobody', password: 'whatever' }]) {
+      for (const credentials of [
+        { ...KYOKO, password: 'wrong' },
+        { username: 'nobody', password: 'whatever' },
+      ]) {
         const reply = await api.post('/api/token/', credentials);
         expect(reply.status).toBe(401);
         expect(reply.text).toBe('{"detail":"No active account found with the given credentials"}');
@@ -136,7 +139,10 @@ export function describeApi(name: string, start: StartApi): void {
       const { access } = await login(api);
       const bad = await api.send('GET', '/protected/', { headers: { authorization: `Bearer ${access} extra` } });
       expect(bad.status).toBe(401);
-      expect(bad.json).toEqual({ detail: 'Authorization header must contain two space-delimited values', code: 'bad_authorization_header' });
+      expect(bad.json).toEqual({
+        detail: 'Authorization header must contain two space-delimited values',
+        code: 'bad_authorization_header',
+      });
       for (const value of [`bearer ${access}`, `Token ${access}`, '']) {
         const reply = await api.send('GET', '/protected/', { headers: { authorization: value } });
         expect(reply.json).toEqual({ detail: 'Authentication credentials were not provided.' });
@@ -164,7 +170,13 @@ export function describeApi(name: string, start: StartApi): void {
     });
 
     it('registers users who can then log in', async () => {
-      const user = { email: 'alice@example.com', username: 'alice', first_name: 'Alice', password: 'correct-horse-77', password2: 'correct-horse-77' };
+      const user = {
+        email: 'alice@example.com',
+        username: 'alice',
+        first_name: 'Alice',
+        password: 'correct-horse-77',
+        password2: 'correct-horse-77',
+      };
       const created = await api.post('/accounts/register/', user);
       expect(created.status, created.text).toBe(201);
       expect(created.text).toBe('');
@@ -183,9 +195,19 @@ export function describeApi(name: string, start: StartApi): void {
     });
 
     it("applies Django's password validators, and requires every field", async () => {
-      const weak = await api.post('/accounts/register/', { email: 'c@example.com', username: 'carol', first_name: 'C', password: '123', password2: '123' });
+      const weak = await api.post('/accounts/register/', {
+        email: 'c@example.com',
+        username: 'carol',
+        first_name: 'C',
+        password: '123',
+        password2: '123',
+      });
       expect(weak.json).toEqual({
-        password: ['This password is too short. It must contain at least 8 characters.', 'This password is too common.', 'This password is entirely numeric.'],
+        password: [
+          'This password is too short. It must contain at least 8 characters.',
+          'This password is too common.',
+          'This password is entirely numeric.',
+        ],
       });
       expect((await api.post('/accounts/register/', {})).text).toBe(
         '{"email":["This field is required."],"username":["This field is required."],"password":["This field is required."],"password2":["This field is required."],"first_name":["This field is required."]}',
@@ -193,7 +215,13 @@ export function describeApi(name: string, start: StartApi): void {
     });
 
     it('gives inactive users nothing: no login, no request, no refresh', async () => {
-      const user = { email: 'dave@example.com', username: 'dave', first_name: 'Dave', password: 'correct-horse-78', password2: 'correct-horse-78' };
+      const user = {
+        email: 'dave@example.com',
+        username: 'dave',
+        first_name: 'Dave',
+        password: 'correct-horse-78',
+        password2: 'correct-horse-78',
+      };
       expect((await api.post('/accounts/register/', user)).status).toBe(201);
       const { access, refresh } = await login(api, { username: 'dave', password: user.password });
       const dave = await store.findUser('username', 'dave');
@@ -218,7 +246,18 @@ export function describeApi(name: string, start: StartApi): void {
     });
 
     it('never answers a 5xx to malformed input', async () => {
-      const bodies = ['', '{', '[]', 'null', '"x"', '{"refresh":123}', '{"refresh":null}', '{"refresh":{"a":1}}', '\u0000', '{"refresh":"a.b.c"}'];
+      const bodies = [
+        '',
+        '{',
+        '[]',
+        'null',
+        '"x"',
+        '{"refresh":123}',
+        '{"refresh":null}',
+        '{"refresh":{"a":1}}',
+        '\u0000',
+        '{"refresh":"a.b.c"}',
+      ];
       for (const path of ['/api/token/', '/api/token/refresh/', '/api/token/verify/', '/api/token/blacklist/', '/accounts/register/']) {
         for (const body of bodies) {
           for (const type of ['application/json', 'application/x-www-form-urlencoded', 'text/plain']) {
@@ -304,7 +343,9 @@ export function describeApi(name: string, start: StartApi): void {
       const onGraceful = client(graceful.baseUrl);
       const { refresh } = await login(onGraceful);
       const replies = await Promise.all(Array.from({ length: 8 }, () => rotate(onGraceful, refresh)));
-      const successors = new Set(replies.filter((reply) => reply.status === 200).map((reply) => (reply.json as { refresh: string }).refresh));
+      const successors = new Set(
+        replies.filter((reply) => reply.status === 200).map((reply) => (reply.json as { refresh: string }).refresh),
+      );
       expect(successors.size).toBe(1);
       expect(replies.every((reply) => reply.status === 200 || reply.status === 401)).toBe(true);
       expect((await rotate(onGraceful, [...successors][0] ?? '')).status).toBe(200);
@@ -394,7 +435,8 @@ export function describeApi(name: string, start: StartApi): void {
       expect((await api.get('/protected/', token)).status).toBe(200);
       const refreshed = await api.post('/api/token/sliding/refresh/', { token });
       expect(refreshed.status).toBe(200);
-      for (const reply of [obtained, refreshed]) expect([reply.headers.get('cache-control'), reply.headers.get('pragma')]).toEqual(['no-store', 'no-cache']);
+      for (const reply of [obtained, refreshed])
+        expect([reply.headers.get('cache-control'), reply.headers.get('pragma')]).toEqual(['no-store', 'no-cache']);
       expect(claimsOf((refreshed.json as { token: string }).token).jti).toBe(claimsOf(token).jti);
     });
 

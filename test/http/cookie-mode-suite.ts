@@ -48,22 +48,39 @@ export function describeCookieMode(name: string, start: StartApi): void {
   describe(`${name}: cookie mode, CSRF and CORS`, () => {
     let served: ServedApi;
 
-    async function send(method: string, path: string, options: { headers?: Record<string, string>; jar?: Jar; body?: unknown } = {}): Promise<Answer> {
+    async function send(
+      method: string,
+      path: string,
+      options: { headers?: Record<string, string>; jar?: Jar; body?: unknown } = {},
+    ): Promise<Answer> {
       const headers: Record<string, string> = { ...options.headers };
       if (options.jar !== undefined) headers.cookie = cookieHeader(options.jar);
       if (options.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${served.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+      const response = await fetch(`${served.baseUrl}${path}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
       const text = await response.text();
       const cookies: Record<string, string> = {};
       for (const line of response.headers.getSetCookie()) cookies[line.split('=')[0] ?? ''] = line;
-      return { status: response.status, headers: response.headers, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>), cookies };
+      return {
+        status: response.status,
+        headers: response.headers,
+        json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+        cookies,
+      };
     }
 
     /** Signs in as a browser on the trusted front end; returns its jar. */
     async function browserLogin(): Promise<Jar> {
       const answer = await send('POST', '/api/token/', { headers: BROWSER, body: KYOKO });
       expect(answer.status).toBe(200);
-      return { access: valueOf(answer.cookies.access), refresh: valueOf(answer.cookies.refresh), csrftoken: valueOf(answer.cookies.csrftoken) };
+      return {
+        access: valueOf(answer.cookies.access),
+        refresh: valueOf(answer.cookies.refresh),
+        csrftoken: valueOf(answer.cookies.csrftoken),
+      };
     }
 
     /** The headers of an unsafe request from the trusted front end, with the CSRF token. */
@@ -88,14 +105,17 @@ export function describeCookieMode(name: string, start: StartApi): void {
       expect(Date.parse(String(answer.json.access_expiration))).toBeGreaterThan(Date.now());
     });
 
-    it("answers clients that are not browsers as simplejwt does: tokens in the body, no cookies, no CORS headers", async () => {
+    it('answers clients that are not browsers as simplejwt does: tokens in the body, no cookies, no CORS headers', async () => {
       const answer = await send('POST', '/api/token/', { body: KYOKO });
       expect(answer.status).toBe(200);
       expect(Object.keys(answer.json)).toEqual(['refresh', 'access', 'access_expiration', 'refresh_expiration']);
       expect(answer.cookies).toEqual({});
       expect(answer.headers.get('vary')).toBe('Accept');
       // A body token always wins over a cookie: simplejwt clients are unaffected.
-      const rotated = await send('POST', '/api/token/refresh/', { body: { refresh: answer.json.refresh }, jar: { refresh: 'not-a-token' } });
+      const rotated = await send('POST', '/api/token/refresh/', {
+        body: { refresh: answer.json.refresh },
+        jar: { refresh: 'not-a-token' },
+      });
       expect(rotated.status).toBe(200);
       expect(Object.keys(rotated.json)).toEqual(['access', 'refresh', 'access_expiration', 'refresh_expiration']);
     });
@@ -106,7 +126,11 @@ export function describeCookieMode(name: string, start: StartApi): void {
       const refused = await send('GET', '/protected/', { jar: { access: 'expired.or.forged' } });
       expect(refused.status).toBe(401);
       expect(refused.json.code).toBe('token_not_valid');
-      const login = await send('POST', '/api/token/', { headers: BROWSER, body: KYOKO, jar: { access: 'expired.or.forged', refresh: 'junk', csrftoken: 'junk' } });
+      const login = await send('POST', '/api/token/', {
+        headers: BROWSER,
+        body: KYOKO,
+        jar: { access: 'expired.or.forged', refresh: 'junk', csrftoken: 'junk' },
+      });
       expect(login.status).toBe(200);
     });
 
@@ -116,8 +140,16 @@ export function describeCookieMode(name: string, start: StartApi): void {
       const cases: Array<[Record<string, string>, Jar, string]> = [
         [BROWSER, jar, 'CSRF Failed: CSRF token missing.'],
         [BROWSER, { access: jar.access ?? '' }, 'CSRF Failed: CSRF cookie not set.'],
-        [{ ...trusted(jar), origin: EVIL, 'sec-fetch-site': 'cross-site' }, jar, `CSRF Failed: Origin checking failed - ${EVIL} does not match any trusted origins.`],
-        [{ 'sec-fetch-site': 'cross-site', 'x-csrftoken': jar.csrftoken ?? '' }, jar, 'CSRF Failed: Origin checking failed - a cross-site request does not match any trusted origins.'],
+        [
+          { ...trusted(jar), origin: EVIL, 'sec-fetch-site': 'cross-site' },
+          jar,
+          `CSRF Failed: Origin checking failed - ${EVIL} does not match any trusted origins.`,
+        ],
+        [
+          { 'sec-fetch-site': 'cross-site', 'x-csrftoken': jar.csrftoken ?? '' },
+          jar,
+          'CSRF Failed: Origin checking failed - a cross-site request does not match any trusted origins.',
+        ],
         // A token this server did not issue to this user, in cookie and header alike.
         [{ ...BROWSER, 'x-csrftoken': 'forged.token' }, { ...jar, csrftoken: 'forged.token' }, 'CSRF Failed: CSRF token incorrect.'],
       ];
@@ -131,12 +163,18 @@ export function describeCookieMode(name: string, start: StartApi): void {
       expect([200, 405]).toContain((await send('POST', '/protected/', { headers: trusted(jar), jar })).status);
       // A token header needs no CSRF token: no browser sends one on its own.
       const pair = (await send('POST', '/api/token/', { body: KYOKO })).json;
-      expect([200, 405]).toContain((await send('POST', '/protected/', { headers: { authorization: `Bearer ${String(pair.access)}` } })).status);
+      expect([200, 405]).toContain(
+        (await send('POST', '/protected/', { headers: { authorization: `Bearer ${String(pair.access)}` } })).status,
+      );
     });
 
     it('refreshes from the refresh cookie only with the CSRF token; a refused refresh changes nothing', async () => {
       const jar = await browserLogin();
-      const forged = await send('POST', '/api/token/refresh/', { headers: { origin: EVIL, 'sec-fetch-site': 'cross-site' }, jar, body: {} });
+      const forged = await send('POST', '/api/token/refresh/', {
+        headers: { origin: EVIL, 'sec-fetch-site': 'cross-site' },
+        jar,
+        body: {},
+      });
       expect(forged.status).toBe(403);
       expect(forged.cookies).toEqual({});
       const refreshed = await send('POST', '/api/token/refresh/', { headers: trusted(jar), jar, body: {} });
@@ -161,24 +199,33 @@ export function describeCookieMode(name: string, start: StartApi): void {
       expect(late.status).toBe(401);
       expect(late.cookies).toEqual({});
       const newest = valueOf(next.cookies.refresh);
-      expect((await send('POST', '/api/token/refresh/', { headers: trusted(jar), jar: { ...jar, refresh: newest }, body: {} })).status).toBe(401);
+      expect(
+        (await send('POST', '/api/token/refresh/', { headers: trusted(jar), jar: { ...jar, refresh: newest }, body: {} })).status,
+      ).toBe(401);
     });
 
     it('concurrent refreshes of one cookie all get the same successor, and none clears it', async () => {
       const jar = await browserLogin();
-      const answers = await Promise.all(Array.from({ length: 6 }, () => send('POST', '/api/token/refresh/', { headers: trusted(jar), jar, body: {} })));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => send('POST', '/api/token/refresh/', { headers: trusted(jar), jar, body: {} })),
+      );
       expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
       const successors = new Set(answers.map((answer) => valueOf(answer.cookies.refresh)));
       expect(successors.size).toBe(1);
       expect(answers.every((answer) => !Object.values(answer.cookies).some((line) => line.includes('Max-Age=0')))).toBe(true);
-      expect((await send('POST', '/api/token/refresh/', { headers: trusted(jar), jar: { ...jar, refresh: [...successors][0] ?? '' }, body: {} })).status).toBe(200);
+      expect(
+        (await send('POST', '/api/token/refresh/', { headers: trusted(jar), jar: { ...jar, refresh: [...successors][0] ?? '' }, body: {} }))
+          .status,
+      ).toBe(200);
     });
 
     it('logout blacklists the refresh cookie and clears every cookie with the attributes it was set with, even when refused', async () => {
       const jar = await browserLogin();
       const logout = await send('POST', '/api/token/blacklist/', { headers: trusted(jar), jar, body: {} });
       expect(logout.status).toBe(200);
-      expect(logout.cookies.access).toMatch(/^access=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax$/);
+      expect(logout.cookies.access).toMatch(
+        /^access=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax$/,
+      );
       expect(logout.cookies.refresh).toMatch(/^refresh=; Max-Age=0; Path=\/api\/token\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
       expect(logout.cookies.csrftoken).toMatch(/^csrftoken=; Max-Age=0; Path=\/; Expires=[^;]+; Secure; SameSite=Lax$/);
       const again = await send('POST', '/api/token/blacklist/', { headers: trusted(jar), jar, body: {} });
@@ -187,7 +234,11 @@ export function describeCookieMode(name: string, start: StartApi): void {
       expect((await send('POST', '/api/token/refresh/', { headers: trusted(jar), jar, body: {} })).status).toBe(401);
       // From another site, logout is refused and clears nothing.
       const other = await browserLogin();
-      const forged = await send('POST', '/api/token/blacklist/', { headers: { origin: EVIL, 'sec-fetch-site': 'cross-site' }, jar: other, body: {} });
+      const forged = await send('POST', '/api/token/blacklist/', {
+        headers: { origin: EVIL, 'sec-fetch-site': 'cross-site' },
+        jar: other,
+        body: {},
+      });
       expect(forged.status).toBe(403);
       expect(forged.cookies).toEqual({});
     });
@@ -195,7 +246,9 @@ export function describeCookieMode(name: string, start: StartApi): void {
     it('logout-all by cookie needs the CSRF token, then ends every session and clears the cookies', async () => {
       const jar = await browserLogin();
       const elsewhere = await browserLogin();
-      expect((await send('POST', '/api/token/logout-all/', { headers: { origin: EVIL, 'sec-fetch-site': 'cross-site' }, jar })).status).toBe(403);
+      expect(
+        (await send('POST', '/api/token/logout-all/', { headers: { origin: EVIL, 'sec-fetch-site': 'cross-site' }, jar })).status,
+      ).toBe(403);
       const everywhere = await send('POST', '/api/token/logout-all/', { headers: trusted(jar), jar });
       expect(everywhere.status).toBe(200);
       expect(Object.keys(everywhere.cookies).sort()).toEqual(['access', 'csrftoken', 'refresh']);
@@ -203,7 +256,11 @@ export function describeCookieMode(name: string, start: StartApi): void {
     });
 
     it('answers preflights for allowed origins only, and adds nothing for requests without Origin', async () => {
-      const preflight = { origin: FRONT, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-csrftoken' };
+      const preflight = {
+        origin: FRONT,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-csrftoken',
+      };
       const allowed = await send('OPTIONS', '/api/token/refresh/', { headers: preflight });
       expect(allowed.status).toBe(200);
       expect(allowed.headers.get('access-control-allow-origin')).toBe(FRONT);
@@ -227,7 +284,15 @@ export function describeCookieMode(name: string, start: StartApi): void {
       expect(answer.status).toBe(200);
       const token = String(answer.json.csrftoken);
       expect(answer.headers.get('x-csrftoken')).toBe(token);
-      expect((await send('POST', '/api/token/refresh/', { headers: { ...BROWSER, 'x-csrftoken': token }, jar: { refresh: jar.refresh ?? '', csrftoken: token }, body: {} })).status).toBe(200);
+      expect(
+        (
+          await send('POST', '/api/token/refresh/', {
+            headers: { ...BROWSER, 'x-csrftoken': token },
+            jar: { refresh: jar.refresh ?? '', csrftoken: token },
+            body: {},
+          })
+        ).status,
+      ).toBe(200);
       expect((await send('GET', '/api/token/csrf/', { headers: BROWSER })).status).toBe(401);
     });
   });

@@ -75,7 +75,8 @@ describe.each(ADAPTERS)('%s, as the docs write it', (adapter) => {
   let result: { stdout: string; stderr: string };
 
   beforeAll(async () => {
-    if (!existsSync(join(DIST, 'adapters', adapter, 'index.js'))) throw new Error('dist/ is not built: run `npm run build` first (`npm test` does)');
+    if (!existsSync(join(DIST, 'adapters', adapter, 'index.js')))
+      throw new Error('dist/ is not built: run `npm run build` first (`npm test` does)');
     dir = mkdtempSync(join(tmpdir(), `tessera-errors-${adapter}-`));
     writeFileSync(join(dir, 'app.mjs'), APPS[adapter]);
     writeFileSync(join(dir, 'main.mjs'), MAIN);
@@ -83,7 +84,11 @@ describe.each(ADAPTERS)('%s, as the docs write it', (adapter) => {
     symlinkSync(resolve(import.meta.dirname, '../../node_modules'), join(dir, 'node_modules'), 'dir');
     // The app's folder is the working directory: where a development secret gets written.
     const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'development' };
-    result = await run(process.execPath, [join(dir, 'main.mjs'), pathToFileURL(join(dir, 'app.mjs')).href], { cwd: dir, env, timeout: 30_000 });
+    result = await run(process.execPath, [join(dir, 'main.mjs'), pathToFileURL(join(dir, 'app.mjs')).href], {
+      cwd: dir,
+      env,
+      timeout: 30_000,
+    });
   }, 40_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -61,7 +61,11 @@ function openSsh(publicKey: KeyObject): string {
 function certificatePem(privateKey: KeyObject): string {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-cert-'));
   writeFileSync(join(dir, 'key.pem'), privateKey.export({ format: 'pem', type: 'pkcs8' }));
-  execFileSync('openssl', ['req', '-new', '-x509', '-key', join(dir, 'key.pem'), '-subj', '/CN=tessera-test', '-days', '1', '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-new', '-x509', '-key', join(dir, 'key.pem'), '-subj', '/CN=tessera-test', '-days', '1', '-out', join(dir, 'cert.pem')],
+    { stdio: 'ignore' },
+  );
   return execFileSync('openssl', ['x509', '-in', join(dir, 'cert.pem')]).toString();
 }
 
@@ -85,7 +89,8 @@ function publicKeyForms(algorithm: keyof typeof pairs, published: object): [stri
   const prefixes = ['', '\n', ' ', '\t', '\uFEFF', '\u200B', '#'];
   const forms: [string, Buffer][] = [['raw DER', der]];
   for (const [name, text] of texts) {
-    for (const prefix of prefixes) forms.push([`${name}${prefix === '' ? '' : ` prefixed ${JSON.stringify(prefix)}`}`, Buffer.from(prefix + text, 'utf8')]);
+    for (const prefix of prefixes)
+      forms.push([`${name}${prefix === '' ? '' : ` prefixed ${JSON.stringify(prefix)}`}`, Buffer.from(prefix + text, 'utf8')]);
   }
   return forms;
 }
@@ -113,8 +118,15 @@ describe.each(Object.keys(pairs) as (keyof typeof pairs)[])('a server on %s', (a
   });
 
   it.each(forms)('refuses HS256/384/512 tokens MACed with the public key as %s', (_name, secret) => {
-    for (const [alg, hash] of [['HS256', 'sha256'], ['HS384', 'sha384'], ['HS512', 'sha512']] as const) {
-      for (const header of [{ alg, typ: 'JWT' }, { alg, kid: primary?.kid, typ: 'JWT' }]) {
+    for (const [alg, hash] of [
+      ['HS256', 'sha256'],
+      ['HS384', 'sha384'],
+      ['HS512', 'sha512'],
+    ] as const) {
+      for (const header of [
+        { alg, typ: 'JWT' },
+        { alg, kid: primary?.kid, typ: 'JWT' },
+      ]) {
         const token = forge(header, claims, secret, hash);
         expect(verifyJws(token, keyring)).toEqual({ ok: false, failure: 'alg_mismatch' });
         expect(() => codec.verifySignature(token)).toThrow(TokenError);

@@ -49,7 +49,10 @@ let hmacServer: RunningServer;
 beforeAll(async () => {
   const started = ALGORITHMS.map(async (algorithm) => {
     const pair = keyPair(algorithm);
-    servers[algorithm] = { pair, server: await startCliServer({ TESSERA_ALGORITHM: algorithm, TESSERA_SIGNING_KEY: privatePem(pair.privateKey) }) };
+    servers[algorithm] = {
+      pair,
+      server: await startCliServer({ TESSERA_ALGORITHM: algorithm, TESSERA_SIGNING_KEY: privatePem(pair.privateKey) }),
+    };
   });
   await Promise.all([...started, startCliServer().then((server) => (hmacServer = server))]);
 });
@@ -96,9 +99,14 @@ describe.each(ALGORITHMS)('a Tessera signing %s', (algorithm) => {
       }
       throw new Error('accepted');
     };
-    expect((await refused(`Bearer ${refresh}`)).body).toMatchObject({ code: 'token_not_valid', messages: [{ message: 'Token has wrong type' }] });
+    expect((await refused(`Bearer ${refresh}`)).body).toMatchObject({
+      code: 'token_not_valid',
+      messages: [{ message: 'Token has wrong type' }],
+    });
     const [header, payload, signature] = access.split('.') as [string, string, string];
-    const lifted = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), user_id: 2 })).toString('base64url');
+    const lifted = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), user_id: 2 })).toString(
+      'base64url',
+    );
     expect((await refused(`Bearer ${header}.${lifted}.${signature}`)).status).toBe(401);
   });
 

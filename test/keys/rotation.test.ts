@@ -62,7 +62,11 @@ async function keysRefused(...args: string[]): Promise<string> {
 }
 
 async function post(server: RunningServer, path: string, body: object): Promise<{ status: number; json: Record<string, string> }> {
-  const response = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, json: (await response.json()) as Record<string, string> };
 }
 
@@ -117,11 +121,17 @@ describe('key rotation under load', () => {
           requests++;
           kidsSeen.add(kidOf(access));
           for (let round = 0; round < 5 && running; round++) {
-            expect200('protected', (await fetch(`${second.baseUrl}/protected/`, { headers: { authorization: `Bearer ${access}` } })).status);
+            expect200(
+              'protected',
+              (await fetch(`${second.baseUrl}/protected/`, { headers: { authorization: `Bearer ${access}` } })).status,
+            );
             const refreshed = await post(second, '/api/token/refresh/', { refresh });
             expect200('refresh', refreshed.status);
             kidsSeen.add(kidOf(refreshed.json.access ?? ''));
-            expect200('hello', (await fetch(`${first.baseUrl}/hello/`, { headers: { authorization: `Bearer ${refreshed.json.access}` } })).status);
+            expect200(
+              'hello',
+              (await fetch(`${first.baseUrl}/hello/`, { headers: { authorization: `Bearer ${refreshed.json.access}` } })).status,
+            );
             expect200('verify', (await post(first, '/api/token/verify/', { token: refresh })).status);
             // A steady stream, not a saturating one: the operator's CLI shares these two cores.
             await sleep(10);

@@ -40,7 +40,13 @@ function imported(jwk: VectorJwk, algorithm: Algorithm, role: 'sign' | 'verify')
 }
 
 describe('RFC 7520 cookbook §4 and RFC 8037 §A.4 signatures', () => {
-  const examples = ['jws/4_1.rsa_v15_signature.json', 'jws/4_2.rsa-pss_signature.json', 'jws/4_3.ecdsa_signature.json', 'jws/4_4.hmac-sha2_integrity_protection.json', 'curve25519/jws.json'];
+  const examples = [
+    'jws/4_1.rsa_v15_signature.json',
+    'jws/4_2.rsa-pss_signature.json',
+    'jws/4_3.ecdsa_signature.json',
+    'jws/4_4.hmac-sha2_integrity_protection.json',
+    'curve25519/jws.json',
+  ];
 
   it.each(examples)('%s: the compact output verifies with the public key, and our signature over the input verifies', (path) => {
     const example = readVector<CookbookJws>(`jose-cookbook/${path}`);
@@ -65,7 +71,12 @@ describe('RFC 7520 cookbook §4 and RFC 8037 §A.4 signatures', () => {
     flipped[flipped.length - 1] = (flipped[flipped.length - 1] ?? 0) ^ 1;
     expect(verifyJwsBytes(`${header}.${payload}.${flipped.toString('base64url')}`, verifier)).toMatchObject({ ok: false });
     const otherAlg = algorithm === 'HS256' ? 'HS512' : 'HS256';
-    expect(verifyJwsBytes(example.output.compact.replace(header, Buffer.from(JSON.stringify({ alg: otherAlg })).toString('base64url')), verifier)).toEqual({
+    expect(
+      verifyJwsBytes(
+        example.output.compact.replace(header, Buffer.from(JSON.stringify({ alg: otherAlg })).toString('base64url')),
+        verifier,
+      ),
+    ).toEqual({
       ok: false,
       failure: 'alg_mismatch',
     });
@@ -93,11 +104,15 @@ describe('RFC 7520 cookbook §3 keys', () => {
     expect(privateKey.publicJwk()).toEqual(publicKey.publicJwk());
     const signature = privateKey.sign('input');
     expect(publicKey.verify('input', signature)).toBe(true);
-    for (const wrong of ['ES256', 'EdDSA', 'HS256'] as const) expect(imported(key('3_3.rsa_public_key.json'), wrong, 'verify')).toBeInstanceOf(Error);
+    for (const wrong of ['ES256', 'EdDSA', 'HS256'] as const)
+      expect(imported(key('3_3.rsa_public_key.json'), wrong, 'verify')).toBeInstanceOf(Error);
   });
 
   it('3.5 is an HS256 key; 3.6 (an A256GCM encryption key) is refused for signing', () => {
-    expect(imported(key('3_5.symmetric_key_mac_computation.json'), 'HS256', 'sign')).toMatchObject({ algorithm: 'HS256', kid: '018c0ae5-4d9b-471b-bfd6-eef314bc7037' });
+    expect(imported(key('3_5.symmetric_key_mac_computation.json'), 'HS256', 'sign')).toMatchObject({
+      algorithm: 'HS256',
+      kid: '018c0ae5-4d9b-471b-bfd6-eef314bc7037',
+    });
     expect(imported(key('3_5.symmetric_key_mac_computation.json'), 'RS256', 'verify')).toBeInstanceOf(Error);
     expect((imported(key('3_6.symmetric_key_encryption.json'), 'HS256', 'sign') as Error).message).toMatch(/"use" is "enc"/);
   });
@@ -123,29 +138,28 @@ describe('Wycheproof json_web_signature_test.json, asymmetric groups', () => {
   const MISLABELLED = new Set(['346', '350']);
 
   const cases = groups.flatMap((group) => group.tests.map((test) => ({ group, test })));
-  it.each(cases.map((entry) => [`tc${entry.test.tcId} ${entry.group.comment} ${entry.test.comment} (${entry.test.result})`, entry] as const))(
-    '%s',
-    (_name, { group, test }) => {
-      const token = compact(test);
-      const declared = group.public?.alg === 'ES521' ? 'ES512' : group.public?.alg;
-      const algorithm = declared !== undefined && isSupportedAlgorithm(declared) ? declared : (headerAlgorithm(token) ?? 'RS256');
-      const key = imported(group.public ?? {}, algorithm, 'verify');
+  it.each(
+    cases.map((entry) => [`tc${entry.test.tcId} ${entry.group.comment} ${entry.test.comment} (${entry.test.result})`, entry] as const),
+  )('%s', (_name, { group, test }) => {
+    const token = compact(test);
+    const declared = group.public?.alg === 'ES521' ? 'ES512' : group.public?.alg;
+    const algorithm = declared !== undefined && isSupportedAlgorithm(declared) ? declared : (headerAlgorithm(token) ?? 'RS256');
+    const key = imported(group.public ?? {}, algorithm, 'verify');
 
-      if (MISLABELLED.has(String(test.tcId))) {
-        expect(key).toBeInstanceOf(AsymmetricKey);
-        expect(verifyJwsBytes(token, key as TokenKey)).toEqual({ ok: false, failure: 'alg_mismatch' });
-        const rebound = imported({ ...group.public, alg: 'PS384' }, 'PS384', 'verify') as TokenKey;
-        expect(verifyJwsBytes(token, rebound).ok).toBe(true);
-        return;
-      }
-      if (key instanceof Error) {
-        // Refused at import: only invalid vectors may come here (keys marked for encryption).
-        expect(test.result, key.message).toBe('invalid');
-        return;
-      }
-      expect(verifyJwsBytes(token, key).ok).toBe(test.result === 'valid');
-    },
-  );
+    if (MISLABELLED.has(String(test.tcId))) {
+      expect(key).toBeInstanceOf(AsymmetricKey);
+      expect(verifyJwsBytes(token, key as TokenKey)).toEqual({ ok: false, failure: 'alg_mismatch' });
+      const rebound = imported({ ...group.public, alg: 'PS384' }, 'PS384', 'verify') as TokenKey;
+      expect(verifyJwsBytes(token, rebound).ok).toBe(true);
+      return;
+    }
+    if (key instanceof Error) {
+      // Refused at import: only invalid vectors may come here (keys marked for encryption).
+      expect(test.result, key.message).toBe('invalid');
+      return;
+    }
+    expect(verifyJwsBytes(token, key).ok).toBe(test.result === 'valid');
+  });
 
   it('signs with every private key in the file, and the public key verifies it', () => {
     for (const group of groups) {
@@ -178,22 +192,21 @@ describe('Wycheproof json_web_key_test.json: keys and key sets', () => {
     return new Keyring({ keys: jwks.map((jwk) => verifyingKeyFromJwk(jwk, algorithm)) });
   }
 
-  it.each(cases.map((entry) => [`tc${entry.test.tcId} ${entry.group.comment} ${entry.test.comment} (${entry.test.result})`, entry] as const))(
-    '%s',
-    (_name, { group, test }) => {
-      const token = compact(test);
-      const algorithm = headerAlgorithm(token);
-      expect(algorithm).toBeDefined();
-      let keyring: Keyring;
-      try {
-        keyring = keyringOf(group, algorithm as Algorithm);
-      } catch (error) {
-        expect(test.result, (error as Error).message).toBe('invalid');
-        return;
-      }
-      expect(verifyJwsBytes(token, keyring).ok).toBe(test.result === 'valid');
-    },
-  );
+  it.each(
+    cases.map((entry) => [`tc${entry.test.tcId} ${entry.group.comment} ${entry.test.comment} (${entry.test.result})`, entry] as const),
+  )('%s', (_name, { group, test }) => {
+    const token = compact(test);
+    const algorithm = headerAlgorithm(token);
+    expect(algorithm).toBeDefined();
+    let keyring: Keyring;
+    try {
+      keyring = keyringOf(group, algorithm as Algorithm);
+    } catch (error) {
+      expect(test.result, (error as Error).message).toBe('invalid');
+      return;
+    }
+    expect(verifyJwsBytes(token, keyring).ok).toBe(test.result === 'valid');
+  });
 
   it('refuses the weak keys at import with the reason (SEC-10)', () => {
     const reason = (comment: string): string => {

@@ -12,7 +12,12 @@ describe('metrics with several workers', () => {
   beforeAll(async () => {
     const metricsPort = await freePort();
     metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    const prepared = await startCliServer({ TESSERA_METRICS_ENABLED: 'true', TESSERA_METRICS_ADDR: `127.0.0.1:${metricsPort}`, TESSERA_LOG_FORMAT: 'json', TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off' });
+    const prepared = await startCliServer({
+      TESSERA_METRICS_ENABLED: 'true',
+      TESSERA_METRICS_ADDR: `127.0.0.1:${metricsPort}`,
+      TESSERA_LOG_FORMAT: 'json',
+      TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off',
+    });
     // The single-process server only prepared the database; the cluster serves it.
     await prepared.stop();
     server = await serveCli(prepared.env, ['--workers', '2']);
@@ -34,6 +39,8 @@ describe('metrics with several workers', () => {
     expect(answers).toEqual(Array.from({ length: logins }, () => 200));
     const text = await (await fetch(metricsUrl)).text();
     expect(text).toMatch(new RegExp(`^tessera_logins_total\\{outcome="success"\\} ${logins}$`, 'm'));
-    expect(text).toMatch(new RegExp(`^tessera_http_request_duration_seconds_count\\{method="POST",route="/api/token/",status="200"\\} ${logins}$`, 'm'));
+    expect(text).toMatch(
+      new RegExp(`^tessera_http_request_duration_seconds_count\\{method="POST",route="/api/token/",status="200"\\} ${logins}$`, 'm'),
+    );
   });
 });

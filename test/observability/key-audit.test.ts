@@ -15,7 +15,12 @@ describe('key events in the audit log', () => {
   it('records generate, activate and retire with the key id, and no key material', async () => {
     const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'tessera-key-audit-')), 'db.sqlite3')}`;
     const kek = randomBytes(32).toString('base64');
-    const env = { TESSERA_SECRET_KEY: TEST_SECRET, TESSERA_DATABASE_URL: databaseUrl, TESSERA_KEY_ENCRYPTION_KEY: kek, TESSERA_ALGORITHM: 'ES256' };
+    const env = {
+      TESSERA_SECRET_KEY: TEST_SECRET,
+      TESSERA_DATABASE_URL: databaseUrl,
+      TESSERA_KEY_ENCRYPTION_KEY: kek,
+      TESSERA_ALGORITHM: 'ES256',
+    };
     const kidOf = (stdout: string) => stdout.trim().split(/\s+/)[0] ?? '';
     // A key id may start with '-' (base64url): `--` keeps the CLI from reading it as an option.
     const generated = await tessera(['keys', 'generate'], env);
@@ -37,7 +42,10 @@ describe('key events in the audit log', () => {
       ]);
       expect(rows[1]?.detail).toBe('algorithm=ES256 forced=true');
       const stored = (await store.keys?.listSigningKeys()) ?? [];
-      const coordinates = (jwk: string) => Object.entries(JSON.parse(jwk) as Record<string, string>).filter(([name]) => ['x', 'y', 'n', 'd'].includes(name)).map(([, value]) => value);
+      const coordinates = (jwk: string) =>
+        Object.entries(JSON.parse(jwk) as Record<string, string>)
+          .filter(([name]) => ['x', 'y', 'n', 'd'].includes(name))
+          .map(([, value]) => value);
       const material = stored.flatMap((key) => [key.encryptedPrivateKey, ...coordinates(key.publicJwk)]);
       expect(material.length).toBeGreaterThan(4);
       const serialised = JSON.stringify(rows);
@@ -45,13 +53,23 @@ describe('key events in the audit log', () => {
     } finally {
       await store.close();
     }
-    const line = JSON.parse(generated.stderr.trim().split('\n').find((text) => text.includes('"audit"')) ?? '{}') as { msg?: string; audit?: { action?: string; subject?: string } };
+    const line = JSON.parse(
+      generated.stderr
+        .trim()
+        .split('\n')
+        .find((text) => text.includes('"audit"')) ?? '{}',
+    ) as { msg?: string; audit?: { action?: string; subject?: string } };
     expect(line).toMatchObject({ msg: 'audit', audit: { action: 'key.generated', subject: first } });
   });
 
   it('counts in a running server the key changes `tessera keys` made in another process', async () => {
     const databaseUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'tessera-key-metrics-')), 'db.sqlite3')}`;
-    const env = { TESSERA_SECRET_KEY: TEST_SECRET, TESSERA_DATABASE_URL: databaseUrl, TESSERA_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), TESSERA_ALGORITHM: 'ES256' };
+    const env = {
+      TESSERA_SECRET_KEY: TEST_SECRET,
+      TESSERA_DATABASE_URL: databaseUrl,
+      TESSERA_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      TESSERA_ALGORITHM: 'ES256',
+    };
     const kidOf = (stdout: string) => stdout.trim().split(/\s+/)[0] ?? '';
     const first = kidOf((await tessera(['keys', 'generate'], env)).stdout);
     await tessera(['keys', 'activate', '--force', '--', first], env);

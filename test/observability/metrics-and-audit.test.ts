@@ -20,8 +20,17 @@ function samples(text: string): Map<string, number> {
   return result;
 }
 
-async function post(server: CliServerProcess, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, string> }> {
-  const response = await fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+async function post(
+  server: CliServerProcess,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, string> }> {
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
 
@@ -103,7 +112,16 @@ describe('metrics and the audit log after a scripted sequence', () => {
       expect(reuse?.target).toMatch(/^[0-9a-f-]{36}$/);
 
       // No secret anywhere: not in the rows, not in a single log line.
-      const secrets = [SUPERUSER.password, wrongPassword, TEST_SECRET, login.body.refresh, login.body.access, rotated.body.refresh, access, forged];
+      const secrets = [
+        SUPERUSER.password,
+        wrongPassword,
+        TEST_SECRET,
+        login.body.refresh,
+        login.body.access,
+        rotated.body.refresh,
+        access,
+        forged,
+      ];
       const searched = `${JSON.stringify(rows)}\n${server.output()}`;
       for (const secret of secrets) {
         expect(secret?.length).toBeGreaterThan(8);

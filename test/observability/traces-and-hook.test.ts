@@ -86,7 +86,9 @@ describe('traces and the onAuditEvent hook, as an embedding app sees them', () =
     await app.inject({ method: 'POST', url: '/api/token/blacklist/', payload: { refresh } });
     await app.inject({ method: 'POST', url: '/api/token/logout-all/', headers: { authorization: `Bearer ${access}` } });
     // Logging out everywhere cut `access` off (issue 15): the change needs a new sign-in.
-    const again = (await app.inject({ method: 'POST', url: '/api/token/', payload: { username: 'ines', password: PASSWORD } })).json<{ access: string }>();
+    const again = (await app.inject({ method: 'POST', url: '/api/token/', payload: { username: 'ines', password: PASSWORD } })).json<{
+      access: string;
+    }>();
     const NEW_PASSWORD = 'otra-clave-larga-77';
     const changed = await app.inject({
       method: 'POST',
@@ -95,12 +97,20 @@ describe('traces and the onAuditEvent hook, as an embedding app sees them', () =
       payload: { old_password: PASSWORD, new_password1: NEW_PASSWORD, new_password2: NEW_PASSWORD },
     });
     expect(changed.statusCode).toBe(200);
-    expect(hooked.map((event) => event.action)).toEqual(['login.succeeded', 'login.failed', 'logout', 'logout_all', 'login.succeeded', 'password.changed']);
+    expect(hooked.map((event) => event.action)).toEqual([
+      'login.succeeded',
+      'login.failed',
+      'logout',
+      'logout_all',
+      'login.succeeded',
+      'password.changed',
+    ]);
     expect(hooked[5]).toMatchObject({ user: { username: 'ines' }, origin: { ip: '127.0.0.1' } });
     expect(hooked[0]).toMatchObject({ user: { username: 'ines' }, origin: { ip: '127.0.0.1' } });
     expect(hooked[0]?.at).toBeInstanceOf(Date);
     expect(hooked[2]?.subject).toMatch(/^[0-9a-f]{32}$/);
     const serialised = JSON.stringify(hooked);
-    for (const secret of [PASSWORD, 'wrong-password-1', NEW_PASSWORD, refresh, access, again.access, changed.body, TEST_SECRET]) expect(serialised).not.toContain(secret);
+    for (const secret of [PASSWORD, 'wrong-password-1', NEW_PASSWORD, refresh, access, again.access, changed.body, TEST_SECRET])
+      expect(serialised).not.toContain(secret);
   });
 });

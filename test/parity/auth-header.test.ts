@@ -54,7 +54,15 @@ describe.each([ROUTES.protected, ROUTES.hello])('Authorization on GET %s', (path
     ['several spaces between scheme and token', (own) => [['Authorization', `Bearer    ${own.access}`]], 200, ok],
     ['trailing whitespace after the token', (own) => [['Authorization', `Bearer ${own.access} \t`]], 200, ok],
     // gunicorn joins repeated headers with ","; node keeps only the first Authorization.
-    ['two Authorization headers', (own) => [['Authorization', `Bearer ${own.access}`], ['Authorization', `Bearer ${own.access}`]], 401, BAD_HEADER],
+    [
+      'two Authorization headers',
+      (own) => [
+        ['Authorization', `Bearer ${own.access}`],
+        ['Authorization', `Bearer ${own.access}`],
+      ],
+      401,
+      BAD_HEADER,
+    ],
     ['the token in X-Access-Token instead', (own) => [['X-Access-Token', own.access]], 401, NOT_PROVIDED],
   ];
 
@@ -68,7 +76,10 @@ describe.each([ROUTES.protected, ROUTES.hello])('Authorization on GET %s', (path
 
 describe('other methods on an authenticated view', () => {
   it('HEAD with a valid token: 200 and the GET headers', async () => {
-    const { reference } = await expectParity(pair(), get(ROUTES.protected, (own) => [['Authorization', `Bearer ${own.access}`]], 'HEAD'));
+    const { reference } = await expectParity(
+      pair(),
+      get(ROUTES.protected, (own) => [['Authorization', `Bearer ${own.access}`]], 'HEAD'),
+    );
     expect(reference.status).toBe(200);
   });
 
@@ -77,14 +88,25 @@ describe('other methods on an authenticated view', () => {
   });
 
   it('POST without a token: authentication comes first, 401', async () => {
-    const { reference } = await expectParity(pair(), { method: 'POST', path: ROUTES.protected, headers: [['Content-Type', 'application/json']], body: '{}' });
+    const { reference } = await expectParity(pair(), {
+      method: 'POST',
+      path: ROUTES.protected,
+      headers: [['Content-Type', 'application/json']],
+      body: '{}',
+    });
     expect(reference.body).toBe(NOT_PROVIDED);
   });
 
   it('POST, PUT and DELETE with a valid token: 405', async () => {
     for (const method of ['POST', 'PUT', 'DELETE']) {
-      const { reference } = await expectParity(pair(), get(ROUTES.protected, (own) => [['Authorization', `Bearer ${own.access}`]], method));
-      expect({ status: reference.status, body: reference.body }).toEqual({ status: 405, body: `{"detail":"Method \\"${method}\\" not allowed."}` });
+      const { reference } = await expectParity(
+        pair(),
+        get(ROUTES.protected, (own) => [['Authorization', `Bearer ${own.access}`]], method),
+      );
+      expect({ status: reference.status, body: reference.body }).toEqual({
+        status: 405,
+        body: `{"detail":"Method \\"${method}\\" not allowed."}`,
+      });
     }
   });
 
@@ -94,21 +116,32 @@ describe('other methods on an authenticated view', () => {
   });
 
   it('OPTIONS with a valid token: DRF metadata', async () => {
-    const { reference } = await expectParity(pair(), get(ROUTES.hello, (own) => [['Authorization', `Bearer ${own.access}`]], 'OPTIONS'));
+    const { reference } = await expectParity(
+      pair(),
+      get(ROUTES.hello, (own) => [['Authorization', `Bearer ${own.access}`]], 'OPTIONS'),
+    );
     expect(reference.body).toBe(
       '{"name":"Hello","description":"","renders":["application/json","text/html"],"parses":["application/json","application/x-www-form-urlencoded","multipart/form-data"]}',
     );
   });
 
   it('a browser without a token gets an HTML page, not the content (deliberate difference browsable-api-page-status)', async () => {
-    const browser: PairRequest = { method: 'GET', path: ROUTES.protected, headers: [['Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8']] };
+    const browser: PairRequest = {
+      method: 'GET',
+      path: ROUTES.protected,
+      headers: [['Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8']],
+    };
     const { reference, tessera } = await expectDeliberateDifference(pair(), 'browsable-api-page-status', browser);
     for (const answer of [reference, tessera]) expect(answer.body).not.toContain('This view is protected');
   });
 
   it('a valid token with extra custom claims is accepted', async () => {
     const token = signJwt({ ...accessClaims(), role: 'admin', nested: { a: [1] } }, { secret: pair().secret });
-    const { reference } = await expectParity(pair(), { method: 'GET', path: ROUTES.protected, headers: [['Authorization', `Bearer ${token}`]] });
+    const { reference } = await expectParity(pair(), {
+      method: 'GET',
+      path: ROUTES.protected,
+      headers: [['Authorization', `Bearer ${token}`]],
+    });
     expect(reference.status).toBe(200);
   });
 });

@@ -27,7 +27,11 @@ describe('POST /api/token/blacklist/ (default mode)', () => {
   it('leaves the access token of a blacklisted refresh token working', async () => {
     const tokens = await loginBoth(pair());
     await expectParity(pair(), (side) => blacklist({ refresh: tokens[side].refresh }));
-    const { reference } = await expectParity(pair(), (side) => ({ method: 'GET', path: ROUTES.protected, headers: bearer(tokens[side].access) }));
+    const { reference } = await expectParity(pair(), (side) => ({
+      method: 'GET',
+      path: ROUTES.protected,
+      headers: bearer(tokens[side].access),
+    }));
     expect(reference.status).toBe(200);
   });
 
@@ -65,9 +69,13 @@ describe('POST /api/token/blacklist/ (default mode)', () => {
 
 // Last in the file: it blacklists every refresh token kyoko holds on Tessera.
 describe('POST /api/token/logout-all/ (deliberate difference logout-all-endpoint)', () => {
-  it("exists on Tessera only, where it blacklists every refresh token of the user", async () => {
+  it('exists on Tessera only, where it blacklists every refresh token of the user', async () => {
     const [older, newer] = [await loginBoth(pair()), await loginBoth(pair())];
-    await expectDeliberateDifference(pair(), 'logout-all-endpoint', (side) => ({ method: 'POST', path: ROUTES.logoutAll, headers: bearer(newer[side].access) }));
+    await expectDeliberateDifference(pair(), 'logout-all-endpoint', (side) => ({
+      method: 'POST',
+      path: ROUTES.logoutAll,
+      headers: bearer(newer[side].access),
+    }));
     for (const tokens of [older, newer]) {
       const after = await exchange(pair(), (side) => jsonRequest(ROUTES.refresh, { refresh: tokens[side].refresh }));
       expectAnswer(after.reference, { status: 200, body: '{"access":"<jwt>"}' }, 'reference: refresh after logout-all (a 404)');

@@ -67,7 +67,10 @@ describe('expectSameAnswer', () => {
 
   it('catches key order, claim order, claim types, lifetimes and header bytes', () => {
     const base = response(200, pairBody(refreshClaims({ iat: now }), accessClaims({ iat: now })));
-    const keyOrder = response(200, JSON.stringify({ access: signJwt(accessClaims(), { secret }), refresh: signJwt(refreshClaims(), { secret }) }));
+    const keyOrder = response(
+      200,
+      JSON.stringify({ access: signJwt(accessClaims(), { secret }), refresh: signJwt(refreshClaims(), { secret }) }),
+    );
     const claims = refreshClaims({ iat: now });
     const claimOrder = response(200, pairBody({ user_id: 1, ...withoutClaims(claims, 'user_id') }, accessClaims({ iat: now })));
     const stringId = response(200, pairBody(refreshClaims({ iat: now, userId: '1' }), accessClaims({ iat: now })));
@@ -83,12 +86,21 @@ describe('expectSameAnswer', () => {
   });
 
   it('catches a different status, compared header or body, but ignores Date and Server', () => {
-    const base = response(401, '{"detail":"x"}', { ...DRF_HEADERS, 'www-authenticate': 'Bearer realm="api"', date: 'a', server: 'gunicorn' });
-    expect(differs(base, response(401, '{"detail":"x"}', { ...DRF_HEADERS, 'www-authenticate': 'Bearer realm="api"', date: 'b' }))).toBe(false);
+    const base = response(401, '{"detail":"x"}', {
+      ...DRF_HEADERS,
+      'www-authenticate': 'Bearer realm="api"',
+      date: 'a',
+      server: 'gunicorn',
+    });
+    expect(differs(base, response(401, '{"detail":"x"}', { ...DRF_HEADERS, 'www-authenticate': 'Bearer realm="api"', date: 'b' }))).toBe(
+      false,
+    );
     expect(differs(base, response(403, '{"detail":"x"}', { ...DRF_HEADERS, 'www-authenticate': 'Bearer realm="api"' }))).toBe(true);
     expect(differs(base, response(401, '{"detail":"x"}'))).toBe(true);
     expect(differs(base, response(401, '{"detail": "x"}', { ...DRF_HEADERS, 'www-authenticate': 'Bearer realm="api"' }))).toBe(true);
-    expect(differs(base, response(401, '{"detail":"x"}', { ...DRF_HEADERS, 'www-authenticate': 'Bearer realm="api"', vary: 'Origin' }))).toBe(true);
+    expect(
+      differs(base, response(401, '{"detail":"x"}', { ...DRF_HEADERS, 'www-authenticate': 'Bearer realm="api"', vary: 'Origin' })),
+    ).toBe(true);
   });
 
   it('catches an iat or exp that is off by more than the clock tolerance', () => {

@@ -10,7 +10,12 @@
  * byte for byte (so key order and JSON escaping count), and the headers in COMPARED_HEADERS.
  */
 import { expect } from 'vitest';
-import { DELIBERATE_DIFFERENCES, type AnswerDifference, type DeliberateDifferenceId, type ExpectedAnswer } from './deliberate-differences.js';
+import {
+  DELIBERATE_DIFFERENCES,
+  type AnswerDifference,
+  type DeliberateDifferenceId,
+  type ExpectedAnswer,
+} from './deliberate-differences.js';
 import { decodeJwt } from './jwt.js';
 import type { RawRequest, RawResponse, ServerPair } from './servers.js';
 
@@ -101,7 +106,10 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Normalises one raw response (see the module comment for what is kept and what is not). */
 export function normalise(raw: RawResponse): NormalisedAnswer {
-  const headers = Object.fromEntries(COMPARED_HEADERS.map((name) => [name, raw.headers[name] ?? null])) as Record<ComparedHeader, string | null>;
+  const headers = Object.fromEntries(COMPARED_HEADERS.map((name) => [name, raw.headers[name] ?? null])) as Record<
+    ComparedHeader,
+    string | null
+  >;
   let text: string;
   try {
     text = strictUtf8.decode(raw.body);
@@ -154,7 +162,13 @@ export interface CompareOptions {
 export const RANDOM_ALLOW_ORDER_PATHS: readonly string[] = ['/accounts/register/'];
 
 function sortedAllow(value: string | null): string | null {
-  return value === null ? null : value.split(',').map((method) => method.trim()).sort().join(', ');
+  return value === null
+    ? null
+    : value
+        .split(',')
+        .map((method) => method.trim())
+        .sort()
+        .join(', ');
 }
 
 /** The comparable view of an answer: everything that must be equal, nothing that may differ. */
@@ -173,7 +187,12 @@ function comparable(answer: NormalisedAnswer, options: CompareOptions): unknown 
  * Asserts that Tessera's answer equals the reference's after normalisation.
  * @param context names the request in the failure message.
  */
-export function expectSameAnswer(reference: NormalisedAnswer, tessera: NormalisedAnswer, context: string, options: CompareOptions = {}): void {
+export function expectSameAnswer(
+  reference: NormalisedAnswer,
+  tessera: NormalisedAnswer,
+  context: string,
+  options: CompareOptions = {},
+): void {
   expect(comparable(tessera, options), `${context}: Tessera vs reference`).toEqual(comparable(reference, options));
   const tolerance = options.clockToleranceSeconds ?? 5;
   reference.claims.forEach((referenceClaims, index) => {

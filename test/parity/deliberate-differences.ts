@@ -132,7 +132,7 @@ export const DELIBERATE_DIFFERENCES = {
   'malformed-time-claims-on-protected': {
     kind: 'answer',
     title: 'exp or iat that is null, a numeric string (iat) or out of range is a 401 on authenticated views, not a 500',
-    reason: 'The same crashes, reached from JWTAuthentication. Tessera answers with simplejwt\'s shape for a token no token class accepts.',
+    reason: "The same crashes, reached from JWTAuthentication. Tessera answers with simplejwt's shape for a token no token class accepts.",
     appliesTo: ['GET /protected/', 'GET /hello/'],
     reference: REFERENCE_500,
     tessera: ACCESS_TOKEN_INVALID_401,
@@ -196,7 +196,7 @@ export const DELIBERATE_DIFFERENCES = {
     kind: 'answer',
     title: 'Blacklisting a refresh token whose jti is null is a 401, not a 500',
     reason:
-      "simplejwt only checks that the jti claim is present, so a jti of null passes; blacklist() then inserts an " +
+      'simplejwt only checks that the jti claim is present, so a jti of null passes; blacklist() then inserts an ' +
       'OutstandingToken with jti NULL into a NOT NULL column (IntegrityError, 500). Tessera rejects the token.',
     appliesTo: ['POST /api/token/blacklist/ with "jti": null'],
     reference: REFERENCE_500,
@@ -230,7 +230,7 @@ export const DELIBERATE_DIFFERENCES = {
     kind: 'answer',
     title: 'Login does not strip whitespace around the password',
     reason:
-      "simplejwt's PasswordField is a DRF CharField with trim_whitespace=True, so \"  secret  \" logs in as " +
+      'simplejwt\'s PasswordField is a DRF CharField with trim_whitespace=True, so "  secret  " logs in as ' +
       '"secret" and a password that really ends in a space can never log in. Passwords must not be modified ' +
       '(ASVS 5.0 6.2.8); Tessera compares the password as sent.',
     appliesTo: ['POST /api/token/ with whitespace around the password'],
@@ -325,7 +325,7 @@ export const DELIBERATE_DIFFERENCES = {
     kind: 'answer',
     title: "Registration validates usernames like Django's UnicodeUsernameValidator",
     reason:
-      'The serializer redeclares username as a plain CharField, dropping the model field\'s validator, so names ' +
+      "The serializer redeclares username as a plain CharField, dropping the model field's validator, so names " +
       'with spaces, "!" or emoji are stored. Tessera keeps the model rule (letters, digits and @ . + - _).',
     appliesTo: ['POST /accounts/register/ with a username outside [\\w.@+-]'],
     reference: REGISTERED,
@@ -339,7 +339,7 @@ export const DELIBERATE_DIFFERENCES = {
     kind: 'answer',
     title: 'Registration enforces the 150-character username limit',
     reason:
-      "The redeclared CharField has no max_length and SQLite does not enforce varchar(150), so the reference stores " +
+      'The redeclared CharField has no max_length and SQLite does not enforce varchar(150), so the reference stores ' +
       'longer usernames. Tessera keeps the model limit.',
     appliesTo: ['POST /accounts/register/ with a username longer than 150 characters'],
     reference: REGISTERED,
@@ -396,10 +396,13 @@ export const DELIBERATE_DIFFERENCES = {
       'The reference has no throttling, so passwords can be guessed as fast as the server hashes them. Tessera ' +
       'counts failed logins per account and address (THROTTLE_LOGIN_ACCOUNT_ADDRESS, default 5/minute, then ' +
       'doubling delays), per client address (THROTTLE_LOGIN_IP, 300/hour) and per account from all addresses but ' +
-      "those the user has logged in from (THROTTLE_LOGIN_ACCOUNT, 100/day, whether or not the account exists), " +
+      'those the user has logged in from (THROTTLE_LOGIN_ACCOUNT, 100/day, whether or not the account exists), ' +
       "and registrations per address (THROTTLE_REGISTER_IP, 100/hour); past a limit it answers DRF's own throttle " +
       '429, the attempt counted before any password is hashed. Each limit can be set to "off".',
-    appliesTo: ['POST /api/token/ after too many failed logins for one username or from one address', 'POST /accounts/register/ after too many attempts from one address'],
+    appliesTo: [
+      'POST /api/token/ after too many failed logins for one username or from one address',
+      'POST /accounts/register/ after too many attempts from one address',
+    ],
     reference: {
       status: 401,
       body: '{"detail":"No active account found with the given credentials"}',
@@ -415,7 +418,7 @@ export const DELIBERATE_DIFFERENCES = {
     kind: 'answer',
     title: 'POST /api/token/logout-all/ logs the user out everywhere (a Tessera addition)',
     reason:
-      'simplejwt has no view for it, so the URL does not exist on the reference (Django\'s HTML 404). Tessera ' +
+      "simplejwt has no view for it, so the URL does not exist on the reference (Django's HTML 404). Tessera " +
       'adds an authenticated endpoint that blacklists every outstanding refresh token of the user, the "log ' +
       'out from every device" that a stolen-device report needs.',
     appliesTo: ['POST /api/token/logout-all/ with a valid access token'],
@@ -437,11 +440,11 @@ export const DELIBERATE_DIFFERENCES = {
     kind: 'answer',
     title: "A method Node's HTTP parser does not know is a 400, not DRF's 405 (platform limit)",
     reason:
-      "gunicorn passes any method token to Django, so DRF answers 405 to FOO (and treats a lower-case get as " +
+      'gunicorn passes any method token to Django, so DRF answers 405 to FOO (and treats a lower-case get as ' +
       "GET). Node's HTTP parser (llhttp) only knows a fixed list of methods and refuses any other before Tessera " +
       'sees the request, so Tessera cannot route it. Every method Node parses (PURGE, PROPFIND, ...) does get ' +
       "DRF's 405.",
-    appliesTo: ['any request whose method is not in Node\'s list, e.g. FOO /api/token/, or a lower-case method'],
+    appliesTo: ["any request whose method is not in Node's list, e.g. FOO /api/token/, or a lower-case method"],
     reference: {
       status: 405,
       body: '{"detail":"Method \\"FOO\\" not allowed."}',

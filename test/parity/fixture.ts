@@ -69,7 +69,11 @@ function tokenPairOf(answer: Exchange['reference'], who: string): TokenPair {
 }
 
 /** Logs in on both servers (asserting parity of the answers) and returns each one's tokens. */
-export async function loginBoth(pair: ServerPair, username: string = SUPERUSER.username, password: string = SUPERUSER.password): Promise<BothTokens> {
+export async function loginBoth(
+  pair: ServerPair,
+  username: string = SUPERUSER.username,
+  password: string = SUPERUSER.password,
+): Promise<BothTokens> {
   const answers = await expectParity(pair, jsonRequest(ROUTES.obtain, { username, password }));
   return { reference: tokenPairOf(answers.reference, 'reference'), tessera: tokenPairOf(answers.tessera, pair.tessera.label) };
 }

@@ -26,7 +26,12 @@ interface ForgedCase {
 }
 
 const sign = (claims: Claims | string, secret: string): string => signJwt(claims, { secret });
-const all = (outcome: Outcome): Record<Endpoint, Outcome> => ({ protected: outcome, refresh: outcome, verify: outcome, blacklist: outcome });
+const all = (outcome: Outcome): Record<Endpoint, Outcome> => ({
+  protected: outcome,
+  refresh: outcome,
+  verify: outcome,
+  blacklist: outcome,
+});
 /** One deliberate difference for authenticated views, another for the three token endpoints. */
 const split = (onProtected: DeliberateDifferenceId, onTokenEndpoints: DeliberateDifferenceId): Record<Endpoint, Outcome> => ({
   protected: onProtected,
@@ -67,7 +72,11 @@ const cases: ForgedCase[] = [
     token: (c, secret) => `${sign(c, secret)}=`,
     outcomes: split('non-canonical-base64url-on-protected', 'non-canonical-base64url-on-token-endpoints'),
   },
-  { name: 'expired ten seconds ago', token: (c, secret) => sign(withClaims(c, { exp: nowSeconds() - 10, iat: nowSeconds() - 310 }), secret), outcomes: all(401) },
+  {
+    name: 'expired ten seconds ago',
+    token: (c, secret) => sign(withClaims(c, { exp: nowSeconds() - 10, iat: nowSeconds() - 310 }), secret),
+    outcomes: all(401),
+  },
   { name: 'no exp claim', token: (c, secret) => sign(withoutClaims(c, 'exp'), secret), outcomes: all(401) },
   {
     name: 'no jti claim',
@@ -78,12 +87,33 @@ const cases: ForgedCase[] = [
     name: 'jti null',
     token: (c, secret) => sign(withClaims(c, { jti: null }), secret),
     // Access tokens are not looked up in the blacklist, so authenticated views accept them as the reference does.
-    outcomes: { protected: 200, refresh: 'null-jti-on-refresh-and-verify', verify: 'null-jti-on-refresh-and-verify', blacklist: 'null-jti-blacklist' },
+    outcomes: {
+      protected: 200,
+      refresh: 'null-jti-on-refresh-and-verify',
+      verify: 'null-jti-on-refresh-and-verify',
+      blacklist: 'null-jti-blacklist',
+    },
   },
-  { name: 'no token_type claim', token: (c, secret) => sign(withoutClaims(c, 'token_type'), secret), outcomes: { protected: 401, refresh: 401, verify: 200, blacklist: 401 } },
-  { name: 'token_type null', token: (c, secret) => sign(withClaims(c, { token_type: null }), secret), outcomes: { protected: 401, refresh: 401, verify: 200, blacklist: 401 } },
-  { name: 'token_type "sliding"', token: (c, secret) => sign(withClaims(c, { token_type: 'sliding' }), secret), outcomes: { protected: 401, refresh: 401, verify: 200, blacklist: 401 } },
-  { name: 'a whole sliding token', token: (_c, secret) => sign(slidingClaims(), secret), outcomes: { protected: 401, refresh: 401, verify: 200, blacklist: 401 } },
+  {
+    name: 'no token_type claim',
+    token: (c, secret) => sign(withoutClaims(c, 'token_type'), secret),
+    outcomes: { protected: 401, refresh: 401, verify: 200, blacklist: 401 },
+  },
+  {
+    name: 'token_type null',
+    token: (c, secret) => sign(withClaims(c, { token_type: null }), secret),
+    outcomes: { protected: 401, refresh: 401, verify: 200, blacklist: 401 },
+  },
+  {
+    name: 'token_type "sliding"',
+    token: (c, secret) => sign(withClaims(c, { token_type: 'sliding' }), secret),
+    outcomes: { protected: 401, refresh: 401, verify: 200, blacklist: 401 },
+  },
+  {
+    name: 'a whole sliding token',
+    token: (_c, secret) => sign(slidingClaims(), secret),
+    outcomes: { protected: 401, refresh: 401, verify: 200, blacklist: 401 },
+  },
   {
     name: 'exp as a numeric string',
     token: (c, secret) => sign(withClaims(c, { exp: String(nowSeconds() + 300) }), secret),
@@ -98,15 +128,17 @@ const cases: ForgedCase[] = [
       ['iat null', { iat: null }],
       ['iat as a numeric string', { iat: String(nowSeconds()) }],
     ] as Array<[string, Claims]>
-  ).map(
-    ([name, change]): ForgedCase => ({
-      name,
-      token: (c, secret) => sign(withClaims(c, change), secret),
-      outcomes: split('malformed-time-claims-on-protected', 'malformed-time-claims-on-token-endpoints'),
-    }),
-  ),
+  ).map(([name, change]): ForgedCase => ({
+    name,
+    token: (c, secret) => sign(withClaims(c, change), secret),
+    outcomes: split('malformed-time-claims-on-protected', 'malformed-time-claims-on-token-endpoints'),
+  })),
   { name: 'exp 9999999999.5 (a float)', token: (c, secret) => sign(withClaims(c, { exp: 9_999_999_999.5 }), secret), outcomes: all(200) },
-  { name: 'iat an hour in the future', token: (c, secret) => sign(withClaims(c, { iat: nowSeconds() + 3600 }), secret), outcomes: all(401) },
+  {
+    name: 'iat an hour in the future',
+    token: (c, secret) => sign(withClaims(c, { iat: nowSeconds() + 3600 }), secret),
+    outcomes: all(401),
+  },
   { name: 'nbf an hour in the future', token: (c, secret) => sign({ ...c, nbf: nowSeconds() + 3600 }, secret), outcomes: all(401) },
   { name: 'nbf in the past', token: (c, secret) => sign({ ...c, nbf: nowSeconds() - 60 }, secret), outcomes: all(200) },
   {
@@ -114,7 +146,11 @@ const cases: ForgedCase[] = [
     token: (c, secret) => sign({ ...c, nbf: String(nowSeconds() - 60) }, secret),
     outcomes: split('string-nbf-on-protected', 'string-nbf-on-token-endpoints'),
   },
-  { name: 'aud and iss present (neither is configured)', token: (c, secret) => sign({ ...c, aud: 'someone', iss: 'somewhere' }, secret), outcomes: all(200) },
+  {
+    name: 'aud and iss present (neither is configured)',
+    token: (c, secret) => sign({ ...c, aud: 'someone', iss: 'somewhere' }, secret),
+    outcomes: all(200),
+  },
   {
     name: 'user_id "abc"',
     token: (c, secret) => sign(withClaims(c, { user_id: 'abc' }), secret),
@@ -131,10 +167,22 @@ const cases: ForgedCase[] = [
     outcomes: { protected: 401, refresh: 'refresh-for-missing-user', verify: 200, blacklist: 200 },
   },
   { name: 'user_id "1" (a string)', token: (c, secret) => sign(withClaims(c, { user_id: '1' }), secret), outcomes: all(200) },
-  { name: 'no user_id claim', token: (c, secret) => sign(withoutClaims(c, 'user_id'), secret), outcomes: { protected: 401, refresh: 200, verify: 200, blacklist: 200 } },
+  {
+    name: 'no user_id claim',
+    token: (c, secret) => sign(withoutClaims(c, 'user_id'), secret),
+    outcomes: { protected: 401, refresh: 200, verify: 200, blacklist: 200 },
+  },
   { name: 'a header without typ', token: (c, secret) => signJwt(c, { secret, header: { alg: 'HS256' } }), outcomes: all(200) },
-  { name: 'a header with a kid', token: (c, secret) => signJwt(c, { secret, header: { alg: 'HS256', typ: 'JWT', kid: 'k1' } }), outcomes: all(200) },
-  { name: 'a header with typ "at+jwt"', token: (c, secret) => signJwt(c, { secret, header: { alg: 'HS256', typ: 'at+jwt' } }), outcomes: all(200) },
+  {
+    name: 'a header with a kid',
+    token: (c, secret) => signJwt(c, { secret, header: { alg: 'HS256', typ: 'JWT', kid: 'k1' } }),
+    outcomes: all(200),
+  },
+  {
+    name: 'a header with typ "at+jwt"',
+    token: (c, secret) => signJwt(c, { secret, header: { alg: 'HS256', typ: 'at+jwt' } }),
+    outcomes: all(200),
+  },
   { name: 'a payload that is a JSON array', token: (_c, secret) => sign('[1,2]', secret), outcomes: all(401) },
   { name: 'a payload that is not JSON', token: (_c, secret) => sign('not json', secret), outcomes: all(401) },
   { name: 'two segments only', token: (c, secret) => sign(c, secret).split('.').slice(0, 2).join('.'), outcomes: all(401) },

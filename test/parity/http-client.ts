@@ -69,7 +69,12 @@ export function client(baseUrl: string): HttpClient {
     baseUrl,
     send(request: RawRequest): Promise<RawResponse> {
       if (request.method === 'HEAD') return sendHead(url, baseUrl, request);
-      const body = request.body === undefined ? undefined : typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : Buffer.from(request.body);
+      const body =
+        request.body === undefined
+          ? undefined
+          : typeof request.body === 'string'
+            ? Buffer.from(request.body, 'utf8')
+            : Buffer.from(request.body);
       const lines = headerLines(request.headers);
       // node:http takes repeated headers as an array value; group them, keeping first-seen order.
       const grouped = new Map<string, { name: string; values: string[] }>();
@@ -92,7 +97,9 @@ export function client(baseUrl: string): HttpClient {
           timeout: REQUEST_TIMEOUT_MS,
         });
         for (const { name, values } of grouped.values()) req.setHeader(name, values.length === 1 ? (values[0] as string) : values);
-        req.on('timeout', () => req.destroy(new Error(`${request.method} ${baseUrl}${request.path}: no answer in ${REQUEST_TIMEOUT_MS} ms`)));
+        req.on('timeout', () =>
+          req.destroy(new Error(`${request.method} ${baseUrl}${request.path}: no answer in ${REQUEST_TIMEOUT_MS} ms`)),
+        );
         req.on('error', (error) => reject(new Error(`${request.method} ${baseUrl}${request.path}: ${error.message}`, { cause: error })));
         req.on('response', (res) => {
           const chunks: Buffer[] = [];
@@ -143,13 +150,18 @@ function sendHead(url: URL, baseUrl: string, request: RawRequest): Promise<RawRe
   return new Promise<RawResponse>((resolve, reject) => {
     const socket = net.connect({ host: url.hostname, port: Number(url.port) });
     const chunks: Buffer[] = [];
-    socket.setTimeout(REQUEST_TIMEOUT_MS, () => socket.destroy(new Error(`HEAD ${baseUrl}${request.path}: no answer in ${REQUEST_TIMEOUT_MS} ms`)));
+    socket.setTimeout(REQUEST_TIMEOUT_MS, () =>
+      socket.destroy(new Error(`HEAD ${baseUrl}${request.path}: no answer in ${REQUEST_TIMEOUT_MS} ms`)),
+    );
     socket.on('error', (error) => reject(new Error(`HEAD ${baseUrl}${request.path}: ${error.message}`, { cause: error })));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', () => {
       const raw = Buffer.concat(chunks);
       const end = raw.indexOf('\r\n\r\n');
-      const head = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1').split('\r\n');
+      const head = raw
+        .subarray(0, end < 0 ? raw.length : end)
+        .toString('latin1')
+        .split('\r\n');
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head[0] ?? '')?.[1]);
       if (!Number.isInteger(status)) {
         reject(new Error(`HEAD ${baseUrl}${request.path}: no status line in ${JSON.stringify(head[0])}`));

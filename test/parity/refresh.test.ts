@@ -26,7 +26,9 @@ describe('POST /api/token/refresh/ (default mode)', () => {
 
   it('mints an access token that works on the protected view', async () => {
     const tokens = await loginBoth(pair());
-    const { reference, tessera } = await expectParity(pair(), (side) => refresh({ refresh: tokens[side].refresh }), { accessIatMayDiffer: true });
+    const { reference, tessera } = await expectParity(pair(), (side) => refresh({ refresh: tokens[side].refresh }), {
+      accessIatMayDiffer: true,
+    });
     const access = { reference: reference.jwts[0] ?? '', tessera: tessera.jwts[0] ?? '' };
     const answers = await expectParity(pair(), (side) => ({ method: 'GET', path: ROUTES.protected, headers: bearer(access[side]) }));
     expect(answers.reference.body).toBe('{"content":"This view is protected"}');
@@ -34,7 +36,10 @@ describe('POST /api/token/refresh/ (default mode)', () => {
 
   it('copies custom claims (and aud/iss, which are not checked by default) into the access token, in order', async () => {
     const now = nowSeconds();
-    const token = signJwt({ ...refreshClaims({ iat: now }), role: 'admin', scopes: ['a', 'b'], aud: 'someone', iss: 'somewhere' }, { secret: pair().secret });
+    const token = signJwt(
+      { ...refreshClaims({ iat: now }), role: 'admin', scopes: ['a', 'b'], aud: 'someone', iss: 'somewhere' },
+      { secret: pair().secret },
+    );
     const { reference } = await expectParity(pair(), refresh({ refresh: token }), { accessIatMayDiffer: true });
     expect(reference.tokens[0]?.claimNames).toEqual(['token_type', 'exp', 'iat', 'jti', 'user_id', 'role', 'scopes', 'aud', 'iss']);
   });
@@ -93,7 +98,11 @@ describe('POST /api/token/refresh/ (default mode)', () => {
 
   it('ignores the Authorization header', async () => {
     const token = signJwt(refreshClaims(), { secret: pair().secret });
-    const { reference } = await expectParity(pair(), jsonRequest(ROUTES.refresh, { refresh: token }, [['Authorization', 'Bearer nonsense']]), { accessIatMayDiffer: true });
+    const { reference } = await expectParity(
+      pair(),
+      jsonRequest(ROUTES.refresh, { refresh: token }, [['Authorization', 'Bearer nonsense']]),
+      { accessIatMayDiffer: true },
+    );
     expect(reference.status).toBe(200);
   });
 });

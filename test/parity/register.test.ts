@@ -35,7 +35,11 @@ async function expectStatusAndBody(request: RawRequest, expected: { status: numb
 
 describe('POST /accounts/register/', () => {
   it('refuses a case variant of an existing username (deliberate difference username-case-folding)', async () => {
-    await expectDeliberateDifference(pair(), 'username-case-folding', register(registration('KYOKO', { email: 'kyoko-upper@example.com' })));
+    await expectDeliberateDifference(
+      pair(),
+      'username-case-folding',
+      register(registration('KYOKO', { email: 'kyoko-upper@example.com' })),
+    );
   });
 
   it('stores a fullwidth username as its NFKC form (deliberate difference username-nfkc)', async () => {
@@ -52,7 +56,7 @@ describe('POST /accounts/register/', () => {
     expect(tokens.reference.access).not.toBe('');
   });
 
-  it('lists every missing field, in the serializer\'s field order', async () => {
+  it("lists every missing field, in the serializer's field order", async () => {
     await expectStatusAndBody(register({}), {
       status: 400,
       body:
@@ -69,18 +73,58 @@ describe('POST /accounts/register/', () => {
       '{"email":["This field may not be blank."],"username":["This field may not be blank."],"password":["This field may not be blank."],"password2":["This field may not be null."],"first_name":["This field may not be null."]}',
     ],
     ['an invalid email', registration('bea', { email: 'not-an-email' }), 400, '{"email":["Enter a valid email address."]}'],
-    ['a common, numeric password', registration('cai', { password: '12345678', password2: '12345678' }), 400, '{"password":["This password is too common.","This password is entirely numeric."]}'],
-    ['a short password', registration('dov', { password: 'Zq9!', password2: 'Zq9!' }), 400, '{"password":["This password is too short. It must contain at least 8 characters."]}'],
-    ['a common password in another case', registration('eli', { password: 'PassWord', password2: 'PassWord' }), 400, '{"password":["This password is too common."]}'],
-    ['mismatched passwords', registration('fay', { password2: 'something-else-entirely' }), 400, '{"password":["Password fields didn\'t match."]}'],
-    ['field errors stop validate(): a bad email and mismatched passwords', registration('gus', { email: 'x', password2: 'nope-nope-nope' }), 400, '{"email":["Enter a valid email address."]}'],
-    ['a taken username', registration(SUPERUSER.username, { email: 'other@example.com' }), 400, '{"username":["User with this username already exists."]}'],
+    [
+      'a common, numeric password',
+      registration('cai', { password: '12345678', password2: '12345678' }),
+      400,
+      '{"password":["This password is too common.","This password is entirely numeric."]}',
+    ],
+    [
+      'a short password',
+      registration('dov', { password: 'Zq9!', password2: 'Zq9!' }),
+      400,
+      '{"password":["This password is too short. It must contain at least 8 characters."]}',
+    ],
+    [
+      'a common password in another case',
+      registration('eli', { password: 'PassWord', password2: 'PassWord' }),
+      400,
+      '{"password":["This password is too common."]}',
+    ],
+    [
+      'mismatched passwords',
+      registration('fay', { password2: 'something-else-entirely' }),
+      400,
+      '{"password":["Password fields didn\'t match."]}',
+    ],
+    [
+      'field errors stop validate(): a bad email and mismatched passwords',
+      registration('gus', { email: 'x', password2: 'nope-nope-nope' }),
+      400,
+      '{"email":["Enter a valid email address."]}',
+    ],
+    [
+      'a taken username',
+      registration(SUPERUSER.username, { email: 'other@example.com' }),
+      400,
+      '{"username":["User with this username already exists."]}',
+    ],
     ['a taken email', registration('hal', { email: SUPERUSER.email }), 400, '{"email":["User with this email already exists."]}'],
-    ['mismatch is reported before a taken username', registration(SUPERUSER.username, { password2: 'x-mismatch-x' }), 400, '{"password":["Password fields didn\'t match."]}'],
+    [
+      'mismatch is reported before a taken username',
+      registration(SUPERUSER.username, { password2: 'x-mismatch-x' }),
+      400,
+      '{"password":["Password fields didn\'t match."]}',
+    ],
     ['a list as a username', registration('ivy', { username: ['ivy'] }), 400, '{"username":["Not a valid string."]}'],
     ['a NUL in the first name', registration('jon', { first_name: 'J\u0000' }), 400, '{"first_name":["Null characters are not allowed."]}'],
     ['a number as the first name (coerced)', registration('kai', { first_name: 12 }), 201, ''],
-    ['a non-ASCII email local part (Django 3.2 refuses it)', registration('ole', { email: 'olé@example.com' }), 400, '{"email":["Enter a valid email address."]}'],
+    [
+      'a non-ASCII email local part (Django 3.2 refuses it)',
+      registration('ole', { email: 'olé@example.com' }),
+      400,
+      '{"email":["Enter a valid email address."]}',
+    ],
     ['an unusual but valid email', registration('lea', { email: 'Lea.O+tag@Sub.Example.COM' }), 201, ''],
     ['a username at the 150-character limit', registration('m'.repeat(150)), 201, ''],
     ['a unicode username', registration('ñandú', { email: 'nandu@example.com' }), 201, ''],
@@ -94,7 +138,10 @@ describe('POST /accounts/register/', () => {
   it('trims the username, so " oto " is registered (and logs in) as "oto"', async () => {
     await expectStatusAndBody(register(registration(' oto ', { email: 'oto@example.com' })), CREATED);
     await loginBoth(pair(), 'oto', GOOD_PASSWORD);
-    await expectStatusAndBody(register(registration('oto', { email: 'oto2@example.com' })), { status: 400, body: '{"username":["User with this username already exists."]}' });
+    await expectStatusAndBody(register(registration('oto', { email: 'oto2@example.com' })), {
+      status: 400,
+      body: '{"username":["User with this username already exists."]}',
+    });
   });
 
   it('logs in a unicode username exactly as registered', async () => {
@@ -103,19 +150,35 @@ describe('POST /accounts/register/', () => {
   });
 
   it('accepts a form-encoded registration', async () => {
-    const form = new URLSearchParams({ email: 'pia@example.com', username: 'pia', first_name: 'Pia', password: GOOD_PASSWORD, password2: GOOD_PASSWORD });
-    await expectStatusAndBody({ method: 'POST', path: ROUTES.register, headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: form.toString() }, CREATED);
+    const form = new URLSearchParams({
+      email: 'pia@example.com',
+      username: 'pia',
+      first_name: 'Pia',
+      password: GOOD_PASSWORD,
+      password2: GOOD_PASSWORD,
+    });
+    await expectStatusAndBody(
+      { method: 'POST', path: ROUTES.register, headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: form.toString() },
+      CREATED,
+    );
   });
 
   it('answers 405 to GET, allowing POST and OPTIONS', async () => {
     const { reference } = await expectParity(pair(), { method: 'GET', path: ROUTES.register });
     // The order varies between reference instances (RANDOM_ALLOW_ORDER_PATHS in compare.ts).
-    expect({ status: reference.status, allow: reference.headers.allow?.split(', ').sort() }).toEqual({ status: 405, allow: ['OPTIONS', 'POST'] });
+    expect({ status: reference.status, allow: reference.headers.allow?.split(', ').sort() }).toEqual({
+      status: 405,
+      allow: ['OPTIONS', 'POST'],
+    });
   });
 
   describe('deliberate differences', () => {
     it('register-password-similarity: a password close to the username', async () => {
-      await expectDeliberateDifference(pair(), 'register-password-similarity', register(registration('quentinmosaic', { password: 'quentinmosaic1', password2: 'quentinmosaic1' })));
+      await expectDeliberateDifference(
+        pair(),
+        'register-password-similarity',
+        register(registration('quentinmosaic', { password: 'quentinmosaic1', password2: 'quentinmosaic1' })),
+      );
     });
 
     it('register-username-characters: spaces and "!"', async () => {
@@ -134,8 +197,12 @@ describe('POST /accounts/register/', () => {
       await expectDeliberateDifference(pair(), 'register-username-length', register(registration('t'.repeat(151))));
     });
 
-    it('register-email-case-insensitive: the superuser\'s email in upper case', async () => {
-      await expectDeliberateDifference(pair(), 'register-email-case-insensitive', register(registration('uma', { email: SUPERUSER.email.toUpperCase() })));
+    it("register-email-case-insensitive: the superuser's email in upper case", async () => {
+      await expectDeliberateDifference(
+        pair(),
+        'register-email-case-insensitive',
+        register(registration('uma', { email: SUPERUSER.email.toUpperCase() })),
+      );
     });
   });
 });

@@ -27,7 +27,9 @@ const parseError = (message: string): string => `{"detail":"JSON parse error - $
 
 /** A multipart/form-data body with the given fields. */
 function multipart(fields: Record<string, string>, boundary = '----parity-boundary-7MA4YWxk'): { contentType: string; body: Buffer } {
-  const parts = Object.entries(fields).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+  const parts = Object.entries(fields).map(
+    ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
   return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.from(`${parts.join('')}--${boundary}--\r\n`, 'utf8') };
 }
 
@@ -84,10 +86,25 @@ describe('media types', () => {
     ['text/plain', post('text/plain', 'username=kyoko'), 415, '{"detail":"Unsupported media type \\"text/plain\\" in request."}'],
     ['application/xml', post('application/xml', '<a/>'), 415, '{"detail":"Unsupported media type \\"application/xml\\" in request."}'],
     ['text/json', post('text/json', '{}'), 415, '{"detail":"Unsupported media type \\"text/json\\" in request."}'],
-    ['application/vnd.api+json', post('application/vnd.api+json', '{}'), 415, '{"detail":"Unsupported media type \\"application/vnd.api+json\\" in request."}'],
+    [
+      'application/vnd.api+json',
+      post('application/vnd.api+json', '{}'),
+      415,
+      '{"detail":"Unsupported media type \\"application/vnd.api+json\\" in request."}',
+    ],
     ['a body and no Content-Type', post(undefined, '{"username":"kyoko"}'), 415, '{"detail":"Unsupported media type \\"\\" in request."}'],
-    ['415 on refresh too', post('text/plain', 'x', ROUTES.refresh), 415, '{"detail":"Unsupported media type \\"text/plain\\" in request."}'],
-    ['415 on register too', post('text/plain', 'x', ROUTES.register), 415, '{"detail":"Unsupported media type \\"text/plain\\" in request."}'],
+    [
+      '415 on refresh too',
+      post('text/plain', 'x', ROUTES.refresh),
+      415,
+      '{"detail":"Unsupported media type \\"text/plain\\" in request."}',
+    ],
+    [
+      '415 on register too',
+      post('text/plain', 'x', ROUTES.register),
+      415,
+      '{"detail":"Unsupported media type \\"text/plain\\" in request."}',
+    ],
     ['an empty body and no Content-Type', post(undefined, undefined), 400, REQUIRED],
     ['an empty body as JSON', post('application/json', ''), 400, REQUIRED],
     ['an empty body as text/plain (no parser runs)', post('text/plain', ''), 400, REQUIRED],
@@ -95,11 +112,39 @@ describe('media types', () => {
     ['application/json; charset=utf-8', post('application/json; charset=utf-8', JSON.stringify({ username, password })), 200, TOKENS],
     ['application/json; charset=bogus (ignored)', post('application/json; charset=bogus', '{}'), 400, REQUIRED],
     ['application/* (matches the JSON parser)', post('application/*', '{}'), 400, REQUIRED],
-    ['Accept: application/xml', { ...post('application/json', '{}'), headers: [['Content-Type', 'application/json'], ['Accept', 'application/xml']] }, 406, '{"detail":"Could not satisfy the request Accept header."}'],
-    ['Accept: */*', { ...post('application/json', '{}'), headers: [['Content-Type', 'application/json'], ['Accept', '*/*']] }, 400, REQUIRED],
+    [
+      'Accept: application/xml',
+      {
+        ...post('application/json', '{}'),
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Accept', 'application/xml'],
+        ],
+      },
+      406,
+      '{"detail":"Could not satisfy the request Accept header."}',
+    ],
+    [
+      'Accept: */*',
+      {
+        ...post('application/json', '{}'),
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Accept', '*/*'],
+        ],
+      },
+      400,
+      REQUIRED,
+    ],
     [
       'Accept: application/json; indent=4 (DRF pretty-prints)',
-      { ...post('application/json', '{}'), headers: [['Content-Type', 'application/json'], ['Accept', 'application/json; indent=4']] },
+      {
+        ...post('application/json', '{}'),
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Accept', 'application/json; indent=4'],
+        ],
+      },
       400,
       '{\n    "username": [\n        "This field is required."\n    ],\n    "password": [\n        "This field is required."\n    ]\n}',
     ],
@@ -117,7 +162,10 @@ describe('media types', () => {
 describe('content negotiation (Accept)', () => {
   const withAccept = (accept: string, path: string = ROUTES.obtain): RawRequest => ({
     ...post('application/json', '{}', path),
-    headers: [['Content-Type', 'application/json'], ['Accept', accept]],
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['Accept', accept],
+    ],
   });
   /** REQUIRED as Python's json.dumps(indent=n) writes it. */
   const requiredIndented = (n: number): string => {
@@ -142,7 +190,11 @@ describe('content negotiation (Accept)', () => {
   });
 
   it('406 comes before authentication on an authenticated view', async () => {
-    await expectReference({ method: 'GET', path: ROUTES.protected, headers: [['Accept', 'application/xml']] }, 406, '{"detail":"Could not satisfy the request Accept header."}');
+    await expectReference(
+      { method: 'GET', path: ROUTES.protected, headers: [['Accept', 'application/xml']] },
+      406,
+      '{"detail":"Could not satisfy the request Accept header."}',
+    );
   });
 });
 
@@ -160,9 +212,21 @@ describe('malformed JSON', () => {
     ['NaN', '{"username":NaN}', "Out of range float values are not JSON compliant: 'NaN'"],
     ['Infinity', '{"username":Infinity}', "Out of range float values are not JSON compliant: 'Infinity'"],
     ['-Infinity', '{"username":-Infinity}', "Out of range float values are not JSON compliant: '-Infinity'"],
-    ['invalid UTF-8', Buffer.concat([Buffer.from('{"username":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), "'utf-8' codec can't decode byte 0xff in position 13: invalid start byte"],
-    ['a truncated UTF-8 sequence', Buffer.concat([Buffer.from('{"username":"'), Buffer.from([0xc3]), Buffer.from('"}')]), "'utf-8' codec can't decode byte 0xc3 in position 13: invalid continuation byte"],
-    ['a UTF-8 byte order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')]), 'Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)'],
+    [
+      'invalid UTF-8',
+      Buffer.concat([Buffer.from('{"username":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]),
+      "'utf-8' codec can't decode byte 0xff in position 13: invalid start byte",
+    ],
+    [
+      'a truncated UTF-8 sequence',
+      Buffer.concat([Buffer.from('{"username":"'), Buffer.from([0xc3]), Buffer.from('"}')]),
+      "'utf-8' codec can't decode byte 0xc3 in position 13: invalid continuation byte",
+    ],
+    [
+      'a UTF-8 byte order mark',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')]),
+      'Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, body, message) => {
@@ -196,10 +260,20 @@ describe('form and multipart bodies', () => {
   const cases: Array<[string, () => RawRequest, number, string]> = [
     ['form-encoded credentials', () => post(form, new URLSearchParams({ username, password }).toString()), 200, TOKENS],
     ['form-encoded, password missing', () => post(form, 'username=kyoko'), 400, '{"password":["This field is required."]}'],
-    ['form-encoded, a repeated key: the last value wins', () => post(form, 'username=nobody&username=kyoko&password=contrasenasegura'), 200, TOKENS],
+    [
+      'form-encoded, a repeated key: the last value wins',
+      () => post(form, 'username=nobody&username=kyoko&password=contrasenasegura'),
+      200,
+      TOKENS,
+    ],
     ['form-encoded garbage', () => post(form, 'garbage'), 400, REQUIRED],
     ['form-encoded %FF (invalid UTF-8 once decoded)', () => post(form, 'username=%ff&password=x'), 401, NO_ACCOUNT],
-    ['form-encoded with a charset', () => post(`${form}; charset=utf-8`, new URLSearchParams({ username, password }).toString()), 200, TOKENS],
+    [
+      'form-encoded with a charset',
+      () => post(`${form}; charset=utf-8`, new URLSearchParams({ username, password }).toString()),
+      200,
+      TOKENS,
+    ],
     [
       'multipart credentials',
       () => {
@@ -218,7 +292,12 @@ describe('form and multipart bodies', () => {
       401,
       '{"detail":"Token is invalid or expired","code":"token_not_valid"}',
     ],
-    ['multipart without a boundary', () => post('multipart/form-data', 'x'), 400, '{"detail":"Multipart form parse error - Invalid boundary in multipart: None"}'],
+    [
+      'multipart without a boundary',
+      () => post('multipart/form-data', 'x'),
+      400,
+      '{"detail":"Multipart form parse error - Invalid boundary in multipart: None"}',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, request, status, body) => {
@@ -232,9 +311,27 @@ describe('numbers and text in JSON', () => {
   beforeAll(async () => {
     try {
       for (const name of numericUsers) {
-        await expectParity(pair(), jsonRequest(ROUTES.register, { email: `n${numericUsers.indexOf(name)}@example.com`, username: name, first_name: 'N', password: PASSWORD, password2: PASSWORD }));
+        await expectParity(
+          pair(),
+          jsonRequest(ROUTES.register, {
+            email: `n${numericUsers.indexOf(name)}@example.com`,
+            username: name,
+            first_name: 'N',
+            password: PASSWORD,
+            password2: PASSWORD,
+          }),
+        );
       }
-      await expectParity(pair(), jsonRequest(ROUTES.register, { email: 'nandu@example.com', username: 'ñandú', first_name: 'N', password: PASSWORD, password2: PASSWORD }));
+      await expectParity(
+        pair(),
+        jsonRequest(ROUTES.register, {
+          email: 'nandu@example.com',
+          username: 'ñandú',
+          first_name: 'N',
+          password: PASSWORD,
+          password2: PASSWORD,
+        }),
+      );
     } catch {
       // pair() reports a start-up failure in each test.
     }
@@ -262,11 +359,17 @@ describe('numbers and text in JSON', () => {
 
 describe('transfer and routing', () => {
   it('a chunked body without Content-Length is read as empty by the reference', async () => {
-    const request: RawRequest = { ...jsonRequest(ROUTES.obtain, { username, password }), headers: [['Content-Type', 'application/json'], ['Transfer-Encoding', 'chunked']] };
+    const request: RawRequest = {
+      ...jsonRequest(ROUTES.obtain, { username, password }),
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Transfer-Encoding', 'chunked'],
+      ],
+    };
     await expectReference(request, 400, REQUIRED);
   });
 
-  it('an unknown path is Django\'s HTML 404', async () => {
+  it("an unknown path is Django's HTML 404", async () => {
     const { reference } = await expectParity(pair(), { method: 'GET', path: '/api/nothing-here/' });
     expect({ status: reference.status, type: reference.headers['content-type'] }).toEqual({ status: 404, type: 'text/html' });
   });

@@ -68,7 +68,9 @@ describe('rotation mode', () => {
 
   it('a blacklisted (logged-out) token cannot be refreshed or blacklisted again', async () => {
     const tokens = await loginBoth(pair());
-    expect((await expectParity(pair(), (side) => jsonRequest(ROUTES.blacklist, { refresh: tokens[side].refresh }))).reference.body).toBe('{}');
+    expect((await expectParity(pair(), (side) => jsonRequest(ROUTES.blacklist, { refresh: tokens[side].refresh }))).reference.body).toBe(
+      '{}',
+    );
     for (const path of [ROUTES.refresh, ROUTES.blacklist]) {
       expect((await expectParity(pair(), (side) => jsonRequest(path, { refresh: tokens[side].refresh }))).reference.body).toBe(BLACKLISTED);
     }
@@ -78,7 +80,11 @@ describe('rotation mode', () => {
     const first = await loginBoth(pair());
     const second = await rotateBoth(first);
     const blacklisted = await expectParity(pair(), (side) => jsonRequest(ROUTES.verify, { token: first[side].refresh }));
-    expect({ status: blacklisted.reference.status, body: blacklisted.reference.body, auth: blacklisted.reference.headers['www-authenticate'] }).toEqual({
+    expect({
+      status: blacklisted.reference.status,
+      body: blacklisted.reference.body,
+      auth: blacklisted.reference.headers['www-authenticate'],
+    }).toEqual({
       status: 400,
       body: '{"non_field_errors":["Token is blacklisted"]}',
       auth: null,
@@ -93,7 +99,10 @@ describe('rotation mode', () => {
   it('the access token of a rotated-away refresh token still opens /protected/', async () => {
     const first = await loginBoth(pair());
     await rotateBoth(first);
-    expect((await expectParity(pair(), (side) => ({ method: 'GET', path: ROUTES.protected, headers: bearer(first[side].access) }))).reference.status).toBe(200);
+    expect(
+      (await expectParity(pair(), (side) => ({ method: 'GET', path: ROUTES.protected, headers: bearer(first[side].access) }))).reference
+        .status,
+    ).toBe(200);
   });
 
   it("tokens cross: each server rotates the other's refresh token, and the results cross back", async () => {
@@ -123,7 +132,8 @@ describe('concurrent rotation (deliberate difference concurrent-rotation)', () =
 
   function checkRace(answers: NormalisedAnswer[], range: WinnerRange, who: string): number {
     const winners = answers.filter((answer) => answer.status === 200);
-    for (const answer of answers) expectAnswer(answer, answer.status === 200 ? entry.winner : entry.loser, `${who}: one of ${entry.concurrency} concurrent refreshes`);
+    for (const answer of answers)
+      expectAnswer(answer, answer.status === 200 ? entry.winner : entry.loser, `${who}: one of ${entry.concurrency} concurrent refreshes`);
     expect(winners.length, `${who}: winners`).toBeGreaterThanOrEqual(range.min);
     if (range.max !== null) expect(winners.length, `${who}: winners`).toBeLessThanOrEqual(range.max);
     // Every winner's new refresh token is distinct: several winners fork the session.

@@ -371,7 +371,9 @@ async function prepareTesseraDatabase(options: ServerOptions, label: string): Pr
     const result = await run(process.execPath, [TESSERA_CLI, ...step.args], cleanEnv(step.env), 60_000);
     if (result.code !== 0) {
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`${label}: \`tessera ${step.args[0]}\` failed (code ${result.code}, signal ${result.signal}):\n${tail(result.output)}`);
+      throw new Error(
+        `${label}: \`tessera ${step.args[0]}\` failed (code ${result.code}, signal ${result.signal}):\n${tail(result.output)}`,
+      );
     }
   }
   return { dir, env };
@@ -476,7 +478,9 @@ export async function startPair(mode: ServerMode, extra: Omit<ServerOptions, 'se
   if (reference.status === 'rejected' || tessera.status === 'rejected') {
     if (reference.status === 'fulfilled') await reference.value.stop();
     if (tessera.status === 'fulfilled') await tessera.value.stop();
-    const reasons = [reference, tessera].flatMap((r) => (r.status === 'rejected' ? [String(r.reason instanceof Error ? r.reason.message : r.reason)] : []));
+    const reasons = [reference, tessera].flatMap((r) =>
+      r.status === 'rejected' ? [String(r.reason instanceof Error ? r.reason.message : r.reason)] : [],
+    );
     throw new Error(`parity servers (${mode} mode) could not start:\n${reasons.join('\n')}`);
   }
   return {

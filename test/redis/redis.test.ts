@@ -25,7 +25,9 @@ afterEach(async () => {
 });
 
 async function redisServer(port: number): Promise<ChildProcess> {
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   cleanups.push(async () => {
     if (server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((done) => server.once('exit', done));
@@ -46,7 +48,12 @@ async function redisServer(port: number): Promise<ChildProcess> {
 
 function silent(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return { lines, info: (m) => void lines.push(`info ${m}`), warn: (m) => void lines.push(`warn ${m}`), error: (m) => void lines.push(`error ${m}`) };
+  return {
+    lines,
+    info: (m) => void lines.push(`info ${m}`),
+    warn: (m) => void lines.push(`warn ${m}`),
+    error: (m) => void lines.push(`error ${m}`),
+  };
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {

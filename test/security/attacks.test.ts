@@ -71,12 +71,14 @@ function recordingClient(baseUrl: string): Api {
   const send: Api['send'] = async (method, path, options) => {
     const reply = await inner.send(method, path, options);
     responseTexts.push(reply.text);
-    for (const value of Object.values((reply.json ?? {}) as Record<string, unknown>)) if (typeof value === 'string' && value.split('.').length === 3) liveTokens.add(value);
+    for (const value of Object.values((reply.json ?? {}) as Record<string, unknown>))
+      if (typeof value === 'string' && value.split('.').length === 3) liveTokens.add(value);
     return reply;
   };
   return {
     send,
-    post: (path, body, headers = {}) => send('POST', path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
+    post: (path, body, headers = {}) =>
+      send('POST', path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
     get: (path, token) => send('GET', path, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }),
   };
 }
@@ -182,11 +184,20 @@ describe('algorithm pinning (SEC-08)', () => {
         token: (endpoint) => signed({ header: { alg, typ: 'JWT' }, payload: claimsFor(KIND_FOR[endpoint]) }),
       },
     ]),
-    { name: 'alg "hs256" (case differs) with a real HS256 MAC (SEC-08)', token: (e) => signed({ header: { alg: 'hs256', typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }) },
-    { name: 'alg "HS256 " (trailing space) with a real HS256 MAC (SEC-08)', token: (e) => signed({ header: { alg: 'HS256 ', typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }) },
+    {
+      name: 'alg "hs256" (case differs) with a real HS256 MAC (SEC-08)',
+      token: (e) => signed({ header: { alg: 'hs256', typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }),
+    },
+    {
+      name: 'alg "HS256 " (trailing space) with a real HS256 MAC (SEC-08)',
+      token: (e) => signed({ header: { alg: 'HS256 ', typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }),
+    },
     { name: 'no alg member (SEC-08)', token: (e) => signed({ header: { typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }) },
     { name: 'alg null (SEC-08)', token: (e) => signed({ header: { alg: null, typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }) },
-    { name: 'alg ["HS256"] (an array) (SEC-08)', token: (e) => signed({ header: { alg: ['HS256'], typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }) },
+    {
+      name: 'alg ["HS256"] (an array) (SEC-08)',
+      token: (e) => signed({ header: { alg: ['HS256'], typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }),
+    },
     {
       name: 'HS384 token MACed with the real secret while HS256 is configured (SEC-08)',
       token: (e) => forgeHmac({ header: { alg: 'HS384', typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }, TEST_SECRET, 'HS384'),
@@ -197,11 +208,13 @@ describe('algorithm pinning (SEC-08)', () => {
     },
     {
       name: 'RS256 token signed with an attacker key (SEC-08)',
-      token: (e) => forgeAsymmetric({ header: { alg: 'RS256', typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }, 'RS256', attacker.rsa.privateKey),
+      token: (e) =>
+        forgeAsymmetric({ header: { alg: 'RS256', typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }, 'RS256', attacker.rsa.privateKey),
     },
     {
       name: 'ES256 token signed with an attacker key (SEC-08)',
-      token: (e) => forgeAsymmetric({ header: { alg: 'ES256', typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }, 'ES256', attacker.ec.privateKey),
+      token: (e) =>
+        forgeAsymmetric({ header: { alg: 'ES256', typ: 'JWT' }, payload: claimsFor(KIND_FOR[e]) }, 'ES256', attacker.ec.privateKey),
     },
     {
       name: 'ES256 token with an all-zero 64-byte signature (CVE-2022-21449)',
@@ -218,7 +231,10 @@ describe('algorithm pinning (SEC-08)', () => {
         return `${header}.${payload}.${signature.slice(0, 20)}`;
       },
     },
-    { name: 'HS256 MACed with an empty key (CVE-2019-20933, CVE-2020-28637)', token: (e) => forgeHmac({ header: PYJWT_HEADER, payload: claimsFor(KIND_FOR[e]) }, '') },
+    {
+      name: 'HS256 MACed with an empty key (CVE-2019-20933, CVE-2020-28637)',
+      token: (e) => forgeHmac({ header: PYJWT_HEADER, payload: claimsFor(KIND_FOR[e]) }, ''),
+    },
     {
       name: 'HS256 MACed with another secret (SEC-08)',
       token: (e) => forgeHmac({ header: PYJWT_HEADER, payload: claimsFor(KIND_FOR[e]) }, 'not-the-server-secret-0123456789abcdef'),
@@ -255,42 +271,69 @@ describe('keys named by the token itself (SEC-11, SEC-12)', () => {
   refusesAll([
     {
       name: 'RS256 signed by the attacker, with the attacker public key in a jwk header (SEC-11, CVE-2018-0114)',
-      token: (e) => forgeAsymmetric({ header: { alg: 'RS256', typ: 'JWT', jwk: attackerJwk() }, payload: claimsFor(KIND_FOR[e]) }, 'RS256', attacker.rsa.privateKey),
+      token: (e) =>
+        forgeAsymmetric(
+          { header: { alg: 'RS256', typ: 'JWT', jwk: attackerJwk() }, payload: claimsFor(KIND_FOR[e]) },
+          'RS256',
+          attacker.rsa.privateKey,
+        ),
     },
     {
       name: 'HS256 MACed with an attacker secret, announced as an oct jwk header (SEC-11)',
       token: (e) => {
         const secret = 'attacker-chosen-secret-0123456789abcdef';
-        return forgeHmac({ header: { alg: 'HS256', typ: 'JWT', jwk: { kty: 'oct', k: b64u(secret) } }, payload: claimsFor(KIND_FOR[e]) }, secret);
+        return forgeHmac(
+          { header: { alg: 'HS256', typ: 'JWT', jwk: { kty: 'oct', k: b64u(secret) } }, payload: claimsFor(KIND_FOR[e]) },
+          secret,
+        );
       },
     },
-    ...(['jwk', 'jku', 'x5u', 'x5c'] as const).map(
-      (member): Attack => ({
-        name: `a ${member} header is refused even with a valid MAC from the real key (SEC-11)`,
-        token: (e) => {
-          const value = member === 'jwk' ? attackerJwk() : member === 'x5c' ? [Buffer.alloc(300, 1).toString('base64')] : `${keyServerUrl}/${member}.json`;
-          return signed({ header: { alg: 'HS256', typ: 'JWT', [member]: value }, payload: claimsFor(KIND_FOR[e]) });
-        },
-      }),
-    ),
-    ...(['jku', 'x5u'] as const).map(
-      (member): Attack => ({
-        name: `RS256 by the attacker, with its key at a ${member} URL the attacker serves (SEC-11)`,
-        token: (e) => forgeAsymmetric({ header: { alg: 'RS256', typ: 'JWT', [member]: `${keyServerUrl}/keys` }, payload: claimsFor(KIND_FOR[e]) }, 'RS256', attacker.rsa.privateKey),
-      }),
-    ),
+    ...(['jwk', 'jku', 'x5u', 'x5c'] as const).map((member): Attack => ({
+      name: `a ${member} header is refused even with a valid MAC from the real key (SEC-11)`,
+      token: (e) => {
+        const value =
+          member === 'jwk'
+            ? attackerJwk()
+            : member === 'x5c'
+              ? [Buffer.alloc(300, 1).toString('base64')]
+              : `${keyServerUrl}/${member}.json`;
+        return signed({ header: { alg: 'HS256', typ: 'JWT', [member]: value }, payload: claimsFor(KIND_FOR[e]) });
+      },
+    })),
+    ...(['jku', 'x5u'] as const).map((member): Attack => ({
+      name: `RS256 by the attacker, with its key at a ${member} URL the attacker serves (SEC-11)`,
+      token: (e) =>
+        forgeAsymmetric(
+          { header: { alg: 'RS256', typ: 'JWT', [member]: `${keyServerUrl}/keys` }, payload: claimsFor(KIND_FOR[e]) },
+          'RS256',
+          attacker.rsa.privateKey,
+        ),
+    })),
     {
       name: 'kid "../../../../../../dev/null" MACed with an empty key (SEC-12, jwt_tool playbook)',
-      token: (e) => forgeHmac({ header: { alg: 'HS256', typ: 'JWT', kid: '../../../../../../dev/null' }, payload: claimsFor(KIND_FOR[e]) }, ''),
+      token: (e) =>
+        forgeHmac({ header: { alg: 'HS256', typ: 'JWT', kid: '../../../../../../dev/null' }, payload: claimsFor(KIND_FOR[e]) }, ''),
     },
-    { name: 'kid "/dev/null" MACed with an empty key (SEC-12)', token: (e) => forgeHmac({ header: { alg: 'HS256', kid: '/dev/null' }, payload: claimsFor(KIND_FOR[e]) }, '') },
-    { name: 'kid "/invalid_path" MACed with an empty key (SEC-12)', token: (e) => forgeHmac({ header: { alg: 'HS256', kid: '/invalid_path' }, payload: claimsFor(KIND_FOR[e]) }, '') },
-    { name: 'kid "|sleep 10" (SEC-12)', token: (e) => forgeHmac({ header: { alg: 'HS256', kid: '|sleep 10' }, payload: claimsFor(KIND_FOR[e]) }, '') },
+    {
+      name: 'kid "/dev/null" MACed with an empty key (SEC-12)',
+      token: (e) => forgeHmac({ header: { alg: 'HS256', kid: '/dev/null' }, payload: claimsFor(KIND_FOR[e]) }, ''),
+    },
+    {
+      name: 'kid "/invalid_path" MACed with an empty key (SEC-12)',
+      token: (e) => forgeHmac({ header: { alg: 'HS256', kid: '/invalid_path' }, payload: claimsFor(KIND_FOR[e]) }, ''),
+    },
+    {
+      name: 'kid "|sleep 10" (SEC-12)',
+      token: (e) => forgeHmac({ header: { alg: 'HS256', kid: '|sleep 10' }, payload: claimsFor(KIND_FOR[e]) }, ''),
+    },
     {
       name: `kid "x' UNION SELECT '1';--" MACed with the key "1" (SEC-12)`,
       token: (e) => forgeHmac({ header: { alg: 'HS256', kid: "x' UNION SELECT '1';--" }, payload: claimsFor(KIND_FOR[e]) }, '1'),
     },
-    { name: 'a 10,000-character kid (SEC-12, SEC-03)', token: (e) => forgeHmac({ header: { alg: 'HS256', kid: 'k'.repeat(10_000) }, payload: claimsFor(KIND_FOR[e]) }, '') },
+    {
+      name: 'a 10,000-character kid (SEC-12, SEC-03)',
+      token: (e) => forgeHmac({ header: { alg: 'HS256', kid: 'k'.repeat(10_000) }, payload: claimsFor(KIND_FOR[e]) }, ''),
+    },
   ]);
 
   it('never fetched the jku / x5u URLs the tokens named (SEC-11), and a kid of "|sleep 10" ran nothing', async () => {
@@ -304,10 +347,22 @@ describe('keys named by the token itself (SEC-11, SEC-12)', () => {
 
 describe('crit, b64 and JWE headers (SEC-13, SEC-14)', () => {
   refusesAll([
-    { name: 'crit ["x-foo"] with x-foo present and a valid MAC (SEC-13, CVE-2026-32597)', token: (e) => signed({ header: { alg: 'HS256', typ: 'JWT', crit: ['x-foo'], 'x-foo': 1 }, payload: claimsFor(KIND_FOR[e]) }) },
-    { name: 'crit ["exp"] with a valid MAC (SEC-13)', token: (e) => signed({ header: { alg: 'HS256', crit: ['exp'] }, payload: claimsFor(KIND_FOR[e]) }) },
-    { name: 'crit [] (empty, invalid per RFC 7515 §4.1.11) with a valid MAC (SEC-13)', token: (e) => signed({ header: { alg: 'HS256', crit: [] }, payload: claimsFor(KIND_FOR[e]) }) },
-    { name: 'b64 false with crit ["b64"] and a valid MAC (SEC-13, RFC 7797)', token: (e) => signed({ header: { alg: 'HS256', b64: false, crit: ['b64'] }, payload: claimsFor(KIND_FOR[e]) }) },
+    {
+      name: 'crit ["x-foo"] with x-foo present and a valid MAC (SEC-13, CVE-2026-32597)',
+      token: (e) => signed({ header: { alg: 'HS256', typ: 'JWT', crit: ['x-foo'], 'x-foo': 1 }, payload: claimsFor(KIND_FOR[e]) }),
+    },
+    {
+      name: 'crit ["exp"] with a valid MAC (SEC-13)',
+      token: (e) => signed({ header: { alg: 'HS256', crit: ['exp'] }, payload: claimsFor(KIND_FOR[e]) }),
+    },
+    {
+      name: 'crit [] (empty, invalid per RFC 7515 §4.1.11) with a valid MAC (SEC-13)',
+      token: (e) => signed({ header: { alg: 'HS256', crit: [] }, payload: claimsFor(KIND_FOR[e]) }),
+    },
+    {
+      name: 'b64 false with crit ["b64"] and a valid MAC (SEC-13, RFC 7797)',
+      token: (e) => signed({ header: { alg: 'HS256', b64: false, crit: ['b64'] }, payload: claimsFor(KIND_FOR[e]) }),
+    },
     {
       name: 'b64 false, MAC over the raw (unencoded) payload as RFC 7797 defines it (SEC-13)',
       token: (e) => {
@@ -316,23 +371,37 @@ describe('crit, b64 and JWE headers (SEC-13, SEC-14)', () => {
         return `${header}.${payload}.${b64u(hmac('HS256', TEST_SECRET, `${header}.${payload}`))}`;
       },
     },
-    { name: 'b64 false without crit and a valid MAC (SEC-13)', token: (e) => signed({ header: { alg: 'HS256', b64: false }, payload: claimsFor(KIND_FOR[e]) }) },
+    {
+      name: 'b64 false without crit and a valid MAC (SEC-13)',
+      token: (e) => signed({ header: { alg: 'HS256', b64: false }, payload: claimsFor(KIND_FOR[e]) }),
+    },
     {
       name: 'a 5-part JWE (dir / A256GCM) (SEC-14, CVE-2022-3102)',
-      token: () => `${b64u('{"alg":"dir","enc":"A256GCM"}')}..${b64u(Buffer.alloc(12, 7))}.${b64u(Buffer.alloc(40, 9))}.${b64u(Buffer.alloc(16, 3))}`,
+      token: () =>
+        `${b64u('{"alg":"dir","enc":"A256GCM"}')}..${b64u(Buffer.alloc(12, 7))}.${b64u(Buffer.alloc(40, 9))}.${b64u(Buffer.alloc(16, 3))}`,
     },
     {
       name: 'a 5-part JWE with zip "DEF" (SEC-14, CVE-2024-28176)',
-      token: () => `${b64u('{"alg":"dir","enc":"A256GCM","zip":"DEF"}')}..${b64u(Buffer.alloc(12, 7))}.${b64u(Buffer.alloc(40, 9))}.${b64u(Buffer.alloc(16, 3))}`,
+      token: () =>
+        `${b64u('{"alg":"dir","enc":"A256GCM","zip":"DEF"}')}..${b64u(Buffer.alloc(12, 7))}.${b64u(Buffer.alloc(40, 9))}.${b64u(Buffer.alloc(16, 3))}`,
     },
     {
       name: 'a 5-part JWE with PBES2 p2c 2147483647 (SEC-14, CVE-2022-36083)',
       token: () =>
         `${b64u(JSON.stringify({ alg: 'PBES2-HS256+A128KW', enc: 'A128GCM', p2c: 2147483647, p2s: b64u(Buffer.alloc(16, 1)) }))}.${b64u(Buffer.alloc(24, 5))}.${b64u(Buffer.alloc(12, 7))}.${b64u(Buffer.alloc(40, 9))}.${b64u(Buffer.alloc(16, 3))}`,
     },
-    { name: 'a JWS header carrying enc, with a valid MAC (SEC-14)', token: (e) => signed({ header: { alg: 'HS256', enc: 'A256GCM' }, payload: claimsFor(KIND_FOR[e]) }) },
-    { name: 'a JWS header carrying zip "DEF", with a valid MAC (SEC-14)', token: (e) => signed({ header: { alg: 'HS256', zip: 'DEF' }, payload: claimsFor(KIND_FOR[e]) }) },
-    { name: 'a JWS header carrying p2c 2147483647, with a valid MAC (SEC-14)', token: (e) => signed({ header: { alg: 'HS256', p2c: 2147483647 }, payload: claimsFor(KIND_FOR[e]) }) },
+    {
+      name: 'a JWS header carrying enc, with a valid MAC (SEC-14)',
+      token: (e) => signed({ header: { alg: 'HS256', enc: 'A256GCM' }, payload: claimsFor(KIND_FOR[e]) }),
+    },
+    {
+      name: 'a JWS header carrying zip "DEF", with a valid MAC (SEC-14)',
+      token: (e) => signed({ header: { alg: 'HS256', zip: 'DEF' }, payload: claimsFor(KIND_FOR[e]) }),
+    },
+    {
+      name: 'a JWS header carrying p2c 2147483647, with a valid MAC (SEC-14)',
+      token: (e) => signed({ header: { alg: 'HS256', p2c: 2147483647 }, payload: claimsFor(KIND_FOR[e]) }),
+    },
   ]);
 });
 
@@ -365,8 +434,14 @@ describe('compact serialization, exactly three canonical base64url segments (SEC
     { name: 'one segment (SEC-01)', token: (e) => splitToken(validFor(e))[0] },
     { name: 'four segments: a valid token plus ".AAAA" (SEC-01)', token: (e) => `${validFor(e)}.AAAA` },
     { name: 'four segments: a valid token plus "." (SEC-01)', token: (e) => `${validFor(e)}.` },
-    { name: 'five segments made of a valid token\'s parts (SEC-01)', token: (e) => `${validFor(e)}.${splitToken(validFor(e))[2]}.${splitToken(validFor(e))[2]}` },
-    { name: 'an empty signature: header.payload. (SEC-01, CVE-2020-28042)', token: (e) => `${splitToken(validFor(e)).slice(0, 2).join('.')}.` },
+    {
+      name: "five segments made of a valid token's parts (SEC-01)",
+      token: (e) => `${validFor(e)}.${splitToken(validFor(e))[2]}.${splitToken(validFor(e))[2]}`,
+    },
+    {
+      name: 'an empty signature: header.payload. (SEC-01, CVE-2020-28042)',
+      token: (e) => `${splitToken(validFor(e)).slice(0, 2).join('.')}.`,
+    },
     { name: 'an empty header: .payload.signature (SEC-01)', token: (e) => `.${splitToken(validFor(e)).slice(1).join('.')}` },
     { name: 'an empty payload: header..signature (SEC-01)', token: (e) => `${splitToken(validFor(e))[0]}..${splitToken(validFor(e))[2]}` },
     { name: 'only dots ".." (SEC-01)', token: () => '..' },
@@ -378,8 +453,14 @@ describe('compact serialization, exactly three canonical base64url segments (SEC
         return `${token.slice(0, -1)}${BASE64URL[BASE64URL.indexOf(token.slice(-1)) ^ 1]}`;
       },
     },
-    { name: '"+" / "/" (standard base64) in place of "-" / "_" (SEC-01)', token: (e) => withUrlSafeCharacter(e).replace(/-/g, '+').replace(/_/g, '/') },
-    { name: 'a payload segment with non-zero unused bits, MACed as spelt (SEC-02, Wycheproof tc374)', token: (e) => nonCanonicalPayload(e) },
+    {
+      name: '"+" / "/" (standard base64) in place of "-" / "_" (SEC-01)',
+      token: (e) => withUrlSafeCharacter(e).replace(/-/g, '+').replace(/_/g, '/'),
+    },
+    {
+      name: 'a payload segment with non-zero unused bits, MACed as spelt (SEC-02, Wycheproof tc374)',
+      token: (e) => nonCanonicalPayload(e),
+    },
     {
       name: 'a header segment with "=" padding, MACed as spelt (SEC-02)',
       token: (e) => {
@@ -404,22 +485,50 @@ describe('compact serialization, exactly three canonical base64url segments (SEC
       },
     },
     { name: 'a polyglot: a valid token inside a JSON string (SEC-01, CVE-2022-39227)', token: (e) => `{"a":"${validFor(e)}"}` },
-    { name: 'a fullwidth full stop (U+FF0E) in place of a dot (SEC-01)', token: (e) => validFor(e).replace('.', '\uff0e'), endpoints: ['refresh', 'verify', 'blacklist'] },
-    { name: 'a space inside the payload segment (SEC-01, Wycheproof tc368)', token: (e) => validFor(e).replace('.', '. '), endpoints: ['refresh', 'verify', 'blacklist'] },
-    { name: 'a tab inside the header segment (SEC-01)', token: (e) => validFor(e).replace('.', '\t.'), endpoints: ['refresh', 'verify', 'blacklist'] },
-    { name: 'a newline inside the signature (SEC-01)', token: (e) => { const t = validFor(e); return `${t.slice(0, -5)}\n${t.slice(-5)}`; }, endpoints: ['refresh', 'verify', 'blacklist'] },
-    { name: 'a no-break space (U+00A0) inside a segment (SEC-01)', token: (e) => validFor(e).replace('.', '\u00a0.'), endpoints: ['refresh', 'verify', 'blacklist'] },
+    {
+      name: 'a fullwidth full stop (U+FF0E) in place of a dot (SEC-01)',
+      token: (e) => validFor(e).replace('.', '\uff0e'),
+      endpoints: ['refresh', 'verify', 'blacklist'],
+    },
+    {
+      name: 'a space inside the payload segment (SEC-01, Wycheproof tc368)',
+      token: (e) => validFor(e).replace('.', '. '),
+      endpoints: ['refresh', 'verify', 'blacklist'],
+    },
+    {
+      name: 'a tab inside the header segment (SEC-01)',
+      token: (e) => validFor(e).replace('.', '\t.'),
+      endpoints: ['refresh', 'verify', 'blacklist'],
+    },
+    {
+      name: 'a newline inside the signature (SEC-01)',
+      token: (e) => {
+        const t = validFor(e);
+        return `${t.slice(0, -5)}\n${t.slice(-5)}`;
+      },
+      endpoints: ['refresh', 'verify', 'blacklist'],
+    },
+    {
+      name: 'a no-break space (U+00A0) inside a segment (SEC-01)',
+      token: (e) => validFor(e).replace('.', '\u00a0.'),
+      endpoints: ['refresh', 'verify', 'blacklist'],
+    },
   ]);
 
   it('whitespace inside a Bearer token splits the header: simplejwt\'s "two space-delimited values" 401', async () => {
     for (const separator of [' ', '\t']) {
-      const reply = await api.send('GET', '/protected/', { headers: { authorization: `Bearer ${validFor('bearer').replace('.', `${separator}.`)}` } });
+      const reply = await api.send('GET', '/protected/', {
+        headers: { authorization: `Bearer ${validFor('bearer').replace('.', `${separator}.`)}` },
+      });
       expect(reply.status).toBe(401);
-      expect(reply.json).toEqual({ detail: 'Authorization header must contain two space-delimited values', code: 'bad_authorization_header' });
+      expect(reply.json).toEqual({
+        detail: 'Authorization header must contain two space-delimited values',
+        code: 'bad_authorization_header',
+      });
     }
   });
 
-  it('whitespace around a body token is removed by the field, as DRF\'s CharField does; the token itself stays strict', async () => {
+  it("whitespace around a body token is removed by the field, as DRF's CharField does; the token itself stays strict", async () => {
     const reply = await present(api, 'verify', ` \t${validFor('verify')}\n `);
     expect(reply.status, reply.text).toBe(200);
   });
@@ -442,11 +551,20 @@ describe('header and payload must be unique-member JSON objects (SEC-04, SEC-05,
       const [before = '', after = ''] = rawClaimsText(e, ',"user_id":1,"a":"@"').split('@');
       return Buffer.concat([Buffer.from(before), Buffer.from([0xff]), Buffer.from(after)]);
     }),
-    payloadAttack('a payload starting with a UTF-8 byte order mark, with a valid MAC (SEC-04)', (e) => `\ufeff${JSON.stringify(claimsFor(KIND_FOR[e]))}`),
+    payloadAttack(
+      'a payload starting with a UTF-8 byte order mark, with a valid MAC (SEC-04)',
+      (e) => `\ufeff${JSON.stringify(claimsFor(KIND_FOR[e]))}`,
+    ),
     { name: 'header null with a valid MAC (SEC-04)', token: (e) => signed({ header: 'null', payload: claimsFor(KIND_FOR[e]) }) },
     { name: 'header [] with a valid MAC (SEC-04)', token: (e) => signed({ header: '[]', payload: claimsFor(KIND_FOR[e]) }) },
-    { name: 'header "HS256" (a JSON string) with a valid MAC (SEC-04)', token: (e) => signed({ header: '"HS256"', payload: claimsFor(KIND_FOR[e]) }) },
-    { name: 'a header that is not JSON, with a valid MAC (SEC-04)', token: (e) => signed({ header: '{"alg":"HS256"', payload: claimsFor(KIND_FOR[e]) }) },
+    {
+      name: 'header "HS256" (a JSON string) with a valid MAC (SEC-04)',
+      token: (e) => signed({ header: '"HS256"', payload: claimsFor(KIND_FOR[e]) }),
+    },
+    {
+      name: 'a header that is not JSON, with a valid MAC (SEC-04)',
+      token: (e) => signed({ header: '{"alg":"HS256"', payload: claimsFor(KIND_FOR[e]) }),
+    },
     {
       name: 'a header with invalid UTF-8, with a valid MAC (SEC-04)',
       token: (e) => {
@@ -454,12 +572,22 @@ describe('header and payload must be unique-member JSON objects (SEC-04, SEC-05,
         return `${signingInput}.${b64u(hmac('HS256', TEST_SECRET, signingInput))}`;
       },
     },
-    { name: 'header {"alg":"HS256","alg":"none"} with an empty signature (SEC-05)', token: (e) => forgeWithSignature({ header: '{"alg":"HS256","alg":"none"}', payload: claimsFor(KIND_FOR[e]) }, '') },
-    { name: 'header {"alg":"none","alg":"HS256"} with a valid MAC: duplicates refused outright (SEC-05)', token: (e) => signed({ header: '{"alg":"none","alg":"HS256"}', payload: claimsFor(KIND_FOR[e]) }) },
+    {
+      name: 'header {"alg":"HS256","alg":"none"} with an empty signature (SEC-05)',
+      token: (e) => forgeWithSignature({ header: '{"alg":"HS256","alg":"none"}', payload: claimsFor(KIND_FOR[e]) }, ''),
+    },
+    {
+      name: 'header {"alg":"none","alg":"HS256"} with a valid MAC: duplicates refused outright (SEC-05)',
+      token: (e) => signed({ header: '{"alg":"none","alg":"HS256"}', payload: claimsFor(KIND_FOR[e]) }),
+    },
     payloadAttack('duplicate user_id (999, then 1) with a valid MAC (SEC-05)', (e) => rawClaimsText(e, ',"user_id":999,"user_id":1')),
     payloadAttack('duplicate token_type with a valid MAC (SEC-05)', (e) => rawClaimsText(e, ',"user_id":1,"token_type":"sliding"')),
-    payloadAttack('duplicate exp (expired, then valid) with a valid MAC (SEC-05)', (e) => rawClaimsText(e, ',"user_id":1').replace('"exp":', '"exp":1,"exp":')),
-    payloadAttack('a duplicate spelt with an escape ("\\u0075ser_id") with a valid MAC (SEC-05)', (e) => rawClaimsText(e, ',"user_id":1,"\\u0075ser_id":999')),
+    payloadAttack('duplicate exp (expired, then valid) with a valid MAC (SEC-05)', (e) =>
+      rawClaimsText(e, ',"user_id":1').replace('"exp":', '"exp":1,"exp":'),
+    ),
+    payloadAttack('a duplicate spelt with an escape ("\\u0075ser_id") with a valid MAC (SEC-05)', (e) =>
+      rawClaimsText(e, ',"user_id":1,"\\u0075ser_id":999'),
+    ),
     {
       // In a Bearer header this token is over Node's 16 KiB header limit: a 431 (input-bounds.test.ts).
       name: 'a header nested 10,000 levels deep (SEC-07, CVE-2025-53864)',
@@ -486,9 +614,14 @@ describe('header and payload must be unique-member JSON objects (SEC-04, SEC-05,
       const { token_type: _dropped, ...rest } = claimsFor(KIND_FOR[e]);
       return signed({ header: PYJWT_HEADER, payload: JSON.stringify(rest).replace(/}$/, `,"__proto__":{"token_type":"${KIND_FOR[e]}"}}`) });
     };
-    for (const endpoint of ['bearer', 'refresh', 'blacklist'] as const) expectRefused(await present(api, endpoint, withoutType(endpoint)), endpoint, 'Token has no type');
+    for (const endpoint of ['bearer', 'refresh', 'blacklist'] as const)
+      expectRefused(await present(api, endpoint, withoutType(endpoint)), endpoint, 'Token has no type');
     const { user_id: _id, ...noUser } = claimsFor('access');
-    const reply = await present(api, 'bearer', signed({ header: PYJWT_HEADER, payload: JSON.stringify(noUser).replace(/}$/, ',"__proto__":{"user_id":1}}') }));
+    const reply = await present(
+      api,
+      'bearer',
+      signed({ header: PYJWT_HEADER, payload: JSON.stringify(noUser).replace(/}$/, ',"__proto__":{"user_id":1}}') }),
+    );
     expect(reply.status).toBe(401);
     expect(reply.json).toEqual({ detail: 'Token contained no recognizable user identification', code: 'token_not_valid' });
   });
@@ -544,7 +677,8 @@ describe('each token type only where it belongs (SEC-21)', () => {
 
   it('a sliding token where sliding tokens are not enabled: Bearer, refresh and blacklist refuse it', async () => {
     const sliding = signed({ header: PYJWT_HEADER, payload: claimsFor('sliding') });
-    for (const endpoint of ['bearer', 'refresh', 'blacklist'] as const) expectRefused(await present(api, endpoint, sliding), endpoint, wrongType);
+    for (const endpoint of ['bearer', 'refresh', 'blacklist'] as const)
+      expectRefused(await present(api, endpoint, sliding), endpoint, wrongType);
     expect((await api.post('/api/token/sliding/refresh/', { token: sliding })).status).toBe(404);
   });
 
@@ -613,7 +747,13 @@ describe('tokens must name an existing, active user (SEC-23, CVE-2024-22513)', (
   async function registeredUserWithTokens(username: string): Promise<{ id: number; password: string; access: string; refresh: string }> {
     const password = `${username}-Correct-Horse-88`;
     passwords.add(password);
-    const registered = await api.post('/accounts/register/', { email: `${username}@example.com`, username, first_name: 'X', password, password2: password });
+    const registered = await api.post('/accounts/register/', {
+      email: `${username}@example.com`,
+      username,
+      first_name: 'X',
+      password,
+      password2: password,
+    });
     expect(registered.status, registered.text).toBe(201);
     const { access, refresh } = (await api.post('/api/token/', { username, password })).json as { access: string; refresh: string };
     const user = await store.findUser('username', username);
@@ -651,7 +791,8 @@ describe('iss and aud match exactly when configured (SEC-22)', () => {
   beforeAll(() => {
     onIssuer = recordingClient(issuerServer.baseUrl);
   });
-  const issued = (endpoint: Endpoint, changes: Record<string, unknown>) => signed({ header: PYJWT_HEADER, payload: claimsFor(KIND_FOR[endpoint], { aud: AUDIENCE, iss: ISSUER, ...changes }) });
+  const issued = (endpoint: Endpoint, changes: Record<string, unknown>) =>
+    signed({ header: PYJWT_HEADER, payload: claimsFor(KIND_FOR[endpoint], { aud: AUDIENCE, iss: ISSUER, ...changes }) });
 
   it('control: the configured iss and aud (also aud as a list holding it) are accepted', async () => {
     for (const endpoint of ENDPOINTS) {
@@ -711,7 +852,7 @@ describe('secrets never leave the server (SEC-48, issue 6 §3)', () => {
     for (const text of responseTexts) expect(text.includes(TEST_SECRET)).toBe(false);
   });
 
-  it('the servers\' stdout and stderr hold no secret, password or token', async () => {
+  it("the servers' stdout and stderr hold no secret, password or token", async () => {
     // One more login, refresh and logout, so the log has had every chance to see them.
     const { refresh } = (await api.post('/api/token/', SUPERUSER)).json as { refresh: string };
     await api.post('/api/token/refresh/', { refresh });

@@ -8,20 +8,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client } from '../http/api-suite.js';
 import { startCliServer, type CliServerProcess } from '../support/cli-server.js';
 
-const PER_ADDRESS = { TESSERA_THROTTLE_LOGIN_IP: '3/minute', TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off', TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off' };
+const PER_ADDRESS = {
+  TESSERA_THROTTLE_LOGIN_IP: '3/minute',
+  TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off',
+  TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off',
+};
 
 let untrusting: CliServerProcess;
 let behindProxy: CliServerProcess;
 
 beforeAll(async () => {
-  [untrusting, behindProxy] = await Promise.all([startCliServer(PER_ADDRESS), startCliServer({ ...PER_ADDRESS, TESSERA_TRUST_PROXY: '127.0.0.1' })]);
+  [untrusting, behindProxy] = await Promise.all([
+    startCliServer(PER_ADDRESS),
+    startCliServer({ ...PER_ADDRESS, TESSERA_TRUST_PROXY: '127.0.0.1' }),
+  ]);
 });
 
 afterAll(async () => Promise.all([untrusting?.stop(), behindProxy?.stop()]));
 
 /** A failed login for a fresh username (so only the per-address counter can throttle), from `forwardedFor`. */
 async function failedLogin(baseUrl: string, attempt: number, forwardedFor: string): Promise<number> {
-  const reply = await client(baseUrl).post('/api/token/', { username: `guess-${attempt}`, password: 'wrong-password' }, { 'x-forwarded-for': forwardedFor });
+  const reply = await client(baseUrl).post(
+    '/api/token/',
+    { username: `guess-${attempt}`, password: 'wrong-password' },
+    { 'x-forwarded-for': forwardedFor },
+  );
   return reply.status;
 }
 

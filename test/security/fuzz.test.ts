@@ -118,7 +118,11 @@ const headerChar = fc.oneof(
 );
 const headerText = (maxLength: number) => fc.string({ unit: headerChar, maxLength });
 /** Noise that base64url decoders are known to mishandle. */
-const noise = fc.string({ unit: fc.constantFrom('=', '+', '/', ' ', '.', '?', '%', '\t', '\u00ff', 'A', '_', '-'), minLength: 1, maxLength: 6 });
+const noise = fc.string({
+  unit: fc.constantFrom('=', '+', '/', ' ', '.', '?', '%', '\t', '\u00ff', 'A', '_', '-'),
+  minLength: 1,
+  maxLength: 6,
+});
 
 const seedToken = fc.integer({ min: 0, max: 2 }).map((index) => seedTokens[index] ?? '');
 
@@ -128,22 +132,30 @@ const flipOne = fc.tuple(seedToken, fc.nat(), fc.integer({ min: 1, max: 63 })).m
   const replaced = char === '.' ? '.' : (BASE64URL[(BASE64URL.indexOf(char) + shift) % 64] ?? 'A');
   return `${token.slice(0, index)}${replaced}${token.slice(index + 1)}`;
 });
-const swapSegments = fc.tuple(seedToken, seedToken, fc.constantFrom<[number, number, number]>([0, 1, 2], [1, 0, 2], [0, 2, 1], [2, 1, 0], [0, 0, 2], [0, 1, 1])).map(
-  ([first, second, order]) => {
+const swapSegments = fc
+  .tuple(seedToken, seedToken, fc.constantFrom<[number, number, number]>([0, 1, 2], [1, 0, 2], [0, 2, 1], [2, 1, 0], [0, 0, 2], [0, 1, 1]))
+  .map(([first, second, order]) => {
     const a = first.split('.');
     const b = second.split('.');
     return order.map((segment, position) => (position % 2 === 0 ? a : b)[segment] ?? '').join('.');
-  },
-);
+  });
 const withNoise = fc.tuple(seedToken, fc.nat(), noise).map(([token, at, extra]) => {
   const index = at % (token.length + 1);
   return `${token.slice(0, index)}${extra}${token.slice(index)}`;
 });
 const truncated = fc.tuple(seedToken, fc.nat()).map(([token, at]) => token.slice(0, at % token.length));
-const extraSegment = fc.tuple(seedToken, fc.string({ unit: fc.constantFrom(...BASE64URL), maxLength: 20 })).map(([token, segment]) => `${token}.${segment}`);
+const extraSegment = fc
+  .tuple(seedToken, fc.string({ unit: fc.constantFrom(...BASE64URL), maxLength: 20 }))
+  .map(([token, segment]) => `${token}.${segment}`);
 /** A token MACed with the real key around random header and payload JSON. */
 const macedRandomJson = fc
-  .tuple(fc.oneof(fc.constant({ alg: 'HS256', typ: 'JWT' }), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })), fc.jsonValue({ maxDepth: 3 }))
+  .tuple(
+    fc.oneof(
+      fc.constant({ alg: 'HS256', typ: 'JWT' }),
+      fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
+    ),
+    fc.jsonValue({ maxDepth: 3 }),
+  )
   .map(([header, payload]) => {
     const token = forgeHmac({ header: header as Record<string, unknown>, payload: JSON.stringify(payload) ?? 'null' }, TEST_SECRET);
     forgedWithKey.add(token);
@@ -155,13 +167,29 @@ const authorization = fc.oneof(
   fuzzedToken.map((token) => `Bearer ${token}`),
   headerText(80),
   fc.constantFrom('Bearer', 'Bearer ', 'bearer x', 'Basic a2F5YTpwYXNz', 'Bearer a b', 'JWT x'),
-  fc.tuple(fc.constantFrom('Bearer', 'JWT', 'Token', 'bearer'), fuzzedToken, fc.constantFrom(' ', '  ', '\t')).map(([scheme, token, gap]) => `${scheme}${gap}${token}`),
+  fc
+    .tuple(fc.constantFrom('Bearer', 'JWT', 'Token', 'bearer'), fuzzedToken, fc.constantFrom(' ', '  ', '\t'))
+    .map(([scheme, token, gap]) => `${scheme}${gap}${token}`),
 );
 
-const fieldValue = fc.oneof(fc.string({ maxLength: 40 }), fc.constant(SUPERUSER.username), fc.constant(SUPERUSER.password), fuzzedToken, fc.jsonValue({ maxDepth: 2 }));
+const fieldValue = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constant(SUPERUSER.username),
+  fc.constant(SUPERUSER.password),
+  fuzzedToken,
+  fc.jsonValue({ maxDepth: 2 }),
+);
 const jsonBody = fc.oneof(
   fc.record(
-    { username: fieldValue, password: fieldValue, password2: fieldValue, email: fieldValue, first_name: fieldValue, refresh: fieldValue, token: fieldValue },
+    {
+      username: fieldValue,
+      password: fieldValue,
+      password2: fieldValue,
+      email: fieldValue,
+      first_name: fieldValue,
+      refresh: fieldValue,
+      token: fieldValue,
+    },
     { requiredKeys: [] },
   ),
   fc.jsonValue({ maxDepth: 4 }),
@@ -170,7 +198,9 @@ const body = fc.oneof(
   jsonBody.map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
   fc.string({ maxLength: 200 }).map((text) => Buffer.from(text)),
   fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
-  fc.record({ name: fc.constantFrom('username', 'password', 'refresh', 'token'), value: fuzzedToken }).map(({ name, value }) => Buffer.from(`${name}=${encodeURIComponent(value)}`)),
+  fc
+    .record({ name: fc.constantFrom('username', 'password', 'refresh', 'token'), value: fuzzedToken })
+    .map(({ name, value }) => Buffer.from(`${name}=${encodeURIComponent(value)}`)),
   fc.constant(Buffer.alloc(0)),
 );
 const contentType = fc.oneof(fc.constantFrom(...CONTENT_TYPES), headerText(40));
@@ -227,9 +257,17 @@ function judge(fuzz: FuzzRequest, reply: Reply): void {
   expect(reply.status, `${shown} -> ${reply.text.slice(0, 300)}`).toBeLessThan(500);
   if (reply.status === 200 && (fuzz.path === '/protected/' || fuzz.path === '/hello/' || fuzz.path === '/api/token/logout-all/')) {
     const token = bearerToken(fuzz.authorization) ?? '';
-    expect(minted.access.has(token) || minted.sliding.has(token) || forgedWithKey.has(token), `200 for a token the server never minted: ${shown}`).toBe(true);
+    expect(
+      minted.access.has(token) || minted.sliding.has(token) || forgedWithKey.has(token),
+      `200 for a token the server never minted: ${shown}`,
+    ).toBe(true);
   }
-  if (reply.status === 200 && fuzz.path === '/api/token/refresh/' && fuzz.method === 'POST' && (fuzz.contentType ?? '').startsWith('application/json')) {
+  if (
+    reply.status === 200 &&
+    fuzz.path === '/api/token/refresh/' &&
+    fuzz.method === 'POST' &&
+    (fuzz.contentType ?? '').startsWith('application/json')
+  ) {
     const token = refreshFieldOf(fuzz) ?? '';
     expect(minted.refresh.has(token) || forgedWithKey.has(token), `refresh 200 for a token the server never minted: ${shown}`).toBe(true);
   }
@@ -251,10 +289,18 @@ describe('fuzzing every endpoint over HTTP (R-11, SEC-51)', () => {
   it(`fuzzed tokens at the token endpoints and as Bearer tokens (${TOKEN_RUNS} runs): no 5xx, no 200 for a token never minted`, async () => {
     const tokenRequest = fc.record({
       method: fc.constant('POST' as const),
-      path: fc.constantFrom('/api/token/refresh/', '/api/token/verify/', '/api/token/blacklist/', '/api/token/sliding/refresh/', '/protected/'),
+      path: fc.constantFrom(
+        '/api/token/refresh/',
+        '/api/token/verify/',
+        '/api/token/blacklist/',
+        '/api/token/sliding/refresh/',
+        '/protected/',
+      ),
       authorization: fuzzedToken.map((token) => `Bearer ${token}`),
       contentType: fc.constant('application/json'),
-      body: fc.tuple(fc.constantFrom('refresh', 'token'), fuzzedToken).map(([name, token]) => Buffer.from(JSON.stringify({ [name]: token }))),
+      body: fc
+        .tuple(fc.constantFrom('refresh', 'token'), fuzzedToken)
+        .map(([name, token]) => Buffer.from(JSON.stringify({ [name]: token }))),
     });
     const protectedGet = tokenRequest.map((fuzz): FuzzRequest => (fuzz.path === '/protected/' ? { ...fuzz, method: 'GET' } : fuzz));
     await fc.assert(fc.asyncProperty(protectedGet, fuzzOnce), { numRuns: TOKEN_RUNS });

@@ -81,7 +81,8 @@ describe('request bodies over MAX_BODY_BYTES get 413 (SEC-43)', () => {
   });
 
   it('a 10 MB body is 413, answered from its Content-Length before any of it is sent', async () => {
-    const head = 'POST /api/token/ HTTP/1.1\nHost: localhost\nContent-Type: application/json\nContent-Length: 10000000\nConnection: close\n\n';
+    const head =
+      'POST /api/token/ HTTP/1.1\nHost: localhost\nContent-Type: application/json\nContent-Length: 10000000\nConnection: close\n\n';
     const reply = await rawExchange(server.baseUrl, head, Buffer.alloc(0));
     expect(reply.status).toBe(413);
     expect(JSON.parse(reply.text)).toEqual(TOO_LARGE);
@@ -89,7 +90,8 @@ describe('request bodies over MAX_BODY_BYTES get 413 (SEC-43)', () => {
   });
 
   it('a chunked body (no Content-Length) over the limit is 413 before it is all sent', async () => {
-    const head = 'POST /api/token/ HTTP/1.1\nHost: localhost\nContent-Type: application/json\nTransfer-Encoding: chunked\nConnection: close\n\n';
+    const head =
+      'POST /api/token/ HTTP/1.1\nHost: localhost\nContent-Type: application/json\nTransfer-Encoding: chunked\nConnection: close\n\n';
     // Two chunks, one byte past the limit; a stream of megabytes would follow.
     const reply = await rawExchange(smallServer.baseUrl, head, Buffer.concat([chunkOf(SMALL_BODY_LIMIT), chunkOf(1)]));
     expect(reply.status).toBe(413);
@@ -147,12 +149,21 @@ describe('malformed JSON bodies get 400 (SEC-43, SEC-45, SEC-07)', () => {
   ])('%s: 400 "JSON parse error", and the server lives', async (_name, body) => {
     const reply = await api.send('POST', '/api/token/', json(body));
     expect(reply.status).toBe(400);
-    expect(reply.json).toEqual({ detail: 'JSON parse error - maximum recursion depth exceeded while decoding a JSON ' + (body.startsWith('[') ? 'array' : 'object') + ' from a unicode string' });
+    expect(reply.json).toEqual({
+      detail:
+        'JSON parse error - maximum recursion depth exceeded while decoding a JSON ' +
+        (body.startsWith('[') ? 'array' : 'object') +
+        ' from a unicode string',
+    });
     await stillServes();
   });
 
   it('invalid UTF-8 inside a JSON string (0xFF 0xFE in the password) is 400, never U+FFFD', async () => {
-    const body = Buffer.concat([Buffer.from(`{"username":"${SUPERUSER.username}","password":"a`), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const body = Buffer.concat([
+      Buffer.from(`{"username":"${SUPERUSER.username}","password":"a`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
     const reply = await api.send('POST', '/api/token/', json(body));
     expect(reply.status).toBe(400);
     expect(reply.json).toEqual({ detail: "JSON parse error - 'utf-8' codec can't decode byte 0xff in position 33: invalid start byte" });
@@ -175,7 +186,7 @@ describe('malformed JSON bodies get 400 (SEC-43, SEC-45, SEC-07)', () => {
     expect(String((reply.json as { detail: string }).detail)).toMatch(/^JSON parse error - /);
   });
 
-  it('a 5,000-digit number is 400 (Python\'s int limit), not a bignum computation', async () => {
+  it("a 5,000-digit number is 400 (Python's int limit), not a bignum computation", async () => {
     const reply = await api.send('POST', '/api/token/', json(`{"username":"kyoko","password":${'9'.repeat(5000)}}`));
     expect(reply.status).toBe(400);
     expect(String((reply.json as { detail: string }).detail)).toMatch(/^JSON parse error - Exceeds the limit \(4300 digits\)/);
@@ -189,7 +200,7 @@ describe('malformed JSON bodies get 400 (SEC-43, SEC-45, SEC-07)', () => {
     await stillServes();
   });
 
-  it('text/plain is 415 with DRF\'s message', async () => {
+  it("text/plain is 415 with DRF's message", async () => {
     const reply = await api.send('POST', '/api/token/', { body: 'username=kyoko', headers: { 'content-type': 'text/plain' } });
     expect(reply.status).toBe(415);
     expect(reply.json).toEqual({ detail: 'Unsupported media type "text/plain" in request.' });
@@ -212,7 +223,13 @@ describe('field values are bounded and checked before any password hashing (SEC-
 
   it('a 4,097-character password at registration is a field error on both password fields', async () => {
     const password = 'p'.repeat(MAX_PASSWORD + 1);
-    const reply = await api.post('/accounts/register/', { email: 'long@example.com', username: 'long', first_name: 'L', password, password2: password });
+    const reply = await api.post('/accounts/register/', {
+      email: 'long@example.com',
+      username: 'long',
+      first_name: 'L',
+      password,
+      password2: password,
+    });
     expect(reply.status).toBe(400);
     expect(reply.json).toEqual({ ...tooLong, password2: tooLong.password });
   });
@@ -221,7 +238,13 @@ describe('field values are bounded and checked before any password hashing (SEC-
     for (const length of [64, 128, 1000]) {
       const password = `Xy7!${'correct horse battery staple '.repeat(40)}`.slice(0, length);
       const username = `len${length}`;
-      const created = await api.post('/accounts/register/', { email: `${username}@example.com`, username, first_name: 'L', password, password2: password });
+      const created = await api.post('/accounts/register/', {
+        email: `${username}@example.com`,
+        username,
+        first_name: 'L',
+        password,
+        password2: password,
+      });
       expect(created.status, created.text).toBe(201);
       expect((await api.post('/api/token/', { username, password })).status).toBe(200);
       expect((await api.post('/api/token/', { username, password: password.slice(0, -1) })).status).toBe(401);
@@ -229,8 +252,17 @@ describe('field values are bounded and checked before any password hashing (SEC-
   });
 
   it('an emoji and a password with inner and outer spaces register and log in exactly as typed', async () => {
-    for (const [username, password] of [['emoji', '🔐 clé secrète 🗝️ 2024'], ['spaces', '  pass word  with spaces  ']] as const) {
-      const created = await api.post('/accounts/register/', { email: `${username}@example.com`, username, first_name: 'E', password, password2: password });
+    for (const [username, password] of [
+      ['emoji', '🔐 clé secrète 🗝️ 2024'],
+      ['spaces', '  pass word  with spaces  '],
+    ] as const) {
+      const created = await api.post('/accounts/register/', {
+        email: `${username}@example.com`,
+        username,
+        first_name: 'E',
+        password,
+        password2: password,
+      });
       expect(created.status, created.text).toBe(201);
       expect((await api.post('/api/token/', { username, password })).status).toBe(200);
       const altered = password.trim() === password ? password.normalize('NFKD').replace(/\u0301/, '') : password.trim();
@@ -243,7 +275,13 @@ describe('field values are bounded and checked before any password hashing (SEC-
     const nul = ['Null characters are not allowed.'];
     expect((await api.post('/api/token/', { username: 'kyo\u0000ko', password: 'x' })).json).toEqual({ username: nul });
     expect((await api.post('/api/token/', { username: 'kyoko', password: 'contrasena\u0000segura' })).json).toEqual({ password: nul });
-    const reply = await api.post('/accounts/register/', { email: 'nul@example.com', username: 'nul', first_name: 'N', password: 'Nul-\u0000-Pass-77', password2: 'Nul-\u0000-Pass-77' });
+    const reply = await api.post('/accounts/register/', {
+      email: 'nul@example.com',
+      username: 'nul',
+      first_name: 'N',
+      password: 'Nul-\u0000-Pass-77',
+      password2: 'Nul-\u0000-Pass-77',
+    });
     expect(reply.status).toBe(400);
     expect(reply.json).toEqual({ password: nul, password2: nul });
   });
@@ -253,7 +291,13 @@ describe('field values are bounded and checked before any password hashing (SEC-
     expect(reply.status).toBe(400);
     expect(reply.json).toEqual({ password: ['Surrogate characters are not allowed: U+D800.'] });
     const password = 'Surrogate-\udfff-Pass-77';
-    const registered = await api.post('/accounts/register/', { email: 'sur@example.com', username: 'sur', first_name: 'S', password, password2: password });
+    const registered = await api.post('/accounts/register/', {
+      email: 'sur@example.com',
+      username: 'sur',
+      first_name: 'S',
+      password,
+      password2: password,
+    });
     expect(registered.status).toBe(400);
   });
 

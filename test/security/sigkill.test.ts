@@ -87,7 +87,13 @@ async function killMidBurst(): Promise<void> {
   const register = async (registration: Registration): Promise<void> => {
     const { username, password } = registration;
     try {
-      const reply = await burstApi.post('/accounts/register/', { email: `${username}@example.com`, username, first_name: 'Burst', password, password2: password });
+      const reply = await burstApi.post('/accounts/register/', {
+        email: `${username}@example.com`,
+        username,
+        first_name: 'Burst',
+        password,
+        password2: password,
+      });
       registration.outcome = { state: 'answered', status: reply.status, value: undefined };
       if (reply.status === 201) registered++;
       maybeKill();
@@ -159,7 +165,9 @@ describe('SIGKILL in the middle of registrations and rotations (R-03, R-12)', ()
   });
 
   it('every registration answered 201 exists after the restart and logs in', async () => {
-    const confirmed = registrations.filter((registration) => registration.outcome?.state === 'answered' && registration.outcome.status === 201);
+    const confirmed = registrations.filter(
+      (registration) => registration.outcome?.state === 'answered' && registration.outcome.status === 201,
+    );
     expect(confirmed.length).toBeGreaterThanOrEqual(KILL_AFTER_REGISTERED);
     for (const { username, password } of confirmed) {
       expect(await store.findUser('username', username), username).toBeDefined();

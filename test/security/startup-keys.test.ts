@@ -82,7 +82,12 @@ describe('start-up refuses weak or missing keys (SEC-10, SEC-50)', () => {
   });
 
   it('production, HS384 with a 40-byte SIGNING_KEY (under 48 bytes): refuses to start', async () => {
-    const run = await serve({ ...PRODUCTION, TESSERA_SECRET_KEY: `${STRONG}-and-more-bytes`, TESSERA_SIGNING_KEY: STRONG, TESSERA_ALGORITHM: 'HS384' });
+    const run = await serve({
+      ...PRODUCTION,
+      TESSERA_SECRET_KEY: `${STRONG}-and-more-bytes`,
+      TESSERA_SIGNING_KEY: STRONG,
+      TESSERA_ALGORITHM: 'HS384',
+    });
     expectRefusedToStart(run, 'SIGNING_KEY', STRONG);
   });
 

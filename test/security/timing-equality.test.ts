@@ -35,12 +35,21 @@ let server: CliServerProcess;
 let api: Api;
 
 beforeAll(async () => {
-  server = await startCliServer({ TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off', TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off', TESSERA_THROTTLE_LOGIN_IP: 'off' });
+  server = await startCliServer({
+    TESSERA_THROTTLE_LOGIN_ACCOUNT: 'off',
+    TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off',
+    TESSERA_THROTTLE_LOGIN_IP: 'off',
+  });
   api = client(server.baseUrl);
   // Created straight in the database, inactive from the start: the server has never seen it active.
   const store = await openStore(server.databaseUrl);
   try {
-    await store.createUser({ username: INACTIVE.username, email: 'dormant@example.com', password: await hashPassword(INACTIVE.password), isActive: false });
+    await store.createUser({
+      username: INACTIVE.username,
+      email: 'dormant@example.com',
+      password: await hashPassword(INACTIVE.password),
+      isActive: false,
+    });
   } finally {
     await store.close();
   }
@@ -95,7 +104,10 @@ describe('login failures are indistinguishable (SEC-38, SEC-39)', () => {
         body: reply.text,
         contentType: reply.headers.get('content-type'),
         authenticate: reply.headers.get('www-authenticate'),
-        headerNames: [...reply.headers.keys()].filter((name) => !['date', 'content-length'].includes(name)).sort().join(','),
+        headerNames: [...reply.headers.keys()]
+          .filter((name) => !['date', 'content-length'].includes(name))
+          .sort()
+          .join(','),
       })),
     );
     expect(shapes).toHaveLength(SAMPLES_PER_KIND * KIND_NAMES.length);

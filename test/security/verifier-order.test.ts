@@ -40,13 +40,21 @@ function spiedKey(): { key: HmacKey; verifications: () => number } {
 
 describe('what is refused before any MAC is computed (SEC-03, SEC-01, SEC-08)', () => {
   it.each([
-    ['a validly MACed 1 MB token (over the length cap)', () => forgeHmac({ header: HEADER, payload: { ...CLAIMS, pad: 'x'.repeat(1_000_000) } }, SECRET), 'too_long'],
+    [
+      'a validly MACed 1 MB token (over the length cap)',
+      () => forgeHmac({ header: HEADER, payload: { ...CLAIMS, pad: 'x'.repeat(1_000_000) } }, SECRET),
+      'too_long',
+    ],
     ['15,000 dots', () => '.'.repeat(15_000), 'too_long'],
     ['four segments', () => `${forgeHmac({ header: HEADER, payload: CLAIMS }, SECRET)}.AAAA`, 'malformed'],
     ['"=" padding', () => `${forgeHmac({ header: HEADER, payload: CLAIMS }, SECRET)}=`, 'bad_base64url'],
     ['alg none', () => forgeWithSignature({ header: '{"alg":"none"}', payload: CLAIMS }, ''), 'alg_mismatch'],
     ['a duplicate alg member', () => forgeHmac({ header: '{"alg":"none","alg":"HS256"}', payload: CLAIMS }, SECRET), 'bad_header'],
-    ['a jwk header', () => forgeHmac({ header: { alg: 'HS256', jwk: { kty: 'oct', k: b64u('x') } }, payload: CLAIMS }, SECRET), 'embedded_key'],
+    [
+      'a jwk header',
+      () => forgeHmac({ header: { alg: 'HS256', jwk: { kty: 'oct', k: b64u('x') } }, payload: CLAIMS }, SECRET),
+      'embedded_key',
+    ],
     ['crit', () => forgeHmac({ header: { alg: 'HS256', crit: ['x'], x: 1 }, payload: CLAIMS }, SECRET), 'crit_unsupported'],
   ] as const)('%s: refused as %s, no MAC computed', (_name, token, failure) => {
     const { key, verifications } = spiedKey();
@@ -75,7 +83,10 @@ describe('the MAC is checked before the payload is read (SEC-06)', () => {
 
   it('with a valid MAC, a payload with duplicate members is still refused (SEC-05)', () => {
     const { key } = spiedKey();
-    expect(verifyJws(forgeHmac({ header: HEADER, payload: '{"user_id":2,"exp":4102444800,"user_id":1}' }, SECRET), key)).toEqual({ ok: false, failure: 'bad_payload' });
+    expect(verifyJws(forgeHmac({ header: HEADER, payload: '{"user_id":2,"exp":4102444800,"user_id":1}' }, SECRET), key)).toEqual({
+      ok: false,
+      failure: 'bad_payload',
+    });
   });
 });
 

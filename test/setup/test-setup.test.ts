@@ -5,7 +5,18 @@
  * `nobody` for "not root", and an apt-get on PATH that records what it was asked for.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +74,11 @@ function privateCluster(port: number): { dir: string; pgCtl: string } {
   const dir = folder(`pg-${port}`);
   const postgres = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   chownSync(dir, Number(postgres.stdout.trim()), 0);
-  const init = spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'initdb'), '-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust'], { encoding: 'utf8' });
+  const init = spawnSync(
+    'runuser',
+    ['-u', 'postgres', '--', join(bin, 'initdb'), '-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust'],
+    { encoding: 'utf8' },
+  );
   expect(init.status, init.stderr).toBe(0);
   const pgCtl = `runuser -u postgres -- ${join(bin, 'pg_ctl')} -D ${join(dir, 'data')}`;
   cleanups.push(() => spawnSync('/bin/sh', ['-c', `${pgCtl} stop -m immediate`], { stdio: 'ignore' }));
@@ -126,7 +141,9 @@ describe('npm test set-up (scripts/test-setup.mjs)', () => {
 
     const missing = setup({ TESSERA_TEST_POSTGRES_URL: `postgres://postgres@127.0.0.1:${port}/test`, TEST_SETUP_POSTGRES_START: start });
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe(`${HEADER}\n  - PostgreSQL has no database "test". Fix: createdb -h 127.0.0.1 -p ${port} -U postgres test\n`);
+    expect(missing.stderr).toBe(
+      `${HEADER}\n  - PostgreSQL has no database "test". Fix: createdb -h 127.0.0.1 -p ${port} -U postgres test\n`,
+    );
   });
 
   it('stops with one message naming each missing program and its install command', async () => {
@@ -174,7 +191,9 @@ describe('npm test set-up (scripts/test-setup.mjs)', () => {
   it('installs a missing Chromium with apt-get update, then apt-get install', () => {
     const chromium = join(scratch, 'installed-chromium');
     const calls = join(scratch, 'apt-calls');
-    const bin = shims('apt-ok', { 'apt-get': `echo "$*" >> ${calls}\n[ "$1" = install ] && printf '#!/bin/sh\\n' > ${chromium} && chmod +x ${chromium}\nexit 0` });
+    const bin = shims('apt-ok', {
+      'apt-get': `echo "$*" >> ${calls}\n[ "$1" = install ] && printf '#!/bin/sh\\n' > ${chromium} && chmod +x ${chromium}\nexit 0`,
+    });
     const run = setup({ PATH: `${bin}:${process.env.PATH}`, TEST_SETUP_CHROMIUM: chromium });
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('test set-up: installed chromium.');
@@ -185,7 +204,8 @@ describe('npm test set-up (scripts/test-setup.mjs)', () => {
   it("installs the reference server's packages and curl in the same apt-get install", () => {
     const calls = join(scratch, 'apt-calls-reference');
     const bin = folder('apt-reference');
-    for (const program of ['redis-server', 'openssl']) symlinkSync(spawnSync('/bin/sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).stdout.trim(), join(bin, program));
+    for (const program of ['redis-server', 'openssl'])
+      symlinkSync(spawnSync('/bin/sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).stdout.trim(), join(bin, program));
     const installs = `for p in gunicorn curl; do printf '#!/bin/sh\\n' > ${bin}/$p; /bin/chmod +x ${bin}/$p; done`;
     shims('apt-reference', { 'apt-get': `echo "$*" >> ${calls}\n[ "$1" = install ] && ${installs}\nexit 0` });
     const run = setup({ PATH: bin });
@@ -201,7 +221,9 @@ describe('npm test set-up (scripts/test-setup.mjs)', () => {
     const run = setup({ PATH: `${bin}:${process.env.PATH}`, TEST_SETUP_CHROMIUM: join(scratch, 'never-installed') });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('E: Unable to locate package chromium');
-    expect(run.stderr).toContain('npm test could not set up this machine: `apt-get update && apt-get install -y chromium` failed (exit code 100); its output is above.');
+    expect(run.stderr).toContain(
+      'npm test could not set up this machine: `apt-get update && apt-get install -y chromium` failed (exit code 100); its output is above.',
+    );
   });
 
   it('names a missing shared folder before anything else happens', () => {
@@ -239,7 +261,9 @@ describe('suites that need a folder outside the repository', () => {
     });
     const output = run.stdout + run.stderr;
     expect(run.status).toBe(1);
-    expect(output).toContain(`OutsideFolderMissing: The JOSE test vectors (used by test/vectors and test/keys) not found: ${empty} has no wycheproof or jose-cookbook.`);
+    expect(output).toContain(
+      `OutsideFolderMissing: The JOSE test vectors (used by test/vectors and test/keys) not found: ${empty} has no wycheproof or jose-cookbook.`,
+    );
     expect(output).not.toMatch(/❯ .*support\/vectors\.ts/);
     expect(output).toMatch(/Tests\s+no tests/);
   });

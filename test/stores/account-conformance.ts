@@ -39,7 +39,9 @@ export function runAccountStoreConformance(name: string, open: () => Promise<Sto
     it('replaces a password only from the expected hash, once under a burst of 20', async () => {
       const user = await store.createUser({ username: 'carol', password: 'old-hash' });
       expect(await store.replacePassword(user.id, 'not-the-hash', 'x')).toBe(false);
-      const results = await Promise.all(Array.from({ length: 20 }, (_, index) => store.replacePassword(user.id, 'old-hash', `new-hash-${index}`)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, index) => store.replacePassword(user.id, 'old-hash', `new-hash-${index}`)),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
       expect((await store.findUser('id', user.id))?.password).toBe(`new-hash-${results.indexOf(true)}`);
       expect(await store.replacePassword(user.id + 1000, 'old-hash', 'x')).toBe(false);

@@ -15,7 +15,10 @@ function newJti(): string {
 }
 
 /** A token issued `ageMs` ago that lives `lifetimeMs`, to `userId`. */
-function tokenFor(userId: number | null, options: { ageMs?: number; lifetimeMs?: number; familyId?: string | null } = {}): OutstandingToken {
+function tokenFor(
+  userId: number | null,
+  options: { ageMs?: number; lifetimeMs?: number; familyId?: string | null } = {},
+): OutstandingToken {
   const createdAt = new Date(Date.now() - (options.ageMs ?? 0));
   return {
     jti: newJti(),
@@ -252,7 +255,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         expect(await store.findUser('id', user.id)).toBeUndefined();
       });
 
-      it('with uniqueAfterFolding, refuses names equal to another user\'s after NFKC and case folding (issue 12 §7)', async () => {
+      it("with uniqueAfterFolding, refuses names equal to another user's after NFKC and case folding (issue 12 §7)", async () => {
         const strict = { uniqueAfterFolding: true };
         await store.createUser(userInput('kyoko', { email: 'k@éxample.com' }), strict);
         for (const [username, email, field] of [
@@ -479,12 +482,13 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         expect(await store.flushExpired(new Date())).toBe(2);
 
         const after = await store.listTokens();
-        expect(after.map((t) => t.jti).sort()).toEqual(
-          [notExpired1.jti, notExpired2.jti, notExpired3.jti, notExpired4.jti].sort(),
-        );
-        expect(after.filter((t) => t.blacklistedAt !== null).map((t) => t.jti).sort()).toEqual(
-          [notExpired2.jti, notExpired3.jti].sort(),
-        );
+        expect(after.map((t) => t.jti).sort()).toEqual([notExpired1.jti, notExpired2.jti, notExpired3.jti, notExpired4.jti].sort());
+        expect(
+          after
+            .filter((t) => t.blacklistedAt !== null)
+            .map((t) => t.jti)
+            .sort(),
+        ).toEqual([notExpired2.jti, notExpired3.jti].sort());
         expect(await store.isBlacklisted(expired1.jti)).toBe(false);
         expect(await store.flushExpired(new Date())).toBe(0);
       });

@@ -48,7 +48,11 @@ function dbOf(store: KyselyStore): Kysely<Database> {
 }
 
 async function fillOneOfEach(db: Kysely<Database>, userId: number): Promise<void> {
-  const ct = await db.insertInto('django_content_type').values({ app_label: 'blog', model: 'post' }).returning('id').executeTakeFirstOrThrow();
+  const ct = await db
+    .insertInto('django_content_type')
+    .values({ app_label: 'blog', model: 'post' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const perm = await db
     .insertInto('auth_permission')
     .values({ name: 'Can add post', content_type_id: ct.id, codename: 'add_post' })
@@ -61,7 +65,10 @@ async function fillOneOfEach(db: Kysely<Database>, userId: number): Promise<void
 }
 
 async function count(db: Kysely<Database>, table: keyof Database): Promise<number> {
-  const row = await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom(table)
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -118,7 +125,9 @@ describe('PostgreSQL', () => {
       await store.migrate();
       const db = dbOf(store);
       for (const [table, columns] of Object.entries(DJANGO_GROUP_TABLE_COLUMNS)) {
-        const info = await sql<{ name: string }>`select column_name as name from information_schema.columns where table_schema = ${schema} and table_name = ${table}`.execute(db);
+        const info = await sql<{
+          name: string;
+        }>`select column_name as name from information_schema.columns where table_schema = ${schema} and table_name = ${table}`.execute(db);
         expect(info.rows.map((row) => row.name).sort(), table).toEqual(columns);
       }
       const indexes = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = ${schema}`.execute(db);

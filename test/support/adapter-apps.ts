@@ -14,10 +14,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { authenticate as expressAuthenticate, authenticateStateless as expressStateless, tesseraCors as expressCors, tesseraRouter } from '../../src/adapters/express/index.js';
+import {
+  authenticate as expressAuthenticate,
+  authenticateStateless as expressStateless,
+  tesseraCors as expressCors,
+  tesseraRouter,
+} from '../../src/adapters/express/index.js';
 import { tesseraPlugin } from '../../src/adapters/fastify/index.js';
 import type { MountOptions } from '../../src/adapters/shared.js';
-import { authenticate as honoAuthenticate, authenticateStateless as honoStateless, tesseraCors as honoCors, tesseraRoutes } from '../../src/adapters/hono/index.js';
+import {
+  authenticate as honoAuthenticate,
+  authenticateStateless as honoStateless,
+  tesseraCors as honoCors,
+  tesseraRoutes,
+} from '../../src/adapters/hono/index.js';
 import type { HttpResponse } from '../../src/http/http-types.js';
 import { notFoundResponse } from '../../src/http/responses.js';
 import { hashPassword } from '../../src/passwords/hasher.js';
@@ -58,7 +68,9 @@ function logUser(options: AppOptions, user: unknown): void {
 
 function fastifyApp(tessera: Tessera, options: AppOptions) {
   const lines = options.logLines;
-  const app = Fastify({ logger: lines === undefined ? false : { level: 'trace', stream: { write: (line: string) => void lines.push(line) } } });
+  const app = Fastify({
+    logger: lines === undefined ? false : { level: 'trace', stream: { write: (line: string) => void lines.push(line) } },
+  });
   // Tessera's decorators reach the scope the plugin is registered in (Fastify's encapsulation),
   // so the app's routes live there too; with `mountPath`, all of them sit under it.
   app.register(
@@ -67,7 +79,10 @@ function fastifyApp(tessera: Tessera, options: AppOptions) {
       scope.get('/protected/', { preHandler: scope.authenticate }, async () => PROTECTED);
       scope.post('/protected/', { preHandler: scope.authenticate }, async () => PROTECTED);
       scope.get('/hello/', { preHandler: scope.authenticate }, async () => HELLO);
-      scope.get('/whoami/', { preHandler: scope.authenticate }, async (request) => ({ username: request.user.username, claims: request.tokenClaims }));
+      scope.get('/whoami/', { preHandler: scope.authenticate }, async (request) => ({
+        username: request.user.username,
+        claims: request.tokenClaims,
+      }));
       scope.get('/me/', { preHandler: scope.authenticate }, async (request) => {
         request.log.info({ user: request.user }, 'me');
         logUser(options, request.user);
@@ -109,7 +124,11 @@ function expressApp(tessera: Tessera, options: AppOptions) {
   app.get('/protected/', expressAuthenticate(tessera), (_req, res) => void res.json(PROTECTED));
   app.post('/protected/', expressAuthenticate(tessera), (_req, res) => void res.json(PROTECTED));
   app.get('/hello/', expressAuthenticate(tessera), (_req, res) => void res.json(HELLO));
-  app.get('/whoami/', expressAuthenticate(tessera), (req, res) => void res.json({ username: res.locals.user.username, claims: res.locals.tokenClaims }));
+  app.get(
+    '/whoami/',
+    expressAuthenticate(tessera),
+    (req, res) => void res.json({ username: res.locals.user.username, claims: res.locals.tokenClaims }),
+  );
   app.get('/me/', expressAuthenticate(tessera), (req, res) => {
     logUser(options, req.user);
     logUser(options, res.locals.user);
@@ -168,7 +187,14 @@ export async function startAdapterApp(
   const databaseUrl = `sqlite:${join(dir, 'db.sqlite3')}`;
   const env = { TESSERA_SECRET_KEY: TEST_SECRET, TESSERA_DATABASE_URL: databaseUrl, ...settingsEnv };
   const lines = options.logLines;
-  const logger = lines === undefined ? undefined : { info: (...args: unknown[]) => void lines.push(inspect(args)), warn: (...args: unknown[]) => void lines.push(inspect(args)), error: (...args: unknown[]) => void lines.push(inspect(args)) };
+  const logger =
+    lines === undefined
+      ? undefined
+      : {
+          info: (...args: unknown[]) => void lines.push(inspect(args)),
+          warn: (...args: unknown[]) => void lines.push(inspect(args)),
+          error: (...args: unknown[]) => void lines.push(inspect(args)),
+        };
   const tessera = await createTessera({ ...(logger === undefined ? {} : { logger }), ...options.tessera, env, configFile: false });
   await tessera.context.store.createUser({
     username: SUPERUSER.username,

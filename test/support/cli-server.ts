@@ -62,7 +62,10 @@ async function waitForPort(url: string, child: ChildProcess, output: () => strin
 }
 
 /** A migrated database with the superuser, and a server on a free port. */
-export async function startCliServer(settingsEnv: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<CliServerProcess> {
+export async function startCliServer(
+  settingsEnv: Record<string, string> = {},
+  options: { databaseUrl?: string } = {},
+): Promise<CliServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-server-'));
   const databaseUrl = options.databaseUrl ?? `sqlite:${join(dir, 'db.sqlite3')}`;
   const env = { TESSERA_SECRET_KEY: TEST_SECRET, TESSERA_DATABASE_URL: databaseUrl, ...settingsEnv };

@@ -14,7 +14,13 @@ export async function consoleCsrfToken(baseUrl: string, from: string): Promise<s
 }
 
 /** Posts the console's sign-in form from `from` with a CSRF token it fetched. */
-export function consoleSignInFrom(baseUrl: string, from: string, token: string, username: string, password: string): Promise<AddressedReply> {
+export function consoleSignInFrom(
+  baseUrl: string,
+  from: string,
+  token: string,
+  username: string,
+  password: string,
+): Promise<AddressedReply> {
   const body = new URLSearchParams({ csrf_token: token, username, password, next: '/admin/' }).toString();
   return sendFrom(baseUrl, from, 'POST', '/admin/login/', body, {
     contentType: 'application/x-www-form-urlencoded',
@@ -32,7 +38,10 @@ export interface ConsoleSession {
 export async function consoleSessionFrom(baseUrl: string, from: string, username: string, password: string): Promise<ConsoleSession> {
   const token = await consoleCsrfToken(baseUrl, from);
   const signedIn = await consoleSignInFrom(baseUrl, from, token, username, password);
-  const cookie = [signedIn.headers['set-cookie'] ?? []].flat().map((line) => /^(tessera_admin_session=[\w-]+)/.exec(line)?.[1]).find((value) => value !== undefined);
+  const cookie = [signedIn.headers['set-cookie'] ?? []]
+    .flat()
+    .map((line) => /^(tessera_admin_session=[\w-]+)/.exec(line)?.[1])
+    .find((value) => value !== undefined);
   if (signedIn.status !== 303 || cookie === undefined) throw new Error(`console sign-in failed: ${signedIn.status}`);
   const headers = { cookie, accept: 'text/html' };
   const get = (path: string) => sendFrom(baseUrl, from, 'GET', path, undefined, { headers });
@@ -40,6 +49,9 @@ export async function consoleSessionFrom(baseUrl: string, from: string, username
   return {
     get,
     post: (path, fields) =>
-      sendFrom(baseUrl, from, 'POST', path, new URLSearchParams({ csrf_token: csrf, ...fields }).toString(), { contentType: 'application/x-www-form-urlencoded', headers }),
+      sendFrom(baseUrl, from, 'POST', path, new URLSearchParams({ csrf_token: csrf, ...fields }).toString(), {
+        contentType: 'application/x-www-form-urlencoded',
+        headers,
+      }),
   };
 }

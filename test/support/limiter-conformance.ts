@@ -10,7 +10,13 @@ export function describeLimiterConformance(name: string, make: () => Promise<Rat
   let counter = 0;
   const fresh = (prefix: string) => `${prefix}-${process.pid}-${Date.now()}-${counter++}`;
   const windowRule = (key: string, limit = 3, windowSeconds = 60): WindowRule => ({ kind: 'window', key, rate: { limit, windowSeconds } });
-  const backoffRule = (key: string): BackoffRule => ({ kind: 'backoff', key, rate: { limit: 2, windowSeconds: 60 }, maxDelaySeconds: 300, forgetSeconds: 86_400 });
+  const backoffRule = (key: string): BackoffRule => ({
+    kind: 'backoff',
+    key,
+    rate: { limit: 2, windowSeconds: 60 },
+    maxDelaySeconds: 300,
+    forgetSeconds: 86_400,
+  });
 
   describe(`${name}: the RateLimiter contract`, () => {
     it('grants `limit` attempts in a window, then says how long to wait; the window slides', async () => {

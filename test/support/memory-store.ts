@@ -6,7 +6,14 @@
  * Every method runs without awaiting anything in between, so each is atomic in one process,
  * which is what the interface's concurrency rules ask of a store.
  */
-import { UniqueViolationError, type NameRules, type OutstandingToken, type Store, type TokenRecord, type TokenState } from '../../src/model/store.js';
+import {
+  UniqueViolationError,
+  type NameRules,
+  type OutstandingToken,
+  type Store,
+  type TokenRecord,
+  type TokenState,
+} from '../../src/model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../../src/model/user.js';
 import { emailKey, foldedKey } from '../../src/model/usernames.js';
 
@@ -102,7 +109,10 @@ export class MemoryStore implements Store {
   async listUsers(options: { search?: string; limit?: number; offset?: number } = {}): Promise<User[]> {
     const search = options.search?.toLowerCase() ?? '';
     const matching = [...this.#users.values()]
-      .filter((user) => search === '' || [user.username, user.email, user.firstName, user.lastName].some((text) => text.toLowerCase().includes(search)))
+      .filter(
+        (user) =>
+          search === '' || [user.username, user.email, user.firstName, user.lastName].some((text) => text.toLowerCase().includes(search)),
+      )
       .sort((a, b) => a.id - b.id);
     return page(matching, options);
   }

@@ -90,7 +90,11 @@ export class ConsoleBrowser {
   ) {}
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({ method: 'GET', url, headers: { accept: BROWSER_ACCEPT, cookie: this.jar.header(), ...this.extraHeaders, ...headers } });
+    const response = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { accept: BROWSER_ACCEPT, cookie: this.jar.header(), ...this.extraHeaders, ...headers },
+    });
     this.jar.take(response);
     return response;
   }
@@ -100,7 +104,13 @@ export class ConsoleBrowser {
       method: 'POST',
       url,
       payload: new URLSearchParams(form).toString(),
-      headers: { accept: BROWSER_ACCEPT, 'content-type': 'application/x-www-form-urlencoded', cookie: this.jar.header(), ...this.extraHeaders, ...headers },
+      headers: {
+        accept: BROWSER_ACCEPT,
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: this.jar.header(),
+        ...this.extraHeaders,
+        ...headers,
+      },
     });
     this.jar.take(response);
     return response;

@@ -25,7 +25,9 @@ export async function requirePostgres(): Promise<void> {
     await client.connect();
     await client.query('select 1');
   } catch (error) {
-    throw new Error(`PostgreSQL is not reachable at ${POSTGRES_URL} (${(error as Error).message}); npm test starts it when it is installed here (scripts/test-setup.mjs), or set TESSERA_TEST_POSTGRES_URL.`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${POSTGRES_URL} (${(error as Error).message}); npm test starts it when it is installed here (scripts/test-setup.mjs), or set TESSERA_TEST_POSTGRES_URL.`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -60,7 +60,16 @@ export class PrivatePostgres {
 
   /** Starts the server and waits until it accepts connections. */
   start(): void {
-    asPostgres('pg_ctl', ['-D', this.dir, '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-l', join(this.dir, 'log'), 'start']);
+    asPostgres('pg_ctl', [
+      '-D',
+      this.dir,
+      '-o',
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      '-w',
+      '-l',
+      join(this.dir, 'log'),
+      'start',
+    ]);
   }
 
   /** Stops it at once (fast shutdown: open connections are closed). */
@@ -102,7 +111,9 @@ export class PrivateRedis {
 
   /** Starts redis-server and waits until it says it is ready. */
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.#child = child;
     await new Promise<void>((resolve, reject) => {
       let output = '';

@@ -56,7 +56,8 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     },
     onAuth(auth, _session, callback) {
       logins.push(auth.username ?? '');
-      if (auth.username === options.credentials?.user && auth.password === options.credentials?.pass) callback(null, { user: auth.username });
+      if (auth.username === options.credentials?.user && auth.password === options.credentials?.pass)
+        callback(null, { user: auth.username });
       else callback(new Error('Invalid username or password'));
     },
     onRcptTo(_address, _session, callback) {

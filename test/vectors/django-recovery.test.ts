@@ -39,7 +39,12 @@ function generatorAt(nowMs: number): PasswordResetTokens {
 
 describe('password-reset tokens are Django 3.2 tokens', () => {
   for (const vector of vectors.reset) {
-    const user = { id: vector.pk, password: vector.password, email: vector.email, lastLogin: vector.last_login === null ? null : new Date(vector.last_login) };
+    const user = {
+      id: vector.pk,
+      password: vector.password,
+      email: vector.email,
+      lastLogin: vector.last_login === null ? null : new Date(vector.last_login),
+    };
     const issued = Date.parse(vector.now);
     it(`user ${vector.pk}: same token, same uid`, () => {
       expect(generatorAt(issued).make(user)).toBe(vector.token);

@@ -13,7 +13,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyJws, type JwsFailure } from '../../src/tokens/jws.js';
 import { HmacKey } from '../../src/tokens/signing-key.js';
-import { hmacKeysFromPublicKey, NOT_YET_SUPPORTED_ALGORITHMS, SUPPORTED_HMAC_ALGORITHMS, type HmacAlgorithmName } from './support/not-yet-supported.js';
+import {
+  hmacKeysFromPublicKey,
+  NOT_YET_SUPPORTED_ALGORITHMS,
+  SUPPORTED_HMAC_ALGORITHMS,
+  type HmacAlgorithmName,
+} from './support/not-yet-supported.js';
 import { readVectorFile, vectorsDir, type CookbookJws, type CookbookSigning, type Jwk } from './support/vectors.js';
 
 /** RFC 7515 A.1.1: the JWK `k`. */
@@ -71,15 +76,31 @@ const REFUSED_BY_JWT_POLICY: Readonly<Record<string, { failure: JwsFailure; reas
   '4_4.hmac-sha2_integrity_protection.json flattened JSON': { failure: 'malformed', reason: JSON_SERIALIZATION },
   '4_5.signature_with_detached_content.json compact': {
     failure: 'bad_signature',
-    reason: 'detached content (an empty payload segment; RFC 7515 App. F) is not supported: the MAC is over a payload the token does not carry',
+    reason:
+      'detached content (an empty payload segment; RFC 7515 App. F) is not supported: the MAC is over a payload the token does not carry',
   },
   '4_5.signature_with_detached_content.json general JSON': { failure: 'malformed', reason: JSON_SERIALIZATION },
   '4_5.signature_with_detached_content.json flattened JSON': { failure: 'malformed', reason: JSON_SERIALIZATION },
-  '4_6.protecting_specific_header_fields.json general JSON': { failure: 'malformed', reason: `${JSON_SERIALIZATION}; unprotected headers exist only there` },
-  '4_6.protecting_specific_header_fields.json flattened JSON': { failure: 'malformed', reason: `${JSON_SERIALIZATION}; unprotected headers exist only there` },
-  '4_7.protecting_content_only.json general JSON': { failure: 'malformed', reason: `${JSON_SERIALIZATION}; an empty protected header exists only there` },
-  '4_7.protecting_content_only.json flattened JSON': { failure: 'malformed', reason: `${JSON_SERIALIZATION}; an empty protected header exists only there` },
-  '4_8.multiple_signatures.json general JSON': { failure: 'malformed', reason: `${JSON_SERIALIZATION}; several signatures exist only there` },
+  '4_6.protecting_specific_header_fields.json general JSON': {
+    failure: 'malformed',
+    reason: `${JSON_SERIALIZATION}; unprotected headers exist only there`,
+  },
+  '4_6.protecting_specific_header_fields.json flattened JSON': {
+    failure: 'malformed',
+    reason: `${JSON_SERIALIZATION}; unprotected headers exist only there`,
+  },
+  '4_7.protecting_content_only.json general JSON': {
+    failure: 'malformed',
+    reason: `${JSON_SERIALIZATION}; an empty protected header exists only there`,
+  },
+  '4_7.protecting_content_only.json flattened JSON': {
+    failure: 'malformed',
+    reason: `${JSON_SERIALIZATION}; an empty protected header exists only there`,
+  },
+  '4_8.multiple_signatures.json general JSON': {
+    failure: 'malformed',
+    reason: `${JSON_SERIALIZATION}; several signatures exist only there`,
+  },
 };
 
 const cookbookFiles = readdirSync(join(vectorsDir(), 'jose-cookbook/jws'))
@@ -150,7 +171,7 @@ describe('RFC 7520 (JOSE cookbook) JWS examples', () => {
 describe('RFC 8037 Appendix A.4 (Ed25519), from the cookbook', () => {
   const example = readVectorFile<CookbookJws>('jose-cookbook/curve25519/jws.json');
 
-  it('uses EdDSA, listed as not yet supported, and is refused by today\'s verifier', () => {
+  it("uses EdDSA, listed as not yet supported, and is refused by today's verifier", () => {
     expect(example.input.alg).toBe('EdDSA');
     expect(NOT_YET_SUPPORTED_ALGORITHMS.EdDSA).toBeDefined();
     const compact = example.output.compact ?? '';

@@ -38,7 +38,10 @@ const KEY_SET_NOTE =
 /** A key as `TESSERA_SIGNING_KEY` would carry it: its bytes as text. Only ASCII bytes keep their byte count. */
 function asSetting(jwk: Jwk): string {
   const bytes = Buffer.from(jwk.k ?? '', 'base64url');
-  expect(bytes.every((byte) => byte < 0x80), 'key bytes must be ASCII to be configured as a string').toBe(true);
+  expect(
+    bytes.every((byte) => byte < 0x80),
+    'key bytes must be ASCII to be configured as a string',
+  ).toBe(true);
   return bytes.toString('latin1');
 }
 
@@ -75,54 +78,67 @@ describe('Wycheproof json_web_key_test.json', () => {
     const hmacAlg = (name: string | undefined) => name !== undefined && name.startsWith('HS');
     expect(ids(single('oct', hmacAlg))).toEqual(HMAC_KEYS);
     expect(ids(single('oct', (name) => !hmacAlg(name)))).toEqual(AES_KEYS);
-    expect(ids((entry) => entry.group.private.keys.length === 1 && entry.group.private.keys[0]?.kty !== 'oct')).toEqual(ASYMMETRIC_KEYS_AWAITING_ISSUE_8);
+    expect(ids((entry) => entry.group.private.keys.length === 1 && entry.group.private.keys[0]?.kty !== 'oct')).toEqual(
+      ASYMMETRIC_KEYS_AWAITING_ISSUE_8,
+    );
   });
 
   describe('single HMAC keys, configured as SIGNING_KEY in production', () => {
-    it.each(cases.filter(({ vector }) => HMAC_KEYS.includes(vector.tcId)).map((entry) => [label(entry), entry] as const))('%s', (_name, { group, vector }) => {
-      const jwk = group.private.keys[0] as Jwk;
-      const secret = asSetting(jwk);
-      if (vector.result === 'invalid') {
-        const error = configError(() => configure(secret, jwk.alg ?? ''));
-        expect(error.setting).toBe('SIGNING_KEY');
-        return;
-      }
-      const { settings } = configure(secret, jwk.alg ?? '');
-      const key = HmacKey.fromSecret(settings.SIGNING_KEY, settings.ALGORITHM as HmacAlgorithmName);
-      // The MAC verifies; the payload ("foo") is not a JWT claim set, so the JWT policy refuses it.
-      expect(verifyJws(vector.jws, key)).toEqual({ ok: false, failure: 'bad_payload' });
-      const lastDot = vector.jws.lastIndexOf('.');
-      expect(key.verify(vector.jws.slice(0, lastDot), Buffer.from(vector.jws.slice(lastDot + 1), 'base64url'))).toBe(true);
-    });
-  });
-
-  describe('AES keys offered for signing: no such ALGORITHM', () => {
-    it.each(cases.filter(({ vector }) => AES_KEYS.includes(vector.tcId)).map((entry) => [label(entry), entry] as const))('%s', (_name, { group, vector }) => {
-      expect(vector.result).toBe('invalid');
-      const jwk = group.private.keys[0] as Jwk;
-      expect(configError(() => configure(Buffer.from(jwk.k ?? '', 'base64url').toString('latin1'), jwk.alg ?? '')).setting).toBe('ALGORITHM');
-    });
-  });
-
-  describe('not yet supported: RSA and EC keys (issue 8), refused by today\'s verifier', () => {
-    it.each(cases.filter(({ vector }) => ASYMMETRIC_KEYS_AWAITING_ISSUE_8.includes(vector.tcId)).map((entry) => [label(entry), entry] as const))(
+    it.each(cases.filter(({ vector }) => HMAC_KEYS.includes(vector.tcId)).map((entry) => [label(entry), entry] as const))(
       '%s',
       (_name, { group, vector }) => {
-        expect(Object.keys(NOT_YET_SUPPORTED_ALGORITHMS)).toContain(headerAlg(vector.jws));
-        for (const key of hmacKeysFromPublicKey((group.public ?? group.private).keys[0] as Jwk)) expect(verifyJws(vector.jws, key).ok).toBe(false);
+        const jwk = group.private.keys[0] as Jwk;
+        const secret = asSetting(jwk);
+        if (vector.result === 'invalid') {
+          const error = configError(() => configure(secret, jwk.alg ?? ''));
+          expect(error.setting).toBe('SIGNING_KEY');
+          return;
+        }
+        const { settings } = configure(secret, jwk.alg ?? '');
+        const key = HmacKey.fromSecret(settings.SIGNING_KEY, settings.ALGORITHM as HmacAlgorithmName);
+        // The MAC verifies; the payload ("foo") is not a JWT claim set, so the JWT policy refuses it.
+        expect(verifyJws(vector.jws, key)).toEqual({ ok: false, failure: 'bad_payload' });
+        const lastDot = vector.jws.lastIndexOf('.');
+        expect(key.verify(vector.jws.slice(0, lastDot), Buffer.from(vector.jws.slice(lastDot + 1), 'base64url'))).toBe(true);
       },
     );
   });
 
-  describe('key sets (issue 8): verified with the key the kid names', () => {
-    it.each(cases.filter(({ vector }) => KEY_SETS_AWAITING_ISSUE_8.includes(vector.tcId)).map((entry) => [label(entry), entry] as const))('%s', (_name, { group, vector }) => {
-      const header = JSON.parse(Buffer.from(vector.jws.split('.')[0] ?? '', 'base64url').toString()) as { kid: string };
-      const jwk = group.private.keys.find((candidate) => candidate.kid === header.kid) as Jwk;
-      const key = HmacKey.fromSecret(Buffer.from(jwk.k ?? '', 'base64url'), jwk.alg as HmacAlgorithmName, jwk.kid);
-      const result = verifyJws(vector.jws, key);
-      expect(result.ok, KEY_SET_NOTE).toBe(false);
-      // tc3 plants a bad MAC; the others carry a good MAC over "foo", refused by the JWT policy.
-      expect(result).toEqual({ ok: false, failure: vector.comment === 'rejectsModifiedSignature' ? 'bad_signature' : 'bad_payload' });
+  describe('AES keys offered for signing: no such ALGORITHM', () => {
+    it.each(cases.filter(({ vector }) => AES_KEYS.includes(vector.tcId)).map((entry) => [label(entry), entry] as const))(
+      '%s',
+      (_name, { group, vector }) => {
+        expect(vector.result).toBe('invalid');
+        const jwk = group.private.keys[0] as Jwk;
+        expect(configError(() => configure(Buffer.from(jwk.k ?? '', 'base64url').toString('latin1'), jwk.alg ?? '')).setting).toBe(
+          'ALGORITHM',
+        );
+      },
+    );
+  });
+
+  describe("not yet supported: RSA and EC keys (issue 8), refused by today's verifier", () => {
+    it.each(
+      cases.filter(({ vector }) => ASYMMETRIC_KEYS_AWAITING_ISSUE_8.includes(vector.tcId)).map((entry) => [label(entry), entry] as const),
+    )('%s', (_name, { group, vector }) => {
+      expect(Object.keys(NOT_YET_SUPPORTED_ALGORITHMS)).toContain(headerAlg(vector.jws));
+      for (const key of hmacKeysFromPublicKey((group.public ?? group.private).keys[0] as Jwk))
+        expect(verifyJws(vector.jws, key).ok).toBe(false);
     });
+  });
+
+  describe('key sets (issue 8): verified with the key the kid names', () => {
+    it.each(cases.filter(({ vector }) => KEY_SETS_AWAITING_ISSUE_8.includes(vector.tcId)).map((entry) => [label(entry), entry] as const))(
+      '%s',
+      (_name, { group, vector }) => {
+        const header = JSON.parse(Buffer.from(vector.jws.split('.')[0] ?? '', 'base64url').toString()) as { kid: string };
+        const jwk = group.private.keys.find((candidate) => candidate.kid === header.kid) as Jwk;
+        const key = HmacKey.fromSecret(Buffer.from(jwk.k ?? '', 'base64url'), jwk.alg as HmacAlgorithmName, jwk.kid);
+        const result = verifyJws(vector.jws, key);
+        expect(result.ok, KEY_SET_NOTE).toBe(false);
+        // tc3 plants a bad MAC; the others carry a good MAC over "foo", refused by the JWT policy.
+        expect(result).toEqual({ ok: false, failure: vector.comment === 'rejectsModifiedSignature' ? 'bad_signature' : 'bad_payload' });
+      },
+    );
   });
 });

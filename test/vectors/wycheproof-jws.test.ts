@@ -11,7 +11,12 @@
 import { describe, expect, it } from 'vitest';
 import { verifyJws, type JwsFailure } from '../../src/tokens/jws.js';
 import { HmacKey } from '../../src/tokens/signing-key.js';
-import { hmacKeysFromPublicKey, NOT_YET_SUPPORTED_ALGORITHMS, SUPPORTED_HMAC_ALGORITHMS, type HmacAlgorithmName } from './support/not-yet-supported.js';
+import {
+  hmacKeysFromPublicKey,
+  NOT_YET_SUPPORTED_ALGORITHMS,
+  SUPPORTED_HMAC_ALGORITHMS,
+  type HmacAlgorithmName,
+} from './support/not-yet-supported.js';
 import { headerAlg, readVectorFile, type Jwk, type WycheproofJwsFile } from './support/vectors.js';
 
 const file = readVectorFile<WycheproofJwsFile>('wycheproof/json_web_signature_test.json');
@@ -80,8 +85,11 @@ function hmacKeyOf(jwk: Jwk): HmacKey {
 }
 
 const hmacVectors = file.testGroups.filter(isHmacGroup).flatMap((group) => group.tests.map((vector) => ({ group, vector })));
-const otherVectors = file.testGroups.filter((group) => !isHmacGroup(group)).flatMap((group) => group.tests.map((vector) => ({ group, vector })));
-const label = ({ group, vector }: { group: Group; vector: Vector }): string => `tc${vector.tcId} ${group.comment} ${vector.comment} (${vector.result})`;
+const otherVectors = file.testGroups
+  .filter((group) => !isHmacGroup(group))
+  .flatMap((group) => group.tests.map((vector) => ({ group, vector })));
+const label = ({ group, vector }: { group: Group; vector: Vector }): string =>
+  `tc${vector.tcId} ${group.comment} ${vector.comment} (${vector.result})`;
 
 describe('Wycheproof json_web_signature_test.json', () => {
   it('runs every vector in the file: HMAC ones against HmacKey, the rest as not-yet-supported', () => {
@@ -127,10 +135,12 @@ describe('Wycheproof json_web_signature_test.json', () => {
     });
   });
 
-  describe('not yet supported algorithms (issue 8): refused by today\'s verifier', () => {
+  describe("not yet supported algorithms (issue 8): refused by today's verifier", () => {
     it.each(otherVectors.map((entry) => [label(entry), entry] as const))('%s', (_name, { group, vector }) => {
       const algorithm = algorithmOf(group, vector) ?? '(none)';
-      expect(Object.keys(NOT_YET_SUPPORTED_ALGORITHMS), `algorithm ${algorithm} is neither HS* nor listed as not yet supported`).toContain(algorithm);
+      expect(Object.keys(NOT_YET_SUPPORTED_ALGORITHMS), `algorithm ${algorithm} is neither HS* nor listed as not yet supported`).toContain(
+        algorithm,
+      );
       for (const key of hmacKeysFromPublicKey(group.public ?? group.private)) {
         expect(verifyJws(tokenText(vector), key).ok).toBe(false);
       }

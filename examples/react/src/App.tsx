@@ -6,7 +6,9 @@ import { useAuth } from './AuthProvider';
 function messages(body: unknown): string[] {
   if (typeof body !== 'object' || body === null) return ['Something went wrong.'];
   return Object.entries(body).flatMap(([field, value]) =>
-    (Array.isArray(value) ? value : [value]).map((message) => (field === 'detail' || field === 'non_field_errors' ? String(message) : `${field}: ${String(message)}`)),
+    (Array.isArray(value) ? value : [value]).map((message) =>
+      field === 'detail' || field === 'non_field_errors' ? String(message) : `${field}: ${String(message)}`,
+    ),
   );
 }
 
@@ -24,10 +26,18 @@ function LoginForm() {
   }
   return (
     <form onSubmit={submit}>
-      <label>Username <input name="username" autoComplete="username" required /></label>
-      <label>Password <input name="password" type="password" autoComplete="current-password" required /></label>
+      <label>
+        Username <input name="username" autoComplete="username" required />
+      </label>
+      <label>
+        Password <input name="password" type="password" autoComplete="current-password" required />
+      </label>
       <button type="submit">Sign in</button>
-      {errors.map((error) => <p role="alert" key={error}>{error}</p>)}
+      {errors.map((error) => (
+        <p role="alert" key={error}>
+          {error}
+        </p>
+      ))}
     </form>
   );
 }

@@ -20,7 +20,10 @@ export function AuthProvider({ client, children }: { client: TesseraClient; chil
   const [ready, setReady] = useState(false);
   useEffect(() => {
     // After a reload: cookie mode asks the server whether the cookies still hold a session.
-    client.restore().catch(() => false).finally(() => setReady(true));
+    client
+      .restore()
+      .catch(() => false)
+      .finally(() => setReady(true));
   }, [client]);
   return <AuthContext.Provider value={{ client, signedIn, ready }}>{children}</AuthContext.Provider>;
 }

@@ -82,7 +82,8 @@ declare global {
 function send(res: Response, response: HttpResponse): void {
   res.status(response.status);
   // Vary is merged with what a CORS middleware (or the app) already set; Set-Cookie is appended.
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, name === 'vary' ? mergedVary(firstHeader(res.getHeader('vary') as string | string[] | undefined), value) : value);
+  for (const [name, value] of Object.entries(response.headers))
+    res.setHeader(name, name === 'vary' ? mergedVary(firstHeader(res.getHeader('vary') as string | string[] | undefined), value) : value);
   for (const cookie of response.setCookies ?? []) res.append('set-cookie', cookie);
   res.end(response.body === '' ? undefined : response.body);
 }
@@ -184,7 +185,13 @@ export type TesseraStatelessLocals = StatelessValues;
  * default (`any` bodies, as Express types them), so the route's own handlers keep their types.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own defaults for the bodies
-export type AuthenticatingHandler<Locals extends Record<string, unknown>> = RequestHandler<Request['params'], any, any, Request['query'], Locals>;
+export type AuthenticatingHandler<Locals extends Record<string, unknown>> = RequestHandler<
+  Request['params'],
+  any,
+  any,
+  Request['query'],
+  Locals
+>;
 
 /**
  * Middleware that requires a valid access token (AUTH_HEADER_NAME, `Authorization: Bearer

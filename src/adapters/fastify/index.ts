@@ -152,7 +152,10 @@ function addCorsHooks(app: FastifyInstance, policy: CorsPolicy): void {
   });
   app.addHook('onSend', async (request, reply, payload) => {
     for (const [name, value] of Object.entries(policy.responseHeaders(request))) {
-      reply.header(name, name === 'vary' ? mergedVary(firstHeader(reply.getHeader('vary') as string | string[] | undefined), value) : value);
+      reply.header(
+        name,
+        name === 'vary' ? mergedVary(firstHeader(reply.getHeader('vary') as string | string[] | undefined), value) : value,
+      );
     }
     return payload;
   });
@@ -195,7 +198,10 @@ function logsErrors(app: FastifyInstance): boolean {
 function fastifyLogReporter(app: FastifyInstance): ErrorReporter {
   return (error, where) => {
     const reason = error instanceof Error ? error.message : String(error);
-    app.log.error({ err: error, method: where.method, path: where.path }, `tessera: unexpected error while handling ${where.method} ${where.path}: ${reason}`);
+    app.log.error(
+      { err: error, method: where.method, path: where.path },
+      `tessera: unexpected error while handling ${where.method} ${where.path}: ${reason}`,
+    );
   };
 }
 
@@ -222,16 +228,22 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
   restoreDefaultRefusals(app);
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
-    const outcome = await authenticateRequest(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request)).catch((error: unknown) => reportUnlogged(error, request));
+    const outcome = await authenticateRequest(
+      tessera.context,
+      firstHeader(request.headers[headerName]),
+      authenticationRequest(request),
+    ).catch((error: unknown) => reportUnlogged(error, request));
     if (!outcome.ok) throw refusalToThrow(request, outcome.error, outcome.response);
     request.user = outcome.value.user;
     request.tokenClaims = outcome.value.claims;
   });
 
   app.decorate('authenticateStateless', async (request: FastifyRequest) => {
-    const outcome = await authenticateRequestStateless(tessera.context, firstHeader(request.headers[headerName]), authenticationRequest(request)).catch((error: unknown) =>
-      reportUnlogged(error, request),
-    );
+    const outcome = await authenticateRequestStateless(
+      tessera.context,
+      firstHeader(request.headers[headerName]),
+      authenticationRequest(request),
+    ).catch((error: unknown) => reportUnlogged(error, request));
     if (!outcome.ok) throw refusalToThrow(request, outcome.error, outcome.response);
     request.tokenUser = outcome.value;
     request.tokenClaims = outcome.value.claims;

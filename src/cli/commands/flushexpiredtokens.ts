@@ -5,7 +5,9 @@ import { pruneAudit } from './prune-audit.js';
 
 export function flushExpiredTokensCommand(): Command {
   return new Command('flushexpiredtokens')
-    .description('Flushes any expired tokens in the outstanding token list, and audit events older than AUDIT_RETENTION (run it daily, e.g. from cron).')
+    .description(
+      'Flushes any expired tokens in the outstanding token list, and audit events older than AUDIT_RETENTION (run it daily, e.g. from cron).',
+    )
     .action(async () => {
       const { settings } = loadSettings();
       const store = await openStore(settings.DATABASE_URL);

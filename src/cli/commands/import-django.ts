@@ -28,7 +28,8 @@ function collectMapping(value: string, previous: Record<string, UserField>): Rec
   const match = /^([A-Za-z_][A-Za-z0-9_]*)=([a-z_]+)$/.exec(value);
   if (match === null) throw new Error(`--map: expected column=field, got ${JSON.stringify(value)}`);
   const [, column = '', field = ''] = match;
-  if (!(USER_FIELDS as readonly string[]).includes(field)) throw new Error(`--map ${value}: ${field} is not a user field (${USER_FIELDS.join(', ')})`);
+  if (!(USER_FIELDS as readonly string[]).includes(field))
+    throw new Error(`--map ${value}: ${field} is not a user field (${USER_FIELDS.join(', ')})`);
   return { ...previous, [column]: field as UserField };
 }
 

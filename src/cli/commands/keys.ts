@@ -38,7 +38,8 @@ async function withKeyStore<T>(work: (keys: KeyStore, settings: Settings, events
 
 function requiredKek(): KeyEncryptionKey {
   const kek = KeyEncryptionKey.fromEnv(process.env);
-  if (kek === undefined) throw new ConfigError(KEY_ENCRYPTION_KEY_VARIABLE, 'is required to keep private keys in the database (e.g. `openssl rand -base64 32`)');
+  if (kek === undefined)
+    throw new ConfigError(KEY_ENCRYPTION_KEY_VARIABLE, 'is required to keep private keys in the database (e.g. `openssl rand -base64 32`)');
   return kek;
 }
 
@@ -77,7 +78,8 @@ export function keysCommand(): Command {
       const kek = requiredKek();
       await withKeyStore(async (store, settings, events) => {
         const chosen = options.algorithm ?? settings.ALGORITHM;
-        if (!isSignatureAlgorithm(chosen)) throw new ConfigError('ALGORITHM', `is ${chosen}; pass --algorithm to generate an asymmetric key`);
+        if (!isSignatureAlgorithm(chosen))
+          throw new ConfigError('ALGORITHM', `is ${chosen}; pass --algorithm to generate an asymmetric key`);
         const key = await generateSigningKey(store, kek, chosen, { rsaBits: options.rsaBits });
         await events.emit({ action: 'key.generated', subject: key.kid, detail: { algorithm: key.algorithm } });
         process.stdout.write(`${describe(key, settings, new Date())}\n`);
@@ -93,7 +95,10 @@ export function keysCommand(): Command {
         const now = new Date();
         const rows = await store.listSigningKeys();
         if (options.json === true) {
-          const shown = rows.map(({ encryptedPrivateKey: _sealed, publicJwk, ...row }) => ({ ...row, publicJwk: JSON.parse(publicJwk) as unknown }));
+          const shown = rows.map(({ encryptedPrivateKey: _sealed, publicJwk, ...row }) => ({
+            ...row,
+            publicJwk: JSON.parse(publicJwk) as unknown,
+          }));
           process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
           return;
         }
@@ -113,7 +118,11 @@ export function keysCommand(): Command {
         // Servers must be able to decrypt it: check the KEK opens it before it becomes the signer.
         if (target !== undefined) kek.open(target.encryptedPrivateKey, sealContext(target)).fill(0);
         const key = await activateKey(store, kid, settings, { force: options.force === true });
-        await events.emit({ action: 'key.activated', subject: key.kid, detail: { algorithm: key.algorithm, forced: options.force === true } });
+        await events.emit({
+          action: 'key.activated',
+          subject: key.kid,
+          detail: { algorithm: key.algorithm, forced: options.force === true },
+        });
         process.stdout.write(`${describe(key, settings, new Date())}\n`);
       });
     });
@@ -125,7 +134,11 @@ export function keysCommand(): Command {
     .action(async (kid: string, options: { force?: boolean }) => {
       await withKeyStore(async (store, settings, events) => {
         const key = await retireKey(store, kid, settings, { force: options.force === true });
-        await events.emit({ action: 'key.retired', subject: key.kid, detail: { algorithm: key.algorithm, forced: options.force === true } });
+        await events.emit({
+          action: 'key.retired',
+          subject: key.kid,
+          detail: { algorithm: key.algorithm, forced: options.force === true },
+        });
         process.stdout.write(`${describe(key, settings, new Date())}\n`);
       });
     });

@@ -34,7 +34,12 @@ export function serveCommand(): Command {
   return new Command('serve')
     .description('Apply migrations and serve the API.')
     .option('--host <host>', 'address to listen on (default: $HOST, else 127.0.0.1)', process.env.HOST ?? '127.0.0.1')
-    .option('--port <port>', 'port to listen on (default: $PORT, else 8000)', port, process.env.PORT === undefined ? 8000 : port(process.env.PORT))
+    .option(
+      '--port <port>',
+      'port to listen on (default: $PORT, else 8000)',
+      port,
+      process.env.PORT === undefined ? 8000 : port(process.env.PORT),
+    )
     .option('--workers <n>', 'worker processes sharing the port (a number, or auto: one per core)', workers, 1)
     .action(async (options: ServeOptions) => {
       if (options.workers > 1 && cluster.isPrimary) {

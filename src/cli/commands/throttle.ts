@@ -30,14 +30,17 @@ export function throttleCommand(): Command {
       if ((username === undefined) === (options.address === undefined)) throw new Error('name a username or --address, not both');
       const { settings } = loadSettings();
       if (settings.REDIS_URL === null) {
-        throw new Error('without REDIS_URL each server keeps its throttle counters in its own memory: clear a lock in the admin console (the user\'s page, "Clear login locks"), or restart the server');
+        throw new Error(
+          'without REDIS_URL each server keeps its throttle counters in its own memory: clear a lock in the admin console (the user\'s page, "Clear login locks"), or restart the server',
+        );
       }
       const link = RedisLink.open(settings.REDIS_URL, stderrLogger);
       try {
         if (!(await untilReady(link, 5000))) throw new Error('Redis (REDIS_URL) is not reachable');
         const limiter = new RedisRateLimiter(link, new MemoryRateLimiter());
         const context = { limiter };
-        const cleared = username === undefined ? await clearAddressLocks(context, options.address ?? '') : await clearAccountLocks(context, username);
+        const cleared =
+          username === undefined ? await clearAddressLocks(context, options.address ?? '') : await clearAccountLocks(context, username);
         process.stdout.write(`Cleared ${cleared} throttle counter${cleared === 1 ? '' : 's'}.\n`);
       } finally {
         await link.close();

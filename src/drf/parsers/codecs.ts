@@ -11,14 +11,40 @@ export type Codec = 'utf-8' | 'utf-8-sig' | 'ascii' | 'latin-1';
 
 /** `encodings.aliases` entries (and module names) of the supported codecs. */
 const CODEC_NAMES: Readonly<Record<string, Codec>> = {
-  utf_8: 'utf-8', u8: 'utf-8', utf: 'utf-8', utf8: 'utf-8', utf8_ucs2: 'utf-8', utf8_ucs4: 'utf-8', cp65001: 'utf-8',
+  utf_8: 'utf-8',
+  u8: 'utf-8',
+  utf: 'utf-8',
+  utf8: 'utf-8',
+  utf8_ucs2: 'utf-8',
+  utf8_ucs4: 'utf-8',
+  cp65001: 'utf-8',
   utf_8_sig: 'utf-8-sig',
-  ascii: 'ascii', '646': 'ascii', 'ansi_x3.4_1968': 'ascii', 'ansi_x3.4_1986': 'ascii', ansi_x3_4_1968: 'ascii',
-  cp367: 'ascii', csascii: 'ascii', ibm367: 'ascii', iso646_us: 'ascii', 'iso_646.irv_1991': 'ascii', iso_ir_6: 'ascii',
-  us: 'ascii', us_ascii: 'ascii',
-  latin_1: 'latin-1', '8859': 'latin-1', cp819: 'latin-1', csisolatin1: 'latin-1', ibm819: 'latin-1', iso8859: 'latin-1',
-  iso8859_1: 'latin-1', iso_8859_1: 'latin-1', iso_8859_1_1987: 'latin-1', iso_ir_100: 'latin-1', l1: 'latin-1',
-  latin: 'latin-1', latin1: 'latin-1',
+  ascii: 'ascii',
+  '646': 'ascii',
+  'ansi_x3.4_1968': 'ascii',
+  'ansi_x3.4_1986': 'ascii',
+  ansi_x3_4_1968: 'ascii',
+  cp367: 'ascii',
+  csascii: 'ascii',
+  ibm367: 'ascii',
+  iso646_us: 'ascii',
+  'iso_646.irv_1991': 'ascii',
+  iso_ir_6: 'ascii',
+  us: 'ascii',
+  us_ascii: 'ascii',
+  latin_1: 'latin-1',
+  '8859': 'latin-1',
+  cp819: 'latin-1',
+  csisolatin1: 'latin-1',
+  ibm819: 'latin-1',
+  iso8859: 'latin-1',
+  iso8859_1: 'latin-1',
+  iso_8859_1: 'latin-1',
+  iso_8859_1_1987: 'latin-1',
+  iso_ir_100: 'latin-1',
+  l1: 'latin-1',
+  latin: 'latin-1',
+  latin1: 'latin-1',
 };
 
 /** `codecs.lookup(name)` restricted to the supported codecs (`null`: unknown or unsupported). */
@@ -43,10 +69,9 @@ export function lookupCodec(name: string): Codec | null {
  * The first problem CPython's UTF-8 decoder reports, or where a valid but incomplete sequence
  * starts at the very end (which an incremental decoder keeps waiting for).
  */
-function findUtf8Problem(bytes: Uint8Array):
-  | { kind: 'error'; start: number; end: number; reason: string }
-  | { kind: 'incomplete'; at: number }
-  | null {
+function findUtf8Problem(
+  bytes: Uint8Array,
+): { kind: 'error'; start: number; end: number; reason: string } | { kind: 'incomplete'; at: number } | null {
   const n = bytes.length;
   const cont = (i: number): boolean => ((bytes[i] ?? 0) & 0xc0) === 0x80;
   const invalid = (start: number, length: number, reason = 'invalid continuation byte') =>

@@ -46,7 +46,8 @@ export function parseMultipart(contentType: string, raw: Buffer, codec: Codec): 
     const disposition = item.headers.get('content-disposition');
     const nameParam = disposition?.params.get('name');
     if (disposition === undefined || nameParam === undefined) continue;
-    const fieldName = 'bytes' in nameParam ? decodeReplacing(latin1Bytes(stripAsciiWhitespace(nameParam.bytes)), codec) : pythonStrip(nameParam.text);
+    const fieldName =
+      'bytes' in nameParam ? decodeReplacing(latin1Bytes(stripAsciiWhitespace(nameParam.bytes)), codec) : pythonStrip(nameParam.text);
     const base64 = item.headers.get('content-transfer-encoding')?.value.trim() === 'base64';
 
     if (item.type === 'field') {
@@ -64,7 +65,12 @@ export function parseMultipart(contentType: string, raw: Buffer, codec: Codec): 
     const fileName = uploadFileName(disposition.params.get('filename'), codec);
     if (fileName === null) continue;
     const contentTypeHeader = item.headers.get('content-type');
-    pendingFile = new UploadedFile(fieldName, fileName, contentTypeHeader?.value.trim() ?? '', base64 ? decodeBase64File(item.body) : item.body);
+    pendingFile = new UploadedFile(
+      fieldName,
+      fileName,
+      contentTypeHeader?.value.trim() ?? '',
+      base64 ? decodeBase64File(item.body) : item.body,
+    );
   }
 
   const values: FormBody = {};

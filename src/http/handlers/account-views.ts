@@ -18,7 +18,9 @@ const EMAIL_FIELD: FieldSpec = { name: 'email', kind: 'email', maxLength: 254 };
 const passwordChange: Handler = async ({ request, context, auth }) => {
   if (auth === undefined) throw TesseraError.of('not_authenticated');
   const specs: FieldSpec[] = [
-    ...(context.settings.OLD_PASSWORD_FIELD_ENABLED ? [{ name: 'old_password', kind: 'char', maxLength: context.settings.MAX_PASSWORD_LENGTH } as const] : []),
+    ...(context.settings.OLD_PASSWORD_FIELD_ENABLED
+      ? [{ name: 'old_password', kind: 'char', maxLength: context.settings.MAX_PASSWORD_LENGTH } as const]
+      : []),
     ...NEW_PASSWORD_FIELDS,
   ];
   const data = await requestData(request);
@@ -42,7 +44,11 @@ const passwordReset: Handler = async ({ request, context }) => {
 };
 
 const passwordResetConfirm: Handler = async ({ request, context }) => {
-  const { data, values } = await validatedFields(request, [...NEW_PASSWORD_FIELDS, { name: 'uid', kind: 'char' }, { name: 'token', kind: 'char' }]);
+  const { data, values } = await validatedFields(request, [
+    ...NEW_PASSWORD_FIELDS,
+    { name: 'uid', kind: 'char' },
+    { name: 'token', kind: 'char' },
+  ]);
   await confirmPasswordReset(
     context,
     {
@@ -89,7 +95,8 @@ export function accountRoutes(options: { prefix: string; oldPasswordField: boole
     {
       path: `${prefix}password/reset/`,
       name: 'Password Reset',
-      description: 'Sends a password reset e-mail to the account with this address, if there is one.\n\nAccepts the following POST parameters: email\nReturns the success message, whether or not the address is known.',
+      description:
+        'Sends a password reset e-mail to the account with this address, if there is one.\n\nAccepts the following POST parameters: email\nReturns the success message, whether or not the address is known.',
       handlers: { POST: passwordReset },
       authenticated: false,
       postFields: [{ name: 'email', required: true }],

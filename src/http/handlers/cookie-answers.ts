@@ -79,7 +79,8 @@ export function cookieAnswer(
     request,
     {
       access: { value: tokens.access, expiresAtMs: expiresAtMs(tokens.access) },
-      refresh: tokens.refresh === undefined || refreshExpiry === undefined ? undefined : { value: tokens.refresh, expiresAtMs: refreshExpiry },
+      refresh:
+        tokens.refresh === undefined || refreshExpiry === undefined ? undefined : { value: tokens.refresh, expiresAtMs: refreshExpiry },
       csrf: { value: csrf, expiresAtMs: refreshExpiry ?? nowMs + context.settings.REFRESH_TOKEN_LIFETIME * 1000 },
     },
     nowMs,
@@ -111,7 +112,8 @@ export async function refreshTokenSource(mode: CookieMode | undefined, request: 
     if (wantsCookies(mode, request) && !hasCookie(mode, request)) return { kind: 'none' };
     throw error;
   }
-  const checked = typeof data === 'object' && data !== null ? collectFieldErrors(data, [{ name: field, kind: 'char', required: false }]) : undefined;
+  const checked =
+    typeof data === 'object' && data !== null ? collectFieldErrors(data, [{ name: field, kind: 'char', required: false }]) : undefined;
   if (checked === undefined || field in checked.values || field in checked.errors) return { kind: 'body' };
   const raw = requestCookies(request)[mode.refreshCookie];
   if (raw !== undefined && raw !== '') return { kind: 'cookie', raw };

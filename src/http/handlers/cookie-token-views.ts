@@ -85,7 +85,8 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
   const blacklist: Handler = async (input) => {
     const { context, request } = input;
     const source = await refreshTokenSource(mode, request, 'refresh');
-    if (source.kind === 'body' || mode === undefined) return { status: 200, body: await blacklistToken(context, await base.oneField(input, 'refresh'), originOf(request)) };
+    if (source.kind === 'body' || mode === undefined)
+      return { status: 200, body: await blacklistToken(context, await base.oneField(input, 'refresh'), originOf(request)) };
     if (source.kind === 'none') {
       // A browser with no refresh cookie left (it expired): the other cookies still go.
       checkOrigin(request, context.settings);
@@ -99,13 +100,19 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
       checkOrigin(request, context.settings);
       throw new RefusalWithCookies(error, clearedCookies(mode, request));
     }
-    return clearingCookiesAfter(mode, request, async () => ({ status: 200, body: await blacklistToken(context, source.raw, originOf(request)) }));
+    return clearingCookiesAfter(mode, request, async () => ({
+      status: 200,
+      body: await blacklistToken(context, source.raw, originOf(request)),
+    }));
   };
 
   const logoutAll: Handler = async ({ context, request, auth }) => {
     // The route is authenticated: the router answered 401 before reaching here without a user.
     if (auth === undefined) throw TesseraError.of('not_authenticated');
-    const answer = async (): Promise<HandlerResult> => ({ status: 200, body: await logoutEverywhere(context, auth.user, originOf(request)) });
+    const answer = async (): Promise<HandlerResult> => ({
+      status: 200,
+      body: await logoutEverywhere(context, auth.user, originOf(request)),
+    });
     return wantsCookies(mode, request) ? clearingCookiesAfter(mode, request, answer) : answer();
   };
 
@@ -137,7 +144,8 @@ export function csrfTokenRoute(prefix: string, mode: CookieMode): Route {
     const userId = await cookieUserId(context, mode, request);
     if (userId === undefined) throw TesseraError.of('not_authenticated');
     const current = requestCookies(request)[mode.csrfCookie];
-    const token = current !== undefined && isCsrfTokenOf(context.settings, current, userId) ? current : issueCsrfToken(context.settings, userId);
+    const token =
+      current !== undefined && isCsrfTokenOf(context.settings, current, userId) ? current : issueCsrfToken(context.settings, userId);
     const nowMs = context.codec.now();
     return {
       status: 200,

@@ -14,11 +14,18 @@ const register: Handler = async (input) => {
   const { request, context } = input;
   try {
     const user = await registerFromRequest(input);
-    await context.events.emit({ action: 'registration.created', user: { id: user.id, username: user.username }, origin: originOf(request) });
+    await context.events.emit({
+      action: 'registration.created',
+      user: { id: user.id, username: user.username },
+      origin: originOf(request),
+    });
     return { status: 201, body: undefined };
   } catch (error) {
     if (error instanceof TesseraError) {
-      await context.events.emit({ action: 'registration.refused', detail: { reason: error.code === 'throttled' ? 'throttled' : 'invalid' } });
+      await context.events.emit({
+        action: 'registration.refused',
+        detail: { reason: error.code === 'throttled' ? 'throttled' : 'invalid' },
+      });
     }
     throw error;
   }

@@ -84,7 +84,11 @@ function traced(name: string, handler: Handler): Handler {
   return (input) => inSpan(`tessera.token.${name}`, {}, () => handler(input));
 }
 
-const obtainSliding: Handler = async (input) => ({ status: 200, body: await issueSliding(input.context, await loggedInUser(input)), headers: NO_STORE });
+const obtainSliding: Handler = async (input) => ({
+  status: 200,
+  body: await issueSliding(input.context, await loggedInUser(input)),
+  headers: NO_STORE,
+});
 const refreshSlidingToken: Handler = async (input) => {
   const raw = await oneField(input, 'token');
   return { status: 200, body: await reportingRefusal(input.context, () => refreshSliding(input.context, raw)), headers: NO_STORE };
@@ -99,7 +103,12 @@ const credentialFields = (usernameField: string) => [
  * The token routes under `prefix` (default `/api/token/`), with the sliding pair when
  * SlidingToken is enabled, and the CSRF token view in cookie mode (`cookieMode`).
  */
-export function tokenRoutes(options: { prefix: string; usernameField: string; sliding: boolean; cookieMode?: CookieMode | undefined }): Route[] {
+export function tokenRoutes(options: {
+  prefix: string;
+  usernameField: string;
+  sliding: boolean;
+  cookieMode?: CookieMode | undefined;
+}): Route[] {
   const { prefix, usernameField } = options;
   // Login, refresh, logout and logout-all: simplejwt's, or with cookies in cookie mode (cookie-token-views.ts).
   const { obtainPair, refresh, blacklist, logoutAll } = cookieTokenViews(options.cookieMode, { loggedInUser, oneField, reportingRefusal });
@@ -144,7 +153,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
     {
       path: `${prefix}logout-all/`,
       name: 'Token Logout All',
-      description: "Blacklists every refresh token of the authenticated user: a log out from every device.",
+      description: 'Blacklists every refresh token of the authenticated user: a log out from every device.',
       handlers: { POST: traced('logout_all', logoutAll) },
       authenticated: true,
       postFields: [],
@@ -156,7 +165,8 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       {
         path: `${prefix}sliding/`,
         name: 'Token Obtain Sliding',
-        description: 'Takes a set of user credentials and returns a sliding JSON web token to\nprove the authentication of those credentials.',
+        description:
+          'Takes a set of user credentials and returns a sliding JSON web token to\nprove the authentication of those credentials.',
         handlers: { POST: traced('sliding', obtainSliding) },
         authenticated: false,
         postFields: credentialFields(usernameField),
@@ -164,8 +174,7 @@ export function tokenRoutes(options: { prefix: string; usernameField: string; sl
       {
         path: `${prefix}sliding/refresh/`,
         name: 'Token Refresh Sliding',
-        description:
-          "Takes a sliding JSON web token and returns a new, refreshed version if the\ntoken's refresh period has not expired.",
+        description: "Takes a sliding JSON web token and returns a new, refreshed version if the\ntoken's refresh period has not expired.",
         handlers: { POST: traced('sliding_refresh', refreshSlidingToken) },
         authenticated: false,
         postFields: [{ name: 'token', required: true }],

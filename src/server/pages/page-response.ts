@@ -48,7 +48,11 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * An HTML page. Never cached: pages show tokens, users and CSRF tokens. `vary` is for pages
  * served at API URLs, whose JSON answer depends on the same header.
  */
-export function htmlResponse(status: number, markup: SafeHtml, options: { vary?: string; setCookies?: string[]; method?: string } = {}): PageResponse {
+export function htmlResponse(
+  status: number,
+  markup: SafeHtml,
+  options: { vary?: string; setCookies?: string[]; method?: string } = {},
+): PageResponse {
   const headers: Record<string, string> = {
     ...PAGE_SECURITY_HEADERS,
     'content-type': 'text/html; charset=utf-8',

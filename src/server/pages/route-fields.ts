@@ -60,9 +60,11 @@ function autocompleteOf(name: string, input: FieldInput, registering: boolean): 
 
 function helpOf(name: string, route: Route, registering: boolean): string | undefined {
   if ((registering && name === 'password') || name === 'new_password1') return PASSWORD_HELP_TEXTS.join(' ');
-  if (route.name === 'Password Reset Confirm' && (name === 'uid' || name === 'token')) return `The ${name} from the link in the password reset mail.`;
+  if (route.name === 'Password Reset Confirm' && (name === 'uid' || name === 'token'))
+    return `The ${name} from the link in the password reset mail.`;
   if (name === 'refresh') return 'A refresh token, as the login answered it.';
-  if (name === 'token') return TOKEN_FIELD_TAKES_ACCESS.has(route.name) ? 'A token to check: the kept access token by default.' : 'A token.';
+  if (name === 'token')
+    return TOKEN_FIELD_TAKES_ACCESS.has(route.name) ? 'A token to check: the kept access token by default.' : 'A token.';
   return undefined;
 }
 
@@ -84,7 +86,8 @@ export function requestFields(route: Route, settings: Settings): RouteField[] {
         }));
   return specs.map((spec) => {
     const input = inputOf(spec.name, spec.kind);
-    const prefill = spec.name === 'refresh' ? 'refresh' : spec.name === 'token' && TOKEN_FIELD_TAKES_ACCESS.has(route.name) ? 'access' : undefined;
+    const prefill =
+      spec.name === 'refresh' ? 'refresh' : spec.name === 'token' && TOKEN_FIELD_TAKES_ACCESS.has(route.name) ? 'access' : undefined;
     const help = helpOf(spec.name, route, registering);
     return {
       name: spec.name,

@@ -32,7 +32,12 @@ export interface SqlHandle {
    * against Kysely's own compilation and throws on a mismatch, so a wrong order fails in the
    * tests instead of binding wrong values.
    */
-  executeCompiled<Row>(db: Kysely<Database>, name: string, build: () => { compile(): CompiledQuery<Row> }, parameters: readonly unknown[]): Promise<QueryResult<Row>>;
+  executeCompiled<Row>(
+    db: Kysely<Database>,
+    name: string,
+    build: () => { compile(): CompiledQuery<Row> },
+    parameters: readonly unknown[],
+  ): Promise<QueryResult<Row>>;
   /** A single-row read through `executeCompiled`, on the store's handle. */
   selectFirst<Row>(name: string, build: () => { compile(): CompiledQuery<Row> }, parameters: readonly unknown[]): Promise<Row | undefined>;
 }
@@ -49,7 +54,9 @@ export function compiledStatements(db: Kysely<Database>): Pick<SqlHandle, 'execu
     let text = compiledSql.get(name);
     if (text === undefined) {
       const compiled = build().compile();
-      const same = compiled.parameters.length === parameters.length && compiled.parameters.every((value, index) => Object.is(value, parameters[index]));
+      const same =
+        compiled.parameters.length === parameters.length &&
+        compiled.parameters.every((value, index) => Object.is(value, parameters[index]));
       if (!same) throw new Error(`statement ${name}: the parameters given do not match what Kysely binds`);
       text = compiled.sql;
       compiledSql.set(name, text);

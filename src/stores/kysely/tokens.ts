@@ -36,7 +36,12 @@ export class KyselyTokenStore implements TokenStore {
   async isBlacklisted(jti: string): Promise<boolean> {
     const row = await this.#sql.selectFirst(
       'isBlacklisted',
-      () => this.#sql.db.selectFrom(`${BLACKLISTED} as b`).innerJoin(`${OUTSTANDING} as o`, 'o.id', 'b.token_id').select('b.id').where('o.jti', '=', jti),
+      () =>
+        this.#sql.db
+          .selectFrom(`${BLACKLISTED} as b`)
+          .innerJoin(`${OUTSTANDING} as o`, 'o.id', 'b.token_id')
+          .select('b.id')
+          .where('o.jti', '=', jti),
       [jti],
     );
     return row !== undefined;
@@ -107,7 +112,17 @@ export class KyselyTokenStore implements TokenStore {
           .selectFrom(`${OUTSTANDING} as o`)
           .leftJoin(`${BLACKLISTED} as b`, 'b.token_id', 'o.id')
           .leftJoin(`${FAMILIES} as f`, 'f.id', 'o.family_id')
-          .select(['o.jti', 'o.user_id', 'o.family_id', 'o.replaced_by', 'o.created_at', 'o.expires_at', 'b.blacklisted_at', 'f.created_at as family_created_at', 'f.revoked_at'])
+          .select([
+            'o.jti',
+            'o.user_id',
+            'o.family_id',
+            'o.replaced_by',
+            'o.created_at',
+            'o.expires_at',
+            'b.blacklisted_at',
+            'f.created_at as family_created_at',
+            'f.revoked_at',
+          ])
           .where('o.jti', '=', jti),
       [jti],
     );

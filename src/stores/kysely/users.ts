@@ -173,7 +173,9 @@ export class KyselyUserStore implements UserStore {
     const row = await this.#sql.db
       .insertInto(TOKEN_CUTOFF_TABLE)
       .values({ user_id: userId, version: 1, valid_after: now })
-      .onConflict((conflict) => conflict.column('user_id').doUpdateSet((eb) => ({ version: eb(`${TOKEN_CUTOFF_TABLE}.version`, '+', 1), valid_after: now })))
+      .onConflict((conflict) =>
+        conflict.column('user_id').doUpdateSet((eb) => ({ version: eb(`${TOKEN_CUTOFF_TABLE}.version`, '+', 1), valid_after: now })),
+      )
       .returning('version')
       .executeTakeFirstOrThrow();
     return Number(row.version);

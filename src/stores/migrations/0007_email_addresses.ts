@@ -31,10 +31,27 @@ export function emailAddressesMigration(dialect: MigrationDialect): Migration {
         .execute();
       await db.schema.createIndex('account_emailaddress_user_id_2c513194').on(TABLE).column('user_id').execute();
       await db.schema.createIndex('account_emailaddress_email_03be32b2').on(TABLE).column('email').execute();
-      await db.schema.createIndex('account_emailaddress_user_id_email_987c8728_uniq').on(TABLE).columns(['user_id', 'email']).unique().execute();
+      await db.schema
+        .createIndex('account_emailaddress_user_id_email_987c8728_uniq')
+        .on(TABLE)
+        .columns(['user_id', 'email'])
+        .unique()
+        .execute();
       // Partial indexes: the WHERE is SQL text because SQLite forbids bound parameters there.
-      await db.schema.createIndex('unique_verified_email').on(TABLE).column('email').unique().where(sql<boolean>`${sql.ref('verified')}`).execute();
-      await db.schema.createIndex('unique_primary_email').on(TABLE).columns(['user_id', 'primary']).unique().where(sql<boolean>`${sql.ref('primary')}`).execute();
+      await db.schema
+        .createIndex('unique_verified_email')
+        .on(TABLE)
+        .column('email')
+        .unique()
+        .where(sql<boolean>`${sql.ref('verified')}`)
+        .execute();
+      await db.schema
+        .createIndex('unique_primary_email')
+        .on(TABLE)
+        .columns(['user_id', 'primary'])
+        .unique()
+        .where(sql<boolean>`${sql.ref('primary')}`)
+        .execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable(TABLE).execute();

@@ -31,13 +31,20 @@ export function foldedNamesMigration(_dialect: MigrationDialect): Migration {
         .addPrimaryKeyConstraint(`${NAME_KEY_TABLE}_pkey`, ['user_id', 'kind'])
         .execute();
       await db.schema.createIndex(NAME_KEY_UNIQUE_INDEX).on(NAME_KEY_TABLE).columns(['kind', 'folded']).unique().execute();
-      const typed = db as unknown as Kysely<{ auth_user: UserNames; tessera_user_name_key: { user_id: number; kind: string; folded: string } }>;
+      const typed = db as unknown as Kysely<{
+        auth_user: UserNames;
+        tessera_user_name_key: { user_id: number; kind: string; folded: string };
+      }>;
       const users = await typed.selectFrom('auth_user').select(['id', 'username', 'email']).orderBy('id').execute();
       for (const user of users) {
         const keys = [{ user_id: user.id, kind: 'username', folded: foldedKey(user.username) }];
         if (user.email !== '') keys.push({ user_id: user.id, kind: 'email', folded: emailKey(user.email) });
         for (const key of keys) {
-          await typed.insertInto(NAME_KEY_TABLE).values(key).onConflict((conflict) => conflict.doNothing()).execute();
+          await typed
+            .insertInto(NAME_KEY_TABLE)
+            .values(key)
+            .onConflict((conflict) => conflict.doNothing())
+            .execute();
         }
       }
     },

@@ -81,7 +81,7 @@ describe('openPostgresStore', () => {
     await store.migrate();
     await store.close();
     const tables = await rows<{ table_name: string }>(
-      "select table_name from information_schema.tables where table_schema = $1 order by table_name",
+      'select table_name from information_schema.tables where table_schema = $1 order by table_name',
       [schema],
     );
     // Later migrations add tables of their own; these are the ones every store needs.
@@ -181,15 +181,21 @@ describe('PostgreSQL schema', () => {
     expect(type('token_blacklist_outstandingtoken', 'id')).toBe('bigint');
     expect(type('token_blacklist_outstandingtoken', 'expires_at')).toBe('timestamp with time zone');
     expect(type('token_blacklist_blacklistedtoken', 'token_id')).toBe('bigint');
-    expect(columns.filter((c) => c.is_identity === 'YES').map((c) => `${c.table_name}.${c.column_name}`).sort()).toEqual([
-      'auth_user.id',
-      'token_blacklist_blacklistedtoken.id',
-      'token_blacklist_outstandingtoken.id',
-    ]);
-    const indexes = await rows<{ indexname: string; indexdef: string }>('select indexname, indexdef from pg_indexes where schemaname = $1', [schema]);
+    expect(
+      columns
+        .filter((c) => c.is_identity === 'YES')
+        .map((c) => `${c.table_name}.${c.column_name}`)
+        .sort(),
+    ).toEqual(['auth_user.id', 'token_blacklist_blacklistedtoken.id', 'token_blacklist_outstandingtoken.id']);
+    const indexes = await rows<{ indexname: string; indexdef: string }>(
+      'select indexname, indexdef from pg_indexes where schemaname = $1',
+      [schema],
+    );
     const definition = (name: string): string | undefined => indexes.find((i) => i.indexname === name)?.indexdef;
     expect(definition('auth_user_username_uniq')).toMatch(/UNIQUE INDEX .* \(username\)$/);
-    expect(definition('auth_user_email_ci_uniq')).toMatch(/UNIQUE INDEX .* \(lower\(\(email\)::text\)\) WHERE \(\(email\)::text <> ''::text\)$/);
+    expect(definition('auth_user_email_ci_uniq')).toMatch(
+      /UNIQUE INDEX .* \(lower\(\(email\)::text\)\) WHERE \(\(email\)::text <> ''::text\)$/,
+    );
     expect(definition('token_blacklist_outstandingtoken_expires_at_idx')).toBeDefined();
     expect(definition('token_blacklist_outstandingtoken_family_id_idx')).toBeDefined();
   });
@@ -202,7 +208,9 @@ describe('PostgreSQL schema', () => {
     await store.blacklist({ ...token(), expiresAt: new Date('2030-05-06T07:08:09Z') }, new Date());
     await store.close();
     expect(
-      await rows(`select to_char(date_joined at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') as joined, is_staff, is_active from "${schema}".auth_user`),
+      await rows(
+        `select to_char(date_joined at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') as joined, is_staff, is_active from "${schema}".auth_user`,
+      ),
     ).toEqual([{ joined: '2024-01-02 03:04:05.678', is_staff: true, is_active: true }]);
     const [expiry] = await rows<{ expires_at: Date }>(`select expires_at from "${schema}".token_blacklist_outstandingtoken`);
     expect(expiry?.expires_at.toISOString()).toBe('2030-05-06T07:08:09.000Z');
@@ -251,14 +259,17 @@ describe('PostgreSQL schema', () => {
     await store.close();
   });
 
-  it("recognises the unique constraint Django gives auth_user.username", async () => {
+  it('recognises the unique constraint Django gives auth_user.username', async () => {
     const schema = freshSchema();
     const store = await openPostgresStore(DATABASE_URL, { schema });
     await store.migrate();
     await admin.query(`drop index "${schema}".auth_user_username_uniq`);
     await admin.query(`alter table "${schema}".auth_user add constraint auth_user_username_key unique (username)`);
     await store.createUser({ username: 'alice', password: 'p' });
-    await expect(store.createUser({ username: 'alice', password: 'p' })).rejects.toMatchObject({ name: 'UniqueViolationError', field: 'username' });
+    await expect(store.createUser({ username: 'alice', password: 'p' })).rejects.toMatchObject({
+      name: 'UniqueViolationError',
+      field: 'username',
+    });
     await store.close();
   });
 });
@@ -307,11 +318,16 @@ describe('PostgreSQL store shared by several processes', () => {
       process.execPath,
       [
         join(repoRoot, 'node_modules/typescript/bin/tsc'),
-        '--outDir', compiledDir,
-        '--rootDir', join(repoRoot, 'src'),
-        '--module', 'NodeNext',
-        '--moduleResolution', 'NodeNext',
-        '--target', 'ES2022',
+        '--outDir',
+        compiledDir,
+        '--rootDir',
+        join(repoRoot, 'src'),
+        '--module',
+        'NodeNext',
+        '--moduleResolution',
+        'NodeNext',
+        '--target',
+        'ES2022',
         '--skipLibCheck',
         '--noCheck',
         join(repoRoot, 'src/stores/postgres/postgres-store.ts'),

@@ -167,7 +167,9 @@ export class PostgresStore extends KyselyStore {
       this.db.transaction().execute(async (lock) => {
         // A server-wide idle timeout would otherwise end the lock's session while it waits idle.
         await sql`set local idle_in_transaction_session_timeout = 0`.execute(lock);
-        await sql`select pg_advisory_xact_lock(${POSTGRES_MIGRATION_LOCK_CLASS}::int4, hashtext(current_setting('search_path')))`.execute(lock);
+        await sql`select pg_advisory_xact_lock(${POSTGRES_MIGRATION_LOCK_CLASS}::int4, hashtext(current_setting('search_path')))`.execute(
+          lock,
+        );
         if (this.schema !== undefined) await this.#ensureSchema();
         await migrate(this.db);
       }),
@@ -181,7 +183,8 @@ export class PostgresStore extends KyselyStore {
     const constraint: unknown = (error as { constraint?: unknown }).constraint;
     // Two concurrent registrations of folded-equal names (migration 0009): the loser's insert
     // waits on the index, then fails; PostgreSQL's detail names the key, "(kind, folded)=(email, ...)".
-    if (constraint === NAME_KEY_UNIQUE_INDEX) return String((error as { detail?: unknown }).detail).includes('=(email,') ? 'email' : 'username';
+    if (constraint === NAME_KEY_UNIQUE_INDEX)
+      return String((error as { detail?: unknown }).detail).includes('=(email,') ? 'email' : 'username';
     return typeof constraint === 'string' ? UNIQUE_USER_CONSTRAINTS[constraint] : undefined;
   }
 
@@ -212,7 +215,9 @@ export class PostgresStore extends KyselyStore {
 export async function openPostgresStore(url: string, options: { schema?: string } = {}): Promise<PostgresStore> {
   const { schema } = options;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new RangeError(`PostgreSQL schema name must be 1-63 letters, digits or _, not starting with a digit; got ${JSON.stringify(schema)}`);
+    throw new RangeError(
+      `PostgreSQL schema name must be 1-63 letters, digits or _, not starting with a digit; got ${JSON.stringify(schema)}`,
+    );
   }
   const pool = new Pool({ connectionString: url, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS });
   // Without a listener, an idle pooled connection that breaks (server restart, network cut)

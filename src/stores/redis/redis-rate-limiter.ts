@@ -7,7 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MemoryRateLimiter } from '../../throttling/memory-rate-limiter.js';
-import { horizonMs, maxEventsKept, toRetryAfterSeconds, type RateLimiter, type Reservation, type ThrottleRule } from '../../throttling/rate-limiter.js';
+import {
+  horizonMs,
+  maxEventsKept,
+  toRetryAfterSeconds,
+  type RateLimiter,
+  type Reservation,
+  type ThrottleRule,
+} from '../../throttling/rate-limiter.js';
 import type { RedisLink } from './redis-link.js';
 
 const PREFIX = 'tessera:throttle:';
@@ -56,7 +63,14 @@ return 1
 
 function ruleArguments(rule: ThrottleRule): string[] {
   const maxDelayMs = rule.kind === 'backoff' ? rule.maxDelaySeconds * 1000 : 0;
-  return [rule.kind === 'window' ? 'w' : 'b', String(rule.rate.limit), String(rule.rate.windowSeconds * 1000), String(horizonMs(rule)), String(maxDelayMs), String(maxEventsKept(rule))];
+  return [
+    rule.kind === 'window' ? 'w' : 'b',
+    String(rule.rate.limit),
+    String(rule.rate.windowSeconds * 1000),
+    String(horizonMs(rule)),
+    String(maxDelayMs),
+    String(maxEventsKept(rule)),
+  ];
 }
 
 export class RedisRateLimiter implements RateLimiter {
@@ -72,7 +86,10 @@ export class RedisRateLimiter implements RateLimiter {
     if (rules.length === 0) return { granted: true, ticket: 'none' };
     const ticket = `r:${nowMs}:${randomUUID()}`;
     const waitMs = await this.#link.run((client) =>
-      client.eval(RESERVE_SCRIPT, { keys: rules.map((rule) => PREFIX + rule.key), arguments: [String(nowMs), ticket, ...rules.flatMap(ruleArguments)] }),
+      client.eval(RESERVE_SCRIPT, {
+        keys: rules.map((rule) => PREFIX + rule.key),
+        arguments: [String(nowMs), ticket, ...rules.flatMap(ruleArguments)],
+      }),
     );
     if (typeof waitMs !== 'number') return this.#fallback.reserve(rules, nowMs);
     return waitMs > 0 ? { granted: false, retryAfter: toRetryAfterSeconds(waitMs) } : { granted: true, ticket };

@@ -91,13 +91,33 @@ describe('SQLite schema', () => {
     await store.close();
     const columns = (table: string): string[] =>
       withRawConnection(path, (db) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name).sort());
-    expect(columns('auth_user')).toEqual(
-      ['date_joined', 'email', 'first_name', 'id', 'is_active', 'is_staff', 'is_superuser', 'last_login', 'last_name', 'password', 'username'],
-    );
-    expect(columns('token_blacklist_outstandingtoken')).toEqual(['created_at', 'expires_at', 'family_id', 'id', 'jti', 'replaced_by', 'user_id']);
+    expect(columns('auth_user')).toEqual([
+      'date_joined',
+      'email',
+      'first_name',
+      'id',
+      'is_active',
+      'is_staff',
+      'is_superuser',
+      'last_login',
+      'last_name',
+      'password',
+      'username',
+    ]);
+    expect(columns('token_blacklist_outstandingtoken')).toEqual([
+      'created_at',
+      'expires_at',
+      'family_id',
+      'id',
+      'jti',
+      'replaced_by',
+      'user_id',
+    ]);
     expect(columns('token_blacklist_blacklistedtoken')).toEqual(['blacklisted_at', 'id', 'token_id']);
     const indexes = withRawConnection(path, (db) =>
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((i) => i.name),
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map(
+        (i) => i.name,
+      ),
     );
     // Later migrations add their own indexes; these are the ones the token tables rely on.
     expect(indexes).toEqual(
@@ -123,7 +143,9 @@ describe('SQLite schema', () => {
       expect(db.prepare('SELECT date_joined, is_staff, is_active, is_superuser, typeof(is_staff) AS kind FROM auth_user').all()).toEqual([
         { date_joined: '2024-01-02 03:04:05.678000', is_staff: 1, is_active: 1, is_superuser: 0, kind: 'integer' },
       ]);
-      expect(db.prepare('SELECT expires_at FROM token_blacklist_outstandingtoken').all()).toEqual([{ expires_at: '2030-05-06 07:08:09.000000' }]);
+      expect(db.prepare('SELECT expires_at FROM token_blacklist_outstandingtoken').all()).toEqual([
+        { expires_at: '2030-05-06 07:08:09.000000' },
+      ]);
     });
   });
 
@@ -235,11 +257,16 @@ describe('SQLite store shared by several processes', () => {
       process.execPath,
       [
         join(repoRoot, 'node_modules/typescript/bin/tsc'),
-        '--outDir', compiledDir,
-        '--rootDir', join(repoRoot, 'src'),
-        '--module', 'NodeNext',
-        '--moduleResolution', 'NodeNext',
-        '--target', 'ES2022',
+        '--outDir',
+        compiledDir,
+        '--rootDir',
+        join(repoRoot, 'src'),
+        '--module',
+        'NodeNext',
+        '--moduleResolution',
+        'NodeNext',
+        '--target',
+        'ES2022',
         '--skipLibCheck',
         '--noCheck',
         join(repoRoot, 'src/stores/sqlite/sqlite-store.ts'),

@@ -60,7 +60,10 @@ export function forgeAsymmetric(input: ForgeInput, algorithm: 'RS256' | 'ES256',
 }
 
 /** An attacker's own key pairs, made fresh per run. */
-export function attackerKeys(): { rsa: { privateKey: KeyObject; publicKey: KeyObject }; ec: { privateKey: KeyObject; publicKey: KeyObject } } {
+export function attackerKeys(): {
+  rsa: { privateKey: KeyObject; publicKey: KeyObject };
+  ec: { privateKey: KeyObject; publicKey: KeyObject };
+} {
   return { rsa: generateKeyPairSync('rsa', { modulusLength: 2048 }), ec: generateKeyPairSync('ec', { namedCurve: 'P-256' }) };
 }
 

@@ -14,7 +14,12 @@ export const ENDPOINTS = ['bearer', 'refresh', 'verify', 'blacklist'] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 /** The token kind each endpoint expects, for building otherwise-valid claims. */
-export const KIND_FOR: Readonly<Record<Endpoint, 'access' | 'refresh'>> = { bearer: 'access', refresh: 'refresh', verify: 'access', blacklist: 'refresh' };
+export const KIND_FOR: Readonly<Record<Endpoint, 'access' | 'refresh'>> = {
+  bearer: 'access',
+  refresh: 'refresh',
+  verify: 'access',
+  blacklist: 'refresh',
+};
 
 /** Presents `token` at `endpoint`. */
 export async function present(api: Api, endpoint: Endpoint, token: string): Promise<Reply> {

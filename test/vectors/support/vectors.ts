@@ -38,7 +38,13 @@ export interface WycheproofJwsFile {
     readonly comment: string;
     readonly private: Jwk;
     readonly public?: Jwk;
-    readonly tests: readonly { tcId: number; comment: string; jws: string | Record<string, unknown>; result: 'valid' | 'invalid'; flags: string[] }[];
+    readonly tests: readonly {
+      tcId: number;
+      comment: string;
+      jws: string | Record<string, unknown>;
+      result: 'valid' | 'invalid';
+      flags: string[];
+    }[];
   }[];
 }
 

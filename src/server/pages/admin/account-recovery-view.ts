@@ -37,15 +37,17 @@ function verificationState(user: User, view: RecoveryView): SafeHtml {
 export function recoverySection(session: ConsoleSignIn, user: User, view: RecoveryView, manageable: boolean): SafeHtml {
   const unavailable = manageable ? view.resetUnavailable : 'Only a superuser can act on a staff or superuser account.';
   return html`<section class="card" aria-labelledby="recovery-heading">
-<h2 id="recovery-heading">Email and password recovery</h2>
-<dl class="facts">
-<dt>Email verification</dt><dd>${view.verification}</dd>
-<dt>Address verified</dt><dd>${verificationState(user, view)}</dd>
-</dl>
-<form class="stack" method="post" action="/admin/users/${user.id}/password-reset/">
-<input type="hidden" name="csrf_token" value="${session.csrfToken}">
-<p class="muted">${unavailable ?? 'Mails the user a link to choose a new password. The link works once; you never see it.'}</p>
-<div class="actions"><button type="submit"${flag('disabled', unavailable !== undefined)}>Send password reset mail</button></div>
-</form>
-</section>`;
+    <h2 id="recovery-heading">Email and password recovery</h2>
+    <dl class="facts">
+      <dt>Email verification</dt>
+      <dd>${view.verification}</dd>
+      <dt>Address verified</dt>
+      <dd>${verificationState(user, view)}</dd>
+    </dl>
+    <form class="stack" method="post" action="/admin/users/${user.id}/password-reset/">
+      <input type="hidden" name="csrf_token" value="${session.csrfToken}" />
+      <p class="muted">${unavailable ?? 'Mails the user a link to choose a new password. The link works once; you never see it.'}</p>
+      <div class="actions"><button type="submit" ${flag('disabled', unavailable !== undefined)}>Send password reset mail</button></div>
+    </form>
+  </section>`;
 }

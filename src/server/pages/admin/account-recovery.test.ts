@@ -12,7 +12,11 @@ import type { AccountStore } from '../../../model/store.js';
 describe('admin console: email and password recovery', () => {
   let served: PagesApp;
   beforeEach(async () => {
-    served = await startPagesApp({ EMAIL_BACKEND: 'memory', PASSWORD_RESET_CONFIRM_URL: 'https://app.example.com/reset/{uid}/{token}', ACCOUNT_EMAIL_VERIFICATION: 'optional' });
+    served = await startPagesApp({
+      EMAIL_BACKEND: 'memory',
+      PASSWORD_RESET_CONFIRM_URL: 'https://app.example.com/reset/{uid}/{token}',
+      ACCOUNT_EMAIL_VERIFICATION: 'optional',
+    });
   });
   afterEach(async () => {
     await served.close();
@@ -34,7 +38,9 @@ describe('admin console: email and password recovery', () => {
     expect(before.body).toMatch(/Address verified<\/dt><dd><span class="badge no">No<\/span> not recorded/);
     const address = await store.addEmailAddress(user.id, 'iris@example.com');
     await store.verifyEmailAddress(address.id);
-    expect((await browser.get(`/admin/users/${user.id}/`)).body).toMatch(/Address verified<\/dt><dd><span class="badge yes">Verified<\/span>/);
+    expect((await browser.get(`/admin/users/${user.id}/`)).body).toMatch(
+      /Address verified<\/dt><dd><span class="badge yes">Verified<\/span>/,
+    );
 
     const sent = await browser.post(`/admin/users/${user.id}/password-reset/`, { csrf_token: await browser.csrfToken() });
     expect(sent.statusCode).toBe(303);

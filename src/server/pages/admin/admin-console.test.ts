@@ -28,7 +28,10 @@ describe('admin console over HTTP', () => {
 
     it('refuses a non-staff user with the right password, and a wrong password, alike, and audits both', async () => {
       await served.addUser('amaya', STRONG);
-      for (const [username, password] of [['amaya', STRONG], [SUPERUSER.username, 'wrong-password']]) {
+      for (const [username, password] of [
+        ['amaya', STRONG],
+        [SUPERUSER.username, 'wrong-password'],
+      ]) {
         const browser = new ConsoleBrowser(served.app);
         const answer = await browser.signIn(username ?? '', password ?? '');
         expect(answer.statusCode).toBe(403);
@@ -61,7 +64,9 @@ describe('admin console over HTTP', () => {
     it('sets the session cookie HttpOnly, SameSite=Strict, Path=/admin/, not Secure over plain HTTP', async () => {
       const browser = new ConsoleBrowser(served.app);
       const form = await browser.get('/admin/login/');
-      expect(setCookiesOf(form)).toEqual([expect.stringMatching(/^tessera_admin_csrf=[\w-]{43}; Path=\/admin\/; HttpOnly; SameSite=Strict$/)]);
+      expect(setCookiesOf(form)).toEqual([
+        expect.stringMatching(/^tessera_admin_csrf=[\w-]{43}; Path=\/admin\/; HttpOnly; SameSite=Strict$/),
+      ]);
       const answer = await browser.signIn(SUPERUSER.username, SUPERUSER.password);
       expect(answer.statusCode).toBe(303);
       expect(answer.headers.location).toBe('/admin/');
@@ -94,10 +99,18 @@ describe('admin console over HTTP', () => {
   describe('CSRF', () => {
     it('refuses a sign-in form without the pre-session cookie, or with another token', async () => {
       const browser = new ConsoleBrowser(served.app);
-      const noCookie = await browser.post('/admin/login/', { csrf_token: 'x'.repeat(43), username: SUPERUSER.username, password: SUPERUSER.password });
+      const noCookie = await browser.post('/admin/login/', {
+        csrf_token: 'x'.repeat(43),
+        username: SUPERUSER.username,
+        password: SUPERUSER.password,
+      });
       expect(noCookie.statusCode).toBe(403);
       await browser.get('/admin/login/');
-      const mismatch = await browser.post('/admin/login/', { csrf_token: 'y'.repeat(43), username: SUPERUSER.username, password: SUPERUSER.password });
+      const mismatch = await browser.post('/admin/login/', {
+        csrf_token: 'y'.repeat(43),
+        username: SUPERUSER.username,
+        password: SUPERUSER.password,
+      });
       expect(mismatch.statusCode).toBe(403);
       expect(mismatch.body).toContain('CSRF check failed');
       expect(browser.jar.get('tessera_admin_session')).toBeUndefined();
@@ -109,9 +122,16 @@ describe('admin console over HTTP', () => {
       const token = await browser.csrfToken();
       const user = { username: 'mallory', password: STRONG, password2: STRONG, is_active: 'on' };
       expect((await browser.post('/admin/users/new/', user)).statusCode).toBe(403);
-      expect((await browser.post('/admin/users/new/', { ...user, csrf_token: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` })).statusCode).toBe(403);
-      expect((await browser.post('/admin/users/new/', { ...user, csrf_token: token }, { origin: 'http://evil.example' })).statusCode).toBe(403);
-      expect((await browser.post('/admin/users/new/', { ...user, csrf_token: token }, { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+      expect(
+        (await browser.post('/admin/users/new/', { ...user, csrf_token: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` }))
+          .statusCode,
+      ).toBe(403);
+      expect((await browser.post('/admin/users/new/', { ...user, csrf_token: token }, { origin: 'http://evil.example' })).statusCode).toBe(
+        403,
+      );
+      expect((await browser.post('/admin/users/new/', { ...user, csrf_token: token }, { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(
+        403,
+      );
       expect(await served.tessera.context.store.findUser('username', 'mallory')).toBeUndefined();
       expect((await audit()).filter((entry) => entry.action === 'admin.csrf_refused')).toHaveLength(4);
 
@@ -127,13 +147,26 @@ describe('admin console over HTTP', () => {
       await browser.signIn(SUPERUSER.username, SUPERUSER.password);
       const csrf_token = await browser.csrfToken();
 
-      const weak = await browser.post('/admin/users/new/', { csrf_token, username: 'amaya', password: '12345', password2: '12345', is_active: 'on' });
+      const weak = await browser.post('/admin/users/new/', {
+        csrf_token,
+        username: 'amaya',
+        password: '12345',
+        password2: '12345',
+        is_active: 'on',
+      });
       expect(weak.statusCode).toBe(400);
       expect(weak.body).toContain('This password is too short. It must contain at least 8 characters.');
       expect(weak.body).toContain('aria-invalid="true"');
       expect(weak.body).not.toContain('12345"');
 
-      const created = await browser.post('/admin/users/new/', { csrf_token, username: 'amaya', email: 'amaya@example.com', password: STRONG, password2: STRONG, is_active: 'on' });
+      const created = await browser.post('/admin/users/new/', {
+        csrf_token,
+        username: 'amaya',
+        email: 'amaya@example.com',
+        password: STRONG,
+        password2: STRONG,
+        is_active: 'on',
+      });
       expect(created.statusCode).toBe(303);
       const amaya = await served.tessera.context.store.findUser('username', 'amaya');
       expect(amaya).toMatchObject({ email: 'amaya@example.com', isActive: true, isStaff: false });
@@ -156,15 +189,29 @@ describe('admin console over HTTP', () => {
       }
 
       const base = `/admin/users/${amaya?.id}/`;
-      expect((await browser.post(`${base}tokens/blacklist/`, { csrf_token, jti: tokens[0]?.jti ?? '' })).headers.location).toBe(`${base}?done=blacklisted`);
-      expect((await browser.post(`${base}tokens/blacklist-all/`, { csrf_token })).headers.location).toBe(`${base}?done=blacklisted-all&n=1`);
+      expect((await browser.post(`${base}tokens/blacklist/`, { csrf_token, jti: tokens[0]?.jti ?? '' })).headers.location).toBe(
+        `${base}?done=blacklisted`,
+      );
+      expect((await browser.post(`${base}tokens/blacklist-all/`, { csrf_token })).headers.location).toBe(
+        `${base}?done=blacklisted-all&n=1`,
+      );
       expect(await served.tessera.context.store.isBlacklisted(tokens[1]?.jti ?? '')).toBe(true);
 
-      const changed = await browser.post(`${base}`, { csrf_token, username: 'amaya', email: 'amaya@example.com', first_name: 'Amaya', is_active: 'on', is_staff: 'on' });
+      const changed = await browser.post(`${base}`, {
+        csrf_token,
+        username: 'amaya',
+        email: 'amaya@example.com',
+        first_name: 'Amaya',
+        is_active: 'on',
+        is_staff: 'on',
+      });
       expect(changed.headers.location).toBe(`${base}?done=saved`);
       const password = await browser.post(`${base}password/`, { csrf_token, password: 'otra-piedra-9', password2: 'otra-piedra-9' });
       expect(password.headers.location).toBe(`${base}?done=password&n=0`);
-      expect((await served.app.inject({ method: 'POST', url: '/api/token/', payload: { username: 'amaya', password: 'otra-piedra-9' } })).statusCode).toBe(200);
+      expect(
+        (await served.app.inject({ method: 'POST', url: '/api/token/', payload: { username: 'amaya', password: 'otra-piedra-9' } }))
+          .statusCode,
+      ).toBe(200);
       expect((await browser.post('/admin/tokens/flush-expired/', { csrf_token })).headers.location).toBe('/admin/?done=flushed&n=0');
 
       // The console's own actions; the API logins above are audited too, as login.succeeded.
@@ -180,22 +227,37 @@ describe('admin console over HTTP', () => {
         'user.set_password',
         'tokens.flush_expired',
       ]);
-      expect(entries.every((entry) => entry.actorUsername === SUPERUSER.username && entry.actorId === served.superuser.id && entry.ip === '127.0.0.1')).toBe(true);
-      expect(entries.find((entry) => entry.action === 'user.update')?.detail).toBe('first name: “” → “Amaya”; staff: no → yes; tokens issued before cut off');
+      expect(
+        entries.every(
+          (entry) => entry.actorUsername === SUPERUSER.username && entry.actorId === served.superuser.id && entry.ip === '127.0.0.1',
+        ),
+      ).toBe(true);
+      expect(entries.find((entry) => entry.action === 'user.update')?.detail).toBe(
+        'first name: “” → “Amaya”; staff: no → yes; tokens issued before cut off',
+      );
       expect(entries.find((entry) => entry.action === 'token.blacklist')?.detail).toContain(tokens[0]?.jti);
       const serialised = JSON.stringify(entries);
       for (const secret of [STRONG, 'otra-piedra-9', '12345', '$argon2id$']) expect(serialised).not.toContain(secret);
 
       const log = await browser.get('/admin/audit/');
       expect(log.statusCode).toBe(200);
-      for (const label of ['Signed in', 'Created user', 'Blacklisted token', "Blacklisted all of a user&#39;s tokens", 'Changed user', 'Set password', 'Flushed expired tokens']) {
+      for (const label of [
+        'Signed in',
+        'Created user',
+        'Blacklisted token',
+        'Blacklisted all of a user&#39;s tokens',
+        'Changed user',
+        'Set password',
+        'Flushed expired tokens',
+      ]) {
         expect(log.body).toContain(label);
       }
     });
 
     it("filters the audit log by action and by user, and a user's page shows their authentication events", async () => {
       const ines = await served.addUser('ines', STRONG);
-      const login = (username: string, password: string) => served.app.inject({ method: 'POST', url: '/api/token/', payload: { username, password } });
+      const login = (username: string, password: string) =>
+        served.app.inject({ method: 'POST', url: '/api/token/', payload: { username, password } });
       expect((await login('ines', STRONG)).statusCode).toBe(200);
       expect((await login('ines', 'wrong-password-1')).statusCode).toBe(401);
       expect((await login('ines', 'wrong-password-2')).statusCode).toBe(401);
@@ -224,15 +286,30 @@ describe('admin console over HTTP', () => {
       const moderator = new ConsoleBrowser(served.app);
       await moderator.signIn('mod', STRONG);
       const csrf_token = await moderator.csrfToken();
-      const grant = await moderator.post('/admin/users/new/', { csrf_token, username: 'eve', password: STRONG, password2: STRONG, is_active: 'on', is_superuser: 'on' });
+      const grant = await moderator.post('/admin/users/new/', {
+        csrf_token,
+        username: 'eve',
+        password: STRONG,
+        password2: STRONG,
+        is_active: 'on',
+        is_superuser: 'on',
+      });
       expect(grant.statusCode).toBe(400);
       expect(grant.body).toContain('Only a superuser can grant staff or superuser status.');
-      const takeover = await moderator.post(`/admin/users/${served.superuser.id}/password/`, { csrf_token, password: STRONG, password2: STRONG });
+      const takeover = await moderator.post(`/admin/users/${served.superuser.id}/password/`, {
+        csrf_token,
+        password: STRONG,
+        password2: STRONG,
+      });
       expect(takeover.statusCode).toBe(403);
       // Their own flags stay as they are, whatever the form says.
       const mod = await served.tessera.context.store.findUser('username', 'mod');
       await moderator.post(`/admin/users/${mod?.id}/`, { csrf_token, username: 'mod', is_superuser: 'on' });
-      expect(await served.tessera.context.store.findUser('username', 'mod')).toMatchObject({ isActive: true, isStaff: true, isSuperuser: false });
+      expect(await served.tessera.context.store.findUser('username', 'mod')).toMatchObject({
+        isActive: true,
+        isStaff: true,
+        isSuperuser: false,
+      });
     });
 
     it('cuts off the tokens of a user demoted or deactivated in the console at once (issue 15)', async () => {
@@ -242,7 +319,8 @@ describe('admin console over HTTP', () => {
         expect(reply.statusCode).toBe(200);
         return (reply.json() as { access: string }).access;
       };
-      const protectedWith = async (access: string) => (await served.app.inject({ url: '/protected/', headers: { authorization: `Bearer ${access}` } })).statusCode;
+      const protectedWith = async (access: string) =>
+        (await served.app.inject({ url: '/protected/', headers: { authorization: `Bearer ${access}` } })).statusCode;
       const staffAccess = await obtain();
       expect(await protectedWith(staffAccess)).toBe(200);
       const admin = new ConsoleBrowser(served.app);
@@ -255,7 +333,9 @@ describe('admin console over HTTP', () => {
       expect(await protectedWith(staffAccess)).toBe(401);
       const demotedAccess = await obtain();
       expect(await protectedWith(demotedAccess)).toBe(200);
-      expect((await audit()).some((entry) => entry.action === 'user.update' && entry.detail.includes('tokens issued before cut off'))).toBe(true);
+      expect((await audit()).some((entry) => entry.action === 'user.update' && entry.detail.includes('tokens issued before cut off'))).toBe(
+        true,
+      );
     });
 
     it('escapes what users typed wherever a page shows it', async () => {
@@ -274,14 +354,24 @@ describe('admin console over HTTP', () => {
       const browser = new ConsoleBrowser(served.app);
       const form = await browser.get('/admin/login/?next=/admin/audit/');
       const token = /name="csrf_token" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-      const back = await browser.post('/admin/login/', { csrf_token: token, next: '/admin/audit/', username: SUPERUSER.username, password: SUPERUSER.password });
+      const back = await browser.post('/admin/login/', {
+        csrf_token: token,
+        next: '/admin/audit/',
+        username: SUPERUSER.username,
+        password: SUPERUSER.password,
+      });
       expect(back.headers.location).toBe('/admin/audit/');
       await browser.post('/admin/logout/', { csrf_token: await browser.csrfToken() });
       for (const next of ['//evil.example/', 'https://evil.example/admin/', '/admin/\\evil']) {
         const again = new ConsoleBrowser(served.app);
         const page = await again.get('/admin/login/');
         const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-        const answer = await again.post('/admin/login/', { csrf_token: csrf, next, username: SUPERUSER.username, password: SUPERUSER.password });
+        const answer = await again.post('/admin/login/', {
+          csrf_token: csrf,
+          next,
+          username: SUPERUSER.username,
+          password: SUPERUSER.password,
+        });
         expect(answer.headers.location).toBe('/admin/');
       }
     });

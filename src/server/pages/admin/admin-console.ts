@@ -22,12 +22,30 @@ import { hasControlCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '..
 import type { User, UserPatch } from '../../../model/user.js';
 import { htmlResponse, movedPermanently, seeOther, type ConnectionInfo, type PageResponse } from '../page-response.js';
 import { ConsoleSignIns, randomToken, SESSION_COOKIE } from './console-sign-ins.js';
-import { auditPage, loginPage, messagePage, newUserPage, overviewPage, userPage, usersPage, type Notice, type Visitor } from './admin-views.js';
+import {
+  auditPage,
+  loginPage,
+  messagePage,
+  newUserPage,
+  overviewPage,
+  userPage,
+  usersPage,
+  type Notice,
+  type Visitor,
+} from './admin-views.js';
 import { recordAudit, type AuditEvent } from './audit-trail.js';
 import { originOf } from '../../../http/request-origin.js';
 import { consoleCookie, expiredConsoleCookie, isCookieValue, parseCookies } from './cookies.js';
 import { formTokenMatches, isCrossOrigin, LOGIN_CSRF_COOKIE } from './csrf.js';
-import { checkNewPassword, checkUserFields, hasErrors, readPasswordForm, readUserForm, type FormErrors, type UserFormValues } from './user-form.js';
+import {
+  checkNewPassword,
+  checkUserFields,
+  hasErrors,
+  readPasswordForm,
+  readUserForm,
+  type FormErrors,
+  type UserFormValues,
+} from './user-form.js';
 import { changeCutsOffTokens } from '../../../users/token-cutoff.js';
 
 const PAGE_SIZE = 50;
@@ -112,7 +130,9 @@ function describeFlags(values: Pick<UserFormValues, 'isActive' | 'isStaff' | 'is
 }
 
 function uniqueViolationErrors(error: UniqueViolationError): FormErrors {
-  return error.field === 'username' ? { username: ['A user with that username already exists.'] } : { email: ['A user with that email address already exists.'] };
+  return error.field === 'username'
+    ? { username: ['A user with that username already exists.'] }
+    : { email: ['A user with that email address already exists.'] };
 }
 
 interface Visit {
@@ -129,7 +149,9 @@ interface Visit {
  * The console as a page handler: answers every path under `/admin/` (and `/admin` with a
  * redirect), and nothing else.
  */
-export function createAdminConsole(context: TesseraContext): (request: HttpRequest, connection: ConnectionInfo) => Promise<PageResponse | undefined> {
+export function createAdminConsole(
+  context: TesseraContext,
+): (request: HttpRequest, connection: ConnectionInfo) => Promise<PageResponse | undefined> {
   const { settings } = context;
 
   const audit = (visit: Visit, event: Omit<AuditEvent, 'origin'>): Promise<void> =>
@@ -151,7 +173,11 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
 
   // ---- signing in and out ----
 
-  function loginForm(visit: Visit, status: number, view: { next: string; username?: string; error?: string; notice?: Notice }): PageResponse {
+  function loginForm(
+    visit: Visit,
+    status: number,
+    view: { next: string; username?: string; error?: string; notice?: Notice },
+  ): PageResponse {
     // Reuse the browser's pre-session token, so two open sign-in tabs both work.
     const existing = visit.cookies.get(LOGIN_CSRF_COOKIE);
     const csrfToken = isCookieValue(existing) ? existing : randomToken();
@@ -178,7 +204,11 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
       if (!(error instanceof TesseraError) || error.code !== 'throttled') throw error;
       // Aggregated: one audit entry per account and minute, not one per refused attempt.
       context.throttledSignIns?.note(throttledAttemptKey(username, visit.request.ip), { username, ip: visit.request.ip });
-      const response = loginForm(visit, 429, { next, username: username.slice(0, MAX_USERNAME_LENGTH), error: `Too many failed attempts. ${String(error.message)}` });
+      const response = loginForm(visit, 429, {
+        next,
+        username: username.slice(0, MAX_USERNAME_LENGTH),
+        error: `Too many failed attempts. ${String(error.message)}`,
+      });
       response.headers['retry-after'] = error.headers['retry-after'] ?? '60';
       return response;
     }
@@ -222,7 +252,10 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
         visitor,
         'Request refused',
         'The form did not carry a valid security token (CSRF check failed), or came from another site. Reload the page and try again.',
-        { href: visitor === undefined ? '/admin/login/' : '/admin/', label: visitor === undefined ? 'Back to sign-in' : 'Back to the console' },
+        {
+          href: visitor === undefined ? '/admin/login/' : '/admin/',
+          label: visitor === undefined ? 'Back to sign-in' : 'Back to the console',
+        },
       ),
     );
   }
@@ -233,7 +266,13 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     return visit.store.findUser('id', Number(id));
   }
 
-  async function renderUser(visit: Visit, visitor: Visitor, user: User, status: number, extra: Partial<Parameters<typeof userPage>[1]> = {}): Promise<PageResponse> {
+  async function renderUser(
+    visit: Visit,
+    visitor: Visitor,
+    user: User,
+    status: number,
+    extra: Partial<Parameters<typeof userPage>[1]> = {},
+  ): Promise<PageResponse> {
     const [tokens, history, recovery] = await Promise.all([
       visit.store.listTokens({ userId: user.id, limit: 200 }),
       visit.audit.listAudit({ targetUserId: user.id, limit: 50 }),
@@ -241,7 +280,16 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     ]);
     return htmlResponse(
       status,
-      userPage(visitor, { user, tokens, audit: history, manageable: mayManage(visitor.user, user), now: visit.now, notice: noticeOf(queryOf(visit.request)), recovery, ...extra }),
+      userPage(visitor, {
+        user,
+        tokens,
+        audit: history,
+        manageable: mayManage(visitor.user, user),
+        now: visit.now,
+        notice: noticeOf(queryOf(visit.request)),
+        recovery,
+        ...extra,
+      }),
     );
   }
 
@@ -250,26 +298,36 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     const passwords = readPasswordForm(form);
     const errors: FormErrors = { ...checkUserFields(values) };
     Object.assign(errors, checkNewPassword(passwords, values, settings.MAX_PASSWORD_LENGTH));
-    if (!visitor.user.isSuperuser && (values.isStaff || values.isSuperuser)) errors[''] = ['Only a superuser can grant staff or superuser status.'];
+    if (!visitor.user.isSuperuser && (values.isStaff || values.isSuperuser))
+      errors[''] = ['Only a superuser can grant staff or superuser status.'];
     if (hasErrors(errors)) return htmlResponse(400, newUserPage(visitor, { values, errors }));
     let user: User;
     try {
-      user = await visit.store.createUser({
-        username: values.username,
-        email: values.email,
-        firstName: values.firstName,
-        lastName: values.lastName,
-        password: await hashPassword(passwords.password),
-        isActive: values.isActive,
-        isStaff: values.isStaff,
-        isSuperuser: values.isSuperuser,
-        dateJoined: visit.now,
-      }, { uniqueAfterFolding: true });
+      user = await visit.store.createUser(
+        {
+          username: values.username,
+          email: values.email,
+          firstName: values.firstName,
+          lastName: values.lastName,
+          password: await hashPassword(passwords.password),
+          isActive: values.isActive,
+          isStaff: values.isStaff,
+          isSuperuser: values.isSuperuser,
+          dateJoined: visit.now,
+        },
+        { uniqueAfterFolding: true },
+      );
     } catch (error) {
-      if (error instanceof UniqueViolationError) return htmlResponse(400, newUserPage(visitor, { values, errors: uniqueViolationErrors(error) }));
+      if (error instanceof UniqueViolationError)
+        return htmlResponse(400, newUserPage(visitor, { values, errors: uniqueViolationErrors(error) }));
       throw error;
     }
-    await audit(visit, { actor: visitor.user, action: 'user.create', target: user, detail: `${describeFlags(user)}${user.email === '' ? '' : `, email: ${user.email}`}` });
+    await audit(visit, {
+      actor: visitor.user,
+      action: 'user.create',
+      target: user,
+      detail: `${describeFlags(user)}${user.email === '' ? '' : `, email: ${user.email}`}`,
+    });
     return seeOther(`/admin/users/${user.id}/?done=created`);
   }
 
@@ -315,7 +373,8 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     try {
       await visit.store.updateUser(target.id, patch, { uniqueAfterFolding: true });
     } catch (error) {
-      if (error instanceof UniqueViolationError) return renderUser(visit, visitor, target, 400, { editValues: values, editErrors: uniqueViolationErrors(error) });
+      if (error instanceof UniqueViolationError)
+        return renderUser(visit, visitor, target, 400, { editValues: values, editErrors: uniqueViolationErrors(error) });
       throw error;
     }
     // A deactivation or (REVOKE_ON_PRIVILEGE_CHANGE) a change of powers takes effect on tokens
@@ -324,8 +383,14 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
       await visit.store.cutOffTokens(target.id, visit.now);
       changes.push('tokens issued before cut off');
     }
-    await audit(visit, { actor: visitor.user, action: 'user.update', target: { userId: target.id, label: values.username }, detail: changes.join('; ') });
-    if (target.isActive && !values.isActive) await audit(visit, { actor: visitor.user, action: 'account.deactivated', target: { userId: target.id, label: values.username } });
+    await audit(visit, {
+      actor: visitor.user,
+      action: 'user.update',
+      target: { userId: target.id, label: values.username },
+      detail: changes.join('; '),
+    });
+    if (target.isActive && !values.isActive)
+      await audit(visit, { actor: visitor.user, action: 'account.deactivated', target: { userId: target.id, label: values.username } });
     return seeOther(`/admin/users/${target.id}/?done=saved`);
   }
 
@@ -370,14 +435,24 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
 
   async function blacklistAll(visit: Visit, visitor: Visitor, target: User): Promise<PageResponse> {
     const count = await visit.store.blacklistAllForUser(target.id, visit.now);
-    await audit(visit, { actor: visitor.user, action: 'token.blacklist_all', target, detail: `${plural(count, 'token')} blacklisted, sessions revoked` });
+    await audit(visit, {
+      actor: visitor.user,
+      action: 'token.blacklist_all',
+      target,
+      detail: `${plural(count, 'token')} blacklisted, sessions revoked`,
+    });
     return seeOther(`/admin/users/${target.id}/?done=blacklisted-all&n=${count}`);
   }
 
   /** An administrator's unlock of the login throttles (issue 12): the account's and its per-address counters. */
   async function clearLoginLocks(visit: Visit, visitor: Visitor, target: User): Promise<PageResponse> {
     const count = await clearAccountLocks(context, target.username);
-    await audit(visit, { actor: visitor.user, action: 'user.clear_login_locks', target, detail: `${plural(count, 'throttle counter')} cleared` });
+    await audit(visit, {
+      actor: visitor.user,
+      action: 'user.clear_login_locks',
+      target,
+      detail: `${plural(count, 'throttle counter')} cleared`,
+    });
     return seeOther(`/admin/users/${target.id}/?done=unlocked&n=${count}`);
   }
 
@@ -386,7 +461,12 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     const belongs = familyId !== '' && (await visit.store.listTokens({ userId: target.id })).some((token) => token.familyId === familyId);
     if (!belongs) return seeOther(`/admin/users/${target.id}/?done=no-token`);
     const count = await visit.store.revokeFamily(familyId, visit.now, 'admin');
-    await audit(visit, { actor: visitor.user, action: 'family.revoke', target, detail: `family ${familyId}, ${plural(count, 'token')} blacklisted` });
+    await audit(visit, {
+      actor: visitor.user,
+      action: 'family.revoke',
+      target,
+      detail: `family ${familyId}, ${plural(count, 'token')} blacklisted`,
+    });
     return seeOther(`/admin/users/${target.id}/?done=revoked&n=${count}`);
   }
 
@@ -405,11 +485,20 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
   }
 
   function notFound(visitor: Visitor): PageResponse {
-    return htmlResponse(404, messagePage(visitor, 'Not found', 'There is no such page or user in the console.', { href: '/admin/', label: 'Back to the console' }));
+    return htmlResponse(
+      404,
+      messagePage(visitor, 'Not found', 'There is no such page or user in the console.', { href: '/admin/', label: 'Back to the console' }),
+    );
   }
 
   function refused(visitor: Visitor, target: User): PageResponse {
-    return htmlResponse(403, messagePage(visitor, 'Not allowed', `Only a superuser can change the staff account ${target.username}.`, { href: `/admin/users/${target.id}/`, label: 'Back to the user' }));
+    return htmlResponse(
+      403,
+      messagePage(visitor, 'Not allowed', `Only a superuser can change the staff account ${target.username}.`, {
+        href: `/admin/users/${target.id}/`,
+        label: 'Back to the user',
+      }),
+    );
   }
 
   async function signedIn(visit: Visit, visitor: Visitor): Promise<PageResponse> {
@@ -445,7 +534,10 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
         ...(action === '' ? {} : { action }),
         ...(userId === undefined ? {} : { targetUserId: userId }),
       });
-      return htmlResponse(200, auditPage(visitor, { entries: entries.slice(0, PAGE_SIZE), page, hasNext: entries.length > PAGE_SIZE, action, userId }));
+      return htmlResponse(
+        200,
+        auditPage(visitor, { entries: entries.slice(0, PAGE_SIZE), page, hasNext: entries.length > PAGE_SIZE, action, userId }),
+      );
     }
     if (path === '/admin/users/') {
       if (!isGet) return notAllowed('GET, HEAD', visitor);
@@ -460,7 +552,10 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     }
     if (path === '/admin/tokens/flush-expired/') return isPost ? flushExpired(visit, visitor) : notAllowed('POST', visitor);
 
-    const match = /^\/admin\/users\/(\d{1,15})\/(?:(password|tokens\/blacklist|tokens\/blacklist-all|families\/revoke|login-locks\/clear|password-reset)\/)?$/.exec(path);
+    const match =
+      /^\/admin\/users\/(\d{1,15})\/(?:(password|tokens\/blacklist|tokens\/blacklist-all|families\/revoke|login-locks\/clear|password-reset)\/)?$/.exec(
+        path,
+      );
     if (match === null) return notFound(visitor);
     const target = await targetUser(visit, match[1] ?? '');
     if (target === undefined) return notFound(visitor);
@@ -496,7 +591,14 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
     if (!path.startsWith('/admin/')) return undefined;
     const { store } = context;
     if (store.audit === undefined || store.consoleSignIns === undefined) {
-      return htmlResponse(503, messagePage(undefined, 'Admin console unavailable', 'This server’s store keeps no audit trail, so the admin console is off. The bundled SQLite and PostgreSQL stores have one.'));
+      return htmlResponse(
+        503,
+        messagePage(
+          undefined,
+          'Admin console unavailable',
+          'This server’s store keeps no audit trail, so the admin console is off. The bundled SQLite and PostgreSQL stores have one.',
+        ),
+      );
     }
     const visit: Visit = {
       request,
@@ -526,7 +628,10 @@ export function createAdminConsole(context: TesseraContext): (request: HttpReque
         response.status = 302;
         return response;
       }
-      const response = htmlResponse(403, messagePage(undefined, 'Sign in first', 'Only signed-in staff can do this.', { href: '/admin/login/', label: 'Sign in' }));
+      const response = htmlResponse(
+        403,
+        messagePage(undefined, 'Sign in first', 'Only signed-in staff can do this.', { href: '/admin/login/', label: 'Sign in' }),
+      );
       if (clear !== undefined) response.setCookies = clear;
       return response;
     }

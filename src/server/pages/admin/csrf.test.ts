@@ -8,7 +8,9 @@ describe('isCrossOrigin', () => {
     expect(isCrossOrigin(request({ host: 'example.com' }))).toBe(false);
     expect(isCrossOrigin(request({ host: 'example.com', origin: 'https://example.com' }))).toBe(false);
     expect(isCrossOrigin(request({ host: 'Example.com:443', origin: 'https://example.com' }))).toBe(false);
-    expect(isCrossOrigin(request({ host: '127.0.0.1:8000', origin: 'http://127.0.0.1:8000', 'sec-fetch-site': 'same-origin' }))).toBe(false);
+    expect(isCrossOrigin(request({ host: '127.0.0.1:8000', origin: 'http://127.0.0.1:8000', 'sec-fetch-site': 'same-origin' }))).toBe(
+      false,
+    );
   });
 
   it('refuses other hosts, other ports, opaque origins and cross-site fetches', () => {

@@ -63,16 +63,24 @@ export function checkUserFields(values: UserFormValues): FormErrors {
   for (const [field, value] of Object.entries(texts)) if (hasControlCharacters(value)) addError(errors, field, CONTROL_CHARACTER_MESSAGE);
   if (hasErrors(errors)) return errors;
   if (values.username === '') addError(errors, 'username', 'This field is required.');
-  else if ([...values.username].length > MAX_NAME_LENGTH) addError(errors, 'username', `Ensure this value has at most ${MAX_NAME_LENGTH} characters.`);
+  else if ([...values.username].length > MAX_NAME_LENGTH)
+    addError(errors, 'username', `Ensure this value has at most ${MAX_NAME_LENGTH} characters.`);
   else addFieldValidatorErrors({ username: values.username }, errors);
-  if (values.email !== '' && ([...values.email].length > MAX_EMAIL_LENGTH || !isValidEmail(values.email))) addError(errors, 'email', 'Enter a valid email address.');
-  if ([...values.firstName].length > MAX_NAME_LENGTH) addError(errors, 'first_name', `Ensure this value has at most ${MAX_NAME_LENGTH} characters.`);
-  if ([...values.lastName].length > MAX_NAME_LENGTH) addError(errors, 'last_name', `Ensure this value has at most ${MAX_NAME_LENGTH} characters.`);
+  if (values.email !== '' && ([...values.email].length > MAX_EMAIL_LENGTH || !isValidEmail(values.email)))
+    addError(errors, 'email', 'Enter a valid email address.');
+  if ([...values.firstName].length > MAX_NAME_LENGTH)
+    addError(errors, 'first_name', `Ensure this value has at most ${MAX_NAME_LENGTH} characters.`);
+  if ([...values.lastName].length > MAX_NAME_LENGTH)
+    addError(errors, 'last_name', `Ensure this value has at most ${MAX_NAME_LENGTH} characters.`);
   return errors;
 }
 
 /** The checks of a new password for a user with these attributes, Django's validators included. */
-export function checkNewPassword(values: PasswordFormValues, user: Pick<User, 'username' | 'email' | 'firstName' | 'lastName'>, maxLength: number): FormErrors {
+export function checkNewPassword(
+  values: PasswordFormValues,
+  user: Pick<User, 'username' | 'email' | 'firstName' | 'lastName'>,
+  maxLength: number,
+): FormErrors {
   const errors: FormErrors = {};
   if (values.password === '') addError(errors, 'password', 'This field is required.');
   if (values.password2 === '') addError(errors, 'password2', 'This field is required.');
@@ -89,7 +97,12 @@ export function checkNewPassword(values: PasswordFormValues, user: Pick<User, 'u
     addError(errors, 'password2', 'The two password fields didn’t match.');
     return errors;
   }
-  const problems = validatePassword(values.password, { username: user.username, firstName: user.firstName, lastName: user.lastName, email: user.email });
+  const problems = validatePassword(values.password, {
+    username: user.username,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    email: user.email,
+  });
   if (problems.length > 0) errors.password = problems;
   return errors;
 }

@@ -24,12 +24,28 @@ describe('browsable API over HTTP', () => {
   }
 
   it('gives JSON clients exactly what the API alone gives them, on every route', async () => {
-    const accepts = [undefined, 'application/json', '*/*', 'application/json, text/html', 'text/html;q=0.5, application/json', 'application/json; indent=4'];
+    const accepts = [
+      undefined,
+      'application/json',
+      '*/*',
+      'application/json, text/html',
+      'text/html;q=0.5, application/json',
+      'application/json; indent=4',
+    ];
     for (const route of served.tessera.routes({ demoViews: true })) {
       for (const method of ['GET', 'POST', 'OPTIONS']) {
         for (const accept of accepts) {
-          const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': '2', ...(accept === undefined ? {} : { accept }) };
-          const viaServer = await served.app.inject({ method: method as 'GET', url: route.path, headers, payload: method === 'GET' ? undefined : '{}' });
+          const headers: Record<string, string> = {
+            'content-type': 'application/json',
+            'content-length': '2',
+            ...(accept === undefined ? {} : { accept }),
+          };
+          const viaServer = await served.app.inject({
+            method: method as 'GET',
+            url: route.path,
+            headers,
+            payload: method === 'GET' ? undefined : '{}',
+          });
           const alone = await apiAlone(method, route.path, headers, method === 'GET' ? '' : '{}');
           const where = `${method} ${route.path} Accept: ${accept}`;
           expect(viaServer.statusCode, where).toBe(alone.status);
@@ -63,7 +79,9 @@ describe('browsable API over HTTP', () => {
     expect(page.body).toContain('<h1>Token Obtain Pair</h1>');
     expect(page.body).toContain('Takes a set of user credentials and returns an access and refresh JSON web token pair');
     expect(page.body).toContain('<label for="field-username">');
-    expect(page.body).toContain('<input id="field-password" name="password" autocomplete="current-password" aria-required="true" type="password" maxlength="4096">');
+    expect(page.body).toContain(
+      '<input id="field-password" name="password" autocomplete="current-password" aria-required="true" type="password" maxlength="4096">',
+    );
     // No inline script or style anywhere: the CSP would block them.
     expect(page.body).not.toMatch(/<script>|<style|style="| on[a-z]+="/);
     expect(page.body).toContain(`<script src="${ASSET_URLS.js}" defer></script>`);

@@ -43,7 +43,10 @@ export function createBrowsableApi(options: BrowsableApiOptions): (request: Http
       // Cookie mode: a CSRF refusal keeps its 403 around the page (a cross-site form must not look
       // accepted), and the cookies the API set or cleared are kept.
       const status = answer.status === 403 ? 403 : 200;
-      return htmlResponse(status, renderEndpointPage(options, route, answer), { vary: 'Accept', ...(answer.setCookies === undefined ? {} : { setCookies: answer.setCookies }) });
+      return htmlResponse(status, renderEndpointPage(options, route, answer), {
+        vary: 'Accept',
+        ...(answer.setCookies === undefined ? {} : { setCookies: answer.setCookies }),
+      });
     }
     return undefined;
   };

@@ -47,7 +47,9 @@ describe('the OpenAPI document', () => {
     const routes = served.tessera.routes({ demoViews: true });
     const other = buildOpenApiDocument(routes, settings);
     expect((await new Validator().validate(other)).valid).toBe(true);
-    expect(at(other, 'paths', '/api/token/refresh/', 'post', 'responses', '200', 'content', 'application/json', 'schema', 'required')).toEqual(['access', 'refresh']);
+    expect(
+      at(other, 'paths', '/api/token/refresh/', 'post', 'responses', '200', 'content', 'application/json', 'schema', 'required'),
+    ).toEqual(['access', 'refresh']);
     expect(at(other, 'components', 'securitySchemes', 'jwtAuth')).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-token' });
   });
 
@@ -75,7 +77,11 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(login)).toEqual(['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data']);
     expect(at(login, 'application/json', 'schema', 'required')).toEqual(['username', 'password']);
     // `access` is read-only on the refresh serializer: not part of the request.
-    expect(Object.keys(at(document, 'paths', '/api/token/refresh/', 'post', 'requestBody', 'content', 'application/json', 'schema', 'properties'))).toEqual(['refresh']);
+    expect(
+      Object.keys(
+        at(document, 'paths', '/api/token/refresh/', 'post', 'requestBody', 'content', 'application/json', 'schema', 'properties'),
+      ),
+    ).toEqual(['refresh']);
   });
 
   it('lists the account routes: password change and reset, with masked password fields', () => {
@@ -87,7 +93,16 @@ describe('the OpenAPI document', () => {
     expect(at(changeBody, 'properties', 'new_password1')).toMatchObject({ format: 'password', writeOnly: true });
     expect(at(change, 'responses', '200', 'content', 'application/json', 'schema', 'required')).toEqual(['detail', 'refresh', 'access']);
     expect(at(document, 'paths', '/accounts/password/reset/', 'post', 'security')).toEqual([]);
-    const confirm = at(document, 'paths', '/accounts/password/reset/confirm/', 'post', 'requestBody', 'content', 'application/json', 'schema');
+    const confirm = at(
+      document,
+      'paths',
+      '/accounts/password/reset/confirm/',
+      'post',
+      'requestBody',
+      'content',
+      'application/json',
+      'schema',
+    );
     expect(at(confirm, 'required')).toEqual(['new_password1', 'new_password2', 'uid', 'token']);
   });
 

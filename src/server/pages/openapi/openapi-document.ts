@@ -21,7 +21,11 @@ const JSON_TYPE = 'application/json';
 const BODY_TYPES = [JSON_TYPE, 'application/x-www-form-urlencoded', 'multipart/form-data'] as const;
 
 const stringProperty = (description: string): JsonObject => ({ type: 'string', description });
-const jwtProperty = (description: string): JsonObject => ({ type: 'string', description, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' });
+const jwtProperty = (description: string): JsonObject => ({
+  type: 'string',
+  description,
+  pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+});
 
 function objectSchema(properties: Record<string, JsonObject>, required: readonly string[]): JsonObject {
   return { type: 'object', properties, required: [...required] };
@@ -37,7 +41,9 @@ function successResponses(route: Route, settings: Settings): JsonObject {
     case 'Token Refresh':
       return {
         '200': json(
-          settings.ROTATE_REFRESH_TOKENS ? 'A new access token and, as this server rotates refresh tokens, a new refresh token.' : 'A new access token.',
+          settings.ROTATE_REFRESH_TOKENS
+            ? 'A new access token and, as this server rotates refresh tokens, a new refresh token.'
+            : 'A new access token.',
           objectSchema(
             {
               access: jwtProperty('A new access token.'),
@@ -53,7 +59,12 @@ function successResponses(route: Route, settings: Settings): JsonObject {
       return { '200': empty };
     case 'Token Obtain Sliding':
     case 'Token Refresh Sliding':
-      return { '200': json('A sliding token.', objectSchema({ token: jwtProperty('A sliding token: send it as the access token, refresh it before it expires.') }, ['token'])) };
+      return {
+        '200': json(
+          'A sliding token.',
+          objectSchema({ token: jwtProperty('A sliding token: send it as the access token, refresh it before it expires.') }, ['token']),
+        ),
+      };
     case 'Register':
       return { '201': { description: 'The user is registered. The body is empty.' } };
     case 'Protected':
@@ -63,17 +74,34 @@ function successResponses(route: Route, settings: Settings): JsonObject {
         '200': json(
           'The password is changed and every other session has ended; the caller gets a new pair.',
           objectSchema(
-            { detail: stringProperty('"New password has been saved."'), refresh: jwtProperty('A new refresh token.'), access: jwtProperty('A new access token.') },
+            {
+              detail: stringProperty('"New password has been saved."'),
+              refresh: jwtProperty('A new refresh token.'),
+              access: jwtProperty('A new access token.'),
+            },
             ['detail', 'refresh', 'access'],
           ),
         ),
       };
     case 'Password Reset':
-      return { '200': json('The same answer whether or not the address belongs to an account.', detailSchema('"Password reset e-mail has been sent."')) };
+      return {
+        '200': json(
+          'The same answer whether or not the address belongs to an account.',
+          detailSchema('"Password reset e-mail has been sent."'),
+        ),
+      };
     case 'Password Reset Confirm':
-      return { '200': json('The password is reset and every session of the user has ended.', detailSchema('"Password has been reset with the new password."')) };
+      return {
+        '200': json(
+          'The password is reset and every session of the user has ended.',
+          detailSchema('"Password has been reset with the new password."'),
+        ),
+      };
     case 'Verify Email':
-      return { '200': json('The address is verified.', detailSchema('"ok"')), '404': { description: 'The key is malformed, expired or already used.' } };
+      return {
+        '200': json('The address is verified.', detailSchema('"ok"')),
+        '404': { description: 'The key is malformed, expired or already used.' },
+      };
     case 'Resend Email Verification':
       return { '200': json('The same answer whether or not a mail was sent.', detailSchema('"ok"')) };
     case 'Hello':
@@ -117,13 +145,21 @@ function requestBody(fields: readonly RouteField[]): JsonObject {
 
 function operationId(name: string, used: Set<string>): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter((word) => word !== '');
-  let id = words.map((word, index) => (index === 0 ? word.toLowerCase() : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase())).join('');
+  let id = words
+    .map((word, index) => (index === 0 ? word.toLowerCase() : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()))
+    .join('');
   while (used.has(id)) id += '_';
   used.add(id);
   return id;
 }
 
-const ACCOUNT_ROUTE_NAMES = new Set(['Password Change', 'Password Reset', 'Password Reset Confirm', 'Verify Email', 'Resend Email Verification']);
+const ACCOUNT_ROUTE_NAMES = new Set([
+  'Password Change',
+  'Password Reset',
+  'Password Reset Confirm',
+  'Verify Email',
+  'Resend Email Verification',
+]);
 
 function tagOf(route: Route): string {
   if (route.name.startsWith('Token')) return 'Tokens';
@@ -156,7 +192,12 @@ function securityScheme(settings: Settings): JsonObject {
   const headerName = headerNameFromMetaKey(settings.AUTH_HEADER_NAME);
   const type = settings.AUTH_HEADER_TYPES[0] ?? 'Bearer';
   if (headerName === 'authorization' && type === 'Bearer') {
-    return { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from Token Obtain Pair, as `Authorization: Bearer <token>`.' };
+    return {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'An access token from Token Obtain Pair, as `Authorization: Bearer <token>`.',
+    };
   }
   return {
     type: 'apiKey',
@@ -186,7 +227,11 @@ function components(settings: Settings): JsonObject {
           code: { type: 'string', examples: ['token_not_valid', 'user_inactive', 'bad_authorization_header'] },
           messages: {
             type: 'array',
-            items: objectSchema({ token_class: { type: 'string' }, token_type: { type: 'string' }, message: { type: 'string' } }, ['token_class', 'token_type', 'message']),
+            items: objectSchema({ token_class: { type: 'string' }, token_type: { type: 'string' }, message: { type: 'string' } }, [
+              'token_class',
+              'token_type',
+              'message',
+            ]),
           },
         },
         required: ['detail'],
@@ -199,10 +244,17 @@ function components(settings: Settings): JsonObject {
       },
     },
     responses: {
-      ValidationFailed: { description: 'The body failed validation, or could not be parsed.', content: { [JSON_TYPE]: { schema: { oneOf: [{ $ref: '#/components/schemas/FieldErrors' }, { $ref: '#/components/schemas/Detail' }] } } } },
+      ValidationFailed: {
+        description: 'The body failed validation, or could not be parsed.',
+        content: {
+          [JSON_TYPE]: { schema: { oneOf: [{ $ref: '#/components/schemas/FieldErrors' }, { $ref: '#/components/schemas/Detail' }] } },
+        },
+      },
       Unauthorized: {
         description: 'No valid credentials or token. The header names the scheme to use.',
-        headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: `${settings.AUTH_HEADER_TYPES[0] ?? 'Bearer'} realm="api"` } },
+        headers: {
+          'WWW-Authenticate': { schema: { type: 'string' }, description: `${settings.AUTH_HEADER_TYPES[0] ?? 'Bearer'} realm="api"` },
+        },
         content: errorContent('Detail'),
       },
       PayloadTooLarge: { description: `The body is larger than ${settings.MAX_BODY_BYTES} bytes.`, content: errorContent('Detail') },
