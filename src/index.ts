@@ -29,7 +29,16 @@ export type { KeyStore, StoredSigningKey, SigningKeyState } from './model/store.
 export { authenticateHeader, type AuthenticatedRequest } from './auth/authenticate-request.js';
 export { authenticateStateless, tokenUserFromClaims, type TokenUser } from './auth/token-user.js';
 export type { User, NewUser, UserPatch, UserLookupField } from './model/user.js';
-export { requestUserOf, type RequestUser } from './model/request-user.js';
+export { requestUserOf, type RequestUser, type UserFields } from './model/request-user.js';
+export {
+  NO_AUTHORIZATION,
+  splitPermission,
+  type GroupRecord,
+  type NewPermissionOptions,
+  type PermissionRecord,
+  type PermissionStore,
+  type UserAuthorization,
+} from './model/permissions.js';
 export type { Store, UserStore, TokenStore, OutstandingToken, TokenRecord, TokenState } from './model/store.js';
 export { UniqueViolationError } from './model/store.js';
 export { hashPassword, verifyPassword, validatePassword } from './passwords/index.js';

@@ -14,8 +14,10 @@ import { startAdapterApp, type RunningAdapterApp } from './support/adapter-apps.
 import { TEST_SECRET } from './support/cli-server.js';
 import { MemoryStore } from './support/memory-store.js';
 import { runStoreConformance } from './stores/conformance.js';
+import { runPermissionStoreConformance } from './stores/permission-conformance.js';
 
 runStoreConformance('in-memory (a store of your own)', async () => new MemoryStore());
+runPermissionStoreConformance('in-memory (a store of your own)', async () => new MemoryStore());
 
 interface Harness {
   tessera: Tessera;

@@ -226,6 +226,8 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   TOKEN_VERSION_CLAIM: nonEmptyString,
   REVOKE_ON_PRIVILEGE_CHANGE: boolean,
   CLAIMS_ON_REFRESH: oneOf(['copy', 'recompute'] as const),
+  TOKEN_GROUPS_CLAIM: nullableString,
+  TOKEN_PERMISSIONS_CLAIM: nullableString,
   JTI_CLAIM: (value, name) => {
     // simplejwt accepts None here and then writes a "null" claim and crashes on refresh (§10.3).
     if (value === null || value === '') throw new ConfigError(name, 'must name a claim: the blacklist needs token ids');

@@ -95,6 +95,18 @@ export interface Settings {
    * `copy` is the default for parity. @default 'copy'
    */
   CLAIMS_ON_REFRESH: 'copy' | 'recompute';
+  /**
+   * Claim to carry the user's group names (sorted), for services that verify tokens without a
+   * database (`TokenUser.groups`); `null` writes none, as simplejwt. Fresh at each refresh only
+   * with CLAIMS_ON_REFRESH=recompute. @default null
+   */
+  TOKEN_GROUPS_CLAIM: string | null;
+  /**
+   * Claim to carry the user's permissions (`app_label.codename`, direct and through groups,
+   * sorted; none for inactive users), for `TokenUser.hasPermission`; `null` writes none.
+   * Fresh at each refresh only with CLAIMS_ON_REFRESH=recompute. @default null
+   */
+  TOKEN_PERMISSIONS_CLAIM: string | null;
   /** Claim holding a sliding token's refresh deadline. @default 'refresh_exp' */
   SLIDING_TOKEN_REFRESH_EXP_CLAIM: string;
   /** `exp` lifetime of a sliding token, in seconds. @default 300 */
@@ -369,6 +381,8 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   TOKEN_VERSION_CLAIM: 'ver',
   REVOKE_ON_PRIVILEGE_CHANGE: true,
   CLAIMS_ON_REFRESH: 'copy',
+  TOKEN_GROUPS_CLAIM: null,
+  TOKEN_PERMISSIONS_CLAIM: null,
   SLIDING_TOKEN_REFRESH_EXP_CLAIM: 'refresh_exp',
   SLIDING_TOKEN_LIFETIME: 300,
   SLIDING_TOKEN_REFRESH_LIFETIME: 86_400,

@@ -9,6 +9,7 @@
  *   one `jti`, exactly one returns `true`.
  */
 import type { DjangoImportStore } from './django-import.js';
+import type { PermissionStore } from './permissions.js';
 import type { NewUser, User, UserLookupField, UserPatch } from './user.js';
 
 /** A refresh or sliding token the server issued (simplejwt's `OutstandingToken`). */
@@ -275,12 +276,15 @@ export interface HealthStore {
 
 /**
  * A whole store: users and tokens in one database. The optional capabilities are fields, present
- * or not: the admin console needs `audit` and `consoleSignIns`, database keys need `keys`.
+ * or not: the admin console needs `audit` and `consoleSignIns`, database keys need `keys`,
+ * groups and permissions need `permissions`.
  */
 export interface Store extends UserStore, TokenStore, Partial<AccountStore>, Partial<DjangoImportStore>, Partial<HealthStore> {
   readonly audit?: AuditTrail;
   readonly consoleSignIns?: ConsoleSignInStore;
   readonly keys?: KeyStore;
+  /** Django's groups and permissions; without it every user has none. */
+  readonly permissions?: PermissionStore;
   /** Applies pending schema migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -12,7 +12,7 @@
  * an access token until it expires (at most ACCESS_TOKEN_LIFETIME): docs/revocation.md.
  */
 import type { TesseraContext } from '../http/context.js';
-import type { RequestUser } from '../model/request-user.js';
+import type { UserFields } from '../model/request-user.js';
 import { issuePair } from './issue-tokens.js';
 
 export interface EndSessionsOptions {
@@ -39,11 +39,7 @@ export interface EndedSessions {
  * const { pair } = await endEverySession(context, user, { issueNewPair: true });
  * ```
  */
-export async function endEverySession(
-  context: TesseraContext,
-  user: RequestUser,
-  options: EndSessionsOptions = {},
-): Promise<EndedSessions> {
+export async function endEverySession(context: TesseraContext, user: UserFields, options: EndSessionsOptions = {}): Promise<EndedSessions> {
   const { store } = context;
   const now = new Date(context.codec.now());
   const tokenVersion = await store.cutOffTokens(user.id, now);

@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { TesseraContext } from '../http/context.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { userIdClaim } from '../users/user-from-claim.js';
-import { requestUserOf, type RequestUser } from '../model/request-user.js';
+import { requestUserOf, type UserFields } from '../model/request-user.js';
+import { authorizationOf } from '../users/authorization.js';
 
 /** A new token of `type` for `user`, with the user's custom claims after simplejwt's own. */
-async function tokenForUser(context: TesseraContext, type: TokenType, user: RequestUser, nowMs: number): Promise<Claims> {
+async function tokenForUser(context: TesseraContext, type: TokenType, user: UserFields, nowMs: number): Promise<Claims> {
   const claims = context.codec.create(type, userIdClaim(user, context.settings), nowMs);
   // Only users who had a cut-off carry a version: everyone else's tokens are simplejwt's exactly.
   const version = user.tokenVersion ?? 0;
@@ -17,10 +18,22 @@ async function tokenForUser(context: TesseraContext, type: TokenType, user: Requ
   return addCustomClaims(context, claims, user);
 }
 
-/** The `customClaims` hook's claims for `user`, added after Tessera's own. */
-async function addCustomClaims(context: TesseraContext, claims: Claims, user: RequestUser): Promise<Claims> {
+/**
+ * TOKEN_GROUPS_CLAIM and TOKEN_PERMISSIONS_CLAIM (when set) and the `customClaims` hook's claims
+ * for `fields`, added after Tessera's own. Groups and permissions are read fresh from the store,
+ * and only when a claim or the hook may use them.
+ */
+async function addCustomClaims(context: TesseraContext, claims: Claims, fields: UserFields): Promise<Claims> {
+  const { TOKEN_GROUPS_CLAIM, TOKEN_PERMISSIONS_CLAIM } = context.settings;
+  if (context.hooks.customClaims === undefined && TOKEN_GROUPS_CLAIM === null && TOKEN_PERMISSIONS_CLAIM === null) return claims;
+  const authorization = await authorizationOf(context.store, fields.id);
+  if (TOKEN_GROUPS_CLAIM !== null) claims[TOKEN_GROUPS_CLAIM] = [...authorization.groups];
+  // An inactive user has no permissions (Django's ModelBackend); a superuser's token lists only
+  // those granted (the stateless TokenUser treats an `is_superuser: true` claim as all of them).
+  if (TOKEN_PERMISSIONS_CLAIM !== null) claims[TOKEN_PERMISSIONS_CLAIM] = fields.isActive ? [...authorization.permissions] : [];
+  const user = requestUserOf(fields, authorization);
   if (context.hooks.customClaims === undefined) return claims;
-  for (const [name, value] of Object.entries(await context.hooks.customClaims(requestUserOf(user)))) {
+  for (const [name, value] of Object.entries(await context.hooks.customClaims(user))) {
     // The claims Tessera checks are not the hook's to change: a token must mean what it says.
     if (name in claims || name === context.settings.TOKEN_VERSION_CLAIM)
       throw new TypeError(`customClaims may not set the reserved claim '${name}'`);
@@ -35,7 +48,7 @@ async function addCustomClaims(context: TesseraContext, claims: Claims, user: Re
  * are now, so a role removed since login is gone from the next access token. simplejwt copies
  * the refresh token's claims instead (`copy`, the default), freezing them for its lifetime.
  */
-export async function withRecomputedClaims(context: TesseraContext, token: Claims, user: RequestUser | undefined): Promise<Claims> {
+export async function withRecomputedClaims(context: TesseraContext, token: Claims, user: UserFields | undefined): Promise<Claims> {
   if (context.settings.CLAIMS_ON_REFRESH !== 'recompute' || user === undefined) return token;
   const { settings } = context;
   const own = new Set<string>([
@@ -50,7 +63,7 @@ export async function withRecomputedClaims(context: TesseraContext, token: Claim
 }
 
 /** Records a refresh or sliding token as outstanding, starting a new family (a session). */
-async function recordNewSession(context: TesseraContext, claims: Claims, user: RequestUser, nowMs: number): Promise<void> {
+async function recordNewSession(context: TesseraContext, claims: Claims, user: UserFields, nowMs: number): Promise<void> {
   const familyId = randomUUID();
   await context.store.startFamily({ id: familyId, userId: user.id, createdAt: new Date(nowMs) });
   await context.store.recordOutstanding({
@@ -63,7 +76,7 @@ async function recordNewSession(context: TesseraContext, claims: Claims, user: R
 }
 
 /** `{"refresh": ..., "access": ...}`, in simplejwt's key order. */
-export async function issuePair(context: TesseraContext, user: RequestUser): Promise<{ refresh: string; access: string }> {
+export async function issuePair(context: TesseraContext, user: UserFields): Promise<{ refresh: string; access: string }> {
   const nowMs = context.codec.now();
   const refresh = await tokenForUser(context, 'refresh', user, nowMs);
   await recordNewSession(context, refresh, user, nowMs);
@@ -71,7 +84,7 @@ export async function issuePair(context: TesseraContext, user: RequestUser): Pro
 }
 
 /** `{"token": ...}`: a sliding token. */
-export async function issueSliding(context: TesseraContext, user: RequestUser): Promise<{ token: string }> {
+export async function issueSliding(context: TesseraContext, user: UserFields): Promise<{ token: string }> {
   const nowMs = context.codec.now();
   const sliding = await tokenForUser(context, 'sliding', user, nowMs);
   await recordNewSession(context, sliding, user, nowMs);

@@ -22,6 +22,8 @@ import type {
   TokenState,
 } from '../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
+import { NO_AUTHORIZATION, type PermissionStore, type UserAuthorization } from '../model/permissions.js';
+import { invalidatingPermissions } from './invalidating-permissions.js';
 
 export interface UserCacheOptions {
   /** How long an entry may serve before it is read again. @default 5 */
@@ -38,14 +40,20 @@ export interface CachedStore extends Store {
    * refreshes and admin screens read the database (`findUser`), where freshness matters more.
    */
   findCachedUser(field: UserLookupField, value: string | number): Promise<User | undefined>;
+  /**
+   * The user's groups and permissions, answered from the cache when it can be (same TTL and
+   * invalidation as the user: any change through `permissions` drops it everywhere). For
+   * request authentication only.
+   */
+  findCachedAuthorization(userId: number): Promise<UserAuthorization>;
   /** Drops a user (or, without an id, every user) from this process's cache. */
   invalidateUser(id?: number): void;
   /** Called after this process changed a user, so other processes can be told. */
   onUserChanged(listener: (id: number) => void): void;
 }
 
-interface Entry {
-  readonly user: User;
+interface Entry<T> {
+  readonly value: T;
   readonly expiresAt: number;
 }
 
@@ -62,11 +70,13 @@ class UserCachingStore implements CachedStore {
   readonly #ttlMs: number;
   readonly #maxEntries: number;
   readonly #now: () => number;
-  readonly #entries = new Map<number, Entry>();
+  readonly #entries = new Map<number, Entry<User>>();
+  readonly #authorizations = new Map<number, Entry<UserAuthorization>>();
   readonly #listeners: ((id: number) => void)[] = [];
   readonly audit: AuditTrail | undefined;
   readonly consoleSignIns: ConsoleSignInStore | undefined;
   readonly keys: KeyStore | undefined;
+  readonly permissions: PermissionStore | undefined;
   // Optional methods stay absent when the inner store lacks them (`hasAccountStore` and the
   // readiness probe look for them).
   readonly findUserByEmail?: AccountStore['findUserByEmail'];
@@ -88,6 +98,8 @@ class UserCachingStore implements CachedStore {
     this.audit = inner.audit;
     this.consoleSignIns = inner.consoleSignIns;
     this.keys = inner.keys;
+    // A change of groups or permissions is a user change for every user it touched.
+    this.permissions = inner.permissions && invalidatingPermissions(inner.permissions, (id) => this.#changed(id));
     this.findUserByEmail = inner.findUserByEmail?.bind(inner);
     const replacePassword = inner.replacePassword?.bind(inner);
     // A password change is a user change: drop the entry and tell the other processes.
@@ -113,18 +125,36 @@ class UserCachingStore implements CachedStore {
   async findCachedUser(field: UserLookupField, value: string | number): Promise<User | undefined> {
     if (this.#ttlMs <= 0 || field !== 'id' || typeof value !== 'number') return this.#inner.findUser(field, value);
     const entry = this.#entries.get(value);
-    if (entry !== undefined && entry.expiresAt > this.#now()) return entry.user;
+    if (entry !== undefined && entry.expiresAt > this.#now()) return entry.value;
     const user = await this.#inner.findUser(field, value);
-    if (user !== undefined) {
-      if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value ?? -1);
-      this.#entries.set(value, { user, expiresAt: this.#now() + this.#ttlMs });
-    }
+    if (user !== undefined) this.#remember(this.#entries, value, user);
     return user;
   }
 
+  async findCachedAuthorization(userId: number): Promise<UserAuthorization> {
+    const permissions = this.#inner.permissions;
+    if (permissions === undefined) return NO_AUTHORIZATION;
+    if (this.#ttlMs <= 0) return permissions.authorizationOf(userId);
+    const entry = this.#authorizations.get(userId);
+    if (entry !== undefined && entry.expiresAt > this.#now()) return entry.value;
+    const authorization = await permissions.authorizationOf(userId);
+    this.#remember(this.#authorizations, userId, authorization);
+    return authorization;
+  }
+
+  #remember<T>(entries: Map<number, Entry<T>>, id: number, value: T): void {
+    if (entries.size >= this.#maxEntries) entries.delete(entries.keys().next().value ?? -1);
+    entries.set(id, { value, expiresAt: this.#now() + this.#ttlMs });
+  }
+
   invalidateUser(id?: number): void {
-    if (id === undefined) this.#entries.clear();
-    else this.#entries.delete(id);
+    if (id === undefined) {
+      this.#entries.clear();
+      this.#authorizations.clear();
+    } else {
+      this.#entries.delete(id);
+      this.#authorizations.delete(id);
+    }
   }
 
   onUserChanged(listener: (id: number) => void): void {

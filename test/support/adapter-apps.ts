@@ -15,14 +15,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import {
+  checkPermissions as expressCheck,
   authenticate as expressAuthenticate,
   authenticateStateless as expressStateless,
   tesseraCors as expressCors,
   tesseraRouter,
 } from '../../src/adapters/express/index.js';
 import { tesseraPlugin } from '../../src/adapters/fastify/index.js';
+import {
+  hasPermissions,
+  inGroup,
+  isAdminUser,
+  isAuthenticated,
+  isAuthenticatedOrReadOnly,
+  type PermissionClass,
+} from '../../src/adapters/permission-classes.js';
 import type { MountOptions } from '../../src/adapters/shared.js';
 import {
+  checkPermissions as honoCheck,
   authenticate as honoAuthenticate,
   authenticateStateless as honoStateless,
   tesseraCors as honoCors,
@@ -59,6 +69,19 @@ export interface RunningAdapterApp extends RunningServer {
 }
 
 const PROTECTED = { content: 'This view is protected' };
+
+/**
+ * Routes guarded by DRF's permission classes, the same on every adapter: each answers
+ * `{"ok":true}` when let through (and `/mine/` the user's groups and one permission check).
+ */
+export const GUARDED: readonly { method: 'GET' | 'POST'; path: string; classes: readonly PermissionClass[] }[] = [
+  { method: 'GET', path: '/staff/', classes: [isAdminUser] },
+  { method: 'GET', path: '/posts/', classes: [isAuthenticatedOrReadOnly] },
+  { method: 'POST', path: '/posts/', classes: [isAuthenticatedOrReadOnly] },
+  { method: 'POST', path: '/publish/', classes: [isAuthenticated, hasPermissions('blog.publish_post')] },
+  { method: 'GET', path: '/desk/', classes: [inGroup('editors', 'chiefs')] },
+];
+const OK = { ok: true };
 const HELLO = { message: 'Hello, World!' };
 
 /** A handler's log: what an app typically does with the user (inspect it, or print it as JSON). */
@@ -91,6 +114,18 @@ function fastifyApp(tessera: Tessera, options: AppOptions) {
       scope.get('/stateless/', { preHandler: scope.authenticateStateless }, async (request) => ({ id: request.tokenUser.id, user: null }));
       scope.get('/unguarded/', async (request) => ({ username: request.user.username }));
       scope.post('/echo/', async (request) => ({ echo: request.body }));
+      for (const route of GUARDED)
+        scope.route({
+          method: route.method,
+          url: route.path,
+          preHandler: scope.checkPermissions(...route.classes),
+          handler: async () => OK,
+        });
+      // app.authenticate first, then the check: the user it found is reused.
+      scope.get('/mine/', { preHandler: [scope.authenticate, scope.checkPermissions(isAuthenticated)] }, async (request) => ({
+        groups: request.user.groups,
+        publish: request.user.hasPermission('blog.publish_post'),
+      }));
     },
     { prefix: options.mountPath ?? '' },
   );
@@ -136,6 +171,11 @@ function expressApp(tessera: Tessera, options: AppOptions) {
   });
   app.get('/stateless/', expressStateless(tessera), (req, res) => void res.json({ id: res.locals.tokenUser.id, user: req.user ?? null }));
   app.post('/echo/', express.json(), (req, res) => void res.json({ echo: req.body as unknown }));
+  for (const route of GUARDED)
+    app[route.method === 'GET' ? 'get' : 'post'](route.path, expressCheck(tessera, ...route.classes), (_req, res) => void res.json(OK));
+  app.get('/mine/', expressAuthenticate(tessera), expressCheck(tessera, isAuthenticated), (_req, res) => {
+    res.json({ groups: res.locals.user.groups, publish: res.locals.user.hasPermission('blog.publish_post') });
+  });
   app.use((_req: express.Request, res: express.Response) => sendPlain(res, notFoundResponse()));
   let server: Server | undefined;
   return {
@@ -161,6 +201,11 @@ function honoApp(tessera: Tessera, options: AppOptions) {
   });
   app.get('/stateless/', honoStateless(tessera), (c) => c.json({ id: c.get('tokenUser').id, user: null }));
   app.post('/echo/', async (c) => c.json({ echo: (await c.req.json()) as unknown }));
+  for (const route of GUARDED) app.on(route.method, route.path, honoCheck(tessera, ...route.classes), (c) => c.json(OK));
+  app.get('/mine/', honoCheck(tessera, isAuthenticated), (c) => {
+    const user = c.get('user');
+    return c.json({ groups: user?.groups, publish: user?.hasPermission('blog.publish_post') });
+  });
   app.notFound(() => {
     const page = notFoundResponse();
     return new Response(page.body, { status: page.status, headers: page.headers });

@@ -16,6 +16,7 @@ import {
 } from '../../src/model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../../src/model/user.js';
 import { emailKey, foldedKey } from '../../src/model/usernames.js';
+import { MemoryPermissions } from './memory-permissions.js';
 
 interface TokenRow {
   /** Insertion order, the tie-breaker of listings (a SQL store's row id). */
@@ -51,6 +52,7 @@ export class MemoryStore implements Store {
   readonly #families = new Map<string, FamilyRow>();
   #nextUserId = 1;
   #nextSeq = 1;
+  readonly permissions = new MemoryPermissions();
   /** How many times `findUser` was called, so tests can see a lookup that should not happen. */
   lookups = 0;
 
@@ -126,6 +128,7 @@ export class MemoryStore implements Store {
 
   async deleteUser(id: number): Promise<boolean> {
     for (const token of this.#tokens.values()) if (token.userId === id) token.userId = null;
+    this.permissions.forgetUser(id);
     return this.#users.delete(id);
   }
 

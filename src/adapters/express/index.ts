@@ -9,12 +9,12 @@
  * valid requests work the same, but malformed bodies get that parser's answer, not DRF's.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { AuthenticationRequest } from '../../http/cookie-authentication.js';
-import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
+import type { HttpRequest } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
 import type { TokenUser } from '../../auth/token-user.js';
 import type { RequestUser } from '../../model/request-user.js';
+import { authenticationRequest, send } from './exchange.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,
@@ -23,7 +23,6 @@ import {
   defaultErrorReporter,
   dispatchedPaths,
   firstHeader,
-  mergedVary,
   routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
@@ -33,6 +32,8 @@ import {
 } from '../shared.js';
 
 export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
+export { checkPermissions } from './permissions.js';
+export * from '../permission-classes.js';
 export type { RequestUser } from '../../model/request-user.js';
 export type { TokenUser } from '../../auth/token-user.js';
 export type { Claims } from '../../tokens/token-codec.js';
@@ -76,21 +77,6 @@ declare global {
       tokenUser?: TokenUser;
     }
   }
-}
-
-/** Sends an `HttpResponse` byte for byte (no Express content-type or charset handling). */
-function send(res: Response, response: HttpResponse): void {
-  res.status(response.status);
-  // Vary is merged with what a CORS middleware (or the app) already set; Set-Cookie is appended.
-  for (const [name, value] of Object.entries(response.headers))
-    res.setHeader(name, name === 'vary' ? mergedVary(firstHeader(res.getHeader('vary') as string | string[] | undefined), value) : value);
-  for (const cookie of response.setCookies ?? []) res.append('set-cookie', cookie);
-  res.end(response.body === '' ? undefined : response.body);
-}
-
-/** What authentication (cookie mode) reads of an Express request. */
-function authenticationRequest(req: Request): AuthenticationRequest {
-  return { method: req.method, headers: req.headers, secure: req.secure };
 }
 
 const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;

@@ -34,8 +34,11 @@ import {
   type MountOptions,
 } from '../shared.js';
 import { refusalToThrow, restoreDefaultRefusals } from './refusals.js';
+import { decorateGuarded } from './request-slots.js';
+import { decoratePermissionChecks } from './permissions.js';
 
 export type { MountOptions } from '../shared.js';
+export * from '../permission-classes.js';
 export type { RequestUser } from '../../model/request-user.js';
 export type { TokenUser } from '../../auth/token-user.js';
 export type { Claims } from '../../tokens/token-codec.js';
@@ -167,27 +170,6 @@ function splitUrl(url: string): { path: string; search: string } {
 }
 
 /** Where the guarded request properties keep their values (one symbol each, never enumerable JSON). */
-const SLOTS = { user: Symbol('tessera.user'), tokenClaims: Symbol('tessera.tokenClaims'), tokenUser: Symbol('tessera.tokenUser') } as const;
-
-/**
- * A request property that only the preHandler `setBy` fills: reading it elsewhere throws an
- * error naming the preHandler, instead of handing the route `undefined` typed as a user.
- */
-function decorateGuarded(app: FastifyInstance, name: keyof typeof SLOTS, setBy: string): void {
-  const slot = SLOTS[name];
-  type Slotted = FastifyRequest & { [slot]?: unknown };
-  app.decorateRequest(name, {
-    getter(this: FastifyRequest) {
-      const value = (this as Slotted)[slot];
-      if (value === undefined) throw new Error(`tessera: request.${name} is only set on routes protected by ${setBy} (preHandler)`);
-      return value as never;
-    },
-    setter(this: FastifyRequest, value: unknown) {
-      (this as Slotted)[slot] = value;
-    },
-  });
-}
-
 /** Whether the app's logger writes errors: plain `Fastify()` has a logger that writes nothing. */
 function logsErrors(app: FastifyInstance): boolean {
   // pino's `isLevelEnabled`; Fastify's types only promise the level methods.
@@ -215,8 +197,8 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
   const cors = options.cors === true ? corsPolicyOf(tessera) : undefined;
   if (cors !== undefined) addCorsHooks(app, cors);
 
-  decorateGuarded(app, 'user', 'app.authenticate');
-  decorateGuarded(app, 'tokenClaims', 'app.authenticate or app.authenticateStateless');
+  decorateGuarded(app, 'user', 'app.authenticate or app.checkPermissions');
+  decorateGuarded(app, 'tokenClaims', 'app.authenticate, app.authenticateStateless or app.checkPermissions');
   decorateGuarded(app, 'tokenUser', 'app.authenticateStateless');
 
   // Unexpected failures (a database down) go to the app's error handling as thrown errors; with
@@ -237,6 +219,12 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
     request.user = outcome.value.user;
     request.tokenClaims = outcome.value.claims;
   });
+
+  decoratePermissionChecks(app, tessera, (request) => ({
+    header: firstHeader(request.headers[headerName]),
+    request: authenticationRequest(request),
+    reportUnlogged: (error) => reportUnlogged(error, request),
+  }));
 
   app.decorate('authenticateStateless', async (request: FastifyRequest) => {
     const outcome = await authenticateRequestStateless(

@@ -8,12 +8,12 @@
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AuthenticationRequest } from '../../http/cookie-authentication.js';
-import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
+import type { HttpRequest } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
 import type { TokenUser } from '../../auth/token-user.js';
 import type { RequestUser } from '../../model/request-user.js';
+import { authenticationRequest, toResponse } from './exchange.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,
@@ -31,6 +31,8 @@ import {
 } from '../shared.js';
 
 export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
+export { checkPermissions, type TesseraPermissionVariables } from './permissions.js';
+export * from '../permission-classes.js';
 export type { RequestUser } from '../../model/request-user.js';
 export type { TokenUser } from '../../auth/token-user.js';
 export type { Claims } from '../../tokens/token-codec.js';
@@ -57,18 +59,6 @@ export interface TesseraRoutesOptions extends MountOptions {
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-
-/** An `HttpResponse` as a fetch `Response`; no body (hence no added Content-Type) when empty. */
-function toResponse(response: HttpResponse): Response {
-  const headers = new Headers(response.headers);
-  for (const cookie of response.setCookies ?? []) headers.append('set-cookie', cookie);
-  return new Response(response.body === '' ? null : response.body, { status: response.status, headers });
-}
-
-/** What authentication (cookie mode) reads of a Hono request. */
-function authenticationRequest(c: Context): AuthenticationRequest {
-  return { method: c.req.method, headers: Object.fromEntries(c.req.raw.headers), secure: new URL(c.req.url).protocol === 'https:' };
-}
 
 /** `@hono/node-server` passes `{ incoming, outgoing }` as the env; the socket knows the peer. */
 function nodeServerIp(c: Context): string | undefined {

@@ -10,7 +10,7 @@ import { verifyToken } from '../../sessions/verify-token.js';
 import { reserveLoginAttempt, throttledAttemptKey } from '../../throttling/login-throttle.js';
 import { checkLogin } from '../../users/login.js';
 import type { User } from '../../model/user.js';
-import { requestUserOf } from '../../model/request-user.js';
+import { requestUserFromStore } from '../../users/authorization.js';
 import { header } from '../http-types.js';
 import { originOf } from '../request-origin.js';
 import { refusalReason } from '../../auth/authenticate-request.js';
@@ -58,7 +58,7 @@ export async function loggedInUser({ request, context }: HandlerInput): Promise<
   await requireVerifiedEmail(context, user);
   if (context.settings.UPDATE_LAST_LOGIN) await context.store.updateUser(user.id, { lastLogin: new Date(context.codec.now()) });
   await context.events.emit({ action: 'login.succeeded', user: userRefOf(user), origin });
-  await context.hooks.onLoginSuccess?.(requestUserOf(user), info);
+  if (context.hooks.onLoginSuccess !== undefined) await context.hooks.onLoginSuccess(await requestUserFromStore(context.store, user), info);
   return user;
 }
 

@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAccountStoreConformance } from '../../../test/stores/account-conformance.js';
 import { runStoreConformance } from '../../../test/stores/conformance.js';
+import { runPermissionStoreConformance } from '../../../test/stores/permission-conformance.js';
 import { ConfigError } from '../../errors.js';
 import { TesseraMigrationProvider } from '../migrations/index.js';
 import { openStore } from '../open-store.js';
@@ -72,6 +73,7 @@ afterAll(async () => {
 
 runStoreConformance('PostgreSQL', () => openPostgresStore(DATABASE_URL, { schema: freshSchema() }));
 runAccountStoreConformance('PostgreSQL', () => openPostgresStore(DATABASE_URL, { schema: freshSchema() }));
+runPermissionStoreConformance('PostgreSQL', () => openPostgresStore(DATABASE_URL, { schema: freshSchema() }));
 
 describe('openPostgresStore', () => {
   it('creates its schema on migrate and keeps every table in it', async () => {

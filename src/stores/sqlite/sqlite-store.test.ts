@@ -9,6 +9,7 @@ import Libsql from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAccountStoreConformance } from '../../../test/stores/account-conformance.js';
 import { runStoreConformance } from '../../../test/stores/conformance.js';
+import { runPermissionStoreConformance } from '../../../test/stores/permission-conformance.js';
 import { TesseraMigrationProvider } from '../migrations/index.js';
 import type { OutstandingToken } from '../../model/store.js';
 import { openSqliteStore } from './sqlite-store.js';
@@ -56,6 +57,7 @@ afterAll(() => {
 
 runStoreConformance('SQLite file', () => openSqliteStore(freshDbPath()));
 runAccountStoreConformance('SQLite', () => openSqliteStore(freshDbPath()));
+runPermissionStoreConformance('SQLite', () => openSqliteStore(freshDbPath()));
 runStoreConformance('SQLite :memory:', () => openSqliteStore(':memory:'));
 
 describe('openSqliteStore', () => {
