@@ -11,6 +11,7 @@
  *
  * Races are settled by the database, never by check-then-act (see each module).
  */
+import { inspect } from 'node:util';
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
 import type {
@@ -21,15 +22,18 @@ import type {
   KeyStore,
   NameRules,
   OutstandingToken,
+  RefreshReadStore,
   Store,
   TokenRecord,
   TokenState,
+  TokenStateAndUser,
 } from '../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
 import { KyselyAuditTrail } from './kysely/audit-trail.js';
 import { KyselyConsoleSignIns } from './kysely/console-sign-ins.js';
 import { KyselyKeyStore } from './kysely/signing-keys.js';
 import { compiledStatements, type SqlHandle } from './kysely/sql-handle.js';
+import { findTokenStateAndUser } from './kysely/token-and-user.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore, userFromRow } from './kysely/users.js';
 import { KyselyAccountQueries } from './account-queries.js';
@@ -53,13 +57,14 @@ export interface KyselyStoreOptions {
  * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives in
  * `./kysely/` so that SQLite and PostgreSQL cannot drift apart.
  */
-export abstract class KyselyStore implements Store, AccountStore, DjangoImportStore {
+export abstract class KyselyStore implements Store, AccountStore, DjangoImportStore, RefreshReadStore {
   readonly audit: AuditTrail;
   readonly consoleSignIns: ConsoleSignInStore;
   readonly keys: KeyStore;
   readonly #users: KyselyUserStore;
   readonly #tokens: KyselyTokenStore;
   readonly #accounts: KyselyAccountQueries;
+  readonly #handle: SqlHandle;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -72,6 +77,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
       uniqueViolationField: (error) => this.uniqueViolationField(error),
       ...compiledStatements(db),
     };
+    this.#handle = handle;
     this.#users = new KyselyUserStore(handle, options.now ?? (() => new Date()));
     this.#tokens = new KyselyTokenStore(handle);
     this.audit = new KyselyAuditTrail(handle);
@@ -104,7 +110,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
       const { error, results } = await this.#migrator(db).migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = error instanceof Error ? error.message : inspect(error);
         throw new Error(`Database migration ${failed} failed: ${reason}`, { cause: error });
       }
     });
@@ -193,6 +199,12 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
   }
   flushExpired(now: Date): Promise<number> {
     return this.#tokens.flushExpired(now);
+  }
+
+  // ---- a refresh's reads (./kysely/token-and-user.ts) ----
+
+  findTokenStateAndUser(jti: string, field: UserLookupField, value: string | number): Promise<TokenStateAndUser> {
+    return findTokenStateAndUser(this.#handle, jti, field, value, (id) => this.#tokens.findTokenState(id));
   }
 
   // ---- accounts (./account-queries.ts) ----
