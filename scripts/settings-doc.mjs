@@ -19,7 +19,10 @@ export function settingsSource(configDir = `${root}/src/config`) {
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
     .map((file) => readFileSync(`${configDir}/${file}`, 'utf8'));
   const main = readFileSync(`${configDir}/settings.ts`, 'utf8');
-  const parts = /export interface Settings\s+extends\s+([\w\s,]+?)\s*\{\}/.exec(main)?.[1].split(',').map((part) => part.trim());
+  const parts = /export interface Settings\s+extends\s+([\w\s,]+?)\s*\{\}/
+    .exec(main)?.[1]
+    .split(',')
+    .map((part) => part.trim());
   if (parts === undefined) throw new Error('src/config/settings.ts: no `export interface Settings extends ... {}`');
   const members = parts.map((part) => {
     const opening = `export interface ${part} {`;
