@@ -23,6 +23,7 @@ import type {
   NameRules,
   OutstandingToken,
   RefreshReadStore,
+  RevocationStore,
   Store,
   TokenRecord,
   TokenState,
@@ -32,6 +33,7 @@ import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js
 import { KyselyAuditTrail } from './kysely/audit-trail.js';
 import { KyselyConsoleSignIns } from './kysely/console-sign-ins.js';
 import { KyselyKeyStore } from './kysely/signing-keys.js';
+import { KyselyRevocations } from './kysely/revocations.js';
 import { compiledStatements, type SqlHandle } from './kysely/sql-handle.js';
 import { findTokenStateAndUser } from './kysely/token-and-user.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
@@ -61,6 +63,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
   readonly audit: AuditTrail;
   readonly consoleSignIns: ConsoleSignInStore;
   readonly keys: KeyStore;
+  readonly revocations: RevocationStore;
   readonly #users: KyselyUserStore;
   readonly #tokens: KyselyTokenStore;
   readonly #accounts: KyselyAccountQueries;
@@ -83,6 +86,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
     this.audit = new KyselyAuditTrail(handle);
     this.consoleSignIns = new KyselyConsoleSignIns(handle);
     this.keys = new KyselyKeyStore(handle);
+    this.revocations = new KyselyRevocations(handle);
     this.#accounts = new KyselyAccountQueries(db, userFromRow);
   }
 
