@@ -266,6 +266,56 @@ export interface KeyStore {
   retireSigningKey(kid: string, now: Date): Promise<boolean>;
 }
 
+/** A token's recorded state and a user, read together (`RefreshReadStore`). */
+export interface TokenStateAndUser {
+  /** As `findTokenState(jti)`. */
+  readonly state: TokenState | undefined;
+  /** As `findUser(field, value)`. */
+  readonly user: User | undefined;
+}
+
+/**
+ * A refresh's two reads in one round trip: the refresh token's recorded state (blacklist, family,
+ * rotation) and the user it names. Optional on `Store`: without it a refresh calls
+ * `findTokenState` and then `findUser`. Both answers come from one statement, so they are as
+ * fresh as the two separate reads (nothing is cached); a deactivated user, a blacklisted token
+ * or a cut-off is seen exactly as by `findUser` and `findTokenState` (docs/decisions.md D21).
+ */
+export interface RefreshReadStore {
+  /** `findTokenState(jti)` and `findUser(field, value)` in one read. */
+  findTokenStateAndUser(jti: string, field: UserLookupField, value: string | number): Promise<TokenStateAndUser>;
+}
+
+/** A user's last token cut-off, as the revocation feed lists it. */
+export interface CutOffRecord {
+  readonly userId: number;
+  /** The user's lookup fields, for a USER_ID_FIELD other than `id`. */
+  readonly username: string;
+  readonly email: string;
+  /** The token version tokens minted since carry; older ones are refused. */
+  readonly version: number;
+  readonly at: Date;
+}
+
+/** A revoked session (refresh family), as the revocation feed lists it. */
+export interface RevokedSession {
+  /** The family id: the `TOKEN_SESSION_CLAIM` of the session's access tokens. */
+  readonly id: string;
+  readonly at: Date;
+}
+
+/**
+ * Revoked sessions and cut-offs (issue 15: the session claim's check and the revocation feed,
+ * migration 0010). Optional on `Store`: a store without it cannot serve TOKEN_SESSION_CLAIM or
+ * the feed, and start-up says so.
+ */
+export interface RevocationStore {
+  /** When the session (family) `id` was revoked; `null` when it was not, or is unknown. */
+  sessionRevokedAt(id: string): Promise<Date | null>;
+  /** Cut-offs and revoked sessions at or after `since`, oldest first. */
+  revocationsSince(since: Date): Promise<{ cutOffs: CutOffRecord[]; sessions: RevokedSession[] }>;
+}
+
 /** The database's health, for readiness probes (`/readyz`). Optional on `Store`. */
 export interface HealthStore {
   /** Whether the database answers a trivial query; never throws. */
@@ -279,10 +329,12 @@ export interface HealthStore {
  * or not: the admin console needs `audit` and `consoleSignIns`, database keys need `keys`,
  * groups and permissions need `permissions`.
  */
-export interface Store extends UserStore, TokenStore, Partial<AccountStore>, Partial<DjangoImportStore>, Partial<HealthStore> {
+export interface Store
+  extends UserStore, TokenStore, Partial<AccountStore>, Partial<DjangoImportStore>, Partial<HealthStore>, Partial<RefreshReadStore> {
   readonly audit?: AuditTrail;
   readonly consoleSignIns?: ConsoleSignInStore;
   readonly keys?: KeyStore;
+  readonly revocations?: RevocationStore;
   /** Django's groups and permissions; without it every user has none. */
   readonly permissions?: PermissionStore;
   /** Applies pending schema migrations. Safe to call from several processes at once. */

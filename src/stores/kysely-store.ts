@@ -11,6 +11,7 @@
  *
  * Races are settled by the database, never by check-then-act (see each module).
  */
+import { inspect } from 'node:util';
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
 import type {
@@ -21,9 +22,12 @@ import type {
   KeyStore,
   NameRules,
   OutstandingToken,
+  RefreshReadStore,
+  RevocationStore,
   Store,
   TokenRecord,
   TokenState,
+  TokenStateAndUser,
 } from '../model/store.js';
 import type { PermissionStore } from '../model/permissions.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
@@ -31,7 +35,9 @@ import { KyselyAuditTrail } from './kysely/audit-trail.js';
 import { KyselyConsoleSignIns } from './kysely/console-sign-ins.js';
 import { KyselyKeyStore } from './kysely/signing-keys.js';
 import { KyselyPermissionStore } from './kysely/permissions.js';
+import { KyselyRevocations } from './kysely/revocations.js';
 import { compiledStatements, type SqlHandle } from './kysely/sql-handle.js';
+import { findTokenStateAndUser } from './kysely/token-and-user.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore, userFromRow } from './kysely/users.js';
 import { KyselyAccountQueries } from './account-queries.js';
@@ -55,14 +61,16 @@ export interface KyselyStoreOptions {
  * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives in
  * `./kysely/` so that SQLite and PostgreSQL cannot drift apart.
  */
-export abstract class KyselyStore implements Store, AccountStore, DjangoImportStore {
+export abstract class KyselyStore implements Store, AccountStore, DjangoImportStore, RefreshReadStore {
   readonly audit: AuditTrail;
   readonly consoleSignIns: ConsoleSignInStore;
   readonly keys: KeyStore;
   readonly permissions: PermissionStore;
+  readonly revocations: RevocationStore;
   readonly #users: KyselyUserStore;
   readonly #tokens: KyselyTokenStore;
   readonly #accounts: KyselyAccountQueries;
+  readonly #handle: SqlHandle;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -75,12 +83,14 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
       uniqueViolationField: (error) => this.uniqueViolationField(error),
       ...compiledStatements(db),
     };
+    this.#handle = handle;
     this.#users = new KyselyUserStore(handle, options.now ?? (() => new Date()));
     this.#tokens = new KyselyTokenStore(handle);
     this.audit = new KyselyAuditTrail(handle);
     this.consoleSignIns = new KyselyConsoleSignIns(handle);
     this.keys = new KyselyKeyStore(handle);
     this.permissions = new KyselyPermissionStore(handle);
+    this.revocations = new KyselyRevocations(handle);
     this.#accounts = new KyselyAccountQueries(db, userFromRow);
   }
 
@@ -108,7 +118,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
       const { error, results } = await this.#migrator(db).migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = error instanceof Error ? error.message : inspect(error);
         throw new Error(`Database migration ${failed} failed: ${reason}`, { cause: error });
       }
     });
@@ -197,6 +207,12 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
   }
   flushExpired(now: Date): Promise<number> {
     return this.#tokens.flushExpired(now);
+  }
+
+  // ---- a refresh's reads (./kysely/token-and-user.ts) ----
+
+  findTokenStateAndUser(jti: string, field: UserLookupField, value: string | number): Promise<TokenStateAndUser> {
+    return findTokenStateAndUser(this.#handle, jti, field, value, (id) => this.#tokens.findTokenState(id));
   }
 
   // ---- accounts (./account-queries.ts) ----

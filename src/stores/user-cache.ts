@@ -17,11 +17,14 @@ import type {
   KeyStore,
   NameRules,
   OutstandingToken,
+  RefreshReadStore,
+  RevocationStore,
   Store,
   TokenRecord,
   TokenState,
 } from '../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
+import { RevokedSessionCache } from './revoked-session-cache.js';
 import { NO_AUTHORIZATION, type PermissionStore, type UserAuthorization } from '../model/permissions.js';
 import { invalidatingPermissions } from './invalidating-permissions.js';
 
@@ -50,6 +53,16 @@ export interface CachedStore extends Store {
   invalidateUser(id?: number): void;
   /** Called after this process changed a user, so other processes can be told. */
   onUserChanged(listener: (id: number) => void): void;
+  /**
+   * Whether the session (refresh family) `id` is revoked, answered from this process's cache
+   * when it can be (`stores/revoked-session-cache.ts`): for request authentication. `false` when
+   * the store keeps no revocations.
+   */
+  isSessionRevoked(id: string): Promise<boolean>;
+  /** Notes that another process revoked session `id` (the invalidation bus calls it). */
+  sessionRevoked(id: string): void;
+  /** Called after this process revoked a session, so other processes can be told. */
+  onSessionRevoked(listener: (id: string) => void): void;
 }
 
 interface Entry<T> {
@@ -73,6 +86,9 @@ class UserCachingStore implements CachedStore {
   readonly #entries = new Map<number, Entry<User>>();
   readonly #authorizations = new Map<number, Entry<UserAuthorization>>();
   readonly #listeners: ((id: number) => void)[] = [];
+  readonly #sessions: RevokedSessionCache | undefined;
+  readonly #sessionListeners: ((id: string) => void)[] = [];
+  readonly revocations: RevocationStore | undefined;
   readonly audit: AuditTrail | undefined;
   readonly consoleSignIns: ConsoleSignInStore | undefined;
   readonly keys: KeyStore | undefined;
@@ -89,6 +105,8 @@ class UserCachingStore implements CachedStore {
   readonly importDjango?: DjangoImportStore['importDjango'];
   readonly ping?: HealthStore['ping'];
   readonly pendingMigrations?: HealthStore['pendingMigrations'];
+  // Passed on uncached: a refresh reads the database (see `findCachedUser`).
+  readonly findTokenStateAndUser?: RefreshReadStore['findTokenStateAndUser'];
 
   constructor(inner: Store, options: UserCacheOptions) {
     this.#inner = inner;
@@ -100,6 +118,9 @@ class UserCachingStore implements CachedStore {
     this.keys = inner.keys;
     // A change of groups or permissions is a user change for every user it touched.
     this.permissions = inner.permissions && invalidatingPermissions(inner.permissions, (id) => this.#changed(id));
+    this.revocations = inner.revocations;
+    this.#sessions =
+      inner.revocations === undefined ? undefined : new RevokedSessionCache(inner.revocations, { ttlMs: this.#ttlMs, now: this.#now });
     this.findUserByEmail = inner.findUserByEmail?.bind(inner);
     const replacePassword = inner.replacePassword?.bind(inner);
     // A password change is a user change: drop the entry and tell the other processes.
@@ -118,6 +139,7 @@ class UserCachingStore implements CachedStore {
     this.importDjango = inner.importDjango?.bind(inner);
     this.ping = inner.ping?.bind(inner);
     this.pendingMigrations = inner.pendingMigrations?.bind(inner);
+    this.findTokenStateAndUser = inner.findTokenStateAndUser?.bind(inner);
   }
 
   // ---- the cache ----
@@ -159,6 +181,18 @@ class UserCachingStore implements CachedStore {
 
   onUserChanged(listener: (id: number) => void): void {
     this.#listeners.push(listener);
+  }
+
+  async isSessionRevoked(id: string): Promise<boolean> {
+    return (await this.#sessions?.isRevoked(id)) ?? false;
+  }
+
+  sessionRevoked(id: string): void {
+    this.#sessions?.markRevoked(id);
+  }
+
+  onSessionRevoked(listener: (id: string) => void): void {
+    this.#sessionListeners.push(listener);
   }
 
   #changed(id: number): void {
@@ -213,8 +247,12 @@ class UserCachingStore implements CachedStore {
   startFamily(family: { id: string; userId: number | null; createdAt: Date }): Promise<void> {
     return this.#inner.startFamily(family);
   }
-  revokeFamily(familyId: string, now: Date, reason: string): Promise<number> {
-    return this.#inner.revokeFamily(familyId, now, reason);
+  async revokeFamily(familyId: string, now: Date, reason: string): Promise<number> {
+    const revoked = await this.#inner.revokeFamily(familyId, now, reason);
+    // The session's access tokens are refused here at once, and in every other process once told.
+    this.sessionRevoked(familyId);
+    for (const listener of this.#sessionListeners) listener(familyId);
+    return revoked;
   }
   blacklist(token: OutstandingToken, now: Date): Promise<boolean> {
     return this.#inner.blacklist(token, now);
