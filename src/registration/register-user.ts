@@ -58,6 +58,7 @@ export function addFieldValidatorErrors(values: RegistrationInput, errors: Field
     (!USERNAME_PATTERN.test(values.username ?? '') || !USERNAME_PATTERN.test(username) || hasInvisibleCharacters(username))
   ) {
     errors.username = [REGISTRATION_MESSAGES.invalidUsername];
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points, as Python's len() counts them
   } else if (username !== undefined && [...username].length > MAX_USERNAME_LENGTH) {
     errors.username = [`Ensure this field has no more than ${MAX_USERNAME_LENGTH} characters.`];
   }

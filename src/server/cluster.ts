@@ -29,7 +29,8 @@ export function runPrimary(count: number, log: Logger): void {
   cluster.on('message', relay);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    log.warn(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    // Node's types say string, but `signal` is null when the worker exited by itself.
+    log.warn(`worker ${worker.process.pid} exited (${(signal as string | null) ?? code}); starting another`);
     cluster.fork();
   });
   const stop = (): void => {

@@ -104,6 +104,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
       const { error, results } = await this.#migrator(db).migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- anything may be thrown; it prints as it is
         const reason = error instanceof Error ? error.message : String(error);
         throw new Error(`Database migration ${failed} failed: ${reason}`, { cause: error });
       }

@@ -26,7 +26,7 @@ export function createSuperuserCommand(): Command {
     .action(async (options: Options) => {
       const { settings } = loadSettings();
       // Without a terminal there is nobody to answer: say so, rather than wait on a closed stdin.
-      if (options.input && process.stdin.isTTY !== true) {
+      if (options.input && !stdinIsTerminal()) {
         throw new Error(
           'createsuperuser: not running in a terminal, so nothing can be asked. Use --no-input with --username (and --email), the password in TESSERA_SUPERUSER_PASSWORD.',
         );
@@ -64,7 +64,7 @@ async function ask(question: string, hidden = false): Promise<string> {
       callback();
     },
   });
-  const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY === true });
+  const rl = createInterface({ input: process.stdin, output, terminal: stdinIsTerminal() });
   try {
     const answer = rl.question(question);
     muted = hidden;
@@ -88,4 +88,9 @@ async function askPassword(username: string, email: string): Promise<string> {
     for (const problem of problems) process.stderr.write(`${problem}\n`);
     if ((await ask('Bypass password validation and create user anyway? [y/N]: ')).trim().toLowerCase() === 'y') return password;
   }
+}
+
+/** Node's types say `boolean`, but `process.stdin.isTTY` is `undefined` when stdin is not a terminal. */
+function stdinIsTerminal(): boolean {
+  return (process.stdin as { isTTY?: boolean }).isTTY === true;
 }

@@ -9,14 +9,14 @@ export function demoRoutes(): Route[] {
       path: '/protected/',
       name: 'Protected',
       description: '',
-      handlers: { GET: async () => ({ status: 200, body: { content: 'This view is protected' } }) },
+      handlers: { GET: () => Promise.resolve({ status: 200, body: { content: 'This view is protected' } }) },
       authenticated: true,
     },
     {
       path: '/hello/',
       name: 'Hello',
       description: '',
-      handlers: { GET: async () => ({ status: 200, body: { message: 'Hello, World!' } }) },
+      handlers: { GET: () => Promise.resolve({ status: 200, body: { message: 'Hello, World!' } }) },
       authenticated: true,
     },
   ];

@@ -38,7 +38,7 @@ export function jwksRoutes(source: JwksSource): Route[] {
       path: JWKS_PATH,
       name: 'JSON Web Key Set',
       description: 'The public keys that verify the tokens this server signs.',
-      handlers: { GET: async () => ({ status: 200, body: jwksBody(source) }) },
+      handlers: { GET: () => Promise.resolve({ status: 200, body: jwksBody(source) }) },
       authenticated: false,
     },
   ];

@@ -33,7 +33,7 @@ export function userFromRow(row: Selectable<AuthUserTable> & { token_version?: n
   // Only reads that join the cut-off table know the version; a user who never had a cut-off
   // (no row: version 0) gets no field, as from every other read.
   if (row.token_version === undefined || row.token_version === null) return user;
-  return { ...user, tokenVersion: Number(row.token_version ?? 0) };
+  return { ...user, tokenVersion: row.token_version };
 }
 
 /** The `auth_user` columns a patch sets; keys outside `UserPatch` are ignored. */
@@ -178,7 +178,7 @@ export class KyselyUserStore implements UserStore {
       )
       .returning('version')
       .executeTakeFirstOrThrow();
-    return Number(row.version);
+    return row.version;
   }
 
   async deleteUser(id: number): Promise<boolean> {
