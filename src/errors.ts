@@ -219,6 +219,8 @@ export const TOKEN_ERROR_REASONS = {
   reuse_detected: TOKEN_MESSAGES.blacklisted,
   // The user's token cut-off came after the token was minted (users/token-cutoff.ts, issue 15).
   cut_off: TOKEN_MESSAGES.invalid,
+  // The access token's session (TOKEN_SESSION_CLAIM) was logged out or revoked (sessions/session-claim.ts).
+  session_revoked: TOKEN_MESSAGES.invalid,
   concurrent_rotation: TOKEN_MESSAGES.blacklisted,
   session_expired: TOKEN_MESSAGES.invalid,
 } as const satisfies Record<string, string>;

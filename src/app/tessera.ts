@@ -129,6 +129,10 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       'This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.',
     );
   }
+  if (settings.TOKEN_SESSION_CLAIM !== null && store.revocations === undefined) {
+    await store.close();
+    throw new ConfigError('TOKEN_SESSION_CLAIM', 'needs a store that keeps revoked sessions (RevocationStore); this store keeps none');
+  }
   const log = options.logger ?? stderrLogger;
   // prom-client is loaded only when metrics are on.
   const metrics = settings.METRICS_ENABLED ? (await import('../observability/metrics.js')).createMetrics() : undefined;

@@ -11,6 +11,7 @@ import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import { isCutOff } from '../users/token-cutoff.js';
+import { namesRevokedSession } from '../sessions/session-claim.js';
 import { requestUserOf, type RequestUser } from '../model/request-user.js';
 
 export interface AuthenticatedRequest {
@@ -89,17 +90,21 @@ export async function authenticateHeader(context: TesseraContext, header: string
   if (settings.CHECK_USER_IS_ACTIVE && !user.isActive) throw TesseraError.of('user_inactive');
   // Minted before the user's last cut-off (password change, demotion, logout-all): refused at
   // once. The user row (cached, invalidated on every cut-off) carries the version: no query.
-  if (isCutOff(settings, claims, user)) {
-    const error = new TokenError('cut_off');
-    const className = settings.AUTH_TOKEN_CLASSES[0] ?? 'AccessToken';
-    throw TesseraError.of(
-      'token_not_valid_for_any_type',
-      undefined,
-      { messages: [{ token_class: className, token_type: TOKEN_CLASSES[className] ?? 'access', message: error.message }] },
-      error,
-    );
-  }
+  if (isCutOff(settings, claims, user)) throw refusedToken(context, new TokenError('cut_off'));
+  // Its session was logged out (TOKEN_SESSION_CLAIM): the cache of revoked sessions answers.
+  if (await namesRevokedSession(context, claims)) throw refusedToken(context, new TokenError('session_revoked'));
   return { user: requestUserOf(user), claims };
+}
+
+/** A token that verified but was revoked since, answered as simplejwt answers an invalid one. */
+function refusedToken(context: TesseraContext, error: TokenError): TesseraError {
+  const className = context.settings.AUTH_TOKEN_CLASSES[0] ?? 'AccessToken';
+  return TesseraError.of(
+    'token_not_valid_for_any_type',
+    undefined,
+    { messages: [{ token_class: className, token_type: TOKEN_CLASSES[className] ?? 'access', message: error.message }] },
+    error,
+  );
 }
 
 /** The event of every accepted request: one shared object, so the hot path allocates none. */

@@ -224,6 +224,7 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   AUTH_TOKEN_CLASSES: tokenClassList,
   TOKEN_TYPE_CLAIM: nullableString,
   TOKEN_VERSION_CLAIM: nonEmptyString,
+  TOKEN_SESSION_CLAIM: nullableString,
   REVOKE_ON_PRIVILEGE_CHANGE: boolean,
   CLAIMS_ON_REFRESH: oneOf(['copy', 'recompute'] as const),
   JTI_CLAIM: (value, name) => {

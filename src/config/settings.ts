@@ -83,6 +83,15 @@ export interface Settings {
    */
   TOKEN_VERSION_CLAIM: string;
   /**
+   * Claim holding the session id (the refresh family) in access tokens, e.g. `'sid'`; `null`
+   * writes none (simplejwt's tokens). With it, logging out one session (`/blacklist/`, cookie
+   * logout) revokes that session, and its access tokens are refused at once on authenticated
+   * routes and by `/verify/`, on every worker and instance (through Redis or `--workers`; within
+   * USER_CACHE_TTL otherwise), and by stand-alone verifiers reading the revocation feed.
+   * docs/revocation.md. @default null
+   */
+  TOKEN_SESSION_CLAIM: string | null;
+  /**
    * Whether a change of staff, superuser or active status (and, once they exist, groups and
    * permissions) cuts off the user's tokens already issued, so nobody keeps powers they lost.
    * @default true
@@ -367,6 +376,7 @@ export const DEFAULT_SETTINGS: Readonly<Omit<Settings, 'SECRET_KEY' | 'SIGNING_K
   TOKEN_TYPE_CLAIM: 'token_type',
   JTI_CLAIM: 'jti',
   TOKEN_VERSION_CLAIM: 'ver',
+  TOKEN_SESSION_CLAIM: null,
   REVOKE_ON_PRIVILEGE_CHANGE: true,
   CLAIMS_ON_REFRESH: 'copy',
   SLIDING_TOKEN_REFRESH_EXP_CLAIM: 'refresh_exp',

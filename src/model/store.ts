@@ -265,6 +265,36 @@ export interface KeyStore {
   retireSigningKey(kid: string, now: Date): Promise<boolean>;
 }
 
+/** A user's last token cut-off, as the revocation feed lists it. */
+export interface CutOffRecord {
+  readonly userId: number;
+  /** The user's lookup fields, for a USER_ID_FIELD other than `id`. */
+  readonly username: string;
+  readonly email: string;
+  /** The token version tokens minted since carry; older ones are refused. */
+  readonly version: number;
+  readonly at: Date;
+}
+
+/** A revoked session (refresh family), as the revocation feed lists it. */
+export interface RevokedSession {
+  /** The family id: the `TOKEN_SESSION_CLAIM` of the session's access tokens. */
+  readonly id: string;
+  readonly at: Date;
+}
+
+/**
+ * Revoked sessions and cut-offs (issue 15: the session claim's check and the revocation feed,
+ * migration 0010). Optional on `Store`: a store without it cannot serve TOKEN_SESSION_CLAIM or
+ * the feed, and start-up says so.
+ */
+export interface RevocationStore {
+  /** When the session (family) `id` was revoked; `null` when it was not, or is unknown. */
+  sessionRevokedAt(id: string): Promise<Date | null>;
+  /** Cut-offs and revoked sessions at or after `since`, oldest first. */
+  revocationsSince(since: Date): Promise<{ cutOffs: CutOffRecord[]; sessions: RevokedSession[] }>;
+}
+
 /** The database's health, for readiness probes (`/readyz`). Optional on `Store`. */
 export interface HealthStore {
   /** Whether the database answers a trivial query; never throws. */
@@ -281,6 +311,7 @@ export interface Store extends UserStore, TokenStore, Partial<AccountStore>, Par
   readonly audit?: AuditTrail;
   readonly consoleSignIns?: ConsoleSignInStore;
   readonly keys?: KeyStore;
+  readonly revocations?: RevocationStore;
   /** Applies pending schema migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 /**
  * `tessera serve --workers N`: one primary process that migrates the database once, then forks
  * N workers sharing the listening socket (node:cluster), and restarts a worker that dies.
- * Workers tell each other about user changes through the primary, so their user caches stay
+ * Workers tell each other about user changes and revoked sessions through the primary, so their user caches stay
  * coherent without Redis (with Redis, the invalidation bus does the same across machines).
  */
 import cluster, { type Worker } from 'node:cluster';
@@ -15,15 +15,31 @@ interface UserChangedMessage {
   readonly id: number;
 }
 
+const SESSION_REVOKED = 'tessera:session-revoked';
+
+interface SessionRevokedMessage {
+  readonly type: typeof SESSION_REVOKED;
+  readonly id: string;
+}
+
 function isUserChanged(message: unknown): message is UserChangedMessage {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === USER_CHANGED;
+}
+
+function isSessionRevoked(message: unknown): message is SessionRevokedMessage {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as { type?: unknown }).type === SESSION_REVOKED &&
+    typeof (message as { id?: unknown }).id === 'string'
+  );
 }
 
 /** In the primary: forks `count` workers, relays their messages, replaces the ones that die. */
 export function runPrimary(count: number, log: Logger): void {
   let stopping = false;
   const relay = (from: Worker, message: unknown): void => {
-    if (!isUserChanged(message)) return;
+    if (!isUserChanged(message) && !isSessionRevoked(message)) return;
     for (const worker of Object.values(cluster.workers ?? {})) if (worker !== undefined && worker !== from) worker.send(message);
   };
   cluster.on('message', relay);
@@ -52,7 +68,9 @@ export function runPrimary(count: number, log: Logger): void {
 export function joinWorkerCacheGroup(store: CachedStore): void {
   if (!cluster.isWorker) return;
   store.onUserChanged((id) => process.send?.({ type: USER_CHANGED, id } satisfies UserChangedMessage));
+  store.onSessionRevoked((id) => process.send?.({ type: SESSION_REVOKED, id } satisfies SessionRevokedMessage));
   process.on('message', (message: unknown) => {
     if (isUserChanged(message)) store.invalidateUser(message.id);
+    else if (isSessionRevoked(message)) store.sessionRevoked(message.id);
   });
 }

@@ -22,7 +22,7 @@ async function addCustomClaims(context: TesseraContext, claims: Claims, user: Re
   if (context.hooks.customClaims === undefined) return claims;
   for (const [name, value] of Object.entries(await context.hooks.customClaims(requestUserOf(user)))) {
     // The claims Tessera checks are not the hook's to change: a token must mean what it says.
-    if (name in claims || name === context.settings.TOKEN_VERSION_CLAIM)
+    if (name in claims || name === context.settings.TOKEN_VERSION_CLAIM || name === context.settings.TOKEN_SESSION_CLAIM)
       throw new TypeError(`customClaims may not set the reserved claim '${name}'`);
     claims[name] = value;
   }
@@ -43,14 +43,25 @@ export async function withRecomputedClaims(context: TesseraContext, token: Claim
     settings.USER_ID_CLAIM,
     settings.TOKEN_VERSION_CLAIM,
     settings.SLIDING_TOKEN_REFRESH_EXP_CLAIM,
+    ...(settings.TOKEN_SESSION_CLAIM === null ? [] : [settings.TOKEN_SESSION_CLAIM]),
   ]);
   const kept: Claims = {};
   for (const [name, value] of Object.entries(token)) if (own.has(name)) kept[name] = value;
   return addCustomClaims(context, kept, user);
 }
 
-/** Records a refresh or sliding token as outstanding, starting a new family (a session). */
-async function recordNewSession(context: TesseraContext, claims: Claims, user: RequestUser, nowMs: number): Promise<void> {
+/**
+ * TOKEN_SESSION_CLAIM: the access token names its session (the refresh family), so logging that
+ * session out refuses it at once (issue 15). Off by default: simplejwt's tokens have no such claim.
+ */
+export function withSessionClaim(context: Pick<TesseraContext, 'settings'>, access: Claims, familyId: string | null | undefined): Claims {
+  const name = context.settings.TOKEN_SESSION_CLAIM;
+  if (name !== null && typeof familyId === 'string') access[name] = familyId;
+  return access;
+}
+
+/** Records a refresh or sliding token as outstanding, starting a new family (a session); returns the family id. */
+async function recordNewSession(context: TesseraContext, claims: Claims, user: RequestUser, nowMs: number): Promise<string> {
   const familyId = randomUUID();
   await context.store.startFamily({ id: familyId, userId: user.id, createdAt: new Date(nowMs) });
   await context.store.recordOutstanding({
@@ -60,14 +71,16 @@ async function recordNewSession(context: TesseraContext, claims: Claims, user: R
     createdAt: new Date(nowMs),
     expiresAt: context.codec.expiresAt(claims),
   });
+  return familyId;
 }
 
 /** `{"refresh": ..., "access": ...}`, in simplejwt's key order. */
 export async function issuePair(context: TesseraContext, user: RequestUser): Promise<{ refresh: string; access: string }> {
   const nowMs = context.codec.now();
   const refresh = await tokenForUser(context, 'refresh', user, nowMs);
-  await recordNewSession(context, refresh, user, nowMs);
-  return { refresh: context.codec.encode(refresh), access: context.codec.encode(context.codec.accessFor(refresh, nowMs)) };
+  const familyId = await recordNewSession(context, refresh, user, nowMs);
+  const access = withSessionClaim(context, context.codec.accessFor(refresh, nowMs), familyId);
+  return { refresh: context.codec.encode(refresh), access: context.codec.encode(access) };
 }
 
 /** `{"token": ...}`: a sliding token. */

@@ -20,7 +20,7 @@ import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import { isCutOff } from '../users/token-cutoff.js';
-import { withRecomputedClaims } from './issue-tokens.js';
+import { withRecomputedClaims, withSessionClaim } from './issue-tokens.js';
 import type { User } from '../model/user.js';
 import { assertNotBlacklisted } from './blacklist-check.js';
 
@@ -139,13 +139,15 @@ export async function refreshPair(
   }
   codec.checkClaims(refresh, 'refresh', nowMs);
   const user = await activeUserOf(context, refresh);
-  const access = codec.encode(await withRecomputedClaims(context, codec.accessFor(refresh, nowMs), user));
+  const accessFor = async (familyId: string | null | undefined) =>
+    codec.encode(withSessionClaim(context, await withRecomputedClaims(context, codec.accessFor(refresh, nowMs), user), familyId));
   if (!settings.ROTATE_REFRESH_TOKENS) {
     void context.events.emit(REFRESH_ISSUED);
-    return { access };
+    return { access: await accessFor(state?.familyId) };
   }
 
   const familyId = state?.familyId ?? (await startFamilyFor(context, user, nowMs));
+  const access = await accessFor(familyId);
   const next = await withRecomputedClaims(context, codec.rotated(refresh, nowMs), user);
   capToSessionLifetime(context, next, state, nowMs);
   const recordedNext: OutstandingToken = {
@@ -210,7 +212,8 @@ async function replayRotation(
     iat: Math.floor(successor.createdAt.getTime() / 1000),
   };
   void context.events.emit(GRACE_REPLAY);
-  return { access: codec.encode(await withRecomputedClaims(context, codec.accessFor(refresh, nowMs), user)), refresh: codec.encode(next) };
+  const access = withSessionClaim(context, await withRecomputedClaims(context, codec.accessFor(refresh, nowMs), user), state.familyId);
+  return { access: codec.encode(access), refresh: codec.encode(next) };
 }
 
 /** Tokens minted elsewhere (simplejwt) have no family yet: their first rotation starts one. */

@@ -30,8 +30,21 @@ export async function blacklistToken(context: TesseraContext, raw: string, origi
   );
   // A concurrent logout of the same token got there first: answer as simplejwt does for a repeat.
   if (!blacklisted) throw new TokenError('blacklisted');
+  await endSession(context, codec.jti(refresh), nowMs);
   await context.events.emit({ action: 'logout', user: userRefOf(user), subject: codec.jti(refresh), origin });
   return {};
+}
+
+/**
+ * With TOKEN_SESSION_CLAIM, logging out ends the whole session: its family is revoked, so its
+ * access tokens (which name it) are refused at once, everywhere the revocation reaches
+ * (docs/revocation.md), and no other token of it refreshes. Without the claim, simplejwt's
+ * logout: that one refresh token only.
+ */
+async function endSession(context: TesseraContext, jti: string | undefined, nowMs: number): Promise<void> {
+  if (context.settings.TOKEN_SESSION_CLAIM === null || jti === undefined) return;
+  const familyId = (await context.store.findTokenState(jti))?.familyId;
+  if (familyId != null) await context.store.revokeFamily(familyId, new Date(nowMs), 'logout');
 }
 
 /** Log out everywhere: ends every session of the user (`endEverySession`), and audits it. */

@@ -21,6 +21,7 @@ import type {
   KeyStore,
   NameRules,
   OutstandingToken,
+  RevocationStore,
   Store,
   TokenRecord,
   TokenState,
@@ -29,6 +30,7 @@ import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js
 import { KyselyAuditTrail } from './kysely/audit-trail.js';
 import { KyselyConsoleSignIns } from './kysely/console-sign-ins.js';
 import { KyselyKeyStore } from './kysely/signing-keys.js';
+import { KyselyRevocations } from './kysely/revocations.js';
 import { compiledStatements, type SqlHandle } from './kysely/sql-handle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore, userFromRow } from './kysely/users.js';
@@ -57,6 +59,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
   readonly audit: AuditTrail;
   readonly consoleSignIns: ConsoleSignInStore;
   readonly keys: KeyStore;
+  readonly revocations: RevocationStore;
   readonly #users: KyselyUserStore;
   readonly #tokens: KyselyTokenStore;
   readonly #accounts: KyselyAccountQueries;
@@ -77,6 +80,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
     this.audit = new KyselyAuditTrail(handle);
     this.consoleSignIns = new KyselyConsoleSignIns(handle);
     this.keys = new KyselyKeyStore(handle);
+    this.revocations = new KyselyRevocations(handle);
     this.#accounts = new KyselyAccountQueries(db, userFromRow);
   }
 

@@ -17,11 +17,13 @@ import type {
   KeyStore,
   NameRules,
   OutstandingToken,
+  RevocationStore,
   Store,
   TokenRecord,
   TokenState,
 } from '../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
+import { RevokedSessionCache } from './revoked-session-cache.js';
 
 export interface UserCacheOptions {
   /** How long an entry may serve before it is read again. @default 5 */
@@ -42,6 +44,16 @@ export interface CachedStore extends Store {
   invalidateUser(id?: number): void;
   /** Called after this process changed a user, so other processes can be told. */
   onUserChanged(listener: (id: number) => void): void;
+  /**
+   * Whether the session (refresh family) `id` is revoked, answered from this process's cache
+   * when it can be (`stores/revoked-session-cache.ts`): for request authentication. `false` when
+   * the store keeps no revocations.
+   */
+  isSessionRevoked(id: string): Promise<boolean>;
+  /** Notes that another process revoked session `id` (the invalidation bus calls it). */
+  sessionRevoked(id: string): void;
+  /** Called after this process revoked a session, so other processes can be told. */
+  onSessionRevoked(listener: (id: string) => void): void;
 }
 
 interface Entry {
@@ -64,6 +76,9 @@ class UserCachingStore implements CachedStore {
   readonly #now: () => number;
   readonly #entries = new Map<number, Entry>();
   readonly #listeners: ((id: number) => void)[] = [];
+  readonly #sessions: RevokedSessionCache | undefined;
+  readonly #sessionListeners: ((id: string) => void)[] = [];
+  readonly revocations: RevocationStore | undefined;
   readonly audit: AuditTrail | undefined;
   readonly consoleSignIns: ConsoleSignInStore | undefined;
   readonly keys: KeyStore | undefined;
@@ -88,6 +103,9 @@ class UserCachingStore implements CachedStore {
     this.audit = inner.audit;
     this.consoleSignIns = inner.consoleSignIns;
     this.keys = inner.keys;
+    this.revocations = inner.revocations;
+    this.#sessions =
+      inner.revocations === undefined ? undefined : new RevokedSessionCache(inner.revocations, { ttlMs: this.#ttlMs, now: this.#now });
     this.findUserByEmail = inner.findUserByEmail?.bind(inner);
     const replacePassword = inner.replacePassword?.bind(inner);
     // A password change is a user change: drop the entry and tell the other processes.
@@ -129,6 +147,18 @@ class UserCachingStore implements CachedStore {
 
   onUserChanged(listener: (id: number) => void): void {
     this.#listeners.push(listener);
+  }
+
+  async isSessionRevoked(id: string): Promise<boolean> {
+    return (await this.#sessions?.isRevoked(id)) ?? false;
+  }
+
+  sessionRevoked(id: string): void {
+    this.#sessions?.markRevoked(id);
+  }
+
+  onSessionRevoked(listener: (id: string) => void): void {
+    this.#sessionListeners.push(listener);
   }
 
   #changed(id: number): void {
@@ -183,8 +213,12 @@ class UserCachingStore implements CachedStore {
   startFamily(family: { id: string; userId: number | null; createdAt: Date }): Promise<void> {
     return this.#inner.startFamily(family);
   }
-  revokeFamily(familyId: string, now: Date, reason: string): Promise<number> {
-    return this.#inner.revokeFamily(familyId, now, reason);
+  async revokeFamily(familyId: string, now: Date, reason: string): Promise<number> {
+    const revoked = await this.#inner.revokeFamily(familyId, now, reason);
+    // The session's access tokens are refused here at once, and in every other process once told.
+    this.sessionRevoked(familyId);
+    for (const listener of this.#sessionListeners) listener(familyId);
+    return revoked;
   }
   blacklist(token: OutstandingToken, now: Date): Promise<boolean> {
     return this.#inner.blacklist(token, now);

@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../config/settings.js';
-import type { TesseraContext } from '../http/context.js';
 import { clearAccountLocks, reserveLoginAttempt } from './login-throttle.js';
 import { MemoryRateLimiter } from './memory-rate-limiter.js';
+import type { LoginThrottleSettings, ThrottleDependencies } from './throttle-dependencies.js';
 
-function contextAt(clock: { now: number }, overrides: Partial<TesseraContext['settings']> = {}) {
-  const settings = { ...DEFAULT_SETTINGS, SECRET_KEY: 'unit-test-secret-0123456789abcdef', ...overrides } as TesseraContext['settings'];
-  return { settings, limiter: new MemoryRateLimiter(), codec: { now: () => clock.now } } as unknown as Pick<
-    TesseraContext,
-    'settings' | 'limiter' | 'codec'
-  >;
+function contextAt(clock: { now: number }, overrides: Partial<LoginThrottleSettings> = {}): ThrottleDependencies<LoginThrottleSettings> {
+  const settings = { ...DEFAULT_SETTINGS, SECRET_KEY: 'unit-test-secret-0123456789abcdef', ...overrides };
+  return { settings, limiter: new MemoryRateLimiter(), codec: { now: () => clock.now } };
 }
 
-async function fail(
-  context: Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>,
-  login: string,
-  ip: string | undefined,
-): Promise<number | 'ok'> {
+async function fail(context: ThrottleDependencies<LoginThrottleSettings>, login: string, ip: string | undefined): Promise<number | 'ok'> {
   try {
     await (await reserveLoginAttempt(context, login, ip)).settle('failed');
     return 'ok';

@@ -17,9 +17,9 @@
  * checked (the hash queue was full: 503) is given back everywhere.
  */
 import { TesseraError } from '../errors.js';
-import type { TesseraContext } from '../http/context.js';
 import { parseRate, throttledMessage } from './rate.js';
-import type { ThrottleRule } from './rate-limiter.js';
+import type { RateLimiter, ThrottleRule } from './rate-limiter.js';
+import type { LoginThrottleSettings, ThrottleDependencies } from './throttle-dependencies.js';
 import { accountHash, addressHash, knownAddressKey } from './throttle-keys.js';
 
 /** The longest wait rule 1 ever asks for between two failures. */
@@ -34,11 +34,6 @@ export type LoginOutcome = 'failed' | 'succeeded' | 'unchecked';
 export interface LoginAttempt {
   settle(outcome: LoginOutcome): Promise<void>;
 }
-
-type LoginThrottleSettings = Pick<
-  TesseraContext['settings'],
-  'THROTTLE_LOGIN_ACCOUNT_ADDRESS' | 'THROTTLE_LOGIN_IP' | 'THROTTLE_LOGIN_ACCOUNT' | 'LOGIN_KNOWN_ADDRESS_LIFETIME' | 'SECRET_KEY'
->;
 
 /** The keys under which one account's locks live: its own, and every `account+address` one. */
 export function accountLockKeys(login: string): { accountKey: string; accountAddressPrefix: string } {
@@ -101,7 +96,7 @@ export function throttledError(retryAfter: number): TesseraError {
  * ```
  */
 export async function reserveLoginAttempt(
-  context: Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>,
+  context: ThrottleDependencies<LoginThrottleSettings>,
   login: string,
   ip: string | undefined,
 ): Promise<LoginAttempt> {
@@ -131,7 +126,7 @@ export async function reserveLoginAttempt(
  * bursts (console "Clear login locks", `tessera throttle clear USERNAME`). Answers how many
  * counters were dropped.
  */
-export async function clearAccountLocks(context: Pick<TesseraContext, 'limiter'>, login: string): Promise<number> {
+export async function clearAccountLocks(context: { readonly limiter: RateLimiter }, login: string): Promise<number> {
   const { accountKey, accountAddressPrefix } = accountLockKeys(login);
   const bursts = await context.limiter.resetPrefix(accountAddressPrefix);
   const hadAccount = (await context.limiter.resetPrefix(accountKey)) > 0 ? 1 : 0;
@@ -139,7 +134,7 @@ export async function clearAccountLocks(context: Pick<TesseraContext, 'limiter'>
 }
 
 /** Forgets an address's failures across accounts (`tessera throttle clear --address IP`). */
-export async function clearAddressLocks(context: Pick<TesseraContext, 'limiter'>, ip: string): Promise<number> {
+export async function clearAddressLocks(context: { readonly limiter: RateLimiter }, ip: string): Promise<number> {
   return context.limiter.resetPrefix(`login:ip:${addressHash(ip)}`);
 }
 

@@ -10,13 +10,13 @@
  * - Reset confirmations count failures only (a bad uid or token); a confirmation that got as
  *   far as the password form gives its reservation back.
  */
-import type { TesseraContext } from '../http/context.js';
 import { settleOnce, throttledError } from './login-throttle.js';
 import { parseRate } from './rate.js';
 import type { ThrottleRule } from './rate-limiter.js';
 import { accountHash, addressHash } from './throttle-keys.js';
+import type { RecoveryThrottleSettings, ThrottleDependencies } from './throttle-dependencies.js';
 
-type RecoveryThrottleContext = Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>;
+type RecoveryThrottleContext = ThrottleDependencies<RecoveryThrottleSettings>;
 
 function recoveryRules(context: RecoveryThrottleContext, purpose: string, account: string, ip: string | undefined): ThrottleRule[] {
   const { THROTTLE_PASSWORD_RESET_ACCOUNT: perAccount, THROTTLE_PASSWORD_RESET_IP: perAddress } = context.settings;

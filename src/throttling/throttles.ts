@@ -4,14 +4,14 @@
  * work is done, so a burst of N concurrent registrations gets at most the limit through.
  * Login throttling, which is layered, is in `login-throttle.ts`.
  */
-import type { TesseraContext } from '../http/context.js';
 import { throttledError } from './login-throttle.js';
 import { parseRate } from './rate.js';
 import { addressHash } from './throttle-keys.js';
+import type { RegistrationThrottleSettings, ThrottleDependencies } from './throttle-dependencies.js';
 
 /** Counts a registration attempt from `ip`, or throws DRF's 429 with `Retry-After`. */
 export async function throttleRegistration(
-  context: Pick<TesseraContext, 'settings' | 'limiter' | 'codec'>,
+  context: ThrottleDependencies<RegistrationThrottleSettings>,
   ip: string | undefined,
 ): Promise<void> {
   const setting = context.settings.THROTTLE_REGISTER_IP;

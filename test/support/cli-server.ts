@@ -48,7 +48,8 @@ export async function tessera(args: string[], env: Record<string, string>): Prom
 }
 
 async function waitForPort(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  // A bound for start-up on a loaded machine (two workers on two shared cores can take 20 s).
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`tessera serve exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -58,7 +59,7 @@ async function waitForPort(url: string, child: ChildProcess, output: () => strin
       await new Promise((wake) => setTimeout(wake, 50));
     }
   }
-  throw new Error(`tessera serve did not answer within 20 s:\n${output()}`);
+  throw new Error(`tessera serve did not answer within 60 s:\n${output()}`);
 }
 
 /** A migrated database with the superuser, and a server on a free port. */

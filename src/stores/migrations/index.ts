@@ -15,6 +15,7 @@ import { groupsPermissionsMigration } from './0005_groups_permissions.js';
 import { tokenCutoffMigration } from './0006_token_cutoff.js';
 import { emailAddressesMigration } from './0007_email_addresses.js';
 import { foldedNamesMigration } from './0009_folded_names.js';
+import { revocationFeedMigration } from './0010_revocation_feed.js';
 import type { MigrationDialect } from './column-types.js';
 
 export type { MigrationDialect } from './column-types.js';
@@ -32,6 +33,7 @@ const MIGRATIONS: Readonly<Record<string, (dialect: MigrationDialect) => Migrati
   '0006_token_cutoff': tokenCutoffMigration,
   '0007_email_addresses': emailAddressesMigration,
   '0009_folded_names': foldedNamesMigration,
+  '0010_revocation_feed': revocationFeedMigration,
 };
 
 /** A Kysely `MigrationProvider` yielding every Tessera migration written for `dialect`. */

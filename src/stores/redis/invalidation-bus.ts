@@ -7,6 +7,8 @@ import type { CachedStore } from '../user-cache.js';
 import type { RedisClient, RedisLink } from './redis-link.js';
 
 const CHANNEL = 'tessera:user-changed';
+/** Revoked sessions (refresh families): their access tokens are refused at once everywhere. */
+const SESSION_CHANNEL = 'tessera:session-revoked';
 
 export class InvalidationBus {
   readonly #link: RedisLink;
@@ -25,14 +27,16 @@ export class InvalidationBus {
     const bus = new InvalidationBus(link, subscriber);
     subscriber
       .connect()
-      .then(() =>
-        subscriber.subscribe(CHANNEL, (message) => {
+      .then(async () => {
+        await subscriber.subscribe(CHANNEL, (message) => {
           const id = Number(message);
           store.invalidateUser(Number.isSafeInteger(id) ? id : undefined);
-        }),
-      )
+        });
+        await subscriber.subscribe(SESSION_CHANNEL, (message) => store.sessionRevoked(message));
+      })
       .catch(() => undefined);
     store.onUserChanged((id) => void bus.#link.run((client) => client.publish(CHANNEL, String(id))));
+    store.onSessionRevoked((id) => void bus.#link.run((client) => client.publish(SESSION_CHANNEL, id)));
     return bus;
   }
 

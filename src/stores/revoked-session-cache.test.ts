@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { RevokedSessionCache } from './revoked-session-cache.js';
+
+/** A store whose reads wait until released, counting them. */
+function slowStore(revoked: Set<string>) {
+  const pending: (() => void)[] = [];
+  let reads = 0;
+  return {
+    store: {
+      sessionRevokedAt: async (id: string) => {
+        reads += 1;
+        const answer = revoked.has(id) ? new Date(0) : null;
+        await new Promise<void>((release) => pending.push(release));
+        return answer;
+      },
+    },
+    releaseAll: () => pending.splice(0).forEach((release) => release()),
+    reads: () => reads,
+  };
+}
+
+describe('RevokedSessionCache', () => {
+  it('keeps "live" for the TTL, "revoked" forever, and applies a revocation at once', async () => {
+    let now = 0;
+    const revoked = new Set<string>();
+    const slow = slowStore(revoked);
+    const cache = new RevokedSessionCache(slow.store, { ttlMs: 5000, now: () => now });
+    const first = cache.isRevoked('a');
+    slow.releaseAll();
+    expect(await first).toBe(false);
+    expect(await cache.isRevoked('a')).toBe(false);
+    expect(slow.reads()).toBe(1);
+    cache.markRevoked('a');
+    expect(await cache.isRevoked('a')).toBe(true);
+    now = 10_000_000;
+    expect(await cache.isRevoked('a')).toBe(true);
+    expect(slow.reads()).toBe(1);
+  });
+
+  it('never stores a "live" answer read while a revocation arrived: the revocation wins', async () => {
+    const revoked = new Set<string>();
+    const slow = slowStore(revoked);
+    const cache = new RevokedSessionCache(slow.store, { ttlMs: 600_000 });
+    // The read starts before the revocation commits, and answers after the bus told this process.
+    const racing = cache.isRevoked('s');
+    revoked.add('s');
+    cache.markRevoked('s');
+    slow.releaseAll();
+    expect(await racing).toBe(true);
+    expect(await cache.isRevoked('s')).toBe(true);
+    // An unrelated session read across any revocation is read again next time, not trusted.
+    const other = cache.isRevoked('t');
+    cache.markRevoked('u');
+    slow.releaseAll();
+    expect(await other).toBe(false);
+    const again = cache.isRevoked('t');
+    slow.releaseAll();
+    expect(await again).toBe(false);
+    expect(slow.reads()).toBe(3);
+  });
+});
