@@ -3,13 +3,12 @@
  * `TESSERA_SUPERUSER_PASSWORD` under `--no-input`, or asked for twice (hidden) otherwise.
  */
 import { Command } from 'commander';
-import { createInterface } from 'node:readline/promises';
-import { Writable } from 'node:stream';
 import { loadSettings } from '../../config/load-settings.js';
 import { hashPassword } from '../../passwords/hasher.js';
 import { validatePassword } from '../../passwords/validators.js';
 import { openStore } from '../../stores/open-store.js';
 import { UniqueViolationError } from '../../model/store.js';
+import { ask, canAsk } from '../prompt.js';
 
 interface Options {
   username?: string;
@@ -26,7 +25,7 @@ export function createSuperuserCommand(): Command {
     .action(async (options: Options) => {
       const { settings } = loadSettings();
       // Without a terminal there is nobody to answer: say so, rather than wait on a closed stdin.
-      if (options.input && !stdinIsTerminal()) {
+      if (options.input && !canAsk()) {
         throw new Error(
           'createsuperuser: not running in a terminal, so nothing can be asked. Use --no-input with --username (and --email), the password in TESSERA_SUPERUSER_PASSWORD.',
         );
@@ -56,25 +55,6 @@ export function createSuperuserCommand(): Command {
     });
 }
 
-async function ask(question: string, hidden = false): Promise<string> {
-  let muted = false;
-  const output = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      if (!muted) process.stdout.write(chunk);
-      callback();
-    },
-  });
-  const rl = createInterface({ input: process.stdin, output, terminal: stdinIsTerminal() });
-  try {
-    const answer = rl.question(question);
-    muted = hidden;
-    return await answer;
-  } finally {
-    if (hidden) process.stdout.write('\n');
-    rl.close();
-  }
-}
-
 /** Asks twice, then runs Django's validators; a weak password needs an explicit "y". */
 async function askPassword(username: string, email: string): Promise<string> {
   for (;;) {
@@ -88,9 +68,4 @@ async function askPassword(username: string, email: string): Promise<string> {
     for (const problem of problems) process.stderr.write(`${problem}\n`);
     if ((await ask('Bypass password validation and create user anyway? [y/N]: ')).trim().toLowerCase() === 'y') return password;
   }
-}
-
-/** Node's types say `boolean`, but `process.stdin.isTTY` is `undefined` when stdin is not a terminal. */
-function stdinIsTerminal(): boolean {
-  return (process.stdin as { isTTY?: boolean }).isTTY === true;
 }
