@@ -1,4 +1,4 @@
-// ESLint: typescript-eslint's strict, type-aware rule set over src/ (docs/decisions.md).
+// ESLint: typescript-eslint's strict, type-aware rule set over src/ (docs/decisions.md, D22).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
