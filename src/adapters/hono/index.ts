@@ -10,9 +10,6 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { HttpRequest } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
-import type { Claims } from '../../tokens/token-codec.js';
-import type { TokenUser } from '../../auth/token-user.js';
-import type { RequestUser } from '../../model/request-user.js';
 import { authenticationRequest, toResponse } from './exchange.js';
 import {
   authenticateRequest,
