@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import { changePasswordCommand } from './commands/changepassword.js';
 import { createSuperuserCommand } from './commands/createsuperuser.js';
 import { flushExpiredTokensCommand } from './commands/flushexpiredtokens.js';
+import { groupsCommand, permissionsCommand } from './commands/groups.js';
 import { importDjangoCommand } from './commands/import-django.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -37,6 +38,8 @@ program.addCommand(pruneAuditCommand());
 program.addCommand(keysCommand());
 program.addCommand(throttleCommand());
 program.addCommand(importDjangoCommand());
+program.addCommand(groupsCommand());
+program.addCommand(permissionsCommand());
 
 try {
   await program.parseAsync(process.argv);

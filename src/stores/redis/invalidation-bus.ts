@@ -10,6 +10,19 @@ const CHANNEL = 'tessera:user-changed';
 /** Revoked sessions (refresh families): their access tokens are refused at once everywhere. */
 const SESSION_CHANNEL = 'tessera:session-revoked';
 
+/**
+ * Tells every running instance that these users changed (a command-line process that changed
+ * them without a cache of its own, e.g. `tessera groups remove`).
+ *
+ * @example
+ * ```ts
+ * await announceUserChanges(RedisLink.open(settings.REDIS_URL, logger), [7, 9]);
+ * ```
+ */
+export async function announceUserChanges(link: RedisLink, ids: readonly number[]): Promise<void> {
+  for (const id of ids) await link.run((client) => client.publish(CHANNEL, String(id)));
+}
+
 export class InvalidationBus {
   readonly #link: RedisLink;
   readonly #subscriber: RedisClient;

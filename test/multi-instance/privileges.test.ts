@@ -1,0 +1,92 @@
+/**
+ * Groups and permissions changed with `tessera groups` / `tessera permissions` while two
+ * instances serve one PostgreSQL, with Redis (issue 15): with REVOKE_ON_PRIVILEGE_CHANGE a group
+ * removal cuts the user's old access token off at once on both instances; with
+ * CLAIMS_ON_REFRESH=recompute and TOKEN_GROUPS_CLAIM the next refreshed access token carries a
+ * group added since login.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimsOf, client, KYOKO } from '../http/api-suite.js';
+import { serveCli, startCliServer, tessera, type CliServerProcess } from '../support/cli-server.js';
+import { dropTestSchemas, freshPostgresUrl, requirePostgres } from '../support/postgres.js';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+
+type Api = ReturnType<typeof client>;
+
+async function login(api: Api): Promise<{ refresh: string; access: string }> {
+  const reply = await api.post('/api/token/', KYOKO);
+  expect(reply.status, reply.text).toBe(200);
+  return reply.json as { refresh: string; access: string };
+}
+
+describe('groups and permissions on two instances over one PostgreSQL, with Redis', () => {
+  let redis: TestRedis;
+  let one: CliServerProcess;
+  let two: CliServerProcess;
+  let apiOne: Api;
+  let apiTwo: Api;
+
+  beforeAll(async () => {
+    await requirePostgres();
+    redis = await startTestRedis();
+    // A long cache TTL: only the Redis announcement can make the second instance see the change at once.
+    const shared = { TESSERA_REDIS_URL: redis.url, TESSERA_USER_CACHE_TTL: '300' };
+    one = await startCliServer(shared, { databaseUrl: freshPostgresUrl() });
+    two = await serveCli(one.env);
+    [apiOne, apiTwo] = [client(one.baseUrl), client(two.baseUrl)];
+  });
+  afterAll(async () => {
+    await one?.stop();
+    await two?.stop();
+    await redis?.stop();
+    await dropTestSchemas();
+  });
+
+  it('cuts off at once, on both instances, the access token of a user taken out of a group', async () => {
+    await tessera(['groups', 'add', KYOKO.username, 'editors'], one.env);
+    const session = await login(apiOne);
+    // Both instances have the user cached (TTL 300 s) with the group.
+    expect((await apiOne.get('/protected/', session.access)).status).toBe(200);
+    expect((await apiTwo.get('/protected/', session.access)).status).toBe(200);
+    const removed = await tessera(['groups', 'remove', KYOKO.username, 'editors'], one.env);
+    expect(removed.stdout).toContain('their tokens issued before are cut off');
+    // Redis relays the change; poll briefly (a published message is not instantaneous), never sleep blind.
+    for (const api of [apiOne, apiTwo]) {
+      let status = 0;
+      for (const deadline = Date.now() + 2000; Date.now() < deadline; await new Promise((wake) => setTimeout(wake, 20))) {
+        status = (await api.get('/protected/', session.access)).status;
+        if (status === 401) break;
+      }
+      expect(status).toBe(401);
+    }
+    expect((await apiTwo.get('/protected/', (await login(apiOne)).access)).status).toBe(200);
+  });
+});
+
+describe('CLAIMS_ON_REFRESH=recompute with TOKEN_GROUPS_CLAIM and TOKEN_PERMISSIONS_CLAIM', () => {
+  let server: CliServerProcess;
+  let api: Api;
+  beforeAll(async () => {
+    server = await startCliServer({
+      TESSERA_CLAIMS_ON_REFRESH: 'recompute',
+      TESSERA_TOKEN_GROUPS_CLAIM: 'groups',
+      TESSERA_TOKEN_PERMISSIONS_CLAIM: 'permissions',
+      // Without the cut-off, the old refresh token survives the change: recompute is what freshens it.
+      TESSERA_REVOKE_ON_PRIVILEGE_CHANGE: 'false',
+    });
+    api = client(server.baseUrl);
+  });
+  afterAll(() => server?.stop());
+
+  it('puts a group added since login into the next refreshed access token', async () => {
+    const session = await login(api);
+    expect(claimsOf(session.access)).toMatchObject({ groups: [], permissions: [] });
+    await tessera(['groups', 'grant', 'editors', 'blog.publish_post'], server.env);
+    await tessera(['groups', 'add', KYOKO.username, 'editors'], server.env);
+    const refreshed = await api.post('/api/token/refresh/', { refresh: session.refresh });
+    expect(refreshed.status, refreshed.text).toBe(200);
+    const { access } = refreshed.json as { access: string };
+    expect(claimsOf(access)).toMatchObject({ groups: ['editors'], permissions: ['blog.publish_post'] });
+    expect((await api.get('/protected/', access)).status).toBe(200);
+  });
+});
