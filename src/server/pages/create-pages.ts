@@ -6,7 +6,7 @@
  * and the router asks them only for such a path. A JSON request to an API route never reaches
  * any of this.
  */
-import type { ErrorReporter, HtmlRenderer, RouterOptions } from '../../http/router.js';
+import type { ErrorReporter, HtmlRenderer, MountedPages } from '../../http/router.js';
 import type { Route } from '../../http/route.js';
 import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
@@ -34,13 +34,9 @@ export interface PagesOptions {
 }
 
 /** The pages as the router takes them, and what a framework must send to the router for them. */
-export interface Pages extends RouterOptions {
+export interface Pages extends MountedPages {
   readonly html: HtmlRenderer;
   readonly unrouted: (request: HttpRequest) => Promise<HttpResponse | undefined>;
-  /** Paths beyond the routes' that must reach the router (exact). */
-  readonly paths: readonly string[];
-  /** Path prefixes that must reach the router (`/static/`, `/admin/`). */
-  readonly prefixes: readonly string[];
   /** Whether a page (not the API) produced this answer: the metrics' `route` label. */
   servedByPage(response: HttpResponse): boolean;
 }
