@@ -96,6 +96,12 @@ export type FieldErrors = Record<string, string[]>;
  * // 401 {"detail":"User is inactive","code":"user_inactive"}
  * ```
  */
+/** An error's message: the body's `detail` when it has one, else the code. */
+function messageOf(code: ErrorCode, body: Json): string {
+  if (typeof body !== 'object' || body === null || !('detail' in body)) return code;
+  return typeof body.detail === 'string' ? body.detail : JSON.stringify(body.detail);
+}
+
 export class TesseraError extends Error {
   readonly code: ErrorCode;
   readonly status: ErrorStatus;
@@ -104,7 +110,7 @@ export class TesseraError extends Error {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: ErrorCode, body: Json, options: { status?: ErrorStatus; headers?: Record<string, string>; cause?: unknown } = {}) {
-    super(typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : code, { cause: options.cause });
+    super(messageOf(code, body), { cause: options.cause });
     this.name = 'TesseraError';
     this.code = code;
     this.status = options.status ?? ERRORS[code].status;
@@ -302,6 +308,15 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
     this.setting = setting;
   }
+}
+
+/**
+ * Why an SQLite database in a missing folder is refused, in every mode (library, `tessera serve`,
+ * with or without a development secret): the folder is never created, so a mistyped path or an
+ * unmounted volume is not silently replaced by a new, empty database.
+ */
+export function missingSqliteFolderMessage(databasePath: string, folder: string): string {
+  return `cannot open the SQLite database ${databasePath}: its folder ${folder} does not exist. Create it first (mkdir -p ${folder}); Tessera creates the database file, never its folder`;
 }
 
 /**
