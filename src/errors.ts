@@ -96,12 +96,6 @@ export type FieldErrors = Record<string, string[]>;
  * // 401 {"detail":"User is inactive","code":"user_inactive"}
  * ```
  */
-/** An error's message: the body's `detail` when it has one, else the code. */
-function messageOf(code: ErrorCode, body: Json): string {
-  if (typeof body !== 'object' || body === null || !('detail' in body)) return code;
-  return typeof body.detail === 'string' ? body.detail : JSON.stringify(body.detail);
-}
-
 export class TesseraError extends Error {
   readonly code: ErrorCode;
   readonly status: ErrorStatus;
@@ -110,7 +104,8 @@ export class TesseraError extends Error {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: ErrorCode, body: Json, options: { status?: ErrorStatus; headers?: Record<string, string>; cause?: unknown } = {}) {
-    super(messageOf(code, body), { cause: options.cause });
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the Error's message only; the body keeps the structured detail
+    super(typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : code, { cause: options.cause });
     this.name = 'TesseraError';
     this.code = code;
     this.status = options.status ?? ERRORS[code].status;

@@ -113,12 +113,8 @@ function pragma(connection: Libsql.Database, statement: string): unknown {
  * @throws ConfigError (DATABASE_URL) when the folder is missing; Error when the file cannot be
  *   opened (not a database, no permission).
  */
-export function openSqliteStore(path: string): Promise<SqliteStore> {
-  // Opening is synchronous (libsql); a failure is still a rejected promise, as callers await it.
-  return new Promise((done) => done(openSqliteFile(path)));
-}
-
-function openSqliteFile(path: string): SqliteStore {
+// eslint-disable-next-line @typescript-eslint/require-await -- async, so that the throws below reach callers as rejections
+export async function openSqliteStore(path: string): Promise<SqliteStore> {
   const inMemory = path === ':memory:';
   if (!inMemory) {
     if (path === '') throw new Error('SQLite database path is empty');
