@@ -5,7 +5,7 @@
  */
 import type { AuthEventSink } from '../model/auth-events.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { endEverySession } from '../sessions/end-every-session.js';
+import type { EndSessionsDependencies } from '../sessions/session-dependencies.js';
 import type { CachedStore } from '../stores/user-cache.js';
 import type { LoginThrottleSettings, RecoveryThrottleSettings, ThrottleDependencies } from '../throttling/throttle-dependencies.js';
 
@@ -27,4 +27,4 @@ export interface AccountDependencies extends ThrottleDependencies<AccountSetting
 }
 
 /** A password change or reset ends every session of the user: it also needs what that takes. */
-export type PasswordReplacementDependencies = AccountDependencies & Parameters<typeof endEverySession>[0];
+export type PasswordReplacementDependencies = AccountDependencies & EndSessionsDependencies;
