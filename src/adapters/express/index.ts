@@ -23,7 +23,6 @@ import {
   defaultErrorReporter,
   mountOf,
   firstHeader,
-  routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
   type AuthenticatedValues,
