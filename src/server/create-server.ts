@@ -86,6 +86,11 @@ function restoreClientHeaders(headers: IncomingHttpHeaders, rawHeaders: readonly
   return headers;
 }
 
+/** The bundled server compiles no JSON schemas (see `schemaController` below). */
+function noSchemas(): never {
+  throw new Error('the bundled server has no JSON schema compiler: its routes take no schema');
+}
+
 export function createServer(tessera: Tessera, options: ServerOptions = {}): FastifyInstance {
   // Typed as Fastify's base logger so the instance keeps Fastify's default logger type.
   const logger: FastifyBaseLogger = options.logger ?? serverLogger(tessera, options.logLevel);
@@ -93,9 +98,8 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     loggerInstance: logger,
     // Every line logged while answering carries the request's id (docs/operations.md).
     genReqId: requestIdGenerator(tessera),
-    requestIdLogLabel: 'request_id',
     // Request lines would carry URLs (and, for careless clients, tokens in query strings).
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     // No child logger per request: nothing logs through request.log, and creating one (pino
     // serialises its bindings) showed in every request's profile (docs/decisions.md D15).
     childLoggerFactory: (logger) => logger,
@@ -109,6 +113,10 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     http: httpServerOptions(tessera.settings),
     requestTimeout: httpServerOptions(tessera.settings).requestTimeout ?? 0,
     keepAliveTimeout: httpServerOptions(tessera.settings).keepAliveTimeout ?? 5000,
+    // No route here has a JSON schema: without these, Fastify loads Ajv and fast-json-stringify's
+    // compilers at start-up anyway, ~8% of `tessera serve`'s CPU before its first answer
+    // (docs/decisions.md D21). A schema added later fails loudly at start instead of silently.
+    schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
   });
   applyConnectionLimits(app.server, tessera.settings);
 
@@ -181,7 +189,8 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     if (status === 413) {
       reply.hijack();
       const headers = { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' };
-      return answerThenLinger(request.raw, 413, 'Payload Too Large', headers, JSON.stringify({ detail }));
+      answerThenLinger(request.raw, 413, 'Payload Too Large', headers, JSON.stringify({ detail }));
+      return;
     }
     return reply
       .code(status)
