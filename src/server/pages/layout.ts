@@ -33,41 +33,37 @@ const SECTIONS: readonly { section: Section; href: string; label: string }[] = [
 export function renderPage(options: PageOptions): SafeHtml {
   const layout = ['page', options.sidebar ? 'with-sidebar' : '', options.aside ? 'with-aside' : ''].filter(Boolean).join(' ');
   return html`<html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="robots" content="noindex, nofollow" />
-      <title>${options.title} · Tessera</title>
-      <link rel="icon" href="${ASSET_URLS.icon}" type="image/svg+xml" />
-      <link rel="stylesheet" href="${ASSET_URLS.css}" />
-      <script src="${ASSET_URLS.js}" defer></script>
-    </head>
-    <body>
-      <a class="skip-link" href="#main">Skip to main content</a>
-      <header class="site-header">
-        <div class="bar">
-          <a class="brand" href="/">Tessera</a>
-          <nav class="site-nav" aria-label="Site">
-            <ul>
-              ${SECTIONS.map(
-                (entry) =>
-                  html`<li>
-                    <a href="${entry.href}" ${entry.section === options.section ? html` aria-current="true"` : ''}>${entry.label}</a>
-                  </li>`,
-              )}
-            </ul>
-          </nav>
-          ${options.headerEnd}
-        </div>
-      </header>
-      <div class="${layout}">
-        ${options.sidebar}
-        <main id="main" tabindex="-1">${options.main}</main>
-        ${options.aside}
-      </div>
-      <footer class="site-footer">
-        <p>Tessera: JSON web token authentication, wire-compatible with djangorestframework-simplejwt.</p>
-      </footer>
-    </body>
-  </html>`;
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${options.title} · Tessera</title>
+<link rel="icon" href="${ASSET_URLS.icon}" type="image/svg+xml">
+<link rel="stylesheet" href="${ASSET_URLS.css}">
+<script src="${ASSET_URLS.js}" defer></script>
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="site-header">
+<div class="bar">
+<a class="brand" href="/">Tessera</a>
+<nav class="site-nav" aria-label="Site">
+<ul>${SECTIONS.map(
+    (entry) =>
+      html`<li><a href="${entry.href}"${entry.section === options.section ? html` aria-current="true"` : ''}>${entry.label}</a></li>`,
+  )}</ul>
+</nav>
+${options.headerEnd}
+</div>
+</header>
+<div class="${layout}">
+${options.sidebar}
+<main id="main" tabindex="-1">
+${options.main}
+</main>
+${options.aside}
+</div>
+<footer class="site-footer"><p>Tessera: JSON web token authentication, wire-compatible with djangorestframework-simplejwt.</p></footer>
+</body>
+</html>`;
 }

@@ -55,11 +55,9 @@ function adminNav(root: string, area: AdminArea | undefined): SafeHtml {
     ['audit', `${root}audit/`, 'Audit log'],
   ];
   return html`<nav class="sidebar" aria-labelledby="admin-nav-heading">
-    <h2 id="admin-nav-heading">Admin console</h2>
-    <ul>
-      ${links.map(([key, href, label]) => html`<li><a href="${href}" ${key === area ? html` aria-current="page"` : ''}>${label}</a></li>`)}
-    </ul>
-  </nav>`;
+<h2 id="admin-nav-heading">Admin console</h2>
+<ul>${links.map(([key, href, label]) => html`<li><a href="${href}"${key === area ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul>
+</nav>`;
 }
 
 function signedInAs(visitor: Visitor): SafeHtml {
@@ -84,11 +82,7 @@ export function adminPage(visitor: Visitor, title: string, area: AdminArea | und
 
 /** A page that only says something (refusals, errors); `visitor` when someone is signed in. */
 export function messagePage(visitor: Visitor | undefined, title: string, text: string, link?: { href: string; label: string }): SafeHtml {
-  const main = html`<div class="narrow">
-    <h1>${title}</h1>
-    <p>${text}</p>
-    ${link === undefined ? '' : html`<p><a href="${link.href}">${link.label}</a></p>`}
-  </div>`;
+  const main = html`<div class="narrow"><h1>${title}</h1><p>${text}</p>${link === undefined ? '' : html`<p><a href="${link.href}">${link.label}</a></p>`}</div>`;
   return visitor === undefined ? renderPage({ title, section: 'admin', main }) : adminPage(visitor, title, undefined, main);
 }
 
@@ -100,8 +94,8 @@ export function pager(basePath: string, page: number, hasNext: boolean, extra: R
   };
   if (page <= 1 && !hasNext) return html``;
   return html`<nav class="pager" aria-label="Pages">
-    ${page > 1 ? html`<a href="${link(page - 1)}">Previous page</a>` : ''}
-    <span>Page ${page}</span>
-    ${hasNext ? html`<a href="${link(page + 1)}">Next page</a>` : ''}
-  </nav>`;
+${page > 1 ? html`<a href="${link(page - 1)}">Previous page</a>` : ''}
+<span>Page ${page}</span>
+${hasNext ? html`<a href="${link(page + 1)}">Next page</a>` : ''}
+</nav>`;
 }
