@@ -47,7 +47,7 @@ function sidebar(site: BrowsableSite, current: Route | undefined): SafeHtml {
 <h2 id="endpoints-heading">Endpoints</h2>
 <ul>${site.routes.map(
     (route) =>
-      html`<li><a href="${route.path}"${route === current ? html` aria-current="page"` : ''}>${route.name} <span class="path">${routeMethods(route).join(', ')} ${route.path}</span></a></li>`,
+      html`<li><a href="${route.path}"${route.path === current?.path ? html` aria-current="page"` : ''}>${route.name} <span class="path">${routeMethods(route).join(', ')} ${route.path}</span></a></li>`,
   )}</ul>
 </nav>`;
 }
@@ -153,41 +153,27 @@ export function renderEndpointPage(site: BrowsableSite, route: Route, answer?: R
   const authType = site.settings.AUTH_HEADER_TYPES[0] ?? 'Bearer';
   const shown = renderedAnswer(method, route, answer);
   const main = html`<h1>${route.name}</h1>
-    <p class="endpoint-line">
-      <span class="method ${method.toLowerCase()}">${method}</span>
-      <code>${route.path}</code>
-      ${route.authenticated ? html`<span class="badge lock">Needs an access token</span>` : html`<span class="badge no">No token needed</span>`}
-    </p>
-    <div class="description">${describe(route.description)}</div>
-    <section class="card" aria-labelledby="request-heading">
-      <h2 id="request-heading">Request</h2>
-      <form
-        id="api-form"
-        class="stack"
-        method="${method === 'GET' ? 'get' : 'post'}"
-        action="${route.path}"
-        data-api-method="${method}"
-        data-api-path="${route.path}"
-        novalidate
-      >
-        ${fields.length === 0 && method === 'POST' ? html`<p class="hint">This endpoint takes no fields.</p>` : ''}
-        ${fields.map(fieldControl)}
-        <div class="check">
-          <input type="checkbox" id="send-token"${flag('checked', route.authenticated)}>
-          <label for="send-token">Send the kept access token (<code>${authType} …</code>)</label>
-        </div>
-        <div class="actions"><button type="submit">Send ${method} ${route.path}</button></div>
-      </form>
-    </section>
-    <section class="card" aria-labelledby="response-heading">
-      <h2 id="response-heading">Response</h2>
-      <p id="response-status" class="response-status" role="status">${shown.status}</p>
-      <div id="response-detail">${shown.detail}</div>
-    </section>
-    <p class="hint">
-      Reference: <a href="/api/docs/#${operationAnchor(method, route.path)}">${method} ${route.path} in the API reference</a> ·
-      <a href="/api/schema/">OpenAPI document</a>
-    </p>`;
+<p class="endpoint-line"><span class="method ${method.toLowerCase()}">${method}</span> <code>${route.path}</code>
+${route.authenticated ? html`<span class="badge lock">Needs an access token</span>` : html`<span class="badge no">No token needed</span>`}</p>
+<div class="description">${describe(route.description)}</div>
+<section class="card" aria-labelledby="request-heading">
+<h2 id="request-heading">Request</h2>
+<form id="api-form" class="stack" method="${method === 'GET' ? 'get' : 'post'}" action="${route.path}" data-api-method="${method}" data-api-path="${route.path}" novalidate>
+${fields.length === 0 && method === 'POST' ? html`<p class="hint">This endpoint takes no fields.</p>` : ''}
+${fields.map(fieldControl)}
+<div class="check">
+<input type="checkbox" id="send-token"${flag('checked', route.authenticated)}>
+<label for="send-token">Send the kept access token (<code>${authType} …</code>)</label>
+</div>
+<div class="actions"><button type="submit">Send ${method} ${route.path}</button></div>
+</form>
+</section>
+<section class="card" aria-labelledby="response-heading">
+<h2 id="response-heading">Response</h2>
+<p id="response-status" class="response-status" role="status">${shown.status}</p>
+<div id="response-detail">${shown.detail}</div>
+</section>
+<p class="hint">Reference: <a href="/api/docs/#${operationAnchor(method, route.path)}">${method} ${route.path} in the API reference</a> · <a href="/api/schema/">OpenAPI document</a></p>`;
   return renderPage({ title: route.name, section: 'api', main, sidebar: sidebar(site, route), aside: tokenPanel(site) });
 }
 
