@@ -152,7 +152,7 @@ function jwkList(value: unknown, name: string): JwkObject[] {
     }
   }
   const keys =
-    typeof data === 'object' && data !== null && !Array.isArray(data) && 'keys' in data ? (data as { keys: unknown }).keys : data;
+    typeof data === 'object' && data !== null && !Array.isArray(data) && 'keys' in data ? data.keys : data;
   if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'object' || key === null || Array.isArray(key))) {
     return fail(name, 'a JSON list of JWKs or a JWK Set', value);
   }
@@ -176,7 +176,8 @@ function urlTemplate(...placeholders: string[]) {
 function emailBackend(value: unknown, name: string): Settings['EMAIL_BACKEND'] {
   const djangoNames: Record<string, string> = { filebased: 'file', locmem: 'memory' };
   const match = typeof value === 'string' ? /^(?:django\.core\.mail\.backends\.)?(\w+)(?:\.EmailBackend)?$/.exec(value.trim()) : null;
-  const short = match === null ? value : (djangoNames[match[1]!] ?? match[1]);
+  const base = match?.[1];
+  const short = base === undefined ? value : (djangoNames[base] ?? base);
   return oneOf(EMAIL_BACKEND_NAMES)(short, name);
 }
 
@@ -225,6 +226,10 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   TOKEN_TYPE_CLAIM: nullableString,
   TOKEN_VERSION_CLAIM: nonEmptyString,
   TOKEN_SESSION_CLAIM: nullableString,
+  REVOCATION_FEED_KEY: (value, name) => {
+    const key = nullableString(value, name);
+    return key === null || key.length >= 32 ? key : fail(name, 'null or a secret of at least 32 characters', value);
+  },
   REVOKE_ON_PRIVILEGE_CHANGE: boolean,
   CLAIMS_ON_REFRESH: oneOf(['copy', 'recompute'] as const),
   JTI_CLAIM: (value, name) => {
