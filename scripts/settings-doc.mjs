@@ -4,10 +4,35 @@
  * so the reference cannot drift from the code: `npm run docs:settings`. A test
  * (src/config/settings-doc.test.ts) fails when the committed file is out of date.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The `Settings` interface as one declaration: `Settings` extends one part per concern
+ * (`JwtSettings`, `ServerSettings`, ...), each declared in a module of src/config/; their members
+ * are joined in the order `Settings` names them.
+ */
+export function settingsSource(configDir = `${root}/src/config`) {
+  const sources = readdirSync(configDir)
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+    .map((file) => readFileSync(`${configDir}/${file}`, 'utf8'));
+  const main = readFileSync(`${configDir}/settings.ts`, 'utf8');
+  const parts = /export interface Settings\s+extends\s+([\w\s,]+?)\s*\{\}/
+    .exec(main)?.[1]
+    .split(',')
+    .map((part) => part.trim());
+  if (parts === undefined) throw new Error('src/config/settings.ts: no `export interface Settings extends ... {}`');
+  const members = parts.map((part) => {
+    const opening = `export interface ${part} {`;
+    const source = sources.find((text) => text.includes(opening));
+    if (source === undefined) throw new Error(`src/config: no \`${opening}\``);
+    const start = source.indexOf(opening) + opening.length;
+    return source.slice(start, source.indexOf('\n}\n', start));
+  });
+  return `export interface Settings {${members.join('')}\n}\n`;
+}
 
 /** The settings, in declaration order: name, type, description, default. */
 export function readSettings(source) {
@@ -57,7 +82,6 @@ ${rows.join('\n')}
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const source = readFileSync(`${root}/src/config/settings.ts`, 'utf8');
-  writeFileSync(`${root}/docs/settings.md`, renderSettingsDoc(source));
+  writeFileSync(`${root}/docs/settings.md`, renderSettingsDoc(settingsSource()));
   console.log('docs/settings.md written');
 }

@@ -1,7 +1,8 @@
 /**
  * The documents hold: every relative link in README.md, NOTICE.md, bench/README.md and docs/
  * (hand-written; docs/api is generated and not committed) reaches a file, and its #anchor a heading of that file; every
- * setting the documents name exists in the settings schema (src/config).
+ * setting the documents name exists in the settings schema (src/config); and a document the npm
+ * package ships links only to files the package ships too.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -89,6 +90,31 @@ function brokenLink(file: string, target: string): string | undefined {
   return anchors(destination).has(anchor) ? undefined : `${target}: no heading in ${relative(ROOT, destination)} has the anchor #${anchor}`;
 }
 
+/** package.json's `files`: what the npm tarball holds (a folder, a file, or `dir/*.ext`). */
+const PACKAGE_FILES = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+
+/** Whether `path` (relative to the root) is in the npm tarball (package.json itself always is). */
+function shipped(path: string): boolean {
+  if (path === 'package.json') return true;
+  return PACKAGE_FILES.some((entry) => {
+    if (!entry.includes('*')) return path === entry || path.startsWith(`${entry}/`);
+    const pattern = new RegExp(`^${entry.replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}$`);
+    return pattern.test(path);
+  });
+}
+
+/**
+ * What is wrong with a link from a document the tarball ships, or undefined: its target must be
+ * shipped too, or the link is dead for everyone who reads the docs from node_modules. Files that
+ * only the repository has are linked absolutely (https://github.com/tessera-auth/tessera/...).
+ */
+function unshippedLink(file: string, target: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) return undefined;
+  const path = relative(ROOT, resolve(dirname(file), decodeURIComponent(target.split('#')[0] ?? '')));
+  if (shipped(path) || (existsSync(join(ROOT, path)) && statSync(join(ROOT, path)).isDirectory() && shipped(`${path}/x`))) return undefined;
+  return `${target}: ${path} is not in the npm package (package.json "files"); link it absolutely or ship it`;
+}
+
 /** Constants declared in src/ and test/, for names the documents cite from the code. */
 const declaredNames = (() => {
   const names = new Set<string>();
@@ -144,6 +170,15 @@ describe.each(DOCUMENTS.map((file) => [relative(ROOT, file), file]))('%s', (_nam
   });
 });
 
+describe.each(DOCUMENTS.filter((file) => shipped(relative(ROOT, file))).map((file) => [relative(ROOT, file), file]))(
+  '%s (shipped in the npm package)',
+  (_name, file) => {
+    it('links only to files the package holds too', () => {
+      expect(linkTargets(readFileSync(file, 'utf8')).flatMap((target) => unshippedLink(file, target) ?? [])).toEqual([]);
+    });
+  },
+);
+
 describe('the docs check itself', () => {
   const readme = join(ROOT, 'README.md');
 
@@ -154,6 +189,18 @@ describe('the docs check itself', () => {
     );
     expect(brokenLink(readme, '#tests')).toBeUndefined();
     expect(linkTargets('[a](x.md) `[b](y.md)` [c](<z.md> "title")\n[d]: w.md\n```\n[e](v.md)\n```')).toEqual(['x.md', 'z.md', 'w.md']);
+  });
+
+  it('finds links from shipped documents to files the package does not hold', () => {
+    expect(shipped('docs/keys.md')).toBe(true);
+    expect(shipped('docs/adapters/hono.md')).toBe(true);
+    expect(shipped('docs/api/index.html')).toBe(false);
+    expect(shipped('examples/react/src/App.tsx')).toBe(true);
+    expect(unshippedLink(readme, 'examples/react/')).toBeUndefined();
+    expect(unshippedLink(readme, 'docs/keys.md#rotation')).toBeUndefined();
+    expect(unshippedLink(readme, 'test/security/')).toContain('test/security is not in the npm package');
+    expect(unshippedLink(join(ROOT, 'docs/keys.md'), '../src/keys/keyring.ts')).toContain('src/keys/keyring.ts is not in the npm package');
+    expect(unshippedLink(readme, 'https://github.com/tessera-auth/tessera/tree/main/test')).toBeUndefined();
   });
 
   it('finds names that are not settings', () => {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
+import { changePasswordCommand } from './commands/changepassword.js';
 import { createSuperuserCommand } from './commands/createsuperuser.js';
 import { flushExpiredTokensCommand } from './commands/flushexpiredtokens.js';
 import { importDjangoCommand } from './commands/import-django.js';
@@ -30,6 +31,7 @@ const program = new Command('tessera')
 program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
 program.addCommand(createSuperuserCommand());
+program.addCommand(changePasswordCommand());
 program.addCommand(flushExpiredTokensCommand());
 program.addCommand(pruneAuditCommand());
 program.addCommand(keysCommand());

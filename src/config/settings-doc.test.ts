@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types; it is what `npm run docs:settings` runs.
-import { readSettings, renderSettingsDoc } from '../../scripts/settings-doc.mjs';
+import { readSettings, renderSettingsDoc, settingsSource } from '../../scripts/settings-doc.mjs';
 import { DEFAULT_SETTINGS } from './settings.js';
 
-const source = readFileSync(new URL('./settings.ts', import.meta.url), 'utf8');
+const source = settingsSource() as string;
 
 describe('docs/settings.md', () => {
   it('is up to date with the Settings interface (run `npm run docs:settings`)', () => {

@@ -61,7 +61,7 @@ export function createPinoLogger(options: LogOptions): PinoLogger {
   const production = options.production ?? process.env.NODE_ENV === 'production';
   const stream: DestinationStream = wantsPretty(options.format, destination, production)
     ? prettyLines(destination)
-    : (destination as DestinationStream);
+    : destination;
   return pino(
     {
       level: options.level,

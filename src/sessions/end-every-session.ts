@@ -13,6 +13,7 @@
  */
 import type { TesseraContext } from '../http/context.js';
 import type { RequestUser } from '../model/request-user.js';
+import type { Store } from '../model/store.js';
 import { issuePair } from './issue-tokens.js';
 
 export interface EndSessionsOptions {
@@ -44,12 +45,26 @@ export async function endEverySession(
   user: RequestUser,
   options: EndSessionsOptions = {},
 ): Promise<EndedSessions> {
-  const { store } = context;
   const now = new Date(context.codec.now());
-  const tokenVersion = await store.cutOffTokens(user.id, now);
-  const revokedTokens = await store.blacklistAllForUser(user.id, now);
-  await store.consoleSignIns?.deleteSignInsOfUser(user.id, options.keepAdminSession);
+  const { tokenVersion, revokedTokens } = await endSessionsInStore(context.store, user.id, now, options.keepAdminSession);
   if (!options.issueNewPair) return { revokedTokens };
   // Minted after the cut-off with the new version: the same second as the cut-off is fine.
   return { revokedTokens, pair: await issuePair(context, { ...user, tokenVersion }) };
+}
+
+/**
+ * The store's part of {@link endEverySession}, for callers without a context (`tessera
+ * changepassword`): cut-off, blacklist, console sign-ins. Returns the new token version and how
+ * many refresh and sliding tokens were blacklisted.
+ */
+export async function endSessionsInStore(
+  store: Pick<Store, 'cutOffTokens' | 'blacklistAllForUser' | 'consoleSignIns'>,
+  userId: number,
+  now: Date,
+  keepAdminSession?: string,
+): Promise<{ tokenVersion: number; revokedTokens: number }> {
+  const tokenVersion = await store.cutOffTokens(userId, now);
+  const revokedTokens = await store.blacklistAllForUser(userId, now);
+  await store.consoleSignIns?.deleteSignInsOfUser(userId, keepAdminSession);
+  return { tokenVersion, revokedTokens };
 }

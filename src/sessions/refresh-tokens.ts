@@ -18,7 +18,7 @@ import { TesseraError, TokenError } from '../errors.js';
 import type { OutstandingToken, TokenState } from '../model/store.js';
 import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { Claims } from '../tokens/token-codec.js';
-import { findUserByClaim } from '../users/user-from-claim.js';
+import { findUserByClaim, userLookupOf } from '../users/user-from-claim.js';
 import { isCutOff } from '../users/token-cutoff.js';
 import { withRecomputedClaims, withSessionClaim } from './issue-tokens.js';
 import type { User } from '../model/user.js';
@@ -43,11 +43,19 @@ export async function readBlacklistableToken(
   return claims;
 }
 
-/** The token's user, if the token names one; refuses a named user who is gone or may not log in. */
-async function activeUserOf(context: TesseraContext, claims: Claims): Promise<User | undefined> {
+/** A user already read with the token's state (`readTokenAndUser`); absent: read it now. */
+interface UserRead {
+  readonly user: User | undefined;
+}
+
+/**
+ * The token's user, if the token names one; refuses a named user who is gone or may not log in.
+ * `read` is that user as just read from the database with the token's state, when it was.
+ */
+async function activeUserOf(context: TesseraContext, claims: Claims, read?: UserRead): Promise<User | undefined> {
   const { settings, store } = context;
   if (!(settings.USER_ID_CLAIM in claims)) return undefined;
-  const user = await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM]);
+  const user = read === undefined ? await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM]) : read.user;
   const allowed = user !== undefined && (settings.CHECK_USER_IS_ACTIVE ? settings.USER_AUTHENTICATION_RULE(user) : true);
   if (!allowed) throw TesseraError.of('no_active_account_for_token');
   // Minted before the user's last cut-off (a password change, logout-all, a demotion).
@@ -61,6 +69,21 @@ async function tokenState(context: TesseraContext, claims: Claims): Promise<Toke
   if (jti === undefined) return undefined;
   if (typeof jti !== 'string') throw new TokenError('bad_claim');
   return context.store.findTokenState(jti);
+}
+
+/**
+ * The token's recorded state and the user it names, in one database read when the store has
+ * `findTokenStateAndUser` (docs/decisions.md D21); otherwise the state alone (the user is read
+ * later, by `activeUserOf`). Never from a cache: both are as fresh as the separate reads.
+ */
+async function readTokenAndUser(context: TesseraContext, claims: Claims): Promise<{ state: TokenState | undefined; read?: UserRead }> {
+  const { settings, store } = context;
+  const jti = claims[settings.JTI_CLAIM];
+  const lookup = settings.USER_ID_CLAIM in claims ? userLookupOf(settings, claims[settings.USER_ID_CLAIM]) : undefined;
+  if (store.findTokenStateAndUser === undefined || typeof jti !== 'string' || lookup === undefined)
+    return { state: await tokenState(context, claims) };
+  const { state, user } = await store.findTokenStateAndUser(jti, lookup.field, lookup.value);
+  return { state, read: { user } };
 }
 
 /** How the refresh token reached the server. */
@@ -129,7 +152,7 @@ export async function refreshPair(
   const nowMs = codec.now();
   const grace = reuseGraceSeconds(context, options);
   const refresh = codec.verifySignature(raw, nowMs);
-  const state = await tokenState(context, refresh);
+  const { state, read } = await readTokenAndUser(context, refresh);
   // A revoked family refuses every member, even one a concurrent rotation added as it was revoked.
   if (state !== undefined && state.familyRevokedAt !== null && state.blacklistedAt === null) throw new TokenError('family_revoked');
   if (state !== undefined && state.blacklistedAt !== null) {
@@ -138,7 +161,7 @@ export async function refreshPair(
     throw new TokenError('blacklisted');
   }
   codec.checkClaims(refresh, 'refresh', nowMs);
-  const user = await activeUserOf(context, refresh);
+  const user = await activeUserOf(context, refresh, read);
   const accessFor = async (familyId: string | null | undefined) =>
     codec.encode(withSessionClaim(context, await withRecomputedClaims(context, codec.accessFor(refresh, nowMs), user), familyId));
   if (!settings.ROTATE_REFRESH_TOKENS) {

@@ -7,12 +7,29 @@
  * longer than the field can hold is never looked up: it costs the dummy verification and gets
  * the same 401 (issue 12: nothing a client sends reaches a lookup or a key at any length).
  */
-import type { TesseraContext } from '../http/context.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hasher.js';
 import { refuseWhenHashQueueFull } from '../passwords/hashing-slots.js';
-import { measuredHashing } from '../passwords/measured-hashing.js';
+import { measuredHashing, type HashTimer } from '../passwords/measured-hashing.js';
+import type { UserStore } from '../model/store.js';
 import type { User } from '../model/user.js';
 import { MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
+
+/** The settings a login check reads (`config/settings.ts` documents each one). */
+export interface LoginSettings {
+  readonly USERNAME_FIELD: 'username' | 'email';
+  readonly ALLOW_WEAK_DJANGO_HASHES: boolean;
+  readonly USER_AUTHENTICATION_RULE: (user: User | undefined) => boolean;
+}
+
+/**
+ * What a login check needs: its settings, the store to find the user in (and to write an
+ * upgraded hash to), and where hashing times are reported. `TesseraContext` satisfies it.
+ */
+export interface LoginDependencies {
+  readonly settings: LoginSettings;
+  readonly store: Pick<UserStore, 'findUser' | 'updateUser'>;
+  readonly events: HashTimer;
+}
 
 /** Django's `EmailField` max_length. */
 const MAX_EMAIL_LENGTH = 254;
@@ -45,7 +62,7 @@ function lookupName(field: 'username' | 'email', login: string): string | undefi
  *
  * @throws HashQueueFullError (503) when the hashing queue has no room: nothing was checked.
  */
-export function checkLogin(context: TesseraContext, login: string, password: string, client?: string): Promise<LoginCheck> {
+export function checkLogin(context: LoginDependencies, login: string, password: string, client?: string): Promise<LoginCheck> {
   return checkInLine(context, login, password, client);
 }
 
@@ -54,7 +71,7 @@ export function checkLogin(context: TesseraContext, login: string, password: str
  * otherwise (see {@link checkLogin}).
  */
 export async function checkCredentials(
-  context: TesseraContext,
+  context: LoginDependencies,
   login: string,
   password: string,
   client?: string,
@@ -63,7 +80,7 @@ export async function checkCredentials(
 }
 
 /** `client` is the line the password work waits in (passed down, not carried: hashing-slots.ts). */
-async function checkInLine(context: TesseraContext, login: string, password: string, client: string | undefined): Promise<LoginCheck> {
+async function checkInLine(context: LoginDependencies, login: string, password: string, client: string | undefined): Promise<LoginCheck> {
   const { settings, store, events } = context;
   // A check that could not get into the hashing queue is refused before the database is asked.
   refuseWhenHashQueueFull(client);
@@ -82,7 +99,7 @@ async function checkInLine(context: TesseraContext, login: string, password: str
 }
 
 /** Re-hashes a legacy (any Django format) or weaker hash with the current argon2id parameters. */
-async function upgradeHash(context: TesseraContext, user: User, password: string, client: string | undefined): Promise<void> {
+async function upgradeHash(context: LoginDependencies, user: User, password: string, client: string | undefined): Promise<void> {
   const hash = await measuredHashing(context.events, 'hash', () => hashPassword(password, client));
   await context.store.updateUser(user.id, { password: hash });
 }

@@ -3,13 +3,12 @@
  * `TESSERA_SUPERUSER_PASSWORD` under `--no-input`, or asked for twice (hidden) otherwise.
  */
 import { Command } from 'commander';
-import { createInterface } from 'node:readline/promises';
-import { Writable } from 'node:stream';
 import { loadSettings } from '../../config/load-settings.js';
 import { hashPassword } from '../../passwords/hasher.js';
 import { validatePassword } from '../../passwords/validators.js';
 import { openStore } from '../../stores/open-store.js';
 import { UniqueViolationError } from '../../model/store.js';
+import { ask, canAsk } from '../prompt.js';
 
 interface Options {
   username?: string;
@@ -26,7 +25,7 @@ export function createSuperuserCommand(): Command {
     .action(async (options: Options) => {
       const { settings } = loadSettings();
       // Without a terminal there is nobody to answer: say so, rather than wait on a closed stdin.
-      if (options.input && process.stdin.isTTY !== true) {
+      if (options.input && !canAsk()) {
         throw new Error(
           'createsuperuser: not running in a terminal, so nothing can be asked. Use --no-input with --username (and --email), the password in TESSERA_SUPERUSER_PASSWORD.',
         );
@@ -54,25 +53,6 @@ export function createSuperuserCommand(): Command {
         await store.close();
       }
     });
-}
-
-async function ask(question: string, hidden = false): Promise<string> {
-  let muted = false;
-  const output = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      if (!muted) process.stdout.write(chunk);
-      callback();
-    },
-  });
-  const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY === true });
-  try {
-    const answer = rl.question(question);
-    muted = hidden;
-    return await answer;
-  } finally {
-    if (hidden) process.stdout.write('\n');
-    rl.close();
-  }
 }
 
 /** Asks twice, then runs Django's validators; a weak password needs an explicit "y". */

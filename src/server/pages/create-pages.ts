@@ -7,7 +7,7 @@ import type { ErrorReporter, RequestDispatcher } from '../../http/router.js';
 import type { Route } from '../../http/route.js';
 import type { Tessera } from '../../app/tessera.js';
 import { createAdminConsole } from './admin/admin-console.js';
-import { messagePage } from './admin/admin-views.js';
+import { messagePage } from './admin/console-layout.js';
 import { createBrowsableApi } from './browsable/browsable-api.js';
 import { header } from '../../http/http-types.js';
 import { prefersHtml } from './negotiation.js';

@@ -5,9 +5,10 @@
  * sends (so the link goes to PASSWORD_RESET_CONFIRM_URL; staff never see the token).
  */
 import type { Settings } from '../../../config/settings.js';
-import type { ConsoleSignIn, EmailAddress } from '../../../model/store.js';
+import type { EmailAddress } from '../../../model/store.js';
 import type { User } from '../../../model/user.js';
 import { flag, html, type SafeHtml } from '../html.js';
+import type { Visitor } from './console-layout.js';
 
 export interface RecoveryView {
   /** ACCOUNT_EMAIL_VERIFICATION. */
@@ -34,7 +35,7 @@ function verificationState(user: User, view: RecoveryView): SafeHtml {
   return html`<span class="badge no">No</span> ${pending}${effect}`;
 }
 
-export function recoverySection(session: ConsoleSignIn, user: User, view: RecoveryView, manageable: boolean): SafeHtml {
+export function recoverySection(visitor: Visitor, user: User, view: RecoveryView, manageable: boolean): SafeHtml {
   const unavailable = manageable ? view.resetUnavailable : 'Only a superuser can act on a staff or superuser account.';
   return html`<section class="card" aria-labelledby="recovery-heading">
     <h2 id="recovery-heading">Email and password recovery</h2>
@@ -44,8 +45,8 @@ export function recoverySection(session: ConsoleSignIn, user: User, view: Recove
       <dt>Address verified</dt>
       <dd>${verificationState(user, view)}</dd>
     </dl>
-    <form class="stack" method="post" action="/admin/users/${user.id}/password-reset/">
-      <input type="hidden" name="csrf_token" value="${session.csrfToken}" />
+    <form class="stack" method="post" action="${visitor.root}users/${user.id}/password-reset/">
+      <input type="hidden" name="csrf_token" value="${visitor.session.csrfToken}" />
       <p class="muted">${unavailable ?? 'Mails the user a link to choose a new password. The link works once; you never see it.'}</p>
       <div class="actions"><button type="submit" ${flag('disabled', unavailable !== undefined)}>Send password reset mail</button></div>
     </form>

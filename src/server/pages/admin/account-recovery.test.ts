@@ -35,11 +35,11 @@ describe('admin console: email and password recovery', () => {
     const browser = await signedIn();
     const before = await browser.get(`/admin/users/${user.id}/`);
     expect(before.body).toContain('Email and password recovery');
-    expect(before.body).toMatch(/Address verified<\/dt><dd><span class="badge no">No<\/span> not recorded/);
+    expect(before.body).toMatch(/Address verified<\/dt>\s*<dd><span class="badge no">No<\/span> not recorded/);
     const address = await store.addEmailAddress(user.id, 'iris@example.com');
     await store.verifyEmailAddress(address.id);
     expect((await browser.get(`/admin/users/${user.id}/`)).body).toMatch(
-      /Address verified<\/dt><dd><span class="badge yes">Verified<\/span>/,
+      /Address verified<\/dt>\s*<dd><span class="badge yes">Verified<\/span>/,
     );
 
     const sent = await browser.post(`/admin/users/${user.id}/password-reset/`, { csrf_token: await browser.csrfToken() });

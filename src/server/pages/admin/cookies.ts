@@ -1,12 +1,10 @@
 /**
  * The admin console's cookies: reading the `Cookie` header and writing `Set-Cookie` lines with
- * the console's flags. Every cookie is scoped to the console (`Path=/admin/`), unreadable from
+ * the console's flags. Every cookie is scoped to the console (`Path=/admin/`, or the path an app
+ * mounted it at), unreadable from
  * script (`HttpOnly`), never sent on cross-site requests (`SameSite=Strict`, which also stops
  * most CSRF before the token check), and `Secure` whenever the request came over HTTPS.
  */
-
-/** The path every console cookie is scoped to. */
-export const ADMIN_COOKIE_PATH = '/admin/';
 
 /** The cookies of a request by name (the first of repeated names wins, as in browsers' order). */
 export function parseCookies(header: string | undefined): Map<string, string> {
@@ -31,14 +29,14 @@ export function isCookieValue(value: string | undefined): value is string {
  * A `Set-Cookie` line. Without `maxAgeSeconds` it is a browser-session cookie (gone when the
  * browser closes; the server enforces its own limits anyway). `maxAgeSeconds: 0` deletes it.
  */
-export function consoleCookie(name: string, value: string, options: { secure: boolean; maxAgeSeconds?: number }): string {
-  const parts = [`${name}=${value}`, `Path=${ADMIN_COOKIE_PATH}`, 'HttpOnly', 'SameSite=Strict'];
+export function consoleCookie(name: string, value: string, options: { path: string; secure: boolean; maxAgeSeconds?: number }): string {
+  const parts = [`${name}=${value}`, `Path=${options.path}`, 'HttpOnly', 'SameSite=Strict'];
   if (options.secure) parts.push('Secure');
   if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${options.maxAgeSeconds}`);
   return parts.join('; ');
 }
 
-/** The line that deletes a console cookie. */
-export function expiredConsoleCookie(name: string, secure: boolean): string {
-  return consoleCookie(name, '', { secure, maxAgeSeconds: 0 });
+/** The line that deletes a console cookie scoped to `path`. */
+export function expiredConsoleCookie(name: string, options: { path: string; secure: boolean }): string {
+  return consoleCookie(name, '', { ...options, maxAgeSeconds: 0 });
 }

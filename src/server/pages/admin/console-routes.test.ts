@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { CONSOLE_ROUTES, matchPath } from './console-routes.js';
+
+describe('the console route table', () => {
+  it('matches paths segment by segment, a user id being digits only', () => {
+    expect(matchPath('', '')).toEqual({ id: null });
+    expect(matchPath('users/', 'users/')).toEqual({ id: null });
+    expect(matchPath('users/:id/password/', 'users/42/password/')).toEqual({ id: '42' });
+    expect(matchPath('users/:id/', 'users/new/')).toBeUndefined();
+    expect(matchPath('users/:id/', 'users/1234567890123456/')).toBeUndefined();
+    expect(matchPath('users/:id/', 'users/42')).toBeUndefined();
+    expect(matchPath('users/', 'users/x/')).toBeUndefined();
+  });
+
+  it('has one route per method and path, and every path ends with a slash', () => {
+    const keys = CONSOLE_ROUTES.map((route) => `${route.method} ${route.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const route of CONSOLE_ROUTES) expect(route.path === '' || route.path.endsWith('/')).toBe(true);
+  });
+});
