@@ -5,11 +5,11 @@
  */
 import type { AuthEventSink } from '../model/auth-events.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { endEverySession } from '../sessions/end-every-session.js';
+import type { EndSessionsDependencies } from '../sessions/session-dependencies.js';
 import type { CachedStore } from '../stores/user-cache.js';
 import type { LoginThrottleSettings, RecoveryThrottleSettings, ThrottleDependencies } from '../throttling/throttle-dependencies.js';
 
-/** The account settings (`config/settings.ts` documents each one), with the throttles' they call. */
+/** The account settings (`config/settings.ts` documents each one), with those of the throttles they call. */
 export interface AccountSettings extends LoginThrottleSettings, RecoveryThrottleSettings {
   readonly SECRET_KEY: string;
   readonly PASSWORD_RESET_TIMEOUT: number;
@@ -27,4 +27,4 @@ export interface AccountDependencies extends ThrottleDependencies<AccountSetting
 }
 
 /** A password change or reset ends every session of the user: it also needs what that takes. */
-export type PasswordReplacementDependencies = AccountDependencies & Parameters<typeof endEverySession>[0];
+export type PasswordReplacementDependencies = AccountDependencies & EndSessionsDependencies;

@@ -171,6 +171,7 @@ class Client implements TesseraClient {
     this.adoptStored();
     if (this.session !== null) {
       await this.refreshIfDue();
+      // The refresh may have ended the session (read through the getter: TypeScript keeps the narrowing across the await).
       return this.signedIn;
     }
     if (this.mode === 'bearer') return false;

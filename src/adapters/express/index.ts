@@ -39,6 +39,7 @@ export type { Claims } from '../../tokens/token-codec.js';
 
 declare global {
   // Express's own extension point; `Express.User` is also what Passport's types use for `req.user`.
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- a global augmentation of Express's namespace must be one
   namespace Express {
     interface User extends RequestUser {}
     interface Request {
@@ -107,6 +108,7 @@ function reencodedBody(parsed: unknown, contentType: string | undefined): { body
     }
     return { body: Buffer.from(form.toString(), 'utf8'), contentType: 'application/x-www-form-urlencoded' };
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for some values, whatever its type says
   return { body: Buffer.from(JSON.stringify(parsed) ?? '', 'utf8'), contentType };
 }
 
@@ -140,9 +142,13 @@ export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = 
 
   const serve = async (req: Request, res: Response): Promise<void> => {
     const refused = await new Promise<number | undefined>((done) =>
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is Node's IncomingMessage (its prototype is)
       readRawBody(req, res, (error?: unknown) => done(error === undefined ? undefined : statusOf(error))),
     );
-    if (refused !== undefined) return send(res, bodyRefusal(refused));
+    if (refused !== undefined) {
+      send(res, bodyRefusal(refused));
+      return;
+    }
     const { body, contentType } = reencodedBody(req.body as unknown, firstHeader(req.headers['content-type']));
     const queryAt = req.originalUrl.indexOf('?');
     const httpRequest: HttpRequest = {
@@ -159,7 +165,10 @@ export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = 
 
   const router = express.Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
-    if (!paths.has(req.path)) return next();
+    if (!paths.has(req.path)) {
+      next();
+      return;
+    }
     serve(req, res).catch(next);
   });
   return router;
@@ -184,10 +193,11 @@ export type TesseraStatelessLocals = StatelessValues;
  * Express's handler type with `res.locals` typed as `Locals`; everything else is Express's
  * default (`any` bodies, as Express types them), so the route's own handlers keep their types.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own defaults for the bodies
 export type AuthenticatingHandler<Locals extends Record<string, unknown>> = RequestHandler<
   Request['params'],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own default for the response body
   any,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own default for the request body
   any,
   Request['query'],
   Locals
@@ -211,7 +221,10 @@ export function authenticate(tessera: Tessera): AuthenticatingHandler<TesseraLoc
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
     authenticateRequest(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
-      if (!outcome.ok) return send(res, outcome.response);
+      if (!outcome.ok) {
+        send(res, outcome.response);
+        return;
+      }
       req.user = outcome.value.user;
       req.tokenClaims = outcome.value.claims;
       res.locals.user = outcome.value.user;
@@ -235,7 +248,10 @@ export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<T
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
     authenticateRequestStateless(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
-      if (!outcome.ok) return send(res, outcome.response);
+      if (!outcome.ok) {
+        send(res, outcome.response);
+        return;
+      }
       req.tokenUser = outcome.value;
       req.tokenClaims = outcome.value.claims;
       res.locals.tokenUser = outcome.value;
@@ -260,9 +276,15 @@ export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<T
 export function tesseraCors(tessera: Tessera): RequestHandler {
   const policy = corsPolicyOf(tessera);
   return (req, res, next) => {
-    if (policy === undefined) return next();
+    if (policy === undefined) {
+      next();
+      return;
+    }
     const preflight = policy.preflight(req);
-    if (preflight !== undefined) return send(res, preflight);
+    if (preflight !== undefined) {
+      send(res, preflight);
+      return;
+    }
     for (const [name, value] of Object.entries(policy.responseHeaders(req))) {
       if (name === 'vary') res.vary(value);
       else res.setHeader(name, value);

@@ -56,7 +56,7 @@ export async function signIn(visit: Visit): Promise<PageResponse> {
     const response = loginForm(visit, 429, {
       next,
       username: username.slice(0, MAX_USERNAME_LENGTH),
-      error: `Too many failed attempts. ${String(error.message)}`,
+      error: `Too many failed attempts. ${error.message}`,
     });
     response.headers['retry-after'] = error.headers['retry-after'] ?? '60';
     return response;
