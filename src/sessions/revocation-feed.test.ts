@@ -27,7 +27,13 @@ describe('revocation feed (SQLite store, injected clock)', () => {
       store,
       env: { TESSERA_SECRET_KEY: SECRET },
       configFile: false,
-      settings: { TOKEN_SESSION_CLAIM: 'sid', REVOCATION_FEED_KEY: FEED_KEY, ACCESS_TOKEN_LIFETIME: 300, LEEWAY: 10, USER_ID_FIELD: 'username' },
+      settings: {
+        TOKEN_SESSION_CLAIM: 'sid',
+        REVOCATION_FEED_KEY: FEED_KEY,
+        ACCESS_TOKEN_LIFETIME: 300,
+        LEEWAY: 10,
+        USER_ID_FIELD: 'username',
+      },
       now: () => clock,
     });
     await store.createUser({ username: 'kyoko', password: 'unused' });
