@@ -5,16 +5,33 @@
  * before them has expired.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { TesseraContext } from '../http/context.js';
 import { TesseraError } from '../errors.js';
 import type { FeedCutOff, RevocationFeed } from '../model/revocation-feed.js';
-import type { CutOffRecord } from '../model/store.js';
+import type { CutOffRecord, Store } from '../model/store.js';
+import type { UserIdSettings } from '../users/user-from-claim.js';
 import { userIdClaim } from '../users/user-from-claim.js';
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
+/** The settings the feed reads. `Settings` satisfies it. */
+export interface RevocationFeedSettings extends UserIdSettings {
+  readonly USER_ID_CLAIM: string;
+  readonly TOKEN_VERSION_CLAIM: string;
+  readonly TOKEN_SESSION_CLAIM: string | null;
+  readonly REVOCATION_FEED_KEY: string | null;
+  readonly ACCESS_TOKEN_LIFETIME: number;
+  readonly LEEWAY: number;
+}
+
+/** What the feed reads: its settings, the store's revocations, the clock. `TesseraContext` satisfies it. */
+export interface RevocationFeedDependencies {
+  readonly settings: RevocationFeedSettings;
+  readonly store: Pick<Store, 'revocations'>;
+  readonly codec: { now(): number };
+}
+
 /** A cut-off as the feed and the Redis push carry it: the user as tokens name them. */
-export function feedCutOff(context: Pick<TesseraContext, 'settings'>, record: CutOffRecord): FeedCutOff {
+export function feedCutOff(context: { readonly settings: UserIdSettings }, record: CutOffRecord): FeedCutOff {
   const user = userIdClaim({ id: record.userId, username: record.username, email: record.email }, context.settings);
   return { user, version: record.version, at: seconds(record.at) };
 }
@@ -23,7 +40,10 @@ export function feedCutOff(context: Pick<TesseraContext, 'settings'>, record: Cu
  * Whether `authorization` presents the feed's credential (`Bearer <REVOCATION_FEED_KEY>`);
  * throws DRF's 401 without one and 403 with a wrong one. Compared in constant time.
  */
-export function assertFeedReader(context: Pick<TesseraContext, 'settings'>, authorization: string | undefined): void {
+export function assertFeedReader(
+  context: { readonly settings: Pick<RevocationFeedSettings, 'REVOCATION_FEED_KEY'> },
+  authorization: string | undefined,
+): void {
   const key = context.settings.REVOCATION_FEED_KEY;
   if (key === null) throw TesseraError.of('not_found');
   if (authorization === undefined || !authorization.startsWith('Bearer ')) throw TesseraError.of('not_authenticated');
@@ -31,7 +51,7 @@ export function assertFeedReader(context: Pick<TesseraContext, 'settings'>, auth
   if (!timingSafeEqual(digest(authorization.slice('Bearer '.length).trim()), digest(key))) throw TesseraError.of('permission_denied');
 }
 
-export async function revocationFeed(context: Pick<TesseraContext, 'settings' | 'store' | 'codec'>): Promise<RevocationFeed> {
+export async function revocationFeed(context: RevocationFeedDependencies): Promise<RevocationFeed> {
   const { settings, store } = context;
   const nowMs = context.codec.now();
   const horizon = settings.ACCESS_TOKEN_LIFETIME + settings.LEEWAY;
