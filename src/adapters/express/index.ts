@@ -21,10 +21,9 @@ import {
   bodyRefusal,
   corsPolicyOf,
   defaultErrorReporter,
-  dispatchedPaths,
+  mountOf,
   firstHeader,
   mergedVary,
-  routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
   type AuthenticatedValues,
@@ -134,9 +133,9 @@ export type TesseraRouterOptions = MountOptions;
  * ```
  */
 export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = {}): Router {
-  const routeOptions = routeOptionsOf(options);
-  const dispatch = tessera.dispatcher(routeOptions, options.reportError ?? defaultErrorReporter(tessera));
-  const paths = new Set(dispatchedPaths(tessera, routeOptions));
+  const mount = mountOf(tessera, options, options.reportError ?? defaultErrorReporter(tessera));
+  const { dispatch, prefixes } = mount;
+  const paths = new Set(mount.paths);
   // No inflation: Django reads bodies as sent, and a compressed body is no place to spend CPU.
   const readRawBody = express.raw({ type: () => true, limit: tessera.settings.MAX_BODY_BYTES, inflate: false });
 
@@ -165,7 +164,7 @@ export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = 
 
   const router = express.Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
-    if (!paths.has(req.path)) {
+    if (!paths.has(req.path) && !prefixes.some((prefix) => req.path.startsWith(prefix))) {
       next();
       return;
     }
