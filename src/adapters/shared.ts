@@ -75,6 +75,19 @@ export interface MountOptions {
    * ```
    */
   reportError?: ErrorReporter;
+  /**
+   * Where to serve the admin console (staff sign-in, users, tokens, the audit trail), or
+   * `false` for none. Its links, redirects and cookies stay under this path, relative to where
+   * the app mounts Tessera. Needs a store with an audit trail (the bundled SQLite and PostgreSQL
+   * stores); see docs/admin.md.
+   *
+   * @default false
+   * @example
+   * ```ts
+   * { adminConsole: '/admin/' } // GET /admin/ signs staff in, then lists users, tokens, the audit log
+   * ```
+   */
+  adminConsole?: string | false;
 }
 
 /** Characters a mount prefix may hold: no router syntax (`:`, `*`, `(`, `{`), no query. */

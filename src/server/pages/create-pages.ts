@@ -6,7 +6,7 @@
 import type { ErrorReporter, RequestDispatcher } from '../../http/router.js';
 import type { Route } from '../../http/route.js';
 import type { Tessera } from '../../app/tessera.js';
-import { createAdminConsole } from './admin/admin-console.js';
+import { createAdminConsole, SERVER_CONSOLE } from './admin/admin-console.js';
 import { messagePage } from './admin/console-layout.js';
 import { createBrowsableApi } from './browsable/browsable-api.js';
 import { header } from '../../http/http-types.js';
@@ -74,7 +74,10 @@ export function createPages(tessera: Tessera, options: PagesOptions): PageHandle
       return await route(request, connection);
     } catch (error) {
       options.reportError(error, { method: request.method, path: request.path });
-      return htmlResponse(500, messagePage(undefined, 'Server error', 'Something went wrong on the server. It has been logged.'));
+      return htmlResponse(
+        500,
+        messagePage(SERVER_CONSOLE, undefined, 'Server error', 'Something went wrong on the server. It has been logged.'),
+      );
     }
   };
 }
