@@ -104,6 +104,7 @@ export class TesseraError extends Error {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: ErrorCode, body: Json, options: { status?: ErrorStatus; headers?: Record<string, string>; cause?: unknown } = {}) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the Error's message only; the body keeps the structured detail
     super(typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : code, { cause: options.cause });
     this.name = 'TesseraError';
     this.code = code;

@@ -10,7 +10,7 @@ import { registrationRoutes } from '../http/handlers/register-view.js';
 import { tokenRoutes } from '../http/handlers/token-views.js';
 import { cookieModeOf } from '../http/auth-cookies.js';
 import type { Route } from '../http/route.js';
-import { createRouter, type ErrorReporter, type RequestDispatcher } from '../http/router.js';
+import { createRouter, type ErrorReporter, type RequestDispatcher, type RouterOptions } from '../http/router.js';
 import { openStore } from '../stores/open-store.js';
 import type { Store } from '../model/store.js';
 import { withUserCache, type CachedStore } from '../stores/user-cache.js';
@@ -20,7 +20,7 @@ import type { RateLimiter } from '../throttling/rate-limiter.js';
 import { configureHashingQueue } from '../passwords/hashing-slots.js';
 import { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
 import { openServerKeys, type ServerKeys } from '../keys/server-keys.js';
-import { jwksRoutes, withJwksResponse } from '../http/handlers/jwks-view.js';
+import { jwksRoutes } from '../http/handlers/jwks-view.js';
 import { TokenCodec } from '../tokens/token-codec.js';
 import { VerifiedTokenCache } from '../tokens/verified-token-cache.js';
 import { namedHooks } from './named-hooks.js';
@@ -91,8 +91,8 @@ export interface Tessera {
   readonly mail: Mailer;
   /** The routes these options select. */
   routes(options?: RouteOptions): Route[];
-  /** A dispatcher over `routes(options)`. */
-  dispatcher(options: RouteOptions, reportError: ErrorReporter): RequestDispatcher;
+  /** A dispatcher over `routes(options)`; `rendering` adds the pages (the browsable API and the pages beside it). */
+  dispatcher(options: RouteOptions, reportError: ErrorReporter, rendering?: RouterOptions): RequestDispatcher;
   /** Prometheus metrics (prom-client), when METRICS_ENABLED: serve `metrics.registry` where you like. */
   readonly metrics: TesseraMetrics | undefined;
   /** Where authentication events go (metrics, audit log, `onAuditEvent`). */
@@ -176,19 +176,21 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       ...tokenRoutes({
         prefix: routeOptions.tokenPrefix ?? '/api/token/',
         usernameField: settings.USERNAME_FIELD,
+        maxPasswordLength: settings.MAX_PASSWORD_LENGTH,
+        rotate: settings.ROTATE_REFRESH_TOKENS,
         sliding: settings.AUTH_TOKEN_CLASSES.includes('SlidingToken'),
         cookieMode: cookieModeOf(settings, routeOptions.tokenPrefix ?? '/api/token/'),
       }),
-      ...(accountsPrefix === false ? [] : registrationRoutes(accountsPrefix)),
+      ...(accountsPrefix === false ? [] : registrationRoutes(accountsPrefix, settings.MAX_PASSWORD_LENGTH)),
       ...(accountsPrefix === false || !recovery
         ? []
         : accountRoutes({
             prefix: accountsPrefix,
-            oldPasswordField: settings.OLD_PASSWORD_FIELD_ENABLED,
+            oldPasswordMaxLength: settings.OLD_PASSWORD_FIELD_ENABLED ? settings.MAX_PASSWORD_LENGTH : undefined,
             emailVerification: settings.ACCOUNT_EMAIL_VERIFICATION !== 'none',
           })),
       ...(routeOptions.demoViews ? demoRoutes() : []),
-      ...(routeOptions.jwks === false ? [] : jwksRoutes(keys)),
+      ...(routeOptions.jwks === false ? [] : jwksRoutes(keys, settings.JWKS_MAX_AGE)),
     ];
   };
   // Said once, where the app will see it: a development secret or database file written into
@@ -201,8 +203,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
     warnings,
     mail,
     routes,
-    dispatcher: (routeOptions, reportError) =>
-      withJwksResponse(createRouter(context, routes(routeOptions), reportError), keys, settings.JWKS_MAX_AGE),
+    dispatcher: (routeOptions, reportError, rendering) => createRouter(context, routes(routeOptions), reportError, rendering),
     metrics,
     events,
     log,

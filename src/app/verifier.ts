@@ -150,5 +150,5 @@ function verifierSettings(options: VerifierOptions): Settings {
   const parsed: Record<string, unknown> = { ALGORITHM: parseSetting('ALGORITHM', options.algorithm) };
   for (const [name, value] of Object.entries(options.settings ?? {})) parsed[name] = parseSetting(name as keyof VerifierSettings, value);
   // No secret and no signing key: a verifier never signs.
-  return { ...DEFAULT_SETTINGS, SECRET_KEY: '', SIGNING_KEY: '', ...parsed } as Settings;
+  return { ...DEFAULT_SETTINGS, SECRET_KEY: '', SIGNING_KEY: '', ...parsed };
 }

@@ -165,7 +165,8 @@ class Client implements TesseraClient {
     this.adoptStored();
     if (this.session !== null) {
       await this.refreshIfDue();
-      return this.session !== null;
+      // The refresh may have ended the session (read through the getter: TypeScript keeps the narrowing across the await).
+      return this.signedIn;
     }
     if (this.mode === 'bearer') return false;
     // Cookie mode: the HttpOnly cookies may hold a session this page cannot see; a refresh tells.

@@ -90,7 +90,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
     // SECRET_KEY is an HMAC secret: it is never a default for an asymmetric algorithm's key.
     SIGNING_KEY:
       (parsed.SIGNING_KEY as string | undefined) ??
-      (isHmacAlgorithm(String(parsed.ALGORITHM ?? DEFAULT_SETTINGS.ALGORITHM)) ? secretKey : ''),
+      (isHmacAlgorithm((parsed.ALGORITHM as Settings['ALGORITHM'] | undefined) ?? DEFAULT_SETTINGS.ALGORITHM) ? secretKey : ''),
   } as Settings;
   checkCombination(settings, production, warnings);
   return { settings, warnings };

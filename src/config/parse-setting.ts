@@ -151,8 +151,7 @@ function jwkList(value: unknown, name: string): JwkObject[] {
       return fail(name, 'a JSON list of JWKs or a JWK Set', value);
     }
   }
-  const keys =
-    typeof data === 'object' && data !== null && !Array.isArray(data) && 'keys' in data ? (data as { keys: unknown }).keys : data;
+  const keys = typeof data === 'object' && data !== null && !Array.isArray(data) && 'keys' in data ? data.keys : data;
   if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'object' || key === null || Array.isArray(key))) {
     return fail(name, 'a JSON list of JWKs or a JWK Set', value);
   }
@@ -176,7 +175,8 @@ function urlTemplate(...placeholders: string[]) {
 function emailBackend(value: unknown, name: string): Settings['EMAIL_BACKEND'] {
   const djangoNames: Record<string, string> = { filebased: 'file', locmem: 'memory' };
   const match = typeof value === 'string' ? /^(?:django\.core\.mail\.backends\.)?(\w+)(?:\.EmailBackend)?$/.exec(value.trim()) : null;
-  const short = match === null ? value : (djangoNames[match[1]!] ?? match[1]);
+  const word = match?.[1];
+  const short = word === undefined ? value : (djangoNames[word] ?? word);
   return oneOf(EMAIL_BACKEND_NAMES)(short, name);
 }
 

@@ -38,7 +38,8 @@ export class SmtpMailBackend implements MailBackend {
     });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#transport.close();
+    return Promise.resolve();
   }
 }

@@ -265,6 +265,26 @@ export interface KeyStore {
   retireSigningKey(kid: string, now: Date): Promise<boolean>;
 }
 
+/** A token's recorded state and a user, read together (`RefreshReadStore`). */
+export interface TokenStateAndUser {
+  /** As `findTokenState(jti)`. */
+  readonly state: TokenState | undefined;
+  /** As `findUser(field, value)`. */
+  readonly user: User | undefined;
+}
+
+/**
+ * A refresh's two reads in one round trip: the refresh token's recorded state (blacklist, family,
+ * rotation) and the user it names. Optional on `Store`: without it a refresh calls
+ * `findTokenState` and then `findUser`. Both answers come from one statement, so they are as
+ * fresh as the two separate reads (nothing is cached); a deactivated user, a blacklisted token
+ * or a cut-off is seen exactly as by `findUser` and `findTokenState` (docs/decisions.md D21).
+ */
+export interface RefreshReadStore {
+  /** `findTokenState(jti)` and `findUser(field, value)` in one read. */
+  findTokenStateAndUser(jti: string, field: UserLookupField, value: string | number): Promise<TokenStateAndUser>;
+}
+
 /** A user's last token cut-off, as the revocation feed lists it. */
 export interface CutOffRecord {
   readonly userId: number;
@@ -307,7 +327,8 @@ export interface HealthStore {
  * A whole store: users and tokens in one database. The optional capabilities are fields, present
  * or not: the admin console needs `audit` and `consoleSignIns`, database keys need `keys`.
  */
-export interface Store extends UserStore, TokenStore, Partial<AccountStore>, Partial<DjangoImportStore>, Partial<HealthStore> {
+export interface Store
+  extends UserStore, TokenStore, Partial<AccountStore>, Partial<DjangoImportStore>, Partial<HealthStore>, Partial<RefreshReadStore> {
   readonly audit?: AuditTrail;
   readonly consoleSignIns?: ConsoleSignInStore;
   readonly keys?: KeyStore;

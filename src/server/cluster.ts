@@ -45,6 +45,7 @@ export function runPrimary(count: number, log: Logger): void {
   cluster.on('message', relay);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
+    // Node's types say string, but `signal` is null when the worker exited by itself.
     log.warn(`worker ${worker.process.pid} exited (${(signal as string | null) ?? code}); starting another`);
     cluster.fork();
   });

@@ -93,7 +93,6 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     loggerInstance: logger,
     // Every line logged while answering carries the request's id (docs/operations.md).
     genReqId: requestIdGenerator(tessera),
-    requestIdLogLabel: 'request_id',
     // Request lines would carry URLs (and, for careless clients, tokens in query strings).
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request: nothing logs through request.log, and creating one (pino
@@ -181,7 +180,8 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     if (status === 413) {
       reply.hijack();
       const headers = { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' };
-      return answerThenLinger(request.raw, 413, 'Payload Too Large', headers, JSON.stringify({ detail }));
+      answerThenLinger(request.raw, 413, 'Payload Too Large', headers, JSON.stringify({ detail }));
+      return;
     }
     return reply
       .code(status)

@@ -11,6 +11,7 @@
  *
  * Races are settled by the database, never by check-then-act (see each module).
  */
+import { inspect } from 'node:util';
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
 import type {
@@ -21,10 +22,12 @@ import type {
   KeyStore,
   NameRules,
   OutstandingToken,
+  RefreshReadStore,
   RevocationStore,
   Store,
   TokenRecord,
   TokenState,
+  TokenStateAndUser,
 } from '../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../model/user.js';
 import { KyselyAuditTrail } from './kysely/audit-trail.js';
@@ -32,6 +35,7 @@ import { KyselyConsoleSignIns } from './kysely/console-sign-ins.js';
 import { KyselyKeyStore } from './kysely/signing-keys.js';
 import { KyselyRevocations } from './kysely/revocations.js';
 import { compiledStatements, type SqlHandle } from './kysely/sql-handle.js';
+import { findTokenStateAndUser } from './kysely/token-and-user.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore, userFromRow } from './kysely/users.js';
 import { KyselyAccountQueries } from './account-queries.js';
@@ -55,7 +59,7 @@ export interface KyselyStoreOptions {
  * `Store` over any Kysely dialect. Subclasses provide the dialect hooks; every query lives in
  * `./kysely/` so that SQLite and PostgreSQL cannot drift apart.
  */
-export abstract class KyselyStore implements Store, AccountStore, DjangoImportStore {
+export abstract class KyselyStore implements Store, AccountStore, DjangoImportStore, RefreshReadStore {
   readonly audit: AuditTrail;
   readonly consoleSignIns: ConsoleSignInStore;
   readonly keys: KeyStore;
@@ -63,6 +67,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
   readonly #users: KyselyUserStore;
   readonly #tokens: KyselyTokenStore;
   readonly #accounts: KyselyAccountQueries;
+  readonly #handle: SqlHandle;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -75,6 +80,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
       uniqueViolationField: (error) => this.uniqueViolationField(error),
       ...compiledStatements(db),
     };
+    this.#handle = handle;
     this.#users = new KyselyUserStore(handle, options.now ?? (() => new Date()));
     this.#tokens = new KyselyTokenStore(handle);
     this.audit = new KyselyAuditTrail(handle);
@@ -108,7 +114,7 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
       const { error, results } = await this.#migrator(db).migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = error instanceof Error ? error.message : inspect(error);
         throw new Error(`Database migration ${failed} failed: ${reason}`, { cause: error });
       }
     });
@@ -197,6 +203,12 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
   }
   flushExpired(now: Date): Promise<number> {
     return this.#tokens.flushExpired(now);
+  }
+
+  // ---- a refresh's reads (./kysely/token-and-user.ts) ----
+
+  findTokenStateAndUser(jti: string, field: UserLookupField, value: string | number): Promise<TokenStateAndUser> {
+    return findTokenStateAndUser(this.#handle, jti, field, value, (id) => this.#tokens.findTokenState(id));
   }
 
   // ---- accounts (./account-queries.ts) ----

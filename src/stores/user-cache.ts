@@ -17,6 +17,7 @@ import type {
   KeyStore,
   NameRules,
   OutstandingToken,
+  RefreshReadStore,
   RevocationStore,
   Store,
   TokenRecord,
@@ -94,6 +95,8 @@ class UserCachingStore implements CachedStore {
   readonly importDjango?: DjangoImportStore['importDjango'];
   readonly ping?: HealthStore['ping'];
   readonly pendingMigrations?: HealthStore['pendingMigrations'];
+  // Passed on uncached: a refresh reads the database (see `findCachedUser`).
+  readonly findTokenStateAndUser?: RefreshReadStore['findTokenStateAndUser'];
 
   constructor(inner: Store, options: UserCacheOptions) {
     this.#inner = inner;
@@ -124,6 +127,7 @@ class UserCachingStore implements CachedStore {
     this.importDjango = inner.importDjango?.bind(inner);
     this.ping = inner.ping?.bind(inner);
     this.pendingMigrations = inner.pendingMigrations?.bind(inner);
+    this.findTokenStateAndUser = inner.findTokenStateAndUser?.bind(inner);
   }
 
   // ---- the cache ----

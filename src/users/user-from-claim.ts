@@ -17,12 +17,18 @@ export async function findUserByClaim(
   claim: unknown,
   find: UserStore['findUser'] = (field, value) => store.findUser(field, value),
 ): Promise<User | undefined> {
+  const lookup = userLookupOf(settings, claim);
+  return lookup === undefined ? undefined : find(lookup.field, lookup.value);
+}
+
+/** The `findUser` arguments that find the user `claim` names, or `undefined` when it can name nobody. */
+export function userLookupOf(settings: UserIdSettings, claim: unknown): { field: UserLookupField; value: string | number } | undefined {
   if (settings.USER_ID_FIELD === 'id') {
     const id = integerId(claim);
-    return id === undefined ? undefined : find('id', id);
+    return id === undefined ? undefined : { field: 'id', value: id };
   }
   if (typeof claim !== 'string' && typeof claim !== 'number') return undefined;
-  return find(settings.USER_ID_FIELD, String(claim));
+  return { field: settings.USER_ID_FIELD, value: String(claim) };
 }
 
 /** An integer id from a JSON number (5.2.2 tokens) or a decimal string (newer simplejwt's "1"). */

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UniqueViolationError, type OutstandingToken, type Store } from '../../src/model/store.js';
-import type { NewUser } from '../../src/model/user.js';
+import type { NewUser, UserLookupField } from '../../src/model/user.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -590,6 +590,68 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
         await store.recordOutstanding(token);
         expect(await store.blacklistAllForUser(userId, new Date())).toBe(1);
         expect((await store.findTokenState(token.jti))?.familyRevokedAt).toBeInstanceOf(Date);
+      });
+    });
+
+    describe("a refresh's reads (findTokenStateAndUser, optional: a store without it is read twice)", () => {
+      /** The fused read when the store has it, else its definition: the two separate reads. */
+      const readBoth = (jti: string, field: UserLookupField, value: string | number) =>
+        store.findTokenStateAndUser?.(jti, field, value) ??
+        Promise.all([store.findTokenState(jti), store.findUser(field, value)]).then(([state, user]) => ({ state, user }));
+      const separately = async (jti: string, field: UserLookupField, value: string | number) => ({
+        state: await store.findTokenState(jti),
+        user: await store.findUser(field, value),
+      });
+
+      it('answers exactly as findTokenState and findUser do, in every combination', async () => {
+        const holder = await store.createUser(userInput('holder', { email: 'holder@example.com', isStaff: true }));
+        const inactive = await store.createUser(userInput('inactive', { isActive: false }));
+        await store.cutOffTokens(holder.id, new Date());
+        const familyId = newJti();
+        await store.startFamily({ id: familyId, userId: holder.id, createdAt: new Date(Date.now() - HOUR) });
+        const live = tokenFor(holder.id, { familyId });
+        const rotated = tokenFor(holder.id, { familyId });
+        const successor = tokenFor(holder.id, { familyId });
+        const foreign = foreignToken(null, new Date(Date.now() + DAY));
+        await store.recordOutstanding(live);
+        await store.recordOutstanding(rotated);
+        expect(await store.rotate(rotated, successor, new Date())).toBe(true);
+        await store.blacklist(foreign, new Date());
+        const lookups: [UserLookupField, string | number][] = [
+          ['id', holder.id],
+          ['id', String(inactive.id)],
+          ['id', 999_999],
+          ['id', 'abc'],
+          ['username', 'holder'],
+          ['username', 'HOLDER'],
+          ['email', 'holder@example.com'],
+          ['email', ''],
+        ];
+        for (const jti of [live.jti, rotated.jti, successor.jti, foreign.jti, newJti()])
+          for (const [field, value] of lookups) expect(await readBoth(jti, field, value)).toEqual(await separately(jti, field, value));
+        const both = await readBoth(rotated.jti, 'id', holder.id);
+        expect(both.state?.replacedBy).toBe(successor.jti);
+        expect(both.state?.blacklistedAt).toBeInstanceOf(Date);
+        expect(both.user?.tokenVersion).toBe(1);
+        expect((await readBoth(live.jti, 'id', inactive.id)).user?.isActive).toBe(false);
+      });
+
+      it('sees a revoked family, a deactivation and a deletion made just before', async () => {
+        const user = await store.createUser(userInput('changing'));
+        const familyId = newJti();
+        await store.startFamily({ id: familyId, userId: user.id, createdAt: new Date() });
+        const token = tokenFor(user.id, { familyId });
+        await store.recordOutstanding(token);
+        expect((await readBoth(token.jti, 'id', user.id)).user?.isActive).toBe(true);
+        await store.updateUser(user.id, { isActive: false });
+        expect((await readBoth(token.jti, 'id', user.id)).user?.isActive).toBe(false);
+        await store.revokeFamily(familyId, new Date(), 'test');
+        expect((await readBoth(token.jti, 'id', user.id)).state?.familyRevokedAt).toBeInstanceOf(Date);
+        await store.deleteUser(user.id);
+        const after = await readBoth(token.jti, 'id', user.id);
+        expect(after.user).toBeUndefined();
+        expect(after.state?.userId).toBeNull();
+        expect(after.state?.blacklistedAt).toBeInstanceOf(Date);
       });
     });
   });

@@ -40,6 +40,7 @@ export type { Claims } from '../../tokens/token-codec.js';
 
 declare global {
   // Express's own extension point; `Express.User` is also what Passport's types use for `req.user`.
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- a global augmentation of Express's namespace must be one
   namespace Express {
     interface User extends RequestUser {}
     interface Request {
@@ -108,6 +109,7 @@ function reencodedBody(parsed: unknown, contentType: string | undefined): { body
     }
     return { body: Buffer.from(form.toString(), 'utf8'), contentType: 'application/x-www-form-urlencoded' };
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for some values, whatever its type says
   return { body: Buffer.from(JSON.stringify(parsed) ?? '', 'utf8'), contentType };
 }
 
@@ -144,6 +146,7 @@ export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = 
   /** The request as Tessera reads it (path relative to the router's mount path), or the refusal of its body. */
   const readRequest = async (req: Request, res: Response): Promise<HttpRequest | HttpResponse> => {
     const refused = await new Promise<number | undefined>((done) =>
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is Node's IncomingMessage (its prototype is)
       readRawBody(req, res, (error?: unknown) => done(error === undefined ? undefined : statusOf(error))),
     );
     if (refused !== undefined) return bodyRefusal(refused);
@@ -197,10 +200,11 @@ export type TesseraStatelessLocals = StatelessValues;
  * Express's handler type with `res.locals` typed as `Locals`; everything else is Express's
  * default (`any` bodies, as Express types them), so the route's own handlers keep their types.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own defaults for the bodies
 export type AuthenticatingHandler<Locals extends Record<string, unknown>> = RequestHandler<
   Request['params'],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own default for the response body
   any,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own default for the request body
   any,
   Request['query'],
   Locals
@@ -224,7 +228,10 @@ export function authenticate(tessera: Tessera): AuthenticatingHandler<TesseraLoc
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
     authenticateRequest(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
-      if (!outcome.ok) return send(res, outcome.response);
+      if (!outcome.ok) {
+        send(res, outcome.response);
+        return;
+      }
       req.user = outcome.value.user;
       req.tokenClaims = outcome.value.claims;
       res.locals.user = outcome.value.user;
@@ -248,7 +255,10 @@ export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<T
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
     authenticateRequestStateless(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
-      if (!outcome.ok) return send(res, outcome.response);
+      if (!outcome.ok) {
+        send(res, outcome.response);
+        return;
+      }
       req.tokenUser = outcome.value;
       req.tokenClaims = outcome.value.claims;
       res.locals.tokenUser = outcome.value;
@@ -273,9 +283,15 @@ export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<T
 export function tesseraCors(tessera: Tessera): RequestHandler {
   const policy = corsPolicyOf(tessera);
   return (req, res, next) => {
-    if (policy === undefined) return next();
+    if (policy === undefined) {
+      next();
+      return;
+    }
     const preflight = policy.preflight(req);
-    if (preflight !== undefined) return send(res, preflight);
+    if (preflight !== undefined) {
+      send(res, preflight);
+      return;
+    }
     for (const [name, value] of Object.entries(policy.responseHeaders(req))) {
       if (name === 'vary') res.vary(value);
       else res.setHeader(name, value);

@@ -264,6 +264,7 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
     request.tokenClaims = outcome.value.claims;
   });
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify waits for an async plugin's promise; a sync one would need `done`
   await app.register(async (routes) => {
     const bodyLimit = tessera.settings.MAX_BODY_BYTES;
     // The app's own prefix when this plugin is registered inside a prefixed plugin ('/v1').

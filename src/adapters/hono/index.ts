@@ -11,9 +11,6 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AuthenticationRequest } from '../../http/cookie-authentication.js';
 import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
-import type { Claims } from '../../tokens/token-codec.js';
-import type { TokenUser } from '../../auth/token-user.js';
-import type { RequestUser } from '../../model/request-user.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,

@@ -74,8 +74,8 @@ async function serveOne(options: ServeOptions): Promise<void> {
     await tessera.close();
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
   await app.listen({ host: options.host, port: options.port });
   if (metricsListener !== undefined) app.log.info({ metrics_addr: settings.METRICS_ADDR }, 'metrics listening');
 }

@@ -16,13 +16,14 @@ import { MSG_REQUIRED } from '../../drf/fields.js';
 import type { HttpRequest } from '../http-types.js';
 import { originOf } from '../request-origin.js';
 import { NO_STORE } from '../responses.js';
-import { RefusalWithCookies, type Handler, type HandlerInput, type HandlerResult, type Route } from '../route.js';
+import { RefusalWithCookies, type EndpointField, type Handler, type HandlerInput, type HandlerResult, type Route } from '../route.js';
+import { REFRESH_FIELD } from './token-fields.js';
 import { checkRefreshCookieCsrf, cookieAnswer, refreshTokenSource, tokenBody, wantsCookies } from './cookie-answers.js';
 
 /** What these views borrow from simplejwt's: the login check and one-field validation. */
 export interface BaseViews {
   readonly loggedInUser: (input: HandlerInput) => Promise<User>;
-  readonly oneField: (input: HandlerInput, name: string) => Promise<string>;
+  readonly oneField: (input: HandlerInput, field: EndpointField) => Promise<string>;
   /** Runs a refresh, reporting a refusal to the events (metrics, audit). */
   readonly reportingRefusal: <T>(context: TesseraContext, work: () => Promise<T>) => Promise<T>;
 }
@@ -67,12 +68,12 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
 
   const refresh: Handler = async (input) => {
     const { context, request } = input;
-    const source = await refreshTokenSource(mode, request, 'refresh');
+    const source = await refreshTokenSource(mode, request, REFRESH_FIELD.name);
     // A browser asking for a cookie refresh without the cookie (another site's request, where the
     // browser kept it back): refused by origin, as it would be with the cookie.
     if (source.kind === 'none') checkOrigin(request, context.settings);
     if (source.kind !== 'cookie' || mode === undefined) {
-      const raw = await base.oneField(input, 'refresh');
+      const raw = await base.oneField(input, REFRESH_FIELD);
       const tokens = await base.reportingRefusal(context, () => refreshPair(context, raw, originOf(request)));
       return { status: 200, body: tokenBody(context, tokens, 'refresh'), headers: NO_STORE };
     }
@@ -84,9 +85,9 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
 
   const blacklist: Handler = async (input) => {
     const { context, request } = input;
-    const source = await refreshTokenSource(mode, request, 'refresh');
+    const source = await refreshTokenSource(mode, request, REFRESH_FIELD.name);
     if (source.kind === 'body' || mode === undefined)
-      return { status: 200, body: await blacklistToken(context, await base.oneField(input, 'refresh'), originOf(request)) };
+      return { status: 200, body: await blacklistToken(context, await base.oneField(input, REFRESH_FIELD), originOf(request)) };
     if (source.kind === 'none') {
       // A browser with no refresh cookie left (it expired): the other cookies still go.
       checkOrigin(request, context.settings);
@@ -160,5 +161,6 @@ export function csrfTokenRoute(prefix: string, mode: CookieMode): Route {
     description: "Returns the signed-in browser's CSRF token (cookie mode), to echo in the X-CSRFToken header.",
     handlers: { GET: view },
     authenticated: false,
+    tag: 'Tokens',
   };
 }

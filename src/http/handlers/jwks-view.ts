@@ -15,9 +15,6 @@
  */
 import type { Json } from '../../errors.js';
 import type { PublicJwkSet } from '../../tokens/jwk.js';
-import type { HttpRequest, HttpResponse } from '../http-types.js';
-import { SECURITY_HEADERS } from '../responses.js';
-import type { RequestDispatcher } from '../router.js';
 import type { Route } from '../route.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -31,32 +28,21 @@ function jwksBody(source: JwksSource): Json {
   return { keys: source.publicJwks().keys.map((jwk) => ({ ...jwk })) };
 }
 
-/** The JWKS route, for the route table (adapters mount what the table lists). */
-export function jwksRoutes(source: JwksSource): Route[] {
+/**
+ * The JWKS route, for the route table (adapters mount what the table lists). Not a DRF view: a
+ * GET or HEAD answers plain JSON with its `Cache-Control` (JWKS_MAX_AGE), whatever the `Accept`;
+ * OPTIONS and other methods answer as the other routes do.
+ */
+export function jwksRoutes(source: JwksSource, maxAgeSeconds: number): Route[] {
+  const headers = { 'cache-control': `public, max-age=${Math.floor(maxAgeSeconds)}` };
   return [
     {
       path: JWKS_PATH,
       name: 'JSON Web Key Set',
       description: 'The public keys that verify the tokens this server signs.',
-      handlers: { GET: async () => ({ status: 200, body: jwksBody(source) }) },
+      handlers: { GET: () => Promise.resolve({ status: 200, body: jwksBody(source), headers }) },
       authenticated: false,
+      plain: true,
     },
   ];
-}
-
-/**
- * Answers GET and HEAD of the JWKS as plain JSON with its `Cache-Control`, in front of the
- * router; every other request (OPTIONS, a POST's 405) goes to the router as usual.
- */
-export function withJwksResponse(dispatch: RequestDispatcher, source: JwksSource, maxAgeSeconds: number): RequestDispatcher {
-  const cacheControl = `public, max-age=${Math.floor(maxAgeSeconds)}`;
-  return async (request: HttpRequest): Promise<HttpResponse> => {
-    if (request.path !== JWKS_PATH || (request.method !== 'GET' && request.method !== 'HEAD')) return dispatch(request);
-    const body = JSON.stringify(jwksBody(source));
-    return {
-      status: 200,
-      headers: { 'content-type': 'application/json', 'cache-control': cacheControl, ...SECURITY_HEADERS },
-      body: request.method === 'HEAD' ? '' : body,
-    };
-  };
 }

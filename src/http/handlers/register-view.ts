@@ -6,34 +6,36 @@ import { TesseraError, type FieldErrors } from '../../errors.js';
 import { addFieldValidatorErrors, registerUser, registrationFields, type RegistrationInput } from '../../registration/register-user.js';
 import { throttleRegistration } from '../../throttling/throttles.js';
 import { collectFieldErrors, requestData, untrimmed } from '../request-data.js';
-import type { Handler, HandlerInput, Route } from '../route.js';
+import type { EndpointField, Handler, HandlerInput, Route } from '../route.js';
+import { PASSWORD_HELP_TEXTS } from '../../passwords/validators.js';
 import type { User } from '../../model/user.js';
 import { originOf } from '../request-origin.js';
 
-const register: Handler = async (input) => {
-  const { request, context } = input;
-  try {
-    const user = await registerFromRequest(input);
-    await context.events.emit({
-      action: 'registration.created',
-      user: { id: user.id, username: user.username },
-      origin: originOf(request),
-    });
-    return { status: 201, body: undefined };
-  } catch (error) {
-    if (error instanceof TesseraError) {
+const register =
+  (specs: readonly EndpointField[]): Handler =>
+  async (input) => {
+    const { request, context } = input;
+    try {
+      const user = await registerFromRequest(input, specs);
       await context.events.emit({
-        action: 'registration.refused',
-        detail: { reason: error.code === 'throttled' ? 'throttled' : 'invalid' },
+        action: 'registration.created',
+        user: { id: user.id, username: user.username },
+        origin: originOf(request),
       });
+      return { status: 201, body: undefined };
+    } catch (error) {
+      if (error instanceof TesseraError) {
+        await context.events.emit({
+          action: 'registration.refused',
+          detail: { reason: error.code === 'throttled' ? 'throttled' : 'invalid' },
+        });
+      }
+      throw error;
     }
-    throw error;
-  }
-};
+  };
 
-async function registerFromRequest({ request, context }: HandlerInput): Promise<User> {
+async function registerFromRequest({ request, context }: HandlerInput, specs: readonly EndpointField[]): Promise<User> {
   await throttleRegistration(context, request.ip);
-  const specs = registrationFields(context.settings.MAX_PASSWORD_LENGTH);
   const data = await requestData(request);
   const { values, errors } = collectFieldErrors(data, specs);
   // Passwords are used as typed (not trimmed), so what registers is what logs in.
@@ -55,6 +57,29 @@ async function registerFromRequest({ request, context }: HandlerInput): Promise<
   return user;
 }
 
-export function registrationRoutes(prefix: string): Route[] {
-  return [{ path: `${prefix}register/`, name: 'Register', description: '', handlers: { POST: register }, authenticated: false }];
+/** The tutorials' RegisterSerializer's fields, as a new account's form shows them. */
+function registerFields(maxPasswordLength: number): EndpointField[] {
+  return registrationFields(maxPasswordLength).map((field) => {
+    if (field.name === 'password') return { ...field, autocomplete: 'new-password', help: PASSWORD_HELP_TEXTS.join(' ') };
+    return field.name === 'password2' ? { ...field, autocomplete: 'new-password' } : field;
+  });
+}
+
+export function registrationRoutes(prefix: string, maxPasswordLength: number): Route[] {
+  const fields = registerFields(maxPasswordLength);
+  return [
+    {
+      path: `${prefix}register/`,
+      name: 'Register',
+      description: '',
+      handlers: { POST: register(fields) },
+      authenticated: false,
+      fields,
+      // The tutorials' view is a bare APIView: DRF's OPTIONS cannot see its serializer.
+      optionsActions: false,
+      responses: { '201': { description: 'The user is registered. The body is empty.' } },
+      tag: 'Accounts',
+      refusals: ['Throttled'],
+    },
+  ];
 }

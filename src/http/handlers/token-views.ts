@@ -20,16 +20,14 @@ import type { TesseraContext } from '../context.js';
 import { untrimmed, validatedFields } from '../request-data.js';
 import { NO_STORE } from '../responses.js';
 import type { CookieMode } from '../auth-cookies.js';
-import type { Handler, HandlerInput, Route } from '../route.js';
+import type { EndpointField, Handler, HandlerInput, Route } from '../route.js';
+import { ACCESS_OUTPUT_FIELD, credentialFields, REFRESH_FIELD, TOKEN_FIELD, TOKEN_RESPONSES } from './token-fields.js';
 import { cookieTokenViews, csrfTokenRoute } from './cookie-token-views.js';
 
 /** Checks the login fields and credentials; the same 401 for every failure, whatever the reason. */
-export async function loggedInUser({ request, context }: HandlerInput): Promise<User> {
+export async function loggedInUser({ request, context }: HandlerInput, fields: readonly EndpointField[]): Promise<User> {
   const usernameField = context.settings.USERNAME_FIELD;
-  const { data, values } = await validatedFields(request, [
-    { name: usernameField, kind: 'char' },
-    { name: 'password', kind: 'char', maxLength: context.settings.MAX_PASSWORD_LENGTH },
-  ]);
+  const { data, values } = await validatedFields(request, fields);
   // DRF trims passwords too, which locks out passwords that end in a space; Tessera does not.
   const password = untrimmed(data, 'password', values.password ?? '');
   const login = values[usernameField] ?? '';
@@ -74,9 +72,10 @@ export async function reportingRefusal<T>(context: TesseraContext, work: () => P
   }
 }
 
-export async function oneField(input: HandlerInput, name: string): Promise<string> {
-  const { values } = await validatedFields(input.request, [{ name, kind: 'char' }]);
-  return values[name] ?? '';
+/** The one declared field's cleaned value, or a 400. */
+export async function oneField(input: HandlerInput, field: EndpointField): Promise<string> {
+  const { values } = await validatedFields(input.request, [field]);
+  return values[field.name] ?? '';
 }
 
 /** The handler inside a span `tessera.token.<name>` (docs/operations.md: traces). */
@@ -84,20 +83,11 @@ function traced(name: string, handler: Handler): Handler {
   return (input) => inSpan(`tessera.token.${name}`, {}, () => handler(input));
 }
 
-const obtainSliding: Handler = async (input) => ({
-  status: 200,
-  body: await issueSliding(input.context, await loggedInUser(input)),
-  headers: NO_STORE,
-});
+const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, TOKEN_FIELD)) });
 const refreshSlidingToken: Handler = async (input) => {
-  const raw = await oneField(input, 'token');
+  const raw = await oneField(input, TOKEN_FIELD);
   return { status: 200, body: await reportingRefusal(input.context, () => refreshSliding(input.context, raw)), headers: NO_STORE };
 };
-const verify: Handler = async (input) => ({ status: 200, body: await verifyToken(input.context, await oneField(input, 'token')) });
-const credentialFields = (usernameField: string) => [
-  { name: usernameField, required: true },
-  { name: 'password', required: true },
-];
 
 /**
  * The token routes under `prefix` (default `/api/token/`), with the sliding pair when
@@ -106,12 +96,24 @@ const credentialFields = (usernameField: string) => [
 export function tokenRoutes(options: {
   prefix: string;
   usernameField: string;
+  maxPasswordLength: number;
+  /** ROTATE_REFRESH_TOKENS: Token Refresh answers a new refresh token too. */
+  rotate: boolean;
   sliding: boolean;
   cookieMode?: CookieMode | undefined;
 }): Route[] {
-  const { prefix, usernameField } = options;
+  const { prefix } = options;
+  const credentials = credentialFields(options.usernameField, options.maxPasswordLength);
+  const login = (input: HandlerInput): Promise<User> => loggedInUser(input, credentials);
   // Login, refresh, logout and logout-all: simplejwt's, or with cookies in cookie mode (cookie-token-views.ts).
-  const { obtainPair, refresh, blacklist, logoutAll } = cookieTokenViews(options.cookieMode, { loggedInUser, oneField, reportingRefusal });
+  const views = cookieTokenViews(options.cookieMode, { loggedInUser: login, oneField, reportingRefusal });
+  const { obtainPair, refresh, blacklist, logoutAll } = views;
+  const obtainSliding: Handler = async (input) => ({
+    status: 200,
+    body: await issueSliding(input.context, await login(input)),
+    headers: NO_STORE,
+  });
+  const token = { authenticated: false, tag: 'Tokens' } as const;
   const routes: Route[] = [
     {
       path: prefix,
@@ -119,19 +121,19 @@ export function tokenRoutes(options: {
       description:
         'Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.',
       handlers: { POST: traced('obtain', obtainPair) },
-      authenticated: false,
-      postFields: credentialFields(usernameField),
+      ...token,
+      fields: credentials,
+      responses: TOKEN_RESPONSES.pair,
+      refusals: ['Unauthorized', 'Throttled'],
     },
     {
       path: `${prefix}refresh/`,
       name: 'Token Refresh',
       description: 'Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.',
       handlers: { POST: traced('refresh', refresh) },
-      authenticated: false,
-      postFields: [
-        { name: 'refresh', required: true },
-        { name: 'access', required: false, readOnly: true },
-      ],
+      ...token,
+      fields: [REFRESH_FIELD, ACCESS_OUTPUT_FIELD],
+      responses: TOKEN_RESPONSES.refresh(options.rotate),
     },
     {
       path: `${prefix}verify/`,
@@ -139,24 +141,28 @@ export function tokenRoutes(options: {
       description:
         "Takes a token and indicates if it is valid.  This view provides no\ninformation about a token's fitness for a particular use.",
       handlers: { POST: traced('verify', verify) },
-      authenticated: false,
-      postFields: [{ name: 'token', required: true }],
+      ...token,
+      fields: [TOKEN_FIELD],
+      responses: TOKEN_RESPONSES.empty,
     },
     {
       path: `${prefix}blacklist/`,
       name: 'Token Blacklist',
       description: 'Takes a token and blacklists it. Must be used with the\n`rest_framework_simplejwt.token_blacklist` app installed.',
       handlers: { POST: traced('blacklist', blacklist) },
-      authenticated: false,
-      postFields: [{ name: 'refresh', required: true }],
+      ...token,
+      fields: [REFRESH_FIELD],
+      responses: TOKEN_RESPONSES.empty,
     },
     {
       path: `${prefix}logout-all/`,
       name: 'Token Logout All',
       description: 'Blacklists every refresh token of the authenticated user: a log out from every device.',
       handlers: { POST: traced('logout_all', logoutAll) },
+      ...token,
       authenticated: true,
-      postFields: [],
+      fields: [],
+      responses: TOKEN_RESPONSES.empty,
     },
   ];
   if (options.cookieMode !== undefined) routes.push(csrfTokenRoute(prefix, options.cookieMode));
@@ -168,16 +174,19 @@ export function tokenRoutes(options: {
         description:
           'Takes a set of user credentials and returns a sliding JSON web token to\nprove the authentication of those credentials.',
         handlers: { POST: traced('sliding', obtainSliding) },
-        authenticated: false,
-        postFields: credentialFields(usernameField),
+        ...token,
+        fields: credentials,
+        responses: TOKEN_RESPONSES.sliding,
+        refusals: ['Unauthorized', 'Throttled'],
       },
       {
         path: `${prefix}sliding/refresh/`,
         name: 'Token Refresh Sliding',
         description: "Takes a sliding JSON web token and returns a new, refreshed version if the\ntoken's refresh period has not expired.",
         handlers: { POST: traced('sliding_refresh', refreshSlidingToken) },
-        authenticated: false,
-        postFields: [{ name: 'token', required: true }],
+        ...token,
+        fields: [TOKEN_FIELD],
+        responses: TOKEN_RESPONSES.sliding,
       },
     );
   }

@@ -15,6 +15,44 @@ import { BLACKLISTED, FAMILIES, OUTSTANDING, pageOf, USERS, type SqlHandle } fro
 /** Ids per multi-row insert: well below SQLite's 32766 bound parameters and PostgreSQL's 65535. */
 const INSERT_BATCH = 500;
 
+/** The columns `findTokenState` reads, as the outstanding (o), blacklist (b) and family (f) rows give them. */
+export const TOKEN_STATE_COLUMNS = [
+  'o.jti',
+  'o.user_id',
+  'o.family_id',
+  'o.replaced_by',
+  'o.created_at',
+  'o.expires_at',
+  'b.blacklisted_at',
+  'f.created_at as family_created_at',
+  'f.revoked_at',
+] as const;
+
+/** A token state from the columns of `TOKEN_STATE_COLUMNS`. */
+export function tokenStateFromRow(row: {
+  jti: string;
+  user_id: number | null;
+  family_id: string | null;
+  replaced_by: string | null;
+  created_at: Date | string | null;
+  expires_at: Date | string;
+  blacklisted_at: Date | string | null;
+  family_created_at: Date | string | null;
+  revoked_at: Date | string | null;
+}): TokenState {
+  return {
+    jti: row.jti,
+    userId: row.user_id,
+    familyId: row.family_id,
+    familyCreatedAt: nullableTimestampFromDb(row.family_created_at),
+    familyRevokedAt: nullableTimestampFromDb(row.revoked_at),
+    blacklistedAt: nullableTimestampFromDb(row.blacklisted_at),
+    replacedBy: row.replaced_by,
+    createdAt: nullableTimestampFromDb(row.created_at),
+    expiresAt: timestampFromDb(row.expires_at),
+  };
+}
+
 /** Thrown inside `rotate`'s transaction to roll it back when another caller won. */
 class RotationLost extends Error {
   constructor() {
@@ -112,32 +150,11 @@ export class KyselyTokenStore implements TokenStore {
           .selectFrom(`${OUTSTANDING} as o`)
           .leftJoin(`${BLACKLISTED} as b`, 'b.token_id', 'o.id')
           .leftJoin(`${FAMILIES} as f`, 'f.id', 'o.family_id')
-          .select([
-            'o.jti',
-            'o.user_id',
-            'o.family_id',
-            'o.replaced_by',
-            'o.created_at',
-            'o.expires_at',
-            'b.blacklisted_at',
-            'f.created_at as family_created_at',
-            'f.revoked_at',
-          ])
+          .select(TOKEN_STATE_COLUMNS)
           .where('o.jti', '=', jti),
       [jti],
     );
-    if (row === undefined) return undefined;
-    return {
-      jti: row.jti,
-      userId: row.user_id,
-      familyId: row.family_id,
-      familyCreatedAt: nullableTimestampFromDb(row.family_created_at),
-      familyRevokedAt: nullableTimestampFromDb(row.revoked_at),
-      blacklistedAt: nullableTimestampFromDb(row.blacklisted_at),
-      replacedBy: row.replaced_by,
-      createdAt: nullableTimestampFromDb(row.created_at),
-      expiresAt: timestampFromDb(row.expires_at),
-    };
+    return row === undefined ? undefined : tokenStateFromRow(row);
   }
 
   async startFamily(family: { id: string; userId: number | null; createdAt: Date }): Promise<void> {

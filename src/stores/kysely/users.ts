@@ -16,6 +16,14 @@ function userIdFrom(value: string | number): number | undefined {
   return Number(value);
 }
 
+/** What `findUser(field, value)` binds, or `undefined` when `value` can name nobody. */
+export function userLookupParameter(field: UserLookupField, value: string | number): string | number | undefined {
+  if (field === 'id') return userIdFrom(value);
+  const parameter = String(value);
+  // An empty email is Django's "no email", shared by any number of users: it names nobody.
+  return field === 'email' && parameter === '' ? undefined : parameter;
+}
+
 export function userFromRow(row: Selectable<AuthUserTable> & { token_version?: number | null }): User {
   const user: User = {
     id: row.id,
@@ -33,7 +41,7 @@ export function userFromRow(row: Selectable<AuthUserTable> & { token_version?: n
   // Only reads that join the cut-off table know the version; a user who never had a cut-off
   // (no row: version 0) gets no field, as from every other read.
   if (row.token_version === undefined || row.token_version === null) return user;
-  return { ...user, tokenVersion: Number(row.token_version ?? 0) };
+  return { ...user, tokenVersion: row.token_version };
 }
 
 /** The `auth_user` columns a patch sets; keys outside `UserPatch` are ignored. */
@@ -62,16 +70,8 @@ export class KyselyUserStore implements UserStore {
   }
 
   async findUser(field: UserLookupField, value: string | number): Promise<User | undefined> {
-    let parameter: string | number;
-    if (field === 'id') {
-      const id = userIdFrom(value);
-      if (id === undefined) return undefined;
-      parameter = id;
-    } else {
-      parameter = String(value);
-      // An empty email is Django's "no email", shared by any number of users: it names nobody.
-      if (field === 'email' && parameter === '') return undefined;
-    }
+    const parameter = userLookupParameter(field, value);
+    if (parameter === undefined) return undefined;
     // The user's token version comes along (a left join), so the authentication that follows
     // can refuse tokens minted before the last cut-off without a second query.
     const row = await this.#sql.selectFirst(
@@ -178,7 +178,7 @@ export class KyselyUserStore implements UserStore {
       )
       .returning('version')
       .executeTakeFirstOrThrow();
-    return Number(row.version);
+    return row.version;
   }
 
   async deleteUser(id: number): Promise<boolean> {

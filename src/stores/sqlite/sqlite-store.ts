@@ -111,6 +111,7 @@ function pragma(connection: Libsql.Database, statement: string): unknown {
  *
  * @throws Error when the file cannot be opened (missing directory, not a database, no permission).
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async, so that the throws below reach callers as rejections
 export async function openSqliteStore(path: string): Promise<SqliteStore> {
   const inMemory = path === ':memory:';
   if (!inMemory) {

@@ -6,11 +6,11 @@
  */
 import type { Settings } from '../../../config/settings.js';
 import type { HttpResponse } from '../../../http/http-types.js';
-import type { Route } from '../../../http/route.js';
+import { routeMethods, type Route } from '../../../http/route.js';
 import { headerNameFromMetaKey } from '../../../auth/authenticate-request.js';
 import { flag, html, type SafeHtml } from '../html.js';
 import { renderPage } from '../layout.js';
-import { requestFields, routeMethods, type RouteField } from '../route-fields.js';
+import { formFields, type FormField } from '../form-fields.js';
 
 /** What the browsable pages are built from. */
 export interface BrowsableSite {
@@ -104,7 +104,7 @@ function tokenPanel(site: BrowsableSite): SafeHtml {
   </aside>`;
 }
 
-function fieldControl(field: RouteField): SafeHtml {
+function fieldControl(field: FormField): SafeHtml {
   const id = `field-${field.name}`;
   const hintId = `${id}-hint`;
   const describedBy = field.help === undefined ? '' : html` aria-describedby="${hintId}"`;
@@ -179,7 +179,7 @@ function renderedAnswer(method: string, route: Route, answer: RenderedAnswer | u
 /** The page for one endpoint; `answer` is the server-rendered result of a form posted without JavaScript. */
 export function renderEndpointPage(site: BrowsableSite, route: Route, answer?: RenderedAnswer): SafeHtml {
   const method = routeMethods(route)[0] ?? 'GET';
-  const fields = method === 'POST' ? requestFields(route, site.settings) : [];
+  const fields = method === 'POST' ? formFields(route) : [];
   const authType = site.settings.AUTH_HEADER_TYPES[0] ?? 'Bearer';
   const shown = renderedAnswer(method, route, answer);
   const main = html`<h1>${route.name}</h1>

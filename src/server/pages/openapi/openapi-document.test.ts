@@ -1,7 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_ACCEPT, startPagesApp, type PagesApp } from '../../../../test/support/pages-app.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../../config/settings.js';
 import { registrationFields } from '../../../registration/register-user.js';
 import { operationAnchor } from '../browsable/endpoint-page.js';
 import { buildOpenApiDocument, type JsonObject } from './openapi-document.js';
@@ -35,17 +34,14 @@ describe('the OpenAPI document', () => {
   });
 
   it('still validates when the settings change what it says (rotation, sliding tokens, another header)', async () => {
-    const settings: Settings = {
-      ...DEFAULT_SETTINGS,
-      SECRET_KEY: 'x'.repeat(50),
-      SIGNING_KEY: 'x'.repeat(50),
+    const changed = await startPagesApp({
       ROTATE_REFRESH_TOKENS: true,
       AUTH_TOKEN_CLASSES: ['AccessToken', 'SlidingToken'],
       AUTH_HEADER_NAME: 'HTTP_X_TOKEN',
       AUTH_HEADER_TYPES: ['JWT'],
-    } as Settings;
-    const routes = served.tessera.routes({ demoViews: true });
-    const other = buildOpenApiDocument(routes, settings);
+    });
+    const other = buildOpenApiDocument(changed.tessera.routes({ demoViews: true }), changed.tessera.settings);
+    await changed.close();
     expect((await new Validator().validate(other)).valid).toBe(true);
     expect(
       at(other, 'paths', '/api/token/refresh/', 'post', 'responses', '200', 'content', 'application/json', 'schema', 'required'),

@@ -1,121 +1,25 @@
 /**
- * The OpenAPI 3.1 document of the API, generated from the routes the server dispatches: their
- * names, descriptions and authentication from the route metadata, request bodies from the same
- * field specs the handlers validate with (`route-fields.ts`), the token header from the
- * settings, and error bodies in the shapes `errors.ts` defines. A route added to the server
- * appears here without further work; only its success body is described per route name below,
- * because handlers do not declare it.
+ * The OpenAPI 3.1 document of the API, generated from the routes the server dispatches: each
+ * route's own declaration (name, description, authentication, tag, its answers, and the fields
+ * its handler validates with, `form-fields.ts`), the token header from the settings, and error
+ * bodies in the shapes `errors.ts` defines. A route added to the server appears here without
+ * further work.
  */
 import { readFileSync } from 'node:fs';
 import type { Settings } from '../../../config/settings.js';
-import type { Json } from '../../../errors.js';
 import type { Route } from '../../../http/route.js';
 import { headerNameFromMetaKey } from '../../../auth/authenticate-request.js';
-import { requestFields, routeMethods, type RouteField } from '../route-fields.js';
+import { routeMethods } from '../../../http/route.js';
+import { DEFAULT_RESPONSES, JSON_TYPE, jwtProperty, objectSchema, type JsonObject } from '../../../http/response-docs.js';
+import { formFields, type FormField } from '../form-fields.js';
 
-export type JsonObject = { [key: string]: Json };
+export type { JsonObject } from '../../../http/response-docs.js';
 
 const SECURITY_SCHEME = 'jwtAuth';
-const JSON_TYPE = 'application/json';
 /** What DRF's parsers accept, so what every POST takes. */
 const BODY_TYPES = [JSON_TYPE, 'application/x-www-form-urlencoded', 'multipart/form-data'] as const;
 
-const stringProperty = (description: string): JsonObject => ({ type: 'string', description });
-const jwtProperty = (description: string): JsonObject => ({
-  type: 'string',
-  description,
-  pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
-});
-
-function objectSchema(properties: Record<string, JsonObject>, required: readonly string[]): JsonObject {
-  return { type: 'object', properties, required: [...required] };
-}
-
-/** Success answers by route name: the one thing the routes do not declare. */
-function successResponses(route: Route, settings: Settings): JsonObject {
-  const json = (description: string, schema: JsonObject): JsonObject => ({ description, content: { [JSON_TYPE]: { schema } } });
-  const empty = json('Done. The body is an empty JSON object.', { type: 'object', maxProperties: 0 });
-  switch (route.name) {
-    case 'Token Obtain Pair':
-      return { '200': json('A refresh and access token pair.', { $ref: '#/components/schemas/TokenPair' }) };
-    case 'Token Refresh':
-      return {
-        '200': json(
-          settings.ROTATE_REFRESH_TOKENS
-            ? 'A new access token and, as this server rotates refresh tokens, a new refresh token.'
-            : 'A new access token.',
-          objectSchema(
-            {
-              access: jwtProperty('A new access token.'),
-              ...(settings.ROTATE_REFRESH_TOKENS ? { refresh: jwtProperty('The refresh token that replaces the one sent.') } : {}),
-            },
-            settings.ROTATE_REFRESH_TOKENS ? ['access', 'refresh'] : ['access'],
-          ),
-        ),
-      };
-    case 'Token Verify':
-    case 'Token Blacklist':
-    case 'Token Logout All':
-      return { '200': empty };
-    case 'Token Obtain Sliding':
-    case 'Token Refresh Sliding':
-      return {
-        '200': json(
-          'A sliding token.',
-          objectSchema({ token: jwtProperty('A sliding token: send it as the access token, refresh it before it expires.') }, ['token']),
-        ),
-      };
-    case 'Register':
-      return { '201': { description: 'The user is registered. The body is empty.' } };
-    case 'Protected':
-      return { '200': json('The protected resource.', objectSchema({ content: stringProperty('"This view is protected"') }, ['content'])) };
-    case 'Password Change':
-      return {
-        '200': json(
-          'The password is changed and every other session has ended; the caller gets a new pair.',
-          objectSchema(
-            {
-              detail: stringProperty('"New password has been saved."'),
-              refresh: jwtProperty('A new refresh token.'),
-              access: jwtProperty('A new access token.'),
-            },
-            ['detail', 'refresh', 'access'],
-          ),
-        ),
-      };
-    case 'Password Reset':
-      return {
-        '200': json(
-          'The same answer whether or not the address belongs to an account.',
-          detailSchema('"Password reset e-mail has been sent."'),
-        ),
-      };
-    case 'Password Reset Confirm':
-      return {
-        '200': json(
-          'The password is reset and every session of the user has ended.',
-          detailSchema('"Password has been reset with the new password."'),
-        ),
-      };
-    case 'Verify Email':
-      return {
-        '200': json('The address is verified.', detailSchema('"ok"')),
-        '404': { description: 'The key is malformed, expired or already used.' },
-      };
-    case 'Resend Email Verification':
-      return { '200': json('The same answer whether or not a mail was sent.', detailSchema('"ok"')) };
-    case 'Hello':
-      return { '200': json('A greeting.', objectSchema({ message: stringProperty('"Hello, World!"') }, ['message'])) };
-    default:
-      return { '200': json('The resource.', {}) };
-  }
-}
-
-function detailSchema(example: string): JsonObject {
-  return objectSchema({ detail: stringProperty(example) }, ['detail']);
-}
-
-function fieldSchema(field: RouteField): JsonObject {
+function fieldSchema(field: FormField): JsonObject {
   const schema: JsonObject = {
     type: 'string',
     title: field.label,
@@ -123,7 +27,7 @@ function fieldSchema(field: RouteField): JsonObject {
     minLength: 1,
   };
   if (field.maxLength !== undefined) schema.maxLength = field.maxLength;
-  if (field.kind === 'email') schema.format = 'email';
+  if (field.input === 'email') schema.format = 'email';
   if (field.input === 'password') {
     schema.format = 'password';
     schema.writeOnly = true;
@@ -132,7 +36,7 @@ function fieldSchema(field: RouteField): JsonObject {
   return schema;
 }
 
-function requestBody(fields: readonly RouteField[]): JsonObject {
+function requestBody(fields: readonly FormField[]): JsonObject {
   const schema = objectSchema(
     Object.fromEntries(fields.map((field) => [field.name, fieldSchema(field)])),
     fields.filter((field) => field.required).map((field) => field.name),
@@ -153,38 +57,25 @@ function operationId(name: string, used: Set<string>): string {
   return id;
 }
 
-const ACCOUNT_ROUTE_NAMES = new Set([
-  'Password Change',
-  'Password Reset',
-  'Password Reset Confirm',
-  'Verify Email',
-  'Resend Email Verification',
-]);
-
-function tagOf(route: Route): string {
-  if (route.name.startsWith('Token')) return 'Tokens';
-  if (route.name === 'Register' || ACCOUNT_ROUTE_NAMES.has(route.name)) return 'Accounts';
-  return 'Resources';
-}
-
 const TAGS: readonly JsonObject[] = [
   { name: 'Tokens', description: 'Obtain, refresh, verify and revoke JSON web tokens (djangorestframework-simplejwt).' },
   { name: 'Accounts', description: 'Create accounts; change, reset and recover passwords; verify email addresses.' },
   { name: 'Resources', description: 'Views that need an access token.' },
 ];
 
-function errorResponses(route: Route, method: 'GET' | 'POST', fields: readonly RouteField[]): JsonObject {
+/** The generic refusals (a body's 400, 413, 415; a 401 where tokens are checked), and those the route declares. */
+function errorResponses(route: Route, method: 'GET' | 'POST', fields: readonly FormField[]): JsonObject {
   const ref = (name: string): JsonObject => ({ $ref: `#/components/responses/${name}` });
+  const declared = new Set(route.refusals ?? []);
   const responses: JsonObject = {};
   if (method === 'POST') responses['400'] = ref('ValidationFailed');
   const checksTokens = fields.some((field) => field.input === 'token');
-  const logsIn = fields.some((field) => field.input === 'password') && route.name !== 'Register';
-  if (route.authenticated || checksTokens || logsIn) responses['401'] = ref('Unauthorized');
+  if (route.authenticated || checksTokens || declared.has('Unauthorized')) responses['401'] = ref('Unauthorized');
   if (method === 'POST') {
     responses['413'] = ref('PayloadTooLarge');
     responses['415'] = ref('UnsupportedMediaType');
   }
-  if (logsIn || route.name === 'Register') responses['429'] = ref('Throttled');
+  if (declared.has('Throttled')) responses['429'] = ref('Throttled');
   return responses;
 }
 
@@ -299,13 +190,13 @@ export function buildOpenApiDocument(routes: readonly Route[], settings: Setting
   for (const route of routes) {
     const item: JsonObject = {};
     for (const method of routeMethods(route)) {
-      const fields = method === 'POST' ? requestFields(route, settings) : [];
+      const fields = method === 'POST' ? formFields(route) : [];
       const operation: JsonObject = {
         operationId: operationId(route.name, used),
         summary: route.name,
-        tags: [tagOf(route)],
+        tags: [route.tag ?? 'Resources'],
         security: route.authenticated ? [{ [SECURITY_SCHEME]: [] }] : [],
-        responses: { ...successResponses(route, settings), ...errorResponses(route, method, fields) },
+        responses: { ...(route.responses ?? DEFAULT_RESPONSES), ...errorResponses(route, method, fields) },
       };
       const description = route.description.replace(/\s*\n\s*/g, ' ').trim();
       if (description !== '') operation.description = description;
