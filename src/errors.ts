@@ -306,6 +306,15 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Why an SQLite database in a missing folder is refused, in every mode (library, `tessera serve`,
+ * with or without a development secret): the folder is never created, so a mistyped path or an
+ * unmounted volume is not silently replaced by a new, empty database.
+ */
+export function missingSqliteFolderMessage(databasePath: string, folder: string): string {
+  return `cannot open the SQLite database ${databasePath}: its folder ${folder} does not exist. Create it first (mkdir -p ${folder}); Tessera creates the database file, never its folder`;
+}
+
+/**
  * A row of an import source (`tessera import-django`) that cannot be imported. The message
  * names the row (`auth_user id=5`, `dump.json object #12 (auth.user pk=5)`) and what is wrong
  * with it; the import then writes nothing.

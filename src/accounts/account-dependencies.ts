@@ -9,7 +9,7 @@ import type { EndSessionsDependencies } from '../sessions/session-dependencies.j
 import type { CachedStore } from '../stores/user-cache.js';
 import type { LoginThrottleSettings, RecoveryThrottleSettings, ThrottleDependencies } from '../throttling/throttle-dependencies.js';
 
-/** The account settings (`config/settings.ts` documents each one), with the throttles' they call. */
+/** The account settings (`config/settings.ts` documents each one), with those of the throttles they call. */
 export interface AccountSettings extends LoginThrottleSettings, RecoveryThrottleSettings {
   readonly SECRET_KEY: string;
   readonly PASSWORD_RESET_TIMEOUT: number;

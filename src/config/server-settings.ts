@@ -15,7 +15,7 @@ export interface ServerSettings {
 
   /** The server's secret; the default `SIGNING_KEY`. From `TESSERA_SECRET_KEY`. */
   SECRET_KEY: string;
-  /** Where users and tokens live: `sqlite:PATH` (default `sqlite:tessera.sqlite3`). */
+  /** Where users and tokens live: `sqlite:PATH` (default `sqlite:tessera.sqlite3`; the file is created, its folder must exist), or `postgres://...`. */
   DATABASE_URL: string;
   /**
    * Redis for what instances share besides the database: throttle counters and user-cache

@@ -1,9 +1,9 @@
 /**
  * The bundled server: Fastify in front of Tessera's framework-neutral router, serving the
- * tutorials' API (token endpoints, registration, `/protected/`, `/hello/`), and in front of the
- * API the pages people use (`pages/`): the browsable API, the admin console at `/admin/`, the
- * OpenAPI document at `/api/schema/` and its reference at `/api/docs/`. JSON clients never
- * reach the pages: a request the pages do not take goes to the API unchanged.
+ * tutorials' API (token endpoints, registration, `/protected/`, `/hello/`), and with it the pages
+ * people use (`pages/`), registered with the router: the browsable API (the HTML renderer its
+ * content negotiation picks), the admin console at `/admin/`, the OpenAPI document at
+ * `/api/schema/` and its reference at `/api/docs/`. JSON requests never reach the pages.
  *
  * Fastify's own body parsing is replaced by one raw-buffer parser so that every body, of any
  * content type, reaches DRF's parsing rules (`drf/body.ts`) and its exact error messages.
@@ -126,14 +126,17 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
   const reportError = (error: unknown, where: { method: string; path: string }): void => {
     app.log.error({ err: error, method: where.method, path: where.path }, 'unexpected error while handling a request');
   };
-  const dispatch = tessera.dispatcher(routeOptions, reportError);
-  const pages = createPages(tessera, { routes: tessera.routes(routeOptions), dispatch, reportError });
+  const routes = tessera.routes(routeOptions);
+  // The pages are registered with the router: the browsable API as its HTML renderer, the rest at
+  // paths no route has. Accept is negotiated once, by the router.
+  const pages = createPages(tessera, { routes, reportError });
+  const dispatch = tessera.dispatcher(routeOptions, reportError, pages);
   const cors = corsPolicy(tessera.settings);
 
   registerAllMethods(app);
   registerProbes(app, tessera);
   const metrics = tessera.metrics;
-  const routeLabel = routeLabeller(tessera.routes(routeOptions).map((route) => route.path));
+  const routeLabel = routeLabeller(routes.map((route) => route.path));
   const tokenHeader = headerNameFromMetaKey(tessera.settings.AUTH_HEADER_NAME);
   app.route({
     method: app.supportedMethods,
@@ -151,9 +154,7 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
         requestId: request.id,
       };
       // CORS preflights are answered before any page or route (django-cors-headers' middleware).
-      const preflight = cors?.preflight(httpRequest);
-      const page = preflight === undefined ? await pages(httpRequest, { secure: request.protocol === 'https' }) : undefined;
-      const answered = preflight ?? page ?? (await dispatch(httpRequest));
+      const answered = cors?.preflight(httpRequest) ?? (await dispatch(httpRequest));
       const response = cors === undefined ? answered : withCorsHeaders(answered, cors.responseHeaders(httpRequest));
       // Written straight to Node's response: the headers are complete and final (DRF's exact
       // Content-Type, no charset added), and skipping Fastify's reply pipeline was ~10% of a
@@ -168,7 +169,10 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
       if (setCookies.length > 0) headers['set-cookie'] = setCookies;
       reply.raw.writeHead(response.status, headers);
       reply.raw.end(body);
-      metrics?.observeRequest(request.method, routeLabel(httpRequest.path, page !== undefined), response.status, reply.elapsedTime / 1000);
+      if (metrics !== undefined) {
+        const label = routeLabel(httpRequest.path, () => pages.servedByPage(answered));
+        metrics.observeRequest(request.method, label, response.status, reply.elapsedTime / 1000);
+      }
     },
   });
 

@@ -21,10 +21,9 @@ import {
   bodyRefusal,
   corsPolicyOf,
   defaultErrorReporter,
-  dispatchedPaths,
+  mountOf,
   firstHeader,
   mergedVary,
-  routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
   type AuthenticatedValues,
@@ -135,10 +134,10 @@ export type TesseraRouterOptions = MountOptions;
  * ```
  */
 export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = {}): Router {
-  const routeOptions = routeOptionsOf(options);
   const reportError = options.reportError ?? defaultErrorReporter(tessera);
-  const dispatch = tessera.dispatcher(routeOptions, reportError);
-  const paths = new Set(dispatchedPaths(tessera, routeOptions));
+  const mount = mountOf(tessera, options, reportError);
+  const { dispatch, prefixes } = mount;
+  const paths = new Set(mount.paths);
   const adminConsole = mountedConsoleOf(tessera, options.adminConsole, reportError);
   // No inflation: Django reads bodies as sent, and a compressed body is no place to spend CPU.
   const readRawBody = express.raw({ type: () => true, limit: tessera.settings.MAX_BODY_BYTES, inflate: false });
@@ -170,7 +169,7 @@ export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = 
 
   const router = express.Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
-    if (paths.has(req.path)) {
+    if (paths.has(req.path) || prefixes.some((prefix) => req.path.startsWith(prefix))) {
       serve(req, res, async (request) => withMountedLocation(await dispatch(request), req.baseUrl)).catch(next);
     } else if (adminConsole?.owns(req.path) === true) {
       serve(req, res, (request) => adminConsole.answer(request, req.baseUrl)).catch(next);

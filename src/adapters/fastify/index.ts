@@ -24,10 +24,9 @@ import {
   bodyRefusal,
   corsPolicyOf,
   defaultErrorReporter,
-  dispatchedPaths,
+  mountOf,
   firstHeader,
   mergedVary,
-  routeOptionsOf,
   serverErrorResponse,
   tokenHeaderName,
   withMountedLocation,
@@ -222,9 +221,9 @@ function fastifyLogReporter(app: FastifyInstance): ErrorReporter {
 
 const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) => {
   const { tessera } = options;
-  const routeOptions = routeOptionsOf(options);
   const reportError: ErrorReporter = options.reportError ?? (logsErrors(app) ? fastifyLogReporter(app) : defaultErrorReporter(tessera));
-  const dispatch = tessera.dispatcher(routeOptions, reportError);
+  const mount = mountOf(tessera, options, reportError);
+  const { dispatch } = mount;
   const headerName = tokenHeaderName(tessera.context);
 
   const cors = options.cors === true ? corsPolicyOf(tessera) : undefined;
@@ -280,9 +279,9 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
       return send(reply, serverErrorResponse());
     });
 
-    for (const path of dispatchedPaths(tessera, routeOptions)) {
+    for (const path of [...mount.paths, ...mount.prefixes.map((prefix) => `${prefix}*`)]) {
       // An app with ignoreTrailingSlash already routes the slashless form to the slashed route.
-      if (!path.endsWith('/') && routes.hasRoute({ method: 'POST', url: path })) continue;
+      if (!path.endsWith('/') && !path.endsWith('*') && routes.hasRoute({ method: 'POST', url: path })) continue;
       routes.route({
         method: [...ALL_METHODS],
         url: path,

@@ -17,9 +17,8 @@ import {
   bodyRefusal,
   corsPolicyOf,
   defaultErrorReporter,
-  dispatchedPaths,
+  mountOf,
   mergedVary,
-  routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
   type AuthenticatedValues,
@@ -77,6 +76,13 @@ async function httpRequestOf(c: Context, mountPath: string, clientIp: (c: Contex
   };
 }
 
+/** Where the app is mounted, from a request's full path and the pattern it matched (`/x/`, or a prefix's `/static/x/*`). */
+function mountPathOf(fullPath: string, routePath: string): string {
+  if (routePath.endsWith('*')) return fullPath.slice(0, Math.max(0, fullPath.indexOf(routePath.slice(0, -1))));
+  const relative = fullPath.endsWith(routePath) ? routePath : routePath.replace(/\/$/, '');
+  return fullPath.slice(0, fullPath.length - relative.length);
+}
+
 /** What authentication (cookie mode) reads of a Hono request. */
 function authenticationRequest(c: Context): AuthenticationRequest {
   return { method: c.req.method, headers: Object.fromEntries(c.req.raw.headers), secure: new URL(c.req.url).protocol === 'https:' };
@@ -113,19 +119,17 @@ function nodeServerIp(c: Context): string | undefined {
  * ```
  */
 export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = {}): Hono {
-  const routeOptions = routeOptionsOf(options);
   const reportError = options.reportError ?? defaultErrorReporter(tessera);
-  const dispatch = tessera.dispatcher(routeOptions, reportError);
+  const { dispatch, paths, prefixes } = mountOf(tessera, options, reportError);
   const clientIp = options.clientIp ?? nodeServerIp;
   const limit = bodyLimit({ maxSize: tessera.settings.MAX_BODY_BYTES, onError: () => toResponse(bodyRefusal(413)) });
   const app = new Hono();
 
-  for (const routePath of dispatchedPaths(tessera, routeOptions)) {
+  for (const routePath of [...paths, ...prefixes.map((prefix) => `${prefix}*`)]) {
     app.on(METHODS, routePath, limit, async (c) => {
       // The dispatcher sees paths relative to where the app is mounted, as it declared them.
       const fullPath = c.req.path;
-      const relative = fullPath.endsWith(routePath) ? routePath : routePath.replace(/\/$/, '');
-      const mountPath = fullPath.slice(0, fullPath.length - relative.length);
+      const mountPath = mountPathOf(fullPath, routePath);
       return toResponse(withMountedLocation(await dispatch(await httpRequestOf(c, mountPath, clientIp)), mountPath));
     });
   }

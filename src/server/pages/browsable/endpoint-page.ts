@@ -49,7 +49,7 @@ function sidebar(site: BrowsableSite, current: Route | undefined): SafeHtml {
       ${site.routes.map(
         (route) =>
           html`<li>
-            <a href="${route.path}" ${route === current ? html` aria-current="page"` : ''}
+            <a href="${route.path}" ${route.path === current?.path ? html` aria-current="page"` : ''}
               >${route.name} <span class="path">${routeMethods(route).join(', ')} ${route.path}</span></a
             >
           </li>`,
