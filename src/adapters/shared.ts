@@ -10,8 +10,8 @@ import type { HttpResponse } from '../http/http-types.js';
 import { authenticateWithCookie, type AuthenticationRequest } from '../http/cookie-authentication.js';
 import { corsPolicy, type CorsPolicy } from '../http/cors.js';
 import { errorResponse, jsonResponse } from '../http/responses.js';
-import type { ErrorReporter, MountedPages, RequestDispatcher } from '../http/router.js';
-import type { Route } from '../http/route.js';
+import type { ErrorReporter, RequestDispatcher } from '../http/router.js';
+import type { PagesFactory } from '../server/pages/embedded.js';
 import type { RouteOptions, Tessera } from '../app/tessera.js';
 import {
   authenticateAndReport,
@@ -104,8 +104,7 @@ export interface MountOptions {
   pages?: PagesFactory;
 }
 
-/** Builds the pages for the routes an adapter serves (`tesseraPages()` from `tessera/pages`). */
-export type PagesFactory = (tessera: Tessera, routes: readonly Route[], reportError: ErrorReporter) => MountedPages;
+export type { PagesFactory } from '../server/pages/embedded.js';
 
 /** Characters a mount prefix may hold: no router syntax (`:`, `*`, `(`, `{`), no query. */
 const PLAIN_PATH = /^\/(?:[A-Za-z0-9._~!$&'+,;=@-]+\/)*$/;

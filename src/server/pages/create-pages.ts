@@ -89,7 +89,10 @@ export function createPages(tessera: Tessera, options: PagesOptions): Pages {
       response = await page();
     } catch (error) {
       options.reportError(error, { method: request.method, path: request.path });
-      response = htmlResponse(500, messagePage(SERVER_CONSOLE, undefined, 'Server error', 'Something went wrong on the server. It has been logged.'));
+      response = htmlResponse(
+        500,
+        messagePage(SERVER_CONSOLE, undefined, 'Server error', 'Something went wrong on the server. It has been logged.'),
+      );
     }
     if (response !== undefined) answered.add(response);
     return response;
