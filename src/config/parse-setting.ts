@@ -298,6 +298,7 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   },
   LOG_LEVEL: oneOf(LOG_LEVELS),
   LOG_FORMAT: oneOf(LOG_FORMATS),
+  LOG_REQUESTS: boolean,
   JWT_AUTH_COOKIE: nullableCookieName,
   JWT_AUTH_REFRESH_COOKIE: nullableCookieName,
   JWT_AUTH_REFRESH_COOKIE_PATH: cookiePath,
