@@ -12,6 +12,7 @@ import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { requestLine } from '../observability/request-log.js';
 import type { LogLevel } from '../config/settings.js';
 import { corsPolicy, withCorsHeaders } from '../http/cors.js';
 import type { HttpRequest } from '../http/http-types.js';
@@ -93,7 +94,8 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     loggerInstance: logger,
     // Every line logged while answering carries the request's id (docs/operations.md).
     genReqId: requestIdGenerator(tessera),
-    // Request lines would carry URLs (and, for careless clients, tokens in query strings).
+    // Fastify's request lines would carry URLs (and, for careless clients, tokens in query
+    // strings): off; LOG_REQUESTS writes Tessera's own (observability/request-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request: nothing logs through request.log, and creating one (pino
     // serialises its bindings) showed in every request's profile (docs/decisions.md D15).
@@ -110,6 +112,12 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     keepAliveTimeout: httpServerOptions(tessera.settings).keepAliveTimeout ?? 5000,
   });
   applyConnectionLimits(app.server, tessera.settings);
+  if (tessera.settings.LOG_REQUESTS) {
+    app.addHook('onResponse', (request, reply, done) => {
+      app.log.info(requestLine(request.id, request.method, request.url, reply.statusCode, reply.elapsedTime), 'request');
+      done();
+    });
+  }
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
