@@ -81,7 +81,7 @@ describe('browsable API over HTTP', () => {
     expect(page.body).toContain('<label for="field-username">');
     // The templates are formatted source: compare the markup with its whitespace collapsed.
     expect(page.body.replace(/\s+/g, ' ')).toContain(
-      '<input id="field-password" name="password" autocomplete="current-password" aria-required="true" type="password" maxlength="4096" />',
+      '<input id="field-password" name="password" autocomplete="current-password" aria-required="true" type="password" maxlength="4096">',
     );
     // No inline script or style anywhere: the CSP would block them.
     expect(page.body).not.toMatch(/<script>|<style|style="| on[a-z]+="/);
@@ -99,7 +99,7 @@ describe('browsable API over HTTP', () => {
     const page = await served.app.inject({ url: '/protected/', headers: { accept: BROWSER_ACCEPT } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Needs an access token');
-    expect(page.body.replace(/\s+/g, ' ')).toContain('<input type="checkbox" id="send-token" checked />');
+    expect(page.body.replace(/\s+/g, ' ')).toContain('<input type="checkbox" id="send-token" checked>');
     const head = await served.app.inject({ method: 'HEAD', url: '/protected/', headers: { accept: BROWSER_ACCEPT } });
     expect(head.statusCode).toBe(200);
     expect(head.body).toBe('');
