@@ -104,6 +104,7 @@ export class TesseraError extends Error {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: ErrorCode, body: Json, options: { status?: ErrorStatus; headers?: Record<string, string>; cause?: unknown } = {}) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the Error's message only; the body keeps the structured detail
     super(typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : code, { cause: options.cause });
     this.name = 'TesseraError';
     this.code = code;
@@ -302,6 +303,15 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
     this.setting = setting;
   }
+}
+
+/**
+ * Why an SQLite database in a missing folder is refused, in every mode (library, `tessera serve`,
+ * with or without a development secret): the folder is never created, so a mistyped path or an
+ * unmounted volume is not silently replaced by a new, empty database.
+ */
+export function missingSqliteFolderMessage(databasePath: string, folder: string): string {
+  return `cannot open the SQLite database ${databasePath}: its folder ${folder} does not exist. Create it first (mkdir -p ${folder}); Tessera creates the database file, never its folder`;
 }
 
 /**

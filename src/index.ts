@@ -78,6 +78,7 @@ export type { ImportedGroup, ImportedPermission, ImportedToken, ImportedUser, Im
 export type { KeyRole } from './keys/import-key.js';
 export type { MailBackend } from './mail/mail-message.js';
 export type { MailVariables } from './mail/mail-templates.js';
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- FieldMetadata stays exported for existing callers
 export type { Handler, HandlerInput, HandlerResult, EndpointField, FieldMetadata } from './http/route.js';
 export type { Reservation, ThrottleRule, WindowRule, BackoffRule } from './throttling/rate-limiter.js';
 export type { Rate } from './throttling/rate.js';

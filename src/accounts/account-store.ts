@@ -2,7 +2,6 @@
  * The store, with the account-recovery methods it must have for these use cases. A store
  * without them (your own user store) gets no recovery routes (`createTessera`).
  */
-import type { TesseraContext } from '../http/context.js';
 import type { AccountStore } from '../model/store.js';
 import type { CachedStore } from '../stores/user-cache.js';
 
@@ -23,7 +22,7 @@ export function hasAccountStore(store: CachedStore): store is StoreWithAccounts 
 }
 
 /** The context's store as an account store; routes are only mounted when it is one. */
-export function accountStore(context: TesseraContext): StoreWithAccounts {
+export function accountStore(context: { readonly store: CachedStore }): StoreWithAccounts {
   if (!hasAccountStore(context.store)) throw new TypeError('This store has no account-recovery methods (AccountStore)');
   return context.store;
 }

@@ -8,7 +8,7 @@
  * so a stolen access token cannot be used to guess the password. Then SetPasswordForm's checks.
  * On success every session of the user ends (simplejwt #59) and the caller gets a fresh pair.
  */
-import type { TesseraContext } from '../http/context.js';
+import type { PasswordReplacementDependencies } from './account-dependencies.js';
 import { TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword, verifyPassword } from '../passwords/hasher.js';
 import { endEverySession } from '../sessions/end-every-session.js';
@@ -30,7 +30,7 @@ export interface PasswordChange {
  * has an error, changes the password. Returns the caller's new pair.
  */
 export async function changePassword(
-  context: TesseraContext,
+  context: PasswordReplacementDependencies,
   caller: RequestUser,
   input: PasswordChange,
   fieldErrors: FieldErrors,
@@ -63,7 +63,8 @@ export async function changePassword(
     detail: { revoked_tokens: revokedTokens },
     origin: { ip },
   });
-  return pair!;
+  if (pair === undefined) throw new TypeError('endEverySession issued no pair');
+  return pair;
 }
 
 /** DRF reports field errors in the serializer's declaration order. */

@@ -11,7 +11,7 @@
  * Attempts are reserved against the uid and the client address (THROTTLE_PASSWORD_RESET_*);
  * only failed uid/token checks keep theirs.
  */
-import type { TesseraContext } from '../http/context.js';
+import type { PasswordReplacementDependencies } from './account-dependencies.js';
 import { TesseraError } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
 import { endEverySession } from '../sessions/end-every-session.js';
@@ -29,7 +29,11 @@ export interface ResetConfirmation {
   readonly newPassword2: string;
 }
 
-export async function confirmPasswordReset(context: TesseraContext, input: ResetConfirmation, ip: string | undefined): Promise<void> {
+export async function confirmPasswordReset(
+  context: PasswordReplacementDependencies,
+  input: ResetConfirmation,
+  ip: string | undefined,
+): Promise<void> {
   const attempt = await reserveResetConfirmation(context, input.uid, ip);
   const store = accountStore(context);
   const refuse = async (field: 'uid' | 'token'): Promise<never> => {

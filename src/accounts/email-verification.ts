@@ -10,7 +10,7 @@
  * - with `mandatory`, login is refused until the user's current address is verified
  *   (dj-rest-auth's message, "E-mail is not verified.").
  */
-import type { TesseraContext } from '../http/context.js';
+import type { AccountDependencies } from './account-dependencies.js';
 import { TesseraError } from '../errors.js';
 import { throttleMailRequest } from '../throttling/recovery-throttle.js';
 import { signInteger, unsignInteger } from '../tokens/django-signing.js';
@@ -21,7 +21,7 @@ import { ACCOUNT_MESSAGES, fillUrlTemplate } from './password-form.js';
 /** django-allauth's ACCOUNT_SALT default: keys are interchangeable with allauth's. */
 const KEY_SALT = 'account';
 
-function keyOptions(context: TesseraContext) {
+function keyOptions(context: AccountDependencies) {
   return { secret: context.settings.SECRET_KEY, salt: KEY_SALT, nowMs: context.codec.now() };
 }
 
@@ -31,7 +31,7 @@ function activateLink(template: string | null, key: string): string {
 }
 
 /** Whether `user` may log in under ACCOUNT_EMAIL_VERIFICATION (only `mandatory` can refuse). */
-export async function isEmailVerifiedForLogin(context: TesseraContext, user: User): Promise<boolean> {
+export async function isEmailVerifiedForLogin(context: AccountDependencies, user: User): Promise<boolean> {
   if (context.settings.ACCOUNT_EMAIL_VERIFICATION !== 'mandatory') return true;
   if (user.email === '') return false;
   const address = await accountStore(context).findEmailAddress(user.id, user.email);
@@ -39,7 +39,7 @@ export async function isEmailVerifiedForLogin(context: TesseraContext, user: Use
 }
 
 /** Refuses a login with dj-rest-auth's 400 while a mandatory verification is pending. */
-export async function requireVerifiedEmail(context: TesseraContext, user: User): Promise<void> {
+export async function requireVerifiedEmail(context: AccountDependencies, user: User): Promise<void> {
   if (!(await isEmailVerifiedForLogin(context, user))) throw TesseraError.nonField(ACCOUNT_MESSAGES.emailNotVerified);
 }
 
@@ -47,7 +47,7 @@ export async function requireVerifiedEmail(context: TesseraContext, user: User):
  * Records the user's address (unverified) and queues a verification mail, when verification is
  * on and the address is not verified yet. Used at registration and by the resend endpoint.
  */
-export async function sendVerificationMail(context: TesseraContext, user: User): Promise<void> {
+export async function sendVerificationMail(context: AccountDependencies, user: User): Promise<void> {
   if (context.settings.ACCOUNT_EMAIL_VERIFICATION === 'none' || user.email === '') return;
   const address = await accountStore(context).addEmailAddress(user.id, user.email);
   if (address.verified) return;
@@ -65,14 +65,14 @@ export async function sendVerificationMail(context: TesseraContext, user: User):
 }
 
 /** `POST /accounts/email/verify/resend/`: the same (empty) outcome whether or not the address is known. */
-export async function resendVerificationMail(context: TesseraContext, email: string, ip: string | undefined): Promise<void> {
+export async function resendVerificationMail(context: AccountDependencies, email: string, ip: string | undefined): Promise<void> {
   await throttleMailRequest(context, 'verify', email, ip);
   const user = await accountStore(context).findUserByEmail(email);
   if (user !== undefined && user.isActive) await sendVerificationMail(context, user);
 }
 
 /** `POST /accounts/email/verify/`: marks the key's address verified, or 404 as allauth's ConfirmEmailView. */
-export async function verifyEmailKey(context: TesseraContext, key: string): Promise<void> {
+export async function verifyEmailKey(context: AccountDependencies, key: string): Promise<void> {
   const maxAgeSeconds = context.settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS * 86_400;
   const id = unsignInteger(key, { ...keyOptions(context), maxAgeSeconds });
   // Only the call that flips the flag succeeds: a used key is refused as allauth refuses it

@@ -8,7 +8,7 @@
  * queues it, and queueing returns at once (delivery happens in the background, `mail/mailer.ts`),
  * so neither SMTP latency nor an SMTP failure shows in the answer.
  */
-import type { TesseraContext } from '../http/context.js';
+import type { AccountDependencies } from './account-dependencies.js';
 import { throttleMailRequest } from '../throttling/recovery-throttle.js';
 import { encodeUid, PasswordResetTokens } from '../tokens/password-reset-token.js';
 import type { User } from '../model/user.js';
@@ -16,7 +16,7 @@ import { accountStore } from './account-store.js';
 import { fillUrlTemplate, hasUsablePassword } from './password-form.js';
 
 /** Django's token generator, with Tessera's secret, timeout and clock. */
-export function resetTokens(context: TesseraContext): PasswordResetTokens {
+export function resetTokens(context: AccountDependencies): PasswordResetTokens {
   return new PasswordResetTokens({
     secret: context.settings.SECRET_KEY,
     timeoutSeconds: context.settings.PASSWORD_RESET_TIMEOUT,
@@ -53,7 +53,7 @@ export function mayResetPassword(user: User | undefined): user is User {
 }
 
 /** Renders the reset mail for `user` (a fresh token and its link). */
-function resetMail(context: TesseraContext, user: User) {
+function resetMail(context: AccountDependencies, user: User) {
   const uid = encodeUid(user.id === 0 ? 1 : user.id);
   const token = resetTokens(context).make(user);
   return context.mail.render('password_reset_key', user.email, {
@@ -71,7 +71,7 @@ function resetMail(context: TesseraContext, user: User) {
  * reset its password. Throws only the throttle's 429, which depends on the submitted address
  * and the client, never on whether the account exists.
  */
-export async function requestPasswordReset(context: TesseraContext, email: string, ip: string | undefined): Promise<void> {
+export async function requestPasswordReset(context: AccountDependencies, email: string, ip: string | undefined): Promise<void> {
   await throttleMailRequest(context, 'reset', email, ip);
   const found = await accountStore(context).findUserByEmail(email);
   const eligible = mayResetPassword(found);
@@ -80,7 +80,7 @@ export async function requestPasswordReset(context: TesseraContext, email: strin
 }
 
 /** Queues a reset mail for `user` (an administrator's action); `false` when the user may not reset. */
-export function sendPasswordResetMail(context: TesseraContext, user: User): boolean {
+export function sendPasswordResetMail(context: AccountDependencies, user: User): boolean {
   if (!mayResetPassword(user)) return false;
   context.mail.queue('password_reset_key', resetMail(context, user));
   return true;

@@ -10,7 +10,8 @@ import type { HttpResponse } from '../http/http-types.js';
 import { authenticateWithCookie, type AuthenticationRequest } from '../http/cookie-authentication.js';
 import { corsPolicy, type CorsPolicy } from '../http/cors.js';
 import { errorResponse, jsonResponse } from '../http/responses.js';
-import type { ErrorReporter } from '../http/router.js';
+import type { ErrorReporter, RequestDispatcher } from '../http/router.js';
+import type { PagesFactory } from '../server/pages/embedded.js';
 import type { RouteOptions, Tessera } from '../app/tessera.js';
 import {
   authenticateAndReport,
@@ -75,7 +76,35 @@ export interface MountOptions {
    * ```
    */
   reportError?: ErrorReporter;
+  /**
+   * Where to serve the admin console (staff sign-in, users, tokens, the audit trail), or
+   * `false` for none. Its links, redirects and cookies stay under this path, relative to where
+   * the app mounts Tessera. Needs a store with an audit trail (the bundled SQLite and PostgreSQL
+   * stores); see the adapter's docs (docs/adapters/).
+   *
+   * @default false
+   * @example
+   * ```ts
+   * { adminConsole: '/admin/' } // GET /admin/ signs staff in, then lists users, tokens, the audit log
+   * ```
+   */
+  adminConsole?: string | false;
+  /**
+   * Pages for browsers beside the API: the browsable API at the API's own URLs, the OpenAPI
+   * document at `/api/schema/` and its reference at `/api/docs/` (`tesseraPages` from
+   * `tessera/pages`). JSON clients get the same answers as without them.
+   *
+   * @default none: the JSON API only
+   * @example
+   * ```ts
+   * import { tesseraPages } from 'tessera/pages';
+   * { pages: tesseraPages() }
+   * ```
+   */
+  pages?: PagesFactory;
 }
+
+export type { PagesFactory } from '../server/pages/embedded.js';
 
 /** Characters a mount prefix may hold: no router syntax (`:`, `*`, `(`, `{`), no query. */
 const PLAIN_PATH = /^\/(?:[A-Za-z0-9._~!$&'+,;=@-]+\/)*$/;
@@ -98,14 +127,31 @@ export function routeOptionsOf(options: MountOptions): RouteOptions {
   };
 }
 
-/**
- * The paths an adapter must send to the dispatcher: every route's path, and the same without
- * its final slash (so the dispatcher can answer Django's APPEND_SLASH 301).
- */
-export function dispatchedPaths(tessera: Tessera, routeOptions: RouteOptions): string[] {
-  const paths = tessera.routes(routeOptions).map((route) => route.path);
-  const withoutSlash = paths.map((path) => path.slice(0, -1)).filter((path) => path !== '' && !paths.includes(path));
-  return [...paths, ...withoutSlash];
+/** What an adapter mounts: the dispatcher, and the paths (exact, and by prefix) to send to it. */
+export interface Mount {
+  readonly dispatch: RequestDispatcher;
+  /**
+   * Every route's path, the same without its final slash (so the dispatcher can answer Django's
+   * APPEND_SLASH 301), and the pages' paths when there are pages.
+   */
+  readonly paths: readonly string[];
+  /** Path prefixes to send to the dispatcher (the pages' assets); none without pages. */
+  readonly prefixes: readonly string[];
+}
+
+/** The dispatcher for these mount options, with the pages when `options.pages` is given. */
+export function mountOf(tessera: Tessera, options: MountOptions, reportError: ErrorReporter): Mount {
+  const routeOptions = routeOptionsOf(options);
+  const routes = tessera.routes(routeOptions);
+  const pages = options.pages?.(tessera, routes, reportError);
+  const routePaths = routes.map((route) => route.path);
+  const withoutSlash = routePaths.map((path) => path.slice(0, -1)).filter((path) => path !== '' && !routePaths.includes(path));
+  const pagePaths = (pages?.paths ?? []).filter((path) => !routePaths.includes(path) && !withoutSlash.includes(path));
+  return {
+    dispatch: tessera.dispatcher(routeOptions, reportError, pages),
+    paths: [...routePaths, ...withoutSlash, ...pagePaths],
+    prefixes: pages?.prefixes ?? [],
+  };
 }
 
 /** Adds the mount point to a redirect's `Location`, which the dispatcher computes relative to it. */

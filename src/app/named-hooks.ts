@@ -24,7 +24,7 @@ export function namedHooks(hooks: TesseraHooks): TesseraHooks {
   for (const [name, hook] of Object.entries(hooks) as [string, unknown][]) {
     named[name] = typeof hook === 'function' ? wrapped(name, hook as AnyHook) : hook;
   }
-  return named as TesseraHooks;
+  return named;
 }
 
 function wrapped(name: string, hook: AnyHook): AnyHook {

@@ -4,15 +4,40 @@
  * were not provided."), throws a `TesseraError` for bad credentials, and returns the user and
  * the token's claims otherwise. This is the hot path: no allocation beyond what parsing needs.
  */
-import type { TesseraContext } from '../http/context.js';
 import { TesseraError, TokenError, tokenErrorReasonOf, type Json } from '../errors.js';
-import type { AuthEvent } from '../model/auth-events.js';
-import type { Claims, TokenType } from '../tokens/token-codec.js';
+import type { AuthEvent, AuthEventSink } from '../model/auth-events.js';
+import type { Claims, TokenCodec, TokenType } from '../tokens/token-codec.js';
+import type { VerifiedTokenCache } from '../tokens/verified-token-cache.js';
+import type { CachedStore } from '../stores/user-cache.js';
 import { isTokenBlacklisted } from '../sessions/blacklist-check.js';
-import { findUserByClaim } from '../users/user-from-claim.js';
-import { isCutOff } from '../users/token-cutoff.js';
-import { namesRevokedSession } from '../sessions/session-claim.js';
+import { findUserByClaim, type UserIdSettings } from '../users/user-from-claim.js';
+import { isCutOff, type TokenVersionSettings } from '../users/token-cutoff.js';
+import { namesRevokedSession, type SessionClaimSettings } from '../sessions/session-claim.js';
 import { requestUserOf, type RequestUser } from '../model/request-user.js';
+
+/** The settings request authentication reads (`config/settings.ts` documents each one). */
+export interface AuthenticationSettings extends UserIdSettings, TokenVersionSettings, SessionClaimSettings {
+  readonly AUTH_HEADER_TYPES: readonly string[];
+  /** simplejwt's class names (`AccessToken`, `SlidingToken`), tried in order. */
+  readonly AUTH_TOKEN_CLASSES: readonly string[];
+  readonly USER_ID_CLAIM: string;
+  readonly JTI_CLAIM: string;
+  readonly LEEWAY: number;
+  readonly CHECK_USER_IS_ACTIVE: boolean;
+}
+
+/**
+ * What request authentication needs: its settings, the codec (and its clock), the cache of
+ * verified access tokens, the (user-cached) store and the event sink. `TesseraContext`
+ * satisfies it.
+ */
+export interface AuthenticationDependencies {
+  readonly settings: AuthenticationSettings;
+  readonly codec: Pick<TokenCodec, 'now' | 'key' | 'verifySignature' | 'checkClaims'>;
+  readonly verifiedTokens: VerifiedTokenCache;
+  readonly store: Pick<CachedStore, 'findUser' | 'findCachedUser' | 'isBlacklisted' | 'isSessionRevoked'>;
+  readonly events: Pick<AuthEventSink, 'emit'>;
+}
 
 export interface AuthenticatedRequest {
   /** The user, without the password hash (see {@link RequestUser}). */
@@ -35,7 +60,10 @@ export const TOKEN_CLASSES: Readonly<Record<string, TokenType>> = { AccessToken:
 const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
 
 /** The raw token from a header value, `undefined` when the header is not ours. */
-export function rawTokenFromHeader(context: Pick<TesseraContext, 'settings'>, header: string | undefined): string | undefined {
+export function rawTokenFromHeader(
+  context: { readonly settings: Pick<AuthenticationSettings, 'AUTH_HEADER_TYPES'> },
+  header: string | undefined,
+): string | undefined {
   if (header === undefined) return undefined;
   const parts = header.trim() === '' ? [] : header.trim().split(ASCII_WHITESPACE);
   if (parts.length === 0 || !context.settings.AUTH_HEADER_TYPES.includes(parts[0] ?? '')) return undefined;
@@ -44,7 +72,7 @@ export function rawTokenFromHeader(context: Pick<TesseraContext, 'settings'>, he
 }
 
 /** Validates `raw` against each of AUTH_TOKEN_CLASSES in turn, as simplejwt does. */
-export async function validatedClaims(context: TesseraContext, raw: string): Promise<Claims> {
+export async function validatedClaims(context: AuthenticationDependencies, raw: string): Promise<Claims> {
   const nowMs = context.codec.now();
   const cache = context.verifiedTokens;
   const cached = cache.get(raw, context.codec.key, nowMs / 1000, context.settings.LEEWAY);
@@ -78,7 +106,10 @@ export async function validatedClaims(context: TesseraContext, raw: string): Pro
  * if (auth === undefined) throw TesseraError.of('not_authenticated');
  * ```
  */
-export async function authenticateHeader(context: TesseraContext, header: string | undefined): Promise<AuthenticatedRequest | undefined> {
+export async function authenticateHeader(
+  context: AuthenticationDependencies,
+  header: string | undefined,
+): Promise<AuthenticatedRequest | undefined> {
   const raw = rawTokenFromHeader(context, header);
   if (raw === undefined) return undefined;
   const claims = await validatedClaims(context, raw);
@@ -97,7 +128,7 @@ export async function authenticateHeader(context: TesseraContext, header: string
 }
 
 /** A token that verified but was revoked since, answered as simplejwt answers an invalid one. */
-function refusedToken(context: TesseraContext, error: TokenError): TesseraError {
+function refusedToken(context: AuthenticationDependencies, error: TokenError): TesseraError {
   const className = context.settings.AUTH_TOKEN_CLASSES[0] ?? 'AccessToken';
   return TesseraError.of(
     'token_not_valid_for_any_type',
@@ -126,10 +157,10 @@ export function refusalReason(error: unknown): string {
  * const auth = await authenticateAndReport(context, header, authenticateHeader);
  * ```
  */
-export async function authenticateAndReport<T>(
-  context: TesseraContext,
+export async function authenticateAndReport<T, Context extends Pick<AuthenticationDependencies, 'events'>>(
+  context: Context,
   header: string | undefined,
-  authenticate: (context: TesseraContext, header: string | undefined) => Promise<T | undefined>,
+  authenticate: (context: Context, header: string | undefined) => Promise<T | undefined>,
 ): Promise<T | undefined> {
   try {
     const value = await authenticate(context, header);

@@ -7,10 +7,14 @@
  * until the access token expires (at most ACCESS_TOKEN_LIFETIME). Sliding tokens still consult
  * the blacklist, as simplejwt's do.
  */
-import type { TesseraContext } from '../http/context.js';
 import { TesseraError } from '../errors.js';
 import type { Claims } from '../tokens/token-codec.js';
-import { rawTokenFromHeader, validatedClaims } from './authenticate-request.js';
+import {
+  rawTokenFromHeader,
+  validatedClaims,
+  type AuthenticationDependencies,
+  type AuthenticationSettings,
+} from './authenticate-request.js';
 
 /**
  * simplejwt's `TokenUser`: who the token says the user is. `username`, `isStaff` and
@@ -43,7 +47,10 @@ export interface TokenUser {
  * // { id: 7, username: 'kyoko', isStaff: false, isSuperuser: false, isActive: true, claims: {...} }
  * ```
  */
-export function tokenUserFromClaims(context: Pick<TesseraContext, 'settings'>, claims: Claims): TokenUser {
+export function tokenUserFromClaims(
+  context: { readonly settings: Pick<AuthenticationSettings, 'USER_ID_CLAIM'> },
+  claims: Claims,
+): TokenUser {
   const id = claims[context.settings.USER_ID_CLAIM];
   if (typeof id !== 'number' && typeof id !== 'string') throw TesseraError.of('token_no_user_id');
   return {
@@ -71,7 +78,10 @@ export function tokenUserFromClaims(context: Pick<TesseraContext, 'settings'>, c
  * console.log(user.id, user.claims);
  * ```
  */
-export async function authenticateStateless(context: TesseraContext, header: string | undefined): Promise<TokenUser | undefined> {
+export async function authenticateStateless(
+  context: AuthenticationDependencies,
+  header: string | undefined,
+): Promise<TokenUser | undefined> {
   const raw = rawTokenFromHeader(context, header);
   if (raw === undefined) return undefined;
   return tokenUserFromClaims(context, await validatedClaims(context, raw));

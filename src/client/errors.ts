@@ -33,6 +33,6 @@ export class TesseraNetworkError extends Error {
 }
 
 function describe(status: number, body: unknown): string {
-  const detail = typeof body === 'object' && body !== null && 'detail' in body ? String((body as { detail: unknown }).detail) : undefined;
+  const detail = typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : undefined;
   return detail === undefined ? `the server answered ${status}` : `the server answered ${status}: ${detail}`;
 }

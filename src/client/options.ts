@@ -127,11 +127,17 @@ function fraction(name: string, value: number | undefined, fallback: number): nu
   return resolved;
 }
 
+/** The mode, checked at run time too: plain JavaScript callers pass anything. */
+function authMode(value: unknown): AuthMode {
+  const mode = value ?? 'bearer';
+  if (mode === 'bearer' || mode === 'cookie') return mode;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever the caller passed prints as it is
+  throw new RangeError(`tessera client: mode must be 'bearer' or 'cookie', got ${String(mode)}`);
+}
+
 /** Checks the options once, so a mistake shows at start-up, not at the first refresh. */
 export function resolveOptions(options: TesseraClientOptions): ResolvedOptions {
-  const mode = options.mode ?? 'bearer';
-  if (mode !== 'bearer' && mode !== 'cookie')
-    throw new RangeError(`tessera client: mode must be 'bearer' or 'cookie', got ${String(mode)}`);
+  const mode = authMode(options.mode);
   if (typeof options.baseUrl !== 'string') throw new TypeError('tessera client: baseUrl is required');
   const fetchFunction = options.fetch ?? globalThis.fetch;
   if (typeof fetchFunction !== 'function') throw new TypeError('tessera client: no fetch available; pass options.fetch');

@@ -151,8 +151,7 @@ function jwkList(value: unknown, name: string): JwkObject[] {
       return fail(name, 'a JSON list of JWKs or a JWK Set', value);
     }
   }
-  const keys =
-    typeof data === 'object' && data !== null && !Array.isArray(data) && 'keys' in data ? (data as { keys: unknown }).keys : data;
+  const keys = typeof data === 'object' && data !== null && !Array.isArray(data) && 'keys' in data ? data.keys : data;
   if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'object' || key === null || Array.isArray(key))) {
     return fail(name, 'a JSON list of JWKs or a JWK Set', value);
   }
@@ -176,7 +175,8 @@ function urlTemplate(...placeholders: string[]) {
 function emailBackend(value: unknown, name: string): Settings['EMAIL_BACKEND'] {
   const djangoNames: Record<string, string> = { filebased: 'file', locmem: 'memory' };
   const match = typeof value === 'string' ? /^(?:django\.core\.mail\.backends\.)?(\w+)(?:\.EmailBackend)?$/.exec(value.trim()) : null;
-  const short = match === null ? value : (djangoNames[match[1]!] ?? match[1]);
+  const word = match?.[1];
+  const short = word === undefined ? value : (djangoNames[word] ?? word);
   return oneOf(EMAIL_BACKEND_NAMES)(short, name);
 }
 
@@ -225,6 +225,10 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   TOKEN_TYPE_CLAIM: nullableString,
   TOKEN_VERSION_CLAIM: nonEmptyString,
   TOKEN_SESSION_CLAIM: nullableString,
+  REVOCATION_FEED_KEY: (value, name) => {
+    const key = nullableString(value, name);
+    return key === null || key.length >= 32 ? key : fail(name, 'null or a secret of at least 32 characters', value);
+  },
   REVOKE_ON_PRIVILEGE_CHANGE: boolean,
   CLAIMS_ON_REFRESH: oneOf(['copy', 'recompute'] as const),
   JTI_CLAIM: (value, name) => {
@@ -294,6 +298,7 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   },
   LOG_LEVEL: oneOf(LOG_LEVELS),
   LOG_FORMAT: oneOf(LOG_FORMATS),
+  LOG_REQUESTS: boolean,
   JWT_AUTH_COOKIE: nullableCookieName,
   JWT_AUTH_REFRESH_COOKIE: nullableCookieName,
   JWT_AUTH_REFRESH_COOKIE_PATH: cookiePath,

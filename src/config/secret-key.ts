@@ -6,9 +6,9 @@
  * tokens survive restarts and `npm start` needs no configuration; start-up warns about it.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, missingSqliteFolderMessage } from '../errors.js';
 
 export const MIN_SECRET_KEY_BYTES = 32;
 const SECRET_FILE_NAME = '.tessera-secret';
@@ -55,8 +55,8 @@ export function resolveSecretKey(input: ResolveSecretKeyInput): string {
     input.warnings.push(`Using the development secret kept in ${path}. Set TESSERA_SECRET_KEY in production.`);
     return secret;
   }
+  refuseMissingFolder(path, input);
   const secret = randomBytes(48).toString('base64url');
-  mkdirSync(dirname(path), { recursive: true });
   // 0o600: the secret signs every token; only the server's user may read it.
   writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   input.warnings.push(`Generated a development secret in ${path}. Set TESSERA_SECRET_KEY in production.`);
@@ -76,4 +76,16 @@ function placeholderReason(secret: string): string | undefined {
 function defaultSecretPath(databaseUrl: string): string {
   const sqlitePath = /^sqlite:(?!:memory:)(.+)$/.exec(databaseUrl)?.[1];
   return sqlitePath === undefined ? resolve(SECRET_FILE_NAME) : join(dirname(resolve(sqlitePath)), SECRET_FILE_NAME);
+}
+
+/**
+ * The development secret is not a reason to create a folder: beside an SQLite database whose
+ * folder is missing, the same error as opening that database (DATABASE_URL), whatever the mode.
+ */
+function refuseMissingFolder(path: string, input: ResolveSecretKeyInput): void {
+  const folder = dirname(path);
+  if (existsSync(folder) && statSync(folder).isDirectory()) return;
+  if (input.secretFile !== undefined) throw new ConfigError('SECRET_KEY', `TESSERA_SECRET_FILE: the folder ${folder} does not exist`);
+  const sqlitePath = /^sqlite:(.+)$/.exec(input.databaseUrl.trim())?.[1] ?? input.databaseUrl;
+  throw new ConfigError('DATABASE_URL', missingSqliteFolderMessage(sqlitePath, folder));
 }

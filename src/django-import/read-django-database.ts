@@ -18,19 +18,21 @@ export function readDjangoSqlite(path: string): DjangoTables {
     (connection.prepare(`select name from pragma_table_info(?)`).all([table]) as { name: string }[]).map((row) => row.name);
   return {
     description: `sqlite:${path}`,
-    async has(table) {
-      return columnsOf(checkedTable(table)).length > 0;
-    },
-    async rows(table) {
-      const columns = columnsOf(checkedTable(table));
-      if (columns.length === 0) return [];
-      const order = columns.includes('id') ? ' order by "id"' : '';
-      const rows = connection.prepare(`select * from "${table}"${order}`).all([]) as Record<string, unknown>[];
-      return rows.map((values) => labelled(table, values));
-    },
-    async close() {
-      connection.close();
-    },
+    // The reads are synchronous; `new Promise` turns their throws into rejections, as `async` would.
+    has: (table) => new Promise((resolve) => resolve(columnsOf(checkedTable(table)).length > 0)),
+    rows: (table) =>
+      new Promise((resolve) => {
+        const columns = columnsOf(checkedTable(table));
+        const order = columns.includes('id') ? ' order by "id"' : '';
+        const rows =
+          columns.length === 0 ? [] : (connection.prepare(`select * from "${table}"${order}`).all([]) as Record<string, unknown>[]);
+        resolve(rows.map((values) => labelled(table, values)));
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        connection.close();
+        resolve();
+      }),
   };
 }
 

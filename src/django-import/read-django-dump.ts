@@ -54,12 +54,8 @@ export async function readDjangoDump(path: string, userModel: string): Promise<D
   const tables = new DumpTables(objects, userModel.toLowerCase());
   return {
     description: `dumpdata file ${path}`,
-    async has(table) {
-      return tables.byTable.has(table);
-    },
-    async rows(table) {
-      return tables.byTable.get(table) ?? [];
-    },
+    has: (table) => Promise.resolve(tables.byTable.has(table)),
+    rows: (table) => Promise.resolve(tables.byTable.get(table) ?? []),
     async close() {},
   };
 }

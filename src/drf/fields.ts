@@ -198,6 +198,7 @@ function validateField(data: unknown, spec: FieldSpec): FieldOutcome {
 function isBlankWhenPrinted(data: unknown): boolean {
   if (typeof data === 'string') return PYTHON_BLANK.test(data);
   if (typeof data !== 'object' || data === null || Array.isArray(data) || isMapping(data)) return false;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Python's str(): an object prints as its toString(), whatever it is
   return PYTHON_BLANK.test(String(data));
 }
 

@@ -138,6 +138,7 @@ function inRanges(cp: number, ranges: Ranges): boolean {
 }
 
 function isAscii(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
   return /^[\x00-\x7f]*$/.test(text);
 }
 
@@ -185,6 +186,7 @@ function nameprep(label: string): string | null {
     mapped += SPECIAL_FOLDS[ch] ?? ch.toLowerCase();
   }
   const normalized = mapped.normalize('NFKC');
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- nameprep works on code points
   const chars = [...normalized];
   const codePoints = chars.map((ch) => ch.codePointAt(0) ?? 0);
   if (codePoints.some((cp) => inRanges(cp, TABLE_PROHIBITED))) return null;
@@ -202,6 +204,7 @@ function punycodeEncode(input: string): string {
   const base = 36;
   const tMin = 1;
   const tMax = 26;
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- Punycode encodes code points
   const codePoints = [...input].map((ch) => ch.codePointAt(0) ?? 0);
   let output = codePoints
     .filter((cp) => cp < 0x80)

@@ -7,7 +7,8 @@ import { parseRequestBody } from '../drf/body.js';
 import { checkFields, type FieldSpec } from '../drf/fields.js';
 import { header, type HttpRequest } from './http-types.js';
 
-/** The parsed body (DRF's `request.data`). */
+/** The parsed body (DRF's `request.data`). A parse error is a rejection, not a throw. */
+// eslint-disable-next-line @typescript-eslint/require-await -- async, so that a parse error reaches callers as a rejection
 export async function requestData(request: HttpRequest): Promise<unknown> {
   // Django reads no body without a Content-Length (a chunked request), and neither do we.
   const contentLength = header(request, 'content-length');

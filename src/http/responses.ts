@@ -49,7 +49,7 @@ export function jsonResponse(
   return {
     status,
     // The type says mutable; the shared object is frozen, and every consumer copies it.
-    headers: extraHeaders === undefined ? (base as Record<string, string>) : { ...base, ...extraHeaders },
+    headers: extraHeaders === undefined ? base : { ...base, ...extraHeaders },
     body: body === undefined ? '' : indent > 0 ? JSON.stringify(body, null, indent) : JSON.stringify(body),
   };
 }

@@ -45,6 +45,15 @@ export interface RouterOptions {
   readonly unrouted?: ((request: HttpRequest) => Promise<HttpResponse | undefined>) | undefined;
 }
 
+/**
+ * Pages beside the API, as a server or an adapter mounts them: the router's renderers, and the
+ * paths (exact, and by prefix) that must reach the router for them.
+ */
+export interface MountedPages extends RouterOptions {
+  readonly paths: readonly string[];
+  readonly prefixes: readonly string[];
+}
+
 export function createRouter(
   context: TesseraContext,
   routes: readonly Route[],

@@ -9,7 +9,7 @@ import { isSignatureAlgorithm, type SignatureAlgorithm } from '../tokens/algorit
 import { AsymmetricKey } from '../tokens/asymmetric-key.js';
 import { parseJwkText } from '../tokens/jwk.js';
 import type { TokenKey } from '../tokens/signing-key.js';
-import type { KeyStore, Store, StoredSigningKey } from '../model/store.js';
+import type { KeyStore, StoredSigningKey } from '../model/store.js';
 import { keyFromJwk } from './import-key.js';
 import { KEY_ENCRYPTION_KEY_VARIABLE, type KeyEncryptionKey } from './key-encryption.js';
 

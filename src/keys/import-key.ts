@@ -10,13 +10,7 @@
  * setting, or skip the key (a remote JWKS).
  */
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import {
-  HMAC_ALGORITHM_SPECS,
-  isHmacAlgorithm,
-  type Algorithm,
-  type HmacAlgorithm,
-  type SignatureAlgorithm,
-} from '../tokens/algorithms.js';
+import { HMAC_ALGORITHM_SPECS, isHmacAlgorithm, type Algorithm, type HmacAlgorithm } from '../tokens/algorithms.js';
 import { AsymmetricKey } from '../tokens/asymmetric-key.js';
 import { jwkIntentProblem, parseJwkText, PRIVATE_JWK_MEMBERS, type JwkObject } from '../tokens/jwk.js';
 import { HmacKey, type TokenKey } from '../tokens/signing-key.js';
@@ -87,11 +81,7 @@ export function keyFromJwk(jwk: JwkObject, algorithm: Algorithm, options: KeyImp
   } catch (error) {
     throw new TypeError(`the JWK is not a valid key: ${(error as Error).message}`);
   }
-  return AsymmetricKey.fromKeyObjects(
-    algorithm as SignatureAlgorithm,
-    hasPrivateMembers ? { privateKey: keyObject } : { publicKey: keyObject },
-    kid,
-  );
+  return AsymmetricKey.fromKeyObjects(algorithm, hasPrivateMembers ? { privateKey: keyObject } : { publicKey: keyObject }, kid);
 }
 
 function hmacKey(secret: Buffer, algorithm: HmacAlgorithm, options: KeyImportOptions): HmacKey {

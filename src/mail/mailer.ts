@@ -80,8 +80,9 @@ export class Mailer {
   }
 
   #pump(): void {
-    while (this.#inFlight < MAX_IN_FLIGHT && this.#queue.length > 0) {
-      const next = this.#queue.shift()!;
+    while (this.#inFlight < MAX_IN_FLIGHT) {
+      const next = this.#queue.shift();
+      if (next === undefined) break;
       this.#inFlight += 1;
       void this.#deliver(next).finally(() => {
         this.#inFlight -= 1;

@@ -8,7 +8,8 @@ export class MemoryMailBackend implements MailBackend {
   /** Every mail sent, oldest first. Empty it between tests with `outbox.length = 0`. */
   readonly outbox: MailMessage[] = [];
 
-  async send(message: MailMessage): Promise<void> {
+  send(message: MailMessage): Promise<void> {
     this.outbox.push(message);
+    return Promise.resolve();
   }
 }

@@ -23,7 +23,14 @@ export interface OpenMailerOptions {
 export function openMailer(options: OpenMailerOptions): Mailer {
   const { settings, sendMail } = options;
   return new Mailer({
-    backend: sendMail === undefined ? backendFor(settings) : { send: async (message) => void (await sendMail(message)) },
+    backend:
+      sendMail === undefined
+        ? backendFor(settings)
+        : {
+            send: async (message) => {
+              await sendMail(message);
+            },
+          },
     from: settings.DEFAULT_FROM_EMAIL,
     templates: loadMailTemplates(settings.EMAIL_TEMPLATE_DIR, options.templates),
     log: options.log,

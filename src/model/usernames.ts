@@ -45,6 +45,7 @@ export function emailKey(email: string): string {
  * error. A password with a NUL could never be typed at a login, and PostgreSQL refuses NUL in
  * text outright (issue 12: the admin console accepted both).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
 
 export function hasControlCharacters(text: string): boolean {

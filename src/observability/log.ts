@@ -25,6 +25,7 @@ const SECRET_KEYS = [
   'secret',
   'SECRET_KEY',
   'SIGNING_KEY',
+  'REVOCATION_FEED_KEY',
   'csrfToken',
 ];
 
@@ -58,9 +59,7 @@ export function wantsPretty(format: LogFormat, destination: NodeJS.WritableStrea
 export function createPinoLogger(options: LogOptions): PinoLogger {
   const destination = options.destination ?? process.stderr;
   const production = options.production ?? process.env.NODE_ENV === 'production';
-  const stream: DestinationStream = wantsPretty(options.format, destination, production)
-    ? prettyLines(destination)
-    : (destination as DestinationStream);
+  const stream: DestinationStream = wantsPretty(options.format, destination, production) ? prettyLines(destination) : destination;
   return pino(
     {
       level: options.level,

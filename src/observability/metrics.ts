@@ -94,42 +94,58 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Tesse
       const detail = typeof event.detail === 'object' ? event.detail : {};
       switch (event.action) {
         case 'login.succeeded':
-          return logins.add('success');
+          logins.add('success');
+          return;
         case 'login.failed':
-          return logins.add(detail.reason === 'inactive' ? 'inactive' : 'failure');
+          logins.add(detail.reason === 'inactive' ? 'inactive' : 'failure');
+          return;
         case 'login.throttled':
-          return logins.add('throttled');
+          logins.add('throttled');
+          return;
         case 'refresh.issued':
-          return refreshes.add('issued');
+          refreshes.add('issued');
+          return;
         case 'refresh.rotated':
           refreshes.add('rotated');
           if (detail.blacklisted === true) blacklisted.add('rotation');
           return;
         case 'refresh.grace_replay':
-          return refreshes.add('grace_replay');
+          refreshes.add('grace_replay');
+          return;
         case 'refresh.reuse_detected':
           refreshes.add('reuse_detected');
-          return blacklisted.add('reuse_detected', numberOr(detail.revoked_tokens, 0));
+          blacklisted.add('reuse_detected', numberOr(detail.revoked_tokens, 0));
+          return;
         case 'refresh.refused':
-          return refreshes.add('invalid');
+          refreshes.add('invalid');
+          return;
         case 'request.authenticated':
-          return authentications.add('ok');
+          authentications.add('ok');
+          return;
         case 'request.refused':
-          return authentications.add(typeof detail.reason === 'string' ? detail.reason : 'unknown');
+          authentications.add(typeof detail.reason === 'string' ? detail.reason : 'unknown');
+          return;
         case 'registration.created':
-          return registrations.add('created');
+          registrations.add('created');
+          return;
         case 'registration.refused':
-          return registrations.add(detail.reason === 'throttled' ? 'throttled' : 'invalid');
+          registrations.add(detail.reason === 'throttled' ? 'throttled' : 'invalid');
+          return;
         case 'logout':
-          return blacklisted.add('logout');
+          blacklisted.add('logout');
+          return;
         case 'logout_all':
-          return blacklisted.add('logout_all', numberOr(detail.revoked_tokens, 0));
+          blacklisted.add('logout_all', numberOr(detail.revoked_tokens, 0));
+          return;
         case 'key.generated':
-          return keyEvents.add('generated');
+          keyEvents.add('generated');
+          return;
         case 'key.activated':
-          return keyEvents.add('activated');
+          keyEvents.add('activated');
+          return;
         case 'key.retired':
-          return keyEvents.add('retired');
+          keyEvents.add('retired');
+          return;
         default:
           return;
       }

@@ -21,6 +21,7 @@ export function formatLine(line: string): string {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return line;
   const record = entry as Record<string, unknown>;
   const level =
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a log line's level may be anything; it prints as it is
     typeof record.level === 'number' ? (LEVEL_NAMES[record.level] ?? String(record.level)) : String(record.level ?? '').toUpperCase();
   const time = typeof record.time === 'number' ? new Date(record.time).toISOString().slice(11, 23) : '';
   const fields = Object.entries(record)

@@ -37,7 +37,9 @@ export const ARGON2ID_PARAMS = Object.freeze({
 
 // @node-rs/argon2 declares these as `const enum`s, which per-file transpilers (vitest) cannot
 // inline and which are empty objects at runtime; use their numeric values.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the enum's value, see above
 const ARGON2ID: Algorithm = 2;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the enum's value, see above
 const ARGON2_VERSION_0x13: Version = 1;
 
 const MIN_SALT_BYTES = 16;

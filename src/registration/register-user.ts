@@ -11,13 +11,12 @@
  * normalised, as Django's `create_user` stores them (the tutorial's `objects.create` does not),
  * and names made of or hiding invisible characters (U+3164, U+200B) are refused (issue 12).
  */
-import type { TesseraContext } from '../http/context.js';
 import { REGISTRATION_MESSAGES, TesseraError, type FieldErrors } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
-import { measuredHashing } from '../passwords/measured-hashing.js';
+import { measuredHashing, type HashTimer } from '../passwords/measured-hashing.js';
 import { hasInvisibleCharacters, MAX_USERNAME_LENGTH, normalizeUsername } from '../model/usernames.js';
 import { validatePassword } from '../passwords/validators.js';
-import { UniqueViolationError } from '../model/store.js';
+import { UniqueViolationError, type UserStore } from '../model/store.js';
 import type { FieldSpec } from '../drf/fields.js';
 import type { User } from '../model/user.js';
 
@@ -58,7 +57,8 @@ export function addFieldValidatorErrors(values: RegistrationInput, errors: Field
     (!USERNAME_PATTERN.test(values.username ?? '') || !USERNAME_PATTERN.test(username) || hasInvisibleCharacters(username))
   ) {
     errors.username = [REGISTRATION_MESSAGES.invalidUsername];
-  } else if (username !== undefined && [...username].length > MAX_USERNAME_LENGTH) {
+  } else if (username !== undefined && Array.from(username).length > MAX_USERNAME_LENGTH) {
+    // Counted in code points, as Django's max_length counts them.
     errors.username = [`Ensure this field has no more than ${MAX_USERNAME_LENGTH} characters.`];
   }
   if (values.password !== undefined) {
@@ -68,10 +68,19 @@ export function addFieldValidatorErrors(values: RegistrationInput, errors: Field
 }
 
 /**
+ * What registering a user needs: the store to check and insert in, and where the hashing time
+ * is reported. `TesseraContext` satisfies it.
+ */
+export interface RegistrationDependencies {
+  readonly store: Pick<UserStore, 'findUser' | 'emailTaken' | 'createUser'>;
+  readonly events: HashTimer;
+}
+
+/**
  * The object-level checks and the insert; every field has passed its own validation. `client`
  * (the client address) is the line the password hash waits in.
  */
-export async function registerUser(context: TesseraContext, input: Required<RegistrationInput>, client?: string): Promise<User> {
+export async function registerUser(context: RegistrationDependencies, input: Required<RegistrationInput>, client?: string): Promise<User> {
   const { store } = context;
   const username = normalizeUsername(input.username);
   if (input.password !== input.password2) throw TesseraError.fields({ password: [REGISTRATION_MESSAGES.passwordsDiffer] });

@@ -77,7 +77,10 @@ export function answerThenLinger(
   let idle = setTimeout(stop, LINGER_IDLE_MS).unref();
   request.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
-    if (discarded > LINGER_MAX_BYTES) return stop();
+    if (discarded > LINGER_MAX_BYTES) {
+      stop();
+      return;
+    }
     clearTimeout(idle);
     idle = setTimeout(stop, LINGER_IDLE_MS).unref();
   });

@@ -1,9 +1,9 @@
 /**
  * The bundled server: Fastify in front of Tessera's framework-neutral router, serving the
- * tutorials' API (token endpoints, registration, `/protected/`, `/hello/`), and in front of the
- * API the pages people use (`pages/`): the browsable API, the admin console at `/admin/`, the
- * OpenAPI document at `/api/schema/` and its reference at `/api/docs/`. JSON clients never
- * reach the pages: a request the pages do not take goes to the API unchanged.
+ * tutorials' API (token endpoints, registration, `/protected/`, `/hello/`), and with it the pages
+ * people use (`pages/`), registered with the router: the browsable API (the HTML renderer its
+ * content negotiation picks), the admin console at `/admin/`, the OpenAPI document at
+ * `/api/schema/` and its reference at `/api/docs/`. JSON requests never reach the pages.
  *
  * Fastify's own body parsing is replaced by one raw-buffer parser so that every body, of any
  * content type, reaches DRF's parsing rules (`drf/body.ts`) and its exact error messages.
@@ -12,6 +12,7 @@ import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { requestLine } from '../observability/request-log.js';
 import type { LogLevel } from '../config/settings.js';
 import { corsPolicy, withCorsHeaders } from '../http/cors.js';
 import type { HttpRequest } from '../http/http-types.js';
@@ -98,8 +99,9 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     loggerInstance: logger,
     // Every line logged while answering carries the request's id (docs/operations.md).
     genReqId: requestIdGenerator(tessera),
-    // Request lines would carry URLs (and, for careless clients, tokens in query strings).
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    // Fastify's request lines would carry URLs (and, for careless clients, tokens in query
+    // strings): off; LOG_REQUESTS writes Tessera's own (observability/request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request: nothing logs through request.log, and creating one (pino
     // serialises its bindings) showed in every request's profile (docs/decisions.md D15).
     childLoggerFactory: (logger) => logger,
@@ -119,6 +121,12 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
   });
   applyConnectionLimits(app.server, tessera.settings);
+  if (tessera.settings.LOG_REQUESTS) {
+    app.addHook('onResponse', (request, reply, done) => {
+      app.log.info(requestLine(request.id, request.method, request.url, reply.statusCode, reply.elapsedTime), 'request');
+      done();
+    });
+  }
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -135,14 +143,17 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
   const reportError = (error: unknown, where: { method: string; path: string }): void => {
     app.log.error({ err: error, method: where.method, path: where.path }, 'unexpected error while handling a request');
   };
-  const dispatch = tessera.dispatcher(routeOptions, reportError);
-  const pages = createPages(tessera, { routes: tessera.routes(routeOptions), dispatch, reportError });
+  const routes = tessera.routes(routeOptions);
+  // The pages are registered with the router: the browsable API as its HTML renderer, the rest at
+  // paths no route has. Accept is negotiated once, by the router.
+  const pages = createPages(tessera, { routes, reportError });
+  const dispatch = tessera.dispatcher(routeOptions, reportError, pages);
   const cors = corsPolicy(tessera.settings);
 
   registerAllMethods(app);
   registerProbes(app, tessera);
   const metrics = tessera.metrics;
-  const routeLabel = routeLabeller(tessera.routes(routeOptions).map((route) => route.path));
+  const routeLabel = routeLabeller(routes.map((route) => route.path));
   const tokenHeader = headerNameFromMetaKey(tessera.settings.AUTH_HEADER_NAME);
   app.route({
     method: app.supportedMethods,
@@ -160,9 +171,7 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
         requestId: request.id,
       };
       // CORS preflights are answered before any page or route (django-cors-headers' middleware).
-      const preflight = cors?.preflight(httpRequest);
-      const page = preflight === undefined ? await pages(httpRequest, { secure: request.protocol === 'https' }) : undefined;
-      const answered = preflight ?? page ?? (await dispatch(httpRequest));
+      const answered = cors?.preflight(httpRequest) ?? (await dispatch(httpRequest));
       const response = cors === undefined ? answered : withCorsHeaders(answered, cors.responseHeaders(httpRequest));
       // Written straight to Node's response: the headers are complete and final (DRF's exact
       // Content-Type, no charset added), and skipping Fastify's reply pipeline was ~10% of a
@@ -177,7 +186,10 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
       if (setCookies.length > 0) headers['set-cookie'] = setCookies;
       reply.raw.writeHead(response.status, headers);
       reply.raw.end(body);
-      metrics?.observeRequest(request.method, routeLabel(httpRequest.path, page !== undefined), response.status, reply.elapsedTime / 1000);
+      if (metrics !== undefined) {
+        const label = routeLabel(httpRequest.path, () => pages.servedByPage(answered));
+        metrics.observeRequest(request.method, label, response.status, reply.elapsedTime / 1000);
+      }
     },
   });
 

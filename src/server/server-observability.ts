@@ -26,11 +26,11 @@ export function requestIdGenerator(tessera: Tessera): (raw: IncomingMessage) => 
  * pages and for what matched nothing. Never the path the client sent (unbounded, and it may
  * carry identifiers).
  */
-export function routeLabeller(routePaths: Iterable<string>): (path: string, servedByPage: boolean) => string {
+export function routeLabeller(routePaths: Iterable<string>): (path: string, servedByPage: () => boolean) => string {
   const known = new Set(routePaths);
   return (path, servedByPage) => {
     if (known.has(path)) return path;
-    if (!servedByPage) return 'unmatched';
+    if (!servedByPage()) return 'unmatched';
     return path.startsWith('/admin/') ? 'admin' : 'pages';
   };
 }

@@ -11,7 +11,7 @@
  * the admin console. Services that verify tokens themselves, without the database, still accept
  * an access token until it expires (at most ACCESS_TOKEN_LIFETIME): docs/revocation.md.
  */
-import type { TesseraContext } from '../http/context.js';
+import type { EndSessionsDependencies } from './session-dependencies.js';
 import type { RequestUser } from '../model/request-user.js';
 import type { Store } from '../model/store.js';
 import { issuePair } from './issue-tokens.js';
@@ -41,7 +41,7 @@ export interface EndedSessions {
  * ```
  */
 export async function endEverySession(
-  context: TesseraContext,
+  context: EndSessionsDependencies,
   user: RequestUser,
   options: EndSessionsOptions = {},
 ): Promise<EndedSessions> {

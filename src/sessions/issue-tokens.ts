@@ -3,13 +3,14 @@
  * the outstanding-token record, and a new family (session) id that rotation will carry on.
  */
 import { randomUUID } from 'node:crypto';
-import type { TesseraContext } from '../http/context.js';
+import type { IssueDependencies } from './session-dependencies.js';
+import type { SessionClaimSettings } from './session-claim.js';
 import type { Claims, TokenType } from '../tokens/token-codec.js';
 import { userIdClaim } from '../users/user-from-claim.js';
 import { requestUserOf, type RequestUser } from '../model/request-user.js';
 
 /** A new token of `type` for `user`, with the user's custom claims after simplejwt's own. */
-async function tokenForUser(context: TesseraContext, type: TokenType, user: RequestUser, nowMs: number): Promise<Claims> {
+async function tokenForUser(context: IssueDependencies, type: TokenType, user: RequestUser, nowMs: number): Promise<Claims> {
   const claims = context.codec.create(type, userIdClaim(user, context.settings), nowMs);
   // Only users who had a cut-off carry a version: everyone else's tokens are simplejwt's exactly.
   const version = user.tokenVersion ?? 0;
@@ -18,7 +19,7 @@ async function tokenForUser(context: TesseraContext, type: TokenType, user: Requ
 }
 
 /** The `customClaims` hook's claims for `user`, added after Tessera's own. */
-async function addCustomClaims(context: TesseraContext, claims: Claims, user: RequestUser): Promise<Claims> {
+async function addCustomClaims(context: IssueDependencies, claims: Claims, user: RequestUser): Promise<Claims> {
   if (context.hooks.customClaims === undefined) return claims;
   for (const [name, value] of Object.entries(await context.hooks.customClaims(requestUserOf(user)))) {
     // The claims Tessera checks are not the hook's to change: a token must mean what it says.
@@ -35,7 +36,7 @@ async function addCustomClaims(context: TesseraContext, claims: Claims, user: Re
  * are now, so a role removed since login is gone from the next access token. simplejwt copies
  * the refresh token's claims instead (`copy`, the default), freezing them for its lifetime.
  */
-export async function withRecomputedClaims(context: TesseraContext, token: Claims, user: RequestUser | undefined): Promise<Claims> {
+export async function withRecomputedClaims(context: IssueDependencies, token: Claims, user: RequestUser | undefined): Promise<Claims> {
   if (context.settings.CLAIMS_ON_REFRESH !== 'recompute' || user === undefined) return token;
   const { settings } = context;
   const own = new Set<string>([
@@ -54,14 +55,18 @@ export async function withRecomputedClaims(context: TesseraContext, token: Claim
  * TOKEN_SESSION_CLAIM: the access token names its session (the refresh family), so logging that
  * session out refuses it at once (issue 15). Off by default: simplejwt's tokens have no such claim.
  */
-export function withSessionClaim(context: Pick<TesseraContext, 'settings'>, access: Claims, familyId: string | null | undefined): Claims {
+export function withSessionClaim(
+  context: { readonly settings: SessionClaimSettings },
+  access: Claims,
+  familyId: string | null | undefined,
+): Claims {
   const name = context.settings.TOKEN_SESSION_CLAIM;
   if (name !== null && typeof familyId === 'string') access[name] = familyId;
   return access;
 }
 
 /** Records a refresh or sliding token as outstanding, starting a new family (a session); returns the family id. */
-async function recordNewSession(context: TesseraContext, claims: Claims, user: RequestUser, nowMs: number): Promise<string> {
+async function recordNewSession(context: IssueDependencies, claims: Claims, user: RequestUser, nowMs: number): Promise<string> {
   const familyId = randomUUID();
   await context.store.startFamily({ id: familyId, userId: user.id, createdAt: new Date(nowMs) });
   await context.store.recordOutstanding({
@@ -75,7 +80,7 @@ async function recordNewSession(context: TesseraContext, claims: Claims, user: R
 }
 
 /** `{"refresh": ..., "access": ...}`, in simplejwt's key order. */
-export async function issuePair(context: TesseraContext, user: RequestUser): Promise<{ refresh: string; access: string }> {
+export async function issuePair(context: IssueDependencies, user: RequestUser): Promise<{ refresh: string; access: string }> {
   const nowMs = context.codec.now();
   const refresh = await tokenForUser(context, 'refresh', user, nowMs);
   const familyId = await recordNewSession(context, refresh, user, nowMs);
@@ -84,7 +89,7 @@ export async function issuePair(context: TesseraContext, user: RequestUser): Pro
 }
 
 /** `{"token": ...}`: a sliding token. */
-export async function issueSliding(context: TesseraContext, user: RequestUser): Promise<{ token: string }> {
+export async function issueSliding(context: IssueDependencies, user: RequestUser): Promise<{ token: string }> {
   const nowMs = context.codec.now();
   const sliding = await tokenForUser(context, 'sliding', user, nowMs);
   await recordNewSession(context, sliding, user, nowMs);

@@ -13,7 +13,7 @@
  *   retry; SESSION_LIFETIME caps how long rotation can keep a family alive.
  */
 import { randomUUID } from 'node:crypto';
-import type { TesseraContext } from '../http/context.js';
+import type { RefreshDependencies } from './session-dependencies.js';
 import { TesseraError, TokenError } from '../errors.js';
 import type { OutstandingToken, TokenState } from '../model/store.js';
 import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
@@ -32,7 +32,7 @@ const GRACE_REPLAY = Object.freeze({ action: 'refresh.grace_replay' });
 
 /** Reads a refresh (or sliding) token as simplejwt's `RefreshToken(token)` does, blacklist included. */
 export async function readBlacklistableToken(
-  context: TesseraContext,
+  context: RefreshDependencies,
   raw: string,
   type: 'refresh' | 'sliding',
   nowMs: number,
@@ -52,7 +52,7 @@ interface UserRead {
  * The token's user, if the token names one; refuses a named user who is gone or may not log in.
  * `read` is that user as just read from the database with the token's state, when it was.
  */
-async function activeUserOf(context: TesseraContext, claims: Claims, read?: UserRead): Promise<User | undefined> {
+async function activeUserOf(context: RefreshDependencies, claims: Claims, read?: UserRead): Promise<User | undefined> {
   const { settings, store } = context;
   if (!(settings.USER_ID_CLAIM in claims)) return undefined;
   const user = read === undefined ? await findUserByClaim(store, settings, claims[settings.USER_ID_CLAIM]) : read.user;
@@ -64,7 +64,7 @@ async function activeUserOf(context: TesseraContext, claims: Claims, read?: User
 }
 
 /** The recorded state of the token's jti (a non-string jti is an invalid token). */
-async function tokenState(context: TesseraContext, claims: Claims): Promise<TokenState | undefined> {
+async function tokenState(context: RefreshDependencies, claims: Claims): Promise<TokenState | undefined> {
   const jti = claims[context.settings.JTI_CLAIM];
   if (jti === undefined) return undefined;
   if (typeof jti !== 'string') throw new TokenError('bad_claim');
@@ -76,7 +76,7 @@ async function tokenState(context: TesseraContext, claims: Claims): Promise<Toke
  * `findTokenStateAndUser` (docs/decisions.md D21); otherwise the state alone (the user is read
  * later, by `activeUserOf`). Never from a cache: both are as fresh as the separate reads.
  */
-async function readTokenAndUser(context: TesseraContext, claims: Claims): Promise<{ state: TokenState | undefined; read?: UserRead }> {
+async function readTokenAndUser(context: RefreshDependencies, claims: Claims): Promise<{ state: TokenState | undefined; read?: UserRead }> {
   const { settings, store } = context;
   const jti = claims[settings.JTI_CLAIM];
   const lookup = settings.USER_ID_CLAIM in claims ? userLookupOf(settings, claims[settings.USER_ID_CLAIM]) : undefined;
@@ -99,7 +99,7 @@ export interface RefreshOptions {
  */
 export const COOKIE_REUSE_GRACE_SECONDS = 5;
 
-function reuseGraceSeconds(context: TesseraContext, options: RefreshOptions): number {
+function reuseGraceSeconds(context: RefreshDependencies, options: RefreshOptions): number {
   return context.settings.REFRESH_TOKEN_REUSE_GRACE ?? (options.fromCookie === true ? COOKIE_REUSE_GRACE_SECONDS : 0);
 }
 
@@ -123,7 +123,7 @@ function isWithinGrace(grace: number, state: TokenState, nowMs: number): boolean
  * the audit log says so (once: later replays find the family already revoked).
  */
 async function revokeForReuse(
-  context: TesseraContext,
+  context: RefreshDependencies,
   state: TokenState,
   nowMs: number,
   origin: RequestOrigin | undefined,
@@ -143,7 +143,7 @@ async function revokeForReuse(
 }
 
 export async function refreshPair(
-  context: TesseraContext,
+  context: RefreshDependencies,
   raw: string,
   origin?: RequestOrigin,
   options: RefreshOptions = {},
@@ -216,7 +216,7 @@ export async function refreshPair(
  * replay is harmless: the copy handed out here is then spent, and presenting it is a replay.
  */
 async function replayRotation(
-  context: TesseraContext,
+  context: RefreshDependencies,
   refresh: Claims,
   state: TokenState,
   nowMs: number,
@@ -240,14 +240,14 @@ async function replayRotation(
 }
 
 /** Tokens minted elsewhere (simplejwt) have no family yet: their first rotation starts one. */
-async function startFamilyFor(context: TesseraContext, user: User | undefined, nowMs: number): Promise<string> {
+async function startFamilyFor(context: RefreshDependencies, user: User | undefined, nowMs: number): Promise<string> {
   const id = randomUUID();
   await context.store.startFamily({ id, userId: user?.id ?? null, createdAt: new Date(nowMs) });
   return id;
 }
 
 /** SESSION_LIFETIME: no rotation past the family's deadline, and no refresh at all after it. */
-function capToSessionLifetime(context: TesseraContext, next: Claims, state: TokenState | undefined, nowMs: number): void {
+function capToSessionLifetime(context: RefreshDependencies, next: Claims, state: TokenState | undefined, nowMs: number): void {
   const lifetime = context.settings.SESSION_LIFETIME;
   if (lifetime === null || state?.familyCreatedAt == null) return;
   const deadline = Math.floor(state.familyCreatedAt.getTime() / 1000) + lifetime;
@@ -255,7 +255,7 @@ function capToSessionLifetime(context: TesseraContext, next: Claims, state: Toke
   if (typeof next.exp === 'number' && next.exp > deadline) next.exp = deadline;
 }
 
-export async function refreshSliding(context: TesseraContext, raw: string): Promise<{ token: string }> {
+export async function refreshSliding(context: RefreshDependencies, raw: string): Promise<{ token: string }> {
   const { codec, settings } = context;
   const nowMs = codec.now();
   const sliding = await readBlacklistableToken(context, raw, 'sliding', nowMs);

@@ -1,7 +1,7 @@
 /**
  * Revoking refresh tokens: `POST /api/token/blacklist/` (logout) and logging out everywhere.
  */
-import type { TesseraContext } from '../http/context.js';
+import type { EndSessionsDependencies, LogoutDependencies } from './session-dependencies.js';
 import { TokenError } from '../errors.js';
 import { userRefOf, type RequestOrigin } from '../model/auth-events.js';
 import type { RequestUser } from '../model/request-user.js';
@@ -11,7 +11,7 @@ import { endEverySession } from './end-every-session.js';
 import { readBlacklistableToken } from './refresh-tokens.js';
 
 /** Logout: blacklists a refresh token. Like simplejwt, holding the token is the authority (#713). */
-export async function blacklistToken(context: TesseraContext, raw: string, origin?: RequestOrigin): Promise<Record<string, never>> {
+export async function blacklistToken(context: LogoutDependencies, raw: string, origin?: RequestOrigin): Promise<Record<string, never>> {
   const { codec, settings, store } = context;
   const nowMs = codec.now();
   const refresh = await readBlacklistableToken(context, raw, 'refresh', nowMs);
@@ -41,14 +41,18 @@ export async function blacklistToken(context: TesseraContext, raw: string, origi
  * (docs/revocation.md), and no other token of it refreshes. Without the claim, simplejwt's
  * logout: that one refresh token only.
  */
-async function endSession(context: TesseraContext, jti: string | undefined, nowMs: number): Promise<void> {
+async function endSession(context: LogoutDependencies, jti: string | undefined, nowMs: number): Promise<void> {
   if (context.settings.TOKEN_SESSION_CLAIM === null || jti === undefined) return;
   const familyId = (await context.store.findTokenState(jti))?.familyId;
   if (familyId != null) await context.store.revokeFamily(familyId, new Date(nowMs), 'logout');
 }
 
 /** Log out everywhere: ends every session of the user (`endEverySession`), and audits it. */
-export async function logoutEverywhere(context: TesseraContext, user: RequestUser, origin?: RequestOrigin): Promise<Record<string, never>> {
+export async function logoutEverywhere(
+  context: EndSessionsDependencies & Pick<LogoutDependencies, 'events'>,
+  user: RequestUser,
+  origin?: RequestOrigin,
+): Promise<Record<string, never>> {
   const { revokedTokens } = await endEverySession(context, user);
   await context.events.emit({ action: 'logout_all', user: userRefOf(user), detail: { revoked_tokens: revokedTokens }, origin });
   return {};

@@ -4,7 +4,7 @@
 import { TesseraError, TokenError, TOKEN_MESSAGES } from '../errors.js';
 import { isAccessToken } from '../tokens/verified-token-cache.js';
 import { isTokenBlacklisted } from './blacklist-check.js';
-import type { TesseraContext } from '../http/context.js';
+import type { VerifyDependencies } from './session-dependencies.js';
 import type { Claims } from '../tokens/token-codec.js';
 import { findUserByClaim } from '../users/user-from-claim.js';
 import { isCutOff } from '../users/token-cutoff.js';
@@ -15,7 +15,7 @@ import { namesRevokedSession } from './session-claim.js';
  * blacklist here only when BLACKLIST_AFTER_ROTATION is on (#786); Tessera always does: a
  * blacklisted token never verifies. The answer keeps simplejwt's shape for it (a 400).
  */
-export async function verifyToken(context: TesseraContext, raw: string): Promise<Record<string, never>> {
+export async function verifyToken(context: VerifyDependencies, raw: string): Promise<Record<string, never>> {
   const { codec, settings } = context;
   const nowMs = codec.now();
   const cache = context.verifiedTokens;
@@ -42,7 +42,7 @@ export async function verifyToken(context: TesseraContext, raw: string): Promise
  * invalidates in every process; a token naming no user of this server (minted elsewhere)
  * verifies as in simplejwt, which never looks the user up.
  */
-async function assertNotRevoked(context: TesseraContext, claims: Claims): Promise<void> {
+async function assertNotRevoked(context: VerifyDependencies, claims: Claims): Promise<void> {
   const { settings, store } = context;
   if (settings.USER_ID_CLAIM in claims) {
     const find: typeof store.findUser = (field, value) => store.findCachedUser(field, value);

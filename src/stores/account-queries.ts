@@ -95,10 +95,11 @@ export class KyselyAccountQueries implements AccountStore {
       .set({ verified: true })
       .where('id', '=', id)
       .where('verified', '=', false)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom(`${ADDRESSES} as other`)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom(`${ADDRESSES} as other`)
               .select('other.id')
               .whereRef('other.email', '=', `${ADDRESSES}.email`)
               .where('other.verified', '=', true),

@@ -39,6 +39,7 @@ export async function openStore(databaseUrl: string): Promise<Store> {
     try {
       return await openSqliteStore(path);
     } catch (error) {
+      if (error instanceof ConfigError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new ConfigError(SETTING, `cannot open the SQLite database ${path}: ${reason}`);
     }

@@ -42,8 +42,8 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#maxKeys = options.maxKeys ?? 100_000;
   }
 
-  async reserve(rules: readonly ThrottleRule[], nowMs: number): Promise<Reservation> {
-    return this.reserveNow(rules, nowMs);
+  reserve(rules: readonly ThrottleRule[], nowMs: number): Promise<Reservation> {
+    return Promise.resolve(this.reserveNow(rules, nowMs));
   }
 
   /** {@link reserve} without the promise: the check and the count happen in one synchronous step. */
@@ -56,7 +56,7 @@ export class MemoryRateLimiter implements RateLimiter {
     return { granted: true, ticket };
   }
 
-  async refund(rules: readonly ThrottleRule[], ticket: string): Promise<void> {
+  refund(rules: readonly ThrottleRule[], ticket: string): Promise<void> {
     for (const rule of rules) {
       const entry = this.#find(rule.key);
       const at = entry?.ids.indexOf(ticket) ?? -1;
@@ -64,14 +64,16 @@ export class MemoryRateLimiter implements RateLimiter {
       entry.times.splice(at, 1);
       entry.ids.splice(at, 1);
     }
+    return Promise.resolve();
   }
 
-  async reset(keys: readonly string[]): Promise<void> {
+  reset(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.#drop(key);
+    return Promise.resolve();
   }
 
   /** Forgets every key that starts with `prefix` (an administrator clearing one account's locks). */
-  async resetPrefix(prefix: string): Promise<number> {
+  resetPrefix(prefix: string): Promise<number> {
     let dropped = 0;
     for (const key of [...this.#groupOf.keys()]) {
       if (key.startsWith(prefix)) {
@@ -79,25 +81,27 @@ export class MemoryRateLimiter implements RateLimiter {
         dropped++;
       }
     }
-    return dropped;
+    return Promise.resolve(dropped);
   }
 
-  async mark(key: string, ttlSeconds: number, nowMs: number): Promise<void> {
+  mark(key: string, ttlSeconds: number, nowMs: number): Promise<void> {
     const group = this.#group(ttlSeconds * 1000, nowMs);
     group.delete(key);
     group.set(key, { times: [], ids: [], expiresAt: nowMs + ttlSeconds * 1000 });
     this.#groupOf.set(key, ttlSeconds * 1000);
     this.#bound(group);
+    return Promise.resolve();
   }
 
-  async isMarked(key: string, nowMs: number): Promise<boolean> {
+  isMarked(key: string, nowMs: number): Promise<boolean> {
     const entry = this.#find(key);
-    return entry !== undefined && entry.expiresAt > nowMs;
+    return Promise.resolve(entry !== undefined && entry.expiresAt > nowMs);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#groups.clear();
     this.#groupOf.clear();
+    return Promise.resolve();
   }
 
   /** Number of keys held (all groups); for tests and figures. */

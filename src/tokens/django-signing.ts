@@ -62,7 +62,7 @@ function encodeBase62(value: number): string {
   let text = '';
   let rest = value;
   do {
-    text = BASE62[rest % 62] + text;
+    text = BASE62.charAt(rest % 62) + text;
     rest = Math.floor(rest / 62);
   } while (rest > 0);
   return text;

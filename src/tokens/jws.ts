@@ -46,6 +46,7 @@ export type JwsBytesResult = { ok: true; header: JsonObject; payload: Buffer } |
  */
 export function toAsciiJson(value: unknown): string {
   const json = JSON.stringify(value);
+  // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
   return /[^\x00-\x7e]/.test(json)
     ? json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
     : json;

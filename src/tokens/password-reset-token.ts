@@ -64,8 +64,9 @@ export class PasswordResetTokens {
   /** Whether `token` was made for `user` as it is now, and within the timeout. */
   check(user: ResetTokenUser, token: string): boolean {
     const match = TOKEN_PATTERN.exec(token);
-    if (match === null) return false;
-    const timestamp = Number.parseInt(match[1]!, 36);
+    const base36 = match?.[1];
+    if (base36 === undefined) return false;
+    const timestamp = Number.parseInt(base36, 36);
     const expected = Buffer.from(tokenAt(this.#options.secret, user, timestamp), 'latin1');
     const given = Buffer.from(token, 'latin1');
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
@@ -80,7 +81,7 @@ export class PasswordResetTokens {
 function tokenAt(secret: string, user: ResetTokenUser, timestamp: number): string {
   const digest = saltedHmac(KEY_SALT, hashValue(user, timestamp), secret).toString('hex');
   let everyOther = '';
-  for (let index = 0; index < digest.length; index += 2) everyOther += digest[index];
+  for (let index = 0; index < digest.length; index += 2) everyOther += digest.charAt(index);
   return `${timestamp.toString(36)}-${everyOther}`;
 }
 

@@ -82,7 +82,9 @@ export class HmacKey implements TokenKey {
 
   /** Binds a secret, taken as UTF-8 bytes (as PyJWT does), to one HMAC algorithm. */
   static fromSecret(secret: string | Buffer, algorithm: HmacAlgorithm, kid?: string): HmacKey {
-    if (HMAC_ALGORITHM_SPECS[algorithm] === undefined) throw new TypeError(`${String(algorithm)} is not an HMAC algorithm`);
+    // Checked at run time too: plain JavaScript callers pass any string.
+    if ((HMAC_ALGORITHM_SPECS as Partial<Record<string, unknown>>)[algorithm] === undefined)
+      throw new TypeError(`${algorithm} is not an HMAC algorithm`);
     const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
     return new HmacKey(createSecretKey(bytes), algorithm, kid);
   }

@@ -21,16 +21,16 @@ import {
   bodyRefusal,
   corsPolicyOf,
   defaultErrorReporter,
-  dispatchedPaths,
+  mountOf,
   firstHeader,
   mergedVary,
-  routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
   type AuthenticatedValues,
   type MountOptions,
   type StatelessValues,
 } from '../shared.js';
+import { mountedConsoleOf } from '../mounted-console.js';
 
 export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
 export type { RequestUser } from '../../model/request-user.js';
@@ -39,6 +39,7 @@ export type { Claims } from '../../tokens/token-codec.js';
 
 declare global {
   // Express's own extension point; `Express.User` is also what Passport's types use for `req.user`.
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- a global augmentation of Express's namespace must be one
   namespace Express {
     interface User extends RequestUser {}
     interface Request {
@@ -107,6 +108,7 @@ function reencodedBody(parsed: unknown, contentType: string | undefined): { body
     }
     return { body: Buffer.from(form.toString(), 'utf8'), contentType: 'application/x-www-form-urlencoded' };
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for some values, whatever its type says
   return { body: Buffer.from(JSON.stringify(parsed) ?? '', 'utf8'), contentType };
 }
 
@@ -132,20 +134,24 @@ export type TesseraRouterOptions = MountOptions;
  * ```
  */
 export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = {}): Router {
-  const routeOptions = routeOptionsOf(options);
-  const dispatch = tessera.dispatcher(routeOptions, options.reportError ?? defaultErrorReporter(tessera));
-  const paths = new Set(dispatchedPaths(tessera, routeOptions));
+  const reportError = options.reportError ?? defaultErrorReporter(tessera);
+  const mount = mountOf(tessera, options, reportError);
+  const { dispatch, prefixes } = mount;
+  const paths = new Set(mount.paths);
+  const adminConsole = mountedConsoleOf(tessera, options.adminConsole, reportError);
   // No inflation: Django reads bodies as sent, and a compressed body is no place to spend CPU.
   const readRawBody = express.raw({ type: () => true, limit: tessera.settings.MAX_BODY_BYTES, inflate: false });
 
-  const serve = async (req: Request, res: Response): Promise<void> => {
+  /** The request as Tessera reads it (path relative to the router's mount path), or the refusal of its body. */
+  const readRequest = async (req: Request, res: Response): Promise<HttpRequest | HttpResponse> => {
     const refused = await new Promise<number | undefined>((done) =>
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is Node's IncomingMessage (its prototype is)
       readRawBody(req, res, (error?: unknown) => done(error === undefined ? undefined : statusOf(error))),
     );
-    if (refused !== undefined) return send(res, bodyRefusal(refused));
+    if (refused !== undefined) return bodyRefusal(refused);
     const { body, contentType } = reencodedBody(req.body as unknown, firstHeader(req.headers['content-type']));
     const queryAt = req.originalUrl.indexOf('?');
-    const httpRequest: HttpRequest = {
+    return {
       method: req.method,
       path: req.path,
       search: queryAt < 0 ? '' : req.originalUrl.slice(queryAt),
@@ -154,13 +160,22 @@ export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = 
       ip: req.ip,
       secure: req.secure,
     };
-    send(res, withMountedLocation(await dispatch(httpRequest), req.baseUrl));
+  };
+
+  const serve = async (req: Request, res: Response, answer: (request: HttpRequest) => Promise<HttpResponse>): Promise<void> => {
+    const request = await readRequest(req, res);
+    send(res, 'status' in request ? request : await answer(request));
   };
 
   const router = express.Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
-    if (!paths.has(req.path)) return next();
-    serve(req, res).catch(next);
+    if (paths.has(req.path) || prefixes.some((prefix) => req.path.startsWith(prefix))) {
+      serve(req, res, async (request) => withMountedLocation(await dispatch(request), req.baseUrl)).catch(next);
+    } else if (adminConsole?.owns(req.path) === true) {
+      serve(req, res, (request) => adminConsole.answer(request, req.baseUrl)).catch(next);
+    } else {
+      next();
+    }
   });
   return router;
 }
@@ -184,10 +199,11 @@ export type TesseraStatelessLocals = StatelessValues;
  * Express's handler type with `res.locals` typed as `Locals`; everything else is Express's
  * default (`any` bodies, as Express types them), so the route's own handlers keep their types.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own defaults for the bodies
 export type AuthenticatingHandler<Locals extends Record<string, unknown>> = RequestHandler<
   Request['params'],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own default for the response body
   any,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own default for the request body
   any,
   Request['query'],
   Locals
@@ -211,7 +227,10 @@ export function authenticate(tessera: Tessera): AuthenticatingHandler<TesseraLoc
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
     authenticateRequest(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
-      if (!outcome.ok) return send(res, outcome.response);
+      if (!outcome.ok) {
+        send(res, outcome.response);
+        return;
+      }
       req.user = outcome.value.user;
       req.tokenClaims = outcome.value.claims;
       res.locals.user = outcome.value.user;
@@ -235,7 +254,10 @@ export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<T
   const headerName = tokenHeaderName(tessera.context);
   return (req, res, next) => {
     authenticateRequestStateless(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
-      if (!outcome.ok) return send(res, outcome.response);
+      if (!outcome.ok) {
+        send(res, outcome.response);
+        return;
+      }
       req.tokenUser = outcome.value;
       req.tokenClaims = outcome.value.claims;
       res.locals.tokenUser = outcome.value;
@@ -260,9 +282,15 @@ export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<T
 export function tesseraCors(tessera: Tessera): RequestHandler {
   const policy = corsPolicyOf(tessera);
   return (req, res, next) => {
-    if (policy === undefined) return next();
+    if (policy === undefined) {
+      next();
+      return;
+    }
     const preflight = policy.preflight(req);
-    if (preflight !== undefined) return send(res, preflight);
+    if (preflight !== undefined) {
+      send(res, preflight);
+      return;
+    }
     for (const [name, value] of Object.entries(policy.responseHeaders(req))) {
       if (name === 'vary') res.vary(value);
       else res.setHeader(name, value);

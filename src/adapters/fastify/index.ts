@@ -24,15 +24,15 @@ import {
   bodyRefusal,
   corsPolicyOf,
   defaultErrorReporter,
-  dispatchedPaths,
+  mountOf,
   firstHeader,
   mergedVary,
-  routeOptionsOf,
   serverErrorResponse,
   tokenHeaderName,
   withMountedLocation,
   type MountOptions,
 } from '../shared.js';
+import { mountedConsoleOf } from '../mounted-console.js';
 import { refusalToThrow, restoreDefaultRefusals } from './refusals.js';
 
 export type { MountOptions } from '../shared.js';
@@ -166,6 +166,20 @@ function splitUrl(url: string): { path: string; search: string } {
   return queryAt < 0 ? { path: url, search: '' } : { path: url.slice(0, queryAt), search: url.slice(queryAt) };
 }
 
+/** A Fastify request as Tessera reads it, its path relative to `mountPath` (the app's prefix for the plugin). */
+function httpRequestOf(request: FastifyRequest, mountPath: string): HttpRequest {
+  const { path: fullPath, search } = splitUrl(request.url);
+  return {
+    method: request.method,
+    path: fullPath.startsWith(mountPath) ? fullPath.slice(mountPath.length) : fullPath,
+    search,
+    headers: request.headers,
+    body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    ip: request.ip,
+    secure: request.protocol === 'https',
+  };
+}
+
 /** Where the guarded request properties keep their values (one symbol each, never enumerable JSON). */
 const SLOTS = { user: Symbol('tessera.user'), tokenClaims: Symbol('tessera.tokenClaims'), tokenUser: Symbol('tessera.tokenUser') } as const;
 
@@ -207,9 +221,9 @@ function fastifyLogReporter(app: FastifyInstance): ErrorReporter {
 
 const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) => {
   const { tessera } = options;
-  const routeOptions = routeOptionsOf(options);
   const reportError: ErrorReporter = options.reportError ?? (logsErrors(app) ? fastifyLogReporter(app) : defaultErrorReporter(tessera));
-  const dispatch = tessera.dispatcher(routeOptions, reportError);
+  const mount = mountOf(tessera, options, reportError);
+  const { dispatch } = mount;
   const headerName = tokenHeaderName(tessera.context);
 
   const cors = options.cors === true ? corsPolicyOf(tessera) : undefined;
@@ -249,6 +263,7 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
     request.tokenClaims = outcome.value.claims;
   });
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify waits for an async plugin's promise; a sync one would need `done`
   await app.register(async (routes) => {
     const bodyLimit = tessera.settings.MAX_BODY_BYTES;
     // The app's own prefix when this plugin is registered inside a prefixed plugin ('/v1').
@@ -264,27 +279,25 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
       return send(reply, serverErrorResponse());
     });
 
-    for (const path of dispatchedPaths(tessera, routeOptions)) {
+    for (const path of [...mount.paths, ...mount.prefixes.map((prefix) => `${prefix}*`)]) {
       // An app with ignoreTrailingSlash already routes the slashless form to the slashed route.
-      if (!path.endsWith('/') && routes.hasRoute({ method: 'POST', url: path })) continue;
+      if (!path.endsWith('/') && !path.endsWith('*') && routes.hasRoute({ method: 'POST', url: path })) continue;
       routes.route({
         method: [...ALL_METHODS],
         url: path,
         bodyLimit,
-        handler: async (request, reply) => {
-          const { path: fullPath, search } = splitUrl(request.url);
-          const httpRequest: HttpRequest = {
-            method: request.method,
-            path: fullPath.startsWith(mountPath) ? fullPath.slice(mountPath.length) : fullPath,
-            search,
-            headers: request.headers,
-            body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-            ip: request.ip,
-            secure: request.protocol === 'https',
-          };
-          return send(reply, withMountedLocation(await dispatch(httpRequest), mountPath));
-        },
+        handler: async (request, reply) => send(reply, withMountedLocation(await dispatch(httpRequestOf(request, mountPath)), mountPath)),
       });
+    }
+
+    const adminConsole = mountedConsoleOf(tessera, options.adminConsole, reportError);
+    const consolePath = options.adminConsole;
+    if (adminConsole !== undefined && typeof consolePath === 'string') {
+      const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
+        send(reply, await adminConsole.answer(httpRequestOf(request, mountPath), mountPath));
+      for (const url of [consolePath.slice(0, -1), `${consolePath}*`]) {
+        routes.route({ method: [...ALL_METHODS], url, bodyLimit, handler });
+      }
     }
   });
 };

@@ -11,24 +11,21 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AuthenticationRequest } from '../../http/cookie-authentication.js';
 import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
-import type { Claims } from '../../tokens/token-codec.js';
-import type { TokenUser } from '../../auth/token-user.js';
-import type { RequestUser } from '../../model/request-user.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,
   bodyRefusal,
   corsPolicyOf,
   defaultErrorReporter,
-  dispatchedPaths,
+  mountOf,
   mergedVary,
-  routeOptionsOf,
   tokenHeaderName,
   withMountedLocation,
   type AuthenticatedValues,
   type MountOptions,
   type StatelessValues,
 } from '../shared.js';
+import { mountedConsoleOf } from '../mounted-console.js';
 
 export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
 export type { RequestUser } from '../../model/request-user.js';
@@ -63,6 +60,27 @@ function toResponse(response: HttpResponse): Response {
   const headers = new Headers(response.headers);
   for (const cookie of response.setCookies ?? []) headers.append('set-cookie', cookie);
   return new Response(response.body === '' ? null : response.body, { status: response.status, headers });
+}
+
+/** A Hono request as Tessera reads it, its path relative to `mountPath` (where the app mounted the routes). */
+async function httpRequestOf(c: Context, mountPath: string, clientIp: (c: Context) => string | undefined): Promise<HttpRequest> {
+  const queryAt = c.req.url.indexOf('?');
+  return {
+    method: c.req.method,
+    path: c.req.path.slice(mountPath.length),
+    search: queryAt < 0 ? '' : c.req.url.slice(queryAt),
+    headers: Object.fromEntries(c.req.raw.headers),
+    body: Buffer.from(await c.req.arrayBuffer()),
+    ip: clientIp(c),
+    secure: new URL(c.req.url).protocol === 'https:',
+  };
+}
+
+/** Where the app is mounted, from a request's full path and the pattern it matched (`/x/`, or a prefix's `/static/x/*`). */
+function mountPathOf(fullPath: string, routePath: string): string {
+  if (routePath.endsWith('*')) return fullPath.slice(0, Math.max(0, fullPath.indexOf(routePath.slice(0, -1))));
+  const relative = fullPath.endsWith(routePath) ? routePath : routePath.replace(/\/$/, '');
+  return fullPath.slice(0, fullPath.length - relative.length);
 }
 
 /** What authentication (cookie mode) reads of a Hono request. */
@@ -101,29 +119,32 @@ function nodeServerIp(c: Context): string | undefined {
  * ```
  */
 export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = {}): Hono {
-  const routeOptions = routeOptionsOf(options);
-  const dispatch = tessera.dispatcher(routeOptions, options.reportError ?? defaultErrorReporter(tessera));
+  const reportError = options.reportError ?? defaultErrorReporter(tessera);
+  const { dispatch, paths, prefixes } = mountOf(tessera, options, reportError);
   const clientIp = options.clientIp ?? nodeServerIp;
   const limit = bodyLimit({ maxSize: tessera.settings.MAX_BODY_BYTES, onError: () => toResponse(bodyRefusal(413)) });
   const app = new Hono();
 
-  for (const routePath of dispatchedPaths(tessera, routeOptions)) {
+  for (const routePath of [...paths, ...prefixes.map((prefix) => `${prefix}*`)]) {
     app.on(METHODS, routePath, limit, async (c) => {
       // The dispatcher sees paths relative to where the app is mounted, as it declared them.
       const fullPath = c.req.path;
-      const relative = fullPath.endsWith(routePath) ? routePath : routePath.replace(/\/$/, '');
-      const mountPath = fullPath.slice(0, fullPath.length - relative.length);
-      const queryAt = c.req.url.indexOf('?');
-      const httpRequest: HttpRequest = {
-        method: c.req.method,
-        path: fullPath.slice(mountPath.length),
-        search: queryAt < 0 ? '' : c.req.url.slice(queryAt),
-        headers: Object.fromEntries(c.req.raw.headers),
-        body: Buffer.from(await c.req.arrayBuffer()),
-        ip: clientIp(c),
-        secure: new URL(c.req.url).protocol === 'https:',
-      };
-      return toResponse(withMountedLocation(await dispatch(httpRequest), mountPath));
+      const mountPath = mountPathOf(fullPath, routePath);
+      return toResponse(withMountedLocation(await dispatch(await httpRequestOf(c, mountPath, clientIp)), mountPath));
+    });
+  }
+
+  const adminConsole = mountedConsoleOf(tessera, options.adminConsole, reportError);
+  const consolePath = options.adminConsole;
+  if (adminConsole !== undefined && typeof consolePath === 'string') {
+    const wildcard = `${consolePath}*`;
+    app.on(METHODS, [consolePath.slice(0, -1), wildcard], limit, async (c) => {
+      // The route as registered, with the path the app mounted these routes at (`/v1/admin/*`).
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- its replacement (hono/route) needs Hono 4.8; the peer range is ^4.0.0
+      const registered = c.req.routePath;
+      const pattern = registered.endsWith(wildcard) ? wildcard : consolePath.slice(0, -1);
+      const mountPath = registered.slice(0, registered.length - pattern.length);
+      return toResponse(await adminConsole.answer(await httpRequestOf(c, mountPath, clientIp), mountPath));
     });
   }
   return app;

@@ -36,5 +36,6 @@ export function countOf(text: string, needle: string): number {
 }
 
 export function isAsciiText(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
   return /^[\x00-\x7f]*$/.test(text);
 }

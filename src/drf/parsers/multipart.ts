@@ -52,6 +52,7 @@ export function parseMultipart(contentType: string, raw: Buffer, codec: Codec): 
 
     if (item.type === 'field') {
       const read = item.body.subarray(0, MAX_FORM_FIELD_BYTES - fieldBytes);
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points, as Python's len() counts them
       fieldBytes += read.length + [...fieldName].length + 2;
       if (fieldBytes > MAX_FORM_FIELD_BYTES) {
         throw TesseraError.of('parse_error', `Form fields exceed ${MAX_FORM_FIELD_BYTES} bytes.`);

@@ -15,6 +15,7 @@ const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
  */
 export function percentDecode(text: string, codec: Codec): string {
   if (!text.includes('%')) return text;
+  // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
   return text.replace(/[\x00-\x7f]+/g, (ascii) => {
     if (!ascii.includes('%')) return ascii;
     const bytes: number[] = [];

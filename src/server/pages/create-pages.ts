@@ -1,41 +1,53 @@
 /**
- * The pages people use, as one handler in front of the API: the static assets, the OpenAPI
- * document and its reference page, the admin console, and the browsable API. A request none
- * of them takes (every JSON request to an API route among them) is left for the API.
+ * The pages people use, registered with the router (`http/router.ts`) rather than placed in
+ * front of it: the browsable API is DRF's HTML renderer, which the router's one content
+ * negotiation picks for a route when `Accept` ranks HTML first; the static assets, the OpenAPI
+ * document, its reference page, the admin console and the API root live at paths no route has,
+ * and the router asks them only for such a path. A JSON request to an API route never reaches
+ * any of this.
  */
-import type { ErrorReporter, RequestDispatcher } from '../../http/router.js';
+import type { ErrorReporter, HtmlRenderer, MountedPages } from '../../http/router.js';
 import type { Route } from '../../http/route.js';
+import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
-import { createAdminConsole } from './admin/admin-console.js';
+import { createAdminConsole, SERVER_CONSOLE } from './admin/admin-console.js';
 import { messagePage } from './admin/console-layout.js';
 import { createBrowsableApi } from './browsable/browsable-api.js';
 import { header } from '../../http/http-types.js';
 import { prefersHtml } from './negotiation.js';
 import { renderDocsPage } from './openapi/docs-page.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
-import { htmlResponse, movedPermanently, PAGE_SECURITY_HEADERS, type PageHandler, type PageResponse } from './page-response.js';
+import { htmlResponse, movedPermanently, PAGE_SECURITY_HEADERS, type PageResponse } from './page-response.js';
 import { serveAsset, STATIC_PREFIX } from './static/assets.js';
 
 export const SCHEMA_PATH = '/api/schema/';
 export const DOCS_PATH = '/api/docs/';
+export const ADMIN_PREFIX = '/admin/';
 
 export interface PagesOptions {
-  /** The routes the server dispatches: the browsable API and the OpenAPI document describe exactly these. */
+  /** The routes the router dispatches: the browsable API and the OpenAPI document describe exactly these. */
   readonly routes: readonly Route[];
-  /** The API, for forms the browsable API posts without JavaScript. */
-  readonly dispatch: RequestDispatcher;
   /** Unexpected errors; never given request bodies or headers. */
   readonly reportError: ErrorReporter;
+  /** Serve the admin console at `/admin/`. @default true */
+  readonly admin?: boolean;
 }
 
-/** The pages handler for a server that serves `options.routes` of `tessera`. */
-export function createPages(tessera: Tessera, options: PagesOptions): PageHandler {
-  const routePaths = new Set(options.routes.map((route) => route.path));
+/** The pages as the router takes them, and what a framework must send to the router for them. */
+export interface Pages extends MountedPages {
+  readonly html: HtmlRenderer;
+  readonly unrouted: (request: HttpRequest) => Promise<HttpResponse | undefined>;
+  /** Whether a page (not the API) produced this answer: the metrics' `route` label. */
+  servedByPage(response: HttpResponse): boolean;
+}
+
+/** The pages for a router that serves `options.routes` of `tessera`. */
+export function createPages(tessera: Tessera, options: PagesOptions): Pages {
   const document = buildOpenApiDocument(options.routes, tessera.settings);
   const documentJson = JSON.stringify(document, null, 2);
-  const adminConsole = createAdminConsole(tessera.context);
-  const browsable = createBrowsableApi({ routes: options.routes, settings: tessera.settings, dispatch: options.dispatch });
-  const ownsPath = (path: string): boolean => !routePaths.has(path);
+  const admin = options.admin === false ? undefined : createAdminConsole(tessera.context);
+  const browsable = createBrowsableApi({ routes: options.routes, settings: tessera.settings });
+  const answered = new WeakSet<HttpResponse>();
 
   const schema = (method: string, accept: string | undefined): PageResponse => ({
     status: 200,
@@ -49,32 +61,48 @@ export function createPages(tessera: Tessera, options: PagesOptions): PageHandle
     body: method === 'HEAD' ? '' : documentJson,
   });
 
-  async function route(request: Parameters<PageHandler>[0], connection: Parameters<PageHandler>[1]): Promise<PageResponse | undefined> {
+  /** A path no route has; `undefined` leaves it to the router (its 404 or 301). */
+  async function unrouted(request: HttpRequest): Promise<PageResponse | undefined> {
     const { path, method } = request;
     const isGet = method === 'GET' || method === 'HEAD';
-    if (path.startsWith(STATIC_PREFIX) && ownsPath(path)) return isGet ? serveAsset(request) : undefined;
-    if (ownsPath(SCHEMA_PATH) && (path === SCHEMA_PATH || path === SCHEMA_PATH.slice(0, -1))) {
+    if (path.startsWith(STATIC_PREFIX)) return isGet ? serveAsset(request) : undefined;
+    if (path === SCHEMA_PATH || path === SCHEMA_PATH.slice(0, -1)) {
       if (path !== SCHEMA_PATH) return movedPermanently(request);
       return isGet ? schema(method, header(request, 'accept')) : undefined;
     }
-    if (ownsPath(DOCS_PATH) && (path === DOCS_PATH || path === DOCS_PATH.slice(0, -1))) {
+    if (path === DOCS_PATH || path === DOCS_PATH.slice(0, -1)) {
       if (path !== DOCS_PATH) return movedPermanently(request);
       return isGet ? htmlResponse(200, renderDocsPage(document), { method }) : undefined;
     }
-    if ((path === '/admin' || path.startsWith('/admin/')) && ownsPath(path)) {
-      const response = await adminConsole(request, connection);
+    if (admin !== undefined && (path === '/admin' || path.startsWith(ADMIN_PREFIX))) {
+      const response = await admin(request, { secure: request.secure === true });
       if (response !== undefined && method === 'HEAD') response.body = '';
       return response;
     }
-    return browsable(request);
+    return path === '/' ? browsable.root(request) : undefined;
   }
 
-  return async (request, connection) => {
+  /** Runs a page; an unexpected error is reported and answered with the error page. */
+  async function guarded(request: HttpRequest, page: () => Promise<PageResponse | undefined>): Promise<HttpResponse | undefined> {
+    let response: PageResponse | undefined;
     try {
-      return await route(request, connection);
+      response = await page();
     } catch (error) {
       options.reportError(error, { method: request.method, path: request.path });
-      return htmlResponse(500, messagePage(undefined, 'Server error', 'Something went wrong on the server. It has been logged.'));
+      response = htmlResponse(
+        500,
+        messagePage(SERVER_CONSOLE, undefined, 'Server error', 'Something went wrong on the server. It has been logged.'),
+      );
     }
+    if (response !== undefined) answered.add(response);
+    return response;
+  }
+
+  return {
+    html: { render: (request, route, json) => guarded(request, () => browsable.render(request, route, json)) },
+    unrouted: (request) => guarded(request, () => unrouted(request)),
+    paths: ['/', SCHEMA_PATH, SCHEMA_PATH.slice(0, -1), DOCS_PATH, DOCS_PATH.slice(0, -1), ...(admin === undefined ? [] : ['/admin'])],
+    prefixes: [STATIC_PREFIX, ...(admin === undefined ? [] : [ADMIN_PREFIX])],
+    servedByPage: (response) => answered.has(response),
   };
 }

@@ -16,9 +16,6 @@ export interface ConnectionInfo {
   readonly secure: boolean;
 }
 
-/** Answers the requests the pages own; `undefined` hands the request on to the API. */
-export type PageHandler = (request: HttpRequest, connection: ConnectionInfo) => Promise<PageResponse | undefined>;
-
 /**
  * The policy: this origin's stylesheet and script only (no inline script or style, no other
  * host), `fetch` to this origin only, forms posting to this origin only, no framing.

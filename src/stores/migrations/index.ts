@@ -44,9 +44,9 @@ export class TesseraMigrationProvider implements MigrationProvider {
     this.#dialect = dialect;
   }
 
-  async getMigrations(): Promise<Record<string, Migration>> {
+  getMigrations(): Promise<Record<string, Migration>> {
     const migrations: Record<string, Migration> = {};
     for (const [name, build] of Object.entries(MIGRATIONS)) migrations[name] = build(this.#dialect);
-    return migrations;
+    return Promise.resolve(migrations);
   }
 }

@@ -121,7 +121,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async mark(key: string, ttlSeconds: number, nowMs: number): Promise<void> {
     await this.#fallback.mark(key, ttlSeconds, nowMs);
-    await this.#link.run((client) => client.set(PREFIX + key, '1', { PX: ttlSeconds * 1000 }));
+    await this.#link.run((client) => client.set(PREFIX + key, '1', { expiration: { type: 'PX', value: ttlSeconds * 1000 } }));
   }
 
   async isMarked(key: string, nowMs: number): Promise<boolean> {

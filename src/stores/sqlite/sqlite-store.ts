@@ -29,6 +29,7 @@ import type { MigrationDialect } from '../migrations/index.js';
 import { EMAIL_UNIQUE_INDEX, type Database } from '../schema.js';
 import { kyselySqliteDatabase, type LibsqlConnection } from './libsql-database.js';
 import { querySpans } from '../../observability/query-spans.js';
+import { ConfigError, missingSqliteFolderMessage } from '../../errors.js';
 
 // Compiled once: a rotation is a write transaction, and rebuilding these per call added to it.
 const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
@@ -106,18 +107,20 @@ function pragma(connection: Libsql.Database, statement: string): unknown {
 
 /**
  * Opens (creating it if missing) the SQLite database file at `path`, or a private in-memory
- * database for `:memory:`. The parent directory must exist. Does not migrate: call
+ * database for `:memory:`. The parent folder must exist: it is never created. Does not migrate: call
  * `store.migrate()`.
  *
- * @throws Error when the file cannot be opened (missing directory, not a database, no permission).
+ * @throws ConfigError (DATABASE_URL) when the folder is missing; Error when the file cannot be
+ *   opened (not a database, no permission).
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async, so that the throws below reach callers as rejections
 export async function openSqliteStore(path: string): Promise<SqliteStore> {
   const inMemory = path === ':memory:';
   if (!inMemory) {
     if (path === '') throw new Error('SQLite database path is empty');
     const directory = dirname(resolve(path));
     if (!existsSync(directory) || !statSync(directory).isDirectory()) {
-      throw new Error(`directory ${directory} does not exist (Tessera creates the database file, not its directory)`);
+      throw new ConfigError('DATABASE_URL', missingSqliteFolderMessage(path, directory));
     }
   }
   const connection = new Libsql(path);

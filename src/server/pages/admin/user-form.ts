@@ -57,20 +57,26 @@ export function readPasswordForm(form: URLSearchParams): PasswordFormValues {
 }
 
 /** The checks of the account fields (not uniqueness, which the database decides). */
+/** The length Django's max_length counts: code points, as Python's len(). */
+function codePoints(text: string): number {
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points, as Python's len() counts them
+  return [...text].length;
+}
+
 export function checkUserFields(values: UserFormValues): FormErrors {
   const errors: FormErrors = {};
   const texts = { username: values.username, email: values.email, first_name: values.firstName, last_name: values.lastName };
   for (const [field, value] of Object.entries(texts)) if (hasControlCharacters(value)) addError(errors, field, CONTROL_CHARACTER_MESSAGE);
   if (hasErrors(errors)) return errors;
   if (values.username === '') addError(errors, 'username', 'This field is required.');
-  else if ([...values.username].length > MAX_NAME_LENGTH)
+  else if (codePoints(values.username) > MAX_NAME_LENGTH)
     addError(errors, 'username', `Ensure this value has at most ${MAX_NAME_LENGTH} characters.`);
   else addFieldValidatorErrors({ username: values.username }, errors);
-  if (values.email !== '' && ([...values.email].length > MAX_EMAIL_LENGTH || !isValidEmail(values.email)))
+  if (values.email !== '' && (codePoints(values.email) > MAX_EMAIL_LENGTH || !isValidEmail(values.email)))
     addError(errors, 'email', 'Enter a valid email address.');
-  if ([...values.firstName].length > MAX_NAME_LENGTH)
+  if (codePoints(values.firstName) > MAX_NAME_LENGTH)
     addError(errors, 'first_name', `Ensure this value has at most ${MAX_NAME_LENGTH} characters.`);
-  if ([...values.lastName].length > MAX_NAME_LENGTH)
+  if (codePoints(values.lastName) > MAX_NAME_LENGTH)
     addError(errors, 'last_name', `Ensure this value has at most ${MAX_NAME_LENGTH} characters.`);
   return errors;
 }
@@ -89,7 +95,7 @@ export function checkNewPassword(
     addError(errors, 'password', CONTROL_CHARACTER_MESSAGE);
     return errors;
   }
-  if ([...values.password].length > maxLength) {
+  if (codePoints(values.password) > maxLength) {
     addError(errors, 'password', `Ensure this value has at most ${maxLength} characters.`);
     return errors;
   }
