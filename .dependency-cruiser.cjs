@@ -12,8 +12,11 @@ const LAYERS = [
   // The browser and Node client: speaks to a Tessera server over HTTP, imports nothing of it.
   ['client', '^src/client/'],
   ['cli', '^src/cli/'],
-  ['server', '^src/server/'],
+  ['server', '^src/server/(?!pages/)'],
   ['adapters', '^src/adapters/'],
+  // The pages for browsers (browsable API, admin console, OpenAPI): the bundled server serves
+  // them, and the adapters mount them in an app, so they sit below both.
+  ['pages', '^src/server/pages/'],
   ['app', '^src/app/'],
   ['http', '^src/http/'],
   // The whole settings schema: the http layer's context carries it; the use cases below each

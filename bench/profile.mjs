@@ -4,8 +4,10 @@
  * drives the workload with wrk, stops it (so V8 writes the profile) and prints where the CPU
  * went. The .cpuprofile is kept for a flame graph (open it in Chrome DevTools or speedscope).
  *
- *   node bench/profile.mjs [WORKLOAD] [--duration S] [--out DIR]
+ *   node bench/profile.mjs [WORKLOAD] [--duration S] [--out DIR] [--server tessera-pg]
  *   WORKLOAD: protected (default), verify, refresh, rotation, login
+ *   --server tessera-pg: Tessera on PostgreSQL (see bench/lib/postgres.mjs); the profile is
+ *   Tessera's process only, PostgreSQL's own CPU is not in it
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,16 +20,22 @@ import { ensureWrk } from './lib/wrk.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { duration: { type: 'string', default: '8' }, out: { type: 'string' }, top: { type: 'string', default: '25' } },
+  options: {
+    duration: { type: 'string', default: '8' },
+    out: { type: 'string' },
+    top: { type: 'string', default: '25' },
+    server: { type: 'string', default: 'tessera' },
+  },
 });
 const workload = WORKLOADS.find((w) => w.id === (positionals[0] ?? 'protected'));
-if (!workload || !workload.servers.includes('tessera'))
+if (values.server !== 'tessera' && values.server !== 'tessera-pg') throw new Error(`--server: tessera or tessera-pg, not ${values.server}`);
+if (!workload || !workload.servers.includes(values.server))
   throw new Error(`unknown workload ${positionals[0]}; known: ${WORKLOADS.map((w) => w.id).join(', ')}`);
 ensureWrk((m) => process.stderr.write(`${m}\n`));
 
 const out = resolve(values.out ?? join('/tmp', `tessera-profile-${Date.now()}`));
 mkdirSync(out, { recursive: true });
-const server = await startServer('tessera', {
+const server = await startServer(values.server, {
   secret: randomSecret(64),
   rotate: workload.rotate,
   nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${out}`],

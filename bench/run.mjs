@@ -50,12 +50,16 @@ const USAGE = `Usage: npm run bench -- [options]
   --load-cpus LIST    taskset CPU list for wrk (default 1)
   --only LIST         comma-separated subset of: ${[...WORKLOADS.map((w) => w.id), 'memory', 'startup'].join(', ')}
   --servers LIST      comma-separated subset of: ${ALL_SERVERS.join(', ')}
-                      (default: all but tessera-metrics, the METRICS_ENABLED variant:
-                      --only protected --servers tessera,tessera-metrics measures its cost)
+                      (default: all but the variants: tessera-metrics, METRICS_ENABLED
+                      (--only protected --servers tessera,tessera-metrics measures its cost),
+                      and tessera-pg, Tessera on PostgreSQL (BENCH_POSTGRES_URL, default the
+                      local server's tessera_bench database; --only refresh,rotation
+                      --servers reference,tessera,tessera-pg))
   --build             run npm run build first even if dist/ exists
   REF_WORKERS=N       gunicorn workers for the reference (default 2)
   BENCH_TESSERA_CLI=PATH  measure another build of Tessera (default dist/cli/main.js; not built)
-  BENCH_REFERENCE_START=PATH  the reference's start.sh (default ../shared/reference/start.sh)`;
+  BENCH_REFERENCE_START=PATH  the reference's start.sh (default ../shared/reference/start.sh)
+  BENCH_POSTGRES_URL=URL  PostgreSQL for tessera-pg (default postgres://postgres@127.0.0.1:5432/tessera_bench)`;
 
 const log = (message) => process.stderr.write(`${message}\n`);
 
@@ -166,6 +170,7 @@ async function main() {
   if (options.servers.some((server) => server.startsWith('tessera')) && !ensureBuilt(options.build)) {
     unavailable.add('tessera');
     unavailable.add('tessera-metrics');
+    unavailable.add('tessera-pg');
     problems.push(`Tessera: ${TESSERA_CLI} could not be built.`);
   }
   if (options.servers.includes('reference') && !existsSync(REFERENCE_START)) {
@@ -198,7 +203,7 @@ async function main() {
       loadCpus: options.cpus.load,
       start: startLive,
       stop: stopLive,
-      log: (message) => log(message.replace(/\] (\w+)/, (_, kind) => `] ${SERVER_LABELS[kind] ?? kind}`)),
+      log: (message) => log(message.replace(/\] ([\w-]+)/, (_, kind) => `] ${SERVER_LABELS[kind] ?? kind}`)),
       problem: (message) => problems.push(message),
     });
     summaries[workload.id] = summariseWorkload(rounds);

@@ -10,6 +10,8 @@
  * ```
  */
 export { createVerifier, type Verifier, type VerifierOptions, type VerifierSettings } from './app/verifier.js';
+export type { RevocationFeedOptions } from './app/revocation-list.js';
+export type { RevocationFeed, FeedCutOff, FeedSession } from './model/revocation-feed.js';
 export { RemoteKeySet, type RemoteKeySetOptions } from './keys/remote-key-set.js';
 export { keyFromText, keyFromJwk } from './keys/import-key.js';
 export { Keyring } from './keys/keyring.js';

@@ -12,17 +12,12 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRINT_RESOLVED_MODULES } from './support/module-hooks.js';
 
 const run = promisify(execFile);
 const DIST = resolve(import.meta.dirname, '../dist');
 
-const LOADER = `
-import { writeSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  writeSync(1, 'module ' + result.url + '\\n');
-  return result;
-}`;
+const LOADER = PRINT_RESOLVED_MODULES;
 
 const MAIN = `
 import { createRequire } from 'node:module';

@@ -62,7 +62,7 @@ export async function measureStartup({ secret, runs, kinds, cpus }) {
       }
     }
   } finally {
-    prepared?.remove();
+    await prepared?.remove();
   }
   return times;
 }

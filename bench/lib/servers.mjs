@@ -6,7 +6,10 @@
  * - tessera: the bundled server as production runs it (`NODE_ENV=production`, a real secret,
  *   SQLite, `migrate` + `createsuperuser` first, then `serve`);
  * - fastify: the peer, Fastify 5 + @fastify/jwt (bench/peers/fastify-jwt.mjs);
- * - bare: the limit, `node:http` + one HMAC (bench/peers/bare-node.mjs).
+ * - bare: the limit, `node:http` + one HMAC (bench/peers/bare-node.mjs);
+ * - tessera-pg (only when asked for): Tessera as above on PostgreSQL (BENCH_POSTGRES_URL, by
+ *   default the local server's `tessera_bench` database, created when missing; a fresh schema
+ *   per start, dropped at stop).
  */
 import { spawn, execFile } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pinned } from './cpu.mjs';
 import { freePort, groupPids, stopGroup, waitFor } from './processes.mjs';
+import { freshPostgresSchema } from './postgres.mjs';
 import { PASSWORD, USERNAME, accessTokensByRefresh, login, mintAccessToken } from './tokens.mjs';
 
 const execFileAsync = promisify(execFile);
@@ -43,6 +47,7 @@ export const SERVER_LABELS = {
   reference: 'reference',
   tessera: 'Tessera',
   'tessera-metrics': 'Tessera, metrics on',
+  'tessera-pg': 'Tessera, PostgreSQL',
   fastify: 'Fastify+@fastify/jwt',
   bare: 'bare node:http',
 };
@@ -51,7 +56,7 @@ export const ALL_SERVERS = Object.keys(SERVER_LABELS);
  * Variants measured only when asked for (`--servers tessera,tessera-metrics`): Tessera with
  * METRICS_ENABLED (issue 18's budget: under 5% of GET /protected/ throughput).
  */
-export const VARIANT_SERVERS = new Set(['tessera-metrics']);
+export const VARIANT_SERVERS = new Set(['tessera-metrics', 'tessera-pg']);
 /** The servers a run measures unless `--servers` says otherwise. */
 export const DEFAULT_SERVERS = ALL_SERVERS.filter((kind) => !VARIANT_SERVERS.has(kind));
 
@@ -59,7 +64,7 @@ export const DEFAULT_SERVERS = ALL_SERVERS.filter((kind) => !VARIANT_SERVERS.has
 const PEER_FILES = { fastify: 'fastify-jwt.mjs', bare: 'bare-node.mjs' };
 
 /** Servers with users, a login and refresh tokens; the peers only verify tokens. */
-export const SERVERS_WITH_USERS = new Set(['reference', 'tessera']);
+export const SERVERS_WITH_USERS = new Set(['reference', 'tessera', 'tessera-pg']);
 
 /**
  * @typedef {object} RunningServer
@@ -83,22 +88,23 @@ export async function startServer(kind, { secret, rotate = false, refWorkers = 2
     case 'reference':
       return startReference({ secret, rotate, refWorkers, cpus });
     case 'tessera':
-    case 'tessera-metrics': {
+    case 'tessera-metrics':
+    case 'tessera-pg': {
       // The variant serves /metrics on a listener of its own, as production would (nobody scrapes it here).
       const extraEnv =
         kind === 'tessera-metrics' ? { TESSERA_METRICS_ENABLED: 'true', TESSERA_METRICS_ADDR: `127.0.0.1:${await freePort()}` } : {};
-      const prepared = await prepareTessera({ secret, rotate, extraEnv });
+      const prepared = await prepareTessera({ secret, rotate, extraEnv, postgres: kind === 'tessera-pg' });
       try {
         const server = await spawnTesseraServe(prepared, { nodeArgs, cpus });
         return {
           ...server,
           stop: async () => {
             await server.stop();
-            prepared.remove();
+            await prepared.remove();
           },
         };
       } catch (error) {
-        prepared.remove();
+        await prepared.remove();
         throw error;
       }
     }
@@ -121,12 +127,13 @@ function tesseraEnv(extra) {
  * A fresh Tessera database, migrated, with the bench superuser: what `serve` needs. The
  * working directory is the temporary one, so no `tessera.config.json` from the repo is read.
  */
-export async function prepareTessera({ secret, rotate = false, extraEnv = {} }) {
+export async function prepareTessera({ secret, rotate = false, extraEnv = {}, postgres = false }) {
   if (!existsSync(TESSERA_CLI)) throw new Error(`${TESSERA_CLI} is missing; run npm run build`);
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+  const database = postgres ? await freshPostgresSchema() : undefined;
   const env = tesseraEnv({
     TESSERA_SECRET_KEY: secret,
-    TESSERA_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}`,
+    TESSERA_DATABASE_URL: database?.url ?? `sqlite:${join(dir, 'db.sqlite3')}`,
     // All bench traffic comes from one address: the per-address bound on waiting password
     // checks (4 by default) would turn 8 concurrent logins into 503s. The reference has no
     // such bound; the total bound (HASH_QUEUE_LIMIT, 64) still holds.
@@ -137,7 +144,10 @@ export async function prepareTessera({ secret, rotate = false, extraEnv = {} }) 
     ...(rotate ? { TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' } : {}),
     ...extraEnv,
   });
-  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const remove = async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await database?.drop();
+  };
   try {
     await execFileAsync(process.execPath, [TESSERA_CLI, 'migrate'], { env, cwd: dir });
     await execFileAsync(
@@ -146,10 +156,10 @@ export async function prepareTessera({ secret, rotate = false, extraEnv = {} }) 
       { env: { ...env, TESSERA_SUPERUSER_PASSWORD: PASSWORD }, cwd: dir },
     );
   } catch (error) {
-    remove();
+    await remove();
     throw new Error(`preparing Tessera failed: ${error.stderr || error.message}`);
   }
-  return { dir, env, secret, remove };
+  return { dir, env, secret, remove, kind: postgres ? 'tessera-pg' : 'tessera' };
 }
 
 /**
@@ -179,7 +189,7 @@ export async function spawnTesseraServe(prepared, { nodeArgs = [], ready = 'any'
   });
   closeSync(log);
   const server = nodeServer(
-    'tessera',
+    prepared.kind ?? 'tessera',
     child,
     baseUrl,
     logPath,

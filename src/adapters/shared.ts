@@ -10,8 +10,8 @@ import type { HttpResponse } from '../http/http-types.js';
 import { authenticateWithCookie, type AuthenticationRequest } from '../http/cookie-authentication.js';
 import { corsPolicy, type CorsPolicy } from '../http/cors.js';
 import { errorResponse, jsonResponse } from '../http/responses.js';
-import type { ErrorReporter, MountedPages, RequestDispatcher } from '../http/router.js';
-import type { Route } from '../http/route.js';
+import type { ErrorReporter, RequestDispatcher } from '../http/router.js';
+import type { PagesFactory } from '../server/pages/embedded.js';
 import type { RouteOptions, Tessera } from '../app/tessera.js';
 import {
   authenticateAndReport,
@@ -77,6 +77,19 @@ export interface MountOptions {
    */
   reportError?: ErrorReporter;
   /**
+   * Where to serve the admin console (staff sign-in, users, tokens, the audit trail), or
+   * `false` for none. Its links, redirects and cookies stay under this path, relative to where
+   * the app mounts Tessera. Needs a store with an audit trail (the bundled SQLite and PostgreSQL
+   * stores); see the adapter's docs (docs/adapters/).
+   *
+   * @default false
+   * @example
+   * ```ts
+   * { adminConsole: '/admin/' } // GET /admin/ signs staff in, then lists users, tokens, the audit log
+   * ```
+   */
+  adminConsole?: string | false;
+  /**
    * Pages for browsers beside the API: the browsable API at the API's own URLs, the OpenAPI
    * document at `/api/schema/` and its reference at `/api/docs/` (`tesseraPages` from
    * `tessera/pages`). JSON clients get the same answers as without them.
@@ -91,8 +104,7 @@ export interface MountOptions {
   pages?: PagesFactory;
 }
 
-/** Builds the pages for the routes an adapter serves (`tesseraPages()` from `tessera/pages`). */
-export type PagesFactory = (tessera: Tessera, routes: readonly Route[], reportError: ErrorReporter) => MountedPages;
+export type { PagesFactory } from '../server/pages/embedded.js';
 
 /** Characters a mount prefix may hold: no router syntax (`:`, `*`, `(`, `{`), no query. */
 const PLAIN_PATH = /^\/(?:[A-Za-z0-9._~!$&'+,;=@-]+\/)*$/;

@@ -21,6 +21,8 @@ import { configureHashingQueue } from '../passwords/hashing-slots.js';
 import { ThrottledAttemptLog } from '../throttling/throttled-attempts.js';
 import { openServerKeys, type ServerKeys } from '../keys/server-keys.js';
 import { jwksRoutes } from '../http/handlers/jwks-view.js';
+import { revocationFeedRoutes } from '../http/handlers/revocation-feed-view.js';
+import { feedCutOff } from '../sessions/revocation-feed.js';
 import { TokenCodec } from '../tokens/token-codec.js';
 import { VerifiedTokenCache } from '../tokens/verified-token-cache.js';
 import { namedHooks } from './named-hooks.js';
@@ -129,9 +131,10 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       'This store has no account-recovery methods (AccountStore): password change, reset and email verification are not served.',
     );
   }
-  if (settings.TOKEN_SESSION_CLAIM !== null && store.revocations === undefined) {
+  for (const name of ['TOKEN_SESSION_CLAIM', 'REVOCATION_FEED_KEY'] as const) {
+    if (settings[name] === null || store.revocations !== undefined) continue;
     await store.close();
-    throw new ConfigError('TOKEN_SESSION_CLAIM', 'needs a store that keeps revoked sessions (RevocationStore); this store keeps none');
+    throw new ConfigError(name, 'needs a store that keeps revoked sessions and cut-offs (RevocationStore); this store keeps none');
   }
   const log = options.logger ?? stderrLogger;
   // prom-client is loaded only when metrics are on.
@@ -147,7 +150,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   });
   const codec = new TokenCodec({ settings, keys, now: options.now });
   configureHashingQueue({ total: settings.HASH_QUEUE_LIMIT, perClient: settings.HASH_QUEUE_PER_CLIENT });
-  const shared = settings.REDIS_URL === null ? undefined : await connectRedis(settings.REDIS_URL, store, log);
+  const shared = settings.REDIS_URL === null ? undefined : await connectRedis(settings.REDIS_URL, store, log, settings);
   const redis = shared?.redis;
   const limiter = options.limiter ?? shared?.limiter ?? new MemoryRateLimiter();
   const bus = shared?.bus;
@@ -189,6 +192,7 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
             oldPasswordMaxLength: settings.OLD_PASSWORD_FIELD_ENABLED ? settings.MAX_PASSWORD_LENGTH : undefined,
             emailVerification: settings.ACCOUNT_EMAIL_VERIFICATION !== 'none',
           })),
+      ...(settings.REVOCATION_FEED_KEY === null ? [] : revocationFeedRoutes(routeOptions.tokenPrefix ?? '/api/token/')),
       ...(routeOptions.demoViews ? demoRoutes() : []),
       ...(routeOptions.jwks === false ? [] : jwksRoutes(keys, settings.JWKS_MAX_AGE)),
     ];
@@ -269,7 +273,7 @@ function throttledAttemptLog(
  * Redis for what instances share: throttle counters and user-cache invalidations. Loaded only
  * when REDIS_URL is set, so a single SQLite server does not pay the client's start-up cost.
  */
-async function connectRedis(url: string, store: CachedStore, log: Logger) {
+async function connectRedis(url: string, store: CachedStore, log: Logger, settings: Settings) {
   const [{ RedisLink }, { RedisRateLimiter }, { InvalidationBus }] = await importNeeding(
     'redis',
     'REDIS_URL',
@@ -282,5 +286,10 @@ async function connectRedis(url: string, store: CachedStore, log: Logger) {
     'sharing throttles and caches over Redis',
   );
   const redis = RedisLink.open(url, log);
-  return { redis, limiter: new RedisRateLimiter(redis, new MemoryRateLimiter()), bus: InvalidationBus.connect(redis, store) };
+  // The push of the revocation feed: the cut-off user as tokens name them (USER_ID_FIELD).
+  const cutOffEntry = async (cutOff: { userId: number; version: number; at: Date }) => {
+    const user = await store.findUser('id', cutOff.userId);
+    return user && feedCutOff({ settings }, { ...cutOff, userId: user.id, username: user.username, email: user.email });
+  };
+  return { redis, limiter: new RedisRateLimiter(redis, new MemoryRateLimiter()), bus: InvalidationBus.connect(redis, store, cutOffEntry) };
 }

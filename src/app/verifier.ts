@@ -31,6 +31,7 @@ import { Keyring } from '../keys/keyring.js';
 import { verifyingKeyFromJwk } from '../keys/keys-from-settings.js';
 import { LiveKeys } from '../keys/live-keys.js';
 import { RemoteKeySet } from '../keys/remote-key-set.js';
+import { RevocationList, type RevocationFeedOptions } from './revocation-list.js';
 
 /** Settings a verifier reads; every other one is irrelevant without a database. */
 export type VerifierSettings = Pick<
@@ -55,8 +56,19 @@ export interface VerifierOptions {
   readonly fetch?: typeof fetch;
   /** The clock, in milliseconds. @default Date.now */
   readonly now?: () => number;
-  /** Hears about JWKS fetch failures and skipped keys. @default silent */
+  /** Hears about JWKS and revocation feed failures and skipped keys. @default silent */
   readonly onError?: (error: Error) => void;
+  /**
+   * The server's revocation feed (REVOCATION_FEED_KEY there): users cut off and sessions logged
+   * out are refused within `pollIntervalMs`, at once with `redisUrl`. Without it, a token is
+   * accepted until it expires (docs/revocation.md).
+   *
+   * @example
+   * ```ts
+   * revocationFeed: { url: 'https://auth.example/api/token/revocations/', key: process.env.FEED_KEY!, pollIntervalMs: 5000 }
+   * ```
+   */
+  readonly revocationFeed?: RevocationFeedOptions;
 }
 
 export interface Verifier {
@@ -78,6 +90,10 @@ export interface Verifier {
   verifyToken(raw: string, type?: TokenType): Promise<Claims>;
   /** Fetches the JWKS now (at start-up, say). Resolves to whether it succeeded; never rejects. */
   refresh(): Promise<boolean>;
+  /** Reads the revocation feed now (`true` without one). Resolves to whether it succeeded; never rejects. */
+  refreshRevocations(): Promise<boolean>;
+  /** Stops polling the revocation feed and leaves Redis. */
+  close(): Promise<void>;
 }
 
 /**
@@ -115,16 +131,30 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const keys: TokenKeys = new LiveKeys(keyring, remote);
   const codec = new TokenCodec({ settings, keys, now: options.now });
 
+  const revocations =
+    options.revocationFeed === undefined
+      ? undefined
+      : new RevocationList(options.revocationFeed, {
+          fetch: options.fetch ?? globalThis.fetch,
+          now: () => codec.now(),
+          onError: options.onError ?? (() => undefined),
+        });
+  revocations?.start();
+
   const verifyToken = async (raw: string, type: TokenType = 'access'): Promise<Claims> => {
     const nowMs = codec.now();
     const claims = await codec.verifySignatureAsync(raw, nowMs);
     codec.checkClaims(claims, type, nowMs);
+    const revoked = revocations?.revocationOf(claims);
+    if (revoked !== undefined) throw new TokenError(revoked);
     return claims;
   };
 
   return {
     verifyToken,
     refresh: async () => (remote === undefined ? true : remote.refresh()),
+    refreshRevocations: async () => (revocations === undefined ? true : revocations.poll()),
+    close: async () => revocations?.close(),
     authenticateHeader: async (header) => {
       const raw = rawTokenFromHeader({ settings }, header);
       if (raw === undefined) return undefined;

@@ -36,15 +36,18 @@ export class ApiRequests {
     }
   }
 
-  /** `request` with the session's credentials added (an Authorization the caller set is kept). */
-  authorize(request: Request, session: Session | null): Request {
+  /**
+   * `request` with the session's credentials added (an Authorization the caller set is kept);
+   * `csrfToken` is the session's unless given (cookie mode, fetched after a reload).
+   */
+  authorize(request: Request, session: Session | null, csrfToken: string | null = session?.csrfToken ?? null): Request {
     const { mode, authHeaderType, csrfHeaderName } = this.options;
     const headers = new Headers(request.headers);
     if (mode === 'bearer' && session?.access != null && !headers.has('authorization')) {
       headers.set('authorization', `${authHeaderType} ${session.access}`);
     }
-    if (mode === 'cookie' && session?.csrfToken != null && !isSafeMethod(request.method) && !headers.has(csrfHeaderName)) {
-      headers.set(csrfHeaderName, session.csrfToken);
+    if (mode === 'cookie' && csrfToken !== null && !isSafeMethod(request.method) && !headers.has(csrfHeaderName)) {
+      headers.set(csrfHeaderName, csrfToken);
     }
     return new Request(request, { headers, credentials: mode === 'cookie' ? 'include' : request.credentials });
   }

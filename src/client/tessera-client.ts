@@ -15,7 +15,7 @@
  */
 import { ApiRequests, type ApiAnswer } from './api-requests.js';
 import { withCrossTabLock } from './cross-tab-lock.js';
-import { csrfTokenFrom, readCookie } from './csrf.js';
+import { csrfTokenFrom, isSafeMethod, readCookie } from './csrf.js';
 import { TesseraClientError, TesseraNetworkError } from './errors.js';
 import { resolveOptions, type AuthMode, type ResolvedOptions, type TesseraClientOptions } from './options.js';
 import { RefreshTimer } from './refresh-timer.js';
@@ -76,6 +76,9 @@ class Client implements TesseraClient {
   readonly mode: AuthMode;
   private session: Session | null;
   private inFlight: Promise<boolean> | undefined;
+  /** Cookie mode: the CSRF token fetched from `routes.csrf` when the page had none (after a reload). */
+  private fetchedCsrf: string | null = null;
+  private csrfInFlight: Promise<string | null> | undefined;
   private readonly listeners = new Set<(change: AuthChange) => void>();
   private readonly newerSessionWaiters = new Set<() => void>();
   private readonly api: ApiRequests;
@@ -122,7 +125,8 @@ class Client implements TesseraClient {
     try {
       // Bearer mode without a refresh token has nothing to revoke; cookie mode always asks, so the server clears its cookies.
       if (this.mode === 'cookie' || current?.refresh != null) {
-        await this.reach(() => this.api.call('POST', this.options.routes.blacklist, body, this.csrfToken()));
+        const csrf = await this.ensureCsrfToken();
+        await this.reach(() => this.api.call('POST', this.options.routes.blacklist, body, csrf));
       }
     } finally {
       // The tokens leave this browser whatever the server said; a network error is still reported.
@@ -141,8 +145,10 @@ class Client implements TesseraClient {
     // A token or a cookie is never sent to any other origin.
     if (!this.api.isApiUrl(request.url)) return this.options.fetch(request);
     await this.refreshIfDue();
+    // Cookie mode: an unsafe request needs the CSRF token; after a reload, asked for first.
+    const csrf = this.mode === 'cookie' && !isSafeMethod(request.method) ? await this.ensureCsrfToken() : null;
     const used = this.session;
-    const first = await this.options.fetch(this.api.authorize(request.clone(), used));
+    const first = await this.options.fetch(this.api.authorize(request.clone(), used, csrf ?? used?.csrfToken ?? null));
     if (first.status !== 401 || used === null) return first;
     const signedIn = await this.refresh({ ifVersion: used.obtainedAt }).catch(() => false);
     if (!signedIn) return first;
@@ -170,7 +176,8 @@ class Client implements TesseraClient {
     }
     if (this.mode === 'bearer') return false;
     // Cookie mode: the HttpOnly cookies may hold a session this page cannot see; a refresh tells.
-    const answer = await this.reach(() => this.api.call('POST', this.options.routes.refresh, {}, this.csrfToken()));
+    const csrf = await this.ensureCsrfToken();
+    const answer = await this.reach(() => this.api.call('POST', this.options.routes.refresh, {}, csrf));
     if (!answer.response.ok) return false;
     this.adoptAnswer(answer.response, answer.body, null, 'signed-in');
     return true;
@@ -224,7 +231,7 @@ class Client implements TesseraClient {
     const body = this.mode === 'bearer' ? { refresh: current.refresh ?? '' } : {};
     let answer: ApiAnswer;
     try {
-      answer = await this.api.call('POST', routes.refresh, body, this.csrfToken());
+      answer = await this.api.call('POST', routes.refresh, body, await this.ensureCsrfToken());
     } catch (error) {
       this.timer.backOff();
       throw new TesseraNetworkError('refresh: no answer from the server', null, { cause: error });
@@ -304,6 +311,8 @@ class Client implements TesseraClient {
   private signOut(reason: 'signed-out' | 'refresh-refused', broadcast: boolean): void {
     const wasSignedIn = this.session !== null;
     this.session = null;
+    // Bound to the session that ended: the next session gets its own.
+    this.fetchedCsrf = null;
     this.store.save(null);
     this.timer.cancel();
     if (broadcast) this.channel.post({ type: 'signed-out' });
@@ -341,7 +350,32 @@ class Client implements TesseraClient {
   }
 
   private csrfToken(): string | null {
-    return this.session?.csrfToken ?? readCookie(this.options.csrfCookieName);
+    return this.session?.csrfToken ?? readCookie(this.options.csrfCookieName) ?? this.fetchedCsrf;
+  }
+
+  /**
+   * Cookie mode: the CSRF token an unsafe request must echo. After a page reload a page on
+   * another origin has none (it cannot read the API's `csrftoken` cookie, and the token came in a
+   * response header it no longer has), so it asks `GET routes.csrf` once, before its first unsafe
+   * request; the server answers from the HttpOnly cookies. `null` in bearer mode, or when the
+   * server knows no session (the request then gets its own answer).
+   */
+  private async ensureCsrfToken(): Promise<string | null> {
+    if (this.mode !== 'cookie') return null;
+    const known = this.csrfToken();
+    if (known !== null) return known;
+    this.csrfInFlight ??= this.fetchCsrfToken().finally(() => (this.csrfInFlight = undefined));
+    return this.csrfInFlight;
+  }
+
+  private async fetchCsrfToken(): Promise<string | null> {
+    const { response, body } = await this.reach(() => this.api.call('GET', this.options.routes.csrf, undefined));
+    if (!response.ok) return null;
+    const fromBody = typeof body === 'object' && body !== null ? (body as { csrftoken?: unknown }).csrftoken : undefined;
+    const token = csrfTokenFrom(response, this.options.csrfHeaderName) ?? (typeof fromBody === 'string' ? fromBody : null);
+    this.fetchedCsrf = token;
+    if (token !== null && this.session !== null && this.session.csrfToken === null) this.setSession({ ...this.session, csrfToken: token });
+    return token;
   }
 
   /** Runs an API call, turning "no answer" into a `TesseraNetworkError`. */

@@ -84,6 +84,13 @@ export interface JwtSettings {
    */
   TOKEN_SESSION_CLAIM: string | null;
   /**
+   * The service credential that reads the revocation feed (`GET <token prefix>revocations/`,
+   * sent as `Authorization: Bearer <key>`; at least 32 characters): the cut-offs and revoked
+   * sessions of the last ACCESS_TOKEN_LIFETIME, which `tessera/verifier` polls. `null` serves
+   * no feed. A secret: give it only to your services. docs/revocation.md. @default null
+   */
+  REVOCATION_FEED_KEY: string | null;
+  /**
    * Whether a change of staff, superuser or active status (and, once they exist, groups and
    * permissions) cuts off the user's tokens already issued, so nobody keeps powers they lost.
    * @default true
@@ -168,6 +175,7 @@ export const JWT_DEFAULTS: Readonly<Omit<JwtSettings, 'SIGNING_KEY'>> = {
   JTI_CLAIM: 'jti',
   TOKEN_VERSION_CLAIM: 'ver',
   TOKEN_SESSION_CLAIM: null,
+  REVOCATION_FEED_KEY: null,
   REVOKE_ON_PRIVILEGE_CHANGE: true,
   CLAIMS_ON_REFRESH: 'copy',
   TOKEN_GROUPS_CLAIM: null,

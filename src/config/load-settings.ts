@@ -87,6 +87,8 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
     // Django's default backend is SMTP; printing mails (reset links) is for development only.
     EMAIL_BACKEND:
       (parsed.EMAIL_BACKEND as Settings['EMAIL_BACKEND'] | undefined) ?? (production ? 'smtp' : DEFAULT_SETTINGS.EMAIL_BACKEND),
+    // A line per request helps while developing; in production it is the proxy's access log.
+    LOG_REQUESTS: (parsed.LOG_REQUESTS as boolean | undefined) ?? !production,
     // SECRET_KEY is an HMAC secret: it is never a default for an asymmetric algorithm's key.
     SIGNING_KEY:
       (parsed.SIGNING_KEY as string | undefined) ??

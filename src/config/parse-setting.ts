@@ -225,6 +225,10 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   TOKEN_TYPE_CLAIM: nullableString,
   TOKEN_VERSION_CLAIM: nonEmptyString,
   TOKEN_SESSION_CLAIM: nullableString,
+  REVOCATION_FEED_KEY: (value, name) => {
+    const key = nullableString(value, name);
+    return key === null || key.length >= 32 ? key : fail(name, 'null or a secret of at least 32 characters', value);
+  },
   REVOKE_ON_PRIVILEGE_CHANGE: boolean,
   CLAIMS_ON_REFRESH: oneOf(['copy', 'recompute'] as const),
   TOKEN_GROUPS_CLAIM: nullableString,
@@ -296,6 +300,7 @@ export const SETTING_PARSERS: { readonly [K in DataSettingName]: Parser<K> } = {
   },
   LOG_LEVEL: oneOf(LOG_LEVELS),
   LOG_FORMAT: oneOf(LOG_FORMATS),
+  LOG_REQUESTS: boolean,
   JWT_AUTH_COOKIE: nullableCookieName,
   JWT_AUTH_REFRESH_COOKIE: nullableCookieName,
   JWT_AUTH_REFRESH_COOKIE_PATH: cookiePath,

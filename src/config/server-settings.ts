@@ -75,6 +75,12 @@ export interface ObservabilitySettings {
    * pretty on a terminal outside production (`NODE_ENV=production`), JSON otherwise. @default 'auto'
    */
   LOG_FORMAT: LogFormat;
+  /**
+   * The bundled server writes one line per request: method, path (no query string), status,
+   * milliseconds and request id; never a header, a body or a token. @default true outside
+   * production, false in production (`NODE_ENV=production`)
+   */
+  LOG_REQUESTS: boolean;
 }
 
 /** The server settings' defaults but SECRET_KEY's (which has none: it is generated or required). */
@@ -99,4 +105,5 @@ export const OBSERVABILITY_DEFAULTS: Readonly<ObservabilitySettings> = {
   AUDIT_RETENTION: 7_776_000,
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'auto',
+  LOG_REQUESTS: true,
 };

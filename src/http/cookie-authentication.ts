@@ -6,7 +6,7 @@
  */
 import type { TesseraContext } from './context.js';
 import { isBrowserRequest, requestCookies } from './auth-cookies.js';
-import { checkCsrf, checkOrigin, isSafeMethod, type CsrfRequest } from './csrf-check.js';
+import { checkCsrf, checkOrigin, csrfOwnerOfAccess, isSafeMethod, payloadOf, type CsrfRequest } from './csrf-check.js';
 import { header } from './http-types.js';
 
 /** What authenticating needs of a request (adapters build it from their framework's request). */
@@ -47,6 +47,8 @@ export async function authenticateWithCookie<T>(
   const fromCookie = await authenticate(context, `${scheme} ${raw}`);
   if (fromCookie === undefined) return undefined;
   // A cookie is sent by the browser on its own: an unsafe request must prove the page meant it.
-  checkCsrf(request, context.settings, userIdOf(fromCookie));
+  // Bound to the cookie's session too (TOKEN_SESSION_CLAIM): the token was verified just above.
+  const sessionId = csrfOwnerOfAccess(context.settings, payloadOf(raw))?.sessionId;
+  checkCsrf(request, context.settings, { userId: userIdOf(fromCookie), sessionId });
   return { value: fromCookie, source: 'cookie' };
 }

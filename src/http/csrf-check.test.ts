@@ -21,12 +21,24 @@ function refusal(run: () => void): string {
 
 describe('CSRF tokens', () => {
   it('are bound to the user they were issued to, and differ at every issue', () => {
-    const token = issueCsrfToken(settings, 7);
-    expect(isCsrfTokenOf(settings, token, 7)).toBe(true);
-    expect(isCsrfTokenOf(settings, token, 8)).toBe(false);
-    expect(isCsrfTokenOf({ ...settings, SECRET_KEY: 'x'.repeat(40) }, token, 7)).toBe(false);
-    expect(issueCsrfToken(settings, 7)).not.toBe(token);
-    for (const bad of ['', '.', 'abc', `${token}x`]) expect(isCsrfTokenOf(settings, bad, 7)).toBe(false);
+    const token = issueCsrfToken(settings, { userId: 7 });
+    expect(isCsrfTokenOf(settings, token, { userId: 7 })).toBe(true);
+    expect(isCsrfTokenOf(settings, token, { userId: 8 })).toBe(false);
+    expect(isCsrfTokenOf({ ...settings, SECRET_KEY: 'x'.repeat(40) }, token, { userId: 7 })).toBe(false);
+    expect(issueCsrfToken(settings, { userId: 7 })).not.toBe(token);
+    for (const bad of ['', '.', 'abc', `${token}x`]) expect(isCsrfTokenOf(settings, bad, { userId: 7 })).toBe(false);
+  });
+
+  it('bound to a session, are refused for another session of the same user and for the user alone', () => {
+    const sessionA = 'c0a8012e-0000-4000-8000-00000000000a';
+    const sessionB = 'c0a8012e-0000-4000-8000-00000000000b';
+    const token = issueCsrfToken(settings, { userId: 7, sessionId: sessionA });
+    expect(isCsrfTokenOf(settings, token, { userId: 7, sessionId: sessionA })).toBe(true);
+    expect(isCsrfTokenOf(settings, token, { userId: 7, sessionId: sessionB })).toBe(false);
+    expect(isCsrfTokenOf(settings, token, { userId: 7 })).toBe(false);
+    expect(isCsrfTokenOf(settings, token, { userId: 8, sessionId: sessionA })).toBe(false);
+    // A token bound to the user alone does not pass for any session either.
+    expect(isCsrfTokenOf(settings, issueCsrfToken(settings, { userId: 7 }), { userId: 7, sessionId: sessionA })).toBe(false);
   });
 });
 
@@ -41,7 +53,7 @@ describe('origins', () => {
 });
 
 describe('checkCsrf', () => {
-  const token = issueCsrfToken(settings, 1);
+  const token = issueCsrfToken(settings, { userId: 1 });
   const request = (headers: Record<string, string>, method = 'POST', secure = true) => ({
     method,
     secure,
@@ -49,31 +61,33 @@ describe('checkCsrf', () => {
   });
 
   it('never checks safe methods', () => {
-    expect(refusal(() => checkCsrf(request({ origin: 'https://evil.test' }, 'GET'), settings, 1))).toBe('accepted');
+    expect(refusal(() => checkCsrf(request({ origin: 'https://evil.test' }, 'GET'), settings, { userId: 1 }))).toBe('accepted');
   });
 
   it("applies Django's Referer rules to secure requests without Origin", () => {
-    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token }), settings, 1))).toBe(
+    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token }), settings, { userId: 1 }))).toBe(
       'CSRF Failed: Referer checking failed - no Referer.',
     );
-    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token, referer: 'http://api.example.org/x' }), settings, 1))).toBe(
+    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token, referer: 'http://api.example.org/x' }), settings, { userId: 1 }))).toBe(
       'CSRF Failed: Referer checking failed - Referer is insecure while host is secure.',
     );
-    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token, referer: 'https://evil.test/' }), settings, 1))).toBe(
+    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token, referer: 'https://evil.test/' }), settings, { userId: 1 }))).toBe(
       'CSRF Failed: Referer checking failed - https://evil.test/ does not match any trusted origins.',
     );
-    expect(refusal(() => checkCsrf(request({ 'x-csrftoken': token, referer: 'https://app.example.com/page' }), settings, 1))).toBe(
-      'accepted',
-    );
+    expect(
+      refusal(() => checkCsrf(request({ 'x-csrftoken': token, referer: 'https://app.example.com/page' }), settings, { userId: 1 })),
+    ).toBe('accepted');
   });
 
   it('refuses a null Origin and a token issued to someone else', () => {
-    expect(refusal(() => checkCsrf(request({ origin: 'null', 'x-csrftoken': token }), settings, 1))).toBe(
+    expect(refusal(() => checkCsrf(request({ origin: 'null', 'x-csrftoken': token }), settings, { userId: 1 }))).toBe(
       'CSRF Failed: Origin checking failed - null does not match any trusted origins.',
     );
-    expect(refusal(() => checkCsrf(request({ origin: 'https://api.example.org', 'x-csrftoken': token }), settings, 2))).toBe(
+    expect(refusal(() => checkCsrf(request({ origin: 'https://api.example.org', 'x-csrftoken': token }), settings, { userId: 2 }))).toBe(
       'CSRF Failed: CSRF token incorrect.',
     );
-    expect(refusal(() => checkCsrf(request({ origin: 'https://api.example.org', 'x-csrftoken': token }), settings, 1))).toBe('accepted');
+    expect(refusal(() => checkCsrf(request({ origin: 'https://api.example.org', 'x-csrftoken': token }), settings, { userId: 1 }))).toBe(
+      'accepted',
+    );
   });
 });

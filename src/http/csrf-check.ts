@@ -7,9 +7,12 @@
  * 2. `Origin` must be the server's own origin or match CSRF_TRUSTED_ORIGINS; without `Origin`
  *    (old browsers), an HTTPS request needs a trusted `Referer` (Django's rules and messages).
  * 3. Django's double submit: the `csrftoken` cookie echoed in `X-CSRFToken`. The token is bound
- *    to the signed-in user (an HMAC of the user id and a nonce, under a key derived from
- *    SECRET_KEY), so a cookie planted from a sibling subdomain, or another account's token, is
- *    refused: the weakness of a plain double submit (OWASP's "signed double-submit cookie").
+ *    to the signed-in session: an HMAC, under a key derived from SECRET_KEY, of a nonce, the
+ *    user id and, with TOKEN_SESSION_CLAIM, the session id (the refresh family, which the access
+ *    token names and the refresh token's record keeps). So a cookie planted from a sibling
+ *    subdomain, another account's token, or (with the session claim) the token of another
+ *    session of the same user is refused: the weakness of a plain double submit (OWASP's
+ *    "signed double-submit cookie"). Without the session claim the binding is to the user.
  *
  * Safe methods (GET, HEAD, OPTIONS, TRACE) are never checked: they never change state.
  * Refusals are DRF's 403 `{"detail":"CSRF Failed: <Django's reason>"}`.
@@ -36,21 +39,62 @@ function refuse(reason: string): never {
   throw TesseraError.of('csrf_failed', `CSRF Failed: ${reason}`);
 }
 
-/** The key CSRF tokens are signed with: derived from SECRET_KEY, used for nothing else. */
-function csrfKey(settings: CsrfSettings): Buffer {
-  return createHmac('sha256', settings.SECRET_KEY).update('tessera.csrf-token.v1').digest();
+/**
+ * Whom a CSRF token belongs to: the signed-in user and, when known (TOKEN_SESSION_CLAIM), their
+ * session, so that another session of the same user cannot reuse it.
+ */
+export interface CsrfOwner {
+  readonly userId: number | string;
+  /** The session (refresh family) id; `undefined` binds the token to the user alone. */
+  readonly sessionId?: string | undefined;
 }
 
-function mac(settings: CsrfSettings, userId: number | string, nonce: string): string {
-  return createHmac('sha256', csrfKey(settings))
-    .update(`${String(userId)}:${nonce}`)
+/**
+ * The key CSRF tokens are signed with: derived from SECRET_KEY, used for nothing else. Tokens
+ * bound to a session use a key of their own, so no user id can pass for a session's binding.
+ */
+function csrfKey(settings: CsrfSettings, bySession: boolean): Buffer {
+  return createHmac('sha256', settings.SECRET_KEY)
+    .update(bySession ? 'tessera.csrf-token.session.v1' : 'tessera.csrf-token.v1')
+    .digest();
+}
+
+function mac(settings: CsrfSettings, owner: CsrfOwner, nonce: string): string {
+  // A session id is a UUID (no ':'), so `<session>:<user>:<nonce>` reads one way only.
+  const bound = owner.sessionId === undefined ? `${String(owner.userId)}:${nonce}` : `${owner.sessionId}:${String(owner.userId)}:${nonce}`;
+  return createHmac('sha256', csrfKey(settings, owner.sessionId !== undefined))
+    .update(bound)
     .digest('base64url');
 }
 
-/** A new CSRF token for `userId` (one per login and per refresh answer that sets cookies). */
-export function issueCsrfToken(settings: CsrfSettings, userId: number | string): string {
+/** A new CSRF token for `owner` (one per login and per refresh answer that sets cookies). */
+export function issueCsrfToken(settings: CsrfSettings, owner: CsrfOwner): string {
   const nonce = randomBytes(16).toString('base64url');
-  return `${nonce}.${mac(settings, userId, nonce)}`;
+  return `${nonce}.${mac(settings, owner, nonce)}`;
+}
+
+/**
+ * The CSRF owner of a verified access token: its user and, with TOKEN_SESSION_CLAIM, its session.
+ * Reads the payload only: callers pass tokens that passed verification.
+ */
+export function csrfOwnerOfAccess(
+  settings: Pick<Settings, 'USER_ID_CLAIM' | 'TOKEN_SESSION_CLAIM'>,
+  claims: Readonly<Record<string, unknown>>,
+): CsrfOwner | undefined {
+  const userId = claims[settings.USER_ID_CLAIM];
+  if (typeof userId !== 'number' && typeof userId !== 'string') return undefined;
+  const sid = settings.TOKEN_SESSION_CLAIM === null ? undefined : claims[settings.TOKEN_SESSION_CLAIM];
+  return { userId, sessionId: typeof sid === 'string' ? sid : undefined };
+}
+
+/** The claims of a compact JWS already verified (its payload, parsed), or `{}` when unreadable. */
+export function payloadOf(raw: string): Readonly<Record<string, unknown>> {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw.split('.')[1] ?? '', 'base64url').toString());
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function constantTimeEqual(a: string, b: string): boolean {
@@ -59,11 +103,11 @@ function constantTimeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** Whether `token` is one this server issued to `userId`. */
-export function isCsrfTokenOf(settings: CsrfSettings, token: string, userId: number | string): boolean {
+/** Whether `token` is one this server issued to `owner`. */
+export function isCsrfTokenOf(settings: CsrfSettings, token: string, owner: CsrfOwner): boolean {
   const dot = token.indexOf('.');
   if (dot <= 0) return false;
-  return constantTimeEqual(token.slice(dot + 1), mac(settings, userId, token.slice(0, dot)));
+  return constantTimeEqual(token.slice(dot + 1), mac(settings, owner, token.slice(0, dot)));
 }
 
 /** `scheme://host[:port]` of the server as this request reached it. */
@@ -121,15 +165,15 @@ export function checkOrigin(request: Omit<CsrfRequest, 'method'>, settings: Pick
 }
 
 /**
- * Refuses (403) an unsafe request that a cookie authenticates for `userId` unless it passes
- * the origin checks and carries the user's CSRF token in both the cookie and the header.
+ * Refuses (403) an unsafe request that a cookie authenticates for `owner` unless it passes the
+ * origin checks and carries the owner's CSRF token in both the cookie and the header.
  */
-export function checkCsrf(request: CsrfRequest, settings: CsrfSettings, userId: number | string): void {
+export function checkCsrf(request: CsrfRequest, settings: CsrfSettings, owner: CsrfOwner): void {
   if (isSafeMethod(request.method)) return;
   checkOrigin(request, settings);
   const cookie = requestCookies(request)[settings.CSRF_COOKIE_NAME];
   if (cookie === undefined || cookie === '') refuse('CSRF cookie not set.');
   const echoed = header(request, csrfHeaderName(settings));
   if (echoed === undefined || echoed === '') refuse('CSRF token missing.');
-  if (!constantTimeEqual(cookie, echoed) || !isCsrfTokenOf(settings, cookie, userId)) refuse('CSRF token incorrect.');
+  if (!constantTimeEqual(cookie, echoed) || !isCsrfTokenOf(settings, cookie, owner)) refuse('CSRF token incorrect.');
 }

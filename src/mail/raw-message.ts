@@ -3,13 +3,18 @@
  * `message.as_bytes()`). Composed by nodemailer's stream transport, the same MIME builder the
  * SMTP backend sends with, so what a developer reads is what a server would receive.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type StreamTransport from 'nodemailer/lib/stream-transport/index.js';
 import type { MailMessage } from './mail-message.js';
+import { loadNodemailer } from './load-nodemailer.js';
 
-const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+let composer: Promise<Transporter<StreamTransport.SentMessageInfo>> | undefined;
 
 export async function rawMessage(message: MailMessage): Promise<Buffer> {
-  const info = await composer.sendMail({
+  composer ??= loadNodemailer().then((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
+  const info = await (
+    await composer
+  ).sendMail({
     from: message.from,
     to: [...message.to],
     subject: message.subject,

@@ -4,32 +4,44 @@
  * (implicit TLS), EMAIL_TIMEOUT. As Django's backend, a connection without EMAIL_USE_TLS or
  * EMAIL_USE_SSL does not attempt STARTTLS. Certificates are always verified.
  */
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { loadNodemailer } from './load-nodemailer.js';
 import type { MailBackend, MailMessage } from './mail-message.js';
 import type { SmtpSettings } from './mail-settings.js';
 
 export type { SmtpSettings } from './mail-settings.js';
 
 export class SmtpMailBackend implements MailBackend {
-  readonly #transport: Transporter;
+  readonly #settings: SmtpSettings;
+  /** Made on the first mail (createTransport opens no connection; it only needs nodemailer loaded). */
+  #transport: Promise<Transporter> | undefined;
 
   constructor(settings: SmtpSettings) {
+    this.#settings = settings;
+  }
+
+  #transporter(): Promise<Transporter> {
+    const settings = this.#settings;
     const timeoutMs = settings.EMAIL_TIMEOUT * 1000;
-    this.#transport = nodemailer.createTransport({
-      host: settings.EMAIL_HOST,
-      port: settings.EMAIL_PORT,
-      secure: settings.EMAIL_USE_SSL,
-      requireTLS: settings.EMAIL_USE_TLS,
-      ignoreTLS: !settings.EMAIL_USE_TLS && !settings.EMAIL_USE_SSL,
-      auth: settings.EMAIL_HOST_USER === '' ? undefined : { user: settings.EMAIL_HOST_USER, pass: settings.EMAIL_HOST_PASSWORD },
-      connectionTimeout: timeoutMs,
-      greetingTimeout: timeoutMs,
-      socketTimeout: timeoutMs,
-    });
+    return (this.#transport ??= loadNodemailer().then((nodemailer) =>
+      nodemailer.createTransport({
+        host: settings.EMAIL_HOST,
+        port: settings.EMAIL_PORT,
+        secure: settings.EMAIL_USE_SSL,
+        requireTLS: settings.EMAIL_USE_TLS,
+        ignoreTLS: !settings.EMAIL_USE_TLS && !settings.EMAIL_USE_SSL,
+        auth: settings.EMAIL_HOST_USER === '' ? undefined : { user: settings.EMAIL_HOST_USER, pass: settings.EMAIL_HOST_PASSWORD },
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+      }),
+    ));
   }
 
   async send(message: MailMessage): Promise<void> {
-    await this.#transport.sendMail({
+    await (
+      await this.#transporter()
+    ).sendMail({
       from: message.from,
       to: [...message.to],
       subject: message.subject,
@@ -38,8 +50,7 @@ export class SmtpMailBackend implements MailBackend {
     });
   }
 
-  close(): Promise<void> {
-    this.#transport.close();
-    return Promise.resolve();
+  async close(): Promise<void> {
+    (await this.#transport)?.close();
   }
 }

@@ -25,6 +25,7 @@ const SECRET_KEYS = [
   'secret',
   'SECRET_KEY',
   'SIGNING_KEY',
+  'REVOCATION_FEED_KEY',
   'csrfToken',
 ];
 

@@ -23,7 +23,7 @@
  * hashing slot; all comparisons of secrets are constant-time.
  */
 import { createHash, pbkdf2, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
-import bcrypt from 'bcrypt';
+import type bcryptModule from 'bcrypt';
 import { HashQueueFullError, withHashingSlot } from './hashing-slots.js';
 import { INVALID, type VerifyOptions, type VerifyResult } from './verify-result.js';
 
@@ -169,7 +169,17 @@ async function verifyPbkdf2(
 async function verifyBcrypt(secret: string, bcryptHash: string, client: string | undefined): Promise<VerifyResult> {
   const match = /^\$2[abxy]?\$(\d{2})\$[./A-Za-z0-9]{53}$/.exec(bcryptHash);
   if (match === null || Number(match[1]) > MAX_BCRYPT_COST) return INVALID;
+  const bcrypt = await loadBcrypt();
   return matched(await withHashingSlot(() => bcrypt.compare(secret, bcryptHash), client));
+}
+
+/**
+ * The native bcrypt binding, loaded on the first bcrypt hash met (a user imported from Django
+ * with BCryptPasswordHasher), not at start-up: most servers never meet one (docs/decisions.md D21).
+ */
+let bcryptLoading: Promise<typeof bcryptModule> | undefined;
+function loadBcrypt(): Promise<typeof bcryptModule> {
+  return (bcryptLoading ??= import('bcrypt').then((module) => module.default));
 }
 
 /**

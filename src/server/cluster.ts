@@ -6,6 +6,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { CachedStore } from '../stores/user-cache.js';
+import { SESSION_REVOKED_CHANNEL } from '../model/revocation-feed.js';
 import type { Logger } from '../model/logger.js';
 
 const USER_CHANGED = 'tessera:user-changed';
@@ -15,7 +16,7 @@ interface UserChangedMessage {
   readonly id: number;
 }
 
-const SESSION_REVOKED = 'tessera:session-revoked';
+const SESSION_REVOKED = SESSION_REVOKED_CHANNEL;
 
 interface SessionRevokedMessage {
   readonly type: typeof SESSION_REVOKED;

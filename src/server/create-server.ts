@@ -12,6 +12,7 @@ import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { requestLine } from '../observability/request-log.js';
 import type { LogLevel } from '../config/settings.js';
 import { corsPolicy, withCorsHeaders } from '../http/cors.js';
 import type { HttpRequest } from '../http/http-types.js';
@@ -86,6 +87,11 @@ function restoreClientHeaders(headers: IncomingHttpHeaders, rawHeaders: readonly
   return headers;
 }
 
+/** The bundled server compiles no JSON schemas (see `schemaController` below). */
+function noSchemas(): never {
+  throw new Error('the bundled server has no JSON schema compiler: its routes take no schema');
+}
+
 export function createServer(tessera: Tessera, options: ServerOptions = {}): FastifyInstance {
   // Typed as Fastify's base logger so the instance keeps Fastify's default logger type.
   const logger: FastifyBaseLogger = options.logger ?? serverLogger(tessera, options.logLevel);
@@ -93,7 +99,8 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     loggerInstance: logger,
     // Every line logged while answering carries the request's id (docs/operations.md).
     genReqId: requestIdGenerator(tessera),
-    // Request lines would carry URLs (and, for careless clients, tokens in query strings).
+    // Fastify's request lines would carry URLs (and, for careless clients, tokens in query
+    // strings): off; LOG_REQUESTS writes Tessera's own (observability/request-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request: nothing logs through request.log, and creating one (pino
     // serialises its bindings) showed in every request's profile (docs/decisions.md D15).
@@ -108,8 +115,18 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
     http: httpServerOptions(tessera.settings),
     requestTimeout: httpServerOptions(tessera.settings).requestTimeout ?? 0,
     keepAliveTimeout: httpServerOptions(tessera.settings).keepAliveTimeout ?? 5000,
+    // No route here has a JSON schema: without these, Fastify loads Ajv and fast-json-stringify's
+    // compilers at start-up anyway, ~8% of `tessera serve`'s CPU before its first answer
+    // (docs/decisions.md D21). A schema added later fails loudly at start instead of silently.
+    schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
   });
   applyConnectionLimits(app.server, tessera.settings);
+  if (tessera.settings.LOG_REQUESTS) {
+    app.addHook('onResponse', (request, reply, done) => {
+      app.log.info(requestLine(request.id, request.method, request.url, reply.statusCode, reply.elapsedTime), 'request');
+      done();
+    });
+  }
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

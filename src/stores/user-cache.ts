@@ -63,6 +63,8 @@ export interface CachedStore extends Store {
   sessionRevoked(id: string): void;
   /** Called after this process revoked a session, so other processes can be told. */
   onSessionRevoked(listener: (id: string) => void): void;
+  /** Called after this process cut off a user's tokens (the revocation feed's push). */
+  onTokensCutOff(listener: (cutOff: { userId: number; version: number; at: Date }) => void): void;
 }
 
 interface Entry<T> {
@@ -88,6 +90,7 @@ class UserCachingStore implements CachedStore {
   readonly #listeners: ((id: number) => void)[] = [];
   readonly #sessions: RevokedSessionCache | undefined;
   readonly #sessionListeners: ((id: string) => void)[] = [];
+  readonly #cutOffListeners: ((cutOff: { userId: number; version: number; at: Date }) => void)[] = [];
   readonly revocations: RevocationStore | undefined;
   readonly audit: AuditTrail | undefined;
   readonly consoleSignIns: ConsoleSignInStore | undefined;
@@ -195,6 +198,10 @@ class UserCachingStore implements CachedStore {
     this.#sessionListeners.push(listener);
   }
 
+  onTokensCutOff(listener: (cutOff: { userId: number; version: number; at: Date }) => void): void {
+    this.#cutOffListeners.push(listener);
+  }
+
   #changed(id: number): void {
     this.invalidateUser(id);
     for (const listener of this.#listeners) listener(id);
@@ -212,6 +219,7 @@ class UserCachingStore implements CachedStore {
     const version = await this.#inner.cutOffTokens(userId, now);
     // The cached user holds the old version: drop it here and in every other process.
     this.#changed(userId);
+    for (const listener of this.#cutOffListeners) listener({ userId, version, at: now });
     return version;
   }
 

@@ -20,6 +20,8 @@ export const COOKIE_MODE_ENV: Record<string, string> = {
   TESSERA_CSRF_TRUSTED_ORIGINS: FRONT,
   TESSERA_CORS_ALLOWED_ORIGINS: FRONT,
   TESSERA_CORS_ALLOW_CREDENTIALS: 'true',
+  // Access tokens name their session: CSRF tokens are bound to it, and logging out refuses it.
+  TESSERA_TOKEN_SESSION_CLAIM: 'sid',
 };
 
 interface Answer {
@@ -276,6 +278,26 @@ export function describeCookieMode(name: string, start: StartApi): void {
       const metadata = await send('OPTIONS', '/api/token/refresh/');
       expect(metadata.json.name).toBe('Token Refresh');
       expect(metadata.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it('binds the CSRF token to the session: another session of the same user cannot reuse it', async () => {
+      const [mine, other] = [await browserLogin(), await browserLogin()];
+      const borrowed = { ...mine, csrftoken: other.csrftoken ?? '' };
+      const refused = await send('POST', '/protected/', { headers: trusted(borrowed), jar: borrowed });
+      expect(refused.status).toBe(403);
+      expect(refused.json).toEqual({ detail: 'CSRF Failed: CSRF token incorrect.' });
+      const refresh = await send('POST', '/api/token/refresh/', { headers: trusted(borrowed), jar: borrowed, body: {} });
+      expect(refresh.json).toEqual({ detail: 'CSRF Failed: CSRF token incorrect.' });
+      expect([200, 405]).toContain((await send('POST', '/protected/', { headers: trusted(mine), jar: mine })).status);
+      expect([200, 405]).toContain((await send('POST', '/protected/', { headers: trusted(other), jar: other })).status);
+    });
+
+    it('logging out one session by cookie refuses its access cookie at once; the same user’s other session keeps working', async () => {
+      const [mine, other] = [await browserLogin(), await browserLogin()];
+      expect((await send('GET', '/protected/', { headers: BROWSER, jar: { access: mine.access ?? '' } })).status).toBe(200);
+      expect((await send('POST', '/api/token/blacklist/', { headers: trusted(mine), jar: mine, body: {} })).status).toBe(200);
+      expect((await send('GET', '/protected/', { headers: BROWSER, jar: { access: mine.access ?? '' } })).status).toBe(401);
+      expect((await send('GET', '/protected/', { headers: BROWSER, jar: { access: other.access ?? '' } })).status).toBe(200);
     });
 
     it('GET <prefix>csrf/ gives a signed-in browser its CSRF token again (a front end on another site after a reload)', async () => {

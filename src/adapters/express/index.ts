@@ -9,7 +9,7 @@
  * valid requests work the same, but malformed bodies get that parser's answer, not DRF's.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { HttpRequest } from '../../http/http-types.js';
+import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
 import type { TokenUser } from '../../auth/token-user.js';
@@ -29,6 +29,7 @@ import {
   type MountOptions,
   type StatelessValues,
 } from '../shared.js';
+import { mountedConsoleOf } from '../mounted-console.js';
 
 export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
 export { checkPermissions } from './permissions.js';
@@ -119,24 +120,24 @@ export type TesseraRouterOptions = MountOptions;
  * ```
  */
 export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = {}): Router {
-  const mount = mountOf(tessera, options, options.reportError ?? defaultErrorReporter(tessera));
+  const reportError = options.reportError ?? defaultErrorReporter(tessera);
+  const mount = mountOf(tessera, options, reportError);
   const { dispatch, prefixes } = mount;
   const paths = new Set(mount.paths);
+  const adminConsole = mountedConsoleOf(tessera, options.adminConsole, reportError);
   // No inflation: Django reads bodies as sent, and a compressed body is no place to spend CPU.
   const readRawBody = express.raw({ type: () => true, limit: tessera.settings.MAX_BODY_BYTES, inflate: false });
 
-  const serve = async (req: Request, res: Response): Promise<void> => {
+  /** The request as Tessera reads it (path relative to the router's mount path), or the refusal of its body. */
+  const readRequest = async (req: Request, res: Response): Promise<HttpRequest | HttpResponse> => {
     const refused = await new Promise<number | undefined>((done) =>
       // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is Node's IncomingMessage (its prototype is)
       readRawBody(req, res, (error?: unknown) => done(error === undefined ? undefined : statusOf(error))),
     );
-    if (refused !== undefined) {
-      send(res, bodyRefusal(refused));
-      return;
-    }
+    if (refused !== undefined) return bodyRefusal(refused);
     const { body, contentType } = reencodedBody(req.body as unknown, firstHeader(req.headers['content-type']));
     const queryAt = req.originalUrl.indexOf('?');
-    const httpRequest: HttpRequest = {
+    return {
       method: req.method,
       path: req.path,
       search: queryAt < 0 ? '' : req.originalUrl.slice(queryAt),
@@ -145,16 +146,22 @@ export function tesseraRouter(tessera: Tessera, options: TesseraRouterOptions = 
       ip: req.ip,
       secure: req.secure,
     };
-    send(res, withMountedLocation(await dispatch(httpRequest), req.baseUrl));
+  };
+
+  const serve = async (req: Request, res: Response, answer: (request: HttpRequest) => Promise<HttpResponse>): Promise<void> => {
+    const request = await readRequest(req, res);
+    send(res, 'status' in request ? request : await answer(request));
   };
 
   const router = express.Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
-    if (!paths.has(req.path) && !prefixes.some((prefix) => req.path.startsWith(prefix))) {
+    if (paths.has(req.path) || prefixes.some((prefix) => req.path.startsWith(prefix))) {
+      serve(req, res, async (request) => withMountedLocation(await dispatch(request), req.baseUrl)).catch(next);
+    } else if (adminConsole?.owns(req.path) === true) {
+      serve(req, res, (request) => adminConsole.answer(request, req.baseUrl)).catch(next);
+    } else {
       next();
-      return;
     }
-    serve(req, res).catch(next);
   });
   return router;
 }

@@ -32,6 +32,7 @@ import {
   withMountedLocation,
   type MountOptions,
 } from '../shared.js';
+import { mountedConsoleOf } from '../mounted-console.js';
 import { refusalToThrow, restoreDefaultRefusals } from './refusals.js';
 import { decorateGuarded } from './request-slots.js';
 import { decoratePermissionChecks } from './permissions.js';
@@ -168,6 +169,20 @@ function splitUrl(url: string): { path: string; search: string } {
   return queryAt < 0 ? { path: url, search: '' } : { path: url.slice(0, queryAt), search: url.slice(queryAt) };
 }
 
+/** A Fastify request as Tessera reads it, its path relative to `mountPath` (the app's prefix for the plugin). */
+function httpRequestOf(request: FastifyRequest, mountPath: string): HttpRequest {
+  const { path: fullPath, search } = splitUrl(request.url);
+  return {
+    method: request.method,
+    path: fullPath.startsWith(mountPath) ? fullPath.slice(mountPath.length) : fullPath,
+    search,
+    headers: request.headers,
+    body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    ip: request.ip,
+    secure: request.protocol === 'https',
+  };
+}
+
 /** Where the guarded request properties keep their values (one symbol each, never enumerable JSON). */
 /** Whether the app's logger writes errors: plain `Fastify()` has a logger that writes nothing. */
 function logsErrors(app: FastifyInstance): boolean {
@@ -259,20 +274,18 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
         method: [...ALL_METHODS],
         url: path,
         bodyLimit,
-        handler: async (request, reply) => {
-          const { path: fullPath, search } = splitUrl(request.url);
-          const httpRequest: HttpRequest = {
-            method: request.method,
-            path: fullPath.startsWith(mountPath) ? fullPath.slice(mountPath.length) : fullPath,
-            search,
-            headers: request.headers,
-            body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-            ip: request.ip,
-            secure: request.protocol === 'https',
-          };
-          return send(reply, withMountedLocation(await dispatch(httpRequest), mountPath));
-        },
+        handler: async (request, reply) => send(reply, withMountedLocation(await dispatch(httpRequestOf(request, mountPath)), mountPath)),
       });
+    }
+
+    const adminConsole = mountedConsoleOf(tessera, options.adminConsole, reportError);
+    const consolePath = options.adminConsole;
+    if (adminConsole !== undefined && typeof consolePath === 'string') {
+      const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
+        send(reply, await adminConsole.answer(httpRequestOf(request, mountPath), mountPath));
+      for (const url of [consolePath.slice(0, -1), `${consolePath}*`]) {
+        routes.route({ method: [...ALL_METHODS], url, bodyLimit, handler });
+      }
     }
   });
 };

@@ -25,6 +25,7 @@ import {
   type MountOptions,
   type StatelessValues,
 } from '../shared.js';
+import { mountedConsoleOf } from '../mounted-console.js';
 
 export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
 export { checkPermissions, type TesseraPermissionVariables } from './permissions.js';
@@ -55,6 +56,20 @@ export interface TesseraRoutesOptions extends MountOptions {
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** A Hono request as Tessera reads it, its path relative to `mountPath` (where the app mounted the routes). */
+async function httpRequestOf(c: Context, mountPath: string, clientIp: (c: Context) => string | undefined): Promise<HttpRequest> {
+  const queryAt = c.req.url.indexOf('?');
+  return {
+    method: c.req.method,
+    path: c.req.path.slice(mountPath.length),
+    search: queryAt < 0 ? '' : c.req.url.slice(queryAt),
+    headers: Object.fromEntries(c.req.raw.headers),
+    body: Buffer.from(await c.req.arrayBuffer()),
+    ip: clientIp(c),
+    secure: new URL(c.req.url).protocol === 'https:',
+  };
+}
 
 /** Where the app is mounted, from a request's full path and the pattern it matched (`/x/`, or a prefix's `/static/x/*`). */
 function mountPathOf(fullPath: string, routePath: string): string {
@@ -94,7 +109,8 @@ function nodeServerIp(c: Context): string | undefined {
  * ```
  */
 export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = {}): Hono {
-  const { dispatch, paths, prefixes } = mountOf(tessera, options, options.reportError ?? defaultErrorReporter(tessera));
+  const reportError = options.reportError ?? defaultErrorReporter(tessera);
+  const { dispatch, paths, prefixes } = mountOf(tessera, options, reportError);
   const clientIp = options.clientIp ?? nodeServerIp;
   const limit = bodyLimit({ maxSize: tessera.settings.MAX_BODY_BYTES, onError: () => toResponse(bodyRefusal(413)) });
   const app = new Hono();
@@ -104,17 +120,21 @@ export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = 
       // The dispatcher sees paths relative to where the app is mounted, as it declared them.
       const fullPath = c.req.path;
       const mountPath = mountPathOf(fullPath, routePath);
-      const queryAt = c.req.url.indexOf('?');
-      const httpRequest: HttpRequest = {
-        method: c.req.method,
-        path: fullPath.slice(mountPath.length),
-        search: queryAt < 0 ? '' : c.req.url.slice(queryAt),
-        headers: Object.fromEntries(c.req.raw.headers),
-        body: Buffer.from(await c.req.arrayBuffer()),
-        ip: clientIp(c),
-        secure: new URL(c.req.url).protocol === 'https:',
-      };
-      return toResponse(withMountedLocation(await dispatch(httpRequest), mountPath));
+      return toResponse(withMountedLocation(await dispatch(await httpRequestOf(c, mountPath, clientIp)), mountPath));
+    });
+  }
+
+  const adminConsole = mountedConsoleOf(tessera, options.adminConsole, reportError);
+  const consolePath = options.adminConsole;
+  if (adminConsole !== undefined && typeof consolePath === 'string') {
+    const wildcard = `${consolePath}*`;
+    app.on(METHODS, [consolePath.slice(0, -1), wildcard], limit, async (c) => {
+      // The route as registered, with the path the app mounted these routes at (`/v1/admin/*`).
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- its replacement (hono/route) needs Hono 4.8; the peer range is ^4.0.0
+      const registered = c.req.routePath;
+      const pattern = registered.endsWith(wildcard) ? wildcard : consolePath.slice(0, -1);
+      const mountPath = registered.slice(0, registered.length - pattern.length);
+      return toResponse(await adminConsole.answer(await httpRequestOf(c, mountPath, clientIp), mountPath));
     });
   }
   return app;

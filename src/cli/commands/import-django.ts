@@ -6,7 +6,6 @@
 import { Command, Option } from 'commander';
 import { loadSettings } from '../../config/load-settings.js';
 import { USER_FIELDS, type UserField } from '../../django-import/build-import-batch.js';
-import { importDjango } from '../../django-import/import-django.js';
 import { formatImportReport } from '../../django-import/import-report.js';
 import { ImportRowError } from '../../errors.js';
 import { openStore } from '../../stores/open-store.js';
@@ -50,6 +49,8 @@ export function importDjangoCommand(): Command {
         await store.migrate();
         if (store.importDjango === undefined) throw new Error('this store cannot take an import');
         const onProgress = options.json ? undefined : progressBar(process.stderr);
+        // Loaded here, not at the top: the readers bring pg, which no other command needs.
+        const { importDjango } = await import('../../django-import/import-django.js');
         const report = await importDjango(
           { importDjango: store.importDjango.bind(store) },
           {

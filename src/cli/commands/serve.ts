@@ -8,7 +8,6 @@ import { openStore } from '../../stores/open-store.js';
 import { createTessera } from '../../app/tessera.js';
 import { createPinoLogger, tesseraLoggerOf } from '../../observability/log.js';
 import { startMetricsListener } from '../../server/server-observability.js';
-import { shareWorkerMetrics, startClusterMetricsListener } from '../../server/cluster-metrics.js';
 
 function port(value: string): number {
   const number = Number(value);
@@ -23,6 +22,12 @@ function workers(value: string): number {
   if (!/^\d+$/.test(value) || number < 1 || number > 256) throw new InvalidArgumentError('workers is a number from 1 to 256, or auto');
   return number;
 }
+
+/**
+ * prom-client's cluster aggregation, loaded only with metrics on: importing prom-client was ~6% of
+ * start-up's CPU when nothing used it (docs/decisions.md D21).
+ */
+const clusterMetrics = () => import('../../server/cluster-metrics.js');
 
 interface ServeOptions {
   host: string;
@@ -51,7 +56,7 @@ export function serveCommand(): Command {
         await store.migrate();
         await store.close();
         // One /metrics for the instance: the primary sums its workers' registries.
-        if (settings.METRICS_ENABLED) await startClusterMetricsListener(settings.METRICS_ADDR);
+        if (settings.METRICS_ENABLED) await (await clusterMetrics()).startClusterMetricsListener(settings.METRICS_ADDR);
         runPrimary(options.workers, log);
         return;
       }
@@ -66,7 +71,7 @@ async function serveOne(options: ServeOptions): Promise<void> {
   const tessera = await createTessera({ logger: tesseraLoggerOf(pino), reportWarnings: cluster.isPrimary });
   joinWorkerCacheGroup(tessera.context.store);
   const app = createServer(tessera, { logger: pino });
-  if (cluster.isWorker) shareWorkerMetrics(tessera);
+  if (cluster.isWorker && tessera.metrics !== undefined) (await clusterMetrics()).shareWorkerMetrics(tessera);
   const metricsListener = cluster.isPrimary ? await startMetricsListener(tessera) : undefined;
   const shutdown = async (): Promise<void> => {
     await metricsListener?.close();

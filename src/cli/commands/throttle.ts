@@ -8,8 +8,7 @@
 import { Command } from 'commander';
 import { loadSettings } from '../../config/load-settings.js';
 import { stderrLogger } from '../../model/logger.js';
-import { RedisLink } from '../../stores/redis/redis-link.js';
-import { RedisRateLimiter } from '../../stores/redis/redis-rate-limiter.js';
+import type { RedisLink } from '../../stores/redis/redis-link.js';
 import { clearAccountLocks, clearAddressLocks } from '../../throttling/login-throttle.js';
 import { MemoryRateLimiter } from '../../throttling/memory-rate-limiter.js';
 
@@ -34,6 +33,11 @@ export function throttleCommand(): Command {
           'without REDIS_URL each server keeps its throttle counters in its own memory: clear a lock in the admin console (the user\'s page, "Clear login locks"), or restart the server',
         );
       }
+      // Loaded here, not at the top: every `tessera` command (serve included) would load redis.
+      const [{ RedisLink }, { RedisRateLimiter }] = await Promise.all([
+        import('../../stores/redis/redis-link.js'),
+        import('../../stores/redis/redis-rate-limiter.js'),
+      ]);
       const link = RedisLink.open(settings.REDIS_URL, stderrLogger);
       try {
         if (!(await untilReady(link, 5000))) throw new Error('Redis (REDIS_URL) is not reachable');

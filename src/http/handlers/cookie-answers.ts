@@ -11,11 +11,12 @@
 import type { TesseraContext } from '../context.js';
 import type { Json } from '../../errors.js';
 import { isBrowserRequest, requestCookies, tokenCookies, type CookieMode } from '../auth-cookies.js';
-import { checkCsrf, csrfHeaderName, isCsrfTokenOf, issueCsrfToken } from '../csrf-check.js';
+import { checkCsrf, csrfHeaderName, csrfOwnerOfAccess, isCsrfTokenOf, issueCsrfToken, payloadOf, type CsrfOwner } from '../csrf-check.js';
 import type { HttpRequest } from '../http-types.js';
 import { collectFieldErrors, requestData } from '../request-data.js';
 import { NO_STORE } from '../responses.js';
 import type { HandlerResult } from '../route.js';
+import type { Claims } from '../../tokens/token-codec.js';
 
 /** When a token we just minted expires, in ms (its `exp`). */
 function expiresAtMs(token: string): number {
@@ -53,10 +54,22 @@ export function wantsCookies(mode: CookieMode | undefined, request: HttpRequest)
   return mode !== undefined && isBrowserRequest(request);
 }
 
-/** The user's CSRF token: the request's own when it is still this user's, else a new one. */
-function csrfTokenFor(context: TesseraContext, request: HttpRequest, mode: CookieMode, userId: number | string): string {
+/** The owner's CSRF token: the request's own when it is still this owner's, else a new one. */
+export function csrfTokenFor(context: TesseraContext, request: HttpRequest, mode: CookieMode, owner: CsrfOwner): string {
   const current = requestCookies(request)[mode.csrfCookie];
-  return current !== undefined && isCsrfTokenOf(context.settings, current, userId) ? current : issueCsrfToken(context.settings, userId);
+  return current !== undefined && isCsrfTokenOf(context.settings, current, owner) ? current : issueCsrfToken(context.settings, owner);
+}
+
+/**
+ * The CSRF owner of a refresh token (verified): its user and, with TOKEN_SESSION_CLAIM, the
+ * session its record belongs to (the family its access tokens name).
+ */
+export async function csrfOwnerOfRefresh(context: TesseraContext, claims: Claims): Promise<CsrfOwner> {
+  const userId = claims[context.settings.USER_ID_CLAIM];
+  const jti = context.codec.jti(claims);
+  const familyId =
+    context.settings.TOKEN_SESSION_CLAIM === null || jti === undefined ? undefined : (await context.store.findTokenState(jti))?.familyId;
+  return { userId: typeof userId === 'number' || typeof userId === 'string' ? userId : '', sessionId: familyId ?? undefined };
 }
 
 /**
@@ -69,10 +82,10 @@ export function cookieAnswer(
   mode: CookieMode,
   tokens: { readonly access: string; readonly refresh?: string | undefined },
   kind: TokenAnswerKind,
-  userId: number | string,
 ): HandlerResult {
   const nowMs = context.codec.now();
-  const csrf = csrfTokenFor(context, request, mode, userId);
+  // The new access token names the user and (TOKEN_SESSION_CLAIM) the session: the CSRF owner.
+  const csrf = csrfTokenFor(context, request, mode, csrfOwnerOfAccess(context.settings, payloadOf(tokens.access)) ?? { userId: '' });
   const refreshExpiry = tokens.refresh === undefined ? undefined : expiresAtMs(tokens.refresh);
   const setCookies = tokenCookies(
     mode,
@@ -126,12 +139,11 @@ function hasCookie(mode: CookieMode, request: HttpRequest): boolean {
 }
 
 /**
- * CSRF for a request whose refresh token came from the cookie: the token's user must be the
- * one the CSRF token was issued to. The signature is checked first, so a forged token is a 401.
+ * CSRF for a request whose refresh token came from the cookie: the token's user (and session)
+ * must be the one the CSRF token was issued to. The signature is checked first, so a forged
+ * token is a 401.
  */
-export function checkRefreshCookieCsrf(context: TesseraContext, request: HttpRequest, raw: string): number | string {
+export async function checkRefreshCookieCsrf(context: TesseraContext, request: HttpRequest, raw: string): Promise<void> {
   const claims = context.codec.verifySignature(raw);
-  const userId = claims[context.settings.USER_ID_CLAIM];
-  checkCsrf(request, context.settings, typeof userId === 'number' || typeof userId === 'string' ? userId : '');
-  return typeof userId === 'number' || typeof userId === 'string' ? userId : '';
+  checkCsrf(request, context.settings, await csrfOwnerOfRefresh(context, claims));
 }

@@ -11,14 +11,22 @@ import { blacklistToken, logoutEverywhere } from '../../sessions/revoke-tokens.j
 import { validatedClaims } from '../../auth/authenticate-request.js';
 import type { User } from '../../model/user.js';
 import { clearedCookies, csrfCookie, requestCookies, type CookieMode } from '../auth-cookies.js';
-import { checkOrigin, csrfHeaderName, isCsrfTokenOf, issueCsrfToken } from '../csrf-check.js';
+import { checkOrigin, csrfHeaderName, csrfOwnerOfAccess, type CsrfOwner } from '../csrf-check.js';
 import { MSG_REQUIRED } from '../../drf/fields.js';
 import type { HttpRequest } from '../http-types.js';
 import { originOf } from '../request-origin.js';
 import { NO_STORE } from '../responses.js';
 import { RefusalWithCookies, type EndpointField, type Handler, type HandlerInput, type HandlerResult, type Route } from '../route.js';
 import { REFRESH_FIELD } from './token-fields.js';
-import { checkRefreshCookieCsrf, cookieAnswer, refreshTokenSource, tokenBody, wantsCookies } from './cookie-answers.js';
+import {
+  checkRefreshCookieCsrf,
+  cookieAnswer,
+  csrfOwnerOfRefresh,
+  csrfTokenFor,
+  refreshTokenSource,
+  tokenBody,
+  wantsCookies,
+} from './cookie-answers.js';
 
 /** What these views borrow from simplejwt's: the login check and one-field validation. */
 export interface BaseViews {
@@ -62,7 +70,7 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
     if (wantsCookies(mode, request)) checkOrigin(request, context.settings);
     const user = await base.loggedInUser(input);
     const pair = await issuePair(context, user);
-    if (wantsCookies(mode, request)) return cookieAnswer(context, request, mode, pair, 'login', user.id);
+    if (wantsCookies(mode, request)) return cookieAnswer(context, request, mode, pair, 'login');
     return { status: 200, body: tokenBody(context, pair, 'login'), headers: NO_STORE };
   };
 
@@ -78,9 +86,9 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
       return { status: 200, body: tokenBody(context, tokens, 'refresh'), headers: NO_STORE };
     }
     // Checked before anything changes: a forged cross-site refresh must not rotate the session.
-    const userId = checkRefreshCookieCsrf(context, request, source.raw);
+    await checkRefreshCookieCsrf(context, request, source.raw);
     const tokens = await base.reportingRefusal(context, () => refreshPair(context, source.raw, originOf(request), { fromCookie: true }));
-    return cookieAnswer(context, request, mode, tokens, 'refresh', userId);
+    return cookieAnswer(context, request, mode, tokens, 'refresh');
   };
 
   const blacklist: Handler = async (input) => {
@@ -94,7 +102,7 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
       throw new RefusalWithCookies(TesseraError.fields({ refresh: [MSG_REQUIRED] }), clearedCookies(mode, request));
     }
     try {
-      checkRefreshCookieCsrf(context, request, source.raw);
+      await checkRefreshCookieCsrf(context, request, source.raw);
     } catch (error) {
       // A refresh cookie that is no token at all is cleared once the request is shown same-origin.
       if (error instanceof TesseraError) throw error;
@@ -120,18 +128,16 @@ export function cookieTokenViews(mode: CookieMode | undefined, base: BaseViews):
   return { obtainPair, refresh, blacklist, logoutAll };
 }
 
-/** The user a request's refresh cookie (else access cookie) names, if the token is valid. */
-async function cookieUserId(context: TesseraContext, mode: CookieMode, request: HttpRequest): Promise<number | string | undefined> {
+/** The CSRF owner (user and session) a request's refresh cookie (else access cookie) names, if the token is valid. */
+async function cookieOwner(context: TesseraContext, mode: CookieMode, request: HttpRequest): Promise<CsrfOwner | undefined> {
   const cookies = requestCookies(request);
   const refresh = mode.refreshCookie === null ? undefined : cookies[mode.refreshCookie];
-  const claims =
-    refresh !== undefined && refresh !== ''
-      ? await readBlacklistableToken(context, refresh, 'refresh', context.codec.now())
-      : cookies[mode.accessCookie] !== undefined && cookies[mode.accessCookie] !== ''
-        ? await validatedClaims(context, cookies[mode.accessCookie] ?? '')
-        : undefined;
-  const userId = claims?.[context.settings.USER_ID_CLAIM];
-  return typeof userId === 'number' || typeof userId === 'string' ? userId : undefined;
+  if (refresh !== undefined && refresh !== '') {
+    const owner = await csrfOwnerOfRefresh(context, await readBlacklistableToken(context, refresh, 'refresh', context.codec.now()));
+    return owner.userId === '' ? undefined : owner;
+  }
+  const access = cookies[mode.accessCookie];
+  return access === undefined || access === '' ? undefined : csrfOwnerOfAccess(context.settings, await validatedClaims(context, access));
 }
 
 /**
@@ -142,11 +148,9 @@ async function cookieUserId(context: TesseraContext, mode: CookieMode, request: 
  */
 export function csrfTokenRoute(prefix: string, mode: CookieMode): Route {
   const view: Handler = async ({ context, request }) => {
-    const userId = await cookieUserId(context, mode, request);
-    if (userId === undefined) throw TesseraError.of('not_authenticated');
-    const current = requestCookies(request)[mode.csrfCookie];
-    const token =
-      current !== undefined && isCsrfTokenOf(context.settings, current, userId) ? current : issueCsrfToken(context.settings, userId);
+    const owner = await cookieOwner(context, mode, request);
+    if (owner === undefined) throw TesseraError.of('not_authenticated');
+    const token = csrfTokenFor(context, request, mode, owner);
     const nowMs = context.codec.now();
     return {
       status: 200,

@@ -10,7 +10,7 @@ import type { ErrorReporter, HtmlRenderer, MountedPages } from '../../http/route
 import type { Route } from '../../http/route.js';
 import type { HttpRequest, HttpResponse } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
-import { createAdminConsole } from './admin/admin-console.js';
+import { createAdminConsole, SERVER_CONSOLE } from './admin/admin-console.js';
 import { messagePage } from './admin/console-layout.js';
 import { createBrowsableApi } from './browsable/browsable-api.js';
 import { header } from '../../http/http-types.js';
@@ -89,7 +89,10 @@ export function createPages(tessera: Tessera, options: PagesOptions): Pages {
       response = await page();
     } catch (error) {
       options.reportError(error, { method: request.method, path: request.path });
-      response = htmlResponse(500, messagePage(undefined, 'Server error', 'Something went wrong on the server. It has been logged.'));
+      response = htmlResponse(
+        500,
+        messagePage(SERVER_CONSOLE, undefined, 'Server error', 'Something went wrong on the server. It has been logged.'),
+      );
     }
     if (response !== undefined) answered.add(response);
     return response;

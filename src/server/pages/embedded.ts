@@ -9,11 +9,15 @@
  * app.use(tesseraRouter(tessera, { pages: tesseraPages() })); // Express
  * ```
  */
-import type { PagesFactory } from '../../adapters/shared.js';
+import type { Tessera } from '../../app/tessera.js';
+import type { Route } from '../../http/route.js';
+import type { ErrorReporter, MountedPages } from '../../http/router.js';
 import { createPages } from './create-pages.js';
 
-export type { PagesFactory } from '../../adapters/shared.js';
 export type { MountedPages } from '../../http/router.js';
+
+/** Builds the pages for the routes an adapter serves (an adapter's `pages` option). */
+export type PagesFactory = (tessera: Tessera, routes: readonly Route[], reportError: ErrorReporter) => MountedPages;
 
 /**
  * The pages for an adapter's `pages` option: the browsable API at the API's own URLs (for

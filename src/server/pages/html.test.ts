@@ -11,11 +11,7 @@ describe('html', () => {
 
   it('nests markup without escaping it twice, and joins lists', () => {
     const items = ['a<b', 'c'].map((item) => html`<li>${item}</li>`);
-    expect(
-      html`<ul>
-        ${items}
-      </ul>`.toString(),
-    ).toBe('<ul><li>a&lt;b</li><li>c</li></ul>');
+    expect(html`<ul>${items}</ul>`.toString()).toBe('<ul><li>a&lt;b</li><li>c</li></ul>');
   });
 
   it('renders booleans and nullish values as nothing, numbers as text', () => {
@@ -23,11 +19,7 @@ describe('html', () => {
   });
 
   it('passes trusted markup and flags through', () => {
-    expect(
-      html`<input${flag('checked', true)}${flag('disabled', false)}
-        >${rawHtml('<br>')}</input${flag('checked', true)}${flag('disabled', false)}
-      >`.toString(),
-    ).toBe('<input checked><br>');
+    expect(html`<input${flag('checked', true)}${flag('disabled', false)}>${rawHtml('<br>')}`.toString()).toBe('<input checked><br>');
     expect(escapeHtml('plain')).toBe('plain');
   });
 });

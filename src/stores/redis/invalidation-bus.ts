@@ -3,12 +3,11 @@
  * instead of within USER_CACHE_TTL. Redis pub/sub: fire and forget; a lost message costs at most
  * one TTL of staleness, never safety of anything the database decides (refresh, blacklist).
  */
+import { SESSION_REVOKED_CHANNEL, TOKEN_CUT_OFF_CHANNEL, type FeedCutOff } from '../../model/revocation-feed.js';
 import type { CachedStore } from '../user-cache.js';
 import type { RedisClient, RedisLink } from './redis-link.js';
 
 const CHANNEL = 'tessera:user-changed';
-/** Revoked sessions (refresh families): their access tokens are refused at once everywhere. */
-const SESSION_CHANNEL = 'tessera:session-revoked';
 
 /**
  * Tells every running instance that these users changed (a command-line process that changed
@@ -32,8 +31,16 @@ export class InvalidationBus {
     this.#subscriber = subscriber;
   }
 
-  /** Publishes this process's user changes, and applies everyone else's to `store`. */
-  static connect(link: RedisLink, store: CachedStore): InvalidationBus {
+  /**
+   * Publishes this process's user changes and revoked sessions, and applies everyone else's to
+   * `store`. Cut-offs go out as the revocation feed's entries (`cutOffEntry`), for stand-alone
+   * verifiers listening on Redis (revoked sessions they read from the session channel).
+   */
+  static connect(
+    link: RedisLink,
+    store: CachedStore,
+    cutOffEntry?: (cutOff: { userId: number; version: number; at: Date }) => Promise<FeedCutOff | undefined>,
+  ): InvalidationBus {
     const subscriber = link.client.duplicate();
     // Errors are the link's to report; the subscriber reconnects and resubscribes by itself.
     subscriber.on('error', () => undefined);
@@ -45,11 +52,19 @@ export class InvalidationBus {
           const id = Number(message);
           store.invalidateUser(Number.isSafeInteger(id) ? id : undefined);
         });
-        await subscriber.subscribe(SESSION_CHANNEL, (message) => store.sessionRevoked(message));
+        await subscriber.subscribe(SESSION_REVOKED_CHANNEL, (message) => store.sessionRevoked(message));
       })
       .catch(() => undefined);
     store.onUserChanged((id) => void bus.#link.run((client) => client.publish(CHANNEL, String(id))));
-    store.onSessionRevoked((id) => void bus.#link.run((client) => client.publish(SESSION_CHANNEL, id)));
+    store.onSessionRevoked((id) => void bus.#link.run((client) => client.publish(SESSION_REVOKED_CHANNEL, id)));
+    if (cutOffEntry !== undefined) {
+      store.onTokensCutOff(
+        (cutOff) =>
+          void cutOffEntry(cutOff)
+            .then((entry) => entry && bus.#link.run((client) => client.publish(TOKEN_CUT_OFF_CHANNEL, JSON.stringify(entry))))
+            .catch(() => undefined),
+      );
+    }
     return bus;
   }
 

@@ -13,7 +13,9 @@
 import type { TesseraContext } from '../../../http/context.js';
 import { header, type HttpRequest } from '../../../http/http-types.js';
 import { htmlResponse, movedPermanently, seeOther, type ConnectionInfo, type PageResponse } from '../page-response.js';
-import { messagePage, type Visitor } from './console-layout.js';
+import { SERVER_FRAME, type PageFrame } from '../layout.js';
+import { assetUrlsUnder, serveAssetUnder } from '../static/assets.js';
+import { messagePage, type ConsolePlace, type Visitor } from './console-layout.js';
 import { csrfRefusal, notAllowed } from './console-refusals.js';
 import { CONSOLE_ROUTES, dispatchConsole } from './console-routes.js';
 import { ConsoleSignIns, SESSION_COOKIE } from './console-sign-ins.js';
@@ -32,6 +34,19 @@ export interface AdminConsoleOptions {
    * links, redirects and cookies (`Path=`) all start with it. Not `/` itself.
    */
   readonly root?: string;
+  /**
+   * In an app (an adapter mounts it): the console serves its own stylesheet, script and icon
+   * under `<root>static/`, and its pages link to nothing outside it. Otherwise (the bundled
+   * server) they link to the server's assets and its browsable API and API reference.
+   */
+  readonly embedded?: boolean;
+}
+
+/** The bundled server's console: at `/admin/`, in the server's frame. */
+export const SERVER_CONSOLE: ConsolePlace = { root: DEFAULT_CONSOLE_ROOT, frame: SERVER_FRAME };
+
+function embeddedFrame(root: string): PageFrame {
+  return { assets: assetUrlsUnder(`${root}static/`), home: root, sections: [{ section: 'admin', href: root, label: 'Admin console' }] };
 }
 
 /** Whether `root` is a path of one or more plain segments with both slashes (`/admin/`, `/a/b/`). */
@@ -50,7 +65,7 @@ async function currentVisitor(visit: Visit): Promise<Visitor | undefined> {
     await visit.signIns.end(session);
     return undefined;
   }
-  return { user, session, root: visit.root };
+  return { user, session, root: visit.root, frame: visit.frame };
 }
 
 /** The sign-in page, and what an anonymous visitor gets anywhere else. */
@@ -63,7 +78,7 @@ function anonymous(visit: Visit, visitor: Visitor | undefined, path: string): Pr
       if (visitor !== undefined) return seeOther(safeNext(root, query.get('next')));
       return loginForm(visit, 200, { next: safeNext(root, query.get('next')), notice: noticeOf(query) });
     }
-    return request.method === 'POST' ? signIn(visit) : notAllowed('GET, HEAD, POST', visitor);
+    return request.method === 'POST' ? signIn(visit) : notAllowed(visit, 'GET, HEAD, POST', visitor);
   }
   // A session cookie that no longer names a live session is cleared on the way.
   const clear = visit.cookies.has(SESSION_COOKIE)
@@ -76,7 +91,7 @@ function anonymous(visit: Visit, visitor: Visitor | undefined, path: string): Pr
   }
   const response = htmlResponse(
     403,
-    messagePage(undefined, 'Sign in first', 'Only signed-in staff can do this.', { href: `${root}login/`, label: 'Sign in' }),
+    messagePage(visit, undefined, 'Sign in first', 'Only signed-in staff can do this.', { href: `${root}login/`, label: 'Sign in' }),
   );
   if (clear !== undefined) response.setCookies = clear;
   return response;
@@ -92,16 +107,26 @@ export function createAdminConsole(
 ): (request: HttpRequest, connection: ConnectionInfo) => Promise<PageResponse | undefined> {
   const root = options.root ?? DEFAULT_CONSOLE_ROOT;
   if (!isConsoleRoot(root)) throw new TypeError(`The admin console's root must be a path with both slashes, such as /admin/ (got ${root})`);
+  const embedded = options.embedded === true;
+  const frame = embedded
+    ? embeddedFrame(root)
+    : { ...SERVER_FRAME, sections: SERVER_FRAME.sections.map((s) => (s.section === 'admin' ? { ...s, href: root } : s)) };
+  const place: ConsolePlace = { root, frame };
 
   return async (request, connection) => {
     const { path } = request;
     if (path === root.slice(0, -1)) return movedPermanently(request);
     if (!path.startsWith(root)) return undefined;
+    if (embedded && path.startsWith(`${root}static/`) && (request.method === 'GET' || request.method === 'HEAD')) {
+      const asset = serveAssetUnder(`${root}static/`, request);
+      if (asset !== undefined) return asset;
+    }
     const { store } = context;
     if (store.audit === undefined || store.consoleSignIns === undefined) {
       return htmlResponse(
         503,
         messagePage(
+          place,
           undefined,
           'Admin console unavailable',
           'This server’s store keeps no audit trail, so the admin console is off. The bundled SQLite and PostgreSQL stores have one.',
@@ -111,6 +136,7 @@ export function createAdminConsole(
     const visit: Visit = {
       context,
       root,
+      frame,
       request,
       connection,
       store,
@@ -127,7 +153,7 @@ export function createAdminConsole(
       form = readForm(request);
       if (isCrossOrigin(request) || !formTokenMatches(form, visitor.session.csrfToken)) {
         await recordVisit(visit, { actor: visitor.user, action: 'admin.csrf_refused', detail: `POST ${path}` });
-        return csrfRefusal(root, visitor);
+        return csrfRefusal(visit, visitor);
       }
     }
     return dispatchConsole(CONSOLE_ROUTES, path.slice(root.length), { visit, visitor, form });

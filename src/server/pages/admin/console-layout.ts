@@ -7,14 +7,19 @@
 import type { ConsoleSignIn } from '../../../model/store.js';
 import type { User } from '../../../model/user.js';
 import { html, type SafeHtml } from '../html.js';
-import { renderPage } from '../layout.js';
+import { renderPage, type PageFrame } from '../layout.js';
 
-/** A signed-in staff member and their session, at a console mounted at `root`. */
-export interface Visitor {
-  readonly user: User;
-  readonly session: ConsoleSignIn;
+/** Where the console is: its path, and the frame its pages link to (assets, sections). */
+export interface ConsolePlace {
   /** The console's path, with both slashes (`/admin/`): every link starts with it. */
   readonly root: string;
+  readonly frame: PageFrame;
+}
+
+/** A signed-in staff member and their session, at a console's place. */
+export interface Visitor extends ConsolePlace {
+  readonly user: User;
+  readonly session: ConsoleSignIn;
 }
 
 /** A notice shown once after an action (success or not). */
@@ -55,11 +60,9 @@ function adminNav(root: string, area: AdminArea | undefined): SafeHtml {
     ['audit', `${root}audit/`, 'Audit log'],
   ];
   return html`<nav class="sidebar" aria-labelledby="admin-nav-heading">
-    <h2 id="admin-nav-heading">Admin console</h2>
-    <ul>
-      ${links.map(([key, href, label]) => html`<li><a href="${href}" ${key === area ? html` aria-current="page"` : ''}>${label}</a></li>`)}
-    </ul>
-  </nav>`;
+<h2 id="admin-nav-heading">Admin console</h2>
+<ul>${links.map(([key, href, label]) => html`<li><a href="${href}"${key === area ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul>
+</nav>`;
 }
 
 function signedInAs(visitor: Visitor): SafeHtml {
@@ -79,17 +82,22 @@ export function adminPage(visitor: Visitor, title: string, area: AdminArea | und
     main,
     sidebar: adminNav(visitor.root, area),
     headerEnd: signedInAs(visitor),
+    frame: visitor.frame,
   });
 }
 
 /** A page that only says something (refusals, errors); `visitor` when someone is signed in. */
-export function messagePage(visitor: Visitor | undefined, title: string, text: string, link?: { href: string; label: string }): SafeHtml {
-  const main = html`<div class="narrow">
-    <h1>${title}</h1>
-    <p>${text}</p>
-    ${link === undefined ? '' : html`<p><a href="${link.href}">${link.label}</a></p>`}
-  </div>`;
-  return visitor === undefined ? renderPage({ title, section: 'admin', main }) : adminPage(visitor, title, undefined, main);
+export function messagePage(
+  place: ConsolePlace,
+  visitor: Visitor | undefined,
+  title: string,
+  text: string,
+  link?: { href: string; label: string },
+): SafeHtml {
+  const main = html`<div class="narrow"><h1>${title}</h1><p>${text}</p>${link === undefined ? '' : html`<p><a href="${link.href}">${link.label}</a></p>`}</div>`;
+  return visitor === undefined
+    ? renderPage({ title, section: 'admin', main, frame: place.frame })
+    : adminPage(visitor, title, undefined, main);
 }
 
 /** Previous and next links of a list, keeping its filters (`extra`). */
@@ -100,8 +108,8 @@ export function pager(basePath: string, page: number, hasNext: boolean, extra: R
   };
   if (page <= 1 && !hasNext) return html``;
   return html`<nav class="pager" aria-label="Pages">
-    ${page > 1 ? html`<a href="${link(page - 1)}">Previous page</a>` : ''}
-    <span>Page ${page}</span>
-    ${hasNext ? html`<a href="${link(page + 1)}">Next page</a>` : ''}
-  </nav>`;
+${page > 1 ? html`<a href="${link(page - 1)}">Previous page</a>` : ''}
+<span>Page ${page}</span>
+${hasNext ? html`<a href="${link(page + 1)}">Next page</a>` : ''}
+</nav>`;
 }

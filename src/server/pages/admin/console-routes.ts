@@ -127,7 +127,7 @@ export async function dispatchConsole(routes: readonly ConsoleRoute[], path: str
   if (id !== null && target === undefined) return notFound(visitor);
   const method = visit.request.method === 'HEAD' ? 'GET' : visit.request.method;
   const route = candidates.find((candidate) => candidate.method === method);
-  if (route === undefined) return notAllowed(allowOf(candidates), visitor);
+  if (route === undefined) return notAllowed(visitor, allowOf(candidates), visitor);
   if ('handle' in route) return route.handle(call);
   if (target === undefined) return notFound(visitor);
   if (route.manage && !mayManage(visitor.user, target)) return refused(visitor, target);

@@ -27,17 +27,13 @@ export function errorSummary(errors: FormErrors, labels: Readonly<Record<string,
   const entries = Object.entries(errors).filter(([, messages]) => messages.length > 0);
   if (entries.length === 0) return html``;
   return html`<div class="message error" role="alert" tabindex="-1" id="${idPrefix}error-summary">
-    <h2>Please correct the following</h2>
-    <ul>
-      ${entries.flatMap(([field, messages]) =>
-        messages.map((message) =>
-          field === ''
-            ? html`<li>${message}</li>`
-            : html`<li><a href="#${idPrefix}${field}">${labels[field] ?? field}: ${message}</a></li>`,
-        ),
-      )}
-    </ul>
-  </div>`;
+<h2>Please correct the following</h2>
+<ul>${entries.flatMap(([field, messages]) =>
+    messages.map((message) =>
+      field === '' ? html`<li>${message}</li>` : html`<li><a href="#${idPrefix}${field}">${labels[field] ?? field}: ${message}</a></li>`,
+    ),
+  )}</ul>
+</div>`;
 }
 
 export interface TextFieldOptions {

@@ -1,12 +1,10 @@
 /** The console's sign-in form. */
 import { html, type SafeHtml } from '../html.js';
 import { renderPage } from '../layout.js';
-import { noticeBox, type Notice } from './console-layout.js';
+import { noticeBox, type ConsolePlace, type Notice } from './console-layout.js';
 import { textField } from './form-fields.js';
 
-export interface LoginView {
-  /** The console's path (`/admin/`). */
-  readonly root: string;
+export interface LoginView extends ConsolePlace {
   readonly csrfToken: string;
   readonly next: string;
   readonly username?: string;
@@ -29,5 +27,5 @@ export function loginPage(view: LoginView): SafeHtml {
       <div class="actions"><button type="submit">Sign in</button></div>
     </form>
   </div>`;
-  return renderPage({ title: 'Sign in · Admin', section: 'admin', main });
+  return renderPage({ title: 'Sign in · Admin', section: 'admin', main, frame: view.frame });
 }

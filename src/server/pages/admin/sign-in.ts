@@ -28,7 +28,7 @@ export function loginForm(
   // Reuse the browser's pre-session token, so two open sign-in tabs both work.
   const existing = visit.cookies.get(LOGIN_CSRF_COOKIE);
   const csrfToken = isCookieValue(existing) ? existing : randomToken();
-  return htmlResponse(status, loginPage({ ...view, root: visit.root, csrfToken }), {
+  return htmlResponse(status, loginPage({ ...view, root: visit.root, frame: visit.frame, csrfToken }), {
     setCookies: [consoleCookie(LOGIN_CSRF_COOKIE, csrfToken, { path: visit.root, secure: visit.connection.secure })],
   });
 }
@@ -39,7 +39,7 @@ export async function signIn(visit: Visit): Promise<PageResponse> {
   const form = readForm(visit.request);
   const next = safeNext(root, form.get('next'));
   if (isCrossOrigin(visit.request) || !formTokenMatches(form, visit.cookies.get(LOGIN_CSRF_COOKIE))) {
-    return csrfRefusal(root, undefined);
+    return csrfRefusal(visit, undefined);
   }
   const username = normalizeUsername((form.get('username') ?? '').trim());
   const password = form.get('password') ?? '';

@@ -10,12 +10,11 @@ import type { AuditTrail, Store } from '../../../model/store.js';
 import type { User } from '../../../model/user.js';
 import type { ConnectionInfo } from '../page-response.js';
 import { recordAudit, type AuditEvent } from './audit-trail.js';
+import type { ConsolePlace } from './console-layout.js';
 import type { ConsoleSignIns } from './console-sign-ins.js';
 
-export interface Visit {
+export interface Visit extends ConsolePlace {
   readonly context: TesseraContext;
-  /** The console's path, with both slashes (`/admin/`). */
-  readonly root: string;
   readonly request: HttpRequest;
   readonly connection: ConnectionInfo;
   readonly store: Store;

@@ -64,62 +64,28 @@ function propertiesTable(document: JsonObject, schemaValue: Json | undefined, ca
     return html`<p>${typeSummary(document, schema)}.</p>`;
   }
   const required = new Set(asArray(schema.required).map(String));
-  return html`<div class="table-wrap">
-    <table>
-      <caption>
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Type</th>
-          <th scope="col">Required</th>
-          <th scope="col">Notes</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${Object.entries(properties).map(([name, property]) => {
-          const details = asObject(property);
-          return html`<tr>
-            <td class="mono">${name}</td>
-            <td>${typeSummary(document, property)}</td>
-            <td>${required.has(name) ? 'yes' : 'no'}</td>
-            <td>${asString(details?.description) ?? ''}</td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<div class="table-wrap"><table>
+<caption>${caption}</caption>
+<thead><tr><th scope="col">Field</th><th scope="col">Type</th><th scope="col">Required</th><th scope="col">Notes</th></tr></thead>
+<tbody>${Object.entries(properties).map(([name, property]) => {
+    const details = asObject(property);
+    return html`<tr><td class="mono">${name}</td><td>${typeSummary(document, property)}</td><td>${required.has(name) ? 'yes' : 'no'}</td><td>${asString(details?.description) ?? ''}</td></tr>`;
+  })}</tbody>
+</table></div>`;
 }
 
 function responsesTable(document: JsonObject, responses: JsonObject | undefined): SafeHtml {
   if (responses === undefined) return html``;
-  return html`<div class="table-wrap">
-    <table>
-      <caption>
-        Responses
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Status</th>
-          <th scope="col">Meaning</th>
-          <th scope="col">Body</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${Object.entries(responses).map(([status, value]) => {
-          const response = resolve(document, value);
-          const schema = asObject(asObject(asObject(response?.content)?.['application/json'])?.schema);
-          const body = schema === undefined ? 'none' : (schemaName(schema) ?? typeSummary(document, schema));
-          return html`<tr>
-            <td class="mono">${status}</td>
-            <td>${asString(response?.description) ?? ''}</td>
-            <td>${body}</td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<div class="table-wrap"><table>
+<caption>Responses</caption>
+<thead><tr><th scope="col">Status</th><th scope="col">Meaning</th><th scope="col">Body</th></tr></thead>
+<tbody>${Object.entries(responses).map(([status, value]) => {
+    const response = resolve(document, value);
+    const schema = asObject(asObject(asObject(response?.content)?.['application/json'])?.schema);
+    const body = schema === undefined ? 'none' : (schemaName(schema) ?? typeSummary(document, schema));
+    return html`<tr><td class="mono">${status}</td><td>${asString(response?.description) ?? ''}</td><td>${body}</td></tr>`;
+  })}</tbody>
+</table></div>`;
 }
 
 interface Operation {
@@ -145,28 +111,23 @@ function renderOperation(document: JsonObject, { method, path, operation }: Oper
   const body = resolve(document, operation.requestBody);
   const bodySchema = asObject(asObject(asObject(body?.content)?.['application/json'])?.schema);
   return html`<section class="op" id="${anchor}" aria-labelledby="${anchor}-title">
-    <h3 id="${anchor}-title">
-      <span class="method ${method.toLowerCase()}">${method}</span> <code>${path}</code> <span>${asString(operation.summary) ?? ''}</span>
-    </h3>
-    ${asString(operation.description) === undefined ? '' : describe(asString(operation.description) ?? '')}
-    <p>
-      ${secured ? html`<span class="badge lock">Needs an access token</span>` : html`<span class="badge no">No token needed</span>`}
-      <a href="${path}">Try it in the browsable API</a>
-    </p>
-    ${bodySchema === undefined ? (method === 'POST' ? html`<p>No request fields.</p>` : '') : html`${propertiesTable(document, bodySchema, 'Request fields (JSON, form or multipart body)')}`}
-    ${responsesTable(document, asObject(operation.responses))}
-  </section>`;
+<h3 id="${anchor}-title"><span class="method ${method.toLowerCase()}">${method}</span> <code>${path}</code> <span>${asString(operation.summary) ?? ''}</span></h3>
+${asString(operation.description) === undefined ? '' : describe(asString(operation.description) ?? '')}
+<p>${secured ? html`<span class="badge lock">Needs an access token</span>` : html`<span class="badge no">No token needed</span>`}
+ <a href="${path}">Try it in the browsable API</a></p>
+${bodySchema === undefined ? (method === 'POST' ? html`<p>No request fields.</p>` : '') : html`${propertiesTable(document, bodySchema, 'Request fields (JSON, form or multipart body)')}`}
+${responsesTable(document, asObject(operation.responses))}
+</section>`;
 }
 
 function renderSchemas(document: JsonObject): SafeHtml {
   const schemas = asObject(asObject(document.components)?.schemas) ?? {};
   return html`${Object.entries(schemas).map(
-    ([name, schema]) =>
-      html`<section class="op" id="schema-${name}" aria-labelledby="schema-${name}-title">
-        <h3 id="schema-${name}-title">${name}</h3>
-        ${asString(asObject(schema)?.description) === undefined ? '' : describe(asString(asObject(schema)?.description) ?? '')}
-        ${propertiesTable(document, schema, `Fields of ${name}`)}
-      </section>`,
+    ([name, schema]) => html`<section class="op" id="schema-${name}" aria-labelledby="schema-${name}-title">
+<h3 id="schema-${name}-title">${name}</h3>
+${asString(asObject(schema)?.description) === undefined ? '' : describe(asString(asObject(schema)?.description) ?? '')}
+${propertiesTable(document, schema, `Fields of ${name}`)}
+</section>`,
   )}`;
 }
 
@@ -176,33 +137,22 @@ export function renderDocsPage(document: JsonObject): SafeHtml {
   const operations = operationsOf(document);
   const scheme = asObject(asObject(asObject(document.components)?.securitySchemes)?.jwtAuth);
   const sidebar = html`<nav class="sidebar" aria-labelledby="operations-heading">
-    <h2 id="operations-heading">Operations</h2>
-    <ul>
-      ${operations.map(
-        (op) =>
-          html`<li>
-            <a href="#${operationAnchor(op.method, op.path)}"
-              >${asString(op.operation.summary) ?? op.path} <span class="path">${op.method} ${op.path}</span></a
-            >
-          </li>`,
-      )}
-    </ul>
-    <h2>Schemas</h2>
-    <ul>
-      ${Object.keys(asObject(asObject(document.components)?.schemas) ?? {}).map((name) => html`<li><a href="#schema-${name}">${name}</a></li>`)}
-    </ul>
-  </nav>`;
+<h2 id="operations-heading">Operations</h2>
+<ul>${operations.map(
+    (op) =>
+      html`<li><a href="#${operationAnchor(op.method, op.path)}">${asString(op.operation.summary) ?? op.path} <span class="path">${op.method} ${op.path}</span></a></li>`,
+  )}</ul>
+<h2>Schemas</h2>
+<ul>${Object.keys(asObject(asObject(document.components)?.schemas) ?? {}).map((name) => html`<li><a href="#schema-${name}">${name}</a></li>`)}</ul>
+</nav>`;
   const main = html`<h1>${asString(info.title) ?? 'API'} reference</h1>
-    <p class="lede">
-      Version ${asString(info.version) ?? ''} · OpenAPI ${asString(document.openapi) ?? ''} ·
-      <a href="/api/schema/">the document as JSON</a>
-    </p>
-    <div class="description">${describe(asString(info.description) ?? '')}</div>
-    <h2>Authentication</h2>
-    ${describe(asString(scheme?.description) ?? 'Send the access token with each request to a protected operation.')}
-    <h2>Operations</h2>
-    ${operations.map((operation) => renderOperation(document, operation))}
-    <h2>Schemas</h2>
-    ${renderSchemas(document)}`;
+<p class="lede">Version ${asString(info.version) ?? ''} · OpenAPI ${asString(document.openapi) ?? ''} · <a href="/api/schema/">the document as JSON</a></p>
+<div class="description">${describe(asString(info.description) ?? '')}</div>
+<h2>Authentication</h2>
+${describe(asString(scheme?.description) ?? 'Send the access token with each request to a protected operation.')}
+<h2>Operations</h2>
+${operations.map((operation) => renderOperation(document, operation))}
+<h2>Schemas</h2>
+${renderSchemas(document)}`;
   return renderPage({ title: 'API reference', section: 'docs', main, sidebar });
 }

@@ -61,3 +61,15 @@ export function serveAsset(request: HttpRequest): PageResponse | undefined {
   }
   return { status: 200, headers, body: request.method === 'HEAD' ? '' : found.body };
 }
+
+/** The asset URLs when the assets are served under `base` (`/admin/static/`) instead of STATIC_PREFIX. */
+export function assetUrlsUnder(base: string): { readonly css: string; readonly js: string; readonly icon: string } {
+  const moved = (url: string): string => `${base}${url.slice(STATIC_PREFIX.length)}`;
+  return { css: moved(ASSET_URLS.css), js: moved(ASSET_URLS.js), icon: moved(ASSET_URLS.icon) };
+}
+
+/** `serveAsset` for assets served under `base`; `undefined` for a path outside it or no such asset. */
+export function serveAssetUnder(base: string, request: HttpRequest): PageResponse | undefined {
+  if (!request.path.startsWith(base)) return undefined;
+  return serveAsset({ ...request, path: `${STATIC_PREFIX}${request.path.slice(base.length)}` });
+}
