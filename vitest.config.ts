@@ -9,8 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // `npm test` runs `vitest run --coverage` (docs/decisions.md, D23). Only code run inside
     // the test workers counts: what runs in child processes (the CLI's spawned runs, cluster
-    // workers, the multi-process store tests) does not. Thresholds: to be set from the first
-    // full measurement (D23).
+    // workers, the multi-process store tests) does not. Thresholds below (D23).
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
@@ -19,6 +18,9 @@ export default defineConfig({
       reportsDirectory: 'coverage',
       // One flaky test must not throw the measurement away (the run still fails).
       reportOnFailure: true,
+      // Measured on a fresh clone (2026-12-07): statements 80.7%, branches 74.8%, functions 84.2%,
+      // lines 83.1%; the gate sits a little below, so a change that drops coverage fails npm test.
+      thresholds: { statements: 78, branches: 72, functions: 81, lines: 80 },
     },
   },
 });

@@ -64,7 +64,10 @@ export class LeanHistogram<L extends string> extends Histogram<L | 'le'> {
     series.count += 1;
   }
 
-  override get(): Promise<MetricObjectWithValues<MetricValueWithName<L | 'le'>>> {
+  // `async`, not Promise.resolve: prom-client's cluster aggregation breaks without it (the
+  // worker never answers; test/observability/cluster-metrics.test.ts fails).
+  // eslint-disable-next-line @typescript-eslint/require-await -- see above
+  override async get(): Promise<MetricObjectWithValues<MetricValueWithName<L | 'le'>>> {
     const values: MetricValueWithName<L | 'le'>[] = [];
     const value = (labels: Record<string, string | number>, count: number, suffix: string): MetricValueWithName<L | 'le'> => ({
       labels: labels as Partial<Record<L | 'le', string | number>>,
@@ -85,7 +88,7 @@ export class LeanHistogram<L extends string> extends Histogram<L | 'le'> {
     }
     // prom-client's typings declare MetricType as a numeric enum; at run time every metric's type is its name.
     const type = 'histogram' as unknown as MetricType;
-    return Promise.resolve({ name: this.#name, help: this.#help, type, values, aggregator: 'sum', collect: () => undefined });
+    return { name: this.#name, help: this.#help, type, values, aggregator: 'sum', collect: () => undefined };
   }
 
   override reset(): void {

@@ -14,8 +14,6 @@ import { stderrLogger } from '../../model/logger.js';
 import type { PermissionStore } from '../../model/permissions.js';
 import type { Store } from '../../model/store.js';
 import { openStore } from '../../stores/open-store.js';
-import { announceUserChanges } from '../../stores/redis/invalidation-bus.js';
-import { RedisLink } from '../../stores/redis/redis-link.js';
 import { changePrivileges } from '../../users/privilege-change.js';
 
 async function withStore<T>(work: (store: Store, settings: Settings, permissions: PermissionStore) => Promise<T>): Promise<T> {
@@ -38,6 +36,11 @@ async function userIdOf(store: Store, username: string): Promise<number> {
 
 /** Publishes the change on Redis, so running servers drop the users from their caches at once. */
 async function announce(url: string, ids: readonly number[]): Promise<void> {
+  // Loaded here, not at the top: every `tessera` command (serve included) would load redis.
+  const [{ RedisLink }, { announceUserChanges }] = await Promise.all([
+    import('../../stores/redis/redis-link.js'),
+    import('../../stores/redis/invalidation-bus.js'),
+  ]);
   const link = RedisLink.open(url, stderrLogger);
   try {
     const deadline = Date.now() + 5000;
