@@ -141,6 +141,9 @@ export async function prepareTessera({ secret, rotate = false, extraEnv = {}, po
     // Same reason: the failed-login throttle per account and address reserves a place for each
     // login in flight (5), so 8 concurrent good logins of the bench user would meet 429s.
     TESSERA_THROTTLE_LOGIN_ACCOUNT_ADDRESS: 'off',
+    // As in production: the development request log (one line per request, on when NODE_ENV is
+    // not production) is not what a deployment pays for.
+    TESSERA_LOG_REQUESTS: 'false',
     ...(rotate ? { TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true' } : {}),
     ...extraEnv,
   });
