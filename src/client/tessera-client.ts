@@ -201,7 +201,8 @@ class Client implements TesseraClient {
     if (response.status === 401 || response.status === 400) {
       // Refused. Another tab may have won a concurrent rotation of this very token: its session is on the way.
       if (await this.newerSessionWithin(current, this.options.raceSettleMs)) return true;
-      this.signOut('refresh-refused', true);
+      // Another tab's sign-out may have reached this one while the refresh was in flight: it is said once.
+      if (this.session !== null) this.signOut('refresh-refused', true);
       return false;
     }
     // 403 (CSRF) and the like: the session may be fine; the caller hears about it.
