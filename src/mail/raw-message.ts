@@ -6,20 +6,12 @@
 import type { Transporter } from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport/index.js';
 import type { MailMessage } from './mail-message.js';
-import { loadNodemailer } from './load-nodemailer.js';
+import { loadNodemailer, nodemailerMessage } from './load-nodemailer.js';
 
 let composer: Promise<Transporter<StreamTransport.SentMessageInfo>> | undefined;
 
 export async function rawMessage(message: MailMessage): Promise<Buffer> {
   composer ??= loadNodemailer().then((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
-  const info = await (
-    await composer
-  ).sendMail({
-    from: message.from,
-    to: [...message.to],
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-  });
+  const info = await (await composer).sendMail(nodemailerMessage(message));
   return info.message as Buffer;
 }

@@ -5,7 +5,7 @@
  * EMAIL_USE_SSL does not attempt STARTTLS. Certificates are always verified.
  */
 import type { Transporter } from 'nodemailer';
-import { loadNodemailer } from './load-nodemailer.js';
+import { loadNodemailer, nodemailerMessage } from './load-nodemailer.js';
 import type { MailBackend, MailMessage } from './mail-message.js';
 import type { SmtpSettings } from './mail-settings.js';
 
@@ -39,15 +39,7 @@ export class SmtpMailBackend implements MailBackend {
   }
 
   async send(message: MailMessage): Promise<void> {
-    await (
-      await this.#transporter()
-    ).sendMail({
-      from: message.from,
-      to: [...message.to],
-      subject: message.subject,
-      text: message.text,
-      html: message.html,
-    });
+    await (await this.#transporter()).sendMail(nodemailerMessage(message));
   }
 
   async close(): Promise<void> {

@@ -58,4 +58,41 @@ describe('RevokedSessionCache', () => {
     expect(await again).toBe(false);
     expect(slow.reads()).toBe(3);
   });
+
+  it('holds at most maxEntries; a revoked session pushed out is read again and still refused', async () => {
+    const revoked = new Set<string>(['old']);
+    let reads = 0;
+    const store = {
+      sessionRevokedAt: (id: string) => {
+        reads += 1;
+        return Promise.resolve(revoked.has(id) ? new Date(0) : null);
+      },
+    };
+    const cache = new RevokedSessionCache(store, { ttlMs: 600_000, maxEntries: 100 });
+    expect(await cache.isRevoked('old')).toBe(true);
+    // A burst of 1,000 sessions checked at once: the map never grows past its bound.
+    const answers = await Promise.all(Array.from({ length: 1000 }, (_, index) => cache.isRevoked(`s${index}`)));
+    expect(answers.every((answer) => !answer)).toBe(true);
+    expect(cache.size).toBeLessThanOrEqual(100);
+    const before = reads;
+    expect(await cache.isRevoked('old')).toBe(true);
+    expect(reads).toBe(before + 1);
+  });
+
+  it('under a burst of checks racing revocations, no revoked session is ever answered live', async () => {
+    const revoked = new Set<string>();
+    const slow = slowStore(revoked);
+    const cache = new RevokedSessionCache(slow.store, { ttlMs: 600_000 });
+    const ids = Array.from({ length: 50 }, (_, index) => `f${index}`);
+    const checks = ids.flatMap((id) => [cache.isRevoked(id), cache.isRevoked(id)]);
+    for (const id of ids.filter((_, index) => index % 2 === 0)) {
+      revoked.add(id);
+      cache.markRevoked(id);
+    }
+    slow.releaseAll();
+    await Promise.all(checks);
+    const after = Promise.all(ids.map((id) => cache.isRevoked(id)));
+    slow.releaseAll();
+    expect(await after).toEqual(ids.map((_, index) => index % 2 === 0));
+  });
 });

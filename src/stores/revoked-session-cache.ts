@@ -47,6 +47,11 @@ export class RevokedSessionCache {
     return revoked || this.#entries.get(id)?.revoked === true;
   }
 
+  /** How many sessions this process remembers (at most `maxEntries`). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   /** Session `id` was revoked (here or, through the bus, elsewhere). */
   markRevoked(id: string): void {
     this.#epoch += 1;

@@ -7,7 +7,7 @@
  */
 import type { PermissionStore } from '../model/permissions.js';
 import type { Store } from '../model/store.js';
-import { linksChangeCutsOffTokens, type CutOffPolicySettings } from './token-cutoff.js';
+import type { CutOffPolicySettings } from './token-cutoff.js';
 
 /** What a privilege change reads: the cut-off policy and the store (with groups and permissions). */
 export interface PrivilegeChangeDependencies {
@@ -23,8 +23,8 @@ export interface PrivilegeChangeOutcome {
 
 /**
  * Runs `change` on the store's groups and permissions, then cuts off the tokens of every user
- * it changed when the policy says so (`linksChangeCutsOffTokens`: REVOKE_ON_PRIVILEGE_CHANGE, the
- * policy `changeCutsOffTokens` applies to staff and superuser status).
+ * it changed when REVOKE_ON_PRIVILEGE_CHANGE is on (the policy `changeCutsOffTokens` applies to
+ * staff and superuser status).
  *
  * @throws {Error} when the store keeps no groups and permissions.
  * @example
@@ -41,7 +41,7 @@ export async function changePrivileges(
   if (permissions === undefined) throw new Error('this store keeps no groups and permissions');
   const changed = await change(permissions);
   // The store reports only real changes of the links.
-  const cutOff = changed.length > 0 && linksChangeCutsOffTokens(dependencies.settings);
+  const cutOff = changed.length > 0 && dependencies.settings.REVOKE_ON_PRIVILEGE_CHANGE;
   if (cutOff) for (const id of changed) await dependencies.store.cutOffTokens(id, now);
   return { changed, cutOff };
 }

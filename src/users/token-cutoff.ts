@@ -61,17 +61,3 @@ export function changeCutsOffTokens(
   if (!settings.REVOKE_ON_PRIVILEGE_CHANGE) return false;
   return before.isActive !== after.isActive || before.isStaff !== after.isStaff || before.isSuperuser !== after.isSuperuser;
 }
-
-/**
- * Whether a change of a user's groups or permissions (one link added or removed, or a group's
- * permissions changed for its members) cuts off their tokens: with REVOKE_ON_PRIVILEGE_CHANGE,
- * exactly as a change of staff or superuser status does in {@link changeCutsOffTokens}.
- *
- * @example
- * ```ts
- * if (linksChangeCutsOffTokens(settings)) for (const id of changed) await store.cutOffTokens(id, now);
- * ```
- */
-export function linksChangeCutsOffTokens(settings: CutOffPolicySettings): boolean {
-  return settings.REVOKE_ON_PRIVILEGE_CHANGE;
-}

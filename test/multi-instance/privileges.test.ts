@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsOf, client, KYOKO } from '../http/api-suite.js';
-import { serveCli, startCliServer, tessera, type CliServerProcess } from '../support/cli-server.js';
-import { dropTestSchemas, freshPostgresUrl, requirePostgres } from '../support/postgres.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startCliServer, tessera, type CliServerProcess } from '../support/cli-server.js';
+import { startPostgresPair, type PostgresPair } from '../support/postgres-pair.js';
 
 type Api = ReturnType<typeof client>;
 
@@ -20,35 +19,24 @@ async function login(api: Api): Promise<{ refresh: string; access: string }> {
 }
 
 describe('groups and permissions on two instances over one PostgreSQL, with Redis', () => {
-  let redis: TestRedis;
-  let one: CliServerProcess;
-  let two: CliServerProcess;
+  let pair: PostgresPair | undefined;
   let apiOne: Api;
   let apiTwo: Api;
 
   beforeAll(async () => {
-    await requirePostgres();
-    redis = await startTestRedis();
     // A long cache TTL: only the Redis announcement can make the second instance see the change at once.
-    const shared = { TESSERA_REDIS_URL: redis.url, TESSERA_USER_CACHE_TTL: '300' };
-    one = await startCliServer(shared, { databaseUrl: freshPostgresUrl() });
-    two = await serveCli(one.env);
-    [apiOne, apiTwo] = [client(one.baseUrl), client(two.baseUrl)];
+    pair = await startPostgresPair({ TESSERA_USER_CACHE_TTL: '300' });
+    [apiOne, apiTwo] = [client(pair.one.baseUrl), client(pair.two.baseUrl)];
   });
-  afterAll(async () => {
-    await one?.stop();
-    await two?.stop();
-    await redis?.stop();
-    await dropTestSchemas();
-  });
+  afterAll(async () => pair?.stop());
 
   it('cuts off at once, on both instances, the access token of a user taken out of a group', async () => {
-    await tessera(['groups', 'add', KYOKO.username, 'editors'], one.env);
+    await tessera(['groups', 'add', KYOKO.username, 'editors'], pair!.one.env);
     const session = await login(apiOne);
     // Both instances have the user cached (TTL 300 s) with the group.
     expect((await apiOne.get('/protected/', session.access)).status).toBe(200);
     expect((await apiTwo.get('/protected/', session.access)).status).toBe(200);
-    const removed = await tessera(['groups', 'remove', KYOKO.username, 'editors'], one.env);
+    const removed = await tessera(['groups', 'remove', KYOKO.username, 'editors'], pair!.one.env);
     expect(removed.stdout).toContain('their tokens issued before are cut off');
     // Redis relays the change; poll briefly (a published message is not instantaneous), never sleep blind.
     for (const api of [apiOne, apiTwo]) {

@@ -8,8 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsOf, client, KYOKO } from '../http/api-suite.js';
 import { serveCli, startCliServer, type CliServerProcess } from '../support/cli-server.js';
-import { dropTestSchemas, freshPostgresUrl, requirePostgres } from '../support/postgres.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { startPostgresPair, type PostgresPair } from '../support/postgres-pair.js';
 
 type Api = ReturnType<typeof client>;
 const SESSION_SETTINGS = {
@@ -105,24 +104,15 @@ describe('serve --workers 2 on one SQLite file, TOKEN_SESSION_CLAIM=sid', () => 
 });
 
 describe('two instances on one PostgreSQL with Redis, TOKEN_SESSION_CLAIM=sid', () => {
-  let redis: TestRedis;
-  let one: CliServerProcess;
-  let two: CliServerProcess;
+  let pair: PostgresPair | undefined;
   let apiOne: Api;
   let apiTwo: Api;
+
   beforeAll(async () => {
-    await requirePostgres();
-    redis = await startTestRedis();
-    one = await startCliServer({ ...SESSION_SETTINGS, TESSERA_REDIS_URL: redis.url }, { databaseUrl: freshPostgresUrl() });
-    two = await serveCli(one.env);
-    [apiOne, apiTwo] = [client(one.baseUrl), client(two.baseUrl)];
+    pair = await startPostgresPair(SESSION_SETTINGS);
+    [apiOne, apiTwo] = [client(pair.one.baseUrl), client(pair.two.baseUrl)];
   });
-  afterAll(async () => {
-    await one?.stop();
-    await two?.stop();
-    await redis?.stop();
-    await dropTestSchemas();
-  });
+  afterAll(async () => pair?.stop());
 
   it('refuses a session logged out on one instance on both, at once; the other session works on both', async () => {
     const [mine, other] = [await login(apiOne), await login(apiTwo)];

@@ -23,6 +23,11 @@ function isLive(token: TokenRecord, now: Date): boolean {
   return token.blacklistedAt === null && token.expiresAt.getTime() > now.getTime();
 }
 
+/** A row's one-button form: posts `name=value` (and the CSRF token) to `action`. */
+function rowAction(visitor: Visitor, action: string, name: string, value: string, label: string, ariaLabel: string): SafeHtml {
+  return html`<form method="post" action="${action}">${csrfField(visitor.session)}<input type="hidden" name="${name}" value="${value}" /><button type="submit" class="small danger" aria-label="${ariaLabel}">${label}</button></form>`;
+}
+
 export function tokensSection(visitor: Visitor, view: TokensView): SafeHtml {
   const { user, tokens, now } = view;
   const base = `${visitor.root}users/${user.id}/`;
@@ -93,15 +98,7 @@ export function tokensSection(visitor: Visitor, view: TokensView): SafeHtml {
                         <td>
                           ${
                             view.manageable && family.live > 0
-                              ? html`<form method="post" action="${base}families/revoke/">
-                                  ${csrfField(visitor.session)}<input type="hidden" name="family" value="${familyId}" /><button
-                                    type="submit"
-                                    class="small danger"
-                                    aria-label="${`Revoke session ${familyId}`}"
-                                  >
-                                    Revoke
-                                  </button>
-                                </form>`
+                              ? rowAction(visitor, `${base}families/revoke/`, 'family', familyId, 'Revoke', `Revoke session ${familyId}`)
                               : ''
                           }
                         </td>
@@ -142,15 +139,14 @@ export function tokensSection(visitor: Visitor, view: TokensView): SafeHtml {
                         <td>
                           ${
                             view.manageable && isLive(token, now)
-                              ? html`<form method="post" action="${base}tokens/blacklist/">
-                                  ${csrfField(visitor.session)}<input type="hidden" name="jti" value="${token.jti}" /><button
-                                    type="submit"
-                                    class="small danger"
-                                    aria-label="${`Blacklist token ${token.jti}`}"
-                                  >
-                                    Blacklist
-                                  </button>
-                                </form>`
+                              ? rowAction(
+                                  visitor,
+                                  `${base}tokens/blacklist/`,
+                                  'jti',
+                                  token.jti,
+                                  'Blacklist',
+                                  `Blacklist token ${token.jti}`,
+                                )
                               : ''
                           }
                         </td>
