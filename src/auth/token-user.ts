@@ -9,11 +9,7 @@
  */
 import { TesseraError } from '../errors.js';
 import type { Claims } from '../tokens/token-codec.js';
-import {
-  rawTokenFromHeader,
-  validatedClaims,
-  type AuthenticationDependencies,
-} from './authenticate-request.js';
+import { rawTokenFromHeader, validatedClaims, type AuthenticationDependencies } from './authenticate-request.js';
 
 /**
  * simplejwt's `TokenUser`: who the token says the user is. `username`, `isStaff` and
