@@ -100,7 +100,11 @@ export class ConsoleBrowser {
   }
 
   /** A form POST; pairs (`[['group', 'a'], ['group', 'b']]`) send a field more than once, as checked boxes do. */
-  async post(url: string, form: Record<string, string> | [string, string][], headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async post(
+    url: string,
+    form: Record<string, string> | [string, string][],
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({
       method: 'POST',
       url,

@@ -79,7 +79,12 @@ export async function showGroup(
 }
 
 /** `POST /admin/groups/<id>/`: the group's permissions, as checked; its members are the users changed. */
-export async function setGroupPermissions(visit: Visit, visitor: Visitor, group: GroupRecord, form: URLSearchParams): Promise<PageResponse> {
+export async function setGroupPermissions(
+  visit: Visit,
+  visitor: Visitor,
+  group: GroupRecord,
+  form: URLSearchParams,
+): Promise<PageResponse> {
   const { permissions } = visit.store;
   if (permissions === undefined) return unavailable(visitor);
   const back = `${visit.root}groups/${group.id}/`;
@@ -89,20 +94,28 @@ export async function setGroupPermissions(visit: Visit, visitor: Visitor, group:
   const change = setChange(group.permissions, choices.permissions);
   const detail = describeChange('permissions', change);
   if (detail === '') return seeOther(`${back}?done=unchanged`);
-  await runPrivilegeChange(visit, visitor, { action: 'group.permissions', target: { userId: null, label: group.name }, detail }, async (store) => {
-    const changed: number[] = [];
-    for (const permission of change.added) changed.push(...(await store.grantGroupPermission(group.name, permission)));
-    for (const permission of change.removed) changed.push(...(await store.revokeGroupPermission(group.name, permission)));
-    return [...new Set(changed)];
-  });
+  await runPrivilegeChange(
+    visit,
+    visitor,
+    { action: 'group.permissions', target: { userId: null, label: group.name }, detail },
+    async (store) => {
+      const changed: number[] = [];
+      for (const permission of change.added) changed.push(...(await store.grantGroupPermission(group.name, permission)));
+      for (const permission of change.removed) changed.push(...(await store.revokeGroupPermission(group.name, permission)));
+      return [...new Set(changed)];
+    },
+  );
   return seeOther(`${back}?done=saved`);
 }
 
 /** `POST /admin/groups/<id>/delete/`: its members lose its permissions. */
 export async function deleteGroup(visit: Visit, visitor: Visitor, group: GroupRecord): Promise<PageResponse> {
   if (!visitor.user.isSuperuser) return superuserOnly(visitor, `${visit.root}groups/${group.id}/`);
-  await runPrivilegeChange(visit, visitor, { action: 'group.delete', target: { userId: null, label: group.name }, detail: 'deleted' }, (store) =>
-    store.deleteGroup(group.name),
+  await runPrivilegeChange(
+    visit,
+    visitor,
+    { action: 'group.delete', target: { userId: null, label: group.name }, detail: 'deleted' },
+    (store) => store.deleteGroup(group.name),
   );
   return seeOther(`${visit.root}groups/?done=group-deleted`);
 }

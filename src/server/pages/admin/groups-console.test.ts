@@ -124,9 +124,7 @@ describe('groups and permissions in the admin console', () => {
     const none = [['csrf_token', csrf_token]] as [string, string][];
     expect((await admin.post(`/admin/users/${ana.id}/privileges/`, none)).headers.location).toBe(`/admin/users/${ana.id}/?done=saved`);
     expect(await permissions().authorizationOf(ana.id)).toEqual({ groups: [], permissions: [] });
-    expect((await admin.post(`/admin/users/${ana.id}/privileges/`, none)).headers.location).toBe(
-      `/admin/users/${ana.id}/?done=unchanged`,
-    );
+    expect((await admin.post(`/admin/users/${ana.id}/privileges/`, none)).headers.location).toBe(`/admin/users/${ana.id}/?done=unchanged`);
   });
 
   it("cuts off every member's tokens when a group's permissions change", async () => {

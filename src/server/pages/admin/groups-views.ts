@@ -24,9 +24,10 @@ export function groupsPage(visitor: Visitor, view: GroupsView): SafeHtml {
   const main = html`<h1>Groups</h1>
     ${noticeBox(view.notice)}
     <p class="muted">Django's groups: a user in a group has its permissions. Set a user's groups on their page.</p>
-    ${view.groups.length === 0
-      ? html`<p role="status">There are no groups yet.</p>`
-      : html`<div class="table-wrap">
+    ${
+      view.groups.length === 0
+        ? html`<p role="status">There are no groups yet.</p>`
+        : html`<div class="table-wrap">
           <table>
             <caption>All groups</caption>
             <thead>
@@ -47,9 +48,11 @@ export function groupsPage(visitor: Visitor, view: GroupsView): SafeHtml {
               )}
             </tbody>
           </table>
-        </div>`}
-    ${view.canChange
-      ? html`<section class="card" aria-labelledby="new-group-heading">
+        </div>`
+    }
+    ${
+      view.canChange
+        ? html`<section class="card" aria-labelledby="new-group-heading">
           <h2 id="new-group-heading">Add a group</h2>
           ${errorSummary(errors, PRIVILEGE_FIELD_LABELS, 'group-')}
           <form class="stack" method="post" action="${root}groups/" novalidate>
@@ -58,7 +61,8 @@ export function groupsPage(visitor: Visitor, view: GroupsView): SafeHtml {
             <div class="actions"><button type="submit">Create group</button></div>
           </form>
         </section>`
-      : html`<p class="muted">Only a superuser can create, change or delete groups.</p>`}`;
+        : html`<p class="muted">Only a superuser can create, change or delete groups.</p>`
+    }`;
   return adminPage(visitor, 'Groups', 'groups', main);
 }
 
@@ -89,8 +93,9 @@ export function groupPage(visitor: Visitor, view: GroupView): SafeHtml {
       <section class="card" aria-labelledby="group-permissions-heading">
         <h2 id="group-permissions-heading">Permissions</h2>
         ${errorSummary(view.sent?.errors ?? {}, PRIVILEGE_FIELD_LABELS, p)}
-        ${view.canChange
-          ? html`<form class="stack" method="post" action="${base}" novalidate>
+        ${
+          view.canChange
+            ? html`<form class="stack" method="post" action="${base}" novalidate>
               ${csrfField(visitor.session)}
               <fieldset>
                 <legend>Permissions of ${group.name}</legend>
@@ -99,21 +104,25 @@ export function groupPage(visitor: Visitor, view: GroupView): SafeHtml {
               ${cutOffNote(view.cutsOff, 'its members were issued')}
               <div class="actions"><button type="submit">Save permissions</button></div>
             </form>`
-          : html`<p>${group.permissions.length === 0 ? 'none' : group.permissions.join(', ')}</p>
-              <p class="muted">Only a superuser can change groups and permissions.</p>`}
+            : html`<p>${group.permissions.length === 0 ? 'none' : group.permissions.join(', ')}</p>
+              <p class="muted">Only a superuser can change groups and permissions.</p>`
+        }
       </section>
       <section class="card" aria-labelledby="group-members-heading">
         <h2 id="group-members-heading">Members (${group.members})</h2>
-        ${view.members.length === 0
-          ? html`<p class="muted">Nobody is in this group. Add users on their pages.</p>`
-          : html`<ul>
+        ${
+          view.members.length === 0
+            ? html`<p class="muted">Nobody is in this group. Add users on their pages.</p>`
+            : html`<ul>
               ${view.members.map((user) => html`<li><a href="${root}users/${user.id}/">${user.username}</a></li>`)}
-            </ul>`}
+            </ul>`
+        }
         ${group.members > view.members.length ? html`<p class="muted">And ${group.members - view.members.length} more.</p>` : ''}
       </section>
     </div>
-    ${view.canChange
-      ? html`<section class="card" aria-labelledby="group-delete-heading">
+    ${
+      view.canChange
+        ? html`<section class="card" aria-labelledby="group-delete-heading">
           <h2 id="group-delete-heading">Delete this group</h2>
           <form class="stack" method="post" action="${base}delete/">
             ${csrfField(visitor.session)}
@@ -121,6 +130,7 @@ export function groupPage(visitor: Visitor, view: GroupView): SafeHtml {
             <div class="actions"><button type="submit" class="danger">Delete group ${group.name}</button></div>
           </form>
         </section>`
-      : ''}`;
+        : ''
+    }`;
   return adminPage(visitor, `Group ${group.name}`, 'groups', main);
 }

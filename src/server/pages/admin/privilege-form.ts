@@ -28,7 +28,9 @@ export interface PrivilegeChoices {
 
 /** Django's message for a choice the form did not offer. */
 function invalidChoices(chosen: readonly string[], offered: ReadonlySet<string>): string[] {
-  return chosen.filter((value) => !offered.has(value)).map((value) => `Select a valid choice. ${value} is not one of the available choices.`);
+  return chosen
+    .filter((value) => !offered.has(value))
+    .map((value) => `Select a valid choice. ${value} is not one of the available choices.`);
 }
 
 /**

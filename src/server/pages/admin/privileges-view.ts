@@ -35,26 +35,35 @@ export interface PrivilegesView {
 /** What saving does to tokens, said before the button. */
 export function cutOffNote(cutsOff: boolean, whose: string): SafeHtml {
   return html`<p class="muted">
-    ${cutsOff
-      ? `Saving a change cuts off the tokens ${whose} before it (REVOKE_ON_PRIVILEGE_CHANGE): they log in or refresh again.`
-      : `Tokens ${whose} keep what they carry until they expire (REVOKE_ON_PRIVILEGE_CHANGE is off); the server sees the change at once.`}
+    ${
+      cutsOff
+        ? `Saving a change cuts off the tokens ${whose} before it (REVOKE_ON_PRIVILEGE_CHANGE): they log in or refresh again.`
+        : `Tokens ${whose} keep what they carry until they expire (REVOKE_ON_PRIVILEGE_CHANGE is off); the server sees the change at once.`
+    }
   </p>`;
 }
 
 /** The permission checkboxes (`permission`) and the field to grant a new one (`new_permission`). */
-export function permissionChoices(idPrefix: string, offered: readonly PermissionRecord[], checked: readonly string[], sent: SentPrivileges | undefined): SafeHtml {
-  return html`${offered.length === 0
-    ? html`<p class="muted">No permission exists yet: grant one by name below.</p>`
-    : offered.map((permission, index) =>
-        choiceField({
-          id: `${idPrefix}permission-${index}`,
-          name: 'permission',
-          value: permission.codename,
-          label: permission.codename,
-          checked: checked.includes(permission.codename),
-          hint: permission.name,
-        }),
-      )}
+export function permissionChoices(
+  idPrefix: string,
+  offered: readonly PermissionRecord[],
+  checked: readonly string[],
+  sent: SentPrivileges | undefined,
+): SafeHtml {
+  return html`${
+    offered.length === 0
+      ? html`<p class="muted">No permission exists yet: grant one by name below.</p>`
+      : offered.map((permission, index) =>
+          choiceField({
+            id: `${idPrefix}permission-${index}`,
+            name: 'permission',
+            value: permission.codename,
+            label: permission.codename,
+            checked: checked.includes(permission.codename),
+            hint: permission.name,
+          }),
+        )
+  }
     ${textField({
       idPrefix,
       name: 'new_permission',
@@ -91,18 +100,20 @@ export function privilegesSection(visitor: Visitor, user: User, view: Privileges
       ${csrfField(visitor.session)}
       <fieldset${flag('disabled', !view.canChange)}>
         <legend>Groups</legend>
-        ${view.groups.length === 0
-          ? html`<p class="muted">There are no groups yet: <a href="${visitor.root}groups/">create one</a>.</p>`
-          : view.groups.map((group, index) =>
-              choiceField({
-                id: `${p}group-${index}`,
-                name: 'group',
-                value: group.name,
-                label: group.name,
-                checked: groups.includes(group.name),
-                hint: group.permissions.length === 0 ? 'No permissions.' : group.permissions.join(', '),
-              }),
-            )}
+        ${
+          view.groups.length === 0
+            ? html`<p class="muted">There are no groups yet: <a href="${visitor.root}groups/">create one</a>.</p>`
+            : view.groups.map((group, index) =>
+                choiceField({
+                  id: `${p}group-${index}`,
+                  name: 'group',
+                  value: group.name,
+                  label: group.name,
+                  checked: groups.includes(group.name),
+                  hint: group.permissions.length === 0 ? 'No permissions.' : group.permissions.join(', '),
+                }),
+              )
+        }
       </fieldset>
       <fieldset${flag('disabled', !view.canChange)}>
         <legend>Permissions granted directly</legend>
