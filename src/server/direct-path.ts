@@ -3,7 +3,7 @@
  * GET without a body or a POST with a Content-Length, to exactly the path of an API route (no
  * query string). Fastify's part in them was routing every path to the one catch-all route,
  * running the hooks and collecting the body; under `node --cpu-prof` that was ~10% of a verify
- * request's CPU, and callgrind counted it per request (docs/decisions.md D24).
+ * request's CPU, and callgrind counted it per request (docs/decisions.md D25).
  *
  * Everything else goes to Fastify as before (other methods, query strings, chunked or oversized
  * bodies, pages, probes, a server that is closing), and so does everything when TRUST_PROXY is
