@@ -108,7 +108,8 @@ describe.each(SETUPS)('a staff user demoted in the admin console, %s', (_name, s
       }
       // A token minted after the demotion authenticates, and isAdminUser refuses it everywhere.
       const fresh = await login(apis[0]!, MOD);
-      for (const api of apis) expect([(await api.get('/staff/', fresh.access)).status, (await api.get('/staff/', fresh.access)).text]).toEqual([403, DENIED]);
+      for (const api of apis)
+        expect([(await api.get('/staff/', fresh.access)).status, (await api.get('/staff/', fresh.access)).text]).toEqual([403, DENIED]);
     });
 
     it('puts a group added in the console into the next access token (CLAIMS_ON_REFRESH=recompute)', async () => {
@@ -129,7 +130,15 @@ describe.each(SETUPS)('a staff user demoted in the admin console, %s', (_name, s
         const { access } = refreshed.json as { access: string };
         expect(claimsOf(access)).toMatchObject({ groups: ['editors'] });
         // inGroup('editors', 'chiefs') lets the new token through, on every instance.
-        for (const api of apis) expect((await eventually(() => api.get('/desk/', access), (reply) => reply.status === 200)).text).toBe('{"ok":true}');
+        for (const api of apis)
+          expect(
+            (
+              await eventually(
+                () => api.get('/desk/', access),
+                (reply) => reply.status === 200,
+              )
+            ).text,
+          ).toBe('{"ok":true}');
       }
     });
   });

@@ -26,7 +26,10 @@ export async function startPostgresPair(settings: Record<string, string>): Promi
 }
 
 /** The same with two Fastify apps in this process (`test/support/adapter-apps.ts`), each with its own cache and Redis link. */
-export async function startAdapterPostgresPair(settings: Record<string, string>, options: AppOptions = {}): Promise<PostgresPair<RunningAdapterApp>> {
+export async function startAdapterPostgresPair(
+  settings: Record<string, string>,
+  options: AppOptions = {},
+): Promise<PostgresPair<RunningAdapterApp>> {
   return pairOver(settings, async (env, databaseUrl) => {
     const start = () => startAdapterApp('fastify', { ...env, TESSERA_DATABASE_URL: databaseUrl }, options);
     const one = await start();
