@@ -36,7 +36,16 @@ import { RevocationList, type RevocationFeedOptions } from './revocation-list.js
 /** Settings a verifier reads; every other one is irrelevant without a database. */
 export type VerifierSettings = Pick<
   Settings,
-  'AUDIENCE' | 'ISSUER' | 'LEEWAY' | 'AUTH_HEADER_TYPES' | 'USER_ID_CLAIM' | 'TOKEN_TYPE_CLAIM' | 'JTI_CLAIM' | 'AUTH_TOKEN_CLASSES'
+  | 'AUDIENCE'
+  | 'ISSUER'
+  | 'LEEWAY'
+  | 'AUTH_HEADER_TYPES'
+  | 'USER_ID_CLAIM'
+  | 'TOKEN_TYPE_CLAIM'
+  | 'JTI_CLAIM'
+  | 'AUTH_TOKEN_CLASSES'
+  | 'TOKEN_GROUPS_CLAIM'
+  | 'TOKEN_PERMISSIONS_CLAIM'
 >;
 
 export interface VerifierOptions {

@@ -9,16 +9,13 @@
  */
 import { TesseraError } from '../errors.js';
 import type { Claims } from '../tokens/token-codec.js';
-import {
-  rawTokenFromHeader,
-  validatedClaims,
-  type AuthenticationDependencies,
-  type AuthenticationSettings,
-} from './authenticate-request.js';
+import { rawTokenFromHeader, validatedClaims, type AuthenticationDependencies } from './authenticate-request.js';
 
 /**
  * simplejwt's `TokenUser`: who the token says the user is. `username`, `isStaff` and
- * `isSuperuser` come from claims of those names when a `customClaims` hook put them there.
+ * `isSuperuser` come from claims of those names when a `customClaims` hook put them there;
+ * `groups` and `hasPermission` from TOKEN_GROUPS_CLAIM and TOKEN_PERMISSIONS_CLAIM when the
+ * signer sets them (the same API as `request.user`, so a handler works with either).
  */
 export interface TokenUser {
   /** The USER_ID_CLAIM's value, as the token carries it (simplejwt's `TokenUser.id`). */
@@ -33,6 +30,35 @@ export interface TokenUser {
   readonly isActive: true;
   /** Every claim of the validated token, for custom claims (simplejwt's `TokenUser.token`). */
   readonly claims: Claims;
+  /** The TOKEN_GROUPS_CLAIM's group names (its strings), or none when the setting or the claim is absent. */
+  readonly groups: readonly string[];
+  /**
+   * Whether the token grants `'app_label.codename'`: a superuser (an `is_superuser: true` claim)
+   * has every permission, as in Django; anyone else those the TOKEN_PERMISSIONS_CLAIM lists.
+   *
+   * @example
+   * ```ts
+   * if (!tokenUser.hasPermission('blog.publish_post')) throw TesseraError.of('permission_denied');
+   * ```
+   */
+  hasPermission(permission: string): boolean;
+  /** Whether the token grants every one of `permissions` (Django's `has_perms`). */
+  hasPermissions(...permissions: string[]): boolean;
+  /** Whether the token names at least one of these groups. */
+  inGroup(...groups: string[]): boolean;
+}
+
+/** The settings a `TokenUser` reads: the user id claim, and the claims carrying groups and permissions. */
+export interface TokenUserSettings {
+  readonly USER_ID_CLAIM: string;
+  readonly TOKEN_GROUPS_CLAIM: string | null;
+  readonly TOKEN_PERMISSIONS_CLAIM: string | null;
+}
+
+/** The strings of a claim that should be a list of them (anything else in it is ignored). */
+function stringsOf(claims: Claims, name: string | null): readonly string[] {
+  const value = name === null ? undefined : claims[name];
+  return Object.freeze(Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 }
 
 /**
@@ -44,22 +70,29 @@ export interface TokenUser {
  * @example
  * ```ts
  * const user = tokenUserFromClaims(context, { token_type: 'access', user_id: 7, username: 'kyoko' });
- * // { id: 7, username: 'kyoko', isStaff: false, isSuperuser: false, isActive: true, claims: {...} }
+ * // { id: 7, username: 'kyoko', isStaff: false, isSuperuser: false, isActive: true, claims: {...}, groups: [] }
  * ```
  */
-export function tokenUserFromClaims(
-  context: { readonly settings: Pick<AuthenticationSettings, 'USER_ID_CLAIM'> },
-  claims: Claims,
-): TokenUser {
-  const id = claims[context.settings.USER_ID_CLAIM];
+export function tokenUserFromClaims(context: { readonly settings: TokenUserSettings }, claims: Claims): TokenUser {
+  const { settings } = context;
+  const id = claims[settings.USER_ID_CLAIM];
   if (typeof id !== 'number' && typeof id !== 'string') throw TesseraError.of('token_no_user_id');
+  const isSuperuser = claims.is_superuser === true;
+  const groups = stringsOf(claims, settings.TOKEN_GROUPS_CLAIM);
+  const held = new Set(stringsOf(claims, settings.TOKEN_PERMISSIONS_CLAIM));
+  // Always active (there is no account to check), so only the superuser rule applies.
+  const hasPermission = (permission: string): boolean => isSuperuser || held.has(permission);
   return {
     id,
     username: typeof claims.username === 'string' ? claims.username : '',
     isStaff: claims.is_staff === true,
-    isSuperuser: claims.is_superuser === true,
+    isSuperuser,
     isActive: true,
     claims,
+    groups,
+    hasPermission,
+    hasPermissions: (...permissions: string[]) => permissions.every(hasPermission),
+    inGroup: (...names: string[]) => names.some((name) => groups.includes(name)),
   };
 }
 
@@ -79,7 +112,7 @@ export function tokenUserFromClaims(
  * ```
  */
 export async function authenticateStateless(
-  context: AuthenticationDependencies,
+  context: AuthenticationDependencies & { readonly settings: TokenUserSettings },
   header: string | undefined,
 ): Promise<TokenUser | undefined> {
   const raw = rawTokenFromHeader(context, header);
