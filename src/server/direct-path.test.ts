@@ -32,7 +32,13 @@ async function bytesOf(write: typeof writeAnswer, response: HttpResponse, method
       const chunks: Buffer[] = [];
       socket.on('data', (chunk: Buffer) => chunks.push(chunk));
       socket.on('error', reject);
-      socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1').replace(/\r\nDate: [^\r]*/, '')));
+      socket.on('close', () =>
+        resolve(
+          Buffer.concat(chunks)
+            .toString('latin1')
+            .replace(/\r\nDate: [^\r]*/, ''),
+        ),
+      );
       socket.write(`${method} / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
     });
   } finally {
@@ -45,8 +51,14 @@ const answers: [string, () => HttpResponse][] = [
   ['the same headers again (the kept list)', () => jsonResponse(200, { detail: 'é' }, 'POST, OPTIONS')],
   ['extra headers (a 401)', () => jsonResponse(401, { detail: 'x' }, 'GET, HEAD, OPTIONS', { 'www-authenticate': 'Bearer realm="api"' })],
   ['no body (no Content-Type)', () => jsonResponse(201, undefined, 'POST, OPTIONS')],
-  ['a Content-Length of its own (a CORS preflight)', () => ({ status: 200, headers: { vary: 'Origin', 'content-length': '0', 'access-control-max-age': '86400' }, body: '' })],
-  ['a frozen object with a Content-Length', () => ({ status: 200, headers: Object.freeze({ 'content-length': '0', vary: 'Origin' }), body: '' })],
+  [
+    'a Content-Length of its own (a CORS preflight)',
+    () => ({ status: 200, headers: { vary: 'Origin', 'content-length': '0', 'access-control-max-age': '86400' }, body: '' }),
+  ],
+  [
+    'a frozen object with a Content-Length',
+    () => ({ status: 200, headers: Object.freeze({ 'content-length': '0', vary: 'Origin' }), body: '' }),
+  ],
   ['cookies', () => ({ ...jsonResponse(200, { access: 'a' }, 'POST, OPTIONS'), setCookies: ['a=1; Path=/', 'b=2; HttpOnly'] })],
 ];
 
