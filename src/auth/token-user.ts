@@ -9,12 +9,7 @@
  */
 import { TesseraError } from '../errors.js';
 import type { Claims } from '../tokens/token-codec.js';
-import {
-  rawTokenFromHeader,
-  validatedClaims,
-  type AuthenticationDependencies,
-  type AuthenticationSettings,
-} from './authenticate-request.js';
+import { rawTokenFromHeader, validatedClaims, type AuthenticationDependencies } from './authenticate-request.js';
 
 /**
  * simplejwt's `TokenUser`: who the token says the user is. `username`, `isStaff` and
@@ -38,20 +33,19 @@ export interface TokenUser {
 /**
  * The `TokenUser` a validated token describes.
  *
+ * @param claims Claims already validated (`verifier.verifyToken`, say): this checks nothing else.
+ * @param userIdClaim The USER_ID_CLAIM setting: the claim that names the user.
  * @throws {TesseraError} `token_no_user_id` when the token has no USER_ID_CLAIM, or one that is
  *   neither a number nor a string (simplejwt would take any JSON value; such a token names nobody).
  *
  * @example
  * ```ts
- * const user = tokenUserFromClaims(context, { token_type: 'access', user_id: 7, username: 'kyoko' });
+ * const user = tokenUserFromClaims(await verifier.verifyToken(raw), 'user_id');
  * // { id: 7, username: 'kyoko', isStaff: false, isSuperuser: false, isActive: true, claims: {...} }
  * ```
  */
-export function tokenUserFromClaims(
-  context: { readonly settings: Pick<AuthenticationSettings, 'USER_ID_CLAIM'> },
-  claims: Claims,
-): TokenUser {
-  const id = claims[context.settings.USER_ID_CLAIM];
+export function tokenUserFromClaims(claims: Claims, userIdClaim = 'user_id'): TokenUser {
+  const id = claims[userIdClaim];
   if (typeof id !== 'number' && typeof id !== 'string') throw TesseraError.of('token_no_user_id');
   return {
     id,
@@ -64,7 +58,8 @@ export function tokenUserFromClaims(
 }
 
 /**
- * Authenticates a request from its token header value without looking the user up.
+ * Authenticates a request from its token header value without looking the user up. Apps call
+ * `tessera.authenticateStateless(header)`, which reports to the metrics too.
  *
  * Same contract as `authenticateHeader`: `undefined` when the header carries no credentials of
  * ours (answer "Authentication credentials were not provided."), a `TesseraError` for bad ones.
@@ -73,10 +68,9 @@ export function tokenUserFromClaims(
  * @param header The value of the AUTH_HEADER_NAME header (`Authorization` by default).
  * @example
  * ```ts
- * const user = await authenticateStateless(tessera.context, request.headers.authorization);
- * if (user === undefined) throw TesseraError.of('not_authenticated');
- * console.log(user.id, user.claims);
+ * const user = await authenticateStateless(context, request.headers.authorization);
  * ```
+ * @internal
  */
 export async function authenticateStateless(
   context: AuthenticationDependencies,
@@ -84,5 +78,5 @@ export async function authenticateStateless(
 ): Promise<TokenUser | undefined> {
   const raw = rawTokenFromHeader(context, header);
   if (raw === undefined) return undefined;
-  return tokenUserFromClaims(context, await validatedClaims(context, raw));
+  return tokenUserFromClaims(await validatedClaims(context, raw), context.settings.USER_ID_CLAIM);
 }

@@ -241,7 +241,7 @@ export async function startAdapterApp(
           error: (...args: unknown[]) => void lines.push(inspect(args)),
         };
   const tessera = await createTessera({ ...(logger === undefined ? {} : { logger }), ...options.tessera, env, configFile: false });
-  await tessera.context.store.createUser({
+  await tessera.store.createUser({
     username: SUPERUSER.username,
     email: SUPERUSER.email,
     password: await hashPassword(SUPERUSER.password),

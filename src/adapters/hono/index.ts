@@ -26,6 +26,7 @@ import {
   type StatelessValues,
 } from '../shared.js';
 import { mountedConsoleOf } from '../mounted-console.js';
+import { contextOf } from '../../app/tessera-context.js';
 
 export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
 export { checkPermissions, type TesseraPermissionVariables } from './permissions.js';
@@ -151,9 +152,10 @@ export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = 
  * ```
  */
 export function authenticate(tessera: Tessera): MiddlewareHandler<{ Variables: TesseraVariables }> {
-  const headerName = tokenHeaderName(tessera.context);
+  const context = contextOf(tessera);
+  const headerName = tokenHeaderName(context);
   return async (c, next) => {
-    const outcome = await authenticateRequest(tessera.context, c.req.header(headerName), authenticationRequest(c));
+    const outcome = await authenticateRequest(context, c.req.header(headerName), authenticationRequest(c));
     if (!outcome.ok) return toResponse(outcome.response);
     c.set('user', outcome.value.user);
     c.set('tokenClaims', outcome.value.claims);
@@ -172,9 +174,10 @@ export function authenticate(tessera: Tessera): MiddlewareHandler<{ Variables: T
  * ```
  */
 export function authenticateStateless(tessera: Tessera): MiddlewareHandler<{ Variables: TesseraStatelessVariables }> {
-  const headerName = tokenHeaderName(tessera.context);
+  const context = contextOf(tessera);
+  const headerName = tokenHeaderName(context);
   return async (c, next) => {
-    const outcome = await authenticateRequestStateless(tessera.context, c.req.header(headerName), authenticationRequest(c));
+    const outcome = await authenticateRequestStateless(context, c.req.header(headerName), authenticationRequest(c));
     if (!outcome.ok) return toResponse(outcome.response);
     c.set('tokenUser', outcome.value);
     c.set('tokenClaims', outcome.value.claims);
