@@ -8,6 +8,7 @@
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { routePath as matchedRoutePath } from 'hono/route';
 import type { HttpRequest } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
 import { authenticationRequest, toResponse } from './exchange.js';
@@ -131,8 +132,7 @@ export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = 
     const wildcard = `${consolePath}*`;
     app.on(METHODS, [consolePath.slice(0, -1), wildcard], limit, async (c) => {
       // The route as registered, with the path the app mounted these routes at (`/v1/admin/*`).
-      // eslint-disable-next-line @typescript-eslint/no-deprecated -- its replacement (hono/route) needs Hono 4.8; the peer range is ^4.0.0
-      const registered = c.req.routePath;
+      const registered = matchedRoutePath(c);
       const pattern = registered.endsWith(wildcard) ? wildcard : consolePath.slice(0, -1);
       const mountPath = registered.slice(0, registered.length - pattern.length);
       return toResponse(await adminConsole.answer(await httpRequestOf(c, mountPath, clientIp), mountPath));
