@@ -58,6 +58,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --build             run npm run build first even if dist/ exists
   REF_WORKERS=N       gunicorn workers for the reference (default 2)
   BENCH_TESSERA_CLI=PATH  measure another build of Tessera (default dist/cli/main.js; not built)
+  BENCH_BASE_CLI=PATH  the tessera-base variant: another build measured in the same rounds, for
+                      a before/after ratio (--servers tessera,tessera-base)
   BENCH_REFERENCE_START=PATH  the reference's start.sh (default ../shared/reference/start.sh)
   BENCH_POSTGRES_URL=URL  PostgreSQL for tessera-pg (default postgres://postgres@127.0.0.1:5432/tessera_bench)`;
 
@@ -171,6 +173,7 @@ async function main() {
     unavailable.add('tessera');
     unavailable.add('tessera-metrics');
     unavailable.add('tessera-pg');
+    unavailable.add('tessera-base');
     problems.push(`Tessera: ${TESSERA_CLI} could not be built.`);
   }
   if (options.servers.includes('reference') && !existsSync(REFERENCE_START)) {

@@ -27,7 +27,7 @@ export { RemoteKeySet, type RemoteKeySetOptions } from './keys/remote-key-set.js
 export { createVerifier, type Verifier, type VerifierOptions, type VerifierSettings } from './app/verifier.js';
 export type { KeyStore, StoredSigningKey, SigningKeyState } from './model/store.js';
 export type { AuthenticatedRequest } from './auth/authenticate-request.js';
-export { tokenUserFromClaims, type TokenUser } from './auth/token-user.js';
+export { tokenUserFromClaims, type TokenUser, type TokenUserSettings } from './auth/token-user.js';
 export type { User, NewUser, UserPatch, UserLookupField } from './model/user.js';
 export { requestUserOf, type RequestUser, type UserFields } from './model/request-user.js';
 export {

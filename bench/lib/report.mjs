@@ -52,11 +52,20 @@ const formatRatio = (value) => (value === undefined ? '–' : `${value >= 10 ? v
 const formatMb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 /** Short column names: the tables are wide. */
-const SHORT = { reference: 'ref', tessera: 'Tessera', 'tessera-metrics': 'T+metrics', 'tessera-pg': 'T-pg', fastify: 'peer', bare: 'bare' };
+const SHORT = {
+  reference: 'ref',
+  tessera: 'Tessera',
+  'tessera-metrics': 'T+metrics',
+  'tessera-pg': 'T-pg',
+  'tessera-base': 'T-base',
+  fastify: 'peer',
+  bare: 'bare',
+};
 const RATIO_COLUMNS = [
   ['reference', 'T/ref'],
   ['tessera-metrics', 'T/T+metrics'],
   ['tessera-pg', 'T/T-pg'],
+  ['tessera-base', 'T/T-base'],
   ['fastify', 'T/peer'],
   ['bare', 'T/bare'],
 ];

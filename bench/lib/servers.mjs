@@ -28,6 +28,11 @@ export const REPO_DIR = dirname(BENCH_DIR);
 /** Tessera's CLI; BENCH_TESSERA_CLI points at another build (say, a before/after comparison). */
 export const TESSERA_CLI = process.env.BENCH_TESSERA_CLI ?? join(REPO_DIR, 'dist', 'cli', 'main.js');
 /**
+ * The `tessera-base` variant's CLI (BENCH_BASE_CLI, say main's build): a before/after pair
+ * measured in the same rounds, each ratio Tessera / base taken within a round.
+ */
+export const BASE_CLI = process.env.BENCH_BASE_CLI;
+/**
  * The reference's start script: shared/reference/start.sh beside the checkout, or beside one of
  * its parents (a worktree under /work/wt/NAME finds /work/shared).
  */
@@ -48,6 +53,7 @@ export const SERVER_LABELS = {
   tessera: 'Tessera',
   'tessera-metrics': 'Tessera, metrics on',
   'tessera-pg': 'Tessera, PostgreSQL',
+  'tessera-base': 'Tessera, BENCH_BASE_CLI build',
   fastify: 'Fastify+@fastify/jwt',
   bare: 'bare node:http',
 };
@@ -56,7 +62,7 @@ export const ALL_SERVERS = Object.keys(SERVER_LABELS);
  * Variants measured only when asked for (`--servers tessera,tessera-metrics`): Tessera with
  * METRICS_ENABLED (issue 18's budget: under 5% of GET /protected/ throughput).
  */
-export const VARIANT_SERVERS = new Set(['tessera-metrics', 'tessera-pg']);
+export const VARIANT_SERVERS = new Set(['tessera-metrics', 'tessera-pg', 'tessera-base']);
 /** The servers a run measures unless `--servers` says otherwise. */
 export const DEFAULT_SERVERS = ALL_SERVERS.filter((kind) => !VARIANT_SERVERS.has(kind));
 
@@ -64,7 +70,7 @@ export const DEFAULT_SERVERS = ALL_SERVERS.filter((kind) => !VARIANT_SERVERS.has
 const PEER_FILES = { fastify: 'fastify-jwt.mjs', bare: 'bare-node.mjs' };
 
 /** Servers with users, a login and refresh tokens; the peers only verify tokens. */
-export const SERVERS_WITH_USERS = new Set(['reference', 'tessera', 'tessera-pg']);
+export const SERVERS_WITH_USERS = new Set(['reference', 'tessera', 'tessera-pg', 'tessera-base']);
 
 /**
  * @typedef {object} RunningServer
@@ -89,11 +95,15 @@ export async function startServer(kind, { secret, rotate = false, refWorkers = 2
       return startReference({ secret, rotate, refWorkers, cpus });
     case 'tessera':
     case 'tessera-metrics':
-    case 'tessera-pg': {
+    case 'tessera-pg':
+    case 'tessera-base': {
       // The variant serves /metrics on a listener of its own, as production would (nobody scrapes it here).
       const extraEnv =
         kind === 'tessera-metrics' ? { TESSERA_METRICS_ENABLED: 'true', TESSERA_METRICS_ADDR: `127.0.0.1:${await freePort()}` } : {};
-      const prepared = await prepareTessera({ secret, rotate, extraEnv, postgres: kind === 'tessera-pg' });
+      if (kind === 'tessera-base' && BASE_CLI === undefined)
+        throw new Error('tessera-base: set BENCH_BASE_CLI to the build to compare with');
+      const cli = kind === 'tessera-base' ? BASE_CLI : TESSERA_CLI;
+      const prepared = await prepareTessera({ secret, rotate, extraEnv, postgres: kind === 'tessera-pg', cli });
       try {
         const server = await spawnTesseraServe(prepared, { nodeArgs, cpus });
         return {
@@ -127,8 +137,8 @@ function tesseraEnv(extra) {
  * A fresh Tessera database, migrated, with the bench superuser: what `serve` needs. The
  * working directory is the temporary one, so no `tessera.config.json` from the repo is read.
  */
-export async function prepareTessera({ secret, rotate = false, extraEnv = {}, postgres = false }) {
-  if (!existsSync(TESSERA_CLI)) throw new Error(`${TESSERA_CLI} is missing; run npm run build`);
+export async function prepareTessera({ secret, rotate = false, extraEnv = {}, postgres = false, cli = TESSERA_CLI }) {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing; run npm run build`);
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
   const database = postgres ? await freshPostgresSchema() : undefined;
   const env = tesseraEnv({
@@ -152,17 +162,17 @@ export async function prepareTessera({ secret, rotate = false, extraEnv = {}, po
     await database?.drop();
   };
   try {
-    await execFileAsync(process.execPath, [TESSERA_CLI, 'migrate'], { env, cwd: dir });
+    await execFileAsync(process.execPath, [cli, 'migrate'], { env, cwd: dir });
     await execFileAsync(
       process.execPath,
-      [TESSERA_CLI, 'createsuperuser', '--username', USERNAME, '--email', `${USERNAME}@example.com`, '--no-input'],
+      [cli, 'createsuperuser', '--username', USERNAME, '--email', `${USERNAME}@example.com`, '--no-input'],
       { env: { ...env, TESSERA_SUPERUSER_PASSWORD: PASSWORD }, cwd: dir },
     );
   } catch (error) {
     await remove();
     throw new Error(`preparing Tessera failed: ${error.stderr || error.message}`);
   }
-  return { dir, env, secret, remove, kind: postgres ? 'tessera-pg' : 'tessera' };
+  return { dir, env, secret, remove, cli, kind: postgres ? 'tessera-pg' : cli === TESSERA_CLI ? 'tessera' : 'tessera-base' };
 }
 
 /**
@@ -177,7 +187,7 @@ export async function spawnTesseraServe(prepared, { nodeArgs = [], ready = 'any'
   const spawnedAt = performance.now();
   const [command, args] = pinned(cpus, process.execPath, [
     ...nodeArgs,
-    TESSERA_CLI,
+    prepared.cli ?? TESSERA_CLI,
     'serve',
     '--host',
     '127.0.0.1',

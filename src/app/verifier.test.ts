@@ -53,6 +53,22 @@ describe('createVerifier', () => {
     });
   });
 
+  it('gives the TokenUser the groups and permissions the signer put in TOKEN_GROUPS_CLAIM and TOKEN_PERMISSIONS_CLAIM', async () => {
+    const reading = createVerifier({
+      algorithm: 'ES256',
+      keys: [signer.publicJwk()],
+      settings: { TOKEN_GROUPS_CLAIM: 'groups', TOKEN_PERMISSIONS_CLAIM: 'permissions' },
+    });
+    const user = await reading.authenticateHeader(`Bearer ${access({ groups: ['editors'], permissions: ['blog.publish_post'] })}`);
+    expect(user?.groups).toEqual(['editors']);
+    expect([user?.hasPermission('blog.publish_post'), user?.hasPermission('blog.delete_post')]).toEqual([true, false]);
+    const superuser = await reading.authenticateHeader(`Bearer ${access({ is_superuser: true, permissions: [] })}`);
+    expect(superuser?.hasPermission('blog.delete_post')).toBe(true);
+    // Without the settings the claims are only claims.
+    const plain = await verifier.authenticateHeader(`Bearer ${access({ groups: ['editors'], permissions: ['blog.publish_post'] })}`);
+    expect([plain?.groups, plain?.hasPermission('blog.publish_post')]).toEqual([[], false]);
+  });
+
   it('applies AUDIENCE and ISSUER when given', async () => {
     const strict = createVerifier({ algorithm: 'ES256', keys: [signer.publicJwk()], settings: { ISSUER: 'https://auth.example' } });
     expect((await refusal(strict.authenticateHeader(`Bearer ${access()}`))).status).toBe(401);

@@ -36,7 +36,16 @@ import { RevocationList, type RevocationFeedOptions } from './revocation-list.js
 /** Settings a verifier reads; every other one is irrelevant without a database. */
 export type VerifierSettings = Pick<
   Settings,
-  'AUDIENCE' | 'ISSUER' | 'LEEWAY' | 'AUTH_HEADER_TYPES' | 'USER_ID_CLAIM' | 'TOKEN_TYPE_CLAIM' | 'JTI_CLAIM' | 'AUTH_TOKEN_CLASSES'
+  | 'AUDIENCE'
+  | 'ISSUER'
+  | 'LEEWAY'
+  | 'AUTH_HEADER_TYPES'
+  | 'USER_ID_CLAIM'
+  | 'TOKEN_TYPE_CLAIM'
+  | 'JTI_CLAIM'
+  | 'AUTH_TOKEN_CLASSES'
+  | 'TOKEN_GROUPS_CLAIM'
+  | 'TOKEN_PERMISSIONS_CLAIM'
 >;
 
 export interface VerifierOptions {
@@ -163,7 +172,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       for (const className of settings.AUTH_TOKEN_CLASSES) {
         const type = TOKEN_CLASSES[className] ?? 'access';
         try {
-          return tokenUserFromClaims(await verifyToken(raw, type), settings.USER_ID_CLAIM);
+          return tokenUserFromClaims(await verifyToken(raw, type), settings);
         } catch (error) {
           if (!(error instanceof TokenError)) throw error;
           first ??= error;

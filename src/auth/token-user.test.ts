@@ -89,19 +89,39 @@ describe('stateless authentication (simplejwt TokenUser)', () => {
   });
 
   it('reads the user id from the claim it is told (USER_ID_CLAIM)', () => {
-    expect(tokenUserFromClaims({ sub: 'u-7', user_id: 3 }, 'sub').id).toBe('u-7');
+    expect(tokenUserFromClaims({ sub: 'u-7', user_id: 3 }, { USER_ID_CLAIM: 'sub' }).id).toBe('u-7');
     expect(tokenUserFromClaims({ user_id: 3 }).id).toBe(3);
-    expect(() => tokenUserFromClaims({ user_id: 3 }, 'sub')).toThrow(TesseraError);
+    expect(() => tokenUserFromClaims({ user_id: 3 }, { USER_ID_CLAIM: 'sub' })).toThrow(TesseraError);
   });
 
   it('takes username and flags only when the claims have the right types', () => {
-    expect(tokenUserFromClaims({ user_id: 'abc', username: 5, is_staff: 'yes', is_superuser: true })).toEqual({
+    const user = tokenUserFromClaims({ user_id: 'abc', username: 5, is_staff: 'yes', is_superuser: true });
+    // JSON shows the data; the permission checks are methods.
+    expect(JSON.parse(JSON.stringify(user))).toEqual({
       id: 'abc',
       username: '',
       isStaff: false,
       isSuperuser: true,
       isActive: true,
       claims: { user_id: 'abc', username: 5, is_staff: 'yes', is_superuser: true },
+      groups: [],
     });
+    // A superuser has every permission, as in Django, with or without a permissions claim.
+    expect(user.hasPermissions('blog.add_post', 'any.thing')).toBe(true);
+  });
+
+  it('reads groups and permissions from TOKEN_GROUPS_CLAIM and TOKEN_PERMISSIONS_CLAIM when they are set', () => {
+    const claims = { user_id: 7, roles: ['editors', 5], perms: ['blog.publish_post', null] };
+    const unset = tokenUserFromClaims(claims);
+    expect([unset.groups, unset.hasPermission('blog.publish_post'), unset.inGroup('editors')]).toEqual([[], false, false]);
+    const settings = { USER_ID_CLAIM: 'user_id', TOKEN_GROUPS_CLAIM: 'roles', TOKEN_PERMISSIONS_CLAIM: 'perms' };
+    const user = tokenUserFromClaims(claims, settings);
+    expect(user.groups).toEqual(['editors']);
+    expect(user.inGroup('chiefs', 'editors')).toBe(true);
+    expect(user.hasPermission('blog.publish_post')).toBe(true);
+    expect(user.hasPermissions('blog.publish_post', 'blog.delete_post')).toBe(false);
+    // A claim of the wrong shape grants nothing.
+    expect(tokenUserFromClaims({ user_id: 7, roles: 'editors', perms: 'blog.publish_post' }, settings)).toMatchObject({ groups: [] });
+    expect(tokenUserFromClaims({ user_id: 7, perms: 'blog.publish_post' }, settings).hasPermission('blog.publish_post')).toBe(false);
   });
 });

@@ -55,6 +55,8 @@ export interface NewPermissionOptions {
 export interface PermissionStore {
   /** The user's groups and permissions (direct and through groups), in one round trip. */
   authorizationOf(userId: number): Promise<UserAuthorization>;
+  /** `'app_label.codename'` of the permissions granted to the user directly (not through a group), sorted. */
+  directPermissionsOf(userId: number): Promise<string[]>;
   /** Every group, by name. */
   listGroups(): Promise<GroupRecord[]>;
   /** Every `auth_permission` row, by codename. */

@@ -23,6 +23,7 @@ export function invalidatingPermissions(inner: PermissionStore, changed: (userId
     };
   return {
     authorizationOf: (userId) => inner.authorizationOf(userId),
+    directPermissionsOf: (userId) => inner.directPermissionsOf(userId),
     listGroups: () => inner.listGroups(),
     listPermissions: () => inner.listPermissions(),
     groupMembers: (group) => inner.groupMembers(group),

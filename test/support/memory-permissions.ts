@@ -39,6 +39,10 @@ export class MemoryPermissions implements PermissionStore {
     return { groups: groups.sort(), permissions: [...permissions].sort() };
   }
 
+  async directPermissionsOf(userId: number): Promise<string[]> {
+    return [...(this.#userPermissions.get(userId) ?? [])].sort();
+  }
+
   async listGroups(): Promise<GroupRecord[]> {
     return [...this.#groups]
       .sort(([a], [b]) => (a < b ? -1 : 1))

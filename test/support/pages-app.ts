@@ -99,7 +99,12 @@ export class ConsoleBrowser {
     return response;
   }
 
-  async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  /** A form POST; pairs (`[['group', 'a'], ['group', 'b']]`) send a field more than once, as checked boxes do. */
+  async post(
+    url: string,
+    form: Record<string, string> | [string, string][],
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({
       method: 'POST',
       url,

@@ -66,6 +66,17 @@ export class KyselyPermissionStore implements PermissionStore {
     };
   }
 
+  async directPermissionsOf(userId: number): Promise<string[]> {
+    const rows = await this.#sql.db
+      .selectFrom('auth_user_user_permissions as up')
+      .innerJoin('auth_permission as p', 'p.id', 'up.permission_id')
+      .innerJoin('django_content_type as c', 'c.id', 'p.content_type_id')
+      .select(['c.app_label', 'p.codename'])
+      .where('up.user_id', '=', userId)
+      .execute();
+    return uniqueSorted(rows.map((row) => `${row.app_label}.${row.codename}`));
+  }
+
   async listGroups(): Promise<GroupRecord[]> {
     const db = this.#sql.db;
     const groups = await db

@@ -38,7 +38,11 @@ export interface SqlHandle {
     build: () => { compile(): CompiledQuery<Row> },
     parameters: readonly unknown[],
   ): Promise<QueryResult<Row>>;
-  /** A single-row read through `executeCompiled`, on the store's handle. */
+  /**
+   * A read of at most one row (a lookup by a unique key) through `executeCompiled`, on the
+   * store's handle. Its SQL gets a trailing `limit 1`, which lets the SQLite adapter read the
+   * row in one step (docs/decisions.md D24); `build` must not set a limit of its own.
+   */
   selectFirst<Row>(name: string, build: () => { compile(): CompiledQuery<Row> }, parameters: readonly unknown[]): Promise<Row | undefined>;
 }
 
@@ -65,8 +69,18 @@ export function compiledStatements(db: Kysely<Database>): Pick<SqlHandle, 'execu
   };
   return {
     executeCompiled,
-    selectFirst: async (name, build, parameters) => (await executeCompiled(db, name, build, parameters)).rows[0],
+    selectFirst: async (name, build, parameters) => (await executeCompiled(db, name, limitedToOne(build), parameters)).rows[0],
   };
+}
+
+/** `build`'s query with `limit 1` appended (a literal: Kysely's `.limit(1)` binds a parameter). */
+function limitedToOne<Row>(build: () => { compile(): CompiledQuery<Row> }): () => { compile(): CompiledQuery<Row> } {
+  return () => ({
+    compile: () => {
+      const compiled = build().compile();
+      return { ...compiled, sql: `${compiled.sql} limit 1` };
+    },
+  });
 }
 
 /** A listing window; `limit` absent means all rows. */

@@ -14,7 +14,7 @@ import type { UserLookupField } from '../../model/user.js';
 import { TOKEN_CUTOFF_TABLE } from '../schema.js';
 import { BLACKLISTED, FAMILIES, OUTSTANDING, USERS, type SqlHandle } from './sql-handle.js';
 import { TOKEN_STATE_COLUMNS, tokenStateFromRow } from './tokens.js';
-import { userFromRow, userLookupParameter } from './users.js';
+import { USER_COLUMNS, userFromRow, userLookupParameter } from './users.js';
 
 export async function findTokenStateAndUser(
   handle: SqlHandle,
@@ -37,7 +37,7 @@ export async function findTokenStateAndUser(
         .leftJoin(`${USERS} as u`, (join) => join.on(`u.${field}`, '=', parameter))
         .leftJoin(`${TOKEN_CUTOFF_TABLE} as c`, 'c.user_id', 'u.id')
         .select(TOKEN_STATE_COLUMNS)
-        .selectAll('u')
+        .select(USER_COLUMNS.map((column) => `u.${column}` as const))
         .select('c.version as token_version'),
     [jti, parameter],
   );

@@ -16,6 +16,24 @@ function userIdFrom(value: string | number): number | undefined {
   return Number(value);
 }
 
+/**
+ * The `auth_user` columns `userFromRow` reads, by name rather than `*`: a select list that names
+ * its columns lets the SQLite adapter read rows as arrays (docs/decisions.md D24).
+ */
+export const USER_COLUMNS = [
+  'id',
+  'password',
+  'last_login',
+  'is_superuser',
+  'username',
+  'first_name',
+  'last_name',
+  'email',
+  'is_staff',
+  'is_active',
+  'date_joined',
+] as const satisfies readonly (keyof AuthUserTable)[];
+
 /** What `findUser(field, value)` binds, or `undefined` when `value` can name nobody. */
 export function userLookupParameter(field: UserLookupField, value: string | number): string | number | undefined {
   if (field === 'id') return userIdFrom(value);
@@ -80,7 +98,7 @@ export class KyselyUserStore implements UserStore {
         this.#sql.db
           .selectFrom(USERS)
           .leftJoin(TOKEN_CUTOFF_TABLE, `${TOKEN_CUTOFF_TABLE}.user_id`, `${USERS}.id`)
-          .selectAll(USERS)
+          .select(USER_COLUMNS.map((column) => `${USERS}.${column}` as const))
           .select(`${TOKEN_CUTOFF_TABLE}.version as token_version`)
           .where(`${USERS}.${field}`, '=', parameter),
       [parameter],

@@ -19,8 +19,12 @@ export interface LibsqlConnection {
 interface LibsqlStatement {
   readonly reader: boolean;
   all(parameters: unknown[]): unknown[];
+  get(parameters: unknown[]): unknown;
   run(parameters: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
   iterate(parameters: unknown[]): IterableIterator<unknown>;
+  /** Rows as arrays of values instead of objects keyed by column name. */
+  raw(raw: boolean): unknown;
+  columns(): readonly { name: string }[];
 }
 
 /** Encodes one parameter for SQLite: `Date` as UTC text (see `../schema.ts`), `boolean` as 1/0. */
@@ -39,6 +43,64 @@ function encodeAll(parameters: ReadonlyArray<unknown>): unknown[] {
 const STATEMENT_CACHE_SIZE = 256;
 
 /**
+ * A cached statement and how its rows are read. libsql builds each row object in native code,
+ * key by key (and `get` adds a `_metadata` key); reading rows as arrays and naming them here
+ * costs less than half as much for a wide row (docs/decisions.md D24). Only for a select list
+ * without `*`: its column names are fixed by the SQL text, whereas `*` follows the table's
+ * current columns, which another process's migration may change under a cached statement.
+ */
+interface CachedStatement {
+  readonly statement: LibsqlStatement;
+  readonly reader: boolean;
+  /** The column names of a raw-mode reader, in order; `undefined`: libsql's own row objects. */
+  readonly names: readonly string[] | undefined;
+  /**
+   * The SQL ends with a top-level `limit 1`: at most one row, so libsql's `get` (one step)
+   * reads it, cheaper than `all`'s row iterator.
+   */
+  readonly single: boolean;
+}
+
+/** A trailing `limit 1`, after everything else: nothing can follow it but the end of the text. */
+const ENDS_WITH_LIMIT_ONE = /\slimit 1$/i;
+
+function cacheEntry(statement: LibsqlStatement, source: string): CachedStatement {
+  const reader = statement.reader;
+  if (!reader || source.includes('*')) return { statement, reader, names: undefined, single: false };
+  statement.raw(true);
+  return { statement, reader, names: statement.columns().map((column) => column.name), single: ENDS_WITH_LIMIT_ONE.test(source) };
+}
+
+/**
+ * A raw row named as libsql's `all` would: a name given twice keeps its last value, and a blob
+ * is an ArrayBuffer (raw rows carry blobs as Buffers).
+ */
+function namedRow(names: readonly string[], values: readonly unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (let index = 0; index < names.length; index++) {
+    const value = values[index];
+    row[names[index] ?? ''] =
+      value instanceof Uint8Array ? value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) : value;
+  }
+  return row;
+}
+
+function readAll(entry: CachedStatement, parameters: readonly unknown[]): unknown[] {
+  const { statement, names } = entry;
+  if (names === undefined) return statement.all(encodeAll(parameters));
+  if (entry.single) {
+    const values = statement.get(encodeAll(parameters)) as unknown[] | undefined;
+    return values === undefined ? [] : [namedRow(names, values)];
+  }
+  return (statement.all(encodeAll(parameters)) as unknown[][]).map((values) => namedRow(names, values));
+}
+
+function* readEach(entry: CachedStatement, parameters: readonly unknown[]): IterableIterator<unknown> {
+  const { statement, names } = entry;
+  for (const values of statement.iterate(encodeAll(parameters))) yield names === undefined ? values : namedRow(names, values as unknown[]);
+}
+
+/**
  * Wraps `connection` for Kysely's `SqliteDialect`. Prepared statements are cached by SQL text:
  * Kysely prepares every query anew, and preparing was 15% of a protected request's CPU in a
  * profile (`node --cpu-prof`, wrk on GET /protected/). Reuse is safe: Kysely runs one query at
@@ -47,12 +109,11 @@ const STATEMENT_CACHE_SIZE = 256;
 export function kyselySqliteDatabase(connection: LibsqlConnection): SqliteDatabase {
   // Each statement with its `reader` flag, read once: libsql's getter asks the native side on
   // every access, and Kysely reads it per query (2.6% of a refresh's CPU, docs/decisions.md D15).
-  const statements = new Map<string, { statement: LibsqlStatement; reader: boolean }>();
-  const prepared = (source: string): { statement: LibsqlStatement; reader: boolean } => {
+  const statements = new Map<string, CachedStatement>();
+  const prepared = (source: string): CachedStatement => {
     let entry = statements.get(source);
     if (entry === undefined) {
-      const statement = connection.prepare(source);
-      entry = { statement, reader: statement.reader };
+      entry = cacheEntry(connection.prepare(source), source);
       if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value ?? '');
       statements.set(source, entry);
     }
@@ -64,12 +125,12 @@ export function kyselySqliteDatabase(connection: LibsqlConnection): SqliteDataba
       connection.close();
     },
     prepare(source: string): SqliteStatement {
-      const { statement, reader } = prepared(source);
+      const entry = prepared(source);
       return {
-        reader,
-        all: (parameters) => statement.all(encodeAll(parameters)),
-        run: (parameters) => statement.run(encodeAll(parameters)),
-        iterate: (parameters) => statement.iterate(encodeAll(parameters)),
+        reader: entry.reader,
+        all: (parameters) => readAll(entry, parameters),
+        run: (parameters) => entry.statement.run(encodeAll(parameters)),
+        iterate: (parameters) => readEach(entry, parameters),
       };
     },
   };

@@ -23,6 +23,17 @@ export const AUDIT_ACTIONS = {
   'token.blacklist_all': "Blacklisted all of a user's tokens",
   'family.revoke': 'Revoked session (token family)',
   'tokens.flush_expired': 'Flushed expired tokens',
+  'user.privileges': "Changed a user's groups and permissions",
+  'group.create': 'Created group',
+  'group.permissions': "Changed a group's permissions",
+  'group.delete': 'Deleted group',
+  // Written by `tessera groups` and `tessera permissions` (the CLI), shown here with the rest.
+  'group.add_user': 'Added a user to a group',
+  'group.remove_user': 'Took a user out of a group',
+  'group.grant': 'Granted a group a permission',
+  'group.revoke': 'Revoked a group permission',
+  'permission.grant': 'Granted a user a permission',
+  'permission.revoke': 'Revoked a user permission',
 } as const;
 
 /** Every action's label: the console's own and the authentication events (logins, refreshes, keys, ...). */

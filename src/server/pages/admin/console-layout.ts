@@ -29,7 +29,7 @@ export interface Notice {
 }
 
 /** The console's areas; the navigation marks the current one. */
-export type AdminArea = 'overview' | 'users' | 'new-user' | 'audit';
+export type AdminArea = 'overview' | 'users' | 'new-user' | 'groups' | 'audit';
 
 /** `2026-11-23 10:14:34 UTC`, in a `<time>` machines can read. */
 export function timeOf(date: Date | null): SafeHtml {
@@ -57,6 +57,7 @@ function adminNav(root: string, area: AdminArea | undefined): SafeHtml {
     ['overview', root, 'Overview'],
     ['users', `${root}users/`, 'Users'],
     ['new-user', `${root}users/new/`, 'Add user'],
+    ['groups', `${root}groups/`, 'Groups'],
     ['audit', `${root}audit/`, 'Audit log'],
   ];
   return html`<nav class="sidebar" aria-labelledby="admin-nav-heading">

@@ -92,3 +92,22 @@ export function checkField(idPrefix: string, name: string, label: string, checke
     </div>
   </div>`;
 }
+
+/** One checkbox of a multiple choice (`name` sent once per checked box, with its `value`). */
+export function choiceField(options: {
+  readonly id: string;
+  readonly name: string;
+  readonly value: string;
+  readonly label: string;
+  readonly checked: boolean;
+  readonly hint?: string;
+}): SafeHtml {
+  const { id } = options;
+  return html`<div class="check">
+    <input type="checkbox" id="${id}" name="${options.name}" value="${options.value}"${flag('checked', options.checked)}${options.hint === undefined ? '' : html` aria-describedby="${id}-hint"`} />
+    <div>
+      <label for="${id}">${options.label}</label>
+      ${options.hint === undefined ? '' : html`<p class="hint" id="${id}-hint">${options.hint}</p>`}
+    </div>
+  </div>`;
+}

@@ -31,6 +31,10 @@ export function noticeOf(query: URLSearchParams): Notice | undefined {
       return { kind: 'success', text: `Login locks cleared (${plural(n, 'counter')}).` };
     case 'signed-out':
       return { kind: 'success', text: 'You are signed out.' };
+    case 'group-created':
+      return { kind: 'success', text: 'The group was created.' };
+    case 'group-deleted':
+      return { kind: 'success', text: 'The group was deleted.' };
     case 'reset-sent':
       return { kind: 'success', text: 'A password reset mail is on its way to the user.' };
     case 'reset-unavailable':

@@ -1,5 +1,6 @@
 /**
- * The console's actions on one account: create, change, set the password, send a reset mail.
+ * The console's actions on one account: create, change (details, active, staff and superuser
+ * status; groups and permissions are `privilege-actions.ts`), set the password, send a reset mail.
  * Every action writes the audit trail; passwords are hashed and forgotten, never logged or echoed.
  */
 import { hasAccountStore } from '../../../accounts/account-store.js';
@@ -9,6 +10,7 @@ import type { User, UserPatch } from '../../../model/user.js';
 import { hashPassword } from '../../../passwords/hasher.js';
 import { changeCutsOffTokens } from '../../../users/token-cutoff.js';
 import { htmlResponse, seeOther, type PageResponse } from '../page-response.js';
+import { privilegesViewOf } from './account-privileges.js';
 import { recoveryViewOf } from './account-recovery.js';
 import type { Visitor } from './console-layout.js';
 import { noticeOf } from './notices.js';
@@ -44,10 +46,11 @@ export async function renderUser(
   status: number,
   extra: Partial<Parameters<typeof userPage>[1]> = {},
 ): Promise<PageResponse> {
-  const [tokens, history, recovery] = await Promise.all([
+  const [tokens, history, recovery, privileges] = await Promise.all([
     visit.store.listTokens({ userId: user.id, limit: 200 }),
     visit.audit.listAudit({ targetUserId: user.id, limit: 50 }),
     recoveryViewOf(visit.context, user),
+    extra.privileges === undefined ? privilegesViewOf(visit, visitor, user) : undefined,
   ]);
   return htmlResponse(
     status,
@@ -59,6 +62,7 @@ export async function renderUser(
       now: visit.now,
       notice: noticeOf(queryOf(visit.request)),
       recovery,
+      privileges,
       ...extra,
     }),
   );

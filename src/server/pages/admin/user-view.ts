@@ -1,10 +1,11 @@
-/** `/admin/users/<id>/`: one account, its password, its recovery, its tokens and its history. */
+/** `/admin/users/<id>/`: one account, its password, its groups and permissions, its recovery, its tokens and its history. */
 import type { AuditEntry } from '../../../model/store.js';
 import { flag, html, type SafeHtml } from '../html.js';
 import { recoverySection, type RecoveryView } from './account-recovery-view.js';
 import { auditTable } from './audit-views.js';
 import { adminPage, csrfField, noticeBox, timeOf, type Notice, type Visitor } from './console-layout.js';
 import { checkField, errorSummary, PASSWORD_HINT, textField, USER_FIELD_LABELS } from './form-fields.js';
+import { privilegesSection, type PrivilegesView } from './privileges-view.js';
 import { tokensSection, type TokensView } from './tokens-view.js';
 import type { FormErrors, UserFormValues } from './user-form.js';
 
@@ -16,6 +17,8 @@ export interface UserView extends TokensView {
   readonly passwordErrors?: FormErrors;
   /** Verification state and the reset-mail button, when the store keeps email addresses. */
   readonly recovery?: RecoveryView;
+  /** Groups and permissions, when the store keeps them. */
+  readonly privileges?: PrivilegesView;
 }
 
 /** `/admin/users/<id>/`: the account, its password, its tokens and what was done to it. */
@@ -75,6 +78,7 @@ ${
 }
 </section>
 </div>
+${view.privileges === undefined ? '' : privilegesSection(visitor, user, view.privileges)}
 ${view.recovery === undefined ? '' : recoverySection(visitor, user, view.recovery, editable)}
 ${tokensSection(visitor, view)}
 <section aria-labelledby="history-heading">
