@@ -6,48 +6,12 @@
  *
  * Packs what `npm run build` last built (`npm test` builds first); fails when dist/ is missing.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET } from './support/cli-server.js';
-
-const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '..');
-const NPM_CLI = process.env.npm_execpath;
-
-/**
- * The environment for nested npm runs, without what `npm test` exports to its scripts:
- * `npm_config_local_prefix` there would make `npm install` install into this repository.
- */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const keep = new Set([
-    'npm_config_cache',
-    'npm_config_userconfig',
-    'npm_config_globalconfig',
-    'npm_config_cafile',
-    'npm_config_registry',
-  ]);
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) || keep.has(name.toLowerCase())));
-}
-
-function runNpm(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
-  // The npm that runs `npm test` when there is one, else the one on PATH.
-  const [command, prefix] = NPM_CLI !== undefined && NPM_CLI.endsWith('.js') ? [process.execPath, [NPM_CLI]] : ['npm', []];
-  return run(command, [...prefix, ...args], { cwd, env: cleanEnv(), timeout: 110_000, maxBuffer: 16 * 1024 * 1024 });
-}
-
-async function npm(args: string[], cwd: string): Promise<string> {
-  return (await runNpm(args, cwd)).stdout;
-}
-
-/** npm's stdout and stderr (its warnings go to stderr). */
-async function npmOutput(args: string[], cwd: string): Promise<string> {
-  const { stdout, stderr } = await runNpm(args, cwd);
-  return `${stdout}${stderr}`;
-}
+import { cleanEnv, npmInstall, npmOutput, packTarball, ROOT, run, tsc } from './support/npm-pack.js';
 
 /** Logs in to `baseUrl` as the user the scripts create and calls `/protected/`; exits non-zero on any surprise. */
 const CHECK = `
@@ -285,34 +249,11 @@ describe('the packed package', () => {
   let packDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/adapters/express/index.js')))
-      throw new Error('dist/ is not built: run `npm run build` first (`npm test` does)');
     packDir = mkdtempSync(join(tmpdir(), 'tessera-pack-'));
-    // The build is the test run's; scripts would rebuild (prepare) or do nothing useful.
-    const packed = JSON.parse(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], ROOT)) as {
-      filename: string;
-    }[];
-    const tarball = join(packDir, packed[0]?.filename ?? 'missing.tgz');
-
+    const tarball = await packTarball(packDir);
     project = mkdtempSync(join(tmpdir(), 'tessera-consumer-'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tessera-consumer', private: true, type: 'module' }));
-    await npm(
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-        '--loglevel=error',
-        tarball,
-        'express@5',
-        'hono@4',
-        '@hono/node-server',
-        'fastify@5',
-        '@types/express@5',
-        '@types/node@20',
-      ],
-      project,
-    );
+    await npmInstall(project, [tarball, 'express@5', 'hono@4', '@hono/node-server', 'fastify@5', '@types/express@5', '@types/node@20']);
     writeFileSync(join(project, 'check.mjs'), CHECK);
     for (const [framework, source] of Object.entries(APPS)) writeFileSync(join(project, `${framework}.mjs`), source);
   }, 120_000);
@@ -344,12 +285,7 @@ describe('the packed package', () => {
         files: ['consumer.ts'],
       }),
     );
-    // The repository's compiler; module resolution starts from the consumer project all the same.
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const result = await run(process.execPath, [tsc, '-p', project], { cwd: project, env: cleanEnv(), timeout: 60_000 }).catch(
-      (error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }),
-    );
-    expect(result.stdout).toBe('');
+    expect(await tsc(['-p', project], project)).toBe('');
   });
 
   it('works in a "type": "commonjs" project: strict nodenext type-check, then require() at run time', async () => {
@@ -371,11 +307,7 @@ describe('the packed package', () => {
         files: ['app.ts'],
       }),
     );
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const compiled = await run(process.execPath, [tsc, '-p', cjs], { cwd: cjs, env: cleanEnv(), timeout: 60_000 }).catch(
-      (error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }),
-    );
-    expect(compiled.stdout).toBe('');
+    expect(await tsc(['-p', cjs], cjs)).toBe('');
     expect(readFileSync(join(cjs, 'out/app.js'), 'utf8')).toContain('require("tessera")');
     const { stdout } = await run(process.execPath, [join(cjs, 'out/app.js')], { cwd: cjs, env: cleanEnv(), timeout: 30_000 });
     expect(stdout.trim()).toBe('true {"content":"Hello, packed"}');
@@ -398,12 +330,6 @@ describe('the packed package', () => {
         files: ['browser.ts'],
       }),
     );
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const result = await run(process.execPath, [tsc, '-p', join(project, 'tsconfig.browser.json')], {
-      cwd: project,
-      env: cleanEnv(),
-      timeout: 60_000,
-    }).catch((error: { stdout?: string; message: string }) => ({ stdout: `${error.stdout ?? ''}\n${error.message}` }));
-    expect(result.stdout).toBe('');
+    expect(await tsc(['-p', join(project, 'tsconfig.browser.json')], project)).toBe('');
   });
 });

@@ -15,7 +15,8 @@ import type { Logger as PinoLogger } from 'pino';
 import { requestLine } from '../observability/request-log.js';
 import type { LogLevel } from '../config/settings.js';
 import { corsPolicy, withCorsHeaders } from '../http/cors.js';
-import type { HttpRequest } from '../http/http-types.js';
+import type { HttpRequest, HttpResponse } from '../http/http-types.js';
+import { installDirectPath, writeAnswer } from './direct-path.js';
 import { createPages } from './pages/create-pages.js';
 import { headerNameFromMetaKey } from '../auth/authenticate-request.js';
 import type { RouteOptions, Tessera } from '../app/tessera.js';
@@ -155,10 +156,22 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
   const metrics = tessera.metrics;
   const routeLabel = routeLabeller(routes.map((route) => route.path));
   const tokenHeader = headerNameFromMetaKey(tessera.settings.AUTH_HEADER_NAME);
+  /** CORS, the router, the metrics: what both paths (Fastify's route, the direct path) run. */
+  const answer = async (httpRequest: HttpRequest, started: number): Promise<HttpResponse> => {
+    // CORS preflights are answered before any page or route (django-cors-headers' middleware).
+    const answered = cors?.preflight(httpRequest) ?? (await dispatch(httpRequest));
+    const response = cors === undefined ? answered : withCorsHeaders(answered, cors.responseHeaders(httpRequest));
+    if (metrics !== undefined) {
+      const label = routeLabel(httpRequest.path, () => pages.servedByPage(answered));
+      metrics.observeRequest(httpRequest.method, label, response.status, (performance.now() - started) / 1000);
+    }
+    return response;
+  };
   app.route({
     method: app.supportedMethods,
     url: '/*',
     handler: async (request, reply) => {
+      const started = performance.now();
       const queryAt = request.url.indexOf('?');
       const httpRequest: HttpRequest = {
         method: request.method,
@@ -170,28 +183,33 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
         secure: request.protocol === 'https',
         requestId: request.id,
       };
-      // CORS preflights are answered before any page or route (django-cors-headers' middleware).
-      const answered = cors?.preflight(httpRequest) ?? (await dispatch(httpRequest));
-      const response = cors === undefined ? answered : withCorsHeaders(answered, cors.responseHeaders(httpRequest));
-      // Written straight to Node's response: the headers are complete and final (DRF's exact
-      // Content-Type, no charset added), and skipping Fastify's reply pipeline was ~10% of a
-      // protected request's cost (docs/decisions.md D7).
+      const response = await answer(httpRequest, started);
+      // Written straight to Node's response, skipping Fastify's reply pipeline (~10% of a
+      // protected request's cost, docs/decisions.md D7).
       reply.hijack();
-      const body = response.body === '' || request.method === 'HEAD' ? '' : response.body;
-      const headers: Record<string, string | string[]> = {
-        ...response.headers,
-        'content-length': String(Buffer.byteLength(response.body)),
-      };
-      const setCookies = response.setCookies ?? [];
-      if (setCookies.length > 0) headers['set-cookie'] = setCookies;
-      reply.raw.writeHead(response.status, headers);
-      reply.raw.end(body);
-      if (metrics !== undefined) {
-        const label = routeLabel(httpRequest.path, () => pages.servedByPage(answered));
-        metrics.observeRequest(request.method, label, response.status, reply.elapsedTime / 1000);
-      }
+      writeAnswer(reply.raw, response, request.method);
     },
   });
+  // The API's plain requests skip Fastify altogether (direct-path.ts), unless there is a proxy
+  // to believe: Fastify works out the client address then.
+  if (tessera.settings.TRUST_PROXY === false) {
+    let closing = false;
+    app.addHook('preClose', (done) => {
+      closing = true;
+      done();
+    });
+    installDirectPath(app.server, {
+      paths: new Set(routes.map((route) => route.path)),
+      bodyLimit: tessera.settings.MAX_BODY_BYTES,
+      requestId: requestIdGenerator(tessera),
+      headers: (raw) => restoreClientHeaders(raw.headers, raw.rawHeaders, tokenHeader),
+      answer,
+      closing: () => closing,
+      answered: tessera.settings.LOG_REQUESTS
+        ? (id, method, url, status, ms) => app.log.info(requestLine(id, method, url, status, ms), 'request')
+        : undefined,
+    });
+  }
 
   app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
     // Fastify's own refusals (body too large, bad framing) keep their 4xx, in DRF's shape.

@@ -39,6 +39,7 @@ import {
   tesseraRoutes,
 } from '../../src/adapters/hono/index.js';
 import type { HttpResponse } from '../../src/http/http-types.js';
+import { UniqueViolationError } from '../../src/model/store.js';
 import { notFoundResponse } from '../../src/http/responses.js';
 import { hashPassword } from '../../src/passwords/hasher.js';
 import { createTessera, type Tessera, type TesseraOptions } from '../../src/app/tessera.js';
@@ -222,7 +223,11 @@ function honoApp(tessera: Tessera, options: AppOptions) {
 
 const BUILDERS = { fastify: fastifyApp, express: expressApp, hono: honoApp } as const;
 
-/** A fresh SQLite file, migrated, with the superuser; the app on a free loopback port. */
+/**
+ * A fresh SQLite file, migrated, with the superuser; the app on a free loopback port. A
+ * TESSERA_DATABASE_URL in `settingsEnv` replaces the file (several apps may share one database:
+ * the superuser is made once).
+ */
 export async function startAdapterApp(
   adapter: AdapterName,
   settingsEnv: Record<string, string> = {},
@@ -241,18 +246,22 @@ export async function startAdapterApp(
           error: (...args: unknown[]) => void lines.push(inspect(args)),
         };
   const tessera = await createTessera({ ...(logger === undefined ? {} : { logger }), ...options.tessera, env, configFile: false });
-  await tessera.store.createUser({
-    username: SUPERUSER.username,
-    email: SUPERUSER.email,
-    password: await hashPassword(SUPERUSER.password),
-    isStaff: true,
-    isSuperuser: true,
-  });
+  await tessera.store
+    .createUser({
+      username: SUPERUSER.username,
+      email: SUPERUSER.email,
+      password: await hashPassword(SUPERUSER.password),
+      isStaff: true,
+      isSuperuser: true,
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof UniqueViolationError)) throw error;
+    });
   const app = BUILDERS[adapter](tessera, options);
   const port = await app.listen();
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    databaseUrl,
+    databaseUrl: env.TESSERA_DATABASE_URL,
     env,
     tessera,
     stop: async () => {
