@@ -36,16 +36,23 @@ export interface DirectPathOptions {
 
 /**
  * Writes an answer to Node's response: the headers are complete and final (DRF's exact
- * Content-Type, no charset added), one `writeHead` and one `end`.
+ * Content-Type, no charset added), one `writeHead` and one `end`. The headers go to Node as a
+ * flat list (`[name, value, ...]`), not a copy of the object with Content-Length added (a
+ * spread into a new object per answer, which Node then walked with `for...in`): same lines,
+ * same order. Content-Length is the body's, in the header's place when the answer named one
+ * (CORS preflights), Set-Cookie one line per cookie.
  */
 export function writeAnswer(raw: ServerResponse, response: HttpResponse, method: string): void {
   const body = response.body === '' || method === 'HEAD' ? '' : response.body;
-  const headers: Record<string, string | string[]> = {
-    ...response.headers,
-    'content-length': String(Buffer.byteLength(response.body)),
-  };
-  const setCookies = response.setCookies ?? [];
-  if (setCookies.length > 0) headers['set-cookie'] = setCookies;
+  const length = String(Buffer.byteLength(response.body));
+  const headers: string[] = [];
+  let lengthWritten = false;
+  for (const name in response.headers) {
+    if (name === 'content-length') lengthWritten = true;
+    headers.push(name, lengthWritten && name === 'content-length' ? length : (response.headers[name] ?? ''));
+  }
+  if (!lengthWritten) headers.push('content-length', length);
+  for (const cookie of response.setCookies ?? []) headers.push('set-cookie', cookie);
   raw.writeHead(response.status, headers);
   raw.end(body);
 }
