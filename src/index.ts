@@ -3,7 +3,7 @@
  * djangorestframework-simplejwt. This entry point is the framework-free core.
  */
 export { createTessera, type Tessera, type TesseraOptions, type RouteOptions } from './app/tessera.js';
-export type { TesseraContext, TesseraHooks, LoginRequestInfo } from './http/context.js';
+export type { TesseraHooks, LoginRequestInfo } from './http/context.js';
 export { loadSettings, DEFAULT_SETTINGS, type Settings, type Algorithm } from './config/index.js';
 export {
   TesseraError,
@@ -26,8 +26,8 @@ export { Keyring } from './keys/keyring.js';
 export { RemoteKeySet, type RemoteKeySetOptions } from './keys/remote-key-set.js';
 export { createVerifier, type Verifier, type VerifierOptions, type VerifierSettings } from './app/verifier.js';
 export type { KeyStore, StoredSigningKey, SigningKeyState } from './model/store.js';
-export { authenticateHeader, type AuthenticatedRequest } from './auth/authenticate-request.js';
-export { authenticateStateless, tokenUserFromClaims, type TokenUser } from './auth/token-user.js';
+export type { AuthenticatedRequest } from './auth/authenticate-request.js';
+export { tokenUserFromClaims, type TokenUser, type TokenUserSettings } from './auth/token-user.js';
 export type { User, NewUser, UserPatch, UserLookupField } from './model/user.js';
 export { requestUserOf, type RequestUser, type UserFields } from './model/request-user.js';
 export {
@@ -91,3 +91,15 @@ export type { MailVariables } from './mail/mail-templates.js';
 export type { Handler, HandlerInput, HandlerResult, EndpointField, FieldMetadata } from './http/route.js';
 export type { Reservation, ThrottleRule, WindowRule, BackoffRule } from './throttling/rate-limiter.js';
 export type { Rate } from './throttling/rate.js';
+export type { TokenSettings } from './tokens/token-settings.js';
+export type {
+  AuditTrail,
+  ConsoleSignInStore,
+  CutOffRecord,
+  NameRules,
+  RevocationStore,
+  RevokedSession,
+  TokenStateAndUser,
+} from './model/store.js';
+export type { DeclaredRefusal, FieldInput } from './http/route.js';
+export type { HtmlRenderer, RouterOptions } from './http/router.js';

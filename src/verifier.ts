@@ -15,7 +15,7 @@ export type { RevocationFeed, FeedCutOff, FeedSession } from './model/revocation
 export { RemoteKeySet, type RemoteKeySetOptions } from './keys/remote-key-set.js';
 export { keyFromText, keyFromJwk } from './keys/import-key.js';
 export { Keyring } from './keys/keyring.js';
-export { tokenUserFromClaims, type TokenUser } from './auth/token-user.js';
+export { tokenUserFromClaims, type TokenUser, type TokenUserSettings } from './auth/token-user.js';
 export {
   TesseraError,
   TokenError,

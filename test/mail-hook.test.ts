@@ -43,7 +43,7 @@ describe('mail hooks and templates for embedding apps', () => {
       mailTemplates: { password_reset_key: { subject: 'Acme: reset for {{ username }}', html: null } },
     });
     try {
-      await tessera.context.store.createUser({ username: 'lena', email: 'lena@acme.test', password: await hashPassword('piedra-lunar-7') });
+      await tessera.store.createUser({ username: 'lena', email: 'lena@acme.test', password: await hashPassword('piedra-lunar-7') });
       const answer = await resetRequest(tessera, 'LENA@acme.test');
       expect(answer.status).toBe(200);
       await tessera.mail.idle();
@@ -66,7 +66,7 @@ describe('mail hooks and templates for embedding apps', () => {
       hooks: { sendMail: () => Promise.reject(Object.assign(new Error('relay down for mara@acme.test'), { code: 'ECONNREFUSED' })) },
     });
     try {
-      await tessera.context.store.createUser({ username: 'mara', email: 'mara@acme.test', password: await hashPassword('piedra-lunar-7') });
+      await tessera.store.createUser({ username: 'mara', email: 'mara@acme.test', password: await hashPassword('piedra-lunar-7') });
       const known = await resetRequest(tessera, 'mara@acme.test');
       const unknown = await resetRequest(tessera, 'nobody@acme.test');
       expect([known.status, known.body]).toEqual([unknown.status, unknown.body]);

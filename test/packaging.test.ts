@@ -36,7 +36,7 @@ export async function tesseraWithUser(createTessera, hashPassword) {
     env: { TESSERA_SECRET_KEY: ${JSON.stringify(TEST_SECRET)}, TESSERA_DATABASE_URL: 'sqlite::memory:' },
     configFile: false,
   });
-  await tessera.context.store.createUser({ username: 'packed', password: await hashPassword('correct-horse-81') });
+  await tessera.store.createUser({ username: 'packed', password: await hashPassword('correct-horse-81') });
   return tessera;
 }
 `;
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     configFile: false,
     reportWarnings: false,
   });
-  await tessera.context.store.createUser({ username: 'packed', password: await hashPassword('correct-horse-81') });
+  await tessera.store.createUser({ username: 'packed', password: await hashPassword('correct-horse-81') });
   const app = express();
   app.use(tesseraRouter(tessera));
   app.get('/protected/', authenticate(tessera), (req, res) => { res.json({ content: 'Hello, ' + res.locals.user.username }); });

@@ -21,7 +21,7 @@ export type PermissionOutcome =
  *
  * @example
  * ```ts
- * const outcome = await checkPermissionClasses(tessera.context, header, request, undefined, [isAdminUser]);
+ * const outcome = await checkPermissionClasses(context, header, request, undefined, [isAdminUser]);
  * if (!outcome.ok) return send(outcome.response);
  * ```
  */

@@ -11,6 +11,7 @@ import type { ErrorReporter } from '../http/router.js';
 import type { Tessera } from '../app/tessera.js';
 import { createAdminConsole, isConsoleRoot } from '../server/pages/admin/admin-console.js';
 import { serverErrorResponse } from './shared.js';
+import { contextOf } from '../app/tessera-context.js';
 
 /** The console an adapter serves. */
 export interface MountedConsole {
@@ -47,7 +48,7 @@ export function mountedConsoleOf(
   const consoleAt = (root: string): ReturnType<typeof createAdminConsole> => {
     const existing = consoles.get(root);
     if (existing !== undefined) return existing;
-    const created = createAdminConsole(tessera.context, { root, embedded: true });
+    const created = createAdminConsole(contextOf(tessera), { root, embedded: true });
     consoles.set(root, created);
     return created;
   };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../test/support/memory-store.js';
 import { createTessera, type Tessera } from '../app/tessera.js';
 import { permissionRefusal } from './shared.js';
+import { contextOf } from '../app/tessera-context.js';
 
 describe('permissionRefusal (DRF APIView.permission_denied)', () => {
   let tessera: Tessera;
@@ -15,7 +16,7 @@ describe('permissionRefusal (DRF APIView.permission_denied)', () => {
   afterAll(async () => tessera.close());
 
   it("answers an authenticated request 403 with DRF's message and no WWW-Authenticate", () => {
-    const response = permissionRefusal(tessera.context, true);
+    const response = permissionRefusal(contextOf(tessera), true);
     expect(response.status).toBe(403);
     expect(response.body).toBe('{"detail":"You do not have permission to perform this action."}');
     expect(response.headers['www-authenticate']).toBeUndefined();
@@ -23,11 +24,11 @@ describe('permissionRefusal (DRF APIView.permission_denied)', () => {
   });
 
   it("takes a permission's own message, as DRF permission classes may set one", () => {
-    expect(permissionRefusal(tessera.context, true, 'Staff only.').body).toBe('{"detail":"Staff only."}');
+    expect(permissionRefusal(contextOf(tessera), true, 'Staff only.').body).toBe('{"detail":"Staff only."}');
   });
 
   it('answers an unauthenticated request 401 with WWW-Authenticate, as DRF does', () => {
-    const response = permissionRefusal(tessera.context, false);
+    const response = permissionRefusal(contextOf(tessera), false);
     expect(response.status).toBe(401);
     expect(response.body).toBe('{"detail":"Authentication credentials were not provided."}');
     expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');

@@ -173,7 +173,7 @@ export function defaultErrorReporter(tessera: Pick<Tessera, 'log'>): ErrorReport
   };
 }
 
-/** The lower-case HTTP header name AUTH_HEADER_NAME designates (`authorization` by default). */
+/** The lower-case HTTP header name AUTH_HEADER_NAME designates (`authorization` by default). @internal */
 export function tokenHeaderName(context: TesseraContext): string {
   return headerNameFromMetaKey(context.settings.AUTH_HEADER_NAME);
 }
@@ -233,9 +233,10 @@ async function authenticateWith<T>(
  *
  * @example
  * ```ts
- * const outcome = await authenticateRequest(tessera.context, request.headers.authorization);
+ * const outcome = await authenticateRequest(context, request.headers.authorization);
  * if (!outcome.ok) return send(outcome.response);
  * ```
+ * @internal
  */
 export function authenticateRequest(
   context: TesseraContext,
@@ -255,8 +256,9 @@ export function authenticateRequest(
  *
  * @example
  * ```ts
- * const outcome = await authenticateRequestStateless(tessera.context, request.headers.authorization);
+ * const outcome = await authenticateRequestStateless(context, request.headers.authorization);
  * ```
+ * @internal
  */
 export function authenticateRequestStateless(
   context: TesseraContext,
@@ -280,8 +282,9 @@ export function authenticateRequestStateless(
  *
  * @example
  * ```ts
- * if (!user.isStaff) return send(permissionRefusal(tessera.context, true)); // 403
+ * if (!user.isStaff) return send(permissionRefusal(context, true)); // 403
  * ```
+ * @internal
  */
 export function permissionRefusal(context: TesseraContext, authenticated: boolean, message?: string): HttpResponse {
   return refusal(authenticated ? TesseraError.of('permission_denied', message) : TesseraError.of('not_authenticated'), context);

@@ -37,6 +37,9 @@ import { ConfigError } from '../errors.js';
 import type { MailTemplateOverrides } from '../mail/mail-templates.js';
 import type { Mailer } from '../mail/mailer.js';
 import { openMailer } from '../mail/open-mailer.js';
+import { authenticateAndReport, authenticateHeader, type AuthenticatedRequest } from '../auth/authenticate-request.js';
+import { authenticateStateless, type TokenUser } from '../auth/token-user.js';
+import { attachContext } from './tessera-context.js';
 
 export interface TesseraOptions extends Omit<LoadSettingsOptions, 'overrides'> {
   /** Settings in code; they win over `tessera.config.json` and `TESSERA_*` variables. */
@@ -83,7 +86,53 @@ export interface RouteOptions {
 }
 
 export interface Tessera {
-  readonly context: TesseraContext;
+  /**
+   * The store (the one passed as `store`, or the one DATABASE_URL names), behind this process's
+   * user cache: writes through it drop the cached user, so the next request sees them. For
+   * seeding users, scripts and tests; requests go through the routes.
+   *
+   * @example
+   * ```ts
+   * await tessera.store.createUser({ username: 'kyoko', password: await hashPassword('correct-horse-81') });
+   * const kyoko = await tessera.store.findUser('username', 'kyoko');
+   * ```
+   */
+  readonly store: Store;
+  /**
+   * simplejwt's `JWTAuthentication` for a route of your own: the value of the AUTH_HEADER_NAME
+   * header (`Authorization` by default) to the active user it names and the token's claims.
+   * `undefined` when the header carries no credentials of ours (answer "Authentication
+   * credentials were not provided."). Counted in the metrics (`request.authenticated`,
+   * `request.refused`) as the adapters' `authenticate` is; unlike theirs, it reads the header
+   * only, never cookie mode's access cookie (which needs the request for its CSRF check).
+   *
+   * @param header The header's value, or `undefined` when the request has none.
+   * @throws {TesseraError} `bad_authorization_header`, `token_not_valid_for_any_type`,
+   *   `token_no_user_id`, `user_not_found`, `user_inactive`: simplejwt's 401 bodies
+   *   (`error.status`, `error.body`).
+   * @example
+   * ```ts
+   * const auth = await tessera.authenticate(request.headers.authorization);
+   * if (auth === undefined) throw TesseraError.of('not_authenticated');
+   * console.log(auth.user.username, auth.claims.jti);
+   * ```
+   */
+  authenticate(header: string | undefined): Promise<AuthenticatedRequest | undefined>;
+  /**
+   * simplejwt's `JWTStatelessUserAuthentication`: like {@link Tessera.authenticate}, but the
+   * user is built from the token alone (a {@link TokenUser}), with no database lookup. A deleted
+   * or deactivated user keeps access until the access token expires.
+   *
+   * @param header The header's value, or `undefined` when the request has none.
+   * @throws {TesseraError} `bad_authorization_header`, `token_not_valid_for_any_type`, `token_no_user_id`.
+   * @example
+   * ```ts
+   * const user = await tessera.authenticateStateless(request.headers.authorization);
+   * if (user === undefined) throw TesseraError.of('not_authenticated');
+   * console.log(user.id, user.claims);
+   * ```
+   */
+  authenticateStateless(header: string | undefined): Promise<TokenUser | undefined>;
   /** The signing and verification keys, kept current from the key table (docs/keys.md). */
   readonly keys: ServerKeys;
   readonly settings: Settings;
@@ -200,8 +249,10 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
   // Said once, where the app will see it: a development secret or database file written into
   // the app's folder is not something to learn about later.
   if (options.reportWarnings !== false) for (const warning of warnings) log.warn(warning);
-  return {
-    context,
+  const tessera: Tessera = {
+    store,
+    authenticate: (header) => authenticateAndReport(context, header, authenticateHeader),
+    authenticateStateless: (header) => authenticateAndReport(context, header, authenticateStateless),
     keys,
     settings,
     warnings,
@@ -223,6 +274,8 @@ export async function createTessera(options: TesseraOptions = {}): Promise<Tesse
       await store.close();
     },
   };
+  attachContext(tessera, context);
+  return tessera;
 }
 
 /** Audit rows go to the store when it keeps them (your own store may not). */

@@ -172,7 +172,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       for (const className of settings.AUTH_TOKEN_CLASSES) {
         const type = TOKEN_CLASSES[className] ?? 'access';
         try {
-          return tokenUserFromClaims({ settings }, await verifyToken(raw, type));
+          return tokenUserFromClaims(await verifyToken(raw, type), settings);
         } catch (error) {
           if (!(error instanceof TokenError)) throw error;
           first ??= error;

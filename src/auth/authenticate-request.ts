@@ -98,13 +98,15 @@ export async function validatedClaims(context: AuthenticationDependencies, raw: 
 }
 
 /**
- * Authenticates a request from its token header value.
+ * Authenticates a request from its token header value. Apps call `tessera.authenticate(header)`,
+ * which reports to the metrics too.
  *
  * @example
  * ```ts
  * const auth = await authenticateHeader(context, request.headers.authorization);
  * if (auth === undefined) throw TesseraError.of('not_authenticated');
  * ```
+ * @internal
  */
 export async function authenticateHeader(
   context: AuthenticationDependencies,

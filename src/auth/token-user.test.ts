@@ -4,7 +4,8 @@ import { TesseraError } from '../errors.js';
 import { hashPassword } from '../passwords/hasher.js';
 import { issuePair } from '../sessions/issue-tokens.js';
 import { createTessera, type Tessera } from '../app/tessera.js';
-import { authenticateStateless, tokenUserFromClaims } from './token-user.js';
+import { tokenUserFromClaims } from './token-user.js';
+import { contextOf } from '../app/tessera-context.js';
 
 const SECRET = 'token-user-test-secret-0123456789abcdef-0123456789';
 
@@ -39,13 +40,13 @@ describe('stateless authentication (simplejwt TokenUser)', () => {
   async function pair(): Promise<{ refresh: string; access: string }> {
     const user = await store.findUser('id', userId);
     if (user === undefined) throw new Error('no user');
-    return issuePair(tessera.context, user);
+    return issuePair(contextOf(tessera), user);
   }
 
   it('builds the user from the token alone, with no user lookup', async () => {
     const { access } = await pair();
     store.lookups = 0;
-    const user = await authenticateStateless(tessera.context, `Bearer ${access}`);
+    const user = await tessera.authenticateStateless(`Bearer ${access}`);
     expect(store.lookups).toBe(0);
     expect(user).toMatchObject({ id: userId, username: 'kyoko', isStaff: true, isSuperuser: false, isActive: true });
     expect(user?.claims).toMatchObject({ token_type: 'access', user_id: userId, username: 'kyoko' });
@@ -54,15 +55,15 @@ describe('stateless authentication (simplejwt TokenUser)', () => {
   it('keeps accepting the token of a deleted user until it expires, as simplejwt does', async () => {
     const { access } = await pair();
     await store.deleteUser(userId);
-    expect((await authenticateStateless(tessera.context, `Bearer ${access}`))?.id).toBe(userId);
+    expect((await tessera.authenticateStateless(`Bearer ${access}`))?.id).toBe(userId);
   });
 
   it('answers "no credentials" and bad credentials as authenticateHeader does', async () => {
     const { refresh } = await pair();
-    expect(await authenticateStateless(tessera.context, undefined)).toBeUndefined();
-    expect(await authenticateStateless(tessera.context, `Token ${refresh}`)).toBeUndefined();
-    expect((await rejection(authenticateStateless(tessera.context, 'Bearer a b'))).code).toBe('bad_authorization_header');
-    const wrongType = await rejection(authenticateStateless(tessera.context, `Bearer ${refresh}`));
+    expect(await tessera.authenticateStateless(undefined)).toBeUndefined();
+    expect(await tessera.authenticateStateless(`Token ${refresh}`)).toBeUndefined();
+    expect((await rejection(tessera.authenticateStateless('Bearer a b'))).code).toBe('bad_authorization_header');
+    const wrongType = await rejection(tessera.authenticateStateless(`Bearer ${refresh}`));
     expect(wrongType.body).toEqual({
       detail: 'Given token not valid for any token type',
       code: 'token_not_valid',
@@ -73,7 +74,7 @@ describe('stateless authentication (simplejwt TokenUser)', () => {
   it('refuses a token that names no user', () => {
     const error = (() => {
       try {
-        tokenUserFromClaims(tessera.context, { token_type: 'access', jti: 'x' });
+        tokenUserFromClaims({ token_type: 'access', jti: 'x' });
       } catch (caught) {
         return caught;
       }
@@ -84,11 +85,17 @@ describe('stateless authentication (simplejwt TokenUser)', () => {
       detail: 'Token contained no recognizable user identification',
       code: 'token_not_valid',
     });
-    expect(() => tokenUserFromClaims(tessera.context, { user_id: null })).toThrow(TesseraError);
+    expect(() => tokenUserFromClaims({ user_id: null })).toThrow(TesseraError);
+  });
+
+  it('reads the user id from the claim it is told (USER_ID_CLAIM)', () => {
+    expect(tokenUserFromClaims({ sub: 'u-7', user_id: 3 }, { USER_ID_CLAIM: 'sub' }).id).toBe('u-7');
+    expect(tokenUserFromClaims({ user_id: 3 }).id).toBe(3);
+    expect(() => tokenUserFromClaims({ user_id: 3 }, { USER_ID_CLAIM: 'sub' })).toThrow(TesseraError);
   });
 
   it('takes username and flags only when the claims have the right types', () => {
-    const user = tokenUserFromClaims(tessera.context, { user_id: 'abc', username: 5, is_staff: 'yes', is_superuser: true });
+    const user = tokenUserFromClaims({ user_id: 'abc', username: 5, is_staff: 'yes', is_superuser: true });
     // JSON shows the data; the permission checks are methods.
     expect(JSON.parse(JSON.stringify(user))).toEqual({
       id: 'abc',
@@ -105,16 +112,16 @@ describe('stateless authentication (simplejwt TokenUser)', () => {
 
   it('reads groups and permissions from TOKEN_GROUPS_CLAIM and TOKEN_PERMISSIONS_CLAIM when they are set', () => {
     const claims = { user_id: 7, roles: ['editors', 5], perms: ['blog.publish_post', null] };
-    const unset = tokenUserFromClaims(tessera.context, claims);
+    const unset = tokenUserFromClaims(claims);
     expect([unset.groups, unset.hasPermission('blog.publish_post'), unset.inGroup('editors')]).toEqual([[], false, false]);
     const settings = { USER_ID_CLAIM: 'user_id', TOKEN_GROUPS_CLAIM: 'roles', TOKEN_PERMISSIONS_CLAIM: 'perms' };
-    const user = tokenUserFromClaims({ settings }, claims);
+    const user = tokenUserFromClaims(claims, settings);
     expect(user.groups).toEqual(['editors']);
     expect(user.inGroup('chiefs', 'editors')).toBe(true);
     expect(user.hasPermission('blog.publish_post')).toBe(true);
     expect(user.hasPermissions('blog.publish_post', 'blog.delete_post')).toBe(false);
     // A claim of the wrong shape grants nothing.
-    expect(tokenUserFromClaims({ settings }, { user_id: 7, roles: 'editors', perms: 'blog.publish_post' })).toMatchObject({ groups: [] });
-    expect(tokenUserFromClaims({ settings }, { user_id: 7, perms: 'blog.publish_post' }).hasPermission('blog.publish_post')).toBe(false);
+    expect(tokenUserFromClaims({ user_id: 7, roles: 'editors', perms: 'blog.publish_post' }, settings)).toMatchObject({ groups: [] });
+    expect(tokenUserFromClaims({ user_id: 7, perms: 'blog.publish_post' }, settings).hasPermission('blog.publish_post')).toBe(false);
   });
 });

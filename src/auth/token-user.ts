@@ -64,22 +64,25 @@ function stringsOf(claims: Claims, name: string | null): readonly string[] {
 /**
  * The `TokenUser` a validated token describes.
  *
+ * @param claims Claims already validated (`verifier.verifyToken`, say): this checks nothing else.
+ * @param settings USER_ID_CLAIM (default `'user_id'`), TOKEN_GROUPS_CLAIM and TOKEN_PERMISSIONS_CLAIM
+ *   (default `null`: no groups, no permissions), as the signer sets them.
  * @throws {TesseraError} `token_no_user_id` when the token has no USER_ID_CLAIM, or one that is
  *   neither a number nor a string (simplejwt would take any JSON value; such a token names nobody).
  *
  * @example
  * ```ts
- * const user = tokenUserFromClaims(context, { token_type: 'access', user_id: 7, username: 'kyoko' });
- * // { id: 7, username: 'kyoko', isStaff: false, isSuperuser: false, isActive: true, claims: {...}, groups: [] }
+ * const user = tokenUserFromClaims(await verifier.verifyToken(raw), { TOKEN_GROUPS_CLAIM: 'groups' });
+ * // { id: 7, username: 'kyoko', isStaff: false, isSuperuser: false, isActive: true, claims: {...}, groups: ['editors'] }
  * ```
  */
-export function tokenUserFromClaims(context: { readonly settings: TokenUserSettings }, claims: Claims): TokenUser {
-  const { settings } = context;
-  const id = claims[settings.USER_ID_CLAIM];
+export function tokenUserFromClaims(claims: Claims, settings: Partial<TokenUserSettings> = {}): TokenUser {
+  const { USER_ID_CLAIM = 'user_id', TOKEN_GROUPS_CLAIM = null, TOKEN_PERMISSIONS_CLAIM = null } = settings;
+  const id = claims[USER_ID_CLAIM];
   if (typeof id !== 'number' && typeof id !== 'string') throw TesseraError.of('token_no_user_id');
   const isSuperuser = claims.is_superuser === true;
-  const groups = stringsOf(claims, settings.TOKEN_GROUPS_CLAIM);
-  const held = new Set(stringsOf(claims, settings.TOKEN_PERMISSIONS_CLAIM));
+  const groups = stringsOf(claims, TOKEN_GROUPS_CLAIM);
+  const held = new Set(stringsOf(claims, TOKEN_PERMISSIONS_CLAIM));
   // Always active (there is no account to check), so only the superuser rule applies.
   const hasPermission = (permission: string): boolean => isSuperuser || held.has(permission);
   return {
@@ -97,7 +100,8 @@ export function tokenUserFromClaims(context: { readonly settings: TokenUserSetti
 }
 
 /**
- * Authenticates a request from its token header value without looking the user up.
+ * Authenticates a request from its token header value without looking the user up. Apps call
+ * `tessera.authenticateStateless(header)`, which reports to the metrics too.
  *
  * Same contract as `authenticateHeader`: `undefined` when the header carries no credentials of
  * ours (answer "Authentication credentials were not provided."), a `TesseraError` for bad ones.
@@ -106,10 +110,9 @@ export function tokenUserFromClaims(context: { readonly settings: TokenUserSetti
  * @param header The value of the AUTH_HEADER_NAME header (`Authorization` by default).
  * @example
  * ```ts
- * const user = await authenticateStateless(tessera.context, request.headers.authorization);
- * if (user === undefined) throw TesseraError.of('not_authenticated');
- * console.log(user.id, user.claims);
+ * const user = await authenticateStateless(context, request.headers.authorization);
  * ```
+ * @internal
  */
 export async function authenticateStateless(
   context: AuthenticationDependencies & { readonly settings: TokenUserSettings },
@@ -117,5 +120,5 @@ export async function authenticateStateless(
 ): Promise<TokenUser | undefined> {
   const raw = rawTokenFromHeader(context, header);
   if (raw === undefined) return undefined;
-  return tokenUserFromClaims(context, await validatedClaims(context, raw));
+  return tokenUserFromClaims(await validatedClaims(context, raw), context.settings);
 }

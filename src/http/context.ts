@@ -60,6 +60,12 @@ export interface LoginRequestInfo {
   readonly userAgent: string | undefined;
 }
 
+/**
+ * The wiring (`app/tessera-context.ts` looks it up for a `Tessera`). Apps use the `Tessera`'s
+ * own methods and `tessera.store` instead.
+ *
+ * @internal
+ */
 export interface TesseraContext {
   readonly settings: Settings;
   readonly codec: TokenCodec;

@@ -24,6 +24,7 @@ export type CredentialSource = 'header' | 'cookie';
  * ```ts
  * const found = await authenticateWithCookie(context, request, 'authorization', authenticateHeader, (auth) => auth.user.id);
  * ```
+ * @internal
  */
 export async function authenticateWithCookie<T>(
   context: TesseraContext,

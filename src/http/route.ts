@@ -34,6 +34,7 @@ export class RefusalWithCookies extends Error {
 
 export interface HandlerInput {
   readonly request: HttpRequest;
+  /** @internal */
   readonly context: TesseraContext;
   /** Set on routes that require authentication. */
   readonly auth: AuthenticatedRequest | undefined;

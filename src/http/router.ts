@@ -54,6 +54,7 @@ export interface MountedPages extends RouterOptions {
   readonly prefixes: readonly string[];
 }
 
+/** The dispatcher over `routes` (apps get one from `tessera.dispatcher(...)`). @internal */
 export function createRouter(
   context: TesseraContext,
   routes: readonly Route[],

@@ -45,14 +45,18 @@ export interface DirectPathOptions {
 export function writeAnswer(raw: ServerResponse, response: HttpResponse, method: string): void {
   const body = response.body === '' || method === 'HEAD' ? '' : response.body;
   const length = String(Buffer.byteLength(response.body));
-  const headers: string[] = [];
+  const headers: (string | string[])[] = [];
   let lengthWritten = false;
   for (const name in response.headers) {
     if (name === 'content-length') lengthWritten = true;
     headers.push(name, lengthWritten && name === 'content-length' ? length : (response.headers[name] ?? ''));
   }
   if (!lengthWritten) headers.push('content-length', length);
-  for (const cookie of response.setCookies ?? []) headers.push('set-cookie', cookie);
+  // Every cookie under one name: once a header was set on the response (light-my-request,
+  // Fastify's inject, does), Node 20's writeHead applies a flat list with setHeader, so a
+  // repeated name would keep only its last cookie.
+  const cookies = response.setCookies ?? [];
+  if (cookies.length > 0) headers.push('set-cookie', [...cookies]);
   raw.writeHead(response.status, headers);
   raw.end(body);
 }

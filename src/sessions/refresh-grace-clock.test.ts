@@ -10,6 +10,7 @@ import type { User } from '../model/user.js';
 import { openSqliteStore } from '../stores/sqlite/sqlite-store.js';
 import { issuePair } from './issue-tokens.js';
 import { refreshPair } from './refresh-tokens.js';
+import { contextOf } from '../app/tessera-context.js';
 
 const SECRET = 'grace-clock-test-secret-0123456789abcdef-0123456789';
 /** Far from the machine's clock, so a time stamped with the wrong clock cannot pass for this one. */
@@ -35,28 +36,28 @@ describe('refresh rotation on an injected clock (SQLite store)', () => {
   afterEach(async () => tessera.close());
 
   it('stamps the rotation with the use case clock, not the machine clock', async () => {
-    const { refresh } = await issuePair(tessera.context, user);
-    await refreshPair(tessera.context, refresh);
-    const jti = tessera.context.codec.decode(refresh, 'refresh', clock).jti;
-    const state = await tessera.context.store.findTokenState(String(jti));
+    const { refresh } = await issuePair(contextOf(tessera), user);
+    await refreshPair(contextOf(tessera), refresh);
+    const jti = contextOf(tessera).codec.decode(refresh, 'refresh', clock).jti;
+    const state = await tessera.store.findTokenState(String(jti));
     expect(state?.blacklistedAt?.getTime()).toBe(START);
   });
 
   it('answers a retry inside the grace window with the successor, and revokes nothing', async () => {
-    const { refresh } = await issuePair(tessera.context, user);
-    const first = await refreshPair(tessera.context, refresh);
+    const { refresh } = await issuePair(contextOf(tessera), user);
+    const first = await refreshPair(contextOf(tessera), refresh);
     clock += 5_000;
-    const retry = await refreshPair(tessera.context, refresh);
+    const retry = await refreshPair(contextOf(tessera), refresh);
     expect(retry.refresh).toBeDefined();
     // The successor still refreshes: the family was not revoked as stolen.
     clock += 1_000;
-    await expect(refreshPair(tessera.context, first.refresh ?? '')).resolves.toHaveProperty('access');
+    await expect(refreshPair(contextOf(tessera), first.refresh ?? '')).resolves.toHaveProperty('access');
   });
 
   it('takes a replay after the grace window for reuse', async () => {
-    const { refresh } = await issuePair(tessera.context, user);
-    await refreshPair(tessera.context, refresh);
+    const { refresh } = await issuePair(contextOf(tessera), user);
+    await refreshPair(contextOf(tessera), refresh);
     clock += 11_000;
-    await expect(refreshPair(tessera.context, refresh)).rejects.toMatchObject({ reason: 'reuse_detected' });
+    await expect(refreshPair(contextOf(tessera), refresh)).rejects.toMatchObject({ reason: 'reuse_detected' });
   });
 });

@@ -10,6 +10,7 @@ import { openSqliteStore } from '../stores/sqlite/sqlite-store.js';
 import { issuePair } from './issue-tokens.js';
 import { blacklistToken } from './revoke-tokens.js';
 import { assertFeedReader, revocationFeed } from './revocation-feed.js';
+import { contextOf } from '../app/tessera-context.js';
 
 const SECRET = 'feed-test-secret-0123456789abcdef-0123456789abcdef';
 const FEED_KEY = 'feed-key-0123456789abcdef-0123456789';
@@ -37,18 +38,18 @@ describe('revocation feed (SQLite store, injected clock)', () => {
       now: () => clock,
     });
     await store.createUser({ username: 'kyoko', password: 'unused' });
-    user = (await tessera.context.store.findUser('username', 'kyoko'))!;
+    user = (await tessera.store.findUser('username', 'kyoko'))!;
   });
   afterEach(async () => tessera.close());
 
   it('lists revocations younger than the access lifetime plus leeway, and only those', async () => {
-    const pair = await issuePair(tessera.context, user);
-    await blacklistToken(tessera.context, pair.refresh);
-    await tessera.context.store.cutOffTokens(user.id, new Date(clock));
-    const sid = tessera.context.codec.decode(pair.access, 'access', clock).sid;
+    const pair = await issuePair(contextOf(tessera), user);
+    await blacklistToken(contextOf(tessera), pair.refresh);
+    await tessera.store.cutOffTokens(user.id, new Date(clock));
+    const sid = contextOf(tessera).codec.decode(pair.access, 'access', clock).sid;
     const at = START / 1000;
     clock += 310_000;
-    expect(await revocationFeed(tessera.context)).toEqual({
+    expect(await revocationFeed(contextOf(tessera))).toEqual({
       claims: { user: 'user_id', version: 'ver', session: 'sid' },
       now: at + 310,
       horizon: 310,
@@ -56,12 +57,12 @@ describe('revocation feed (SQLite store, injected clock)', () => {
       sessions: [{ sid, at }],
     });
     clock += 1000;
-    expect(await revocationFeed(tessera.context)).toMatchObject({ cut_offs: [], sessions: [] });
+    expect(await revocationFeed(contextOf(tessera))).toMatchObject({ cut_offs: [], sessions: [] });
   });
 
   it('lets in only the feed key', () => {
-    expect(() => assertFeedReader(tessera.context, `Bearer ${FEED_KEY}`)).not.toThrow();
-    expect(() => assertFeedReader(tessera.context, undefined)).toThrow(expect.objectContaining({ status: 401 }));
-    expect(() => assertFeedReader(tessera.context, `Bearer ${FEED_KEY.slice(1)}`)).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => assertFeedReader(contextOf(tessera), `Bearer ${FEED_KEY}`)).not.toThrow();
+    expect(() => assertFeedReader(contextOf(tessera), undefined)).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => assertFeedReader(contextOf(tessera), `Bearer ${FEED_KEY.slice(1)}`)).toThrow(expect.objectContaining({ status: 403 }));
   });
 });

@@ -244,6 +244,39 @@ describe('the pages in Chromium', () => {
 
     expect(problems).toEqual([]);
   });
+
+  it("manages groups and a user's groups and permissions in the console", { timeout: 120_000 }, async () => {
+    const admin = await openPage();
+    await admin.goto(`${server.baseUrl}/admin/groups/`);
+    if (new URL(admin.url()).pathname === '/admin/login/') {
+      await admin.getByLabel('Username').fill(SUPERUSER.username);
+      await admin.getByLabel('Password').fill(SUPERUSER.password);
+      await admin.getByRole('button', { name: /sign in/i }).click();
+      await admin.waitForURL(`${server.baseUrl}/admin/groups/`);
+    }
+    await expectAccessibleBasics(admin);
+    await admin.getByLabel('Name').fill('editors');
+    await admin.getByRole('button', { name: 'Create group' }).click();
+    await admin.waitForURL(/\/admin\/groups\/\d+\/\?done=group-created$/);
+    await admin.getByLabel('Grant another permission').fill('blog.publish_post');
+    await admin.getByRole('button', { name: 'Save permissions' }).click();
+    await admin.waitForURL(/\?done=saved$/);
+    expect(await admin.getByLabel('blog.publish_post').isChecked()).toBe(true);
+    await expectAccessibleBasics(admin);
+    await screenshot(admin, '13-admin-group');
+
+    // The superuser's own page: tick the group, save, and the permissions held say so.
+    await admin.getByRole('link', { name: 'Users' }).first().click();
+    await admin.getByRole('link', { name: SUPERUSER.username, exact: true }).click();
+    await admin.getByLabel('editors').check();
+    await admin.getByRole('button', { name: 'Save groups and permissions' }).click();
+    await admin.waitForURL(/\/admin\/users\/\d+\/\?done=saved$/);
+    expect(await admin.getByLabel('editors').isChecked()).toBe(true);
+    expect(await admin.locator('#privileges-heading + dl').textContent()).toContain('every permission (superuser)');
+    await expectAccessibleBasics(admin);
+    await screenshot(admin, '14-admin-user-privileges');
+    expect(problems).toEqual([]);
+  });
 });
 
 function claimsOf(token: string): Record<string, unknown> {

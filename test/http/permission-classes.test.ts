@@ -23,7 +23,7 @@ describe.each(ADAPTERS)('%s adapter: permission classes', (adapter) => {
     // so the same token keeps working and the permission classes decide.
     app = await startAdapterApp(adapter);
     api = client(app.baseUrl);
-    const { store } = app.tessera.context;
+    const { store } = app.tessera;
     for (const username of ['ana', 'ed']) await store.createUser({ username, password: await hashPassword(PASSWORD) });
     const ed = (await store.findUser('username', 'ed'))!;
     await store.permissions!.grantGroupPermission('editors', 'blog.publish_post');
@@ -94,7 +94,7 @@ describe.each(ADAPTERS)('%s adapter: permission classes', (adapter) => {
     expect((await as('ed', 'POST', '/publish/')).text).toBe('{"ok":true}');
     expect((await as('ed', 'GET', '/desk/')).text).toBe('{"ok":true}');
     expect((await as('ed', 'GET', '/mine/')).json).toEqual({ groups: ['editors'], publish: true });
-    const { store } = app.tessera.context;
+    const { store } = app.tessera;
     const ed = (await store.findUser('username', 'ed'))!;
     await store.permissions!.removeUserFromGroup(ed.id, 'editors');
     expect((await as('ed', 'POST', '/publish/')).text).toBe(DENIED);

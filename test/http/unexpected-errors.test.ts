@@ -58,7 +58,7 @@ const tessera = await createTessera({
   configFile: false,
   hooks: { customClaims: (user) => user.profile.roles },
 });
-await tessera.context.store.createUser({ username: 'ana', password: await hashPassword('correct-horse-81') });
+await tessera.store.createUser({ username: 'ana', password: await hashPassword('correct-horse-81') });
 const app = await serve(tessera);
 const login = await fetch(app.url + '/api/token/', {
   method: 'POST',

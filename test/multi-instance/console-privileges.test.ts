@@ -76,7 +76,7 @@ describe.each(SETUPS)('a staff user demoted in the admin console, %s', (_name, s
     beforeAll(async () => {
       instances = await start({ ...CLAIMS, TESSERA_REVOKE_ON_PRIVILEGE_CHANGE: revoke });
       apis = instances.apps.map((app) => client(app.baseUrl));
-      const { store } = instances.apps[0]!.tessera.context;
+      const { store } = instances.apps[0]!.tessera;
       const mod = await store.createUser({ ...MOD, email: 'mod@example.com', password: await hashPassword(PASSWORD), isStaff: true });
       modId = mod.id;
     });

@@ -33,7 +33,7 @@ describe('traces and the onAuditEvent hook, as an embedding app sees them', () =
       hooks: { onAuditEvent: (event) => void hooked.push(event) },
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });
-    await tessera.context.store.createUser({ username: 'ines', password: await hashPassword(PASSWORD) });
+    await tessera.store.createUser({ username: 'ines', password: await hashPassword(PASSWORD) });
     app = createServer(tessera, { logLevel: 'silent' });
     await app.ready();
   });

@@ -246,7 +246,7 @@ export async function startAdapterApp(
           error: (...args: unknown[]) => void lines.push(inspect(args)),
         };
   const tessera = await createTessera({ ...(logger === undefined ? {} : { logger }), ...options.tessera, env, configFile: false });
-  await tessera.context.store
+  await tessera.store
     .createUser({
       username: SUPERUSER.username,
       email: SUPERUSER.email,

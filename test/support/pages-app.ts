@@ -30,7 +30,7 @@ export async function startPagesApp(settings: Partial<Settings> = {}): Promise<P
   const app = createServer(tessera, { logLevel: 'silent' });
   await app.ready();
   const addUser: PagesApp['addUser'] = async (username, password, flags = {}) =>
-    tessera.context.store.createUser({ username, password: await hashPassword(password), ...flags });
+    tessera.store.createUser({ username, password: await hashPassword(password), ...flags });
   const superuser = await addUser(SUPERUSER.username, SUPERUSER.password, { isStaff: true, isSuperuser: true });
   return {
     tessera,

@@ -14,7 +14,7 @@ import type { Tessera } from '../../app/tessera.js';
 import type { Claims } from '../../tokens/token-codec.js';
 import type { TokenUser } from '../../auth/token-user.js';
 import type { RequestUser } from '../../model/request-user.js';
-import { authenticationRequest, send } from './exchange.js';
+import { authenticationRequest, continueAfter, send } from './exchange.js';
 import {
   authenticateRequest,
   authenticateRequestStateless,
@@ -30,6 +30,7 @@ import {
   type StatelessValues,
 } from '../shared.js';
 import { mountedConsoleOf } from '../mounted-console.js';
+import { contextOf } from '../../app/tessera-context.js';
 
 export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
 export { checkPermissions } from './permissions.js';
@@ -210,19 +211,20 @@ export type AuthenticatingHandler<Locals extends Record<string, unknown>> = Requ
  * ```
  */
 export function authenticate(tessera: Tessera): AuthenticatingHandler<TesseraLocals> {
-  const headerName = tokenHeaderName(tessera.context);
+  const context = contextOf(tessera);
+  const headerName = tokenHeaderName(context);
   return (req, res, next) => {
-    authenticateRequest(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
-      if (!outcome.ok) {
-        send(res, outcome.response);
-        return;
-      }
-      req.user = outcome.value.user;
-      req.tokenClaims = outcome.value.claims;
-      res.locals.user = outcome.value.user;
-      res.locals.tokenClaims = outcome.value.claims;
-      next();
-    }, next);
+    continueAfter(
+      authenticateRequest(context, firstHeader(req.headers[headerName]), authenticationRequest(req)),
+      res,
+      next,
+      ({ value }) => {
+        req.user = value.user;
+        req.tokenClaims = value.claims;
+        res.locals.user = value.user;
+        res.locals.tokenClaims = value.claims;
+      },
+    );
   };
 }
 
@@ -237,19 +239,16 @@ export function authenticate(tessera: Tessera): AuthenticatingHandler<TesseraLoc
  * ```
  */
 export function authenticateStateless(tessera: Tessera): AuthenticatingHandler<TesseraStatelessLocals> {
-  const headerName = tokenHeaderName(tessera.context);
+  const context = contextOf(tessera);
+  const headerName = tokenHeaderName(context);
   return (req, res, next) => {
-    authenticateRequestStateless(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req)).then((outcome) => {
-      if (!outcome.ok) {
-        send(res, outcome.response);
-        return;
-      }
-      req.tokenUser = outcome.value;
-      req.tokenClaims = outcome.value.claims;
-      res.locals.tokenUser = outcome.value;
-      res.locals.tokenClaims = outcome.value.claims;
-      next();
-    }, next);
+    const decision = authenticateRequestStateless(context, firstHeader(req.headers[headerName]), authenticationRequest(req));
+    continueAfter(decision, res, next, ({ value }) => {
+      req.tokenUser = value;
+      req.tokenClaims = value.claims;
+      res.locals.tokenUser = value;
+      res.locals.tokenClaims = value.claims;
+    });
   };
 }
 

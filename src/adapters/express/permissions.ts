@@ -6,7 +6,8 @@ import type { Tessera } from '../../app/tessera.js';
 import { checkPermissionClasses } from '../check-permissions.js';
 import type { PermissionClass } from '../permission-classes.js';
 import { firstHeader, tokenHeaderName, type AuthenticatedValues } from '../shared.js';
-import { authenticationRequest, send } from './exchange.js';
+import { authenticationRequest, continueAfter } from './exchange.js';
+import { contextOf } from '../../app/tessera-context.js';
 
 /**
  * Middleware that lets the request through only if every permission class allows it (DRF's
@@ -31,28 +32,21 @@ export function checkPermissions(
   ...classes: PermissionClass[]
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express's own defaults for the bodies
 ): RequestHandler<Request['params'], any, any, Request['query'], Partial<AuthenticatedValues>> {
-  const headerName = tokenHeaderName(tessera.context);
+  const context = contextOf(tessera);
+  const headerName = tokenHeaderName(context);
   const list = [...classes];
   return (req, res, next) => {
     const known =
       res.locals.user !== undefined && res.locals.tokenClaims !== undefined
         ? { user: res.locals.user, claims: res.locals.tokenClaims }
         : undefined;
-    checkPermissionClasses(tessera.context, firstHeader(req.headers[headerName]), authenticationRequest(req), known, list).then(
-      (outcome) => {
-        if (!outcome.ok) {
-          send(res, outcome.response);
-          return;
-        }
-        if (outcome.auth !== undefined && known === undefined) {
-          req.user = outcome.auth.user;
-          req.tokenClaims = outcome.auth.claims;
-          res.locals.user = outcome.auth.user;
-          res.locals.tokenClaims = outcome.auth.claims;
-        }
-        next();
-      },
-      next,
-    );
+    const decision = checkPermissionClasses(context, firstHeader(req.headers[headerName]), authenticationRequest(req), known, list);
+    continueAfter(decision, res, next, ({ auth }) => {
+      if (auth === undefined || known !== undefined) return;
+      req.user = auth.user;
+      req.tokenClaims = auth.claims;
+      res.locals.user = auth.user;
+      res.locals.tokenClaims = auth.claims;
+    });
   };
 }

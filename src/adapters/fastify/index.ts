@@ -36,6 +36,7 @@ import { mountedConsoleOf } from '../mounted-console.js';
 import { refusalToThrow, restoreDefaultRefusals } from './refusals.js';
 import { decorateGuarded } from './request-slots.js';
 import { decoratePermissionChecks } from './permissions.js';
+import { contextOf } from '../../app/tessera-context.js';
 
 export type { MountOptions } from '../shared.js';
 export * from '../permission-classes.js';
@@ -206,7 +207,8 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
   const reportError: ErrorReporter = options.reportError ?? (logsErrors(app) ? fastifyLogReporter(app) : defaultErrorReporter(tessera));
   const mount = mountOf(tessera, options, reportError);
   const { dispatch } = mount;
-  const headerName = tokenHeaderName(tessera.context);
+  const context = contextOf(tessera);
+  const headerName = tokenHeaderName(context);
 
   const cors = options.cors === true ? corsPolicyOf(tessera) : undefined;
   if (cors !== undefined) addCorsHooks(app, cors);
@@ -224,11 +226,9 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
   restoreDefaultRefusals(app);
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
-    const outcome = await authenticateRequest(
-      tessera.context,
-      firstHeader(request.headers[headerName]),
-      authenticationRequest(request),
-    ).catch((error: unknown) => reportUnlogged(error, request));
+    const outcome = await authenticateRequest(context, firstHeader(request.headers[headerName]), authenticationRequest(request)).catch(
+      (error: unknown) => reportUnlogged(error, request),
+    );
     if (!outcome.ok) throw refusalToThrow(request, outcome.error, outcome.response);
     request.user = outcome.value.user;
     request.tokenClaims = outcome.value.claims;
@@ -242,7 +242,7 @@ const plugin: FastifyPluginAsync<TesseraPluginOptions> = async (app, options) =>
 
   app.decorate('authenticateStateless', async (request: FastifyRequest) => {
     const outcome = await authenticateRequestStateless(
-      tessera.context,
+      context,
       firstHeader(request.headers[headerName]),
       authenticationRequest(request),
     ).catch((error: unknown) => reportUnlogged(error, request));

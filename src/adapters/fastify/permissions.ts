@@ -13,6 +13,7 @@ import { checkPermissionClasses } from '../check-permissions.js';
 import type { PermissionClass } from '../permission-classes.js';
 import { refusalToThrow } from './refusals.js';
 import { filledSlot } from './request-slots.js';
+import { contextOf } from '../../app/tessera-context.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,15 +51,14 @@ export interface RequestReading {
  * ```
  */
 export function decoratePermissionChecks(app: FastifyInstance, tessera: Tessera, read: (request: FastifyRequest) => RequestReading): void {
+  const context = contextOf(tessera);
   app.decorate('checkPermissions', (...classes: PermissionClass[]): preHandlerAsyncHookHandler => {
     const list = [...classes];
     return async (request: FastifyRequest) => {
       const reading = read(request);
       const user = filledSlot(request, 'user') as RequestUser | undefined;
       const known = user === undefined ? undefined : { user, claims: filledSlot(request, 'tokenClaims') as Claims };
-      const outcome = await checkPermissionClasses(tessera.context, reading.header, reading.request, known, list).catch(
-        reading.reportUnlogged,
-      );
+      const outcome = await checkPermissionClasses(context, reading.header, reading.request, known, list).catch(reading.reportUnlogged);
       if (!outcome.ok) throw refusalToThrow(request, outcome.error, outcome.response);
       if (outcome.auth !== undefined && known === undefined) {
         request.user = outcome.auth.user;

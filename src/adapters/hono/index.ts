@@ -8,6 +8,7 @@
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { routePath as matchedRoutePath } from 'hono/route';
 import type { HttpRequest } from '../../http/http-types.js';
 import type { Tessera } from '../../app/tessera.js';
 import { authenticationRequest, toResponse } from './exchange.js';
@@ -26,6 +27,7 @@ import {
   type StatelessValues,
 } from '../shared.js';
 import { mountedConsoleOf } from '../mounted-console.js';
+import { contextOf } from '../../app/tessera-context.js';
 
 export type { AuthenticatedValues, MountOptions, StatelessValues } from '../shared.js';
 export { checkPermissions, type TesseraPermissionVariables } from './permissions.js';
@@ -130,8 +132,7 @@ export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = 
     const wildcard = `${consolePath}*`;
     app.on(METHODS, [consolePath.slice(0, -1), wildcard], limit, async (c) => {
       // The route as registered, with the path the app mounted these routes at (`/v1/admin/*`).
-      // eslint-disable-next-line @typescript-eslint/no-deprecated -- its replacement (hono/route) needs Hono 4.8; the peer range is ^4.0.0
-      const registered = c.req.routePath;
+      const registered = matchedRoutePath(c);
       const pattern = registered.endsWith(wildcard) ? wildcard : consolePath.slice(0, -1);
       const mountPath = registered.slice(0, registered.length - pattern.length);
       return toResponse(await adminConsole.answer(await httpRequestOf(c, mountPath, clientIp), mountPath));
@@ -151,9 +152,10 @@ export function tesseraRoutes(tessera: Tessera, options: TesseraRoutesOptions = 
  * ```
  */
 export function authenticate(tessera: Tessera): MiddlewareHandler<{ Variables: TesseraVariables }> {
-  const headerName = tokenHeaderName(tessera.context);
+  const context = contextOf(tessera);
+  const headerName = tokenHeaderName(context);
   return async (c, next) => {
-    const outcome = await authenticateRequest(tessera.context, c.req.header(headerName), authenticationRequest(c));
+    const outcome = await authenticateRequest(context, c.req.header(headerName), authenticationRequest(c));
     if (!outcome.ok) return toResponse(outcome.response);
     c.set('user', outcome.value.user);
     c.set('tokenClaims', outcome.value.claims);
@@ -172,9 +174,10 @@ export function authenticate(tessera: Tessera): MiddlewareHandler<{ Variables: T
  * ```
  */
 export function authenticateStateless(tessera: Tessera): MiddlewareHandler<{ Variables: TesseraStatelessVariables }> {
-  const headerName = tokenHeaderName(tessera.context);
+  const context = contextOf(tessera);
+  const headerName = tokenHeaderName(context);
   return async (c, next) => {
-    const outcome = await authenticateRequestStateless(tessera.context, c.req.header(headerName), authenticationRequest(c));
+    const outcome = await authenticateRequestStateless(context, c.req.header(headerName), authenticationRequest(c));
     if (!outcome.ok) return toResponse(outcome.response);
     c.set('tokenUser', outcome.value);
     c.set('tokenClaims', outcome.value.claims);

@@ -9,6 +9,7 @@ import { checkPermissionClasses } from '../check-permissions.js';
 import type { PermissionClass } from '../permission-classes.js';
 import { tokenHeaderName } from '../shared.js';
 import { authenticationRequest, toResponse } from './exchange.js';
+import { contextOf } from '../../app/tessera-context.js';
 
 /**
  * What {@link checkPermissions} puts in the context: `c.get('user')` and `c.get('tokenClaims')`
@@ -34,13 +35,14 @@ export function checkPermissions(
   tessera: Tessera,
   ...classes: PermissionClass[]
 ): MiddlewareHandler<{ Variables: TesseraPermissionVariables }> {
-  const headerName = tokenHeaderName(tessera.context);
+  const context = contextOf(tessera);
+  const headerName = tokenHeaderName(context);
   const list = [...classes];
   return async (c, next) => {
     const user = c.get('user');
     const claims = c.get('tokenClaims');
     const known = user !== undefined && claims !== undefined ? { user, claims } : undefined;
-    const outcome = await checkPermissionClasses(tessera.context, c.req.header(headerName), authenticationRequest(c), known, list);
+    const outcome = await checkPermissionClasses(context, c.req.header(headerName), authenticationRequest(c), known, list);
     if (!outcome.ok) return toResponse(outcome.response);
     if (outcome.auth !== undefined && known === undefined) {
       c.set('user', outcome.auth.user);

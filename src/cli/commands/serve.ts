@@ -8,6 +8,7 @@ import { openStore } from '../../stores/open-store.js';
 import { createTessera } from '../../app/tessera.js';
 import { createPinoLogger, tesseraLoggerOf } from '../../observability/log.js';
 import { startMetricsListener } from '../../server/server-observability.js';
+import { contextOf } from '../../app/tessera-context.js';
 
 function port(value: string): number {
   const number = Number(value);
@@ -69,7 +70,7 @@ async function serveOne(options: ServeOptions): Promise<void> {
   const pino = createPinoLogger({ level: settings.LOG_LEVEL, format: settings.LOG_FORMAT });
   // Workers stay quiet about start-up warnings: the primary has said them once.
   const tessera = await createTessera({ logger: tesseraLoggerOf(pino), reportWarnings: cluster.isPrimary });
-  joinWorkerCacheGroup(tessera.context.store);
+  joinWorkerCacheGroup(contextOf(tessera).store);
   const app = createServer(tessera, { logger: pino });
   if (cluster.isWorker && tessera.metrics !== undefined) (await clusterMetrics()).shareWorkerMetrics(tessera);
   const metricsListener = cluster.isPrimary ? await startMetricsListener(tessera) : undefined;

@@ -19,6 +19,7 @@ import { renderDocsPage } from './openapi/docs-page.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { htmlResponse, movedPermanently, PAGE_SECURITY_HEADERS, type PageResponse } from './page-response.js';
 import { serveAsset, STATIC_PREFIX } from './static/assets.js';
+import { contextOf } from '../../app/tessera-context.js';
 
 export const SCHEMA_PATH = '/api/schema/';
 export const DOCS_PATH = '/api/docs/';
@@ -45,7 +46,7 @@ export interface Pages extends MountedPages {
 export function createPages(tessera: Tessera, options: PagesOptions): Pages {
   const document = buildOpenApiDocument(options.routes, tessera.settings);
   const documentJson = JSON.stringify(document, null, 2);
-  const admin = options.admin === false ? undefined : createAdminConsole(tessera.context);
+  const admin = options.admin === false ? undefined : createAdminConsole(contextOf(tessera));
   const browsable = createBrowsableApi({ routes: options.routes, settings: tessera.settings });
   const answered = new WeakSet<HttpResponse>();
 

@@ -29,7 +29,7 @@ describe('admin console: email and password recovery', () => {
   }
 
   it('shows the verification state, and sends a reset mail that links to the front end', async () => {
-    const store = served.tessera.context.store as typeof served.tessera.context.store & AccountStore;
+    const store = served.tessera.store as typeof served.tessera.store & AccountStore;
     const user = await served.addUser('iris', 'piedra-lunar-7');
     await store.updateUser(user.id, { email: 'iris@example.com' });
     const browser = await signedIn();

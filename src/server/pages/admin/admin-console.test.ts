@@ -12,7 +12,7 @@ describe('admin console over HTTP', () => {
   afterEach(async () => {
     await served.close();
   });
-  const audit = async () => (await served.tessera.context.store.audit?.listAudit()) ?? [];
+  const audit = async () => (await served.tessera.store.audit?.listAudit()) ?? [];
 
   describe('anonymous and non-staff visitors', () => {
     it('sends anonymous GETs to the sign-in page and refuses anonymous POSTs', async () => {
@@ -22,7 +22,7 @@ describe('admin console over HTTP', () => {
       expect(page.headers.location).toBe('/admin/login/?next=%2Fadmin%2Fusers%2F%3Fq%3Da');
       const post = await browser.post('/admin/users/new/', { username: 'mallory', password: STRONG, password2: STRONG });
       expect(post.statusCode).toBe(403);
-      expect(await served.tessera.context.store.findUser('username', 'mallory')).toBeUndefined();
+      expect(await served.tessera.store.findUser('username', 'mallory')).toBeUndefined();
       expect((await served.app.inject({ url: '/admin' })).headers.location).toBe('/admin/');
     });
 
@@ -52,8 +52,8 @@ describe('admin console over HTTP', () => {
       const moderator = new ConsoleBrowser(served.app);
       expect((await moderator.signIn('mod', STRONG)).statusCode).toBe(303);
       expect((await moderator.get('/admin/')).statusCode).toBe(200);
-      const mod = await served.tessera.context.store.findUser('username', 'mod');
-      await served.tessera.context.store.updateUser(mod?.id ?? -1, { isStaff: false });
+      const mod = await served.tessera.store.findUser('username', 'mod');
+      await served.tessera.store.updateUser(mod?.id ?? -1, { isStaff: false });
       const after = await moderator.get('/admin/');
       expect(after.statusCode).toBe(302);
       expect(after.headers.location).toContain('/admin/login/');
@@ -132,12 +132,12 @@ describe('admin console over HTTP', () => {
       expect((await browser.post('/admin/users/new/', { ...user, csrf_token: token }, { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(
         403,
       );
-      expect(await served.tessera.context.store.findUser('username', 'mallory')).toBeUndefined();
+      expect(await served.tessera.store.findUser('username', 'mallory')).toBeUndefined();
       expect((await audit()).filter((entry) => entry.action === 'admin.csrf_refused')).toHaveLength(4);
 
       const accepted = await browser.post('/admin/users/new/', { ...user, csrf_token: token }, { origin: 'http://localhost:80' });
       expect(accepted.statusCode).toBe(303);
-      expect(await served.tessera.context.store.findUser('username', 'mallory')).toBeDefined();
+      expect(await served.tessera.store.findUser('username', 'mallory')).toBeDefined();
     });
   });
 
@@ -168,7 +168,7 @@ describe('admin console over HTTP', () => {
         is_active: 'on',
       });
       expect(created.statusCode).toBe(303);
-      const amaya = await served.tessera.context.store.findUser('username', 'amaya');
+      const amaya = await served.tessera.store.findUser('username', 'amaya');
       expect(amaya).toMatchObject({ email: 'amaya@example.com', isActive: true, isStaff: false });
       expect(created.headers.location).toBe(`/admin/users/${amaya?.id}/?done=created`);
 
@@ -181,7 +181,7 @@ describe('admin console over HTTP', () => {
         const login = await served.app.inject({ method: 'POST', url: '/api/token/', payload: { username: 'amaya', password: STRONG } });
         expect(login.statusCode).toBe(200);
       }
-      const tokens = await served.tessera.context.store.listTokens({ userId: amaya?.id ?? -1 });
+      const tokens = await served.tessera.store.listTokens({ userId: amaya?.id ?? -1 });
       const page = await browser.get(`/admin/users/${amaya?.id}/`);
       for (const token of tokens) {
         expect(page.body).toContain(token.jti);
@@ -195,7 +195,7 @@ describe('admin console over HTTP', () => {
       expect((await browser.post(`${base}tokens/blacklist-all/`, { csrf_token })).headers.location).toBe(
         `${base}?done=blacklisted-all&n=1`,
       );
-      expect(await served.tessera.context.store.isBlacklisted(tokens[1]?.jti ?? '')).toBe(true);
+      expect(await served.tessera.store.isBlacklisted(tokens[1]?.jti ?? '')).toBe(true);
 
       const changed = await browser.post(`${base}`, {
         csrf_token,
@@ -303,9 +303,9 @@ describe('admin console over HTTP', () => {
       });
       expect(takeover.statusCode).toBe(403);
       // Their own flags stay as they are, whatever the form says.
-      const mod = await served.tessera.context.store.findUser('username', 'mod');
+      const mod = await served.tessera.store.findUser('username', 'mod');
       await moderator.post(`/admin/users/${mod?.id}/`, { csrf_token, username: 'mod', is_superuser: 'on' });
-      expect(await served.tessera.context.store.findUser('username', 'mod')).toMatchObject({
+      expect(await served.tessera.store.findUser('username', 'mod')).toMatchObject({
         isActive: true,
         isStaff: true,
         isSuperuser: false,
@@ -325,10 +325,10 @@ describe('admin console over HTTP', () => {
       expect(await protectedWith(staffAccess)).toBe(200);
       const admin = new ConsoleBrowser(served.app);
       await admin.signIn(SUPERUSER.username, SUPERUSER.password);
-      const mod = await served.tessera.context.store.findUser('username', 'mod');
+      const mod = await served.tessera.store.findUser('username', 'mod');
       const saved = await admin.post(`/admin/users/${mod?.id}/`, { csrf_token: await admin.csrfToken(), username: 'mod', is_active: 'on' });
       expect(saved.statusCode).toBe(303);
-      expect(await served.tessera.context.store.findUser('username', 'mod')).toMatchObject({ isStaff: false });
+      expect(await served.tessera.store.findUser('username', 'mod')).toMatchObject({ isStaff: false });
       // The token minted while staff is refused at once; a new login gets one that works.
       expect(await protectedWith(staffAccess)).toBe(401);
       const demotedAccess = await obtain();

@@ -23,7 +23,7 @@ describe('groups and permissions in the admin console', () => {
   beforeEach(async () => start());
   afterEach(async () => served.close());
 
-  const store = () => served.tessera.context.store;
+  const store = () => served.tessera.store;
   const permissions = () => store().permissions!;
   const audit = async () => (await store().audit?.listAudit()) ?? [];
   const accessOf = async (username: string) => {
