@@ -1,25 +1,23 @@
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAccountStoreConformance } from '../../../test/stores/account-conformance.js';
 import { runStoreConformance } from '../../../test/stores/conformance.js';
 import { runPermissionStoreConformance } from '../../../test/stores/permission-conformance.js';
+import {
+  compiledStore,
+  nextLine,
+  runMultiProcessSuite,
+  startWorker,
+  token,
+  type SharedStoreKind,
+} from '../../../test/stores/multi-process.js';
 import { ConfigError } from '../../errors.js';
-import { TesseraMigrationProvider } from '../migrations/index.js';
 import { openStore } from '../open-store.js';
-import type { OutstandingToken } from '../../model/store.js';
 import { openPostgresStore, PostgresStore } from './postgres-store.js';
 
 /** The server `npm test` starts when stopped; override to test against another. */
 const DATABASE_URL = process.env['TESSERA_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const workerScript = join(repoRoot, 'test/stores/fixtures/postgres-store-worker.mjs');
-const DAY = 86_400_000;
 
 /** Raw access for setup, inspection and cleanup, outside any store. */
 const admin = new Pool({ connectionString: DATABASE_URL, max: 2, connectionTimeoutMillis: 5000 });
@@ -34,17 +32,6 @@ function freshSchema(): string {
   const name = `tessera_test_${runId}_${schemas.length + 1}`;
   schemas.push(name);
   return name;
-}
-
-function token(userId: number | null = null): OutstandingToken {
-  const now = Date.now();
-  return {
-    jti: randomBytes(16).toString('hex'),
-    userId,
-    familyId: randomBytes(16).toString('hex'),
-    createdAt: new Date(now),
-    expiresAt: new Date(now + DAY),
-  };
 }
 
 async function rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
@@ -278,115 +265,32 @@ describe('PostgreSQL schema', () => {
 
 // ---- several OS processes on one database ----
 
-interface Worker {
-  child: ChildProcessWithoutNullStreams;
-  lines: AsyncIterator<string>;
-  exited: Promise<number | null>;
-}
-
-function startWorker(args: string[]): Worker {
-  const child = spawn(process.execPath, [workerScript, ...args], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => {
-      if (code !== 0 && code !== null) process.stderr.write(`store worker failed (${code}):\n${stderr}\n`);
-      resolve(code);
-    });
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return { child, lines, exited };
-}
-
-async function nextLine(worker: Worker): Promise<string> {
-  const { value, done } = await worker.lines.next();
-  if (done === true) throw new Error(`worker ${worker.child.pid} ended early (exit ${await worker.exited})`);
-  return value;
-}
-
-describe('PostgreSQL store shared by several processes', () => {
-  let compiledStoreUrl: string;
-  let compiledDir: string;
-
-  beforeAll(() => {
-    // Children run the real store code: compile it (only the store and what it imports) into a
-    // scratch directory inside the repository, so that `kysely` and `pg` resolve.
-    const artifacts = join(repoRoot, 'test-artifacts');
-    mkdirSync(artifacts, { recursive: true });
-    compiledDir = mkdtempSync(join(artifacts, 'postgres-store-'));
-    execFileSync(
-      process.execPath,
-      [
-        join(repoRoot, 'node_modules/typescript/bin/tsc'),
-        '--outDir',
-        compiledDir,
-        '--rootDir',
-        join(repoRoot, 'src'),
-        '--module',
-        'NodeNext',
-        '--moduleResolution',
-        'NodeNext',
-        '--target',
-        'ES2022',
-        '--skipLibCheck',
-        '--noCheck',
-        join(repoRoot, 'src/stores/postgres/postgres-store.ts'),
-      ],
-      { cwd: repoRoot, stdio: 'pipe' },
-    );
-    compiledStoreUrl = pathToFileURL(join(compiledDir, 'stores/postgres/postgres-store.js')).href;
-  });
-
-  afterAll(() => {
-    rmSync(compiledDir, { recursive: true, force: true });
-  });
-
-  it('migrates a fresh schema from 4 processes at once and lets exactly one rotation per token win', async () => {
+/** PostgreSQL schemas of the test database, for the multi-process suite and the lock test. */
+const postgresSchema: SharedStoreKind = {
+  module: 'stores/postgres/postgres-store',
+  dialect: 'postgres',
+  fresh: () => {
     const schema = freshSchema();
-    const rounds = Array.from({ length: 25 }, () => ({ old: token() }));
-    const sharedBlacklist = Array.from({ length: 10 }, () => token());
-    const plans = Array.from({ length: 4 }, () => ({
-      rounds: rounds.map((round) => ({ old: round.old, nexts: Array.from({ length: 5 }, () => token()) })),
-      blacklist: sharedBlacklist,
-    }));
+    return {
+      target: { url: DATABASE_URL, schema },
+      open: () => openPostgresStore(DATABASE_URL, { schema }),
+      appliedMigrations: async () =>
+        (await rows<{ name: string }>(`select name from "${schema}".tessera_migration order by name`)).map((row) => row.name),
+    };
+  },
+};
 
-    const workers = plans.map((plan) => startWorker(['race', compiledStoreUrl, DATABASE_URL, schema, JSON.stringify(plan)]));
-    for (const worker of workers) expect(await nextLine(worker)).toBe('ready');
-    for (const worker of workers) worker.child.stdin.end('go\n');
-    const results = [] as { wins: string[][]; blacklistWins: boolean[] }[];
-    for (const worker of workers) results.push(JSON.parse(await nextLine(worker)) as { wins: string[][]; blacklistWins: boolean[] });
-    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0, 0, 0]);
+runMultiProcessSuite('PostgreSQL', postgresSchema);
 
-    // Per old token: exactly one winning rotation across all processes, and only its successor
-    // recorded.
-    const winners = rounds.map((_, index) => results.flatMap((result) => result.wins[index] ?? []));
-    for (const roundWinners of winners) expect(roundWinners).toHaveLength(1);
-    for (let index = 0; index < sharedBlacklist.length; index += 1) {
-      expect(results.filter((result) => result.blacklistWins[index] === true)).toHaveLength(1);
-    }
-
-    const store = await openPostgresStore(DATABASE_URL, { schema });
-    const recorded = new Set((await store.listTokens()).map((t) => t.jti));
-    const expected = new Set([...rounds.map((r) => r.old.jti), ...winners.flat(), ...sharedBlacklist.map((t) => t.jti)]);
-    expect(recorded).toEqual(expected);
-    for (const round of rounds) expect(await store.isBlacklisted(round.old.jti)).toBe(true);
-    for (const [index, round] of rounds.entries()) {
-      expect((await store.findTokenState(round.old.jti))?.replacedBy).toBe(winners[index]?.[0]);
-    }
-    await store.close();
-    // Every migration applied exactly once, whichever process applied it.
-    const migrations = await rows<{ name: string }>(`select name from "${schema}".tessera_migration order by name`);
-    const known = Object.keys(await new TesseraMigrationProvider('postgres').getMigrations()).sort();
-    expect(migrations).toEqual(known.map((name) => ({ name })));
-  });
+describe('PostgreSQL store beside another process', () => {
+  const compiled = compiledStore(postgresSchema.module);
 
   it('waits for a migration lock held by another process, and moves on once that process is killed', async () => {
-    const schema = freshSchema();
-    const holder = startWorker(['hold-migration-lock', compiledStoreUrl, DATABASE_URL, schema]);
+    const database = postgresSchema.fresh();
+    const { schema } = database.target as { schema: string };
+    const holder = startWorker('hold-migration-lock', compiled.url, database);
     expect(await nextLine(holder)).toBe('locked');
-    const store = await openPostgresStore(DATABASE_URL, { schema });
+    const store = await database.open();
     let migrated = false;
     const migration = store.migrate().then(() => {
       migrated = true;
@@ -400,23 +304,6 @@ describe('PostgreSQL store shared by several processes', () => {
     await migration;
     expect(migrated).toBe(true);
     expect(await store.listUsers()).toEqual([]);
-    await store.close();
-  });
-
-  it('loses nothing committed when a writing process is SIGKILLed', async () => {
-    const schema = freshSchema();
-    const writer = startWorker(['stream', compiledStoreUrl, DATABASE_URL, schema]);
-    expect(await nextLine(writer)).toBe('ready');
-    const committed: string[] = [];
-    while (committed.length < 300) {
-      const line = await nextLine(writer);
-      committed.push(line.replace(/^committed /, ''));
-    }
-    writer.child.kill('SIGKILL');
-    expect(await writer.exited).toBeNull();
-
-    const store = await openPostgresStore(DATABASE_URL, { schema });
-    for (const jti of committed) expect(await store.isBlacklisted(jti)).toBe(true);
     await store.close();
   });
 });

@@ -1,22 +1,13 @@
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import Libsql from 'libsql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAccountStoreConformance } from '../../../test/stores/account-conformance.js';
 import { runStoreConformance } from '../../../test/stores/conformance.js';
 import { runPermissionStoreConformance } from '../../../test/stores/permission-conformance.js';
-import { TesseraMigrationProvider } from '../migrations/index.js';
-import type { OutstandingToken } from '../../model/store.js';
+import { nextLine, runMultiProcessSuite, startWorker, token, type SharedStoreKind } from '../../../test/stores/multi-process.js';
 import { openSqliteStore } from './sqlite-store.js';
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const workerScript = join(repoRoot, 'test/stores/fixtures/store-worker.mjs');
-const DAY = 86_400_000;
 
 let scratch: string;
 let fileCounter = 0;
@@ -24,17 +15,6 @@ let fileCounter = 0;
 function freshDbPath(): string {
   fileCounter += 1;
   return join(scratch, `db-${fileCounter}.sqlite3`);
-}
-
-function token(userId: number | null = null): OutstandingToken {
-  const now = Date.now();
-  return {
-    jti: randomBytes(16).toString('hex'),
-    userId,
-    familyId: randomBytes(16).toString('hex'),
-    createdAt: new Date(now),
-    expiresAt: new Date(now + DAY),
-  };
 }
 
 /** Reads a finished store file with a separate raw connection. */
@@ -217,134 +197,36 @@ describe('SQLite schema', () => {
 
 // ---- several OS processes on one file ----
 
-interface Worker {
-  child: ChildProcessWithoutNullStreams;
-  lines: AsyncIterator<string>;
-  exited: Promise<number | null>;
-}
-
-function startWorker(args: string[]): Worker {
-  const child = spawn(process.execPath, [workerScript, ...args], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => {
-      if (code !== 0 && code !== null) process.stderr.write(`store worker failed (${code}):\n${stderr}\n`);
-      resolve(code);
-    });
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return { child, lines, exited };
-}
-
-async function nextLine(worker: Worker): Promise<string> {
-  const { value, done } = await worker.lines.next();
-  if (done === true) throw new Error(`worker ${worker.child.pid} ended early (exit ${await worker.exited})`);
-  return value;
-}
-
-describe('SQLite store shared by several processes', () => {
-  let compiledStoreUrl: string;
-  let compiledDir: string;
-
-  beforeAll(() => {
-    // Children run the real store code: compile it (only the store and what it imports) into a
-    // scratch directory inside the repository, so that `kysely` and `libsql` resolve.
-    const artifacts = join(repoRoot, 'test-artifacts');
-    mkdirSync(artifacts, { recursive: true });
-    compiledDir = mkdtempSync(join(artifacts, 'sqlite-store-'));
-    execFileSync(
-      process.execPath,
-      [
-        join(repoRoot, 'node_modules/typescript/bin/tsc'),
-        '--outDir',
-        compiledDir,
-        '--rootDir',
-        join(repoRoot, 'src'),
-        '--module',
-        'NodeNext',
-        '--moduleResolution',
-        'NodeNext',
-        '--target',
-        'ES2022',
-        '--skipLibCheck',
-        '--noCheck',
-        join(repoRoot, 'src/stores/sqlite/sqlite-store.ts'),
-      ],
-      { cwd: repoRoot, stdio: 'pipe' },
-    );
-    compiledStoreUrl = pathToFileURL(join(compiledDir, 'stores/sqlite/sqlite-store.js')).href;
-  });
-
-  afterAll(() => {
-    rmSync(compiledDir, { recursive: true, force: true });
-  });
-
-  it('migrates a fresh file from 4 processes at once and lets exactly one rotation per token win', async () => {
+/** SQLite files in the scratch directory, for the multi-process suite and the lock test. */
+const sqliteFile: SharedStoreKind = {
+  module: 'stores/sqlite/sqlite-store',
+  dialect: 'sqlite',
+  fresh: () => {
     const path = freshDbPath();
-    const rounds = Array.from({ length: 25 }, () => ({ old: token(), nexts: [] as OutstandingToken[] }));
-    const sharedBlacklist = Array.from({ length: 10 }, () => token());
-    const plans = Array.from({ length: 4 }, () => ({
-      rounds: rounds.map((round) => ({ old: round.old, nexts: Array.from({ length: 5 }, () => token()) })),
-      blacklist: sharedBlacklist,
-    }));
+    return {
+      target: { path },
+      open: () => openSqliteStore(path),
+      appliedMigrations: async () =>
+        withRawConnection(path, (db) =>
+          (db.prepare('SELECT name FROM tessera_migration ORDER BY name').all() as { name: string }[]).map((row) => row.name),
+        ),
+    };
+  },
+};
 
-    const workers = plans.map((plan) => startWorker(['race', compiledStoreUrl, path, JSON.stringify(plan)]));
-    for (const worker of workers) expect(await nextLine(worker)).toBe('ready');
-    for (const worker of workers) worker.child.stdin.end('go\n');
-    const results = [] as { wins: string[][]; blacklistWins: boolean[] }[];
-    for (const worker of workers) results.push(JSON.parse(await nextLine(worker)) as { wins: string[][]; blacklistWins: boolean[] });
-    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0, 0, 0]);
+runMultiProcessSuite('SQLite', sqliteFile);
 
-    // Per old token: exactly one winning rotation across all processes, and only its successor
-    // recorded.
-    const winners = rounds.map((_, index) => results.flatMap((result) => result.wins[index] ?? []));
-    for (const roundWinners of winners) expect(roundWinners).toHaveLength(1);
-    for (let index = 0; index < sharedBlacklist.length; index += 1) {
-      expect(results.filter((result) => result.blacklistWins[index] === true)).toHaveLength(1);
-    }
-
-    const store = await openSqliteStore(path);
-    const recorded = new Set((await store.listTokens()).map((t) => t.jti));
-    const expected = new Set([...rounds.map((r) => r.old.jti), ...winners.flat(), ...sharedBlacklist.map((t) => t.jti)]);
-    expect(recorded).toEqual(expected);
-    for (const round of rounds) expect(await store.isBlacklisted(round.old.jti)).toBe(true);
-    await store.close();
-    const migrations = withRawConnection(path, (db) => db.prepare('SELECT name FROM tessera_migration').all());
-    // Every migration applied exactly once, whichever process applied it.
-    const known = Object.keys(await new TesseraMigrationProvider('sqlite').getMigrations()).sort();
-    expect(migrations).toEqual(known.map((name) => ({ name })));
-  });
-
+describe('SQLite store beside another process', () => {
   it("waits for another process's write lock instead of failing (busy_timeout)", async () => {
-    const path = freshDbPath();
-    const store = await openSqliteStore(path);
+    const database = sqliteFile.fresh();
+    const store = await database.open();
     await store.migrate();
-    const holder = startWorker(['hold-lock', '-', path, '1500']);
+    const holder = startWorker('hold-lock', '-', database, '1500');
     expect(await nextLine(holder)).toBe('locked');
     const started = Date.now();
     expect(await store.blacklist(token(), new Date())).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(await holder.exited).toBe(0);
-    await store.close();
-  });
-
-  it('loses nothing committed when a writing process is SIGKILLed', async () => {
-    const path = freshDbPath();
-    const writer = startWorker(['stream', compiledStoreUrl, path]);
-    expect(await nextLine(writer)).toBe('ready');
-    const committed: string[] = [];
-    while (committed.length < 300) {
-      const line = await nextLine(writer);
-      committed.push(line.replace(/^committed /, ''));
-    }
-    writer.child.kill('SIGKILL');
-    expect(await writer.exited).toBeNull();
-
-    const store = await openSqliteStore(path);
-    for (const jti of committed) expect(await store.isBlacklisted(jti)).toBe(true);
     await store.close();
   });
 });
