@@ -204,6 +204,7 @@ export function createServer(tessera: Tessera, options: ServerOptions = {}): Fas
       requestId: requestIdGenerator(tessera),
       headers: (raw) => restoreClientHeaders(raw.headers, raw.rawHeaders, tokenHeader),
       answer,
+      reportError,
       closing: () => closing,
       answered: tessera.settings.LOG_REQUESTS
         ? (id, method, url, status, ms) => app.log.info(requestLine(id, method, url, status, ms), 'request')

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse } from '../http/responses.js';
 import type { HttpResponse } from '../http/http-types.js';
-import { writeAnswer } from './direct-path.js';
+import { installDirectPath, writeAnswer } from './direct-path.js';
 
 /** The object form, as the bundled server wrote answers before the flat list. */
 function writeAsObject(raw: ServerResponse, response: HttpResponse, method: string): void {
@@ -68,6 +68,37 @@ describe('writeAnswer', () => {
       const flat = await bytesOf(writeAnswer, answer(), method);
       expect(flat).toBe(await bytesOf(writeAsObject, answer(), method));
       expect(flat.match(/\r\ncontent-length: /g)).toHaveLength(1);
+    }
+  });
+});
+
+describe('installDirectPath', () => {
+  it('reports an error that escapes the answer and answers 500 in DRF shape, and the server stays up', async () => {
+    const server = createServer(() => {
+      throw new Error('Fastify is not reached: the path is a direct one');
+    });
+    const reported: { error: unknown; method: string; path: string }[] = [];
+    installDirectPath(server, {
+      paths: new Set(['/api/token/verify/']),
+      bodyLimit: 1024,
+      requestId: () => 'id',
+      headers: () => ({}),
+      answer: () => Promise.reject(new TypeError('a hook threw')),
+      reportError: (error, where) => reported.push({ error, ...where }),
+      closing: () => false,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const answer = await fetch(`http://127.0.0.1:${port}/api/token/verify/`, { method: 'POST', body: '{}' });
+      expect(answer.status).toBe(500);
+      expect(await answer.json()).toEqual({ detail: 'A server error occurred.' });
+      expect(reported).toHaveLength(1);
+      expect(reported[0]).toMatchObject({ method: 'POST', path: '/api/token/verify/' });
+      expect(String(reported[0]?.error)).toContain('a hook threw');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

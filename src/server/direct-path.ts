@@ -30,6 +30,8 @@ export interface DirectPathOptions {
   readonly answer: (request: HttpRequest, started: number) => Promise<HttpResponse>;
   /** True once the server is closing: Fastify then answers (Connection: close, 503). */
   readonly closing: () => boolean;
+  /** Reports an error that escaped `answer` (a bug: the router turns every refusal into an answer). */
+  readonly reportError: (error: unknown, where: { method: string; path: string }) => void;
   /** Called once an answer is written (LOG_REQUESTS' line, as Fastify's onResponse hook writes it). */
   readonly answered?: ((requestId: string, method: string, url: string, status: number, elapsedMs: number) => void) | undefined;
 }
@@ -110,9 +112,12 @@ function answerDirectly(raw: IncomingMessage, response: ServerResponse, options:
     };
     options.answer(request, started).then(
       write,
-      // The router turns every error into a response; what escapes is a bug: Fastify's error
-      // handler's 500 (logged by `answer`'s caller).
-      () => write(INTERNAL_ERROR),
+      // The router turns every error into a response; what escapes is a bug: reported, and
+      // answered with the 500 Fastify's error handler gives on the other path.
+      (error: unknown) => {
+        options.reportError(error, { method, path: request.path });
+        write(INTERNAL_ERROR);
+      },
     );
   };
   if (method === 'GET') {
