@@ -64,6 +64,15 @@ describe('kyselySqliteDatabase', () => {
     expect([...adapter.prepare('select "id" from "t" order by "id"').iterate([])]).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
+  it('answers the next call with its own parameters after a one-row read failed', () => {
+    // abs() of the smallest integer overflows: the step fails after the parameters are bound.
+    // libsql leaves such a statement halted with those parameters, and reusing it answered the
+    // next call with the failed call's row (another user's row, for a lookup by id).
+    const sql = 'select "name", abs(?) as "n" from "t" where "id" = ? limit 1';
+    expect(() => adapter.prepare(sql).all([-9223372036854775808n, 1])).toThrow(/overflow/i);
+    expect(adapter.prepare(sql).all([5, 2])).toEqual([{ name: 'b', n: 5 }]);
+  });
+
   it('follows a column another connection adds under a cached select *', () => {
     const star = 'select * from "t" where "id" = ?';
     expect(Object.keys(adapter.prepare(star).all([1])[0] as object)).not.toContain('added');

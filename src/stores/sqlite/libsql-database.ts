@@ -100,6 +100,16 @@ function* readEach(entry: CachedStatement, parameters: readonly unknown[]): Iter
   for (const values of statement.iterate(encodeAll(parameters))) yield names === undefined ? values : namedRow(names, values as unknown[]);
 }
 
+/** Iterates `rows`, calling `drop` before rethrowing if a step fails. */
+function* dropEachOnError(rows: IterableIterator<unknown>, drop: () => void): IterableIterator<unknown> {
+  try {
+    yield* rows;
+  } catch (error) {
+    drop();
+    throw error;
+  }
+}
+
 /**
  * Wraps `connection` for Kysely's `SqliteDialect`. Prepared statements are cached by SQL text:
  * Kysely prepares every query anew, and preparing was 15% of a protected request's CPU in a
@@ -126,11 +136,25 @@ export function kyselySqliteDatabase(connection: LibsqlConnection): SqliteDataba
     },
     prepare(source: string): SqliteStatement {
       const entry = prepared(source);
+      // A statement whose step failed is dropped from the cache, never reused: libsql leaves it
+      // halted with the failed call's parameters bound, and the next `get` on it answered with
+      // that call's row (another user's row, for a lookup by id) or its error.
+      const drop = (): void => {
+        if (statements.get(source) === entry) statements.delete(source);
+      };
+      const dropOnError = <Result>(read: () => Result): Result => {
+        try {
+          return read();
+        } catch (error) {
+          drop();
+          throw error;
+        }
+      };
       return {
         reader: entry.reader,
-        all: (parameters) => readAll(entry, parameters),
-        run: (parameters) => entry.statement.run(encodeAll(parameters)),
-        iterate: (parameters) => readEach(entry, parameters),
+        all: (parameters) => dropOnError(() => readAll(entry, parameters)),
+        run: (parameters) => dropOnError(() => entry.statement.run(encodeAll(parameters))),
+        iterate: (parameters) => dropEachOnError(readEach(entry, parameters), drop),
       };
     },
   };
