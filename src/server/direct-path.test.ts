@@ -101,4 +101,37 @@ describe('installDirectPath', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+  it('reports an answer Node cannot write and closes that connection: no unhandled rejection, the next request answered', async () => {
+    const server = createServer(() => {
+      throw new Error('Fastify is not reached: the path is a direct one');
+    });
+    const reported: unknown[] = [];
+    let calls = 0;
+    installDirectPath(server, {
+      paths: new Set(['/api/token/verify/']),
+      bodyLimit: 1024,
+      requestId: () => 'id',
+      headers: () => ({}),
+      // The first answer carries a header value Node refuses (a line break), so writeHead throws.
+      answer: () =>
+        Promise.resolve(
+          calls++ === 0 ? jsonResponse(200, {}, 'POST, OPTIONS', { 'x-bad': 'a\r\nb' }) : jsonResponse(200, {}, 'POST, OPTIONS'),
+        ),
+      reportError: (error) => reported.push(error),
+      closing: () => false,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      await expect(fetch(`http://127.0.0.1:${port}/api/token/verify/`, { method: 'POST', body: '{}' })).rejects.toThrow();
+      expect(reported).toHaveLength(1);
+      expect(String(reported[0])).toMatch(/invalid character/i);
+      const next = await fetch(`http://127.0.0.1:${port}/api/token/verify/`, { method: 'POST', body: '{}' });
+      expect(next.status).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

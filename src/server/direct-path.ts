@@ -110,15 +110,24 @@ function answerDirectly(raw: IncomingMessage, response: ServerResponse, options:
       secure: false,
       requestId,
     };
-    options.answer(request, started).then(
-      write,
-      // The router turns every error into a response; what escapes is a bug: reported, and
-      // answered with the 500 Fastify's error handler gives on the other path.
-      (error: unknown) => {
+    options
+      .answer(request, started)
+      .then(
+        write,
+        // The router turns every error into a response; what escapes is a bug: reported, and
+        // answered with the 500 Fastify's error handler gives on the other path.
+        (error: unknown) => {
+          options.reportError(error, { method, path: request.path });
+          write(INTERNAL_ERROR);
+        },
+      )
+      // Writing itself failed (a header value Node refuses, a socket torn down mid-write): there is
+      // no answer left to give, so the error is reported and the connection closed, never left
+      // as an unhandled rejection.
+      .catch((error: unknown) => {
         options.reportError(error, { method, path: request.path });
-        write(INTERNAL_ERROR);
-      },
-    );
+        response.destroy();
+      });
   };
   if (method === 'GET') {
     respond(EMPTY);
