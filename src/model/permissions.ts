@@ -55,8 +55,13 @@ export interface NewPermissionOptions {
 export interface PermissionStore {
   /** The user's groups and permissions (direct and through groups), in one round trip. */
   authorizationOf(userId: number): Promise<UserAuthorization>;
-  /** `'app_label.codename'` of the permissions granted to the user directly (not through a group), sorted. */
-  directPermissionsOf(userId: number): Promise<string[]>;
+  /**
+   * `'app_label.codename'` of the permissions granted to the user directly (not through a group),
+   * sorted. Optional, so a store written before it still fits: without it the admin console shows
+   * no "Groups and permissions" card for a user (groups remain manageable from the group pages and
+   * the CLI).
+   */
+  directPermissionsOf?(userId: number): Promise<string[]>;
   /** Every group, by name. */
   listGroups(): Promise<GroupRecord[]>;
   /** Every `auth_permission` row, by codename. */

@@ -23,7 +23,10 @@ export function invalidatingPermissions(inner: PermissionStore, changed: (userId
     };
   return {
     authorizationOf: (userId) => inner.authorizationOf(userId),
-    directPermissionsOf: (userId) => inner.directPermissionsOf(userId),
+    // Optional on PermissionStore: offered only when the inner store has it.
+    ...(inner.directPermissionsOf !== undefined && {
+      directPermissionsOf: (userId: number) => inner.directPermissionsOf?.(userId) ?? Promise.resolve([]),
+    }),
     listGroups: () => inner.listGroups(),
     listPermissions: () => inner.listPermissions(),
     groupMembers: (group) => inner.groupMembers(group),

@@ -4,10 +4,13 @@ import type { Visitor } from './console-layout.js';
 import type { PrivilegesView } from './privileges-view.js';
 import type { Visit } from './visit.js';
 
-/** The card's data, or `undefined` when the store keeps no groups and permissions (no card then). */
+/**
+ * The card's data, or `undefined` when the store keeps no groups and permissions, or cannot tell
+ * a user's direct permissions from those through groups (no card then).
+ */
 export async function privilegesViewOf(visit: Visit, visitor: Visitor, user: User): Promise<PrivilegesView | undefined> {
   const { permissions } = visit.store;
-  if (permissions === undefined) return undefined;
+  if (permissions?.directPermissionsOf === undefined) return undefined;
   const [groups, offered, authorization, direct] = await Promise.all([
     permissions.listGroups(),
     permissions.listPermissions(),
