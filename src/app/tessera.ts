@@ -89,7 +89,10 @@ export interface Tessera {
   /**
    * The store (the one passed as `store`, or the one DATABASE_URL names), behind this process's
    * user cache: writes through it drop the cached user, so the next request sees them. For
-   * seeding users, scripts and tests; requests go through the routes.
+   * seeding users, scripts and tests; requests go through the routes. A change of staff,
+   * superuser, groups or permissions made here does not move the user's token cut-off
+   * (REVOKE_ON_PRIVILEGE_CHANGE applies to the admin console's and the CLI's changes): tokens
+   * already issued keep what they carry until they expire or the user's cut-off moves.
    *
    * @example
    * ```ts

@@ -38,7 +38,7 @@ export function cutOffNote(cutsOff: boolean, whose: string): SafeHtml {
     ${
       cutsOff
         ? `Saving a change cuts off the tokens ${whose} before it (REVOKE_ON_PRIVILEGE_CHANGE): they log in or refresh again.`
-        : `Tokens ${whose} keep what they carry until they expire (REVOKE_ON_PRIVILEGE_CHANGE is off); the server sees the change at once.`
+        : `Tokens ${whose} keep what they carry until they expire (REVOKE_ON_PRIVILEGE_CHANGE is off); routes that load the user see the change at once, stateless ones do not.`
     }
   </p>`;
 }
