@@ -57,6 +57,8 @@ const USAGE = `Usage: npm run bench -- [options]
                       --servers reference,tessera,tessera-pg))
   --build             run npm run build first even if dist/ exists
   REF_WORKERS=N       gunicorn workers for the reference (default 2)
+  BENCH_TESSERA_WORKERS=N  tessera serve --workers N (default 1; for --no-pin runs where the
+                      reference's workers use every core)
   BENCH_TESSERA_CLI=PATH  measure another build of Tessera (default dist/cli/main.js; not built)
   BENCH_BASE_CLI=PATH  the tessera-base variant: another build measured in the same rounds, for
                       a before/after ratio (--servers tessera,tessera-base)
@@ -64,6 +66,14 @@ const USAGE = `Usage: npm run bench -- [options]
   BENCH_POSTGRES_URL=URL  PostgreSQL for tessera-pg (default postgres://postgres@127.0.0.1:5432/tessera_bench)`;
 
 const log = (message) => process.stderr.write(`${message}\n`);
+
+/** The workloads a pinned run measures a second time unpinned (issue 20's refresh targets). */
+const UNPINNED_WORKLOADS = new Set(['refresh', 'rotation']);
+
+/** `workload` measured unpinned, with `processes` processes for each server. */
+function unpinnedTwin(workload, processes) {
+  return { ...workload, id: `${workload.id}-unpinned`, title: `${workload.title}, unpinned, ${processes} processes each` };
+}
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -212,6 +222,29 @@ async function main() {
     summaries[workload.id] = summariseWorkload(rounds);
   }
 
+  // Issue 20 states the refresh targets unpinned: the reference's gunicorn workers and Tessera
+  // each on every core, with as many processes (`tessera serve --workers`), wrk beside them. A
+  // pinned run measures those two workloads again that way, in the same run.
+  const unpinnedKinds = servers.filter((server) => server === 'reference' || server === 'tessera');
+  if (options.cpus.server !== undefined && unpinnedKinds.length === 2) {
+    for (const workload of workloads.filter((w) => UNPINNED_WORKLOADS.has(w.id))) {
+      const twin = unpinnedTwin(workload, options.refWorkers);
+      const rounds = await measureWorkload(twin, unpinnedKinds, {
+        rounds: options.rounds,
+        seconds: options.seconds,
+        warmup: options.warmup,
+        connections: options.connections,
+        loadCpus: undefined,
+        start: (kind, extra) => startLive(kind, { ...extra, cpus: undefined, tesseraWorkers: options.refWorkers }),
+        stop: stopLive,
+        log: (message) => log(message.replace(/\] ([\w-]+)/, (_, kind) => `] ${SERVER_LABELS[kind] ?? kind}`)),
+        problem: (message) => problems.push(message),
+      });
+      summaries[twin.id] = summariseWorkload(rounds);
+      workloads.push(twin);
+    }
+  }
+
   const memory = {};
   if (options.only.includes('memory')) {
     for (const kind of servers) {
@@ -249,6 +282,7 @@ async function main() {
   const latency = latencyTable(workloads, summaries, servers);
   const resources = resourceTable(memory, startup, servers);
   const titles = Object.fromEntries(WORKLOADS.map((w) => [w.id, w.title]));
+  for (const workload of workloads) titles[workload.id] = workload.title;
   const targets = targetTable(summaries, titles, memory, startup?.tessera, { pinned: options.cpus.server !== undefined });
   const noteLines = notes(workloads, summaries);
   const placementLine =

@@ -20,6 +20,8 @@ const NOT_SETTINGS: Readonly<Record<string, string>> = {
   NODE_ENV: "Node's environment switch (production mode)",
   BENCH_TESSERA_CLI: "the benchmark's switch to measure another build (bench/lib/servers.mjs)",
   BENCH_BASE_CLI: "the benchmark's build to compare with, its tessera-base variant (bench/lib/servers.mjs)",
+  BENCH_TESSERA_WORKERS: "the benchmark's process count for Tessera (bench/lib/servers.mjs)",
+  REF_WORKERS: "the benchmark's gunicorn worker count for the reference (bench/run.mjs)",
   PASSWORD_HASHERS: "a Django setting (the Django project's, named in the comparison)",
   AUTH_USER_MODEL: "a Django setting (the Django project's custom user model)",
   SIMPLE_JWT: "the Django project's simplejwt settings dictionary",

@@ -142,20 +142,27 @@ export function resourceTable(memory, startup = {}, servers = ALL_SERVERS) {
 /**
  * The targets of issue 20, each with the measured figure (the median of per-round ratios, with
  * their range) and PASS / FAIL (n/a when the run did not measure it). Refresh targets: ≥ 10x
- * the reference unpinned, which is about ≥ 20x with both pinned to one core (the reference's
- * two gunicorn workers then share that core instead of using both).
+ * the reference with both unpinned (the `<id>-unpinned` twins a pinned run measures, each
+ * server with as many processes), which the issue estimates as ≥ 20x with both pinned to one
+ * core: the pinned ratio is shown beside it, marked as the estimate, not the target.
  * @param {Record<string, ReturnType<typeof summariseWorkload>>} summaries
  * @param {Record<string, string>} titles  workload id -> title
  */
 export function targetTable(summaries, titles, memory, startupMs, { pinned = true } = {}) {
   const rows = [];
-  const ratioTarget = (workloadId, server, minimum) => {
+  const ratioTarget = (workloadId, server, minimum, { label: rowLabel, estimate = false } = {}) => {
     const r = summaries[workloadId]?.ratios[server];
     const byCpu = summaries[workloadId]?.cpuRatios[server];
     const label = { reference: 'the reference', fastify: 'the peer', bare: 'bare node:http' }[server];
     const spread = (x) =>
       x === undefined ? '–' : `${formatRatio(x.median)}${x.rounds > 1 ? ` (${formatRatio(x.min)}-${formatRatio(x.max)})` : ''}`;
-    rows.push([`${titles[workloadId]}: ≥ ${minimum}x ${label}`, spread(r), spread(byCpu), verdict(r?.median, (v) => v >= minimum)]);
+    const result = verdict(r?.median, (v) => v >= minimum);
+    rows.push([
+      rowLabel ?? `${titles[workloadId]}: ≥ ${minimum}x ${label}`,
+      spread(r),
+      spread(byCpu),
+      estimate && result !== 'n/a' ? `${result} (estimate only)` : result,
+    ]);
   };
   for (const id of ['protected', 'protected-many']) {
     ratioTarget(id, 'fastify', 1);
@@ -163,9 +170,17 @@ export function targetTable(summaries, titles, memory, startupMs, { pinned = tru
   }
   ratioTarget('verify', 'fastify', 1);
   ratioTarget('verify', 'bare', 0.8);
-  const refreshMinimum = pinned ? 20 : 10;
-  ratioTarget('refresh', 'reference', refreshMinimum);
-  ratioTarget('rotation', 'reference', refreshMinimum);
+  for (const id of ['refresh', 'rotation']) {
+    if (summaries[`${id}-unpinned`] === undefined) {
+      ratioTarget(id, 'reference', pinned ? 20 : 10);
+      continue;
+    }
+    ratioTarget(`${id}-unpinned`, 'reference', 10);
+    ratioTarget(id, 'reference', 20, {
+      label: `${titles[id]}, pinned to one core: ≈ 20x the reference (the issue's estimate of the line above)`,
+      estimate: true,
+    });
+  }
   ratioTarget('login', 'reference', 3);
   const mixed = summaries.mixed?.servers.tessera?.p99Ms;
   rows.push([

@@ -89,7 +89,7 @@ export const SERVERS_WITH_USERS = new Set(['reference', 'tessera', 'tessera-pg',
  * pins the server (taskset -c; all its processes and threads inherit it).
  * @returns {Promise<RunningServer>}
  */
-export async function startServer(kind, { secret, rotate = false, refWorkers = 2, nodeArgs = [], cpus }) {
+export async function startServer(kind, { secret, rotate = false, refWorkers = 2, nodeArgs = [], cpus, tesseraWorkers }) {
   switch (kind) {
     case 'reference':
       return startReference({ secret, rotate, refWorkers, cpus });
@@ -105,7 +105,7 @@ export async function startServer(kind, { secret, rotate = false, refWorkers = 2
       const cli = kind === 'tessera-base' ? BASE_CLI : TESSERA_CLI;
       const prepared = await prepareTessera({ secret, rotate, extraEnv, postgres: kind === 'tessera-pg', cli });
       try {
-        const server = await spawnTesseraServe(prepared, { nodeArgs, cpus });
+        const server = await spawnTesseraServe(prepared, { nodeArgs, cpus, workers: tesseraWorkers });
         return {
           ...server,
           stop: async () => {
@@ -179,7 +179,10 @@ export async function prepareTessera({ secret, rotate = false, extraEnv = {}, po
  * Spawns `tessera serve` on a prepared database; resolves once the port answers, with
  * `spawnedAt` (performance.now() just before spawn) so callers can time the start-up.
  */
-export async function spawnTesseraServe(prepared, { nodeArgs = [], ready = 'any', cpus } = {}) {
+export async function spawnTesseraServe(
+  prepared,
+  { nodeArgs = [], ready = 'any', cpus, workers = process.env.BENCH_TESSERA_WORKERS } = {},
+) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const logPath = join(prepared.dir, `serve-${port}.log`);
@@ -193,6 +196,8 @@ export async function spawnTesseraServe(prepared, { nodeArgs = [], ready = 'any'
     '127.0.0.1',
     '--port',
     String(port),
+    // Unpinned runs give Tessera the reference's number of processes (gunicorn's workers).
+    ...(workers ? ['--workers', String(workers)] : []),
   ]);
   const child = spawn(command, args, {
     env: prepared.env,
