@@ -44,6 +44,46 @@ describe('withUserCache', () => {
     expect(await cached.emailTaken('nobody@example.com')).toBe(false);
   });
 
+  it('answers but does not keep a read that an invalidation overtook (the row it holds may be older than the change)', async () => {
+    // The read takes its snapshot, then waits, as a PostgreSQL query in flight would.
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const read = inner.findUser.bind(inner);
+    inner.findUser = async (field, value) => {
+      const row = await read(field, value);
+      await gate;
+      return row;
+    };
+    const racing = cached.findCachedUser('id', id);
+    await new Promise((wake) => setTimeout(wake, 10));
+    await inner.updateUser(id, { isActive: false }); // another instance commits...
+    cached.invalidateUser(id); // ...and Redis relays it while the read is in flight
+    release();
+    expect((await racing)?.isActive).toBe(true);
+    inner.findUser = read;
+    expect((await cached.findCachedUser('id', id))?.isActive).toBe(false);
+  });
+
+  it("does the same for a user's groups and permissions", async () => {
+    const permissions = inner.permissions!;
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const read = permissions.authorizationOf.bind(permissions);
+    permissions.authorizationOf = async (userId) => {
+      const authorization = await read(userId);
+      await gate;
+      return authorization;
+    };
+    const racing = cached.findCachedAuthorization(id);
+    await new Promise((wake) => setTimeout(wake, 10));
+    await permissions.addUserToGroup(id, 'editors');
+    cached.invalidateUser(id);
+    release();
+    expect((await racing).groups).toEqual([]);
+    permissions.authorizationOf = read;
+    expect((await cached.findCachedAuthorization(id)).groups).toEqual(['editors']);
+  });
+
   it('caches nothing with a TTL of 0', async () => {
     const uncached = withUserCache(inner, { ttlSeconds: 0 });
     await uncached.findCachedUser('id', id);

@@ -87,6 +87,13 @@ class UserCachingStore implements CachedStore {
   readonly #now: () => number;
   readonly #entries = new Map<number, Entry<User>>();
   readonly #authorizations = new Map<number, Entry<UserAuthorization>>();
+  /**
+   * Counts invalidations. A read that began before one may hold the row as it was before the
+   * change (on PostgreSQL the query can be in flight while another instance commits and Redis
+   * relays the invalidation); it is answered but not stored, or it would serve the old row (an
+   * old token version, a removed group) for a whole TTL after the invalidation.
+   */
+  #generation = 0;
   readonly #listeners: ((id: number) => void)[] = [];
   readonly #sessions: RevokedSessionCache | undefined;
   readonly #sessionListeners: ((id: string) => void)[] = [];
@@ -151,8 +158,9 @@ class UserCachingStore implements CachedStore {
     if (this.#ttlMs <= 0 || field !== 'id' || typeof value !== 'number') return this.#inner.findUser(field, value);
     const entry = this.#entries.get(value);
     if (entry !== undefined && entry.expiresAt > this.#now()) return entry.value;
+    const generation = this.#generation;
     const user = await this.#inner.findUser(field, value);
-    if (user !== undefined) this.#remember(this.#entries, value, user);
+    if (user !== undefined && generation === this.#generation) this.#remember(this.#entries, value, user);
     return user;
   }
 
@@ -162,8 +170,9 @@ class UserCachingStore implements CachedStore {
     if (this.#ttlMs <= 0) return permissions.authorizationOf(userId);
     const entry = this.#authorizations.get(userId);
     if (entry !== undefined && entry.expiresAt > this.#now()) return entry.value;
+    const generation = this.#generation;
     const authorization = await permissions.authorizationOf(userId);
-    this.#remember(this.#authorizations, userId, authorization);
+    if (generation === this.#generation) this.#remember(this.#authorizations, userId, authorization);
     return authorization;
   }
 
@@ -173,6 +182,7 @@ class UserCachingStore implements CachedStore {
   }
 
   invalidateUser(id?: number): void {
+    this.#generation++;
     if (id === undefined) {
       this.#entries.clear();
       this.#authorizations.clear();
