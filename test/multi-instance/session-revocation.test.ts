@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsOf, client, KYOKO } from '../http/api-suite.js';
 import { serveCli, startCliServer, type CliServerProcess } from '../support/cli-server.js';
 import { startPostgresPair, type PostgresPair } from '../support/postgres-pair.js';
+import { statusSettled } from '../support/settled-status.js';
 
 type Api = ReturnType<typeof client>;
 const SESSION_SETTINGS = {
@@ -27,16 +28,6 @@ async function login(api: Api): Promise<{ refresh: string; access: string }> {
 }
 
 const logout = (api: Api, refresh: string) => api.post('/api/token/blacklist/', { refresh });
-
-/** The status `api` answers for `access` once it is 401, or the last one after two seconds (a relayed message). */
-async function statusSettled(api: Api, access: string): Promise<number> {
-  let status = 0;
-  for (const deadline = Date.now() + 2000; Date.now() < deadline; await new Promise((wake) => setTimeout(wake, 20))) {
-    status = (await api.get('/protected/', access)).status;
-    if (status === 401) break;
-  }
-  return status;
-}
 
 describe('one server on SQLite, TOKEN_SESSION_CLAIM=sid', () => {
   let server: CliServerProcess;

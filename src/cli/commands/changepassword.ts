@@ -4,8 +4,9 @@
  * `--password-stdin` reads the password from stdin (a pipe, a secret file), validated the same way.
  *
  * Like every other password change it cuts off the user's tokens (issue 15): access tokens issued
- * before stop working, refresh tokens are blacklisted, console sign-ins end. A running server sees
- * the change at once, or within USER_CACHE_TTL on a user it had cached.
+ * before stop working, refresh tokens are blacklisted, console sign-ins end. With REDIS_URL the
+ * change is announced on Redis and every running server drops the user from its cache at once;
+ * without it, a server that had the user cached sees the change within USER_CACHE_TTL.
  */
 import { Command } from 'commander';
 import { userInfo } from 'node:os';
@@ -15,6 +16,7 @@ import { validatePassword } from '../../passwords/validators.js';
 import { endSessionsInStore } from '../../sessions/end-every-session.js';
 import { openStore } from '../../stores/open-store.js';
 import type { User } from '../../model/user.js';
+import { announceUserChanges } from '../announce-user-changes.js';
 import { ask, canAsk, readStdin } from '../prompt.js';
 
 /** Django's `MAX_TRIES`. */
@@ -60,6 +62,7 @@ export function changePasswordCommand(): Command {
           detail: `password changed with tessera changepassword; tokens issued before cut off; ${revokedTokens} refresh token${revokedTokens === 1 ? '' : 's'} blacklisted`,
           ip: null,
         });
+        if (settings.REDIS_URL !== null) await announceUserChanges(settings.REDIS_URL, [user.id]);
         process.stdout.write(`Password changed successfully for user '${user.username}'\n`);
       } finally {
         await store.close();

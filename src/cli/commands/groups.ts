@@ -10,11 +10,11 @@ import { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { loadSettings } from '../../config/load-settings.js';
 import type { Settings } from '../../config/settings.js';
-import { stderrLogger } from '../../model/logger.js';
 import type { PermissionStore } from '../../model/permissions.js';
 import type { Store } from '../../model/store.js';
 import { openStore } from '../../stores/open-store.js';
 import { changePrivileges } from '../../users/privilege-change.js';
+import { announceUserChanges } from '../announce-user-changes.js';
 
 async function withStore<T>(work: (store: Store, settings: Settings, permissions: PermissionStore) => Promise<T>): Promise<T> {
   const { settings } = loadSettings();
@@ -32,24 +32,6 @@ async function userIdOf(store: Store, username: string): Promise<number> {
   const user = await store.findUser('username', username);
   if (user === undefined) throw new Error(`user '${username}' does not exist`);
   return user.id;
-}
-
-/** Publishes the change on Redis, so running servers drop the users from their caches at once. */
-async function announce(url: string, ids: readonly number[]): Promise<void> {
-  // Loaded here, not at the top: every `tessera` command (serve included) would load redis.
-  const [{ RedisLink }, { announceUserChanges }] = await Promise.all([
-    import('../../stores/redis/redis-link.js'),
-    import('../../stores/redis/invalidation-bus.js'),
-  ]);
-  const link = RedisLink.open(url, stderrLogger);
-  try {
-    const deadline = Date.now() + 5000;
-    while (!link.client.isReady && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 20));
-    if (link.client.isReady) await announceUserChanges(link, ids);
-    else process.stderr.write('Redis (REDIS_URL) is not reachable: running servers see the change within USER_CACHE_TTL.\n');
-  } finally {
-    await link.close();
-  }
 }
 
 /** Runs one change with the cut-off policy, audits it, announces it, and says what it did. */
@@ -72,7 +54,7 @@ async function change(
         detail: `with tessera; ${outcome.changed.length} user${outcome.changed.length === 1 ? '' : 's'} changed${outcome.cutOff ? '; tokens issued before cut off' : ''}`,
         ip: null,
       });
-      if (settings.REDIS_URL !== null) await announce(settings.REDIS_URL, outcome.changed);
+      if (settings.REDIS_URL !== null) await announceUserChanges(settings.REDIS_URL, outcome.changed);
     }
     const users = outcome.changed.length;
     process.stdout.write(
