@@ -13,10 +13,11 @@
  * Progress goes to stderr, the tables to stdout.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { newestSourceMtime } from '../scripts/build-if-stale.mjs';
 import { placement } from './lib/cpu.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { writeBenchmarksDoc } from './lib/docs.mjs';
@@ -136,17 +137,6 @@ function referenceWorkers() {
   const value = Number(process.env.REF_WORKERS ?? 2);
   if (!Number.isInteger(value) || value < 1) throw new Error(`REF_WORKERS must be a positive integer, not ${process.env.REF_WORKERS}`);
   return value;
-}
-
-/** Newest modification time of the TypeScript sources that end up in dist/. */
-function newestSourceMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
 }
 
 /** Builds dist/ when it is missing (or when asked); returns false if Tessera cannot run. */
