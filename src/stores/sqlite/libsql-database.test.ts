@@ -73,6 +73,17 @@ describe('kyselySqliteDatabase', () => {
     expect(adapter.prepare(sql).all([5, 2])).toEqual([{ name: 'b', n: 5 }]);
   });
 
+  it('answers a one-row read with its own parameters after an iteration of the same SQL was left midway', () => {
+    // Kysely's stream() iterates; a consumer that breaks out leaves libsql's statement midway,
+    // and libsql's get() on it answered the abandoned iteration's row, not its own parameters'.
+    const sql = 'select "name" from "t" where "id" >= ? order by "id" limit 1';
+    for (const row of adapter.prepare(sql).iterate([2])) {
+      expect(row).toEqual({ name: 'b' });
+      break;
+    }
+    expect(adapter.prepare(sql).all([1])).toEqual([{ name: 'a' }]);
+  });
+
   it('follows a column another connection adds under a cached select *', () => {
     const star = 'select * from "t" where "id" = ?';
     expect(Object.keys(adapter.prepare(star).all([1])[0] as object)).not.toContain('added');

@@ -100,13 +100,18 @@ function* readEach(entry: CachedStatement, parameters: readonly unknown[]): Iter
   for (const values of statement.iterate(encodeAll(parameters))) yield names === undefined ? values : namedRow(names, values as unknown[]);
 }
 
-/** Iterates `rows`, calling `drop` before rethrowing if a step fails. */
-function* dropEachOnError(rows: IterableIterator<unknown>, drop: () => void): IterableIterator<unknown> {
+/**
+ * Iterates `rows`, calling `drop` if a step fails or the iteration is left before its end (a
+ * `break` in Kysely's `stream()`): libsql then leaves the statement midway, and its next `get`
+ * answered the abandoned iteration's row instead of stepping with its own parameters.
+ */
+function* dropUnlessIteratedToEnd(rows: IterableIterator<unknown>, drop: () => void): IterableIterator<unknown> {
+  let finished = false;
   try {
     yield* rows;
-  } catch (error) {
-    drop();
-    throw error;
+    finished = true;
+  } finally {
+    if (!finished) drop();
   }
 }
 
@@ -114,7 +119,8 @@ function* dropEachOnError(rows: IterableIterator<unknown>, drop: () => void): It
  * Wraps `connection` for Kysely's `SqliteDialect`. Prepared statements are cached by SQL text:
  * Kysely prepares every query anew, and preparing was 15% of a protected request's CPU in a
  * profile (`node --cpu-prof`, wrk on GET /protected/). Reuse is safe: Kysely runs one query at
- * a time on this single connection and reads each result to the end.
+ * a time on this single connection, and a statement not read to its end (a failed step, a
+ * stream left midway) is dropped from the cache.
  */
 export function kyselySqliteDatabase(connection: LibsqlConnection): SqliteDatabase {
   // Each statement with its `reader` flag, read once: libsql's getter asks the native side on
@@ -136,9 +142,10 @@ export function kyselySqliteDatabase(connection: LibsqlConnection): SqliteDataba
     },
     prepare(source: string): SqliteStatement {
       const entry = prepared(source);
-      // A statement whose step failed is dropped from the cache, never reused: libsql leaves it
-      // halted with the failed call's parameters bound, and the next `get` on it answered with
-      // that call's row (another user's row, for a lookup by id) or its error.
+      // A statement whose step failed, or whose iteration was left midway, is dropped from the
+      // cache, never reused: libsql leaves it halted with that call's parameters bound, and the
+      // next `get` on it answered with that call's row (another user's row, for a lookup by id)
+      // or its error.
       const drop = (): void => {
         if (statements.get(source) === entry) statements.delete(source);
       };
@@ -154,7 +161,7 @@ export function kyselySqliteDatabase(connection: LibsqlConnection): SqliteDataba
         reader: entry.reader,
         all: (parameters) => dropOnError(() => readAll(entry, parameters)),
         run: (parameters) => dropOnError(() => entry.statement.run(encodeAll(parameters))),
-        iterate: (parameters) => dropEachOnError(readEach(entry, parameters), drop),
+        iterate: (parameters) => dropUnlessIteratedToEnd(readEach(entry, parameters), drop),
       };
     },
   };
