@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, type Verifier } from '../../src/app/verifier.js';
 import { TokenError } from '../../src/errors.js';
 import { claimsOf, client, KYOKO } from '../http/api-suite.js';
-import { startCliServer, type CliServerProcess } from '../support/cli-server.js';
+import { startCliServer, tessera, type CliServerProcess } from '../support/cli-server.js';
 import { dropTestSchemas, freshPostgresUrl, requirePostgres } from '../support/postgres.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
@@ -120,5 +120,14 @@ describe.each([
     const after = await login();
     await expect(verifier().verifyToken(after.access)).resolves.toBeTruthy();
     expect((await verifier().authenticateHeader(`Bearer ${after.access}`))?.id).toBe(claimsOf(after.access).user_id);
+  });
+
+  it('refuses the older tokens of a user cut off by the command line (tessera groups)', async () => {
+    const before = await login();
+    await verifier().verifyToken(before.access);
+    const group = `cli-${Math.random().toString(36).slice(2)}`;
+    const added = await tessera(['groups', 'add', KYOKO.username, group], server.env);
+    expect(added.stdout).toContain('their tokens issued before are cut off');
+    expect(await refusalWithin(verifier(), before.access, withinMs)).toBe('cut_off');
   });
 });

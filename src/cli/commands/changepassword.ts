@@ -14,6 +14,7 @@ import { loadSettings } from '../../config/load-settings.js';
 import { hashPassword } from '../../passwords/hasher.js';
 import { validatePassword } from '../../passwords/validators.js';
 import { endSessionsInStore } from '../../sessions/end-every-session.js';
+import { feedCutOff } from '../../sessions/revocation-feed.js';
 import { openStore } from '../../stores/open-store.js';
 import type { User } from '../../model/user.js';
 import { announceUserChanges } from '../announce-user-changes.js';
@@ -51,7 +52,7 @@ export function changePasswordCommand(): Command {
         else if (!(await store.replacePassword(user.id, user.password, hash)))
           throw new Error(`the password of '${name}' changed while this command ran; run it again`);
         const now = new Date();
-        const { revokedTokens } = await endSessionsInStore(store, user.id, now);
+        const { tokenVersion, revokedTokens } = await endSessionsInStore(store, user.id, now);
         await store.audit?.recordAudit({
           at: now,
           actorId: null,
@@ -62,7 +63,13 @@ export function changePasswordCommand(): Command {
           detail: `password changed with tessera changepassword; tokens issued before cut off; ${revokedTokens} refresh token${revokedTokens === 1 ? '' : 's'} blacklisted`,
           ip: null,
         });
-        if (settings.REDIS_URL !== null) await announceUserChanges(settings.REDIS_URL, [user.id]);
+        if (settings.REDIS_URL !== null) {
+          const cutOff = feedCutOff(
+            { settings },
+            { userId: user.id, username: user.username, email: user.email, version: tokenVersion, at: now },
+          );
+          await announceUserChanges(settings.REDIS_URL, [user.id], [cutOff]);
+        }
         process.stdout.write(`Password changed successfully for user '${user.username}'\n`);
       } finally {
         await store.close();

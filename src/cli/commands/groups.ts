@@ -13,6 +13,8 @@ import type { Settings } from '../../config/settings.js';
 import type { PermissionStore } from '../../model/permissions.js';
 import type { Store } from '../../model/store.js';
 import { openStore } from '../../stores/open-store.js';
+import type { FeedCutOff } from '../../model/revocation-feed.js';
+import { feedCutOff } from '../../sessions/revocation-feed.js';
 import { changePrivileges } from '../../users/privilege-change.js';
 import { announceUserChanges } from '../announce-user-changes.js';
 
@@ -42,7 +44,17 @@ async function change(
 ): Promise<void> {
   await withStore(async (store, settings) => {
     const now = new Date();
-    const outcome = await changePrivileges({ settings, store }, now, (permissions) => run(permissions, store));
+    // The cut-offs made, as the revocation feed's push carries them (stand-alone verifiers on Redis).
+    const cutOffs: FeedCutOff[] = [];
+    const cutOffTokens = async (userId: number, at: Date): Promise<number> => {
+      const version = await store.cutOffTokens(userId, at);
+      const user = await store.findUser('id', userId);
+      if (user !== undefined) cutOffs.push(feedCutOff({ settings }, { userId, username: user.username, email: user.email, version, at }));
+      return version;
+    };
+    const outcome = await changePrivileges({ settings, store: { permissions: store.permissions, cutOffTokens } }, now, (permissions) =>
+      run(permissions, store),
+    );
     if (outcome.changed.length > 0) {
       await store.audit?.recordAudit({
         at: now,
@@ -54,7 +66,7 @@ async function change(
         detail: `with tessera; ${outcome.changed.length} user${outcome.changed.length === 1 ? '' : 's'} changed${outcome.cutOff ? '; tokens issued before cut off' : ''}`,
         ip: null,
       });
-      if (settings.REDIS_URL !== null) await announceUserChanges(settings.REDIS_URL, outcome.changed);
+      if (settings.REDIS_URL !== null) await announceUserChanges(settings.REDIS_URL, outcome.changed, cutOffs);
     }
     const users = outcome.changed.length;
     process.stdout.write(

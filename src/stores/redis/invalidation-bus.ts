@@ -11,15 +11,19 @@ const CHANNEL = 'tessera:user-changed';
 
 /**
  * Tells every running instance that these users changed (a command-line process that changed
- * them without a cache of its own, e.g. `tessera groups remove`).
+ * them without a cache of its own, e.g. `tessera groups remove`), and stand-alone verifiers
+ * which of them were cut off (`cutOffs`, the revocation feed's entries).
  *
  * @example
  * ```ts
  * await announceUserChanges(RedisLink.open(settings.REDIS_URL, logger), [7, 9]);
  * ```
  */
-export async function announceUserChanges(link: RedisLink, ids: readonly number[]): Promise<void> {
+export async function announceUserChanges(link: RedisLink, ids: readonly number[], cutOffs: readonly FeedCutOff[] = []): Promise<void> {
   for (const id of ids) await link.run((client) => client.publish(CHANNEL, String(id)));
+  // The revocation feed's push, as a server publishes its own cut-offs: stand-alone verifiers
+  // listening on Redis refuse the users' older tokens at once, not at their next poll.
+  for (const cutOff of cutOffs) await link.run((client) => client.publish(TOKEN_CUT_OFF_CHANNEL, JSON.stringify(cutOff)));
 }
 
 export class InvalidationBus {

@@ -377,3 +377,31 @@ describe('admin console over HTTP', () => {
     });
   });
 });
+
+describe('"Blacklist all" in the console with TOKEN_SESSION_CLAIM', () => {
+  let served: PagesApp;
+  afterEach(async () => served.close());
+
+  it('refuses at once the access tokens of the sessions it revokes, even when the server had them cached as live', async () => {
+    // A long cache TTL: only the revocation itself can make this process refuse the token.
+    served = await startPagesApp({ TOKEN_SESSION_CLAIM: 'sid', USER_CACHE_TTL: 300 });
+    const browser = new ConsoleBrowser(served.app);
+    await browser.signIn(SUPERUSER.username, SUPERUSER.password);
+    const csrf_token = await browser.csrfToken();
+    const amaya = await served.addUser('amaya', 'piedra-lunar-7');
+    const login = await served.app.inject({
+      method: 'POST',
+      url: '/api/token/',
+      payload: { username: 'amaya', password: 'piedra-lunar-7' },
+    });
+    const { access } = login.json() as { access: string };
+    const protectedWith = async () =>
+      (await served.app.inject({ url: '/protected/', headers: { authorization: `Bearer ${access}` } })).statusCode;
+    expect(await protectedWith()).toBe(200);
+    const base = `/admin/users/${amaya.id}/`;
+    expect((await browser.post(`${base}tokens/blacklist-all/`, { csrf_token })).headers.location).toBe(`${base}?done=blacklisted-all&n=1`);
+    const [family] = (await served.tessera.store.listTokens({ userId: amaya.id })).map((token) => token.familyId);
+    expect(await served.tessera.store.revocations?.sessionRevokedAt(family ?? '')).not.toBeNull();
+    expect(await protectedWith()).toBe(401);
+  });
+});
