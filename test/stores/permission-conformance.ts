@@ -80,6 +80,21 @@ export function runPermissionStoreConformance(name: string, open: () => Promise<
       expect(await perms.authorizationOf(bob)).toEqual({ groups: [], permissions: [] });
     });
 
+    it('takes a burst of the same grants at once: every call succeeds, one reports the change', async () => {
+      // On PostgreSQL the calls run on separate connections, so each finds the rows missing and
+      // inserts them; all but one must meet the unique index without failing.
+      const ana = await user('ana');
+      const burst = 8;
+      const toUser = await Promise.all(Array.from({ length: burst }, () => perms.grantUserPermission(ana, 'wiki.edit_page')));
+      expect(toUser.flat()).toEqual([ana]);
+      const toGroup = await Promise.all(Array.from({ length: burst }, () => perms.grantGroupPermission('wiki-editors', 'wiki.lock_page')));
+      expect(toGroup.flat()).toEqual([]);
+      const joined = await Promise.all(Array.from({ length: burst }, () => perms.addUserToGroup(ana, 'wiki-editors')));
+      expect(joined.flat()).toEqual([ana]);
+      expect(await perms.authorizationOf(ana)).toEqual({ groups: ['wiki-editors'], permissions: ['wiki.edit_page', 'wiki.lock_page'] });
+      expect((await perms.listGroups()).filter((group) => group.name === 'wiki-editors')).toHaveLength(1);
+    });
+
     it('refuses a permission not named app_label.codename', async () => {
       const ana = await user('ana');
       for (const bad of ['add_post', '.add_post', 'blog.', 'blog add.x']) {

@@ -139,12 +139,7 @@ export class KyselyPermissionStore implements PermissionStore {
   async addUserToGroup(userId: number, group: string): Promise<number[]> {
     return this.#sql.inWriteTransaction(async (trx) => {
       const groupId = await groupIdOf(trx, group);
-      const inserted = await trx
-        .insertInto('auth_user_groups')
-        .values({ user_id: userId, group_id: groupId })
-        .onConflict((conflict) => conflict.columns(['user_id', 'group_id']).doNothing())
-        .executeTakeFirst();
-      return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 ? [userId] : [];
+      return (await linked(trx, 'auth_user_groups', { user_id: userId, group_id: groupId })) ? [userId] : [];
     });
   }
 
@@ -166,8 +161,7 @@ export class KyselyPermissionStore implements PermissionStore {
         trx.selectFrom('auth_user_user_permissions').select('id').where('user_id', '=', userId).where('permission_id', 'in', ids);
       const permissionId = await permissionToLink(trx, parts, options, held);
       if (permissionId === undefined) return [];
-      await trx.insertInto('auth_user_user_permissions').values({ user_id: userId, permission_id: permissionId }).execute();
-      return [userId];
+      return (await linked(trx, 'auth_user_user_permissions', { user_id: userId, permission_id: permissionId })) ? [userId] : [];
     });
   }
 
@@ -193,8 +187,7 @@ export class KyselyPermissionStore implements PermissionStore {
         trx.selectFrom('auth_group_permissions').select('id').where('group_id', '=', groupId).where('permission_id', 'in', ids);
       const permissionId = await permissionToLink(trx, parts, options, held);
       if (permissionId === undefined) return [];
-      await trx.insertInto('auth_group_permissions').values({ group_id: groupId, permission_id: permissionId }).execute();
-      return membersOf(trx, group);
+      return (await linked(trx, 'auth_group_permissions', { group_id: groupId, permission_id: permissionId })) ? membersOf(trx, group) : [];
     });
   }
 
@@ -213,6 +206,27 @@ export class KyselyPermissionStore implements PermissionStore {
   }
 }
 
+/** The link tables, each unique on its pair of columns (migration 0005). */
+type LinkRows = {
+  auth_user_groups: { user_id: number; group_id: number };
+  auth_user_user_permissions: { user_id: number; permission_id: number };
+  auth_group_permissions: { group_id: number; permission_id: number };
+};
+
+/**
+ * Inserts the link row `pair` unless it is there: the pair's unique index decides (a concurrent
+ * insert of the same pair waits and then does nothing), never a read before. True when inserted.
+ */
+async function linked<T extends keyof LinkRows>(trx: Kysely<Database>, table: T, pair: LinkRows[T]): Promise<boolean> {
+  const columns = Object.keys(pair) as (keyof LinkRows[T] & string)[];
+  const inserted = await trx
+    .insertInto(table)
+    .values(pair as never)
+    .onConflict((conflict) => conflict.columns(columns).doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
 async function membersOf(db: Kysely<Database>, group: string): Promise<number[]> {
   const rows = await db
     .selectFrom('auth_user_groups as ug')
@@ -224,17 +238,27 @@ async function membersOf(db: Kysely<Database>, group: string): Promise<number[]>
   return rows.map((row) => row.user_id);
 }
 
-/** The group's id; the group is made when missing (as granting to a new group in the console does). */
+/**
+ * The group's id; the group is made when missing (as granting to a new group in the console does).
+ * The insert yields to a concurrent one on the unique name (PostgreSQL waits for it to commit),
+ * and the second read, a new statement under READ COMMITTED, then sees that group.
+ */
 async function groupIdOf(trx: Kysely<Database>, group: string): Promise<number> {
-  const found = await trx.selectFrom('auth_group').select('id').where('name', '=', group).executeTakeFirst();
+  const find = () => trx.selectFrom('auth_group').select('id').where('name', '=', group).executeTakeFirst();
+  const found = await find();
   if (found !== undefined) return found.id;
-  return (
-    await trx
-      .insertInto('auth_group')
-      .values({ name: checkedGroupName(group) })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
+  const inserted = await trx
+    .insertInto('auth_group')
+    .values({ name: checkedGroupName(group) })
+    .onConflict((conflict) => conflict.column('name').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return (inserted ?? (await find()) ?? missingRow('auth_group', group)).id;
+}
+
+/** A row that a conflicting insert promised but no read finds: a bug or a concurrent delete. */
+function missingRow(table: string, key: string): never {
+  throw new Error(`${table}: no row for ${key} after a conflicting insert`);
 }
 
 /** Ids of the `auth_permission` rows `app_label.codename` names (one per model that has it). */
@@ -274,21 +298,37 @@ async function createPermission(
   const standard = DEFAULT_PERMISSION.exec(parts.codename);
   const model = options.model ?? standard?.[2] ?? 'global';
   const name = options.name ?? (standard === null ? parts.codename : `Can ${standard[1]} ${standard[2]}`);
-  let contentType = await trx
-    .selectFrom('django_content_type')
-    .select('id')
-    .where('app_label', '=', parts.appLabel)
-    .where('model', '=', model)
-    .executeTakeFirst();
-  contentType ??= await trx
-    .insertInto('django_content_type')
-    .values({ app_label: parts.appLabel, model })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const created = await trx
-    .insertInto('auth_permission')
-    .values({ name: name.slice(0, 255), content_type_id: contentType.id, codename: parts.codename })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  // Each insert yields to a concurrent one on its unique index, then reads the row it made (see groupIdOf).
+  const findContentType = () =>
+    trx
+      .selectFrom('django_content_type')
+      .select('id')
+      .where('app_label', '=', parts.appLabel)
+      .where('model', '=', model)
+      .executeTakeFirst();
+  const contentType =
+    (await findContentType()) ??
+    (await trx
+      .insertInto('django_content_type')
+      .values({ app_label: parts.appLabel, model })
+      .onConflict((conflict) => conflict.columns(['app_label', 'model']).doNothing())
+      .returning('id')
+      .executeTakeFirst()) ??
+    (await findContentType()) ??
+    missingRow('django_content_type', `${parts.appLabel}.${model}`);
+  const created =
+    (await trx
+      .insertInto('auth_permission')
+      .values({ name: name.slice(0, 255), content_type_id: contentType.id, codename: parts.codename })
+      .onConflict((conflict) => conflict.columns(['content_type_id', 'codename']).doNothing())
+      .returning('id')
+      .executeTakeFirst()) ??
+    (await trx
+      .selectFrom('auth_permission')
+      .select('id')
+      .where('content_type_id', '=', contentType.id)
+      .where('codename', '=', parts.codename)
+      .executeTakeFirst()) ??
+    missingRow('auth_permission', `${parts.appLabel}.${parts.codename}`);
   return created.id;
 }
