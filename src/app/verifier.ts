@@ -72,6 +72,13 @@ export interface VerifierOptions {
    * out are refused within `pollIntervalMs`, at once with `redisUrl`. Without it, a token is
    * accepted until it expires (docs/revocation.md).
    *
+   * Revocations are kept only while a token they refuse can still be unexpired (the feed's horizon,
+   * ACCESS_TOKEN_LIFETIME + LEEWAY of the server, plus this verifier's LEEWAY), checked on every
+   * push, poll and check even while the feed fails; before the feed has ever answered, that
+   * horizon is unknown and nothing is dropped by age. At most `maxEntries` (100000) are kept: past
+   * it the oldest are dropped (fail-safe for the newest, whose tokens live longest) and `onError`
+   * is told; the tokens of a dropped revocation are accepted until they expire, as without a feed.
+   *
    * @example
    * ```ts
    * revocationFeed: { url: 'https://auth.example/api/token/revocations/', key: process.env.FEED_KEY!, pollIntervalMs: 5000 }
@@ -147,6 +154,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
           fetch: options.fetch ?? globalThis.fetch,
           now: () => codec.now(),
           onError: options.onError ?? (() => undefined),
+          leeway: settings.LEEWAY,
         });
   revocations?.start();
 
