@@ -81,7 +81,13 @@ export type { KeyImportOptions } from './keys/import-key.js';
 export type { KeyringOptions } from './keys/keyring.js';
 export type { TokenCodecOptions, UserIdClaim } from './tokens/token-codec.js';
 export type { EmailAddress, ConsoleSignIn } from './model/store.js';
-export type { DjangoImportBatch, DjangoImportCounts, DjangoImportWriteOptions } from './model/django-import.js';
+export type {
+  DjangoImportBatch,
+  DjangoImportCounts,
+  DjangoImportWriteOptions,
+  DjangoImportWritten,
+  ImportCutOff,
+} from './model/django-import.js';
 export { HMAC_ALGORITHMS, SIGNATURE_ALGORITHMS } from './tokens/algorithms.js';
 export type { ImportedGroup, ImportedPermission, ImportedToken, ImportedUser, ImportCount, ImportPhase } from './model/django-import.js';
 export type { KeyRole } from './keys/import-key.js';

@@ -2,7 +2,10 @@
  * The use case behind `tessera import-django`: read a Django project's users (and, when asked,
  * its groups and permissions and simplejwt's outstanding and blacklisted tokens), check every
  * row, and write them into Tessera's store in one transaction. Passwords are copied as Django
- * stored them; each is upgraded to argon2id at that user's next successful login.
+ * stored them; each is upgraded to argon2id at that user's next successful login. A user already
+ * in Tessera whose password or active status the import changes has their tokens cut off (with
+ * `revokeOnPrivilegeChange`, also one whose staff or superuser status, groups or permissions
+ * change), as every other such change in Tessera does.
  *
  * @example
  * ```ts
@@ -12,7 +15,7 @@
  */
 import { stat, open } from 'node:fs/promises';
 import { identifyHashFormat, WEAK_DJANGO_FORMATS } from '../passwords/django-hashers.js';
-import type { DjangoImportCounts, DjangoImportStore, ImportPhase } from '../model/django-import.js';
+import type { DjangoImportCounts, DjangoImportStore, ImportCutOff, ImportPhase } from '../model/django-import.js';
 import { buildImportBatch, userModelOf, type Skipped, type UserField } from './build-import-batch.js';
 import type { DjangoTables } from './django-tables.js';
 import { readDjangoPostgres, readDjangoSqlite } from './read-django-database.js';
@@ -31,8 +34,10 @@ export interface ImportDjangoOptions {
   readonly withBlacklist?: boolean;
   /** Check and count everything, write nothing. @default false */
   readonly dryRun?: boolean;
-  /** The clock (tokens expiring by then are skipped). @default new Date() */
+  /** The clock (tokens expiring by then are skipped; the time of the cut-offs). @default new Date() */
   readonly now?: Date;
+  /** REVOKE_ON_PRIVILEGE_CHANGE: also cut off users whose staff, superuser, groups or permissions change. @default true */
+  readonly revokeOnPrivilegeChange?: boolean;
   readonly onProgress?: (phase: ImportPhase, done: number, total: number) => void;
 }
 
@@ -41,6 +46,10 @@ export interface ImportDjangoReport {
   readonly source: string;
   readonly dryRun: boolean;
   readonly counts: DjangoImportCounts;
+  /** Users already in Tessera that the import changed (running servers must drop them from their caches). */
+  readonly changedUsers: readonly number[];
+  /** Those of them whose tokens were cut off (in a dry run: would be). */
+  readonly cutOff: readonly ImportCutOff[];
   readonly skipped: readonly Skipped[];
   /** How many users have each password format. */
   readonly passwordFormats: Readonly<Record<string, number>>;
@@ -70,17 +79,20 @@ async function startsWithSqliteHeader(path: string): Promise<boolean> {
 export async function importDjango(store: DjangoImportStore, options: ImportDjangoOptions): Promise<ImportDjangoReport> {
   const userModel = userModelOf(options.userModel ?? 'auth.User');
   const tables = await openDjangoSource(options.from, userModel.label.toLowerCase());
+  const now = options.now ?? new Date();
   try {
     const built = await buildImportBatch(tables, {
       userModel,
       columnMap: options.columnMap ?? {},
       withGroups: options.withGroups ?? false,
       withBlacklist: options.withBlacklist ?? false,
-      now: options.now ?? new Date(),
+      now,
     });
     const dryRun = options.dryRun ?? false;
-    const counts = await store.importDjango(built.batch, {
+    const { changedUsers, cutOff, ...counts } = await store.importDjango(built.batch, {
       dryRun,
+      now,
+      revokeOnPrivilegeChange: options.revokeOnPrivilegeChange ?? true,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     const passwordFormats: Record<string, number> = {};
@@ -92,6 +104,8 @@ export async function importDjango(store: DjangoImportStore, options: ImportDjan
       source: tables.description,
       dryRun,
       counts,
+      changedUsers,
+      cutOff,
       skipped: built.skipped,
       passwordFormats,
       notes: notesFor(passwordFormats, built.logsInByEmail),

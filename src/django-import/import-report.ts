@@ -26,6 +26,15 @@ export function formatImportReport(report: ImportDjangoReport): string {
         .join(', ') || 'none'
     }`,
   ];
+  if (report.cutOff.length > 0) {
+    // Users already in Tessera whose password, status, groups or permissions changed.
+    const users = report.cutOff.length;
+    const named = report.cutOff.slice(0, 10).map((user) => `${user.username}: ${user.changed.join(', ')}`);
+    if (users > named.length) named.push(`and ${users - named.length} more`);
+    lines.push(
+      `  ${'cut off:'.padEnd(14)}${users} user${users === 1 ? '' : 's'}, tokens issued before ${report.dryRun ? 'would be' : 'are'} refused (${named.join('; ')})`,
+    );
+  }
   for (const skipped of report.skipped) lines.push(`  skipped ${skipped.what}: ${skipped.reason}`);
   for (const note of report.notes) lines.push(`  note: ${note}`);
   return `${lines.join('\n')}\n`;

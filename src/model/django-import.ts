@@ -69,6 +69,29 @@ export interface DjangoImportCounts {
   readonly blacklisted: ImportCount;
 }
 
+/**
+ * A Tessera user the import changed whose tokens it cut off (`store.cutOffTokens`, in the same
+ * transaction): their password or active status changed, or (with REVOKE_ON_PRIVILEGE_CHANGE)
+ * their staff or superuser status, groups or permissions, as everywhere else in Tessera.
+ */
+export interface ImportCutOff {
+  readonly userId: number;
+  readonly username: string;
+  readonly email: string;
+  /** The user's token version after the cut-off. */
+  readonly version: number;
+  /** What changed: `password`, `is_active`, `is_staff`, `is_superuser`, `groups`, `permissions`. */
+  readonly changed: readonly string[];
+}
+
+/** What writing a batch did: the counts, and what running servers must hear about. */
+export interface DjangoImportWritten extends DjangoImportCounts {
+  /** Users already in Tessera that the import changed (their rows, groups or permissions): caches must drop them. */
+  readonly changedUsers: readonly number[];
+  /** Those of them whose tokens were cut off. */
+  readonly cutOff: readonly ImportCutOff[];
+}
+
 /** Phases the writer reports progress in. */
 export type ImportPhase = 'users' | 'groups' | 'tokens';
 
@@ -78,6 +101,13 @@ export interface DjangoImportWriteOptions {
   readonly dryRun: boolean;
   /** Called as rows are written (for a progress bar). */
   readonly onProgress?: (phase: ImportPhase, done: number, total: number) => void;
+  /** The time of the cut-offs. @default new Date() */
+  readonly now?: Date;
+  /**
+   * REVOKE_ON_PRIVILEGE_CHANGE: also cut off users whose staff or superuser status, groups or
+   * permissions changed (a changed password or active status always cuts off). @default true
+   */
+  readonly revokeOnPrivilegeChange?: boolean;
 }
 
 /** A store that can take an import, in one transaction. */
@@ -85,8 +115,10 @@ export interface DjangoImportStore {
   /**
    * Writes `batch` in one transaction: everything or, on the first error, nothing. Users are
    * matched by id (created, updated or left alone), the rest by natural key; nothing is
-   * deleted. Throws `ImportRowError` naming the row that cannot go in (a username or email
+   * deleted. Users already in Tessera whose password or active status changed have their tokens
+   * cut off in the same transaction (and, with `revokeOnPrivilegeChange`, those whose staff or
+   * superuser status, groups or permissions changed). Throws `ImportRowError` naming the row that cannot go in (a username or email
    * another Tessera user has).
    */
-  importDjango(batch: DjangoImportBatch, options: DjangoImportWriteOptions): Promise<DjangoImportCounts>;
+  importDjango(batch: DjangoImportBatch, options: DjangoImportWriteOptions): Promise<DjangoImportWritten>;
 }

@@ -10,6 +10,10 @@
  *   the row (Tessera also refuses two accounts with one email, case-insensitively).
  * - Content types, permissions and groups are matched by natural key and created when missing;
  *   links are added when missing. Nothing is ever deleted.
+ * - A user already in Tessera whose password or active status the import changes has their
+ *   tokens cut off (./django-import-cutoff.ts, in this transaction), as every other password change or
+ *   deactivation does; with REVOKE_ON_PRIVILEGE_CHANGE, so has one whose staff or superuser
+ *   status changes, who joins a group, is granted a permission, or is in a group granted one.
  * - Tokens are matched by jti: the outstanding row (jti, user, dates: never the token's text)
  *   and, when Django had blacklisted it, the blacklist row. A token whose user is not in Tessera
  *   keeps its blacklisting with no user.
@@ -18,7 +22,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { ImportRowError } from '../errors.js';
 import type {
   DjangoImportBatch,
-  DjangoImportCounts,
+  DjangoImportWritten,
   ImportCount,
   ImportedPermission,
   ImportedToken,
@@ -28,6 +32,7 @@ import type {
 import type { MigrationDialect } from './migrations/index.js';
 import { booleanFromDb, nullableTimestampFromDb, timestampFromDb, type AuthUserTable, type Database } from './schema.js';
 import { claimFoldedNames } from './name-keys.js';
+import { cutOffChangedUsers, UserChanges } from './django-import-cutoff.js';
 
 /** Rows per `IN (...)` list: well below SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
@@ -53,12 +58,16 @@ export async function writeDjangoImport(
   trx: Kysely<Database>,
   dialect: MigrationDialect,
   batch: DjangoImportBatch,
-  onProgress: Progress = () => undefined,
-): Promise<DjangoImportCounts> {
-  const users = await writeUsers(trx, dialect, batch.users, onProgress);
-  const { groups, permissions, links } = await writeGroups(trx, batch, onProgress);
+  options: { onProgress?: Progress; now?: Date; revokeOnPrivilegeChange?: boolean } = {},
+): Promise<DjangoImportWritten> {
+  const onProgress = options.onProgress ?? (() => undefined);
+  const changes = new UserChanges(new Set((await trx.selectFrom('auth_user').select('id').execute()).map((row) => row.id)));
+  const users = await writeUsers(trx, dialect, batch.users, onProgress, changes);
+  const { groups, permissions, links } = await writeGroups(trx, batch, onProgress, changes);
   const { tokens, blacklisted } = await writeTokens(trx, batch.tokens, onProgress);
-  return { users, groups, permissions, links, tokens, blacklisted };
+  const cutOff = await cutOffChangedUsers(trx, changes, options.now ?? new Date(), options.revokeOnPrivilegeChange ?? true);
+  const changedUsers = changes.entries().map(([id]) => id);
+  return { users, groups, permissions, links, tokens, blacklisted, changedUsers, cutOff };
 }
 
 // ---- users ----
@@ -102,6 +111,7 @@ async function writeUsers(
   dialect: MigrationDialect,
   users: readonly ImportedUser[],
   onProgress: Progress,
+  userChanges: UserChanges,
 ): Promise<ImportCount> {
   const counts = count();
   const existing = new Map((await trx.selectFrom('auth_user').selectAll().execute()).map((row) => [row.id, row]));
@@ -159,6 +169,10 @@ async function writeUsers(
       if (Object.keys(changes).length === 0) counts.unchanged++;
       else {
         await trx.updateTable('auth_user').set(changes).where('id', '=', user.id).execute();
+        for (const key of ['password', 'is_active', 'is_staff', 'is_superuser'] as const)
+          if (key in changes) userChanges.note(user.id, key);
+        // Other fields (names, email, dates): no cut-off, but running servers must drop the cached row.
+        userChanges.note(user.id, 'profile');
         await claimFoldedNames(trx, user.id, { username: user.username, email: columnsOf(user).email }, false);
         counts.updated++;
       }
@@ -179,6 +193,7 @@ async function writeGroups(
   trx: Kysely<Database>,
   batch: DjangoImportBatch,
   onProgress: Progress,
+  userChanges: UserChanges,
 ): Promise<{ groups: ImportCount; permissions: ImportCount; links: ImportCount }> {
   const permissions = count();
   const groups = count();
@@ -243,6 +258,8 @@ async function writeGroups(
   }
 
   const groupIds = new Map((await trx.selectFrom('auth_group').select(['id', 'name']).execute()).map((row) => [row.name, row.id]));
+  // Groups granted a permission: every member's permissions changed.
+  const grantedGroups = new Set<number>();
   const groupPairs = new Set(
     (await trx.selectFrom('auth_group_permissions').select(['group_id', 'permission_id']).execute()).map(
       (row) => `${row.group_id}:${row.permission_id}`,
@@ -261,6 +278,7 @@ async function writeGroups(
       else {
         await trx.insertInto('auth_group_permissions').values({ group_id: groupId, permission_id: permissionId }).execute();
         groupPairs.add(`${groupId}:${permissionId}`);
+        grantedGroups.add(groupId);
         links.created++;
       }
     }
@@ -278,6 +296,7 @@ async function writeGroups(
     else {
       await trx.insertInto('auth_user_groups').values({ user_id: userId, group_id: groupId }).execute();
       userGroupPairs.add(`${userId}:${groupId}`);
+      userChanges.note(userId, 'groups');
       links.created++;
     }
     step();
@@ -294,9 +313,14 @@ async function writeGroups(
     else {
       await trx.insertInto('auth_user_user_permissions').values({ user_id: userId, permission_id: permissionId }).execute();
       userPermissionPairs.add(`${userId}:${permissionId}`);
+      userChanges.note(userId, 'permissions');
       links.created++;
     }
     step();
+  }
+  for (const group of chunks([...grantedGroups])) {
+    const members = await trx.selectFrom('auth_user_groups').select('user_id').where('group_id', 'in', group).execute();
+    for (const { user_id } of members) userChanges.note(user_id, 'permissions');
   }
   return { groups, permissions, links };
 }

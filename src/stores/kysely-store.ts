@@ -13,7 +13,7 @@
  */
 import { inspect } from 'node:util';
 import { Migrator, sql, type Kysely } from 'kysely';
-import type { DjangoImportBatch, DjangoImportCounts, DjangoImportStore, DjangoImportWriteOptions } from '../model/django-import.js';
+import type { DjangoImportBatch, DjangoImportStore, DjangoImportWriteOptions, DjangoImportWritten } from '../model/django-import.js';
 import type {
   AccountStore,
   AuditTrail,
@@ -47,7 +47,7 @@ import type { Database } from './schema.js';
 
 /** Thrown inside a dry run's transaction to roll it back, carrying what the run did. */
 class DryRunRollback extends Error {
-  constructor(readonly counts: DjangoImportCounts) {
+  constructor(readonly counts: DjangoImportWritten) {
     super('dry run: rolled back');
   }
 }
@@ -241,10 +241,10 @@ export abstract class KyselyStore implements Store, AccountStore, DjangoImportSt
 
   // ---- import from Django (./django-import-writer.ts) ----
 
-  async importDjango(batch: DjangoImportBatch, options: DjangoImportWriteOptions): Promise<DjangoImportCounts> {
+  async importDjango(batch: DjangoImportBatch, options: DjangoImportWriteOptions): Promise<DjangoImportWritten> {
     try {
       return await this.inWriteTransaction(async (trx) => {
-        const counts = await writeDjangoImport(trx, this.dialect, batch, options.onProgress);
+        const counts = await writeDjangoImport(trx, this.dialect, batch, options);
         if (options.dryRun) throw new DryRunRollback(counts);
         return counts;
       });

@@ -146,7 +146,18 @@ class UserCachingStore implements CachedStore {
     this.addEmailAddress = inner.addEmailAddress?.bind(inner);
     this.verifyEmailAddress = inner.verifyEmailAddress?.bind(inner);
     this.listEmailAddresses = inner.listEmailAddresses?.bind(inner);
-    this.importDjango = inner.importDjango?.bind(inner);
+    const importDjango = inner.importDjango?.bind(inner);
+    // An import that changed users already here (and cut some off) is a user change for each.
+    if (importDjango !== undefined) {
+      this.importDjango = async (batch, options) => {
+        const written = await importDjango(batch, options);
+        if (options.dryRun) return written;
+        for (const id of written.changedUsers) this.#changed(id);
+        const at = options.now ?? new Date();
+        for (const { userId, version } of written.cutOff) for (const listener of this.#cutOffListeners) listener({ userId, version, at });
+        return written;
+      };
+    }
     this.ping = inner.ping?.bind(inner);
     this.pendingMigrations = inner.pendingMigrations?.bind(inner);
     this.findTokenStateAndUser = inner.findTokenStateAndUser?.bind(inner);

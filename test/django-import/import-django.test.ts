@@ -7,11 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/stores/open-store.js';
 import type { CliServerProcess } from '../support/cli-server.js';
 import { dropTestSchemas, freshPostgresUrl, POSTGRES_URL, requirePostgres } from '../support/postgres.js';
+import { startTestRedis } from '../support/redis-server.js';
 import {
   FIXTURE_SECRET,
   FIXTURES,
@@ -79,6 +81,36 @@ function corruptedDump(model: string, pk: number, field: string, value: unknown)
   writeFileSync(path, JSON.stringify(objects));
   return { path, objectNumber: index + 1 };
 }
+
+/** The Django dump with some users' fields changed, as Django would have them after edits. */
+function editedDump(edits: readonly { pk: number; fields: Record<string, unknown> }[]): string {
+  const objects = JSON.parse(readFileSync(join(FIXTURES, 'django-dump.json'), 'utf8')) as {
+    model: string;
+    pk: number;
+    fields: Record<string, unknown>;
+  }[];
+  for (const edit of edits) {
+    const target = objects.find((object) => object.model === 'auth.user' && object.pk === edit.pk);
+    if (target === undefined) throw new Error(`no user ${edit.pk} in the dump`);
+    Object.assign(target.fields, edit.fields);
+  }
+  const path = join(folder, `edited-${randomBytes(4).toString('hex')}.json`);
+  writeFileSync(path, JSON.stringify(objects));
+  return path;
+}
+
+/** The status of GET /protected/ with `access` once it is 401, or the last one after two seconds (a Redis message takes a moment). */
+async function statusSettled(server: CliServerProcess, access: string): Promise<number> {
+  let status = 0;
+  for (const deadline = Date.now() + 2000; Date.now() < deadline; await new Promise((wake) => setTimeout(wake, 20))) {
+    status = (await get(server.baseUrl, '/protected/', access)).status;
+    if (status === 401) break;
+  }
+  return status;
+}
+
+/** Django's encoding of a password kyoko never had: what Django stores after she changes hers there. */
+const KYOKO_NEW_PASSWORD = 'pbkdf2_sha256$260000$c2FsdHNhbHRzYWx0$KVXJrjnGzG8Pa+oDohL7rivv78wjXY8L22pPn7V3Qig=';
 
 function targetSuite(name: string, freshUrl: () => string): void {
   describe(`import into ${name}`, () => {
@@ -244,6 +276,82 @@ function targetSuite(name: string, freshUrl: () => string): void {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('auth_user id=16: Tessera user id 16 is "someone-else", not "olga"');
       expect(await snapshot(url)).toBe(before);
+    });
+
+    it('a re-import that changes a password, deactivates or promotes a user cuts their tokens off at once on a running server (Redis)', async () => {
+      const url = freshUrl();
+      await importJson(url, ['--from', join(FIXTURES, 'django-dump.json'), ...ALL]);
+      // A long cache TTL: only the cut-off, announced on Redis, can refuse a cached user's token at once.
+      const ownRedis = await startTestRedis();
+      const redis = { TESSERA_REDIS_URL: ownRedis.url };
+      const server = await serve({ ...serverEnv, ...redis, TESSERA_DATABASE_URL: url, TESSERA_USER_CACHE_TTL: '300' });
+      try {
+        const [ada, blaise, grace, niklaus] = ['ada', 'blaise', 'grace', 'niklaus'].map((login) => {
+          const user = STANDARD.users.find((candidate) => candidate.login === login);
+          if (user === undefined) throw new Error(`no ${login}`);
+          return user;
+        }) as [FixtureUser, FixtureUser, FixtureUser, FixtureUser];
+        const tokens = new Map<string, string>([['kyoko', STANDARD.tokens.access]]);
+        for (const user of [ada, blaise, grace, niklaus]) {
+          const reply = await post(server.baseUrl, '/api/token/', { username: user.login, password: user.password });
+          expect(reply.status, user.login).toBe(200);
+          tokens.set(user.login, String(reply.body.access));
+        }
+        for (const [login, access] of tokens) expect((await get(server.baseUrl, '/protected/', access)).status, login).toBe(200);
+
+        // Meanwhile in Django: kyoko changed her password, ada was deactivated, blaise made staff,
+        // grace added to the readers group; niklaus only changed his name (no cut-off).
+        const dump = editedDump([
+          { pk: 1, fields: { password: KYOKO_NEW_PASSWORD } },
+          { pk: ada.id, fields: { is_active: false } },
+          { pk: blaise.id, fields: { is_staff: true } },
+          { pk: grace.id, fields: { groups: [2] } },
+          { pk: niklaus.id, fields: { first_name: 'Niklaus' } },
+        ]);
+        const result = await importDjango(url, ['--from', dump, ...ALL], redis);
+        expect(result.code, result.stderr).toBe(0);
+        for (const login of ['kyoko', 'ada', 'blaise', 'grace'])
+          expect(await statusSettled(server, tokens.get(login) ?? ''), login).toBe(401);
+        expect((await get(server.baseUrl, '/protected/', tokens.get('niklaus') ?? '')).status).toBe(200);
+        expect(result.stdout).toContain('cut off:      4 users, tokens issued before are refused');
+        const audited = await withDatabase(
+          url,
+          async (db) =>
+            (
+              await sql<{
+                target: string;
+                detail: string;
+              }>`select target, detail from tessera_admin_audit where action = 'user.import_django' order by target`.execute(db)
+            ).rows,
+        );
+        expect(audited.map((row) => `${row.target}: ${row.detail}`)).toEqual([
+          'ada: changed by tessera import-django: is_active; tokens issued before cut off',
+          'blaise: changed by tessera import-django: is_staff; tokens issued before cut off',
+          'grace: changed by tessera import-django: groups; tokens issued before cut off',
+          'kyoko: changed by tessera import-django: password; tokens issued before cut off',
+        ]);
+
+        // With REVOKE_ON_PRIVILEGE_CHANGE off, staff and group changes cut nobody off: fresh tokens keep working.
+        const fresh = new Map<string, string>();
+        for (const user of [blaise, grace]) {
+          const reply = await post(server.baseUrl, '/api/token/', { username: user.login, password: user.password });
+          expect(reply.status, user.login).toBe(200);
+          fresh.set(user.login, String(reply.body.access));
+        }
+        const demoted = editedDump([
+          { pk: 1, fields: { password: KYOKO_NEW_PASSWORD } },
+          { pk: ada.id, fields: { is_active: false } },
+          { pk: grace.id, fields: { groups: [1, 2] } },
+          { pk: niklaus.id, fields: { first_name: 'Niklaus' } },
+        ]);
+        const report = await importJson(url, ['--from', demoted, ...ALL], { ...redis, TESSERA_REVOKE_ON_PRIVILEGE_CHANGE: 'false' });
+        expect({ users: report.counts.users.updated, links: report.counts.links.created }).toEqual({ users: 1, links: 1 });
+        expect(report.cutOff).toEqual([]);
+        for (const [login, access] of fresh) expect((await get(server.baseUrl, '/protected/', access)).status, login).toBe(200);
+      } finally {
+        await server.stop();
+        await ownRedis.stop();
+      }
     });
 
     it('--dry-run counts what it would do and writes nothing', async () => {

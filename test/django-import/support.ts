@@ -65,6 +65,8 @@ export interface JsonReport {
   >;
   readonly skipped: { what: string; reason: string }[];
   readonly notes: string[];
+  /** Users already in Tessera whose tokens the import cut off. */
+  readonly cutOff: { userId: number; username: string; changed: string[] }[];
 }
 
 export async function importJson(databaseUrl: string, args: readonly string[], env: Record<string, string> = {}): Promise<JsonReport> {

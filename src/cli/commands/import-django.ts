@@ -2,13 +2,21 @@
  * `tessera import-django`: moves a Django project's users (and optionally groups, permissions
  * and simplejwt's token blacklist) into Tessera's database (TESSERA_DATABASE_URL), in one
  * transaction. See docs/migration-guide.md.
+ *
+ * Users already in Tessera whose password or active status the import changes have their tokens
+ * cut off in that transaction (with REVOKE_ON_PRIVILEGE_CHANGE, also those whose staff or
+ * superuser status, groups or permissions change); each is audited, and with REDIS_URL every
+ * changed user is announced on Redis, so running servers drop them from their caches at once.
  */
 import { Command, Option } from 'commander';
+import { userInfo } from 'node:os';
 import { loadSettings } from '../../config/load-settings.js';
 import { USER_FIELDS, type UserField } from '../../django-import/build-import-batch.js';
 import { formatImportReport } from '../../django-import/import-report.js';
 import { ImportRowError } from '../../errors.js';
+import { feedCutOff } from '../../sessions/revocation-feed.js';
 import { openStore } from '../../stores/open-store.js';
+import { announceUserChanges } from '../announce-user-changes.js';
 import { progressBar } from '../progress-bar.js';
 import { describeDatabase } from './migrate.js';
 
@@ -51,6 +59,7 @@ export function importDjangoCommand(): Command {
         const onProgress = options.json ? undefined : progressBar(process.stderr);
         // Loaded here, not at the top: the readers bring pg, which no other command needs.
         const { importDjango } = await import('../../django-import/import-django.js');
+        const now = new Date();
         const report = await importDjango(
           { importDjango: store.importDjango.bind(store) },
           {
@@ -60,9 +69,29 @@ export function importDjangoCommand(): Command {
             withGroups: options.withGroups,
             withBlacklist: options.withBlacklist,
             dryRun: options.dryRun,
+            now,
+            revokeOnPrivilegeChange: settings.REVOKE_ON_PRIVILEGE_CHANGE,
             ...(onProgress === undefined ? {} : { onProgress }),
           },
         );
+        if (!report.dryRun) {
+          for (const user of report.cutOff) {
+            await store.audit?.recordAudit({
+              at: now,
+              actorId: null,
+              actorUsername: userInfo().username,
+              action: 'user.import_django',
+              targetUserId: user.userId,
+              target: user.username,
+              detail: `changed by tessera import-django: ${user.changed.join(', ')}; tokens issued before cut off`,
+              ip: null,
+            });
+          }
+          if (settings.REDIS_URL !== null && report.changedUsers.length > 0) {
+            const cutOffs = report.cutOff.map((user) => feedCutOff({ settings }, { ...user, at: now }));
+            await announceUserChanges(settings.REDIS_URL, report.changedUsers, cutOffs);
+          }
+        }
         if (options.json) process.stdout.write(`${JSON.stringify(report, null, 1)}\n`);
         else process.stdout.write(`${formatImportReport(report)}  into ${describeDatabase(settings.DATABASE_URL)}\n`);
       } catch (error) {

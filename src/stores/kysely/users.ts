@@ -2,11 +2,18 @@
  * Users in Django's `auth_user` table. A unique index decides `createUser`, never
  * check-then-insert.
  */
-import { sql, type Selectable, type Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { UniqueViolationError, type NameRules, type UserStore } from '../../model/store.js';
 import type { NewUser, User, UserLookupField, UserPatch } from '../../model/user.js';
 import { claimFoldedNames, foldedEmailTaken, releaseFoldedNames } from '../name-keys.js';
-import { booleanFromDb, nullableTimestampFromDb, timestampFromDb, TOKEN_CUTOFF_TABLE, type AuthUserTable } from '../schema.js';
+import {
+  booleanFromDb,
+  nullableTimestampFromDb,
+  timestampFromDb,
+  TOKEN_CUTOFF_TABLE,
+  type AuthUserTable,
+  type Database,
+} from '../schema.js';
 import { containsPattern, OUTSTANDING, pageOf, USERS, type SqlHandle } from './sql-handle.js';
 
 /** `findUser('id', ...)` accepts a number or a decimal string, as Django coerces the claim. */
@@ -186,17 +193,8 @@ export class KyselyUserStore implements UserStore {
     return rows.map(userFromRow);
   }
 
-  async cutOffTokens(userId: number, now: Date): Promise<number> {
-    // One statement: concurrent cut-offs each raise the version, none is lost.
-    const row = await this.#sql.db
-      .insertInto(TOKEN_CUTOFF_TABLE)
-      .values({ user_id: userId, version: 1, valid_after: now })
-      .onConflict((conflict) =>
-        conflict.column('user_id').doUpdateSet((eb) => ({ version: eb(`${TOKEN_CUTOFF_TABLE}.version`, '+', 1), valid_after: now })),
-      )
-      .returning('version')
-      .executeTakeFirstOrThrow();
-    return row.version;
+  cutOffTokens(userId: number, now: Date): Promise<number> {
+    return cutOffTokensIn(this.#sql.db, userId, now);
   }
 
   async deleteUser(id: number): Promise<boolean> {
@@ -216,4 +214,21 @@ export class KyselyUserStore implements UserStore {
     const field = this.#sql.uniqueViolationField(error);
     return field === undefined ? error : new UniqueViolationError(field);
   }
+}
+
+/**
+ * Raises `userId`'s token version with `db` (a connection or a transaction: `tessera
+ * import-django` cuts off inside its own) and returns the new version.
+ */
+export async function cutOffTokensIn(db: Kysely<Database>, userId: number, now: Date): Promise<number> {
+  // One statement: concurrent cut-offs each raise the version, none is lost.
+  const row = await db
+    .insertInto(TOKEN_CUTOFF_TABLE)
+    .values({ user_id: userId, version: 1, valid_after: now })
+    .onConflict((conflict) =>
+      conflict.column('user_id').doUpdateSet((eb) => ({ version: eb(`${TOKEN_CUTOFF_TABLE}.version`, '+', 1), valid_after: now })),
+    )
+    .returning('version')
+    .executeTakeFirstOrThrow();
+  return row.version;
 }

@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = {
   'group.revoke': 'Revoked a group permission',
   'permission.grant': 'Granted a user a permission',
   'permission.revoke': 'Revoked a user permission',
+  // Written by `tessera import-django` for each existing user it cut off.
+  'user.import_django': 'Changed by an import from Django',
 } as const;
 
 /** Every action's label: the console's own and the authentication events (logins, refreshes, keys, ...). */
