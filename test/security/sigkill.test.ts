@@ -103,7 +103,10 @@ async function killMidBurst(): Promise<void> {
   };
 
   const rotate = async (chain: Chain): Promise<void> => {
-    while (!killed && chain.rotations.length < MAX_ROTATIONS_PER_CHAIN) {
+    // Each chain keeps one request in flight until the process is gone (not merely until the kill
+    // is decided): stopping at the decision let every in-flight rotation finish before the SIGKILL
+    // on a fast run, and then no rotation was cut off at all.
+    while (chain.rotations.length < MAX_ROTATIONS_PER_CHAIN) {
       const presented = chain.current;
       try {
         const reply = await burstApi.post('/api/token/refresh/', { refresh: presented });
