@@ -235,7 +235,12 @@ class Client implements TesseraClient {
     const csrf =
       this.mode === 'cookie' ? (csrfTokenFrom(response, this.options.csrfHeaderName) ?? readCookie(this.options.csrfCookieName)) : null;
     const answer = typeof body === 'object' && body !== null ? (body as TokenAnswer) : {};
-    const session = sessionFromAnswer(this.mode, answer, this.options.clock(), previous, csrf);
+    // `obtainedAt` is the session's version (a 401 compares it to tell whether the session moved
+    // on since its request went out; tabs compare it to keep the newest), so each session gets one
+    // after those it replaces, even from a clock that did not move: browsers may coarsen Date.now()
+    // (to 100 ms under Firefox's resistFingerprinting), and a refresh can land in the login's tick.
+    const newest = Math.max(this.session?.obtainedAt ?? -Infinity, this.store.load()?.obtainedAt ?? -Infinity);
+    const session = sessionFromAnswer(this.mode, answer, Math.max(this.options.clock(), newest + 1), previous, csrf);
     this.setSession(session);
     this.channel.post({ type: 'session', reason, session });
     this.emit(reason, false);

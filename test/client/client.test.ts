@@ -135,6 +135,32 @@ describe('tessera/client, bearer mode, against the bundled server', () => {
     await auth.logout();
   });
 
+  it('retries a 401 that comes back after the refresh with the new session, without a second refresh, on a clock that did not move', async () => {
+    const recorder = recordingFetch();
+    let retried = (): void => undefined;
+    const firstRetryAnswered = new Promise<void>((resolve) => (retried = resolve));
+    let protectedCalls = 0;
+    // The second call's 401 is handed over only once the first call has refreshed and retried.
+    const held: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      const call = new URL(request.url).pathname === '/protected/' ? ++protectedCalls : 0;
+      const response = await recorder.fetch(request);
+      if (call === 3) retried();
+      if (call === 2) await firstRetryAnswered;
+      return response;
+    };
+    // Login and refresh at the same clock reading, as a coarse clock gives them (Firefox's
+    // resistFingerprinting rounds Date.now() to 100 ms).
+    const frozen = Date.now();
+    const auth = client({ fetch: held, autoRefresh: false, clock: () => frozen, channel: nextChannel() });
+    await auth.login(LOGIN);
+    await sleep(2200);
+    const answers = await Promise.all([auth.fetch('/protected/'), auth.fetch('/protected/')]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(callsTo(recorder.calls, REFRESH)).toHaveLength(1);
+    await auth.logout();
+  });
+
   it('never loops: a call still refused after the refresh is answered with its 401', async () => {
     const recorder = recordingFetch();
     // The server accepts only "Bearer": every call with "JWT" is refused, whatever the token.
