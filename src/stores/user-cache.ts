@@ -278,9 +278,7 @@ class UserCachingStore implements CachedStore {
   }
   async revokeFamily(familyId: string, now: Date, reason: string): Promise<number> {
     const revoked = await this.#inner.revokeFamily(familyId, now, reason);
-    // The session's access tokens are refused here at once, and in every other process once told.
-    this.sessionRevoked(familyId);
-    for (const listener of this.#sessionListeners) listener(familyId);
+    this.#sessionsRevoked([familyId]);
     return revoked;
   }
   blacklist(token: OutstandingToken, now: Date): Promise<boolean> {
@@ -289,8 +287,21 @@ class UserCachingStore implements CachedStore {
   rotate(old: OutstandingToken, next: OutstandingToken, now: Date): Promise<boolean> {
     return this.#inner.rotate(old, next, now);
   }
-  blacklistAllForUser(userId: number, now: Date): Promise<number> {
-    return this.#inner.blacklistAllForUser(userId, now);
+  async blacklistAllForUser(userId: number, now: Date): Promise<number> {
+    // It revokes every session of the user in the database: the sessions, read first, are told
+    // as `revokeFamily` tells one (logout-all, the console's "Blacklist all").
+    const sessions = new Set((await this.#inner.listTokens({ userId })).flatMap((token) => token.familyId ?? []));
+    const blacklisted = await this.#inner.blacklistAllForUser(userId, now);
+    this.#sessionsRevoked(sessions);
+    return blacklisted;
+  }
+
+  /** Sessions' access tokens are refused here at once, and in every other process once told. */
+  #sessionsRevoked(ids: Iterable<string>): void {
+    for (const id of ids) {
+      this.sessionRevoked(id);
+      for (const listener of this.#sessionListeners) listener(id);
+    }
   }
   listTokens(options?: { userId?: number; limit?: number; offset?: number }): Promise<TokenRecord[]> {
     return this.#inner.listTokens(options);

@@ -14,10 +14,9 @@ import { loadSettings } from '../../config/load-settings.js';
 import { hashPassword } from '../../passwords/hasher.js';
 import { validatePassword } from '../../passwords/validators.js';
 import { endSessionsInStore } from '../../sessions/end-every-session.js';
-import { feedCutOff } from '../../sessions/revocation-feed.js';
 import { openStore } from '../../stores/open-store.js';
 import type { User } from '../../model/user.js';
-import { announceUserChanges } from '../announce-user-changes.js';
+import { announceUserChanges, recordCliAudit } from '../announce-user-changes.js';
 import { ask, canAsk, readStdin } from '../prompt.js';
 
 /** Django's `MAX_TRIES`. */
@@ -53,23 +52,18 @@ export function changePasswordCommand(): Command {
           throw new Error(`the password of '${name}' changed while this command ran; run it again`);
         const now = new Date();
         const { tokenVersion, revokedTokens } = await endSessionsInStore(store, user.id, now);
-        await store.audit?.recordAudit({
+        await recordCliAudit(store, {
           at: now,
-          actorId: null,
-          actorUsername: userInfo().username,
           action: 'user.set_password',
           targetUserId: user.id,
           target: user.username,
           detail: `password changed with tessera changepassword; tokens issued before cut off; ${revokedTokens} refresh token${revokedTokens === 1 ? '' : 's'} blacklisted`,
-          ip: null,
         });
-        if (settings.REDIS_URL !== null) {
-          const cutOff = feedCutOff(
-            { settings },
-            { userId: user.id, username: user.username, email: user.email, version: tokenVersion, at: now },
-          );
-          await announceUserChanges(settings.REDIS_URL, [user.id], [cutOff]);
-        }
+        await announceUserChanges(
+          settings,
+          [user.id],
+          [{ userId: user.id, username: user.username, email: user.email, version: tokenVersion, at: now }],
+        );
         process.stdout.write(`Password changed successfully for user '${user.username}'\n`);
       } finally {
         await store.close();

@@ -7,16 +7,13 @@
  * USER_CACHE_TTL, at once with REDIS_URL (the change is announced on Redis).
  */
 import { Command } from 'commander';
-import { userInfo } from 'node:os';
 import { loadSettings } from '../../config/load-settings.js';
 import type { Settings } from '../../config/settings.js';
 import type { PermissionStore } from '../../model/permissions.js';
-import type { Store } from '../../model/store.js';
+import type { CutOffRecord, Store } from '../../model/store.js';
 import { openStore } from '../../stores/open-store.js';
-import type { FeedCutOff } from '../../model/revocation-feed.js';
-import { feedCutOff } from '../../sessions/revocation-feed.js';
 import { changePrivileges } from '../../users/privilege-change.js';
-import { announceUserChanges } from '../announce-user-changes.js';
+import { announceUserChanges, recordCliAudit } from '../announce-user-changes.js';
 
 async function withStore<T>(work: (store: Store, settings: Settings, permissions: PermissionStore) => Promise<T>): Promise<T> {
   const { settings } = loadSettings();
@@ -45,28 +42,25 @@ async function change(
   await withStore(async (store, settings) => {
     const now = new Date();
     // The cut-offs made, as the revocation feed's push carries them (stand-alone verifiers on Redis).
-    const cutOffs: FeedCutOff[] = [];
+    const cutOffs: CutOffRecord[] = [];
     const cutOffTokens = async (userId: number, at: Date): Promise<number> => {
       const version = await store.cutOffTokens(userId, at);
       const user = await store.findUser('id', userId);
-      if (user !== undefined) cutOffs.push(feedCutOff({ settings }, { userId, username: user.username, email: user.email, version, at }));
+      if (user !== undefined) cutOffs.push({ userId, username: user.username, email: user.email, version, at });
       return version;
     };
     const outcome = await changePrivileges({ settings, store: { permissions: store.permissions, cutOffTokens } }, now, (permissions) =>
       run(permissions, store),
     );
     if (outcome.changed.length > 0) {
-      await store.audit?.recordAudit({
+      await recordCliAudit(store, {
         at: now,
-        actorId: null,
-        actorUsername: userInfo().username,
         action,
         targetUserId: outcome.changed.length === 1 ? (outcome.changed[0] ?? null) : null,
         target,
         detail: `with tessera; ${outcome.changed.length} user${outcome.changed.length === 1 ? '' : 's'} changed${outcome.cutOff ? '; tokens issued before cut off' : ''}`,
-        ip: null,
       });
-      if (settings.REDIS_URL !== null) await announceUserChanges(settings.REDIS_URL, outcome.changed, cutOffs);
+      await announceUserChanges(settings, outcome.changed, cutOffs);
     }
     const users = outcome.changed.length;
     process.stdout.write(

@@ -9,14 +9,12 @@
  * changed user is announced on Redis, so running servers drop them from their caches at once.
  */
 import { Command, Option } from 'commander';
-import { userInfo } from 'node:os';
 import { loadSettings } from '../../config/load-settings.js';
 import { USER_FIELDS, type UserField } from '../../django-import/build-import-batch.js';
 import { formatImportReport } from '../../django-import/import-report.js';
 import { ImportRowError } from '../../errors.js';
-import { feedCutOff } from '../../sessions/revocation-feed.js';
 import { openStore } from '../../stores/open-store.js';
-import { announceUserChanges } from '../announce-user-changes.js';
+import { announceUserChanges, recordCliAudit } from '../announce-user-changes.js';
 import { progressBar } from '../progress-bar.js';
 import { describeDatabase } from './migrate.js';
 
@@ -76,21 +74,19 @@ export function importDjangoCommand(): Command {
         );
         if (!report.dryRun) {
           for (const user of report.cutOff) {
-            await store.audit?.recordAudit({
+            await recordCliAudit(store, {
               at: now,
-              actorId: null,
-              actorUsername: userInfo().username,
               action: 'user.import_django',
               targetUserId: user.userId,
               target: user.username,
               detail: `changed by tessera import-django: ${user.changed.join(', ')}; tokens issued before cut off`,
-              ip: null,
             });
           }
-          if (settings.REDIS_URL !== null && report.changedUsers.length > 0) {
-            const cutOffs = report.cutOff.map((user) => feedCutOff({ settings }, { ...user, at: now }));
-            await announceUserChanges(settings.REDIS_URL, report.changedUsers, cutOffs);
-          }
+          await announceUserChanges(
+            settings,
+            report.changedUsers,
+            report.cutOff.map((user) => ({ ...user, at: now })),
+          );
         }
         if (options.json) process.stdout.write(`${JSON.stringify(report, null, 1)}\n`);
         else process.stdout.write(`${formatImportReport(report)}  into ${describeDatabase(settings.DATABASE_URL)}\n`);

@@ -125,15 +125,39 @@ function* dropUnlessIteratedToEnd(rows: IterableIterator<unknown>, drop: () => v
 export function kyselySqliteDatabase(connection: LibsqlConnection): SqliteDatabase {
   // Each statement with its `reader` flag, read once: libsql's getter asks the native side on
   // every access, and Kysely reads it per query (2.6% of a refresh's CPU, docs/decisions.md D15).
-  const statements = new Map<string, CachedStatement>();
-  const prepared = (source: string): CachedStatement => {
-    let entry = statements.get(source);
-    if (entry === undefined) {
-      entry = cacheEntry(connection.prepare(source), source);
-      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value ?? '');
-      statements.set(source, entry);
-    }
-    return entry;
+  // The wrapper Kysely gets is built once per statement too, not per query.
+  const statements = new Map<string, SqliteStatement>();
+  /**
+   * `entry` as Kysely's statement. One whose step failed, or whose iteration was left midway, is
+   * dropped from the cache, never reused: libsql leaves it halted with that call's parameters
+   * bound, and the next `get` on it answered with that call's row (another user's row, for a
+   * lookup by id) or its error.
+   */
+  const wrap = (source: string, entry: CachedStatement): SqliteStatement => {
+    const drop = (): void => {
+      if (statements.get(source) === wrapped) statements.delete(source);
+    };
+    const wrapped: SqliteStatement = {
+      reader: entry.reader,
+      all(parameters) {
+        try {
+          return readAll(entry, parameters);
+        } catch (error) {
+          drop();
+          throw error;
+        }
+      },
+      run(parameters) {
+        try {
+          return entry.statement.run(encodeAll(parameters));
+        } catch (error) {
+          drop();
+          throw error;
+        }
+      },
+      iterate: (parameters) => dropUnlessIteratedToEnd(readEach(entry, parameters), drop),
+    };
+    return wrapped;
   };
   return {
     close: () => {
@@ -141,28 +165,13 @@ export function kyselySqliteDatabase(connection: LibsqlConnection): SqliteDataba
       connection.close();
     },
     prepare(source: string): SqliteStatement {
-      const entry = prepared(source);
-      // A statement whose step failed, or whose iteration was left midway, is dropped from the
-      // cache, never reused: libsql leaves it halted with that call's parameters bound, and the
-      // next `get` on it answered with that call's row (another user's row, for a lookup by id)
-      // or its error.
-      const drop = (): void => {
-        if (statements.get(source) === entry) statements.delete(source);
-      };
-      const dropOnError = <Result>(read: () => Result): Result => {
-        try {
-          return read();
-        } catch (error) {
-          drop();
-          throw error;
-        }
-      };
-      return {
-        reader: entry.reader,
-        all: (parameters) => dropOnError(() => readAll(entry, parameters)),
-        run: (parameters) => dropOnError(() => entry.statement.run(encodeAll(parameters))),
-        iterate: (parameters) => dropUnlessIteratedToEnd(readEach(entry, parameters), drop),
-      };
+      let statement = statements.get(source);
+      if (statement === undefined) {
+        statement = wrap(source, cacheEntry(connection.prepare(source), source));
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value ?? '');
+        statements.set(source, statement);
+      }
+      return statement;
     },
   };
 }

@@ -23,12 +23,8 @@ export async function blacklistOne(visit: Visit, visitor: Visitor, target: User,
 }
 
 export async function blacklistAll(visit: Visit, visitor: Visitor, target: User): Promise<PageResponse> {
-  // Each session through `revokeFamily`, which the user cache hears (and relays): the sessions'
-  // access tokens (TOKEN_SESSION_CLAIM) are refused at once, not when a cached "live" expires.
-  const families = new Set((await visit.store.listTokens({ userId: target.id })).map((token) => token.familyId));
-  let count = 0;
-  for (const family of families) if (family !== null) count += await visit.store.revokeFamily(family, visit.now, 'admin');
-  count += await visit.store.blacklistAllForUser(target.id, visit.now);
+  // The user cache tells every session it revokes (TOKEN_SESSION_CLAIM: their access tokens are refused at once).
+  const count = await visit.store.blacklistAllForUser(target.id, visit.now);
   await recordVisit(visit, {
     actor: visitor.user,
     action: 'token.blacklist_all',
